@@ -1,0 +1,305 @@
+"""The rulebook: game facts as data, each a `Rule` with an id.
+
+Loaded from the `minecraft-data` npm package for Minecraft 1.19.2 (crafting recipes, block
+drops and tool tiers, entity drops, foods), plus what minecraft-data lacks (`data/smelting.json`:
+furnace recipes and fuel values; recipe leftovers; milking) and, through `with_world`, the
+task's own mechanics (container contents, source blocks and animals, escape-room triggers).
+
+The Judger, the simulator, the offline brain and the causal tests all read the same rulebook;
+a counterfactual test removes or swaps one rule (`without`, `replaced`) and asks again.
+
+    >>> rb = load_rulebook()
+    >>> [r.id for r in rb.producers("sugar")]
+    ['craft:sugar#0', 'craft:sugar#1']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from env.world import Model, WorldSetup
+
+VERSION = "1.19.2"
+DATA_DIR = Path(__file__).parent / "data"
+
+RuleKind = Literal[
+    "craft",  # inputs consumed at a 2x2 grid or a crafting table -> output
+    "smelt",  # one input item in a furnace, with fuel -> output
+    "fuel",  # the item in `inputs` burns in a furnace for `count` items smelted
+    "mine",  # digging block `source` (with a tool from `tools`, if any) -> output (+ byproducts)
+    "kill",  # killing entity `source` -> output (+ byproducts)
+    "milk",  # using `inputs` on entity `source` -> output
+    "container",  # the container at `where` holds `count` of `output` at the start
+    "source",  # the world holds `count` blocks or entities named `output` at the start
+    "trigger",  # escape room: conditions `inputs` (block states) -> effect `output`
+]
+
+# Items that stay behind in the grid when a recipe uses them (vanilla's recipe remainders).
+LEFTOVERS = {"milk_bucket": "bucket", "water_bucket": "bucket", "lava_bucket": "bucket",
+             "honey_bottle": "glass_bottle"}
+
+# Base durations in seconds, shared by the simulator, the offline brain and the lower bound.
+CRAFT_S = 1.0
+MILK_S = 1.0
+KILL_S = 2.0
+
+
+class Rule(Model):
+    """One game fact. `needs` are required but not consumed (a crafting table, a furnace);
+    `tools` is any-of (a pickaxe tier and the tiers above it); `source` is the block or entity
+    acted on; `where` is a position for world rules ("x,y,z")."""
+
+    id: str
+    kind: RuleKind
+    output: str
+    count: float = 1
+    inputs: dict[str, int] = Field(default_factory=dict)
+    byproducts: dict[str, int] = Field(default_factory=dict)
+    needs: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+    source: str | None = None
+    where: str | None = None
+    seconds: float = 0.0
+
+    def mentions(self) -> set[str]:
+        """Every item, block, entity or location this rule speaks of."""
+        out = {self.output, *self.inputs, *self.byproducts, *self.needs, *self.tools}
+        if self.source:
+            out.add(self.source)
+        if self.where:
+            out.add(self.where)
+        return out
+
+
+class BlockInfo(Model):
+    name: str
+    hardness: float | None
+    tools: tuple[str, ...] = ()
+    """Any of these is needed for the block to drop anything (empty: a hand will do)."""
+    solid: bool = True
+
+
+class Rulebook:
+    """An immutable set of rules with indexes by id and by output."""
+
+    def __init__(self, rules: Iterable[Rule], blocks: dict[str, BlockInfo],
+                 items: frozenset[str], foods: frozenset[str]) -> None:
+        self.rules: dict[str, Rule] = {}
+        for rule in rules:
+            if rule.id in self.rules:
+                raise ValueError(f"rule id {rule.id!r} is defined twice")
+            self.rules[rule.id] = rule
+        self.blocks = blocks
+        self.items = items
+        self.foods = foods
+        self._by_output: dict[str, list[Rule]] = {}
+        for rule in self.rules.values():
+            self._by_output.setdefault(rule.output, []).append(rule)
+            for extra in rule.byproducts:
+                self._by_output.setdefault(extra, []).append(rule)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self.rules
+
+    def get(self, rule_id: str) -> Rule:
+        try:
+            return self.rules[rule_id]
+        except KeyError:
+            raise KeyError(f"no rule {rule_id!r} in the rulebook") from None
+
+    def producers(self, item: str, kind: RuleKind | None = None) -> list[Rule]:
+        """Rules whose output (or byproduct) is `item`, in id order."""
+        found = self._by_output.get(item, [])
+        return sorted((r for r in found if kind is None or r.kind == kind), key=lambda r: r.id)
+
+    def of_kind(self, kind: RuleKind) -> list[Rule]:
+        return [r for r in self.rules.values() if r.kind == kind]
+
+    def mentioning(self, names: Iterable[str]) -> list[Rule]:
+        """Rules that speak of any of `names` (items, blocks, entities, locations), by id."""
+        wanted = set(names)
+        return sorted((r for r in self.rules.values() if r.mentions() & wanted), key=lambda r: r.id)
+
+    def fuel_value(self, item: str) -> float:
+        rule = self.rules.get(f"fuel:{item}")
+        return rule.count if rule else 0.0
+
+    def smelts_to(self, item: str) -> str | None:
+        rule = self.rules.get(f"smelt:{item}")
+        return rule.output if rule else None
+
+    def without(self, *rule_ids: str) -> Rulebook:
+        """The rulebook with these rules removed: do(r := nothing)."""
+        for rid in rule_ids:
+            self.get(rid)
+        gone = set(rule_ids)
+        return Rulebook((r for r in self.rules.values() if r.id not in gone),
+                        self.blocks, self.items, self.foods)
+
+    def replaced(self, rule_id: str, new: Rule) -> Rulebook:
+        """The rulebook with one rule swapped for another (same id kept): do(r := r')."""
+        self.get(rule_id)
+        new = new.model_copy(update={"id": rule_id})
+        return Rulebook((new if r.id == rule_id else r for r in self.rules.values()),
+                        self.blocks, self.items, self.foods)
+
+    def with_rules(self, extra: Iterable[Rule]) -> Rulebook:
+        return Rulebook([*self.rules.values(), *extra], self.blocks, self.items, self.foods)
+
+    def with_world(self, world: WorldSetup) -> Rulebook:
+        """Add the task's own mechanics: containers, source blocks and animals, triggers."""
+        return self.with_rules(world_rules(world))
+
+
+def world_rules(world: WorldSetup) -> list[Rule]:
+    """The facts a task's world adds to the game's rules."""
+    rules: list[Rule] = []
+    for c in world.containers:
+        where = ",".join(str(v) for v in c.pos)
+        for item, count in sorted(c.items.items()):
+            rules.append(Rule(id=f"container:{where}:{item}", kind="container", output=item,
+                              count=count, source=c.kind, where=where))
+    block_counts: dict[str, int] = {}
+    for b in world.blocks:
+        if b.name != "air":
+            block_counts[b.name] = block_counts.get(b.name, 0) + 1
+    for name, count in sorted(block_counts.items()):
+        rules.append(Rule(id=f"source:block:{name}", kind="source", output=name, count=count))
+    entity_counts: dict[str, int] = {}
+    for e in world.entities:
+        entity_counts[e.type] = entity_counts.get(e.type, 0) + 1
+    for name, count in sorted(entity_counts.items()):
+        rules.append(Rule(id=f"source:entity:{name}", kind="source", output=name, count=count))
+    for t in world.triggers:
+        conds = {f"{c.block}@{','.join(str(v) for v in c.pos)}": 1 for c in t.conditions}
+        rules.append(Rule(id=f"trigger:{t.id}", kind="trigger", output=t.id, inputs=conds,
+                          where=None, count=len(t.conditions)))
+    return rules
+
+
+def minecraft_data_dir(version: str = VERSION) -> Path:
+    """Where minecraft-data's JSON for `version` lives (env/node_modules, or
+    $CAUSALCRAFT_MINECRAFT_DATA pointing at minecraft-data's `data` folder)."""
+    override = os.environ.get("CAUSALCRAFT_MINECRAFT_DATA")
+    candidates = [Path(override)] if override else []
+    candidates.append(Path(__file__).parent / "node_modules" / "minecraft-data" / "minecraft-data"
+                      / "data")
+    for base in candidates:
+        if (base / "dataPaths.json").is_file():
+            return base
+    raise FileNotFoundError(
+        "minecraft-data is not installed: run `make setup` (npm install in env/), or set "
+        "CAUSALCRAFT_MINECRAFT_DATA to minecraft-data's data folder")
+
+
+def _mcdata(version: str) -> dict[str, object]:
+    base = minecraft_data_dir(version)
+    paths = json.loads((base / "dataPaths.json").read_text())["pc"].get(version)
+    if paths is None:
+        raise ValueError(f"minecraft-data has no data for Minecraft {version}")
+    out: dict[str, object] = {}
+    for key in ("items", "blocks", "recipes", "foods", "blockLoot", "entityLoot"):
+        out[key] = json.loads((base / paths[key] / f"{key}.json").read_text())
+    return out
+
+
+def _craft_rules(recipes: dict, item_names: dict[int, str]) -> list[Rule]:
+    rules: list[Rule] = []
+    for out_id in sorted(recipes, key=int):
+        output = item_names.get(int(out_id))
+        if output is None:
+            continue
+        for k, recipe in enumerate(recipes[out_id]):
+            inputs: dict[str, int] = {}
+            if "inShape" in recipe:
+                rows = recipe["inShape"]
+                cells = [c for row in rows for c in row]
+                table = len(rows) > 2 or any(len(row) > 2 for row in rows)
+            else:
+                cells = recipe.get("ingredients", [])
+                table = len(cells) > 4
+            for cell in cells:
+                if cell is None:
+                    continue
+                cid = cell if isinstance(cell, int) else cell.get("id")
+                name = item_names.get(int(cid)) if cid is not None else None
+                if name is None:
+                    break
+                inputs[name] = inputs.get(name, 0) + 1
+            else:
+                result = recipe["result"]
+                leftovers = {LEFTOVERS[i]: n for i, n in inputs.items() if i in LEFTOVERS}
+                rules.append(Rule(
+                    id=f"craft:{output}#{k}", kind="craft", output=output,
+                    count=result.get("count", 1), inputs=inputs, byproducts=leftovers,
+                    needs=("crafting_table",) if table else (), seconds=CRAFT_S))
+    return rules
+
+
+def _drop_rules(loot: list[dict], key: str, kind: RuleKind, foods: frozenset[str],
+                blocks: dict[str, BlockInfo]) -> list[Rule]:
+    """One rule per block or entity: its main drop (deterministic: the minimum stack of every
+    drop that is certain or likely, for a mature crop and no silk touch)."""
+    rules: list[Rule] = []
+    for entry in sorted(loot, key=lambda e: e[key]):
+        name = entry[key]
+        counts: dict[str, int] = {}
+        for drop in entry["drops"]:
+            if drop.get("silkTouch") or drop.get("playerKill") and drop["dropChance"] < 1:
+                continue
+            if drop["dropChance"] < 0.5:
+                continue
+            low = int(drop.get("stackSizeRange", [1, 1])[0] or 0)
+            if low <= 0:
+                continue
+            counts[drop["item"]] = counts.get(drop["item"], 0) + low
+        if not counts:
+            continue
+        if kind == "kill":
+            food = [i for i in counts if i in foods]
+            main = food[0] if food else next(iter(counts))
+        else:
+            main = next(iter(counts))
+        extra = {i: n for i, n in counts.items() if i != main}
+        tools = blocks[name].tools if kind == "mine" and name in blocks else ()
+        seconds = KILL_S if kind == "kill" else 0.0
+        rules.append(Rule(id=f"{kind}:{name}", kind=kind, output=main, count=counts[main],
+                          byproducts=extra, source=name, tools=tools, seconds=seconds))
+    return rules
+
+
+@cache
+def load_rulebook(version: str = VERSION) -> Rulebook:
+    """The game's rules for `version` (cached; rulebooks are immutable)."""
+    data = _mcdata(version)
+    items = {int(i["id"]): i["name"] for i in data["items"]}  # type: ignore[index]
+    blocks: dict[str, BlockInfo] = {}
+    for b in data["blocks"]:  # type: ignore[union-attr]
+        tools = tuple(sorted(items[int(t)] for t in (b.get("harvestTools") or {})))
+        blocks[b["name"]] = BlockInfo(name=b["name"], hardness=b.get("hardness"), tools=tools,
+                                      solid=b.get("boundingBox") == "block")
+    foods = frozenset(f["name"] for f in data["foods"])  # type: ignore[union-attr]
+    rules = _craft_rules(data["recipes"], items)  # type: ignore[arg-type]
+    rules += _drop_rules(data["blockLoot"], "block", "mine", foods, blocks)  # type: ignore[arg-type]
+    rules += _drop_rules(data["entityLoot"], "entity", "kill", foods, blocks)  # type: ignore[arg-type]
+    smelting = json.loads((DATA_DIR / "smelting.json").read_text())
+    for src, out in sorted(smelting["recipes"].items()):
+        rules.append(Rule(id=f"smelt:{src}", kind="smelt", output=out, inputs={src: 1},
+                          needs=("furnace",), seconds=smelting["seconds_per_item"]))
+    for fuel, value in sorted(smelting["fuels"].items()):
+        rules.append(Rule(id=f"fuel:{fuel}", kind="fuel", output="fuel", inputs={fuel: 1},
+                          count=value))
+    for animal in ("cow", "mooshroom", "goat"):
+        rules.append(Rule(id=f"milk:{animal}", kind="milk", output="milk_bucket",
+                          inputs={"bucket": 1}, source=animal, seconds=MILK_S))
+    return Rulebook(rules, blocks, frozenset(items.values()), foods)

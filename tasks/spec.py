@@ -1,0 +1,38 @@
+"""The task spec every importer produces and every runner consumes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from env.goals import Goal
+from env.world import Model, WorldSetup
+
+Family = Literal["cooking", "construction", "escape"]
+
+
+class TaskSpec(Model):
+    """One episode's task: what is built in the world, what is asked, and its budget.
+
+    `id` is `<family>/<name>`: `cooking/cake_0`, `construction/task_0`, `escape/2-1`.
+    `budget_s` is VillagerBench's `max_action_time`, the numerator of efficiency: a
+    per-task budget that grows with the task's complexity.
+    """
+
+    id: str
+    family: Family
+    description: str
+    world: WorldSetup
+    goal: Goal
+    min_agents: int = 1
+    max_agents: int = 8
+    budget_s: float = Field(gt=0)
+
+    @field_validator("id")
+    @classmethod
+    def _id_has_family(cls, v: str) -> str:
+        family, _, name = v.partition("/")
+        if not name or family not in ("cooking", "construction", "escape"):
+            raise ValueError(f"task id {v!r} is not <cooking|construction|escape>/<name>")
+        return v
