@@ -55,6 +55,8 @@ class ContainerSpec(Model):
     kind: str = "chest"
     facing: Facing = "north"
     items: dict[str, int] = Field(default_factory=dict)
+    lock: str | None = None
+    """An item a player must hold to open it (escape rooms' locked chests)."""
 
     _pos = field_validator("pos", mode="before")(_as_pos)
 

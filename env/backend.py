@@ -1,0 +1,60 @@
+"""The interface every game backend implements (`env.sim`, `env.minecraft`)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import Field
+
+from env.actions import Action
+from env.rulebook import Rulebook
+from env.world import EntityState, FPos, Model, WorldSetup, WorldView
+
+
+class Outcome(Model):
+    """What running one action did. `seconds` is its duration: virtual on the simulator,
+    measured on a real server. `fired` lists the triggers the action set off."""
+
+    ok: bool
+    reason: str | None = None
+    seconds: float = 0.0
+    fired: list[str] = Field(default_factory=list)
+
+
+class Observation(Model):
+    """What an agent sees after an action: where it is, what it holds, animals nearby."""
+
+    agent: str
+    pos: FPos
+    inventory: dict[str, int]
+    entities: list[EntityState] = Field(default_factory=list)
+
+
+class Backend(Protocol):
+    """A world the Judger runs actions on.
+
+    - `realtime` False: virtual time; `execute` returns at once with the action's duration,
+      and the Judger orders actions by virtual start time (same seed, same trace).
+    - `realtime` True: `execute` blocks for the action's real duration; the Judger runs each
+      agent's actions in its own thread.
+    `execute` is only called with actions whose `check` passed; a backend may still refuse
+    (the world moved on) and must then leave the world unchanged.
+    """
+
+    name: str
+    realtime: bool
+    rules: Rulebook
+
+    def build(self, world: WorldSetup, agents: list[str]) -> None: ...
+
+    def view(self) -> WorldView: ...
+
+    def execute(self, agent: str, action: Action, start: float) -> Outcome: ...
+
+    def observe(self, agent: str) -> Observation: ...
+
+    def fired(self) -> set[str]:
+        """Ids of the triggers that have fired so far."""
+        ...
+
+    def close(self) -> None: ...

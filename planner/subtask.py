@@ -1,0 +1,83 @@
+"""Subtasks: the nodes of the task graph, and what a Worker is handed.
+
+How items move between subtasks: every task has a **hub** (the task's shared chest). A
+subtask takes its `inputs` from the hub, does its work, and puts its output into the hub,
+unless it is a final goal (`keep`), whose output the agent keeps in hand (VillagerBench scores
+what agents hold). Items that are in the hub at the start are stock, not subtasks.
+
+Kinds and what a Worker does for each (the offline brain in `agents.brain` follows this):
+- `harvest`: dig `count` crops or blocks named `source` at any of `sites` (mature crops), then
+  deliver the drops (`target`).
+- `kill`: kill `count` animals of type `source` near `sites[0]` (with `tool` if given), deliver
+  `target` (the meat).
+- `milk`: take `count` buckets from the hub, milk animals `source` near `sites[0]`, deliver.
+- `craft`: take `inputs` from the hub, craft `target` x `count` (at `station` if given), deliver.
+- `smelt`: take `inputs` (item + fuel) from the hub, smelt at furnace `station`, deliver.
+- `fetch`: take `count` of `target` from the chest at `station` (not the hub) and deliver.
+- `place`: take the blocks from the hub and place each of `blocks` (name, pos, facing).
+- `trigger`: bring about an escape-room trigger: `sites` are the positions to act on
+  (levers, buttons, plates), `agents` the number of players needed at once.
+- `walk`: reach `sites[0]` (pass through an opened exit).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from env.goals import BlueprintBlock
+from env.world import Model, Pos, _as_pos
+
+SubtaskKind = Literal["harvest", "kill", "milk", "craft", "smelt", "fetch", "place", "trigger",
+                      "walk"]
+
+
+class Subtask(Model):
+    """One node of the task graph."""
+
+    id: str
+    kind: SubtaskKind
+    target: str
+    """The item produced, the block placed, or the trigger brought about."""
+    count: int = 1
+    inputs: dict[str, int] = Field(default_factory=dict)
+    """Items taken from the hub (ingredients, fuel, buckets, blocks to place)."""
+    source: str | None = None
+    """The block or animal acted on (harvest, kill, milk)."""
+    sites: list[Pos] = Field(default_factory=list)
+    station: Pos | None = None
+    """Crafting table, furnace, or the chest to fetch from."""
+    tool: str | None = None
+    blocks: list[BlueprintBlock] = Field(default_factory=list)
+    actions: list[dict[str, object]] = Field(default_factory=list)
+    """For `trigger`: the per-agent actions, one list item per role (name, pos, hold_s)."""
+    agents: int = 1
+    keep: bool = False
+    rules: list[str] = Field(default_factory=list)
+    """Ids of the rules this subtask rests on."""
+    seconds: float = 1.0
+    """Estimated duration (for the critical path and the lower bound)."""
+    room: int | None = None
+
+    @field_validator("sites", mode="before")
+    @classmethod
+    def _sites(cls, v: object) -> object:
+        return [_as_pos(p) for p in v] if isinstance(v, list) else v
+
+    @field_validator("station", mode="before")
+    @classmethod
+    def _station(cls, v: object) -> object:
+        return _as_pos(v) if v is not None else v
+
+
+class Plan(Model):
+    """A task decomposed: its subtasks, the hub, and the known-true dependency edges
+    (from the rules; the brain's prior may differ)."""
+
+    task: str
+    hub: Pos | None
+    subtasks: list[Subtask]
+
+    def by_id(self) -> dict[str, Subtask]:
+        return {s.id: s for s in self.subtasks}
