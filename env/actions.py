@@ -83,7 +83,9 @@ def _holds(view: WorldView, agent: str, need: dict[str, int]) -> str | None:
 class MoveTo(Action):
     name: Literal["move_to"] = "move_to"
     pos: Pos
-    summary: ClassVar[str] = "walk to the block position pos (feet there)"
+    within: float = Field(0.0, ge=0, le=32)
+    summary: ClassVar[str] = "walk to the block position pos (feet there), or to the nearest " \
+                             "standable cell within `within` blocks of it"
     _v = field_validator("pos", mode="before")(_pos)
 
 
