@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from env.goals import Goal
-from env.world import Model, WorldSetup
+from env.world import Model, Pos, WorldSetup, _as_pos
 
 Family = Literal["cooking", "construction", "escape"]
 
@@ -28,6 +28,11 @@ class TaskSpec(Model):
     min_agents: int = 1
     max_agents: int = 8
     budget_s: float = Field(gt=0)
+    hub: Pos | None = None
+    """The shared chest, where the task has one (cooking's top-level chest, construction's
+    supply chest)."""
+
+    _hub = field_validator("hub", mode="before")(_as_pos)
 
     @field_validator("id")
     @classmethod

@@ -1,0 +1,177 @@
+"""What every importer shares: the error type, JSON loading, name checks, world helpers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from env.world import STAND_Y, BlockSpec, Pos, StateValue
+
+SPAWN_POINTS = 8
+"""Spawn points per task: one per agent up to TaskSpec.max_agents."""
+
+
+class TaskError(ValueError):
+    """A task that cannot be read or built. The message is one line naming the file, the task
+    and the field or line at fault."""
+
+
+def where(file: str, task: str | None = None, detail: str | None = None) -> str:
+    """`farm_setting.json, task 'cake_0', component 2` style prefix for error messages."""
+    parts = [file]
+    if task is not None:
+        parts.append(f"task {task!r}")
+    if detail:
+        parts.append(detail)
+    return ", ".join(parts)
+
+
+def load_json(path: Path) -> object:
+    """Read one JSON file, turning a missing or broken file into a TaskError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TaskError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TaskError(f"{path}: not valid JSON at line {exc.lineno} column {exc.colno}: "
+                        f"{exc.msg}") from None
+
+
+def one_line(exc: ValidationError) -> str:
+    """A pydantic error squeezed to one line: `field.path: message; ...`."""
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "value"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+@cache
+def known_blocks() -> frozenset[str]:
+    from env.rulebook import load_rulebook
+
+    return frozenset(load_rulebook().blocks)
+
+
+@cache
+def known_items() -> frozenset[str]:
+    from env.rulebook import load_rulebook
+
+    return frozenset(load_rulebook().items)
+
+
+def strip_namespace(name: str) -> str:
+    return name.removeprefix("minecraft:")
+
+
+def check_block(name: object, at: str) -> str:
+    """The block name, checked against the 1.19.2 block list."""
+    if not isinstance(name, str) or not name:
+        raise TaskError(f"{at}: block name must be a nonempty string, got {name!r}")
+    name = strip_namespace(name)
+    if name not in known_blocks():
+        raise TaskError(f"{at}: unknown block {name!r}")
+    return name
+
+
+def check_item(name: object, at: str) -> str:
+    """The item name, checked against the 1.19.2 item list."""
+    if not isinstance(name, str) or not name:
+        raise TaskError(f"{at}: item name must be a nonempty string, got {name!r}")
+    name = strip_namespace(name)
+    if name not in known_items():
+        raise TaskError(f"{at}: unknown item {name!r}")
+    return name
+
+
+def check_count(value: object, at: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise TaskError(f"{at}: count must be a positive integer, got {value!r}")
+    return value
+
+
+def int_pos(value: object, at: str) -> Pos:
+    """[x, y, z] of integers (a float with no fraction is accepted)."""
+    if not isinstance(value, list | tuple) or len(value) != 3:
+        raise TaskError(f"{at}: position must be [x, y, z], got {value!r}")
+    out = []
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, int | float) or v != int(v):
+            raise TaskError(f"{at}: position must be three integers, got {value!r}")
+        out.append(int(v))
+    return (out[0], out[1], out[2])
+
+
+def float_pos(value: object, at: str) -> tuple[float, float, float]:
+    if not isinstance(value, list | tuple) or len(value) != 3 or any(
+            isinstance(v, bool) or not isinstance(v, int | float) for v in value):
+        raise TaskError(f"{at}: position must be [x, y, z] numbers, got {value!r}")
+    return (float(value[0]), float(value[1]), float(value[2]))
+
+
+def state_value(value: object, at: str) -> StateValue:
+    """A block state as the world models hold it: "true"/"false" strings become booleans."""
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in ("true", "false"):
+            return low == "true"
+        return value.strip()
+    raise TaskError(f"{at}: block state must be a string, number or boolean, got {value!r}")
+
+
+def dedupe_blocks(blocks: Iterable[BlockSpec]) -> list[BlockSpec]:
+    """One block per position; a later block replaces an earlier one at the same place."""
+    by_pos: dict[Pos, BlockSpec] = {}
+    for b in blocks:
+        by_pos.pop(b.pos, None)
+        by_pos[b.pos] = b
+    return list(by_pos.values())
+
+
+def free_cells_near(center: Pos, occupied: set[Pos], count: int = SPAWN_POINTS,
+                    avoid: Iterable[tuple[Pos, Pos]] = ()) -> list[Pos]:
+    """`count` cells at `center`'s height, nearest first (ties in x, then z order), whose
+    feet and head cells are free and that lie in none of the `avoid` boxes (min, max)."""
+    boxes = list(avoid)
+    cx, cy, cz = center
+    found: list[Pos] = []
+    radius = 0
+    while len(found) < count:
+        ring = [(cx + dx, cy, cz + dz) for dx in range(-radius, radius + 1)
+                for dz in range(-radius, radius + 1) if max(abs(dx), abs(dz)) == radius]
+        ring.sort(key=lambda p: ((p[0] - cx) ** 2 + (p[2] - cz) ** 2, p[0], p[2]))
+        for p in ring:
+            head = (p[0], p[1] + 1, p[2])
+            if p in occupied or head in occupied:
+                continue
+            if any(all(lo[i] <= p[i] <= hi[i] for i in range(3)) for lo, hi in boxes):
+                continue
+            found.append(p)
+            if len(found) == count:
+                break
+        radius += 1
+        if radius > 64:
+            raise TaskError(f"no {count} free cells near {center}")
+    return found
+
+
+def bounds_covering(points: Iterable[Pos], margin: int = 2) -> tuple[Pos, Pos]:
+    """The default task area (x, z in [-64, 64], ground to 30 above) grown to hold `points`
+    (with `margin` around them, except below)."""
+    lo = [-64, STAND_Y - 1, -64]
+    hi = [64, STAND_Y + 30, 64]
+    for p in points:
+        for i in (0, 2):
+            lo[i] = min(lo[i], p[i] - margin)
+            hi[i] = max(hi[i], p[i] + margin)
+        lo[1] = min(lo[1], p[1])
+        hi[1] = max(hi[1], p[1] + margin)
+    return ((lo[0], lo[1], lo[2]), (hi[0], hi[1], hi[2]))
