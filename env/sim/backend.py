@@ -1,0 +1,550 @@
+"""The in-process simulator: the whole world in memory, in virtual time.
+
+Every action is checked again with its own `check()` (the Judger's test) and then run whole:
+`execute` returns at once with the action's virtual duration. The Judger runs actions in
+start-time order, so plates, buttons and levers keep their powered intervals in virtual time,
+and two agents' holds that overlap in time count as simultaneous for a trigger.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from env.actions import (
+    BUTTONS,
+    PLATES,
+    WALK_SPEED,
+    Action,
+    Activate,
+    Craft,
+    Dig,
+    Kill,
+    Milk,
+    MoveTo,
+    Place,
+    Put,
+    Smelt,
+    StepOn,
+    Take,
+    Wait,
+)
+from env.backend import Observation, Outcome
+from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook
+from env.sim.path import Walker, path_length
+from env.sim.state import Container, SimState, ground_block, same_state, truthy
+from env.sim.triggers import Interval, add_interval, covers, earliest_any, earliest_together
+from env.world import (
+    BlockState,
+    Condition,
+    Effect,
+    EntityState,
+    FPos,
+    Pos,
+    Trigger,
+    WorldSetup,
+    distance,
+)
+
+TAKE_S = 0.5
+PUT_S = 0.5
+PLACE_S = 0.5
+ACTIVATE_S = 0.5
+KILL_BARE_S = 4.0
+HAND_FACTOR = 1.5
+TOOL_FACTOR = 0.4
+MIN_DIG_S = 0.05
+STONE_BUTTON_S = 1.0
+WOODEN_BUTTON_S = 1.5
+SEE_RADIUS = 32.0
+CONTAINERS = ("chest", "trapped_chest", "barrel")
+STONE_BUTTONS = ("stone_button", "polished_blackstone_button")
+
+Apply = Callable[[], None]
+Plan = str | tuple[float, Apply]
+"""What a handler gives: a reason to refuse, or the duration and the change to make."""
+
+
+def dig_seconds(block: str, inventory: dict[str, int], rules: Rulebook) -> float:
+    """How long digging `block` takes: 1.5 x hardness by hand, 0.4 x hardness with one of
+    the block's tools in the inventory; never under 0.05 s.
+
+    >>> from env.rulebook import load_rulebook
+    >>> dig_seconds("coal_ore", {"wooden_pickaxe": 1}, load_rulebook())
+    1.2
+    """
+    info = rules.blocks.get(block)
+    hardness = info.hardness if info is not None and info.hardness is not None else 0.0
+    tool = info is not None and any(inventory.get(t, 0) > 0 for t in info.tools)
+    seconds = round(max(0.0, hardness) * (TOOL_FACTOR if tool else HAND_FACTOR), 6)
+    return max(MIN_DIG_S, seconds)
+
+
+def feet_center(pos: Pos) -> FPos:
+    return (pos[0] + 0.5, float(pos[1]), pos[2] + 0.5)
+
+
+def cell_of(pos: FPos) -> Pos:
+    return (math.floor(pos[0]), math.floor(pos[1] + 1e-6), math.floor(pos[2]))
+
+
+def _is_powerable(name: str) -> bool:
+    return name == "lever" or name.endswith(BUTTONS) or name.endswith(PLATES)
+
+
+def _key(pos: Pos) -> str:
+    return ",".join(str(v) for v in pos)
+
+
+class SimBackend:
+    """`env.backend.Backend` in process and in virtual time."""
+
+    name = "sim"
+    realtime = False
+
+    def __init__(self, rules: Rulebook, seed: int = 0) -> None:
+        self.rules = rules
+        self.seed = seed
+        self.state = SimState()
+        self.world = WorldSetup()
+        self.walker = Walker(self.state.block, rules.blocks, self.world.bounds)
+        self._handlers: dict[str, Callable[[str, Action, float], Plan]] = {
+            "move_to": self._move_to, "take": self._take, "put": self._put,
+            "craft": self._craft, "smelt": self._smelt, "dig": self._dig,
+            "place": self._place, "kill": self._kill, "milk": self._milk,
+            "activate": self._activate, "step_on": self._step_on, "wait": self._wait,
+            "rendezvous": self._rendezvous,
+        }
+
+    # -- Backend --------------------------------------------------------------------------
+    def build(self, world: WorldSetup, agents: list[str]) -> None:
+        """Lay out `world` on the superflat ground and spawn `agents` (cycling the spawn
+        points), each holding `world.agent_items`."""
+        if not agents:
+            raise ValueError("build needs at least one agent")
+        if len(set(agents)) != len(agents):
+            raise ValueError(f"agent names repeat: {agents}")
+        if not world.spawn:
+            raise ValueError("world.spawn is empty: give at least one spawn point")
+        s = SimState()
+        self.world = world
+        self.state = s
+        self.walker = Walker(s.block, self.rules.blocks, world.bounds)
+        for spec in world.blocks:
+            s.blocks[spec.pos] = BlockState(name=spec.name, state=dict(spec.state))
+            if spec.name == "lever" and truthy(spec.state.get("powered")):
+                s.powered[spec.pos] = [(0.0, math.inf)]
+        for c in world.containers:
+            s.blocks[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
+            s.containers[c.pos] = Container({i: n for i, n in c.items.items() if n > 0},
+                                            c.kind, c.lock)
+        counts: dict[str, int] = {}
+        for e in world.entities:
+            k = counts.get(e.type, 0)
+            counts[e.type] = k + 1
+            eid = f"{e.type}#{k}"
+            s.entities_by_id[eid] = EntityState(id=eid, type=e.type, pos=e.pos)
+        for i, agent in enumerate(agents):
+            s.positions[agent] = feet_center(world.spawn[i % len(world.spawn)])
+            s.inventories[agent] = {i: n for i, n in world.agent_items.items() if n > 0}
+
+    def view(self) -> SimState:
+        return self.state
+
+    def fired(self) -> set[str]:
+        return set(self.state.fired)
+
+    def close(self) -> None:
+        return None
+
+    def observe(self, agent: str) -> Observation:
+        s = self.state
+        me = s.agent_pos(agent)
+        near = sorted((distance(me, e.pos), e.id) for e in s.entities_by_id.values()
+                      if distance(me, e.pos) <= SEE_RADIUS)
+        return Observation(agent=agent, pos=me, inventory=dict(s.inventory(agent)),
+                           entities=[s.entities_by_id[i] for _, i in near])
+
+    def execute(self, agent: str, action: Action, start: float) -> Outcome:
+        """Run `action` for `agent` from virtual time `start`. A refusal (the action's own
+        `check`, or what only the simulator knows: a path, a lock) changes nothing."""
+        s = self.state
+        if agent not in s.positions:
+            return Outcome(ok=False, reason=f"unknown agent {agent!r}")
+        reason = action.check(s, agent, self.rules)
+        if reason is not None:
+            return Outcome(ok=False, reason=reason)
+        handler = self._handlers.get(action.name)
+        if handler is None:
+            return Outcome(ok=False, reason=f"the simulator cannot run {action.name!r}")
+        plan = handler(agent, action, start)
+        if isinstance(plan, str):
+            return Outcome(ok=False, reason=plan)
+        seconds, apply = plan
+        self._advance(start)
+        apply()
+        fired = self._fire_triggers(start + seconds)
+        return Outcome(ok=True, seconds=seconds, fired=fired)
+
+    # -- for tests and the planner --------------------------------------------------------
+    def snapshot(self) -> dict[str, object]:
+        """The state as plain data: inventories, containers, blocks that differ from the
+        superflat ground, fired triggers, agent positions and entities."""
+        s = self.state
+        blocks: dict[str, dict[str, object]] = {}
+        for pos in sorted(s.blocks):
+            b = s.blocks[pos]
+            if b != ground_block(pos[1]):
+                blocks[_key(pos)] = {"name": b.name, "state": dict(sorted(b.state.items()))}
+        return {
+            "inventories": {a: dict(sorted(inv.items())) for a, inv in sorted(
+                s.inventories.items())},
+            "containers": {_key(p): dict(sorted(c.items.items()))
+                           for p, c in sorted(s.containers.items())},
+            "blocks": blocks,
+            "fired": sorted(s.fired),
+            "positions": {a: list(p) for a, p in sorted(s.positions.items())},
+            "entities": {i: [e.type, list(e.pos)] for i, e in sorted(s.entities_by_id.items())},
+        }
+
+    def clone(self) -> SimBackend:
+        """An independent copy of this world (same rules, world setup and seed)."""
+        other = SimBackend(self.rules, self.seed)
+        other.world = self.world
+        other.state = self.state.copy()
+        other.walker = Walker(other.state.block, self.rules.blocks, self.world.bounds)
+        return other
+
+    # -- time and triggers ----------------------------------------------------------------
+    def _advance(self, t: float) -> None:
+        """Bring buttons and plates to their powered state at time t."""
+        s = self.state
+        s.clock = max(s.clock, t)
+        for pos, intervals in s.powered.items():
+            b = s.blocks.get(pos)
+            if b is None or b.name == "lever":
+                continue
+            on = covers(intervals, s.clock)
+            if truthy(b.state.get("powered")) != on:
+                s.blocks[pos] = BlockState(name=b.name, state={**b.state, "powered": on})
+
+    def _spans(self, cond: Condition) -> list[Interval]:
+        """When the condition holds, as intervals of virtual time."""
+        s = self.state
+        b = s.block(cond.pos)
+        if b.name != cond.block:
+            return []
+        for k, v in cond.state.items():
+            if k != "powered" and not same_state(b.state.get(k), v):
+                return []
+        since = s.changed_at.get(cond.pos, 0.0)
+        if "powered" not in cond.state:
+            return [(since, math.inf)]
+        want = truthy(cond.state["powered"])
+        if _is_powerable(b.name) and want:
+            return [(max(a, since), e) for a, e in s.powered.get(cond.pos, []) if e > since]
+        now = covers(s.powered.get(cond.pos, []), s.clock) if _is_powerable(b.name) \
+            else truthy(b.state.get("powered"))
+        return [(since, math.inf)] if now == want else []
+
+    def _fire_triggers(self, now: float) -> list[str]:
+        s = self.state
+        fired: list[str] = []
+        progress = True
+        while progress:
+            progress = False
+            for trig in self.world.triggers:
+                if trig.id in s.fired:
+                    continue
+                spans = [self._spans(c) for c in trig.conditions]
+                at = earliest_together(spans, trig.window_s) if trig.mode == "and" \
+                    else earliest_any(spans)
+                if at is None:
+                    continue
+                at = max(at, 0.0)
+                s.fired[trig.id] = at
+                fired.append(trig.id)
+                self._apply_effects(trig, at)
+                progress = True
+        return fired
+
+    def _apply_effects(self, trig: Trigger, at: float) -> None:
+        s = self.state
+        for eff in trig.effects:
+            if eff.kind == "set_block":
+                s.set_block(eff.pos, BlockState(name=eff.block or "air", state=dict(eff.state)),
+                            at)
+            else:
+                for agent in self._agents_near(eff):
+                    if eff.kind == "give" and eff.item:
+                        s.give(agent, eff.item, eff.count)
+                    elif eff.kind == "teleport" and eff.to is not None:
+                        s.positions[agent] = feet_center(eff.to)
+        self._settle()
+
+    def _agents_near(self, eff: Effect) -> list[str]:
+        here = feet_center(eff.pos)
+        return [a for a, p in self.state.positions.items()
+                if distance(p, here) <= eff.radius + 1e-9]
+
+    def _settle(self) -> None:
+        """Agents whose floor is gone fall to the next block down."""
+        s = self.state
+        for agent, p in list(s.positions.items()):
+            x, y, z = cell_of(p)
+            landed = y
+            while not self.walker.supports((x, landed - 1, z)) and \
+                    self.walker.passable((x, landed - 1, z)) and landed > self.world.bounds[0][1]:
+                landed -= 1
+            if landed != y:
+                s.positions[agent] = (p[0], float(landed), p[2])
+
+    # -- actions --------------------------------------------------------------------------
+    def _walk(self, agent: str, goal: Pos, within: float = 0.0) -> str | list[Pos]:
+        start = cell_of(self.state.agent_pos(agent))
+        path = self.walker.find(start, goal, within)
+        if path is None:
+            if within == 0.0 and not self.walker.standable(goal):
+                return f"no path to {goal}: {self.walker.why_not_standable(goal)}"
+            return f"no path to {goal} from {start}"
+        return path
+
+    def _move_to(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, MoveTo)
+        path = self._walk(agent, action.pos, action.within)
+        if isinstance(path, str):
+            return path
+        end = path[-1]
+
+        def apply() -> None:
+            if len(path) > 1:
+                self.state.positions[agent] = feet_center(end)
+
+        return path_length(path) / WALK_SPEED, apply
+
+    def _lock(self, agent: str, pos: Pos) -> str | None:
+        c = self.state.containers[pos]
+        if c.lock and self.state.inventory(agent).get(c.lock, 0) < 1:
+            return f"the {c.kind} at {pos} is locked: it opens only for a player holding {c.lock}"
+        return None
+
+    def _take(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Take)
+        locked = self._lock(agent, action.pos)
+        if locked:
+            return locked
+        s = self.state
+        items = s.containers[action.pos].items
+
+        def apply() -> None:
+            left = items[action.item] - action.count
+            if left:
+                items[action.item] = left
+            else:
+                del items[action.item]
+            s.give(agent, action.item, action.count)
+
+        return TAKE_S, apply
+
+    def _put(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Put)
+        locked = self._lock(agent, action.pos)
+        if locked:
+            return locked
+        s = self.state
+        items = s.containers[action.pos].items
+
+        def apply() -> None:
+            s.take(agent, action.item, action.count)
+            items[action.item] = items.get(action.item, 0) + action.count
+
+        return PUT_S, apply
+
+    def _craft(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Craft)
+        s = self.state
+        rule = action.recipe(s, agent, self.rules)
+        if rule is None:  # check() already refuses this; kept for a clear message
+            return f"no recipe for {action.item} with what {agent} holds"
+        times = action.times
+
+        def apply() -> None:
+            for item, n in rule.inputs.items():
+                s.take(agent, item, n * times)
+            s.give(agent, rule.output, int(rule.count) * times)
+            for item, n in rule.byproducts.items():
+                s.give(agent, item, n * times)
+
+        return CRAFT_S * times, apply
+
+    def _smelt(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Smelt)
+        s = self.state
+        rule = self.rules.get(f"smelt:{action.item}")
+        fuel = action.fuel_needed(self.rules)
+
+        def apply() -> None:
+            s.take(agent, action.item, action.count)
+            s.take(agent, action.fuel, fuel)
+            s.give(agent, rule.output, int(rule.count) * action.count)
+            if action.fuel in LEFTOVERS:
+                s.give(agent, LEFTOVERS[action.fuel], fuel)
+
+        return rule.seconds * action.count, apply
+
+    def _drops(self, block: BlockState) -> dict[str, int]:
+        rule = self.rules.rules.get(f"mine:{block.name}")
+        if rule is not None:
+            out = {rule.output: int(rule.count)}
+            for item, n in rule.byproducts.items():
+                out[item] = out.get(item, 0) + n
+            return out
+        return {block.name: 1} if block.name in self.rules.items else {}
+
+    def _door_halves(self, pos: Pos) -> list[Pos]:
+        """A door's two cells (the other half is the same door just above or below)."""
+        name = self.state.block(pos).name
+        x, y, z = pos
+        if not name.endswith("_door"):
+            return [pos]
+        return [pos] + [p for p in ((x, y + 1, z), (x, y - 1, z))
+                        if self.state.block(p).name == name][:1]
+
+    def _dig(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Dig)
+        s = self.state
+        block = s.block(action.pos)
+        seconds = dig_seconds(block.name, s.inventory(agent), self.rules)
+        drops = self._drops(block)
+        container = s.containers.get(action.pos)
+        cells = self._door_halves(action.pos)
+
+        def apply() -> None:
+            for cell in cells:
+                s.set_block(cell, _AIR, start + seconds)
+            for item, n in drops.items():
+                s.give(agent, item, n)
+            if container is not None:
+                for item, n in container.items.items():
+                    s.give(agent, item, n)
+            self._settle()
+
+        return seconds, apply
+
+    def _place(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Place)
+        s = self.state
+        state: dict[str, str | int | bool] = {}
+        if action.facing in ("x", "y", "z"):
+            state["axis"] = action.facing
+        elif action.facing is not None:
+            state["facing"] = action.facing
+        cells = [(action.pos, state)]
+        if action.item.endswith("_door"):
+            x, y, z = action.pos
+            above = (x, y + 1, z)
+            if not self.walker.passable(above) or s.block(above).name not in ("air", "cave_air"):
+                return f"no room for the upper half of {action.item} at {above}"
+            cells = [(action.pos, {**state, "half": "lower", "open": False}),
+                     (above, {**state, "half": "upper", "open": False})]
+        at = start + PLACE_S
+
+        def apply() -> None:
+            s.take(agent, action.item, 1)
+            for cell, st in cells:
+                s.set_block(cell, BlockState(name=action.item, state=st), at)
+            if action.item in CONTAINERS:
+                s.containers[action.pos] = Container({}, action.item, None)
+
+        return PLACE_S, apply
+
+    def _kill(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Kill)
+        s = self.state
+        target = action.target(s, agent)
+        if target is None:
+            return f"no {action.entity} within reach"
+        rule = self.rules.rules.get(f"kill:{action.entity}")
+        armed = any(n > 0 and i.endswith("_sword") for i, n in s.inventory(agent).items())
+
+        def apply() -> None:
+            del s.entities_by_id[target]
+            if rule is not None:
+                s.give(agent, rule.output, int(rule.count))
+                for item, n in rule.byproducts.items():
+                    s.give(agent, item, n)
+
+        return (KILL_S if armed else KILL_BARE_S), apply
+
+    def _milk(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Milk)
+        s = self.state
+        rule = self.rules.get(f"milk:{action.entity}")
+
+        def apply() -> None:
+            for item, n in rule.inputs.items():
+                s.take(agent, item, n)
+            s.give(agent, rule.output, int(rule.count))
+
+        return MILK_S, apply
+
+    def _activate(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Activate)
+        s = self.state
+        pos = action.pos
+        block = s.block(pos)
+        name = block.name
+
+        def apply() -> None:
+            intervals = s.powered.setdefault(pos, [])
+            if name == "lever":
+                on = not truthy(block.state.get("powered"))
+                if on:
+                    intervals.append((start, math.inf))
+                elif intervals and intervals[-1][1] == math.inf:
+                    intervals[-1] = (intervals[-1][0], start)
+                s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": on})
+            elif name.endswith(BUTTONS):
+                hold = STONE_BUTTON_S if name in STONE_BUTTONS else WOODEN_BUTTON_S
+                add_interval(intervals, start, start + hold)
+                s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": True})
+            else:
+                s.powered.pop(pos, None)
+                is_open = not truthy(block.state.get("open"))
+                for cell in self._door_halves(pos):
+                    b = s.block(cell)
+                    s.set_block(cell, BlockState(name=b.name, state={**b.state, "open": is_open}),
+                                start)
+
+        return ACTIVATE_S, apply
+
+    def _step_on(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, StepOn)
+        s = self.state
+        path = self._walk(agent, action.pos)
+        if isinstance(path, str):
+            return path
+        walk = path_length(path) / WALK_SPEED
+        arrive = start + walk
+
+        def apply() -> None:
+            s.positions[agent] = feet_center(action.pos)
+            add_interval(s.powered.setdefault(action.pos, []), arrive, arrive + action.hold_s)
+            b = s.block(action.pos)
+            s.blocks[action.pos] = BlockState(name=b.name, state={**b.state, "powered": True})
+
+        return walk + action.hold_s, apply
+
+    def _wait(self, agent: str, action: Action, start: float) -> Plan:
+        assert isinstance(action, Wait)
+        return action.seconds, _nothing
+
+    def _rendezvous(self, agent: str, action: Action, start: float) -> Plan:
+        return 0.0, _nothing
+
+
+_AIR = BlockState(name="air")
+
+
+def _nothing() -> None:
+    return None

@@ -1,0 +1,186 @@
+"""Walking: which cells an agent may stand in, and the shortest walk between two of them.
+
+A cell is *standable* when the feet and head cells are passable and the cell below holds the
+agent up. Moves go to the 8 neighbouring columns (diagonals only when both orthogonal
+columns are free, so no corner is cut), stepping up at most one block (straight moves only)
+or dropping any height. Open doors, gates and trapdoors are passable, closed ones are not;
+fences and walls are neither passable nor stood on; water is passable, lava is not; thin
+blocks (plates, buttons, levers, torches, crops, carpets, flowers) are passable.
+
+    >>> from env.sim.state import SimState
+    >>> from env.rulebook import load_rulebook
+    >>> walk = Walker(SimState().block, load_rulebook().blocks, ((-5, -61, -5), (5, -50, 5)))
+    >>> walk.find((0, -60, 0), (3, -60, 0))
+    [(0, -60, 0), (1, -60, 0), (2, -60, 0), (3, -60, 0)]
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Iterable
+
+from env.rulebook import BlockInfo
+from env.sim.state import truthy
+from env.world import BlockState, Pos
+
+OPENABLE = ("_door", "_trapdoor", "_fence_gate")
+ALWAYS_PASSABLE = frozenset({"air", "cave_air", "void_air", "water", "light"})
+
+# Kinds of blocks for walking.
+_OPEN, _SOLID, _BARRIER, _DOOR, _TRAPDOOR = range(5)
+
+_STRAIGHT = ((1, 0), (-1, 0), (0, 1), (0, -1))
+_DIAGONAL = ((1, 1), (1, -1), (-1, 1), (-1, -1))
+
+
+def _kind_of(name: str, blocks: dict[str, BlockInfo]) -> int:
+    if name in ALWAYS_PASSABLE or name.endswith("_carpet"):
+        return _OPEN
+    if name.endswith("_trapdoor"):
+        return _TRAPDOOR
+    if name.endswith(OPENABLE):
+        return _DOOR
+    if name == "lava" or name.endswith(("_fence", "_wall")):
+        return _BARRIER
+    info = blocks.get(name)
+    if info is not None and not info.solid:
+        return _OPEN
+    return _SOLID
+
+
+def path_length(cells: list[Pos]) -> float:
+    """The distance walked along a path of cells (straight steps 1, diagonal sqrt 2, plus the
+    height climbed or dropped, as the 3D length of each step)."""
+    return sum(math.dist(a, b) for a, b in zip(cells, cells[1:], strict=False))
+
+
+class Walker:
+    """Path search over a world read through `block(pos)`, inside `bounds` (inclusive)."""
+
+    def __init__(self, block: Callable[[Pos], BlockState], blocks: dict[str, BlockInfo],
+                 bounds: tuple[Pos, Pos]) -> None:
+        self.block = block
+        self.blocks = blocks
+        self.lo, self.hi = bounds
+        self._kinds: dict[str, int] = {}
+
+    def _kind(self, pos: Pos) -> tuple[int, BlockState]:
+        b = self.block(pos)
+        kind = self._kinds.get(b.name)
+        if kind is None:
+            kind = self._kinds[b.name] = _kind_of(b.name, self.blocks)
+        return kind, b
+
+    def passable(self, pos: Pos) -> bool:
+        kind, b = self._kind(pos)
+        if kind == _OPEN:
+            return True
+        if kind in (_DOOR, _TRAPDOOR):
+            return truthy(b.state.get("open"))
+        return False
+
+    def supports(self, pos: Pos) -> bool:
+        kind, b = self._kind(pos)
+        if kind == _SOLID:
+            return True
+        if kind == _TRAPDOOR:
+            return not truthy(b.state.get("open"))
+        return False
+
+    def inside(self, pos: Pos) -> bool:
+        lo, hi = self.lo, self.hi
+        return lo[0] <= pos[0] <= hi[0] and lo[1] <= pos[1] <= hi[1] and lo[2] <= pos[2] <= hi[2]
+
+    def standable(self, pos: Pos) -> bool:
+        x, y, z = pos
+        return self.inside(pos) and self.passable(pos) and self.passable((x, y + 1, z)) \
+            and self.supports((x, y - 1, z))
+
+    def why_not_standable(self, pos: Pos) -> str:
+        x, y, z = pos
+        if not self.inside(pos):
+            return f"{pos} is outside the task bounds {self.lo}..{self.hi}"
+        for cell, part in ((pos, "feet"), ((x, y + 1, z), "head")):
+            if not self.passable(cell):
+                return f"the {part} cell {cell} holds {self.block(cell).name}"
+        below = (x, y - 1, z)
+        return f"nothing to stand on at {below} ({self.block(below).name})"
+
+    def _land(self, x: int, y: int, z: int) -> int | None:
+        """Where an agent entering column (x, z) at feet height y ends up (falling)."""
+        if not (self.passable((x, y, z)) and self.passable((x, y + 1, z))):
+            return None
+        while not self.supports((x, y - 1, z)):
+            y -= 1
+            if y < self.lo[1] or not self.passable((x, y, z)):
+                return None
+        return y
+
+    def _free_column(self, x: int, y: int, z: int) -> bool:
+        return self.passable((x, y, z)) and self.passable((x, y + 1, z))
+
+    def neighbours(self, cell: Pos) -> Iterable[Pos]:
+        x, y, z = cell
+        lo, hi = self.lo, self.hi
+        for dx, dz in _STRAIGHT:
+            nx, nz = x + dx, z + dz
+            if not (lo[0] <= nx <= hi[0] and lo[2] <= nz <= hi[2]):
+                continue
+            ny = self._land(nx, y, nz)
+            if ny is None:
+                # a step up onto the block ahead, with room above the agent's head
+                if self.supports((nx, y, nz)) and self.passable((x, y + 2, z)) \
+                        and self._free_column(nx, y + 1, nz) and y + 1 <= hi[1]:
+                    yield (nx, y + 1, nz)
+                continue
+            if ny >= lo[1]:
+                yield (nx, ny, nz)
+        for dx, dz in _DIAGONAL:
+            nx, nz = x + dx, z + dz
+            if not (lo[0] <= nx <= hi[0] and lo[2] <= nz <= hi[2]):
+                continue
+            if not (self._free_column(nx, y, z) and self._free_column(x, y, nz)):
+                continue
+            ny = self._land(nx, y, nz)
+            if ny is not None and ny >= lo[1]:
+                yield (nx, ny, nz)
+
+    def find(self, start: Pos, goal: Pos, within: float = 0.0) -> list[Pos] | None:
+        """The shortest walk (A*) from `start` to a standable cell at most `within` blocks
+        from `goal` (the goal itself when `within` is 0), as a list of cells from `start`;
+        None when there is none inside the bounds."""
+        def reached(c: Pos) -> bool:
+            return math.dist(c, goal) <= within + 1e-9
+
+        def estimate(c: Pos) -> float:
+            return max(0.0, math.dist(c, goal) - within)
+
+        if reached(start):
+            return [start]
+        if within == 0.0 and not self.standable(goal):
+            return None
+        came: dict[Pos, Pos | None] = {start: None}
+        cost: dict[Pos, float] = {start: 0.0}
+        tie = 0
+        queue: list[tuple[float, int, Pos]] = [(estimate(start), tie, start)]
+        done: set[Pos] = set()
+        while queue:
+            _, _, cell = heapq.heappop(queue)
+            if cell in done:
+                continue
+            done.add(cell)
+            if reached(cell):
+                path = [cell]
+                while (prev := came[path[-1]]) is not None:
+                    path.append(prev)
+                return path[::-1]
+            here = cost[cell]
+            for nxt in self.neighbours(cell):
+                new = here + math.dist(cell, nxt)
+                if new < cost.get(nxt, math.inf) - 1e-12:
+                    cost[nxt] = new
+                    came[nxt] = cell
+                    tie += 1
+                    heapq.heappush(queue, (new + estimate(nxt), tie, nxt))
+        return None

@@ -1,0 +1,130 @@
+"""The simulator's world state, and its read side (`env.world.WorldView`).
+
+Blocks not set explicitly follow the vanilla superflat layers: grass_block at GROUND_Y,
+dirt under it, bedrock at the bottom, air above the ground and below the bedrock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from env.world import GROUND_Y, BlockState, EntityState, FPos, Pos, StateValue
+
+BEDROCK_Y = GROUND_Y - 3
+
+AIR = BlockState(name="air")
+GRASS = BlockState(name="grass_block", state={"snowy": False})
+DIRT = BlockState(name="dirt")
+BEDROCK = BlockState(name="bedrock")
+
+
+def ground_block(y: int) -> BlockState:
+    """What the superflat world holds at height y when nothing was set there."""
+    if y > GROUND_Y or y < BEDROCK_Y:
+        return AIR
+    if y == GROUND_Y:
+        return GRASS
+    if y == BEDROCK_Y:
+        return BEDROCK
+    return DIRT
+
+
+def truthy(value: StateValue | None) -> bool:
+    """Block states come as bools or as the strings a command writes ("true")."""
+    return value is True or (isinstance(value, str) and value.lower() == "true") or value == 1
+
+
+def same_state(a: StateValue | None, b: StateValue | None) -> bool:
+    return a is not None and b is not None and str(a).lower() == str(b).lower()
+
+
+@dataclass
+class Container:
+    items: dict[str, int]
+    kind: str = "chest"
+    lock: str | None = None
+
+
+@dataclass
+class SimState:
+    """Everything the simulator knows. It is also the `WorldView` handed to `check()`: its
+    getters return the live dicts (no copies), which callers must not change."""
+
+    blocks: dict[Pos, BlockState] = field(default_factory=dict)
+    containers: dict[Pos, Container] = field(default_factory=dict)
+    entities_by_id: dict[str, EntityState] = field(default_factory=dict)
+    positions: dict[str, FPos] = field(default_factory=dict)
+    inventories: dict[str, dict[str, int]] = field(default_factory=dict)
+    powered: dict[Pos, list[tuple[float, float]]] = field(default_factory=dict)
+    """Powered intervals [on, off) in virtual time of levers, buttons and plates."""
+    changed_at: dict[Pos, float] = field(default_factory=dict)
+    """When each block last changed (virtual time; unset = since the start)."""
+    fired: dict[str, float] = field(default_factory=dict)
+    """Triggers that fired, with the virtual time they fired at, in firing order."""
+    clock: float = 0.0
+
+    # -- WorldView ------------------------------------------------------------------------
+    def block(self, pos: Pos) -> BlockState:
+        found = self.blocks.get(pos)
+        return found if found is not None else ground_block(pos[1])
+
+    def inventory(self, agent: str) -> dict[str, int]:
+        try:
+            return self.inventories[agent]
+        except KeyError:
+            raise KeyError(f"unknown agent {agent!r}") from None
+
+    def container(self, pos: Pos) -> dict[str, int] | None:
+        found = self.containers.get(pos)
+        return found.items if found is not None else None
+
+    def agent_pos(self, agent: str) -> FPos:
+        try:
+            return self.positions[agent]
+        except KeyError:
+            raise KeyError(f"unknown agent {agent!r}") from None
+
+    def agents(self) -> list[str]:
+        return list(self.positions)
+
+    def entities(self) -> list[EntityState]:
+        return list(self.entities_by_id.values())
+
+    # -- changes --------------------------------------------------------------------------
+    def set_block(self, pos: Pos, block: BlockState, at: float) -> None:
+        self.blocks[pos] = block
+        self.changed_at[pos] = at
+        self.powered.pop(pos, None)
+        if pos in self.containers and block.name not in ("chest", "trapped_chest", "barrel"):
+            del self.containers[pos]
+
+    def give(self, agent: str, item: str, count: int) -> None:
+        if count <= 0:
+            return
+        inv = self.inventories[agent]
+        inv[item] = inv.get(item, 0) + count
+
+    def take(self, agent: str, item: str, count: int) -> None:
+        inv = self.inventories[agent]
+        left = inv.get(item, 0) - count
+        if left < 0:
+            raise ValueError(f"{agent} holds {inv.get(item, 0)} {item}, cannot remove {count}")
+        if left:
+            inv[item] = left
+        else:
+            inv.pop(item, None)
+
+    def copy(self) -> SimState:
+        """A deep copy (block and entity states are immutable, so they are shared)."""
+        return SimState(
+            blocks=dict(self.blocks),
+            containers={p: Container(dict(c.items), c.kind, c.lock)
+                        for p, c in self.containers.items()},
+            entities_by_id=dict(self.entities_by_id),
+            positions=dict(self.positions),
+            inventories={a: dict(inv) for a, inv in self.inventories.items()},
+            powered={p: list(iv) for p, iv in self.powered.items()},
+            changed_at=dict(self.changed_at),
+            fired=dict(self.fired),
+            clock=self.clock,
+        )
