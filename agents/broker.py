@@ -67,6 +67,8 @@ def parse_broker_url(url: str) -> BrokerAddress:
         raise BrokerError(
             f"broker URL must be a non-empty string like mqtt://host:port, got {url!r}"
         )
+    if "://" not in url:
+        raise BrokerError(f"broker URL {url!r}: missing 'mqtt://' (expected mqtt://host:port)")
     parts = urlsplit(url.strip())
     if parts.scheme != "mqtt":
         raise BrokerError(
@@ -352,7 +354,9 @@ def mosquitto_config(
         "set_tcp_nodelay true",
         "persistence false",
         "log_dest stderr",
-        "log_type all" if verbose else "log_type error\nlog_type warning\nlog_type notice",
+        "log_type all"
+        if verbose
+        else "log_type error\nlog_type warning\nlog_type notice\nlog_type information",
         "connection_messages " + ("true" if verbose else "false"),
     ]
     if user:
