@@ -1,0 +1,303 @@
+"""Brains: what turns a subtask into actions, and what proposes the prior task graph.
+
+One interface, two kinds (DESIGN "Brains"). The offline brain (the default, no network)
+answers from the rulebook: it follows the subtask's kind step by step (see
+`planner.subtask`), and proposes a **noisy prior graph** (`planner.prior.noisy_prior`): with a
+seeded rate it drops true edges and adds plausible ones no rule supports, the way an LLM prior
+errs. An LLM brain answers the same calls through an OpenAI-compatible endpoint.
+
+A brain's `act` is a generator: it yields actions, receives each `ActionResult`, and returns
+(ok, reason) for the subtask.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Generator
+from typing import Protocol
+
+import networkx as nx
+
+from agents.messages import ActionResult
+from env.actions import (
+    Action,
+    Craft,
+    Dig,
+    Kill,
+    Milk,
+    MoveTo,
+    Place,
+    Put,
+    Rendezvous,
+    Smelt,
+    Take,
+    parse_action,
+)
+from env.backend import Observation
+from env.rulebook import Rulebook
+from env.world import Pos, distance
+from planner.subtask import Plan, Subtask
+
+DEFAULT_PRIOR_NOISE = 0.3
+NEAR = 2.5  # how close a worker walks to a block it acts on
+
+Acting = Generator[Action, ActionResult, tuple[bool, str | None]]
+
+
+class Brain(Protocol):
+    name: str
+    llm_calls: int
+    tokens: int
+
+    def prior(self, plan: Plan, true_graph: nx.DiGraph) -> nx.DiGraph: ...
+
+    def act(self, subtask: Subtask, role: int, partners: list[str], me: str,
+            obs: Observation, hub: Pos | None, attempt: int) -> Acting: ...
+
+
+class OfflineBrain:
+    """The rule-grounded brain. `prior_noise` is the prior's error rate (0: the rules' graph)."""
+
+    name = "offline"
+
+    def __init__(self, rules: Rulebook, prior_noise: float = DEFAULT_PRIOR_NOISE,
+                 seed: int = 0) -> None:
+        if not 0.0 <= prior_noise <= 1.0:
+            raise ValueError(f"prior noise must be in [0, 1], got {prior_noise}")
+        self.rules = rules
+        self.prior_noise = prior_noise
+        self.seed = seed
+        self.llm_calls = 0
+        self.tokens = 0
+
+    def prior(self, plan: Plan, true_graph: nx.DiGraph) -> nx.DiGraph:
+        from planner.prior import noisy_prior
+
+        return noisy_prior(plan, true_graph, self.prior_noise, random.Random(self.seed))
+
+    def act(self, subtask: Subtask, role: int, partners: list[str], me: str,
+            obs: Observation, hub: Pos | None, attempt: int) -> Acting:
+        return _Steps(self.rules, subtask, role, partners, me, obs, hub, attempt).run()
+
+
+class _Steps:
+    """The offline brain's procedure for one subtask (one generator per assignment)."""
+
+    def __init__(self, rules: Rulebook, st: Subtask, role: int, partners: list[str], me: str,
+                 obs: Observation, hub: Pos | None, attempt: int) -> None:
+        self.rules, self.st, self.role, self.partners = rules, st, role, partners
+        self.me, self.obs, self.hub, self.attempt = me, obs, hub, attempt
+        self.last: ActionResult | None = None
+
+    # -- plumbing -------------------------------------------------------------------------
+    def do(self, action: Action) -> Generator[Action, ActionResult, bool]:
+        result = yield action
+        self.last = result
+        if result.observation is not None:
+            self.obs = result.observation
+        return result.ok
+
+    def held(self, item: str) -> int:
+        return self.obs.inventory.get(item, 0)
+
+    def fail(self, what: str) -> tuple[bool, str]:
+        reason = self.last.reason if self.last and not self.last.ok else None
+        return False, f"{what}: {reason}" if reason else what
+
+    def go(self, pos: Pos, within: float = NEAR) -> Generator[Action, ActionResult, bool]:
+        if distance(self.obs.pos, (pos[0] + 0.5, pos[1], pos[2] + 0.5)) <= within:
+            return True
+        return (yield from self.do(MoveTo(pos=pos, within=within)))
+
+    def fetch_inputs(self, need: dict[str, int]) -> Generator[Action, ActionResult, bool]:
+        """Take from the hub what the agent does not hold yet."""
+        missing = {i: n - self.held(i) for i, n in sorted(need.items()) if self.held(i) < n}
+        if not missing:
+            return True
+        if self.hub is None:
+            return False
+        if not (yield from self.go(self.hub)):
+            return False
+        for item, n in missing.items():
+            if not (yield from self.do(Take(pos=self.hub, item=item, count=n))):
+                return False
+        return True
+
+    def deliver(self, item: str) -> Generator[Action, ActionResult, bool]:
+        if self.st.keep or self.hub is None or self.held(item) == 0:
+            return True
+        if not (yield from self.go(self.hub)):
+            return False
+        return (yield from self.do(Put(pos=self.hub, item=item, count=self.held(item))))
+
+    # -- the procedure per kind -----------------------------------------------------------
+    def run(self) -> Acting:
+        kind = self.st.kind
+        step = getattr(self, f"_{kind}")
+        return (yield from step())
+
+    def _harvest(self) -> Acting:
+        st = self.st
+        before = self.held(st.target)
+        # Highest first, so that breaking a stalk's base never drops the rest on the ground.
+        for site in sorted(st.sites, key=lambda p: (-p[1], p[0], p[2])):
+            if self.held(st.target) - before >= st.count:
+                break
+            if st.tool and self.held(st.tool) == 0 and not (
+                    yield from self.fetch_inputs({st.tool: 1})):
+                return self.fail(f"no {st.tool} to dig with")
+            if not (yield from self.go(site)):
+                continue
+            yield from self.do(Dig(pos=site))
+        if self.held(st.target) - before < st.count:
+            return self.fail(f"harvested {self.held(st.target) - before} of {st.count} "
+                             f"{st.target}")
+        ok = yield from self.deliver(st.target)
+        return (True, None) if ok else self.fail(f"could not deliver {st.target}")
+
+    def _near_animal(self, kind: str) -> Generator[Action, ActionResult, bool]:
+        seen = sorted((distance(self.obs.pos, e.pos), e.id, e.pos) for e in self.obs.entities
+                      if e.type == kind)
+        if not seen:
+            if self.st.sites:
+                return (yield from self.go(self.st.sites[0], within=2.0))
+            return False
+        _, _, pos = seen[0]
+        if seen[0][0] <= 2.5:
+            return True
+        return (yield from self.go((math.floor(pos[0]), math.floor(pos[1]), math.floor(pos[2])),
+                                   within=1.5))
+
+    def _kill(self) -> Acting:
+        st = self.st
+        if st.tool and self.held(st.tool) == 0 and not (yield from self.fetch_inputs(
+                {st.tool: 1})):
+            return self.fail(f"could not get a {st.tool}")
+        source = st.source or st.target
+        before = self.held(st.target)
+        tries = 0
+        while self.held(st.target) - before < st.count and tries < 4 * st.count + 4:
+            tries += 1
+            if not (yield from self._near_animal(source)):
+                continue
+            yield from self.do(Kill(entity=source))
+        if self.held(st.target) - before < st.count:
+            return self.fail(f"got {self.held(st.target) - before} of {st.count} {st.target}")
+        ok = yield from self.deliver(st.target)
+        return (True, None) if ok else self.fail(f"could not deliver {st.target}")
+
+    def _milk(self) -> Acting:
+        st = self.st
+        if not (yield from self.fetch_inputs({"bucket": st.count})):
+            return self.fail("no buckets")
+        source = st.source or "cow"
+        done, tries = 0, 0
+        while done < st.count and tries < 3 * st.count + 3:
+            tries += 1
+            if not (yield from self._near_animal(source)):
+                continue
+            if (yield from self.do(Milk(entity=source))):
+                done += 1
+        if done < st.count:
+            return self.fail(f"milked {done} of {st.count}")
+        ok = yield from self.deliver(st.target)
+        return (True, None) if ok else self.fail(f"could not deliver {st.target}")
+
+    def _craft(self) -> Acting:
+        st = self.st
+        if not (yield from self.fetch_inputs(st.inputs)):
+            return self.fail(f"could not gather {st.inputs}")
+        per = self._per_craft(st)
+        times = max(1, math.ceil(st.count / per))
+        if st.station is not None and not (yield from self.go(st.station)):
+            return self.fail("could not reach the crafting table")
+        if not (yield from self.do(Craft(item=st.target, times=times, table=st.station))):
+            return self.fail(f"could not craft {st.target}")
+        ok = yield from self.deliver(st.target)
+        return (True, None) if ok else self.fail(f"could not deliver {st.target}")
+
+    def _per_craft(self, st: Subtask) -> int:
+        for rule in self.rules.producers(st.target, kind="craft"):
+            if rule.output == st.target and set(rule.inputs) <= set(st.inputs):
+                return int(rule.count)
+        return 1
+
+    def _smelt(self) -> Acting:
+        st = self.st
+        if not (yield from self.fetch_inputs(st.inputs)):
+            return self.fail(f"could not gather {st.inputs}")
+        raw = next((i for i in st.inputs if self.rules.smelts_to(i) == st.target), None)
+        fuel = next((i for i in st.inputs if i != raw and self.rules.fuel_value(i) > 0), "coal")
+        if raw is None or st.station is None:
+            return False, f"nothing in {st.inputs} smelts to {st.target}, or no furnace"
+        if not (yield from self.go(st.station)):
+            return self.fail("could not reach the furnace")
+        if not (yield from self.do(Smelt(furnace=st.station, item=raw, count=st.count,
+                                         fuel=fuel))):
+            return self.fail(f"could not smelt {raw}")
+        ok = yield from self.deliver(st.target)
+        return (True, None) if ok else self.fail(f"could not deliver {st.target}")
+
+    def _fetch(self) -> Acting:
+        st = self.st
+        if st.station is None:
+            return False, "fetch without a chest"
+        if not (yield from self.go(st.station)):
+            return self.fail("could not reach the chest")
+        if not (yield from self.do(Take(pos=st.station, item=st.target, count=st.count))):
+            return self.fail(f"could not take {st.target}")
+        ok = yield from self.deliver(st.target)
+        return (True, None) if ok else self.fail(f"could not deliver {st.target}")
+
+    def _place(self) -> Acting:
+        st = self.st
+        need: dict[str, int] = {}
+        for b in st.blocks:
+            need[b.name] = need.get(b.name, 0) + 1
+        if not (yield from self.fetch_inputs(need)):
+            return self.fail(f"could not gather {need}")
+        for b in sorted(st.blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2])):
+            if not (yield from self.go(b.pos, within=3.0)):
+                return self.fail(f"could not reach {b.pos}")
+            facing = b.facing
+            if not (yield from self.do(Place(item=b.name, pos=b.pos, facing=facing))):
+                return self.fail(f"could not place {b.name} at {b.pos}")
+        return True, None
+
+    def _trigger(self) -> Acting:
+        st = self.st
+        if not st.actions:
+            return False, f"trigger {st.id} has no roles"
+        spec = st.actions[self.role % len(st.actions)]
+        steps = spec.get("steps") if isinstance(spec, dict) and "steps" in spec else [spec]
+        actions = [parse_action(s) for s in steps]  # type: ignore[arg-type]
+        first = actions[0]
+        target = getattr(first, "pos", None)
+        if target is not None and not (yield from self.go(target, within=2.0)):
+            return self.fail(f"could not reach {target}")
+        need = {a.item: 1 for a in actions if isinstance(a, Place)}
+        if need and not all(self.held(i) for i in need):
+            return False, f"missing {need} for {st.id}"
+        group = sorted({self.me, *self.partners})
+        if len(group) > 1:
+            tag = f"{st.id}#{self.attempt}"
+            if not (yield from self.do(Rendezvous(tag=tag, agents=group))):
+                return self.fail("partners did not come")
+        for action in actions:
+            if not (yield from self.do(action)):
+                return self.fail(f"{action.name} failed")
+        return True, None
+
+    def _walk(self) -> Acting:
+        if not self.st.sites:
+            return True, None
+        ok = yield from self.go(self.st.sites[0], within=1.0)
+        return (True, None) if ok else self.fail("could not get there")
+
+
+def make_brain(kind: str, rules: Rulebook, prior_noise: float, seed: int) -> Brain:
+    if kind == "offline":
+        return OfflineBrain(rules, prior_noise, seed)
+    raise ValueError(f"unknown brain {kind!r}: choose offline (the LLM brain needs "
+                     "CAUSALCRAFT_LLM_URL and is selected with --brain llm)")

@@ -1,0 +1,100 @@
+"""The messages the participants exchange on the bus (topics in `agents.bus.Topics`).
+
+Worker -> Planner   `agent/<id>/request`  WorkRequest
+Planner -> Worker   `planner/assign/<id>` Assignment
+Worker -> Judger    `agent/<id>/action`   ActionRequest
+Judger -> Worker    `judger/result/<id>`  ActionResult
+Worker -> Planner   `agent/<id>/report`   SubtaskReport
+Planner -> all      `state`               PlannerState (who waits for work; the end)
+any -> viewers      `events`              Event (readable log lines)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from agents.bus import Message
+from env.backend import Observation
+from planner.subtask import Subtask
+
+
+class WorkRequest(Message):
+    kind: Literal["request"] = "request"
+    agent: str
+    clock: float = 0.0
+
+
+class Assignment(Message):
+    """A subtask for one agent (with its role in a joint subtask), or `wait`, or `done`."""
+
+    kind: Literal["assign"] = "assign"
+    agent: str
+    subtask: Subtask | None = None
+    role: int = 0
+    partners: list[str] = Field(default_factory=list)
+    not_before: float = 0.0
+    hub: tuple[int, int, int] | None = None
+    attempt: int = 0
+    wait: bool = False
+    done: bool = False
+
+
+class ActionRequest(Message):
+    kind: Literal["action"] = "action"
+    agent: str
+    seq: int
+    subtask: str | None = None
+    action: dict[str, Any]
+
+
+class ActionResult(Message):
+    kind: Literal["result"] = "result"
+    agent: str
+    seq: int
+    ok: bool
+    reason: str | None = None
+    start: float
+    end: float
+    fired: list[str] = Field(default_factory=list)
+    fired_total: list[str] = Field(default_factory=list)
+    observation: Observation | None = None
+
+
+class SubtaskReport(Message):
+    kind: Literal["report"] = "report"
+    agent: str
+    subtask: str
+    ok: bool
+    reason: str | None = None
+    clock: float = 0.0
+
+
+class PlannerState(Message):
+    """Published before any assignment that changes who is idle, so the Judger (which
+    orders actions by virtual time) knows whom to wait for."""
+
+    kind: Literal["state"] = "state"
+    idle: list[str]
+    done: bool = False
+    seq: int = 0
+
+
+class TraceEntry(BaseModel):
+    """One action as the Judger ran it (the result file's `trace`)."""
+
+    agent: str
+    name: str
+    args: dict[str, Any]
+    start: float
+    end: float
+    ok: bool
+    reason: str | None = None
+    subtask: str | None = None
+
+
+class Event(Message):
+    kind: Literal["event"] = "event"
+    text: str
+    data: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,199 @@
+"""The `causalcraft` command line.
+
+    causalcraft run TASK [--source DIR] [--backend sim|minecraft] [--agents N] [--planner NAME]
+                         [--brain offline] [--prior-noise P] [--seed S] [--out FILE.json]
+    causalcraft tasks list [--source DIR]
+    causalcraft planners
+    causalcraft bench ...      (see `causalcraft bench --help`)
+    causalcraft report DIR ...
+    causalcraft server start|stop|status
+
+Every bad input ends with one line naming the problem and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{self.prog}: {message}")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1")
+    return value
+
+
+def _folder(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
+    return path
+
+
+def build_parser() -> Parser:
+    from agents.brain import DEFAULT_PRIOR_NOISE
+
+    p = Parser(prog="causalcraft", description="Cooperative Minecraft agents under a causal "
+               "planner (VillagerBench tasks).")
+    p.add_argument("-v", "--verbose", action="store_true", help="log every action")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    run = sub.add_parser("run", help="run one episode")
+    run.add_argument("task", help="task id, e.g. cooking/cake_0, construction/task_0, escape/2-0")
+    run.add_argument("--source", type=_folder, help="read VillagerBench files from this folder")
+    run.add_argument("--backend", choices=["sim", "minecraft"], default="sim")
+    run.add_argument("--agents", type=_positive_int, default=3)
+    run.add_argument("--planner", default="full", help="planner configuration (see `planners`)")
+    run.add_argument("--brain", choices=["offline", "llm"], default="offline")
+    run.add_argument("--prior-noise", type=_rate, default=DEFAULT_PRIOR_NOISE,
+                     help=f"offline brain's prior error rate (default {DEFAULT_PRIOR_NOISE})")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--broker", help="mqtt://host:port of an external broker "
+                     "(default: an embedded one)")
+    run.add_argument("--out", type=Path, help="write the result JSON here")
+    run.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+
+    tasks = sub.add_parser("tasks", help="list tasks")
+    tsub = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=Parser)
+    tlist = tsub.add_parser("list", help="list task ids")
+    tlist.add_argument("--source", type=_folder)
+
+    sub.add_parser("planners", help="list planner configurations")
+
+    try:
+        from tasks.bench import add_bench_arguments, add_report_arguments
+    except ImportError:  # pragma: no cover - the bench module ships with the package
+        pass
+    else:
+        add_bench_arguments(sub.add_parser("bench", help="run a benchmark sweep"))
+        add_report_arguments(sub.add_parser("report", help="summarize a sweep"))
+
+    server = sub.add_parser("server", help="the embedded Minecraft server")
+    server.add_argument("action", choices=["start", "stop", "status"])
+    server.add_argument("--port", type=int, default=25565)
+    return p
+
+
+def _summary(result: dict[str, Any]) -> str:
+    m = result["metrics"]
+    lines = [
+        f"task        {result['task']}  ({result['backend']}, {result['agents']} agents, "
+        f"planner {result['planner']}, brain {result['brain']}, seed {result['seed']})",
+        f"completion  {m['completion']:.3f}   score {m['score']:.1f}",
+        f"efficiency  {m['efficiency']:.3f}   balance {m['balance']:.3f}",
+        f"makespan    {m['makespan_s']:.1f} s   lower bound {m['lower_bound_s']:.1f} s "
+        f"(LB/makespan {m['lb_ratio']:.3f})",
+        f"actions     {m['actions']}   failed {m['failed_actions']}   "
+        f"LLM calls {m['llm_calls']}   tokens {m['tokens']}",
+        f"graph       {len(result['graph'].get('nodes', []))} subtasks, "
+        f"{len(result['graph'].get('edges', []))} edges",
+    ]
+    failed = result.get("subtasks", {}).get("failed") or {}
+    for sid, why in sorted(failed.items()):
+        lines.append(f"unfinished  {sid}: {why or 'never started'}")
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from tasks.episode import EpisodeConfig, run_episode
+
+    try:
+        cfg = EpisodeConfig(task=args.task, source=args.source, backend=args.backend,
+                            agents=args.agents, planner=args.planner, brain=args.brain,
+                            prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
+                            timeout_s=args.timeout)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
+    result = run_episode(cfg)
+    print(_summary(result))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=1))
+        print(f"result      {args.out}")
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from tasks.catalog import task_ids
+
+    for tid in task_ids(args.source):
+        print(tid)
+    return 0
+
+
+def cmd_planners(args: argparse.Namespace) -> int:
+    from planner.configs import CONFIGS
+
+    width = max(len(n) for n in CONFIGS)
+    for name, cfg in CONFIGS.items():
+        print(f"{name:<{width}}  {cfg.description}")
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from env.minecraft.cli import server_command
+
+    return server_command(args.action, args.port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        args = build_parser().parse_args(argv)
+        if args.verbose:
+            logging.getLogger("causalcraft").setLevel(logging.INFO)
+        handlers = {"run": cmd_run, "tasks": cmd_tasks, "planners": cmd_planners,
+                    "server": cmd_server}
+        if args.command in ("bench", "report"):
+            from tasks import bench
+
+            return int(bench.bench_main(args) if args.command == "bench"
+                       else bench.report_main(args))
+        return handlers[args.command](args)
+    except CliError as err:
+        print(f"causalcraft: error: {err}".replace("causalcraft: error: causalcraft", "causalcraft"),
+              file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("causalcraft: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, FileNotFoundError, KeyError) as err:
+        text = str(err).strip("'\"")
+        print(f"causalcraft: error: {text}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""One episode, end to end (DESIGN "One episode, end to end").
+
+load the TaskSpec -> build the world on the backend -> start the broker (embedded, or an
+external URL) -> the Planner prepares (decompose, prior, refinement, lines, scheduler) ->
+Judger, Planner and Workers run as separate bus participants -> score and metrics -> one
+result dict (the result file).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field
+
+from agents.brain import DEFAULT_PRIOR_NOISE, make_brain
+from agents.broker import EmbeddedBroker, parse_broker_url
+from agents.bus import Bus, Topics
+from agents.judger import Judger
+from agents.planner_service import PlannerCore, PlannerService
+from agents.worker import Worker
+from env.backend import Backend
+from env.rulebook import load_rulebook
+from env.scoring import score as score_world
+from tasks.metrics import episode_metrics, lower_bound
+from tasks.spec import TaskSpec
+
+log = logging.getLogger("causalcraft.episode")
+
+
+class EpisodeConfig(BaseModel):
+    """Everything that defines an episode; stored whole in its result."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task: str
+    source: Path | None = None
+    backend: Literal["sim", "minecraft"] = "sim"
+    agents: int = Field(3, ge=1, le=8)
+    planner: str = "full"
+    brain: Literal["offline", "llm"] = "offline"
+    prior_noise: float = Field(DEFAULT_PRIOR_NOISE, ge=0.0, le=1.0)
+    seed: int = 0
+    broker: str | None = None
+    """mqtt://host:port of an external broker; None starts the embedded one."""
+    timeout_s: float = Field(600.0, gt=0)
+    """Wall-clock limit of the episode."""
+
+
+def agent_ids(n: int) -> list[str]:
+    return [f"agent{i}" for i in range(1, n + 1)]
+
+
+def make_backend(cfg: EpisodeConfig, spec: TaskSpec) -> Backend:
+    rules = load_rulebook().with_world(spec.world)
+    if cfg.backend == "sim":
+        from env.sim import SimBackend
+
+        return SimBackend(rules, seed=cfg.seed)
+    from env.minecraft.backend import MinecraftBackend
+
+    return MinecraftBackend(rules)
+
+
+def prepare_plan(spec: TaskSpec, cfg: EpisodeConfig, backend: Backend,
+                 brain: Any) -> tuple[Any, nx.DiGraph, nx.DiGraph, list[list[str]], Any, dict]:
+    """Decompose, take the brain's prior, refine it as the planner configuration says, and
+    cut the lines. Returns (plan, true graph, refined graph, lines, scheduler, graph record)."""
+    from planner.configs import build_planner
+
+    return build_planner(cfg.planner, spec, backend.rules, brain, seed=cfg.seed,
+                         agents=cfg.agents, backend=backend)
+
+
+async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str, Any]:
+    agents = agent_ids(cfg.agents)
+    brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed)
+    t0 = time.perf_counter()
+    plan, true_graph, graph, lines, scheduler, record = prepare_plan(spec, cfg, backend, brain)
+    plan_s = time.perf_counter() - t0
+    core = PlannerCore(plan=plan, graph=graph.copy(), lines=lines, scheduler=scheduler,
+                       agents=agents)
+    topics = Topics(f"ep{uuid.uuid4().hex[:10]}")
+    stop = asyncio.Event()
+
+    async with contextlib.AsyncExitStack() as stack:
+        if cfg.broker:
+            host, port = parse_broker_url(cfg.broker)[:2]
+            url = f"mqtt://{host}:{port}"
+        else:
+            broker = await stack.enter_async_context(EmbeddedBroker())
+            url = broker.url
+        buses = {}
+        for name in ["judger", "planner", *agents]:
+            buses[name] = await stack.enter_async_context(Bus(url, f"{topics.episode}-{name}"))
+        judger = Judger(buses["judger"], topics, backend, agents)
+        planner = PlannerService(buses["planner"], topics, core, spec.hub)
+        workers = [Worker(a, buses[a], topics, brain, backend.observe(a)) for a in agents]
+        # Subscriptions first, so that no early message is lost.
+        tasks = [asyncio.create_task(judger.serve(stop)),
+                 asyncio.create_task(planner.serve(stop))]
+        await asyncio.sleep(0.05)
+        tasks += [asyncio.create_task(w.serve(stop)) for w in workers]
+        timed_out = False
+        try:
+            await asyncio.wait_for(planner.finished.wait(), timeout=cfg.timeout_s)
+        except TimeoutError:
+            timed_out = True
+            log.warning("episode %s hit its %.0f s wall-clock limit", cfg.task, cfg.timeout_s)
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        rejected = sum(len(b.rejected) for b in buses.values())
+
+    trace = judger.core.trace
+    result_score = score_world(spec.goal, backend.view(), spec.world.triggers,
+                               set(backend.fired()))
+    seconds = {s.id: s.seconds for s in plan.subtasks}
+    workers_needed = {s.id: s.agents for s in plan.subtasks}
+    lb, critical, work = lower_bound(true_graph, seconds, workers_needed, cfg.agents)
+    metrics = episode_metrics(trace, agents, spec.budget_s, lb, result_score.score,
+                              result_score.completion, brain.llm_calls, brain.tokens)
+    metrics.update({k: round(v, 6) for k, v in result_score.details.items()})
+    metrics["critical_path_s"] = round(critical, 4)
+    metrics["plan_s"] = round(plan_s, 4)
+    return {
+        "task": spec.id,
+        "family": spec.family,
+        "backend": backend.name,
+        "agents": cfg.agents,
+        "seed": cfg.seed,
+        "planner": cfg.planner,
+        "brain": brain.name,
+        "prior_noise": cfg.prior_noise,
+        "config": cfg.model_dump(mode="json"),
+        "metrics": metrics,
+        "timed_out": timed_out,
+        "rejected_messages": rejected,
+        "subtasks": core.summary(),
+        "graph": record,
+        "trace": [t.model_dump(mode="json") for t in trace],
+    }
+
+
+def run_episode(cfg: EpisodeConfig | dict[str, Any]) -> dict[str, Any]:
+    """Run one episode and return its result (see the module docstring)."""
+    from tasks.catalog import load_task
+
+    if not isinstance(cfg, EpisodeConfig):
+        cfg = EpisodeConfig.model_validate(cfg)
+    spec = load_task(cfg.task, cfg.source, agents=cfg.agents)
+    if cfg.agents < spec.min_agents:
+        raise ValueError(f"{spec.id} needs at least {spec.min_agents} agents, got {cfg.agents}")
+    backend = make_backend(cfg, spec)
+    try:
+        backend.build(spec.world, agent_ids(cfg.agents))
+        return asyncio.run(_run(cfg, spec, backend))
+    finally:
+        backend.close()

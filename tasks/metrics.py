@@ -1,0 +1,104 @@
+"""Episode metrics, as pure functions of the action trace (VillagerBench's formulas).
+
+- `action_time`: the wall-clock union of all agents' action intervals.
+- efficiency = budget / action_time (VillagerBench's max_action_time / action_time).
+- balance = 1 - std(t_i / max_j t_j), t_i agent i's summed action time (population std;
+  agents that did nothing count with t_i = 0).
+- makespan: the end of the last action (the episode starts at 0).
+- lower bound LB = max(critical path, total work / agents), from the subtasks' estimated
+  durations over the rules' own graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+
+from agents.messages import TraceEntry
+
+
+def union_length(intervals: Iterable[tuple[float, float]]) -> float:
+    """Total length covered by the intervals.
+
+    >>> union_length([(0, 2), (1, 3), (5, 6)])
+    4.0
+    """
+    total = 0.0
+    cur_start = cur_end = None
+    for s, e in sorted(intervals):
+        if cur_end is None or s > cur_end:
+            if cur_end is not None:
+                total += cur_end - cur_start
+            cur_start, cur_end = s, e
+        else:
+            cur_end = max(cur_end, e)
+    if cur_end is not None:
+        total += cur_end - cur_start
+    return float(total)
+
+
+def agent_times(trace: Sequence[TraceEntry], agents: Sequence[str]) -> dict[str, float]:
+    times = dict.fromkeys(agents, 0.0)
+    for t in trace:
+        times[t.agent] = times.get(t.agent, 0.0) + (t.end - t.start)
+    return times
+
+
+def balance(times: dict[str, float]) -> float:
+    """1 - std(t_i / max t_j); 1.0 when nobody acted.
+
+    >>> balance({"a": 10.0, "b": 10.0})
+    1.0
+    >>> round(balance({"a": 10.0, "b": 0.0}), 3)
+    0.5
+    """
+    values = list(times.values())
+    top = max(values, default=0.0)
+    if top <= 0:
+        return 1.0
+    shares = [v / top for v in values]
+    mean = sum(shares) / len(shares)
+    std = (sum((s - mean) ** 2 for s in shares) / len(shares)) ** 0.5
+    return 1.0 - std
+
+
+def efficiency(budget_s: float, action_time_s: float) -> float:
+    return budget_s / action_time_s if action_time_s > 0 else 0.0
+
+
+def lower_bound(graph: nx.DiGraph, seconds: dict[str, float], workers: dict[str, int],
+                agents: int) -> tuple[float, float, float]:
+    """(LB, critical path, total work / agents) for a DAG whose nodes take `seconds` each and
+    need `workers` agents at once."""
+    if graph.number_of_nodes() == 0:
+        return 0.0, 0.0, 0.0
+    finish: dict[str, float] = {}
+    for node in nx.topological_sort(graph):
+        start = max((finish[p] for p in graph.predecessors(node)), default=0.0)
+        finish[node] = start + seconds.get(node, 0.0)
+    critical = max(finish.values())
+    work = sum(seconds.get(n, 0.0) * workers.get(n, 1) for n in graph.nodes) / max(1, agents)
+    return max(critical, work), critical, work
+
+
+def episode_metrics(trace: Sequence[TraceEntry], agents: Sequence[str], budget_s: float,
+                    lb_s: float, score: float, completion: float, llm_calls: int = 0,
+                    tokens: int = 0) -> dict[str, float | int]:
+    """The `metrics` block of a result file."""
+    act = union_length((t.start, t.end) for t in trace)
+    makespan = max((t.end for t in trace), default=0.0)
+    return {
+        "completion": round(completion, 6),
+        "score": round(score, 4),
+        "efficiency": round(efficiency(budget_s, act), 6),
+        "balance": round(balance(agent_times(trace, agents)), 6),
+        "makespan_s": round(makespan, 4),
+        "action_time_s": round(act, 4),
+        "lower_bound_s": round(lb_s, 4),
+        "lb_ratio": round(lb_s / makespan, 6) if makespan > 0 else 0.0,
+        "actions": len(trace),
+        "failed_actions": sum(1 for t in trace if not t.ok),
+        "llm_calls": llm_calls,
+        "tokens": tokens,
+    }
