@@ -1,0 +1,504 @@
+"""Decomposition: a task becomes a `Plan` of subtasks (the offline brain's version).
+
+    >>> plan = decompose(task, load_rulebook())          # doctest: +SKIP
+    >>> [s.id for s in plan.subtasks]                    # doctest: +SKIP
+    ['craft:cake', 'fetch:egg', 'harvest:wheat', 'milk:milk_bucket', ...]
+
+Cooking walks the rulebook backwards from the dish, choosing for each needed item one way the
+world supports, in this order: stock in the hub (no subtask), a chest that is not the hub
+(`fetch`), a block or animal in the world (`harvest`, `kill`, `milk`), a recipe (`craft`), a
+furnace recipe (`smelt`). Counts multiply through: 3 milk buckets need 3 buckets, which need
+9 iron ingots. Construction groups blueprint blocks into `place` subtasks by layer and
+material; escape makes one `trigger` subtask per trigger. Every subtask lists the rule ids it
+rests on and an estimated `seconds` from the shared durations (`env.rulebook`, `env.actions`).
+
+The rulebook given may be the game's alone: the task's world rules (containers, sources,
+triggers) are added here when missing (`task_rules`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from env.actions import WALK_SPEED
+from env.goals import BlueprintBlock, ConstructionGoal, CookingGoal, EscapeGoal
+from env.rulebook import CRAFT_S, KILL_S, MILK_S, Rule, Rulebook
+from env.world import Pos, Trigger, distance
+from planner.subtask import Plan, Subtask
+from tasks.spec import TaskSpec
+
+PLACE_S = 0.5
+"""Seconds to place one block (no shared constant exists; the sim may refine it)."""
+DIG_BASE_S = 0.25
+"""Seconds added to every dig on top of 1.5 x hardness (bare hand, vanilla's formula)."""
+ACT_S = 1.0
+"""Seconds to flip a lever or press a button."""
+PLACE_GROUP = 8
+"""At most this many blueprint blocks per `place` subtask."""
+
+MECHANISMS = ("lever", "_button", "_pressure_plate")
+FUEL_ORDER = ("coal", "charcoal", "coal_block", "oak_log", "spruce_log", "birch_log",
+              "oak_planks", "spruce_planks", "birch_planks", "stick")
+
+
+class DecompositionError(ValueError):
+    """The task cannot be decomposed under the given rules (names the missing item)."""
+
+
+def pos_key(pos: Pos) -> str:
+    """A position as the rulebook writes it in `where`: "x,y,z"."""
+    return ",".join(str(v) for v in pos)
+
+
+def hub_of(task: TaskSpec) -> Pos | None:
+    """The task's shared chest: `task.hub` when the spec has it, else the first container."""
+    hub = getattr(task, "hub", None)
+    if hub is not None:
+        return tuple(hub)  # type: ignore[return-value]
+    return task.world.containers[0].pos if task.world.containers else None
+
+
+def task_rules(task: TaskSpec, rules: Rulebook) -> Rulebook:
+    """`rules` with the task's own rules added, unless they are there already: the world's
+    (containers, sources, triggers: `Rulebook.with_world`) and the escape triggers' effects
+    (`effect_rules`). Pass the result to `rule_graph` and the estimators."""
+    if not any(r.kind in ("container", "source", "trigger") for r in rules.rules.values()):
+        rules = rules.with_world(task.world)
+    extra = [r for r in effect_rules(task) if r.id not in rules]
+    return rules.with_rules(extra) if extra else rules
+
+
+def effect_rules(task: TaskSpec) -> list[Rule]:
+    """What escape triggers do, as rules (kind `trigger`: the fired trigger -> its effect),
+    so a counterfactual test can remove one:
+
+    - `exit:<t>`: t opens its room's exit (clears a block, opens a door, teleports) ->
+      `room:<next room index>`;
+    - `give:<t>:<item>`: t gives an item;
+    - `set:<t>:<x,y,z>`: t sets a block another trigger's condition reads -> `<block>@<x,y,z>`.
+    """
+    goal = task.goal
+    if not isinstance(goal, EscapeGoal):
+        return []
+    order = sorted(r.index for r in goal.rooms)
+    following = {a: b for a, b in zip(order, order[1:], strict=False)}
+    room_of = {tid: r.index for r in goal.rooms for tid in r.triggers}
+    out: list[Rule] = []
+    for t in task.world.triggers:
+        room = room_of.get(t.id, t.room)
+        if opens_exit(t) and room in following:
+            out.append(Rule(id=f"exit:{t.id}", kind="trigger", output=f"room:{following[room]}",
+                            inputs={t.id: 1}))
+        for e in t.effects:
+            if e.kind == "give" and e.item:
+                out.append(Rule(id=f"give:{t.id}:{e.item}", kind="trigger", output=e.item,
+                                inputs={t.id: 1}, count=e.count))
+            elif e.kind == "set_block" and e.block and e.block not in ("air", "cave_air"):
+                out.append(Rule(id=f"set:{t.id}:{pos_key(e.pos)}", kind="trigger",
+                                output=f"{e.block}@{pos_key(e.pos)}", inputs={t.id: 1},
+                                where=pos_key(e.pos)))
+    return out
+
+
+def walk_s(a: Pos | None, b: Pos | None) -> float:
+    """Seconds to walk from a to b and back at WALK_SPEED (0 if either is unknown)."""
+    if a is None or b is None:
+        return 0.0
+    return 2 * distance(a, b) / WALK_SPEED
+
+
+def decompose(task: TaskSpec, rules: Rulebook) -> Plan:
+    """The task's subtasks under `rules` (the game's rulebook, with or without world rules).
+
+    In: a `TaskSpec` of any family and a `Rulebook`. Out: a `Plan` whose subtasks carry
+    their kind, target, count, inputs, sites, station, the ids of the rules they rest on,
+    and `seconds`. Raises `DecompositionError` naming an item no way can supply.
+
+    Example: a cake task whose hub holds sugar, eggs and buckets, with ripe wheat and cows
+    in the world and a crafting table, gives `craft:cake` (keep), `harvest:wheat`,
+    `milk:milk_bucket`, each resting on its rules.
+    """
+    rules = task_rules(task, rules)
+    goal = task.goal
+    if isinstance(goal, CookingGoal):
+        subtasks = _cooking(task, goal, rules)
+    elif isinstance(goal, ConstructionGoal):
+        subtasks = _construction(task, goal.blueprint, rules)
+    elif isinstance(goal, EscapeGoal):
+        subtasks = _escape(task, goal, rules)
+    else:  # pragma: no cover - the Goal union is closed
+        raise DecompositionError(f"unknown goal family {goal!r}")
+    return Plan(task=task.id, hub=hub_of(task), subtasks=subtasks)
+
+
+# --- cooking -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Way:
+    """How one item is obtained: the rule that makes it and what one operation takes."""
+
+    kind: str  # stock, fetch, harvest, kill, milk, craft, smelt
+    item: str
+    rule: Rule | None = None
+    per_op: float = 1.0
+    inputs: dict[str, int] = field(default_factory=dict)
+    """Inputs of one operation."""
+    station: Pos | None = None
+    tool: str | None = None
+    source: str | None = None
+    sites: list[Pos] = field(default_factory=list)
+    extra_rules: list[str] = field(default_factory=list)
+    fuel: str | None = None
+
+
+class _Supplier:
+    """Chooses a way for each item (memoized), then sums demand down the item graph."""
+
+    def __init__(self, task: TaskSpec, rules: Rulebook) -> None:
+        self.task = task
+        self.rules = rules
+        self.hub = hub_of(task)
+        self.hub_items: dict[str, int] = {}
+        self.chests: list[tuple[Pos, dict[str, int], str | None]] = []
+        for c in task.world.containers:
+            if c.pos == self.hub:
+                self.hub_items = dict(c.items)
+            else:
+                self.chests.append((c.pos, dict(c.items), c.lock))
+        self.blocks: dict[str, list[Pos]] = {}
+        for b in task.world.blocks:
+            self.blocks.setdefault(b.name, []).append(b.pos)
+        self.animals: dict[str, list[Pos]] = {}
+        for e in task.world.entities:
+            self.animals.setdefault(e.type, []).append(
+                (math.floor(e.pos[0]), math.floor(e.pos[1]), math.floor(e.pos[2])))
+        self.ways: dict[str, _Way | None] = {}
+        self._visiting: set[str] = set()
+
+    def near(self, sites: Iterable[Pos]) -> list[Pos]:
+        ref = self.hub or (0, 0, 0)
+        return sorted(sites, key=lambda p: (distance(p, ref), p))
+
+    def stock_rule(self, item: str) -> str | None:
+        if self.hub is None or item not in self.hub_items:
+            return None
+        return f"container:{pos_key(self.hub)}:{item}"
+
+    def station_for(self, block: str) -> tuple[Pos | None, str | None]:
+        """A station block in the world, or the item a predecessor must make."""
+        if block in self.blocks:
+            return self.near(self.blocks[block])[0], None
+        return None, block
+
+    def has_rule(self, rid: str) -> bool:
+        return rid in self.rules
+
+    def way(self, item: str) -> _Way | None:
+        if item in self.ways:
+            return self.ways[item]
+        if item in self._visiting:
+            return None
+        self._visiting.add(item)
+        try:
+            found = self._choose(item)
+        finally:
+            self._visiting.discard(item)
+        self.ways[item] = found
+        return found
+
+    def _choose(self, item: str) -> _Way | None:
+        if item in self.hub_items and self.has_rule(self.stock_rule(item) or ""):
+            return _Way("stock", item)
+        for pos, items, lock in sorted(self.chests, key=lambda c: (distance(c[0], self.hub
+                                                                               or (0, 0, 0)), c[0])):
+            rid = f"container:{pos_key(pos)}:{item}"
+            if item in items and self.has_rule(rid):
+                return _Way("fetch", item, rule=self.rules.get(rid), per_op=1, station=pos,
+                            tool=lock)
+        for rule in self.rules.producers(item, kind="mine"):
+            src = rule.source or ""
+            if src in self.blocks and self.has_rule(f"source:block:{src}") and rule.output == item:
+                info = self.rules.blocks.get(src)
+                tool = next((t for t in (info.tools if info else ()) if t in self.hub_items), None)
+                if info and info.tools and tool is None:
+                    continue
+                return _Way("harvest", item, rule=rule, per_op=rule.count, source=src, tool=tool,
+                            sites=self.near(self.blocks[src]),
+                            extra_rules=[f"source:block:{src}"])
+        for kind in ("kill", "milk"):
+            for rule in self.rules.producers(item, kind=kind):  # type: ignore[arg-type]
+                src = rule.source or ""
+                if src in self.animals and self.has_rule(f"source:entity:{src}") \
+                        and rule.output == item:
+                    tool = None
+                    if kind == "kill":
+                        tool = next((t for t in sorted(self.hub_items) if t.endswith("_sword")),
+                                    None)
+                    return _Way(kind, item, rule=rule, per_op=rule.count, inputs=dict(rule.inputs),
+                                source=src, tool=tool, sites=self.near(self.animals[src])[:1],
+                                extra_rules=[f"source:entity:{src}"])
+        for rule in self.rules.producers(item, kind="craft"):
+            if rule.output != item or not all(self.way(i) for i in rule.inputs):
+                continue
+            station, make = (None, None)
+            if "crafting_table" in rule.needs:
+                station, make = self.station_for("crafting_table")
+                if make and not self.way(make):
+                    continue
+            return _Way("craft", item, rule=rule, per_op=rule.count, inputs=dict(rule.inputs),
+                        station=station, tool=make)
+        for rule in self.rules.producers(item, kind="smelt"):
+            if rule.output != item or not all(self.way(i) for i in rule.inputs):
+                continue
+            station, make = self.station_for("furnace")
+            if make and not self.way(make):
+                continue
+            fuel = self.fuel()
+            if fuel is None:
+                continue
+            return _Way("smelt", item, rule=rule, per_op=rule.count, inputs=dict(rule.inputs),
+                        station=station, tool=make, fuel=fuel, extra_rules=[f"fuel:{fuel}"])
+        return None
+
+    def fuel(self) -> str | None:
+        fuels = [r.inputs and next(iter(r.inputs)) for r in self.rules.of_kind("fuel")]
+        known = {f for f in fuels if f}
+        order = [f for f in FUEL_ORDER if f in known] + sorted(known - set(FUEL_ORDER))
+        for f in order:  # stock first, then anything reachable without a furnace
+            if f in self.hub_items:
+                return f
+        for f in order:
+            w = self.way(f)
+            if w is not None and w.kind in ("fetch", "harvest", "craft"):
+                return f
+        return None
+
+    def plan(self, target: str, count: int) -> list[Subtask]:
+        if self.way(target) is None:
+            raise DecompositionError(f"no way to obtain {target!r} in task {self.task.id}: "
+                                     f"no stock, chest, world source or recipe supplies it")
+        order = self._topo(target)
+        demand: dict[str, int] = {target: count}
+        subtasks: list[Subtask] = []
+        for item in order:
+            need = demand.get(item, 0)
+            if need <= 0:
+                continue
+            way = self.ways[item]
+            assert way is not None
+            if item == target:
+                subtasks.append(self._subtask(way, need, keep=True, demand=demand))
+                continue
+            short = need - self.hub_items.get(item, 0)
+            if way.kind == "stock" or short <= 0:
+                continue
+            subtasks.append(self._subtask(way, short, keep=False, demand=demand))
+        return subtasks
+
+    def _subtask(self, way: _Way, need: int, keep: bool, demand: dict[str, int]) -> Subtask:
+        if way.kind == "stock":  # the dish itself is in the hub: take it in hand
+            return Subtask(id=f"fetch:{way.item}", kind="fetch", target=way.item, count=need,
+                           station=self.hub, keep=keep, rules=[self.stock_rule(way.item) or ""],
+                           seconds=walk_s(self.hub, self.hub) + 1.0)
+        ops = math.ceil(need / way.per_op)
+        inputs = {i: n * ops for i, n in way.inputs.items()}
+        if way.kind == "smelt" and way.fuel:
+            fuel_need = math.ceil(ops / self.rules.fuel_value(way.fuel))
+            inputs[way.fuel] = inputs.get(way.fuel, 0) + fuel_need
+        for i, n in inputs.items():
+            demand[i] = demand.get(i, 0) + n
+        if way.tool and way.kind in ("craft", "smelt"):
+            demand[way.tool] = max(demand.get(way.tool, 0), 1)
+        rule_ids = ([way.rule.id] if way.rule else []) + way.extra_rules
+        rule_ids += [r for r in (self.stock_rule(i) for i in inputs) if r]
+        if way.tool and self.stock_rule(way.tool):
+            rule_ids.append(self.stock_rule(way.tool) or "")
+        count = need if way.kind in ("fetch", "craft", "smelt", "milk") else ops
+        if way.kind in ("craft",):
+            count = ops * int(way.per_op)
+        here = way.station or (way.sites[0] if way.sites else None)
+        seconds = walk_s(self.hub, here)
+        if way.kind == "craft":
+            seconds += CRAFT_S * ops
+        elif way.kind == "smelt":
+            seconds += (way.rule.seconds if way.rule else 10.0) * ops
+        elif way.kind == "milk":
+            seconds += MILK_S * ops
+        elif way.kind == "kill":
+            seconds += KILL_S * ops
+        elif way.kind == "harvest":
+            info = self.rules.blocks.get(way.source or "")
+            hardness = info.hardness if info and info.hardness else 0.0
+            seconds += (1.5 * hardness + DIG_BASE_S) * ops
+        elif way.kind == "fetch":
+            seconds += 1.0
+        target = way.item
+        return Subtask(id=f"{way.kind}:{target}", kind=way.kind,  # type: ignore[arg-type]
+                       target=target, count=count, inputs=inputs, source=way.source,
+                       sites=way.sites, station=way.station, tool=way.tool, keep=keep,
+                       rules=list(dict.fromkeys(rule_ids)), seconds=round(seconds, 3))
+
+    def _topo(self, target: str) -> list[str]:
+        """Items reachable from target through the chosen ways, parents before inputs."""
+        seen: list[str] = []
+        mark: set[str] = set()
+
+        def visit(item: str) -> None:
+            if item in mark:
+                return
+            mark.add(item)
+            way = self.ways.get(item)
+            if way is not None:
+                deps = list(way.inputs) + ([way.fuel] if way.fuel else []) + \
+                    ([way.tool] if way.tool and way.kind in ("craft", "smelt") else [])
+                for dep in deps:
+                    self.way(dep)
+                    visit(dep)
+            seen.append(item)
+
+        visit(target)
+        return list(reversed(seen))
+
+
+def _cooking(task: TaskSpec, goal: CookingGoal, rules: Rulebook) -> list[Subtask]:
+    count = next((c.count for c in goal.check_points if c.item == goal.target), 1)
+    return _Supplier(task, rules).plan(goal.target, count)
+
+
+# --- construction ------------------------------------------------------------------------
+
+
+def place_groups(blueprint: list[BlueprintBlock], size: int = PLACE_GROUP
+                 ) -> list[list[BlueprintBlock]]:
+    """Blueprint blocks grouped by layer (y) and material, nearby blocks together (sorted by
+    x then z), at most `size` per group; groups ordered by y, material, first position."""
+    by_key: dict[tuple[int, str], list[BlueprintBlock]] = {}
+    for b in blueprint:
+        if b.name == "air":
+            continue
+        by_key.setdefault((b.pos[1], b.name), []).append(b)
+    groups: list[list[BlueprintBlock]] = []
+    for key in sorted(by_key):
+        row = sorted(by_key[key], key=lambda b: (b.pos[0], b.pos[2]))
+        groups += [row[i:i + size] for i in range(0, len(row), size)]
+    return groups
+
+
+def _construction(task: TaskSpec, blueprint: list[BlueprintBlock], rules: Rulebook
+                  ) -> list[Subtask]:
+    supplier = _Supplier(task, rules)
+    hub = supplier.hub
+    subtasks: list[Subtask] = []
+    needed: dict[str, int] = {}
+    counter: dict[tuple[int, str], int] = {}
+    for group in place_groups(blueprint):
+        name, y = group[0].name, group[0].pos[1]
+        k = counter.get((y, name), 0)
+        counter[(y, name)] = k + 1
+        needed[name] = needed.get(name, 0) + len(group)
+        stock = supplier.stock_rule(name)
+        far = max(distance(hub, b.pos) for b in group) if hub else 0.0
+        subtasks.append(Subtask(
+            id=f"place:{name}:y{y}:{k}", kind="place", target=name, count=len(group),
+            inputs={name: len(group)}, blocks=group, sites=[b.pos for b in group],
+            rules=[stock] if stock else [],
+            seconds=round(2 * far / WALK_SPEED + PLACE_S * len(group), 3)))
+    made: dict[str, str] = {}
+    extra: list[Subtask] = []
+    for name, n in sorted(needed.items()):  # materials the hub lacks come from elsewhere
+        if supplier.hub_items.get(name, 0) >= n:
+            continue
+        if supplier.way(name) is None:
+            raise DecompositionError(f"no way to obtain {n} {name!r} for the blueprint of "
+                                     f"{task.id}")
+        for sub in supplier.plan(name, n - supplier.hub_items.get(name, 0)):
+            if sub.target == name and sub.rules:
+                made[name] = sub.rules[0]
+            extra.append(sub.model_copy(update={"keep": False}))
+    # a place subtask rests on the rule that supplies its blocks
+    subtasks = [s.model_copy(update={"rules": list(dict.fromkeys([*s.rules, made[s.target]]))})
+                if s.target in made else s for s in subtasks]
+    return subtasks + extra
+
+
+# --- escape ------------------------------------------------------------------------------
+
+
+def is_mechanism(block: str) -> bool:
+    return block == "lever" or block.endswith("_button") or block.endswith("_pressure_plate")
+
+
+def opens_exit(trigger: Trigger) -> bool:
+    """A trigger opens its room's exit when it clears or opens a block, or teleports."""
+    for e in trigger.effects:
+        if e.kind == "teleport":
+            return True
+        if e.kind == "set_block" and (e.block in ("air", "cave_air")
+                                      or e.state.get("open") is True):
+            return True
+    return False
+
+
+def trigger_roles(trigger: Trigger) -> list[dict[str, object]]:
+    """One action per role: step on a plate, activate a lever or button, or (a block
+    condition) dig what is there and place the block."""
+    roles: list[dict[str, object]] = []
+    for c in trigger.conditions:
+        if c.block.endswith("_pressure_plate"):
+            roles.append({"name": "step_on", "pos": list(c.pos),
+                          "hold_s": max(2.0, trigger.window_s)})
+        elif is_mechanism(c.block):
+            roles.append({"name": "activate", "pos": list(c.pos)})
+        else:
+            roles.append({"name": "place", "pos": list(c.pos), "item": c.block, "dig": True})
+    return roles
+
+
+def trigger_agents(trigger: Trigger) -> int:
+    """Players needed at once: in an "and" trigger, every plate and button (they do not
+    stay on by themselves) needs its own player; levers and blocks stay set."""
+    if trigger.mode == "or":
+        return max(1, trigger.min_players)
+    held = sum(1 for c in trigger.conditions
+               if c.block.endswith("_pressure_plate") or c.block.endswith("_button"))
+    return max(1, held, trigger.min_players)
+
+
+def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
+    triggers = {t.id: t for t in task.world.triggers}
+    supplier = _Supplier(task, rules)
+    hub = supplier.hub
+    given = {e.item for t in triggers.values() for e in t.effects if e.kind == "give" and e.item}
+    subtasks: list[Subtask] = []
+    items: dict[str, int] = {}
+    origin = task.world.spawn[0] if task.world.spawn else None
+    for room in sorted(goal.rooms, key=lambda r: r.index):
+        for tid in room.triggers:
+            if tid not in triggers:
+                raise DecompositionError(f"room {room.index} of {task.id} names trigger {tid!r}, "
+                                         f"which the world does not define")
+            t = triggers[tid]
+            roles = trigger_roles(t)
+            for c in t.conditions:
+                if not is_mechanism(c.block) and c.block not in given:
+                    items[c.block] = items.get(c.block, 0) + 1
+            far = max((distance(origin or room.origin, c.pos) for c in t.conditions), default=0.0)
+            hold = max((float(r.get("hold_s", 0.0)) for r in roles), default=0.0)  # type: ignore[arg-type]
+            subtasks.append(Subtask(
+                id=f"trigger:{tid}", kind="trigger", target=tid,
+                sites=[c.pos for c in t.conditions], actions=roles,
+                agents=trigger_agents(t), room=room.index,
+                rules=[f"trigger:{tid}"] + sorted(r.id for r in rules.rules.values()
+                                                  if r.kind == "trigger" and tid in r.inputs),
+                seconds=round(far / WALK_SPEED + ACT_S + hold, 3)))
+    for name, n in sorted(items.items()):
+        if supplier.hub_items.get(name, 0) >= n:
+            continue
+        if supplier.way(name) is None:
+            raise DecompositionError(f"no way to obtain {name!r} for a trigger of {task.id}")
+        subtasks += supplier.plan(name, n - supplier.hub_items.get(name, 0))
+    del hub
+    return [s.model_copy(update={"keep": False}) for s in subtasks]
