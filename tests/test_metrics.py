@@ -1,0 +1,52 @@
+"""Metrics pinned to hand-computed values."""
+
+import networkx as nx
+import pytest
+
+from agents.messages import TraceEntry
+from tasks.metrics import balance, episode_metrics, lower_bound, union_length
+
+
+def entry(agent: str, start: float, end: float, ok: bool = True) -> TraceEntry:
+    return TraceEntry(agent=agent, name="wait", args={}, start=start, end=end, ok=ok)
+
+
+def test_union_length_merges_overlaps_and_gaps() -> None:
+    assert union_length([(0, 2), (1, 3), (5, 6)]) == 4.0
+    assert union_length([(0, 1), (1, 2)]) == 2.0
+    assert union_length([]) == 0.0
+    assert union_length([(3, 4), (0, 10)]) == 10.0
+
+
+def test_balance_by_hand() -> None:
+    # shares 1.0, 0.5 -> mean 0.75, population std 0.25
+    assert balance({"a": 10.0, "b": 5.0}) == pytest.approx(0.75)
+    # shares 1, 1, 0 -> mean 2/3, std sqrt(((1/3)^2*2 + (2/3)^2)/3) = sqrt(2/9) = 0.4714
+    assert balance({"a": 4.0, "b": 4.0, "c": 0.0}) == pytest.approx(1 - (2 / 9) ** 0.5)
+    assert balance({"a": 0.0, "b": 0.0}) == 1.0
+
+
+def test_lower_bound_is_max_of_critical_path_and_work_share() -> None:
+    g = nx.DiGraph([("a", "c"), ("b", "c")])
+    seconds = {"a": 4.0, "b": 2.0, "c": 3.0}
+    lb, critical, work = lower_bound(g, seconds, {}, agents=2)
+    assert (critical, work, lb) == (7.0, 4.5, 7.0)
+    lb1, critical1, work1 = lower_bound(g, seconds, {"c": 2}, agents=1)
+    assert (critical1, work1, lb1) == (7.0, 12.0, 12.0)
+
+
+def test_episode_metrics_by_hand() -> None:
+    trace = [entry("a1", 0, 4), entry("a2", 2, 6, ok=False), entry("a1", 8, 10)]
+    m = episode_metrics(trace, ["a1", "a2", "a3"], budget_s=16.0, lb_s=5.0, score=100.0,
+                        completion=1.0, llm_calls=3, tokens=120)
+    # union: [0,6] + [8,10] = 8 s; efficiency 16 / 8 = 2
+    assert m["action_time_s"] == 8.0
+    assert m["efficiency"] == 2.0
+    assert m["makespan_s"] == 10.0
+    assert m["lb_ratio"] == 0.5
+    assert (m["actions"], m["failed_actions"], m["llm_calls"], m["tokens"]) == (3, 1, 3, 120)
+    # times a1 6, a2 4, a3 0 -> shares 1, 2/3, 0; mean 5/9
+    shares = [1.0, 2 / 3, 0.0]
+    mean = sum(shares) / 3
+    std = (sum((s - mean) ** 2 for s in shares) / 3) ** 0.5
+    assert m["balance"] == pytest.approx(1 - std, abs=1e-6)
