@@ -1,0 +1,409 @@
+'use strict'
+// Server-side window sessions for Minecraft 1.19.2, shared by crafting.js, furnace.js, chest.js.
+//
+// It replaces flying-squid's own window_click handler (which ignores 1.19 clicks) with vanilla's
+// approach: the server applies each click itself on a copy of the window (prismarine-windows,
+// the same code mineflayer runs client-side), treats the client's changedSlots/cursorItem only
+// as what the client believes, and sends set_slot for every slot where belief and truth differ
+// (or a full window_items when the click's stateId is stale). Other viewers of a shared
+// container get the changed container slots too. Every set_slot / window_items the player is
+// sent (flying-squid's own included) carries this player's current stateId.
+//
+// A session describes one open window:
+//   { key: 'minecraft:crafting' | 'minecraft:furnace' | 'minecraft:generic_9x3',
+//     title: string, size: container slot count (player inventory follows),
+//     storage: { slots: Item[], viewers: Set<player> } (shared containers) or a private one,
+//     resultSlot?: slot taken by clicking, computed from a grid (crafting),
+//     takeResult?(view, click, session), afterClick?(view, session),
+//     outputSlots?: Set<number> (take-only slots, e.g. the furnace output),
+//     accepts?(slot, item): may item be placed in container slot `slot`,
+//     onOpen?(player, session), onClose?(player, session) }
+// Window 0 (the player inventory with its 2x2 grid) is the session `inventorySession(player)`.
+
+const INVENTORY_SLOTS = 46
+
+function install (serv) {
+  if (serv.ccWindows) return serv.ccWindows
+  const registry = serv.registry
+  const Item = require('prismarine-item')(registry)
+  const windowsLib = require('prismarine-windows')(registry)
+
+  function clone (item) {
+    if (!item) return null
+    const copy = new Item(item.type, item.count, item.metadata, item.nbt ? JSON.parse(JSON.stringify(item.nbt)) : item.nbt)
+    copy.slot = item.slot
+    return copy
+  }
+
+  function same (a, b) {
+    return Item.equal(a ?? null, b ?? null, true, true)
+  }
+
+  function notch (item) {
+    return Item.toNotch(item ?? null)
+  }
+
+  function state (player) {
+    if (!player.ccWin) player.ccWin = { stateId: 0, cursor: null, session: null, lastWindowId: 0, inventorySession: null }
+    return player.ccWin
+  }
+
+  // ---- the inventory window (id 0) ----
+  function inventorySession (player) {
+    const st = state(player)
+    if (!st.inventorySession) {
+      st.inventorySession = {
+        id: 0,
+        key: 'minecraft:inventory',
+        title: 'Inventory',
+        size: 0,
+        storage: null,
+        gridWidth: 2
+      }
+      for (const hook of api.inventoryHooks) hook(player, st.inventorySession)
+    }
+    return st.inventorySession
+  }
+
+  // Slots of the whole window as seen by `player` (clones, safe to mutate).
+  function readSlots (player, session) {
+    const inv = player.inventory.slots
+    if (session.id === 0) return inv.slice(0, INVENTORY_SLOTS).map(clone)
+    const out = []
+    for (let i = 0; i < session.size; i++) out.push(clone(session.storage.slots[i]))
+    for (let i = 9; i < 45; i++) out.push(clone(inv[i]))
+    return out
+  }
+
+  // Writes the window's slots back to their owners; returns the container slots that changed.
+  function writeSlots (player, session, slots) {
+    const inv = player.inventory.slots
+    const changedContainer = []
+    const put = (array, index, item) => {
+      if (same(array[index], item)) return false
+      if (item) item.slot = index
+      array[index] = item
+      return true
+    }
+    if (session.id === 0) {
+      for (let i = 0; i < INVENTORY_SLOTS; i++) put(inv, i, slots[i] ?? null)
+      return changedContainer
+    }
+    for (let i = 0; i < session.size; i++) {
+      if (put(session.storage.slots, i, slots[i] ?? null)) changedContainer.push(i)
+    }
+    for (let i = 0; i < 36; i++) put(inv, 9 + i, slots[session.size + i] ?? null)
+    return changedContainer
+  }
+
+  function makeView (session, slots, cursor) {
+    const view = windowsLib.createWindow(session.id, session.key, session.title)
+    slots.forEach((item, i) => { view.slots[i] = item ? Object.assign(item, { slot: i }) : null })
+    view.selectedItem = cursor
+    return view
+  }
+
+  // ---- packets ----
+  function sendSlot (player, windowId, slot, item) {
+    player._client.write('set_slot', { windowId, stateId: ++state(player).stateId, slot, item: notch(item) })
+  }
+
+  function sendFull (player, session) {
+    const st = state(player)
+    player._client.write('window_items', {
+      windowId: session.id,
+      stateId: ++st.stateId,
+      items: readSlots(player, session).map(notch),
+      carriedItem: notch(st.cursor)
+    })
+  }
+
+  // Every set_slot / window_items gets the player's current stateId, and a window-0 change of
+  // the player inventory made while a container is open is mirrored into that container window.
+  function wrapWrites (player) {
+    const client = player._client
+    const write = client.write.bind(client)
+    client.write = (name, params) => {
+      if ((name === 'set_slot' || name === 'window_items') && params && params.stateId === undefined) {
+        params = { ...params, stateId: ++state(player).stateId }
+        const result = write(name, params)
+        const session = state(player).session
+        if (name === 'set_slot' && params.windowId === 0 && session && params.slot >= 9 && params.slot < 45) {
+          write('set_slot', { windowId: session.id, stateId: ++state(player).stateId, slot: session.size + params.slot - 9, item: params.item })
+        }
+        return result
+      }
+      return write(name, params)
+    }
+  }
+
+  // ---- clicks ----
+  class Reject extends Error {}
+
+  // Take-only slots (crafting result is handled by session.takeResult): the furnace output.
+  function takeOnly (view, click) {
+    const item = view.slots[click.slot]
+    if (!item) return
+    if (click.mode === 0) {
+      const cursor = view.selectedItem
+      if (!cursor) {
+        view.selectedItem = item
+        view.slots[click.slot] = null
+      } else if (cursor.type === item.type && same({ ...cursor, count: 0 }, { ...item, count: 0 })) {
+        const moved = Math.min(item.count, cursor.stackSize - cursor.count)
+        cursor.count += moved
+        item.count -= moved
+        if (item.count === 0) view.slots[click.slot] = null
+      }
+    } else if (click.mode === 1) {
+      const left = addToRange(view, item, view.inventoryStart, view.inventoryEnd, true)
+      if (left === 0) view.slots[click.slot] = null
+      else item.count = left
+    } else if (click.mode === 2) {
+      const hotbar = view.hotbarStart + click.mouseButton
+      if (view.slots[hotbar]) throw new Reject('hotbar slot occupied')
+      view.slots[hotbar] = item
+      item.slot = hotbar
+      view.slots[click.slot] = null
+    } else {
+      throw new Reject('unsupported click on an output slot')
+    }
+  }
+
+  // Vanilla's moveItemStackTo: merge into stacks, then fill empty slots; reverse = from the end.
+  // Mutates view.slots; returns how many items did not fit.
+  function addToRange (view, item, start, end, reverse) {
+    let count = item.count
+    const order = []
+    for (let i = start; i < end; i++) order.push(i)
+    if (reverse) order.reverse()
+    for (const i of order) {
+      const s = view.slots[i]
+      if (count > 0 && s && s.type === item.type && JSON.stringify(s.nbt) === JSON.stringify(item.nbt) && s.count < s.stackSize) {
+        const moved = Math.min(count, s.stackSize - s.count)
+        s.count += moved
+        count -= moved
+      }
+    }
+    for (const i of order) {
+      if (count > 0 && !view.slots[i]) {
+        const moved = Math.min(count, item.stackSize)
+        const placed = clone(item)
+        placed.count = moved
+        placed.slot = i
+        view.slots[i] = placed
+        count -= moved
+      }
+    }
+    return count
+  }
+
+  function applyClick (session, view, click) {
+    const { slot, mode } = click
+    if (slot !== -999 && (slot < 0 || slot >= view.slots.length)) throw new Reject(`slot ${slot} out of range`)
+    if (mode === 5 || mode === 6) throw new Reject('drag and double click are not supported')
+    if (session.resultSlot !== undefined && slot === session.resultSlot) {
+      session.takeResult(view, click, session)
+    } else if (session.outputSlots && session.outputSlots.has(slot)) {
+      takeOnly(view, click)
+    } else {
+      const before = view.slots.map(clone)
+      view.acceptClick({ slot, mouseButton: click.mouseButton, mode, item: slot === -999 ? null : view.slots[slot] }, player0GameMode(click))
+      if (session.accepts) {
+        for (let i = 0; i < session.size; i++) {
+          if (!same(before[i], view.slots[i]) && view.slots[i] && !session.accepts(i, view.slots[i])) {
+            throw new Reject(`item not accepted in slot ${i}`)
+          }
+        }
+      }
+    }
+    if (session.afterClick) session.afterClick(view, session)
+  }
+
+  function player0GameMode (click) { return click.gameMode ?? 0 }
+
+  function handleClick (player, packet) {
+    const st = state(player)
+    const session = packet.windowId === 0 ? inventorySession(player) : st.session
+    if (!session || session.id !== packet.windowId) return // a click on a window that is not open
+    const before = readSlots(player, session)
+    const beforeCursor = clone(st.cursor)
+    let view = makeView(session, readSlots(player, session), clone(st.cursor))
+    try {
+      applyClick(session, view, { ...packet, gameMode: player.gameMode })
+    } catch (err) {
+      if (!(err instanceof Reject) && !(err && err.code === 'ERR_ASSERTION')) {
+        serv.err?.(`window click failed: ${err.stack}`)
+      }
+      view = makeView(session, before.map(clone), clone(beforeCursor))
+    }
+    const after = view.slots.map(s => s ?? null)
+    st.cursor = view.selectedItem ?? null
+    if (st.cursor && st.cursor.count <= 0) st.cursor = null
+    for (let i = 0; i < after.length; i++) if (after[i] && after[i].count <= 0) after[i] = null
+    const changedContainer = writeSlots(player, session, after)
+
+    // What the client believes now.
+    const belief = before.slice()
+    for (const change of packet.changedSlots ?? []) {
+      if (change.location >= 0 && change.location < belief.length) belief[change.location] = Item.fromNotch(change.item)
+    }
+    const beliefCursor = Item.fromNotch(packet.cursorItem)
+    const resultSlot = session.resultSlot
+    const gridClick = resultSlot !== undefined && packet.slot >= 0 && packet.slot <= (session.gridSlots ?? 0)
+    if (packet.stateId !== st.stateId) {
+      sendFull(player, session)
+    } else {
+      for (let i = 0; i < after.length; i++) {
+        if (i === resultSlot) continue
+        if (!same(belief[i], after[i])) sendSlot(player, session.id, i, after[i])
+      }
+      if (!same(beliefCursor, st.cursor)) sendSlot(player, -1, -1, st.cursor)
+      // mineflayer waits for the result slot after every click on a crafting grid (vanilla resends it).
+      if (resultSlot !== undefined && (gridClick || !same(belief[resultSlot], after[resultSlot]))) {
+        sendSlot(player, session.id, resultSlot, after[resultSlot])
+      }
+    }
+    if (session.storage && changedContainer.length) broadcastContainer(session.storage, changedContainer, player)
+    if (session.afterCommit) session.afterCommit(player, session)
+  }
+
+  // Sends the given container slots to every viewer of `storage` except `except`.
+  function broadcastContainer (storage, slots, except) {
+    for (const viewer of storage.viewers ?? []) {
+      if (viewer === except) continue
+      const session = state(viewer).session
+      if (!session || session.storage !== storage) continue
+      for (const i of slots) sendSlot(viewer, session.id, i, storage.slots[i])
+    }
+  }
+
+  // ---- giving items ----
+  // Adds `count` of item type `type` to the player's inventory (hotbar first, then main),
+  // merging stacks; returns how many did not fit.
+  function giveToInventory (player, type, count, nbt) {
+    const inv = player.inventory
+    const order = []
+    for (let i = 36; i < 45; i++) order.push(i)
+    for (let i = 9; i < 36; i++) order.push(i)
+    let left = count
+    for (const i of order) {
+      const s = inv.slots[i]
+      if (left > 0 && s && s.type === type && JSON.stringify(s.nbt) === JSON.stringify(nbt) && s.count < s.stackSize) {
+        const moved = Math.min(left, s.stackSize - s.count)
+        inv.updateSlot(i, new Item(type, s.count + moved, s.metadata, s.nbt))
+        left -= moved
+      }
+    }
+    for (const i of order) {
+      if (left > 0 && !inv.slots[i]) {
+        const item = new Item(type, 1, undefined, nbt)
+        const moved = Math.min(left, item.stackSize)
+        item.count = moved
+        inv.updateSlot(i, item)
+        left -= moved
+      }
+    }
+    return left
+  }
+
+  // ---- opening and closing ----
+  function openWindow (player, spec) {
+    const st = state(player)
+    if (st.session) closeWindow(player, true)
+    st.lastWindowId = st.lastWindowId % 100 + 1
+    const session = { ...spec, id: st.lastWindowId }
+    st.session = session
+    if (session.storage && session.storage.viewers) session.storage.viewers.add(player)
+    player._client.write('open_window', {
+      windowId: session.id,
+      inventoryType: windowsLib.windows[session.key].type,
+      windowTitle: JSON.stringify({ text: session.title })
+    })
+    sendFull(player, session)
+    if (session.onOpen) session.onOpen(player, session)
+    return session
+  }
+
+  // Closes the player's open container (or, for id 0, the inventory screen): the cursor and
+  // anything left on a private crafting grid go back to the inventory.
+  function closeWindow (player, sendPacket = false) {
+    const st = state(player)
+    const session = st.session
+    st.session = null
+    if (session) {
+      if (session.storage && session.storage.viewers) session.storage.viewers.delete(player)
+      if (session.onClose) session.onClose(player, session)
+      if (sendPacket) player._client.write('close_window', { windowId: session.id })
+    } else {
+      const inv = inventorySession(player)
+      if (inv.onClose) inv.onClose(player, inv)
+    }
+    if (st.cursor) {
+      const cursor = st.cursor
+      st.cursor = null
+      giveToInventory(player, cursor.type, cursor.count, cursor.nbt)
+    }
+  }
+
+  function playerHook (player) {
+    state(player)
+    wrapWrites(player)
+    // inventory.js's player hook runs after this one and registers its own window_click
+    // listener; remove it once it exists.
+    setImmediate(() => {
+      player._client.removeAllListeners('window_click')
+      player._client.on('window_click', packet => {
+        try {
+          handleClick(player, packet)
+        } catch (err) {
+          serv.err?.(`window click: ${err.stack}`)
+        }
+      })
+    })
+    player._client.on('close_window', ({ windowId }) => {
+      const st = state(player)
+      if (windowId === 0 || (st.session && st.session.id === windowId)) closeWindow(player)
+    })
+    player.on('disconnected', () => {
+      const session = state(player).session
+      if (session && session.storage && session.storage.viewers) session.storage.viewers.delete(player)
+    })
+  }
+
+  const api = {
+    Item,
+    windowsLib,
+    clone,
+    same,
+    state,
+    Reject,
+    openWindow,
+    closeWindow,
+    sendSlot,
+    sendFull,
+    broadcastContainer,
+    giveToInventory,
+    addToRange,
+    inventorySession,
+    inventoryHooks: [],
+    handleClick,
+    playerHook,
+    hookedPlayers: new WeakSet()
+  }
+  serv.ccWindows = api
+  return api
+}
+
+// Installs the per-player part once per player, whichever plugin asks first.
+function attachPlayer (serv, player) {
+  const api = install(serv)
+  if (api.hookedPlayers.has(player)) return api
+  api.hookedPlayers.add(player)
+  api.playerHook(player)
+  return api
+}
+
+module.exports = { install, attachPlayer, INVENTORY_SLOTS }
+module.exports.server = function (serv) { install(serv) }
+module.exports.player = function (player, serv) { attachPlayer(serv, player) }
