@@ -30,6 +30,8 @@ ALWAYS_PASSABLE = frozenset({"air", "cave_air", "void_air", "water", "light"})
 # Kinds of blocks for walking.
 _OPEN, _SOLID, _BARRIER, _DOOR, _TRAPDOOR = range(5)
 
+SQRT2 = math.sqrt(2.0)
+OCTILE_SLACK = 1.0824  # the most octile distance exceeds straight-line distance by
 _STRAIGHT = ((1, 0), (-1, 0), (0, 1), (0, -1))
 _DIAGONAL = ((1, 1), (1, -1), (-1, 1), (-1, -1))
 
@@ -64,29 +66,39 @@ class Walker:
         self.blocks = blocks
         self.lo, self.hi = bounds
         self._kinds: dict[str, int] = {}
+        self._cache: dict[Pos, int] | None = None
 
-    def _kind(self, pos: Pos) -> tuple[int, BlockState]:
+    def _flags(self, pos: Pos) -> int:
+        """1: the cell can be walked through; 2: the cell holds an agent up. Cached during
+        one search (the world does not change during it)."""
+        cache = self._cache
+        if cache is not None:
+            flags = cache.get(pos)
+            if flags is not None:
+                return flags
         b = self.block(pos)
         kind = self._kinds.get(b.name)
         if kind is None:
             kind = self._kinds[b.name] = _kind_of(b.name, self.blocks)
-        return kind, b
+        if kind == _OPEN:
+            flags = 1
+        elif kind == _SOLID:
+            flags = 2
+        elif kind == _DOOR:
+            flags = 1 if truthy(b.state.get("open")) else 0
+        elif kind == _TRAPDOOR:
+            flags = 1 if truthy(b.state.get("open")) else 2
+        else:
+            flags = 0
+        if cache is not None:
+            cache[pos] = flags
+        return flags
 
     def passable(self, pos: Pos) -> bool:
-        kind, b = self._kind(pos)
-        if kind == _OPEN:
-            return True
-        if kind in (_DOOR, _TRAPDOOR):
-            return truthy(b.state.get("open"))
-        return False
+        return bool(self._flags(pos) & 1)
 
     def supports(self, pos: Pos) -> bool:
-        kind, b = self._kind(pos)
-        if kind == _SOLID:
-            return True
-        if kind == _TRAPDOOR:
-            return not truthy(b.state.get("open"))
-        return False
+        return bool(self._flags(pos) & 2)
 
     def inside(self, pos: Pos) -> bool:
         lo, hi = self.lo, self.hi
@@ -154,19 +166,29 @@ class Walker:
             return math.dist(c, goal) <= within + 1e-9
 
         def estimate(c: Pos) -> float:
-            return max(0.0, math.dist(c, goal) - within)
+            # octile distance on the ground plane: a lower bound of any walk's length
+            dx, dz = abs(c[0] - goal[0]), abs(c[2] - goal[2])
+            return max(0.0, max(dx, dz) + (SQRT2 - 1.0) * min(dx, dz) - OCTILE_SLACK * within)
 
         if reached(start):
             return [start]
         if within == 0.0 and not self.standable(goal):
             return None
+        self._cache = {}
+        try:
+            return self._search(start, reached, estimate)
+        finally:
+            self._cache = None
+
+    def _search(self, start: Pos, reached: Callable[[Pos], bool],
+                estimate: Callable[[Pos], float]) -> list[Pos] | None:
         came: dict[Pos, Pos | None] = {start: None}
         cost: dict[Pos, float] = {start: 0.0}
-        tie = 0
-        queue: list[tuple[float, int, Pos]] = [(estimate(start), tie, start)]
+        tie = 0  # among equal estimates, the cell nearer the goal, then the older entry
+        queue: list[tuple[float, float, int, Pos]] = [(estimate(start), 0.0, tie, start)]
         done: set[Pos] = set()
         while queue:
-            _, _, cell = heapq.heappop(queue)
+            _, _, _, cell = heapq.heappop(queue)
             if cell in done:
                 continue
             done.add(cell)
@@ -182,5 +204,6 @@ class Walker:
                     cost[nxt] = new
                     came[nxt] = cell
                     tie += 1
-                    heapq.heappush(queue, (new + estimate(nxt), tie, nxt))
+                    rest = estimate(nxt)
+                    heapq.heappush(queue, (new + rest, rest, tie, nxt))
         return None
