@@ -1,0 +1,594 @@
+"""Benchmark sweeps: tasks x planners x agent counts x seeds, resumable, in parallel.
+
+`plan_runs` lists the episodes of a sweep; `run_bench` runs them and appends one JSON line
+per finished episode to `<out>/episodes.jsonl`. The parent process is the only writer of
+that file: each line is written in one call, flushed and fsync'ed as its episode ends, so a
+kill loses at most the episodes still running, and `resume=True` runs only the keys that
+have no `ok` line yet (errored episodes are run again; the last line of a key wins).
+
+A line (a *record*):
+
+```
+{"key": "cooking/cake_0.full.a3.s0", "status": "ok" | "error", "version": "0.1.0",
+ "seed": 0, "config": {task, source, backend, agents, planner, brain, prior_noise, seed},
+ "metrics": {...} | null, "error": null | "ValueError: ...", "traceback": null | "...",
+ "trace": "traces/cooking__cake_0.full.a3.s0.json" | null, "elapsed_s": 0.42,
+ "finished_at": "2026-01-01T00:00:00+00:00"}
+```
+
+The trace file holds the episode's whole result (metrics, graph and trace).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import multiprocessing
+import os
+import re
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+Runner = Callable[[dict[str, Any]], dict[str, Any]]
+
+EPISODES = "episodes.jsonl"
+CORRUPT = "episodes.jsonl.corrupt"
+CONFIG = "config.json"
+TRACES = "traces"
+
+BACKENDS = ("sim", "minecraft")
+BRAINS = ("offline", "llm")
+DEFAULT_TASKS = ("cooking/*", "construction/*", "escape/*")
+DEFAULT_OUT = Path("results/bench")
+
+_PLANNER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+class BenchError(Exception):
+    """A sweep that cannot start or resume; the message is one line for the user."""
+
+
+def package_version() -> str:
+    """The installed causalcraft version, or "0+unknown" when it is not installed."""
+    try:
+        return importlib.metadata.version("causalcraft")
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def run_key(config: Mapping[str, Any]) -> str:
+    """The stable key of one episode: `<task>.<planner>.a<agents>.s<seed>`."""
+    return f"{config['task']}.{config['planner']}.a{config['agents']}.s{config['seed']}"
+
+
+def trace_name(key: str) -> str:
+    """The trace file of a key, relative to the sweep folder (the task's `/` becomes `__`)."""
+    return f"{TRACES}/{key.replace('/', '__')}.json"
+
+
+def plan_runs(
+    tasks: Sequence[str],
+    planners: Sequence[str],
+    agents: Sequence[int],
+    seeds: int | Sequence[int],
+    *,
+    source: Path | str | None = None,
+    backend: str = "sim",
+    brain: str = "offline",
+    prior_noise: float | None = None,
+) -> list[dict[str, Any]]:
+    """The sweep's episodes: the cross product in the order task, planner, agents, seed.
+
+    `seeds` is a count K (seeds 0..K-1) or an explicit list. Each run is
+    `{"key": ..., "config": {task, source, backend, agents, planner, brain, prior_noise,
+    seed}}`; `source` is stored as a string. Duplicate keys are an error.
+
+    >>> [r["key"] for r in plan_runs(["cooking/cake_0"], ["full", "villager"], [2], 1)]
+    ['cooking/cake_0.full.a2.s0', 'cooking/cake_0.villager.a2.s0']
+    """
+    seed_list = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
+    runs: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for task in tasks:
+        for planner in planners:
+            for n in agents:
+                for seed in seed_list:
+                    config = {
+                        "task": task,
+                        "source": None if source is None else str(source),
+                        "backend": backend,
+                        "agents": int(n),
+                        "planner": planner,
+                        "brain": brain,
+                        "prior_noise": prior_noise,
+                        "seed": int(seed),
+                    }
+                    key = run_key(config)
+                    if key in seen:
+                        raise ValueError(f"plan_runs: run {key!r} appears twice")
+                    seen.add(key)
+                    runs.append({"key": key, "config": config})
+    return runs
+
+
+def run_episode_dict(config: dict[str, Any]) -> dict[str, Any]:
+    """The default runner: `tasks.episode.run_episode` on a plain config dict.
+
+    Keys whose value is None are left to EpisodeConfig's defaults.
+    """
+    from tasks.episode import EpisodeConfig, run_episode
+
+    return run_episode(EpisodeConfig(**{k: v for k, v in config.items() if v is not None}))
+
+
+# ---------------------------------------------------------------------------- records
+
+
+def read_records(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """The records of an episodes file and its unreadable lines (e.g. cut by a kill).
+
+    A missing file gives ([], []). Blank lines are ignored.
+    """
+    if not path.exists():
+        return [], []
+    records: list[dict[str, Any]] = []
+    corrupt: list[str] = []
+    with path.open("r", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            text = line.rstrip("\n")
+            if not text.strip():
+                continue
+            try:
+                rec = json.loads(text)
+            except json.JSONDecodeError:
+                corrupt.append(text)
+                continue
+            if isinstance(rec, dict) and isinstance(rec.get("key"), str):
+                records.append(rec)
+            else:
+                corrupt.append(text)
+    return records, corrupt
+
+
+def latest_by_key(records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The last record of each key, in first-appearance order of the keys."""
+    out: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        out[rec["key"]] = dict(rec)
+    return out
+
+
+def _fsync_write(path: Path, text: str, mode: str) -> None:
+    with path.open(mode, encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _quarantine(out_dir: Path) -> int:
+    """Move unreadable lines of the episodes file to the side file; returns how many.
+
+    The side file is written (and synced) before the episodes file is replaced, so no
+    line is lost whatever moment a kill comes.
+    """
+    path = out_dir / EPISODES
+    records, corrupt = read_records(path)
+    raw = path.read_bytes() if path.exists() else b""
+    if not corrupt and (not raw or raw.endswith(b"\n")):
+        return 0
+    if corrupt:
+        _fsync_write(out_dir / CORRUPT, "".join(c + "\n" for c in corrupt), "a")
+    tmp = path.with_suffix(".jsonl.tmp")
+    _fsync_write(tmp, "".join(json.dumps(r, sort_keys=True) + "\n" for r in records), "w")
+    os.replace(tmp, path)
+    return len(corrupt)
+
+
+# ---------------------------------------------------------------------------- running
+
+
+def _execute(runner: Runner, config: dict[str, Any]) -> dict[str, Any]:
+    """Run one episode (in a worker process or inline); never raises an Exception."""
+    start = time.perf_counter()
+    try:
+        result = runner(dict(config))
+        if not isinstance(result, dict) or not isinstance(result.get("metrics"), dict):
+            raise TypeError("the episode runner returned no 'metrics' mapping")
+        return {"status": "ok", "result": result, "elapsed_s": time.perf_counter() - start}
+    except Exception as exc:  # noqa: BLE001 - an episode's failure is data, the sweep goes on
+        return {
+            "status": "error",
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(),
+            "elapsed_s": time.perf_counter() - start,
+        }
+
+
+@dataclass(frozen=True)
+class BenchOutcome:
+    """What a call of `run_bench` did."""
+
+    total: int
+    skipped: int
+    ok: int
+    errors: int
+    corrupt_lines: int
+
+
+class _Recorder:
+    """The only writer of the sweep folder's episodes file and traces."""
+
+    def __init__(self, out_dir: Path, version: str) -> None:
+        self.out_dir = out_dir
+        self.version = version
+        (out_dir / TRACES).mkdir(parents=True, exist_ok=True)
+        self.ok = 0
+        self.errors = 0
+
+    def record(self, run: Mapping[str, Any], outcome: Mapping[str, Any]) -> dict[str, Any]:
+        key = run["key"]
+        config = run["config"]
+        rec: dict[str, Any] = {
+            "key": key,
+            "status": outcome["status"],
+            "version": self.version,
+            "seed": config["seed"],
+            "config": dict(config),
+            "metrics": None,
+            "error": None,
+            "traceback": None,
+            "trace": None,
+            "elapsed_s": round(float(outcome.get("elapsed_s", 0.0)), 6),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        if outcome["status"] == "ok":
+            result = outcome["result"]
+            rel = trace_name(key)
+            tmp = self.out_dir / (rel + ".tmp")
+            _fsync_write(tmp, json.dumps(result, sort_keys=True, default=str), "w")
+            os.replace(tmp, self.out_dir / rel)
+            rec["metrics"] = result["metrics"]
+            rec["trace"] = rel
+            self.ok += 1
+        else:
+            rec["error"] = outcome.get("error")
+            rec["traceback"] = outcome.get("traceback")
+            self.errors += 1
+        _fsync_write(self.out_dir / EPISODES, json.dumps(rec, sort_keys=True) + "\n", "a")
+        return rec
+
+
+def run_bench(
+    runs: Sequence[Mapping[str, Any]],
+    out_dir: Path | str,
+    jobs: int = 1,
+    resume: bool = False,
+    runner: Runner | None = None,
+    *,
+    sweep: Mapping[str, Any] | None = None,
+    progress: bool = True,
+) -> BenchOutcome:
+    """Run `runs` (from `plan_runs`), appending one record per episode to the episodes file.
+
+    `jobs` worker processes (spawned; `jobs == 1` runs inline in this process). Without
+    `resume` the folder must not hold episodes yet. With it, unreadable lines go to the
+    side file `episodes.jsonl.corrupt`, and keys whose last record is ok are skipped; a
+    key recorded with another config than planned is refused. `sweep` (the command's
+    arguments) is written to `config.json` with the run count, jobs and version. The
+    runner must be picklable (a module-level function) when `jobs > 1`.
+    """
+    if jobs < 1:
+        raise ValueError(f"run_bench: jobs must be >= 1, got {jobs}")
+    runner = runner or run_episode_dict
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    episodes = out / EPISODES
+    corrupt = 0
+    done: set[str] = set()
+    if resume:
+        corrupt = _quarantine(out)
+        planned = {r["key"]: r["config"] for r in runs}
+        for key, rec in latest_by_key(read_records(episodes)[0]).items():
+            if key in planned and rec.get("config") != dict(planned[key]):
+                fields = sorted(
+                    f
+                    for f in set(planned[key]) | set(rec.get("config") or {})
+                    if planned[key].get(f) != (rec.get("config") or {}).get(f)
+                )
+                raise BenchError(
+                    f"--resume: {key} was run with another {', '.join(fields)} in {out}; "
+                    "use the same settings or another --out"
+                )
+            if rec.get("status") == "ok":
+                done.add(key)
+    elif episodes.exists() and episodes.stat().st_size > 0:
+        raise BenchError(
+            f"--out {out} already holds {EPISODES}; pass --resume to continue it "
+            "or choose another --out"
+        )
+    version = package_version()
+    meta = {
+        "sweep": dict(sweep or {}),
+        "runs": len(runs),
+        "jobs": jobs,
+        "resume": resume,
+        "version": version,
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    _fsync_write(out / CONFIG, json.dumps(meta, indent=2, sort_keys=True, default=str) + "\n", "w")
+
+    pending = [r for r in runs if r["key"] not in done]
+    recorder = _Recorder(out, version)
+    bar = tqdm(
+        total=len(pending),
+        desc="bench",
+        unit="ep",
+        file=sys.stderr,
+        disable=not progress,
+        dynamic_ncols=True,
+    )
+    if done:
+        bar.write(f"resume: {len(runs) - len(pending)} of {len(runs)} episodes already done",
+                  file=sys.stderr)
+    try:
+        if jobs == 1:
+            for run in pending:
+                bar.set_postfix_str(run["key"], refresh=False)
+                recorder.record(run, _execute(runner, dict(run["config"])))
+                bar.update(1)
+        else:
+            _run_pool(pending, jobs, runner, recorder, bar)
+    finally:
+        bar.close()
+    return BenchOutcome(
+        total=len(runs),
+        skipped=len(runs) - len(pending),
+        ok=recorder.ok,
+        errors=recorder.errors,
+        corrupt_lines=corrupt,
+    )
+
+
+def _run_pool(
+    pending: Sequence[Mapping[str, Any]],
+    jobs: int,
+    runner: Runner,
+    recorder: _Recorder,
+    bar: tqdm,
+) -> None:
+    # At most `jobs` episodes are in flight, so a kill leaves little work unrecorded and
+    # a worker that dies costs only the episodes it was running.
+    queue = list(pending)
+    queue.reverse()
+    ctx = multiprocessing.get_context("spawn")
+    while queue:
+        broken = False
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            running: dict[Future[dict[str, Any]], Mapping[str, Any]] = {}
+            try:
+                while queue or running:
+                    while queue and len(running) < jobs and not broken:
+                        run = queue.pop()
+                        running[pool.submit(_execute, runner, dict(run["config"]))] = run
+                    if not running:
+                        break
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        run = running.pop(fut)
+                        try:
+                            outcome = fut.result()
+                        except BrokenProcessPool as exc:
+                            broken = True
+                            outcome = {
+                                "status": "error",
+                                "error": f"worker process died: {exc}",
+                                "traceback": None,
+                                "elapsed_s": 0.0,
+                            }
+                        recorder.record(run, outcome)
+                        bar.update(1)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        if not broken:
+            break
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `causalcraft bench`. Values are checked by `bench_main`, so that a bad
+    value ends with one line naming its flag."""
+    parser.add_argument(
+        "--tasks", nargs="+", metavar="PATTERN", default=list(DEFAULT_TASKS),
+        help="task id patterns, e.g. 'cooking/*' (default: all public tasks)",
+    )
+    parser.add_argument("--source", metavar="DIR", default=None,
+                        help="read VillagerBench files from DIR")
+    parser.add_argument("--backend", metavar="sim|minecraft", default="sim")
+    parser.add_argument("--planners", metavar="NAME,NAME,...", default="full",
+                        help="planner configurations to compare (default: full)")
+    parser.add_argument("--agents", metavar="N[,N...]", default="3",
+                        help="agent counts (default: 3)")
+    parser.add_argument("--seeds", metavar="K", default="3",
+                        help="seeds 0..K-1 per configuration (default: 3)")
+    parser.add_argument("--jobs", metavar="J", default="1",
+                        help="episodes run in parallel processes (default: 1)")
+    parser.add_argument("--brain", metavar="offline|llm", default="offline")
+    parser.add_argument("--out", metavar="DIR", default=str(DEFAULT_OUT),
+                        help=f"sweep folder (default: {DEFAULT_OUT})")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue the sweep in --out, skipping episodes already done")
+
+
+def _positive_int(flag: str, text: str) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise BenchError(f"{flag}: {text!r} is not a whole number") from None
+    if value < 1:
+        raise BenchError(f"{flag}: {value} must be at least 1")
+    return value
+
+
+def _parse_list(flag: str, text: str) -> list[str]:
+    items = [s.strip() for s in str(text).split(",")]
+    if not items or any(not s for s in items):
+        raise BenchError(f"{flag}: {text!r} has an empty name; write NAME,NAME,...")
+    dupes = sorted({s for s in items if items.count(s) > 1})
+    if dupes:
+        raise BenchError(f"{flag}: {', '.join(dupes)} given twice")
+    return items
+
+
+@dataclass(frozen=True)
+class BenchArgs:
+    """The checked values of the bench flags."""
+
+    tasks: list[str]
+    patterns: list[str]
+    source: Path | None
+    backend: str
+    planners: list[str]
+    agents: list[int]
+    seeds: int
+    jobs: int
+    brain: str
+    out: Path
+    resume: bool
+
+
+def check_bench_args(args: argparse.Namespace) -> BenchArgs:
+    """Turn the parsed flags into checked values; raises BenchError naming the flag."""
+    backend = str(args.backend)
+    if backend not in BACKENDS:
+        raise BenchError(f"--backend: {backend!r} is not one of {', '.join(BACKENDS)}")
+    brain = str(args.brain)
+    if brain not in BRAINS:
+        raise BenchError(f"--brain: {brain!r} is not one of {', '.join(BRAINS)}")
+    planners = _parse_list("--planners", args.planners)
+    for name in planners:
+        if not _PLANNER_NAME.match(name):
+            raise BenchError(f"--planners: {name!r} is not a planner name")
+    agents = [_positive_int("--agents", a) for a in _parse_list("--agents", args.agents)]
+    seeds = _positive_int("--seeds", args.seeds)
+    jobs = _positive_int("--jobs", args.jobs)
+    source = None if args.source is None else Path(args.source)
+    if source is not None and not source.is_dir():
+        raise BenchError(f"--source: {source} is not a folder")
+    patterns = list(args.tasks or [])
+    if not patterns:
+        raise BenchError("--tasks: give at least one PATTERN")
+    try:
+        from tasks.catalog import glob_tasks
+
+        found = glob_tasks(patterns, source)
+    except Exception as exc:  # noqa: BLE001 - shown as one line naming the flag
+        raise BenchError(f"--tasks: {exc}") from None
+    tasks = [getattr(t, "id", t) for t in found]
+    if not tasks:
+        raise BenchError(f"--tasks: no task matches {' '.join(patterns)}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise BenchError(f"--out: {out} is a file, not a folder")
+    return BenchArgs(
+        tasks=[str(t) for t in tasks],
+        patterns=patterns,
+        source=source,
+        backend=backend,
+        planners=planners,
+        agents=agents,
+        seeds=seeds,
+        jobs=jobs,
+        brain=brain,
+        out=out,
+        resume=bool(args.resume),
+    )
+
+
+_FLAG_OF_FIELD = {
+    "task": "--tasks",
+    "source": "--source",
+    "backend": "--backend",
+    "agents": "--agents",
+    "planner": "--planners",
+    "brain": "--brain",
+}
+
+
+def _check_with_episode_config(runs: Sequence[Mapping[str, Any]]) -> float | None:
+    """Build an EpisodeConfig for each distinct planner / agent count before the sweep
+    starts, so a bad value fails now with its flag; returns the default prior noise."""
+    from pydantic import ValidationError
+
+    from tasks.episode import EpisodeConfig
+
+    seen: set[tuple[Any, Any]] = set()
+    for run in runs:
+        cfg = run["config"]
+        if (cfg["planner"], cfg["agents"]) in seen:
+            continue
+        seen.add((cfg["planner"], cfg["agents"]))
+        try:
+            EpisodeConfig(**{k: v for k, v in cfg.items() if v is not None})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = str(err["loc"][0]) if err.get("loc") else ""
+            flag = _FLAG_OF_FIELD.get(field, field or "config")
+            value = cfg.get(field, "")
+            raise BenchError(f"{flag}: {value!r}: {err['msg']}") from None
+    field = EpisodeConfig.model_fields.get("prior_noise")
+    default = None if field is None else field.default
+    return default if isinstance(default, int | float) else None
+
+
+def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
+    """`causalcraft bench`: 0 when every episode ran, 1 when some errored, 2 on bad flags."""
+    try:
+        checked = check_bench_args(args)
+        runs = plan_runs(
+            checked.tasks, checked.planners, checked.agents, checked.seeds,
+            source=checked.source, backend=checked.backend, brain=checked.brain,
+        )
+        if runner is None:
+            noise = _check_with_episode_config(runs)
+            if noise is not None:
+                for run in runs:
+                    run["config"]["prior_noise"] = noise
+        sweep = {
+            "tasks": checked.patterns,
+            "task_ids": checked.tasks,
+            "source": None if checked.source is None else str(checked.source),
+            "backend": checked.backend,
+            "planners": checked.planners,
+            "agents": checked.agents,
+            "seeds": checked.seeds,
+            "jobs": checked.jobs,
+            "brain": checked.brain,
+            "out": str(checked.out),
+            "resume": checked.resume,
+        }
+        outcome = run_bench(runs, checked.out, checked.jobs, checked.resume, runner,
+                            sweep=sweep)
+    except BenchError as exc:
+        print(f"causalcraft bench: {exc}", file=sys.stderr)
+        return 2
+    parts = [f"{outcome.ok} ok", f"{outcome.errors} errors"]
+    if outcome.skipped:
+        parts.append(f"{outcome.skipped} already done")
+    if outcome.corrupt_lines:
+        parts.append(f"{outcome.corrupt_lines} cut lines moved to {CORRUPT}")
+    print(f"{outcome.total} episodes: {', '.join(parts)}; results in {checked.out}")
+    return 1 if outcome.errors else 0

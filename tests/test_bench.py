@@ -1,0 +1,308 @@
+"""The sweep runner: planning, recording, errors, resume after a kill, parallel workers, flags."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tasks.bench import (
+    CONFIG,
+    CORRUPT,
+    EPISODES,
+    BenchError,
+    add_bench_arguments,
+    bench_main,
+    latest_by_key,
+    plan_runs,
+    read_records,
+    run_bench,
+    trace_name,
+)
+
+KILLED = Path(__file__).parent / "fixtures" / "results" / "killed" / "episodes.jsonl"
+
+
+# Fake episode runners (module level, so that spawned worker processes can import them).
+
+
+def fake_runner(config: dict[str, Any]) -> dict[str, Any]:
+    completion = 1.0 if config["planner"] == "full" else 0.5
+    return {
+        "task": config["task"],
+        "planner": config["planner"],
+        "seed": config["seed"],
+        "metrics": {
+            "completion": completion,
+            "efficiency": 1.0 + config["seed"],
+            "makespan_s": 10.0 * config["agents"],
+            "lower_bound_s": 8.0,
+        },
+        "graph": {"nodes": [], "edges": []},
+        "trace": [{"agent": 0, "name": "craft", "ok": True}],
+    }
+
+
+def failing_runner(config: dict[str, Any]) -> dict[str, Any]:
+    if config["seed"] == 1:
+        raise RuntimeError(f"no route to {config['task']}")
+    return fake_runner(config)
+
+
+def crashing_runner(config: dict[str, Any]) -> dict[str, Any]:
+    if config["seed"] == 0:
+        os._exit(3)  # a worker killed outright (segfault, OOM killer)
+    return fake_runner(config)
+
+
+def lines(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(s) for s in (out / EPISODES).read_text().splitlines()]
+
+
+# plan_runs
+
+
+def test_plan_runs_cross_product_in_fixed_order() -> None:
+    runs = plan_runs(["cooking/cake_0", "escape/2-1"], ["full", "no-ate"], [2, 3], 2)
+    assert len(runs) == 16
+    assert [r["key"] for r in runs[:5]] == [
+        "cooking/cake_0.full.a2.s0",
+        "cooking/cake_0.full.a2.s1",
+        "cooking/cake_0.full.a3.s0",
+        "cooking/cake_0.full.a3.s1",
+        "cooking/cake_0.no-ate.a2.s0",
+    ]
+    assert runs[-1]["key"] == "escape/2-1.no-ate.a3.s1"
+    assert runs[0]["config"] == {
+        "task": "cooking/cake_0",
+        "source": None,
+        "backend": "sim",
+        "agents": 2,
+        "planner": "full",
+        "brain": "offline",
+        "prior_noise": None,
+        "seed": 0,
+    }
+    assert plan_runs(["cooking/cake_0"], ["full"], [1], [7], source=Path("/data"),
+                     prior_noise=0.2)[0]["config"]["source"] == "/data"
+    assert trace_name("escape/2-1.no-ate.a3.s1") == "traces/escape__2-1.no-ate.a3.s1.json"
+
+
+def test_plan_runs_refuses_duplicates() -> None:
+    with pytest.raises(ValueError, match="'cooking/cake_0.full.a2.s0' appears twice"):
+        plan_runs(["cooking/cake_0", "cooking/cake_0"], ["full"], [2], 1)
+
+
+# run_bench
+
+
+def test_run_bench_records_each_episode_and_its_trace(tmp_path: Path) -> None:
+    runs = plan_runs(["cooking/cake_0"], ["full", "villager"], [2], 2)
+    outcome = run_bench(runs, tmp_path, jobs=1, runner=fake_runner, sweep={"seeds": 2},
+                        progress=False)
+    assert (outcome.total, outcome.skipped, outcome.ok, outcome.errors) == (4, 0, 4, 0)
+    recs = lines(tmp_path)
+    assert [r["key"] for r in recs] == [r["key"] for r in runs]
+    first = recs[0]
+    assert first["status"] == "ok"
+    assert first["config"] == runs[0]["config"]
+    assert first["seed"] == 0
+    assert first["version"] == "0+unknown" or first["version"][0].isdigit()
+    assert first["metrics"] == fake_runner(runs[0]["config"])["metrics"]
+    assert "trace" not in first["metrics"]
+    assert first["trace"] == "traces/cooking__cake_0.full.a2.s0.json"
+    saved = json.loads((tmp_path / first["trace"]).read_text())
+    assert saved["trace"] == [{"agent": 0, "name": "craft", "ok": True}]
+    meta = json.loads((tmp_path / CONFIG).read_text())
+    assert (meta["sweep"], meta["runs"], meta["jobs"], meta["resume"]) == ({"seeds": 2}, 4, 1,
+                                                                           False)
+
+
+def test_an_erroring_episode_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    runs = plan_runs(["cooking/cake_0"], ["full"], [2], 3)
+    outcome = run_bench(runs, tmp_path, runner=failing_runner, progress=False)
+    assert (outcome.ok, outcome.errors) == (2, 1)
+    recs = lines(tmp_path)
+    assert [(r["key"], r["status"]) for r in recs] == [
+        ("cooking/cake_0.full.a2.s0", "ok"),
+        ("cooking/cake_0.full.a2.s1", "error"),
+        ("cooking/cake_0.full.a2.s2", "ok"),
+    ]
+    assert recs[1]["error"] == "RuntimeError: no route to cooking/cake_0"
+    assert "raise RuntimeError" in recs[1]["traceback"]
+    assert recs[1]["metrics"] is None and recs[1]["trace"] is None
+
+
+def test_resume_after_a_kill_runs_only_what_is_missing(tmp_path: Path) -> None:
+    # The fixture: a sweep of cooking/cake_0 x {full, villager} x 2 agents killed while
+    # writing its 4th line: 3 complete lines and a cut one.
+    shutil.copy(KILLED, tmp_path / EPISODES)
+    cut = KILLED.read_text().split("\n")[-1]
+    runs = plan_runs(["cooking/cake_0"], ["full", "villager"], [2], 3, prior_noise=0.1)
+    calls: list[str] = []
+
+    def runner(config: dict[str, Any]) -> dict[str, Any]:
+        calls.append(f"{config['planner']}.s{config['seed']}")
+        return fake_runner(config)
+
+    outcome = run_bench(runs, tmp_path, resume=True, runner=runner, progress=False)
+    assert calls == ["full.s2", "villager.s1", "villager.s2"]
+    assert (outcome.total, outcome.skipped, outcome.ok, outcome.corrupt_lines) == (6, 3, 3, 1)
+    assert (tmp_path / CORRUPT).read_text() == cut + "\n"
+    records, corrupt = read_records(tmp_path / EPISODES)
+    assert corrupt == []
+    assert sorted(latest_by_key(records)) == sorted(r["key"] for r in runs)
+    # A second resume has nothing left to do and loses nothing.
+    calls.clear()
+    again = run_bench(runs, tmp_path, resume=True, runner=runner, progress=False)
+    assert (calls, again.skipped, again.corrupt_lines) == ([], 6, 0)
+    assert (tmp_path / CORRUPT).read_text() == cut + "\n"
+
+
+def test_resume_runs_errored_episodes_again(tmp_path: Path) -> None:
+    runs = plan_runs(["cooking/cake_0"], ["full"], [2], 3)
+    run_bench(runs, tmp_path, runner=failing_runner, progress=False)
+    outcome = run_bench(runs, tmp_path, resume=True, runner=fake_runner, progress=False)
+    assert (outcome.skipped, outcome.ok, outcome.errors) == (2, 1, 0)
+    latest = latest_by_key(lines(tmp_path))
+    assert [r["status"] for r in latest.values()] == ["ok", "ok", "ok"]
+    assert len(lines(tmp_path)) == 4
+
+
+def test_resume_refuses_other_settings_and_a_used_folder_needs_resume(tmp_path: Path) -> None:
+    shutil.copy(KILLED, tmp_path / EPISODES)
+    runs = plan_runs(["cooking/cake_0"], ["full"], [2], 2, prior_noise=0.3)
+    with pytest.raises(BenchError, match=r"cooking/cake_0.full.a2.s0 was run with another "
+                                         r"prior_noise"):
+        run_bench(runs, tmp_path, resume=True, runner=fake_runner, progress=False)
+    with pytest.raises(BenchError, match="already holds episodes.jsonl; pass --resume"):
+        run_bench(runs, tmp_path, runner=fake_runner, progress=False)
+
+
+def test_parallel_workers_record_every_episode(tmp_path: Path) -> None:
+    runs = plan_runs(["cooking/cake_0", "cooking/cake_1"], ["full", "villager"], [2], 2)
+    outcome = run_bench(runs, tmp_path, jobs=2, runner=failing_runner, progress=False)
+    assert (outcome.ok, outcome.errors) == (4, 4)
+    recs = latest_by_key(lines(tmp_path))
+    assert sorted(recs) == sorted(r["key"] for r in runs)
+    for key, rec in recs.items():
+        assert rec["status"] == ("error" if key.endswith(".s1") else "ok")
+        if rec["status"] == "ok":
+            assert rec["metrics"]["completion"] == (1.0 if ".full." in key else 0.5)
+
+
+def test_a_dead_worker_costs_only_its_episodes(tmp_path: Path) -> None:
+    runs = plan_runs(["cooking/cake_0"], ["full"], [2], 4)  # s0 kills its worker
+    outcome = run_bench(runs, tmp_path, jobs=2, runner=crashing_runner, progress=False)
+    recs = latest_by_key(lines(tmp_path))
+    assert sorted(recs) == sorted(r["key"] for r in runs)
+    assert recs["cooking/cake_0.full.a2.s0"]["status"] == "error"
+    assert recs["cooking/cake_0.full.a2.s0"]["error"].startswith("worker process died")
+    # s1 ran beside s0 and may have been lost with it; s2 and s3 ran in a new pool.
+    assert recs["cooking/cake_0.full.a2.s2"]["status"] == "ok"
+    assert recs["cooking/cake_0.full.a2.s3"]["status"] == "ok"
+    assert outcome.ok + outcome.errors == 4
+
+
+# bench_main and its flags
+
+
+@pytest.fixture
+def catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task catalog of three tasks in place of tasks.catalog."""
+    ids = ["cooking/cake_0", "cooking/cake_1", "escape/2-1"]
+
+    def glob_tasks(patterns: list[str], source: Path | None) -> list[str]:
+        import fnmatch
+
+        if "bad[" in patterns:
+            raise ValueError("pattern 'bad[' is malformed")
+        return [t for t in ids if any(fnmatch.fnmatch(t, p) for p in patterns)]
+
+    module = types.ModuleType("tasks.catalog")
+    module.glob_tasks = glob_tasks  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tasks.catalog", module)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="causalcraft bench")
+    add_bench_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def test_bench_main_runs_a_sweep(tmp_path: Path, catalog: None,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sweep"
+    args = parse(["--tasks", "cooking/*", "--planners", "full,villager", "--agents", "2,3",
+                  "--seeds", "2", "--out", str(out)])
+    assert bench_main(args, runner=fake_runner) == 0
+    assert capsys.readouterr().out == f"16 episodes: 16 ok, 0 errors; results in {out}\n"
+    meta = json.loads((out / CONFIG).read_text())
+    assert meta["sweep"] == {
+        "tasks": ["cooking/*"],
+        "task_ids": ["cooking/cake_0", "cooking/cake_1"],
+        "source": None,
+        "backend": "sim",
+        "planners": ["full", "villager"],
+        "agents": [2, 3],
+        "seeds": 2,
+        "jobs": 1,
+        "brain": "offline",
+        "out": str(out),
+        "resume": False,
+    }
+    # Again with --resume: nothing to run; with an error, the exit status says so.
+    assert bench_main(parse(["--tasks", "cooking/*", "--planners", "full,villager",
+                             "--agents", "2,3", "--seeds", "2", "--out", str(out),
+                             "--resume"]), runner=fake_runner) == 0
+    assert capsys.readouterr().out == (
+        f"16 episodes: 0 ok, 0 errors, 16 already done; results in {out}\n"
+    )
+    assert bench_main(parse(["--tasks", "escape/*", "--seeds", "2", "--out",
+                             str(tmp_path / "e")]), runner=failing_runner) == 1
+    assert capsys.readouterr().out.startswith("2 episodes: 1 ok, 1 errors;")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--agents", "0"], "--agents: 0 must be at least 1"),
+        (["--agents", "2,x"], "--agents: 'x' is not a whole number"),
+        (["--agents", "2,2"], "--agents: 2 given twice"),
+        (["--seeds", "-1"], "--seeds: -1 must be at least 1"),
+        (["--jobs", "two"], "--jobs: 'two' is not a whole number"),
+        (["--backend", "bedrock"], "--backend: 'bedrock' is not one of sim, minecraft"),
+        (["--brain", "gpt"], "--brain: 'gpt' is not one of offline, llm"),
+        (["--planners", "full,,villager"], "--planners: 'full,,villager' has an empty name; "
+                                           "write NAME,NAME,..."),
+        (["--planners", "full,full"], "--planners: full given twice"),
+        (["--planners", "full,no ate"], "--planners: 'no ate' is not a planner name"),
+        (["--tasks", "farming/*"], "--tasks: no task matches farming/*"),
+        (["--tasks", "bad["], "--tasks: pattern 'bad[' is malformed"),
+        (["--source", "/nonexistent/dir"], "--source: /nonexistent/dir is not a folder"),
+    ],
+)
+def test_bad_flags_end_with_one_line(argv: list[str], message: str, tmp_path: Path,
+                                     catalog: None, capsys: pytest.CaptureFixture[str]) -> None:
+    code = bench_main(parse([*argv, "--out", str(tmp_path / "o")]), runner=fake_runner)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == f"causalcraft bench: {message}\n"
+    assert not (tmp_path / "o").exists()
+
+
+def test_used_out_folder_without_resume(tmp_path: Path, catalog: None,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(KILLED, tmp_path / EPISODES)
+    assert bench_main(parse(["--out", str(tmp_path)]), runner=fake_runner) == 2
+    assert capsys.readouterr().err == (
+        f"causalcraft bench: --out {tmp_path} already holds episodes.jsonl; pass --resume "
+        "to continue it or choose another --out\n"
+    )
