@@ -1,0 +1,79 @@
+'use strict'
+// Animals: vanilla health, loot on death and milking.
+// - A living entity that dies gives its minecraft-data entity loot, counted deterministically
+//   as the rulebook counts it (env/rulebook.py _drop_rules): killed by a player, the items go
+//   into that player's inventory; otherwise (/kill) they drop as item entities where it died.
+//   The body is removed for every client one second after death, as vanilla does.
+// - Using an empty bucket on a cow, mooshroom or goat turns one bucket into a milk_bucket.
+// Event: serv.on('animalKilled', ({ entity, player, drops }) => ...), drops = [[item, count], ...].
+
+const { deterministicDrops, giveItem } = require('../blockstate')
+
+// Vanilla max health (half-hearts); other living entities keep flying-squid's 20.
+const MAX_HEALTH = { rabbit: 3, chicken: 4, sheep: 8, cow: 10, pig: 10, mooshroom: 10, goat: 10 }
+const MILKABLE = new Set(['cow', 'mooshroom', 'goat'])
+const DEATH_ANIMATION_MS = 1000
+const MOUSE_INTERACT = 0
+const HAND_OFF = 1
+
+module.exports.server = (serv) => {
+  const registry = serv.registry
+
+  function onDeath (entity) {
+    const drops = deterministicDrops(registry.entityLoot[entity.name])
+    const killer = entity.lastAttacker
+    const alive = killer && serv.players.includes(killer)
+    for (const [item, count] of drops) {
+      if (alive) {
+        giveItem(serv, killer, item, count)
+        continue
+      }
+      for (let i = 0; i < count; i++) {
+        serv.spawnObject(registry.entitiesByName.item.id, entity.world, entity.position.clone(), {
+          itemId: registry.itemsByName[item].id, itemCount: 1, pickupTime: 500, deathTime: 5 * 60 * 1000
+        })
+      }
+    }
+    serv.emit('animalKilled', { entity, player: alive ? killer : null, drops })
+    setTimeout(() => serv.destroyEntity(entity), DEATH_ANIMATION_MS)
+  }
+
+  serv.on('newEntity', (entity) => {
+    if (entity.type !== 'mob') return
+    // spawnMob and /summon set the name and health after this event.
+    setImmediate(() => {
+      if (MAX_HEALTH[entity.name] !== undefined) entity.health = MAX_HEALTH[entity.name]
+    })
+    const takeDamage = entity.takeDamage
+    entity.takeDamage = (options) => {
+      const wasAlive = entity.health > 0
+      const result = takeDamage(options)
+      if (wasAlive && entity.health <= 0) onDeath(entity)
+      return result
+    }
+  })
+}
+
+module.exports.player = (player, serv) => {
+  player.on('attack', ({ attackedEntity }, cancelled) => {
+    if (!cancelled && attackedEntity && attackedEntity.type !== 'player') attackedEntity.lastAttacker = player
+  })
+
+  player._client.on('use_entity', ({ target, mouse, hand }) => {
+    if (mouse !== MOUSE_INTERACT) return
+    const entity = serv.entities[target]
+    if (!entity || !MILKABLE.has(entity.name) || entity.health <= 0) return
+    const slot = hand === HAND_OFF ? 45 : 36 + player.heldItemSlot
+    const held = player.inventory.slots[slot]
+    if (!held || held.name !== 'bucket') return
+    if (held.count === 1) {
+      const Item = require('prismarine-item')(serv.registry)
+      player.inventory.updateSlot(slot, new Item(serv.registry.itemsByName.milk_bucket.id, 1))
+    } else {
+      held.count -= 1
+      player.inventory.updateSlot(slot, held)
+      giveItem(serv, player, 'milk_bucket', 1)
+    }
+    serv.emit('animalMilked', { entity, player })
+  })
+}

@@ -1,0 +1,212 @@
+'use strict'
+// Levers, buttons, pressure plates and a simple power model.
+//
+// Sources: a lever toggles `powered` when used; a button is powered for 1 s (stone and
+// polished blackstone) or 1.5 s (wooden) and then resets; a pressure plate is powered while at
+// least one player stands on it (checked on every player movement; weighted plates carry
+// `power` = the vanilla level for that many players).
+// Power: a powered source powers the blocks touching it (its 3x3x3 cube) and, as vanilla's strong
+// power does, the blocks next to the block it is attached to. A door, trapdoor or fence gate
+// with any of its blocks powered is `powered` and open; when the power goes, it closes.
+// Iron doors and iron trapdoors move only this way.
+//
+// Events on the server object, for other code (escape-room effects, logs):
+//   serv.on('redstoneSource', ({ world, position, name, powered, player }) => ...)
+//   serv.on('redstoneConsumer', ({ world, position, name, powered }) => ...)
+// serv.recomputePower(world, position) re-evaluates every consumer within reach of `position`
+// (used after /setblock and /fill place a source).
+
+const { Vec3 } = require('vec3')
+const { describeState, withProperties, isOpenable, openablePositions, setOpenable } = require('../blockstate')
+
+const BUTTON_MS_STONE = 1000 // 20 ticks
+const BUTTON_MS_WOOD = 1500 // 30 ticks
+const PLATE_INSET = 1 / 16 // a plate's detection box: the block minus 1/16 at each side
+const PLATE_HEIGHT = 0.25
+const PLAYER_HALF_WIDTH = 0.3
+const REACH = 2 // no source powers anything further than 2 blocks (Chebyshev) away
+
+const FACING = {
+  north: new Vec3(0, 0, -1),
+  south: new Vec3(0, 0, 1),
+  west: new Vec3(-1, 0, 0),
+  east: new Vec3(1, 0, 0)
+}
+const FACES = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]].map(v => new Vec3(...v))
+
+function isLever (name) { return name === 'lever' }
+function isButton (name) { return name.endsWith('_button') }
+function isPlate (name) { return name.endsWith('_pressure_plate') }
+function isSource (name) { return isLever(name) || isButton(name) || isPlate(name) }
+function isWeighted (name) { return name.endsWith('weighted_pressure_plate') }
+function buttonMs (name) {
+  return name === 'stone_button' || name === 'polished_blackstone_button' ? BUTTON_MS_STONE : BUTTON_MS_WOOD
+}
+
+/** Is the source block (prismarine-block) giving power? */
+function sourcePowered (block) {
+  const props = block.getProperties()
+  if (isWeighted(block.name)) return Number(props.power) > 0
+  return props.powered === true
+}
+
+/** The block a lever, button or plate at `position` hangs on. */
+function attachedPosition (name, props, position) {
+  if (isPlate(name) || props.face === 'floor') return position.offset(0, -1, 0)
+  if (props.face === 'ceiling') return position.offset(0, 1, 0)
+  return position.minus(FACING[props.facing])
+}
+
+/** Does a powered source (name, props) at `source` power the block at `target`? */
+function reaches (name, props, source, target) {
+  const d = target.minus(source)
+  if (Math.max(Math.abs(d.x), Math.abs(d.y), Math.abs(d.z)) <= 1) return true
+  const attached = attachedPosition(name, props, source)
+  return FACES.some(f => attached.plus(f).equals(target))
+}
+
+function cube (center, radius) {
+  const out = []
+  for (let dx = -radius; dx <= radius; dx++) {
+    for (let dy = -radius; dy <= radius; dy++) {
+      for (let dz = -radius; dz <= radius; dz++) out.push(center.offset(dx, dy, dz))
+    }
+  }
+  return out
+}
+
+function weightedPower (name, players) {
+  if (players === 0) return 0
+  if (name === 'light_weighted_pressure_plate') return Math.min(players, 15)
+  return Math.min(Math.ceil(players / 10), 15)
+}
+
+module.exports.server = (serv) => {
+  const registry = serv.registry
+  const key = p => `${p.x},${p.y},${p.z}`
+
+  /** Is the block at `position` receiving power from any source? */
+  async function receivesPower (world, position) {
+    for (const pos of cube(position, REACH)) {
+      const block = await world.getBlock(pos)
+      if (!isSource(block.name) || !sourcePowered(block)) continue
+      if (reaches(block.name, block.getProperties(), pos, position)) return true
+    }
+    return false
+  }
+
+  async function recomputePower (world, around) {
+    const seen = new Set()
+    for (const pos of cube(around, REACH)) {
+      const block = await world.getBlock(pos)
+      if (!isOpenable(block.name)) continue
+      const positions = await openablePositions(world, pos)
+      const id = positions.map(key).sort().join('|')
+      if (seen.has(id)) continue
+      seen.add(id)
+      let powered = false
+      for (const p of positions) powered = powered || await receivesPower(world, p)
+      if (block.getProperties().powered === powered) continue
+      const state = await setOpenable(serv, world, pos, { powered, open: powered })
+      serv.emit('redstoneConsumer', { world, position: positions[0], name: state.name, powered })
+    }
+  }
+  serv.recomputePower = recomputePower
+
+  async function setSource (world, position, changes, player) {
+    const block = await world.getBlock(position)
+    const next = withProperties(registry, block.stateId, changes)
+    if (next === block.stateId) return
+    await serv.setBlock(world, position, next)
+    const state = describeState(registry, next)
+    const powered = isWeighted(state.name) ? state.properties.power > 0 : state.properties.powered
+    serv.emit('redstoneSource', { world, position, name: state.name, powered, player })
+    await recomputePower(world, position)
+  }
+
+  serv.onBlockInteraction('lever', async ({ block, player }) => {
+    await setSource(player.world, block.position, { powered: !block.getProperties().powered }, player)
+    return true
+  })
+
+  for (const button of registry.blocksArray.map(b => b.name).filter(isButton)) {
+    serv.onBlockInteraction(button, async ({ block, player }) => {
+      if (block.getProperties().powered) return true
+      const world = player.world
+      const position = block.position
+      await setSource(world, position, { powered: true }, player)
+      setTimeout(async () => {
+        const now = await world.getBlock(position)
+        if (now.name === button && now.getProperties().powered) {
+          await setSource(world, position, { powered: false }, null)
+        }
+      }, buttonMs(button))
+      return true
+    })
+  }
+
+  // Pressure plates: which players stand on which plate.
+  const pressedBy = new Map() // plate key -> Set of player ids
+  serv.redstonePlates = pressedBy
+
+  async function platesUnder (player) {
+    const pos = player.position
+    const y = Math.floor(pos.y)
+    if (pos.y - y >= PLATE_HEIGHT) return []
+    const plates = []
+    for (let x = Math.floor(pos.x - PLAYER_HALF_WIDTH); x <= Math.floor(pos.x + PLAYER_HALF_WIDTH); x++) {
+      for (let z = Math.floor(pos.z - PLAYER_HALF_WIDTH); z <= Math.floor(pos.z + PLAYER_HALF_WIDTH); z++) {
+        const overlapsX = pos.x + PLAYER_HALF_WIDTH > x + PLATE_INSET && pos.x - PLAYER_HALF_WIDTH < x + 1 - PLATE_INSET
+        const overlapsZ = pos.z + PLAYER_HALF_WIDTH > z + PLATE_INSET && pos.z - PLAYER_HALF_WIDTH < z + 1 - PLATE_INSET
+        if (!overlapsX || !overlapsZ) continue
+        const at = new Vec3(x, y, z)
+        if (isPlate((await player.world.getBlock(at)).name)) plates.push(at)
+      }
+    }
+    return plates
+  }
+
+  async function setPlate (world, position, players, player) {
+    const block = await world.getBlock(position)
+    if (!isPlate(block.name)) return
+    const changes = isWeighted(block.name)
+      ? { power: String(weightedPower(block.name, players)) }
+      : { powered: players > 0 }
+    await setSource(world, position, changes, player)
+  }
+
+  // Moves arrive one after another per player; chain the updates so they apply in order.
+  serv.updatePlatesFor = async (player, leaving = false) => {
+    const now = leaving ? [] : await platesUnder(player)
+    const nowKeys = new Set(now.map(key))
+    const before = player.redstonePlates || new Map()
+    player.redstonePlates = new Map(now.map(p => [key(p), p]))
+    for (const [k, pos] of before) {
+      if (nowKeys.has(k)) continue
+      const set = pressedBy.get(k)
+      if (!set) continue
+      set.delete(player.id)
+      if (set.size === 0) pressedBy.delete(k)
+      await setPlate(player.world, pos, set.size, player)
+    }
+    for (const pos of now) {
+      const k = key(pos)
+      if (before.has(k)) continue
+      const set = pressedBy.get(k) || new Set()
+      pressedBy.set(k, set)
+      set.add(player.id)
+      await setPlate(player.world, pos, set.size, player)
+    }
+  }
+}
+
+module.exports.player = (player, serv) => {
+  let queue = Promise.resolve()
+  const update = (leaving) => {
+    queue = queue.then(() => serv.updatePlatesFor(player, leaving)).catch(err => {
+      process.stderr.write(`redstone: pressure plate update for ${player.username} failed: ${err.stack}\n`)
+    })
+  }
+  player.on('move_done', (data, cancelled) => { if (!cancelled) update(false) })
+  player.on('disconnected', () => update(true))
+}

@@ -1,0 +1,57 @@
+'use strict'
+// Helpers of the world-plugin test bots: commands with their answer, block states as the server
+// and as the bot see them. Connecting, waiting and printing come from ./lib.
+const { waitFor, Vec3 } = require('./lib')
+
+// Sends a chat command and resolves with the first system message starting with `prefix` or
+// "Error:" (what the server answers a failed command).
+function ask (bot, text, prefix, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { bot.off('messagestr', onMessage); reject(new Error(`no answer to ${text}`)) }, ms)
+    function onMessage (message) {
+      if (!message.startsWith(prefix) && !message.startsWith('Error:')) return
+      clearTimeout(timer)
+      bot.off('messagestr', onMessage)
+      resolve(message)
+    }
+    bot.on('messagestr', onMessage)
+    bot.chat(text)
+  })
+}
+
+// The server's view of a block through /blockstate: {name, properties}.
+async function serverState (bot, pos) {
+  const answer = await ask(bot, `/blockstate ${pos.x} ${pos.y} ${pos.z}`, 'blockstate ')
+  if (!answer.startsWith('blockstate ')) throw new Error(answer)
+  const { name, properties } = JSON.parse(answer.slice('blockstate '.length))
+  return { name, properties }
+}
+
+// The bot's view of a block: {name, properties} with numbers for int states.
+function clientState (bot, pos) {
+  const block = bot.blockAt(pos)
+  if (!block) throw new Error(`block at ${pos} not loaded`)
+  const properties = {}
+  for (const [key, value] of Object.entries(block.getProperties())) {
+    properties[key] = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+  }
+  return { name: block.name, properties: Object.fromEntries(Object.entries(properties).sort()) }
+}
+
+// Waits until the bot sees block `name` at `pos` with the given properties.
+async function waitForState (bot, pos, name, properties = {}, ms = 5000) {
+  await waitFor(() => {
+    const block = bot.blockAt(pos)
+    if (!block || block.name !== name) return false
+    const props = clientState(bot, pos).properties
+    return Object.entries(properties).every(([k, v]) => props[k] === v)
+  }, ms, `${name} ${JSON.stringify(properties)} at ${pos}`)
+}
+
+// Teleports the bot and waits until it stands there (the server moves it, the client confirms).
+async function teleport (bot, x, y, z) {
+  bot.chat(`/tp ${bot.username} ${x} ${y} ${z}`)
+  await waitFor(() => bot.entity.position.distanceTo(new Vec3(x, y, z)) < 0.1, 5000, `${bot.username} at ${x} ${y} ${z}`)
+}
+
+module.exports = { ask, serverState, clientState, waitForState, teleport }
