@@ -1,0 +1,605 @@
+"""The in-process simulator: exact inventories, durations, refusals, paths and triggers on
+small hand-written worlds."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+
+from env.actions import (
+    WALK_SPEED,
+    Action,
+    Activate,
+    Craft,
+    Dig,
+    Kill,
+    Milk,
+    MoveTo,
+    Place,
+    Put,
+    Rendezvous,
+    Smelt,
+    StepOn,
+    Take,
+    Wait,
+)
+from env.backend import Backend
+from env.rulebook import load_rulebook
+from env.sim import SimBackend, dig_seconds
+from env.sim.triggers import add_interval, earliest_together
+from env.world import (
+    STAND_Y,
+    BlockSpec,
+    Condition,
+    ContainerSpec,
+    Effect,
+    EntitySpec,
+    Trigger,
+    WorldSetup,
+)
+
+RB = load_rulebook()
+Y = STAND_Y
+SQRT2 = math.sqrt(2.0)
+PICKAXES = "diamond_pickaxe, golden_pickaxe, iron_pickaxe, netherite_pickaxe, stone_pickaxe, " \
+           "wooden_pickaxe"
+
+
+def make(world: WorldSetup, agents: tuple[str, ...] = ("a",), seed: int = 0) -> SimBackend:
+    sim = SimBackend(RB, seed=seed)
+    sim.build(world, list(agents))
+    return sim
+
+
+def run(sim: SimBackend, agent: str, actions: list[Action], start: float = 0.0) -> list[float]:
+    """Run actions back to back; every one must succeed. Gives their durations."""
+    out = []
+    t = start
+    for action in actions:
+        result = sim.execute(agent, action, t)
+        assert result.ok, (action, result.reason)
+        out.append(result.seconds)
+        t += result.seconds
+    return out
+
+
+def wall(x: int, zs: range, heights: tuple[int, ...] = (Y, Y + 1),
+         name: str = "stone") -> list[BlockSpec]:
+    return [BlockSpec(name=name, pos=(x, y, z)) for z in zs for y in heights]
+
+
+def box(name: str = "stone", gap: tuple[int, int, int] | None = None,
+        gap_blocks: tuple[str, str] = ("air", "air"),
+        gap_state: dict[str, object] | None = None) -> list[BlockSpec]:
+    """A 2-high ring of blocks around the 3x3 cells centred on (0, 0), with a door-sized
+    gap at `gap` filled with `gap_blocks` (lower, upper)."""
+    blocks = []
+    for x in range(-2, 3):
+        for z in range(-2, 3):
+            if max(abs(x), abs(z)) != 2:
+                continue
+            for k, y in enumerate((Y, Y + 1)):
+                if gap is not None and (x, z) == (gap[0], gap[2]):
+                    if gap_blocks[k] != "air":
+                        state = dict(gap_state or {})
+                        if gap_blocks[k].endswith("_door"):
+                            state["half"] = ("lower", "upper")[k]
+                        blocks.append(BlockSpec(name=gap_blocks[k], pos=(x, y, z), state=state))
+                    continue
+                blocks.append(BlockSpec(name=name, pos=(x, y, z)))
+    return blocks
+
+
+def test_is_a_backend() -> None:
+    sim: Backend = SimBackend(RB)
+    assert (sim.name, sim.realtime, sim.rules is RB) == ("sim", False, True)
+
+
+# --- build and observe ------------------------------------------------------------------------
+
+def test_build_places_blocks_containers_entities_and_agents() -> None:
+    world = WorldSetup(
+        blocks=[BlockSpec(name="crafting_table", pos=(3, Y, 0))],
+        containers=[ContainerSpec(pos=(0, Y, 3), items={"wheat": 5}, facing="south")],
+        entities=[EntitySpec(type="cow", pos=(5.5, Y, 5.5)), EntitySpec(type="pig", pos=(1, Y, 1)),
+                  EntitySpec(type="cow", pos=(40.5, Y, 0.5))],
+        spawn=[(0, Y, 0), (1, Y, 0)], agent_items={"bucket": 2})
+    sim = make(world, ("a", "b", "c"))
+    view = sim.view()
+    assert view.block((3, Y, 0)).name == "crafting_table"
+    assert view.block((0, Y, 3)).model_dump() == {"name": "chest", "state": {"facing": "south"}}
+    assert view.block((0, Y - 1, 0)).name == "grass_block"
+    assert [view.block((0, y, 0)).name for y in (Y - 2, Y - 3, Y - 4, Y - 5)] == \
+        ["dirt", "dirt", "bedrock", "air"]
+    assert view.block((0, Y, 0)).name == "air"
+    assert view.container((0, Y, 3)) == {"wheat": 5}
+    assert view.container((1, Y, 3)) is None
+    assert [(e.id, e.type) for e in view.entities()] == [("cow#0", "cow"), ("pig#0", "pig"),
+                                                          ("cow#1", "cow")]
+    assert {a: view.agent_pos(a) for a in view.agents()} == {
+        "a": (0.5, Y, 0.5), "b": (1.5, Y, 0.5), "c": (0.5, Y, 0.5)}
+    assert view.inventory("c") == {"bucket": 2}
+    seen = sim.observe("a")
+    assert (seen.agent, seen.pos, seen.inventory) == ("a", (0.5, Y, 0.5), {"bucket": 2})
+    assert [e.id for e in seen.entities] == ["pig#0", "cow#0"]  # cow#1 is 40 blocks away
+    assert sim.snapshot()["blocks"] == {
+        "0,-60,3": {"name": "chest", "state": {"facing": "south"}},
+        "3,-60,0": {"name": "crafting_table", "state": {}}}
+
+
+def test_build_rejects_bad_agent_lists() -> None:
+    with pytest.raises(ValueError, match="at least one agent"):
+        SimBackend(RB).build(WorldSetup(), [])
+    with pytest.raises(ValueError, match="agent names repeat"):
+        SimBackend(RB).build(WorldSetup(), ["a", "a"])
+
+
+def test_unknown_agent_is_refused() -> None:
+    sim = make(WorldSetup())
+    out = sim.execute("zed", Wait(seconds=1), 0.0)
+    assert (out.ok, out.reason) == (False, "unknown agent 'zed'")
+
+
+# --- crafting and smelting ----------------------------------------------------------------------
+
+def test_planks_sticks_table_then_bread_at_the_table() -> None:
+    sim = make(WorldSetup(blocks=[BlockSpec(name="crafting_table", pos=(2, Y, 0))],
+                          agent_items={"oak_log": 2, "wheat": 7}))
+    seconds = run(sim, "a", [Craft(item="oak_planks", times=2), Craft(item="stick"),
+                             Craft(item="crafting_table"),
+                             Craft(item="bread", times=2, table=(2, Y, 0))])
+    assert seconds == [2.0, 1.0, 1.0, 2.0]
+    assert sim.view().inventory("a") == {"oak_planks": 2, "stick": 4, "crafting_table": 1,
+                                         "bread": 2, "wheat": 1}
+
+
+def test_cake_leaves_the_buckets() -> None:
+    sim = make(WorldSetup(blocks=[BlockSpec(name="crafting_table", pos=(1, Y, 1))],
+                          agent_items={"milk_bucket": 3, "sugar": 2, "egg": 1, "wheat": 3}))
+    assert run(sim, "a", [Craft(item="cake", table=(1, Y, 1))]) == [1.0]
+    assert sim.view().inventory("a") == {"cake": 1, "bucket": 3}
+
+
+def test_smelting_rabbit_burns_whole_coal() -> None:
+    sim = make(WorldSetup(blocks=[BlockSpec(name="furnace", pos=(1, Y, 0))],
+                          agent_items={"rabbit": 12, "coal": 3}))
+    assert run(sim, "a", [Smelt(furnace=(1, Y, 0), item="rabbit", count=9)]) == [90.0]
+    assert sim.view().inventory("a") == {"cooked_rabbit": 9, "rabbit": 3, "coal": 1}
+    out = sim.execute("a", Smelt(furnace=(1, Y, 0), item="rabbit", count=3), 90.0)
+    assert (out.ok, out.seconds) == (True, 30.0)
+    assert sim.view().inventory("a") == {"cooked_rabbit": 12}
+
+
+def test_lava_bucket_fuel_leaves_its_bucket() -> None:
+    sim = make(WorldSetup(blocks=[BlockSpec(name="furnace", pos=(1, Y, 0))],
+                          agent_items={"beef": 2, "lava_bucket": 1}))
+    run(sim, "a", [Smelt(furnace=(1, Y, 0), item="beef", count=2, fuel="lava_bucket")])
+    assert sim.view().inventory("a") == {"cooked_beef": 2, "bucket": 1}
+
+
+# --- digging, placing -------------------------------------------------------------------------
+
+def test_dig_ripe_wheat_but_not_young_wheat() -> None:
+    sim = make(WorldSetup(blocks=[BlockSpec(name="wheat", pos=(1, Y, 0), state={"age": 7}),
+                                  BlockSpec(name="wheat", pos=(0, Y, 1), state={"age": 3})]))
+    before = sim.snapshot()
+    out = sim.execute("a", Dig(pos=(0, Y, 1)), 0.0)
+    assert (out.ok, out.reason) == (False, "wheat at (0, -60, 1) is not ripe (age 3 of 7)")
+    assert sim.snapshot() == before
+    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == [0.05]
+    assert sim.view().inventory("a") == {"wheat": 1, "wheat_seeds": 2}
+    assert sim.view().block((1, Y, 0)).name == "air"
+
+
+def test_coal_ore_needs_a_pickaxe() -> None:
+    world = WorldSetup(blocks=[BlockSpec(name="coal_ore", pos=(1, Y, 0))])
+    sim = make(world)
+    before = sim.snapshot()
+    out = sim.execute("a", Dig(pos=(1, Y, 0)), 0.0)
+    assert (out.ok, out.reason) == (False, f"coal_ore needs a tool: any of {PICKAXES}")
+    assert sim.snapshot() == before
+    sim = make(world.model_copy(update={"agent_items": {"wooden_pickaxe": 1}}))
+    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == [1.2]  # 0.4 x hardness 3
+    assert sim.view().inventory("a") == {"wooden_pickaxe": 1, "coal": 1}
+
+
+def test_dig_times_and_self_drops() -> None:
+    assert dig_seconds("oak_log", {}, RB) == 3.0  # 1.5 x hardness 2, by hand
+    assert dig_seconds("stone", {"stone_pickaxe": 1}, RB) == 0.6
+    assert dig_seconds("torch", {}, RB) == 0.05
+    sim = make(WorldSetup(blocks=[BlockSpec(name="oak_log", pos=(1, Y, 0), state={"axis": "y"})]))
+    run(sim, "a", [Dig(pos=(1, Y, 0)), Dig(pos=(0, Y - 1, 1))])
+    assert sim.view().inventory("a") == {"oak_log": 1, "dirt": 1}  # grass_block drops dirt
+    assert sim.snapshot()["blocks"] == {"0,-61,1": {"name": "air", "state": {}}}
+
+
+def test_digging_a_chest_drops_its_contents() -> None:
+    sim = make(WorldSetup(containers=[ContainerSpec(pos=(1, Y, 0), items={"egg": 2})]))
+    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == [3.75]
+    assert sim.view().inventory("a") == {"chest": 1, "egg": 2}
+    assert sim.view().container((1, Y, 0)) is None
+
+
+def test_place_needs_support_and_keeps_facing() -> None:
+    sim = make(WorldSetup(agent_items={"stone": 2, "oak_log": 1, "chest": 1}))
+    before = sim.snapshot()
+    out = sim.execute("a", Place(item="stone", pos=(1, Y + 2, 1)), 0.0)
+    assert (out.ok, out.reason) == (False, "nothing to place against at (1, -58, 1): no solid "
+                                           "neighbour")
+    assert sim.snapshot() == before
+    seconds = run(sim, "a", [Place(item="oak_log", pos=(1, Y, 0), facing="x"),
+                             Place(item="stone", pos=(1, Y + 1, 0), facing="north"),
+                             Place(item="chest", pos=(0, Y, 1))])
+    assert seconds == [0.5, 0.5, 0.5]
+    assert sim.snapshot()["blocks"] == {
+        "0,-60,1": {"name": "chest", "state": {}},
+        "1,-60,0": {"name": "oak_log", "state": {"axis": "x"}},
+        "1,-59,0": {"name": "stone", "state": {"facing": "north"}}}
+    assert sim.view().inventory("a") == {"stone": 1}
+    assert sim.view().container((0, Y, 1)) == {}
+
+
+def test_placing_a_door_sets_both_halves() -> None:
+    sim = make(WorldSetup(agent_items={"oak_door": 1}))
+    run(sim, "a", [Place(item="oak_door", pos=(2, Y, 0), facing="west")])
+    assert sim.snapshot()["blocks"] == {
+        "2,-60,0": {"name": "oak_door", "state": {"facing": "west", "half": "lower",
+                                                   "open": False}},
+        "2,-59,0": {"name": "oak_door", "state": {"facing": "west", "half": "upper",
+                                                   "open": False}}}
+    run(sim, "a", [Dig(pos=(2, Y + 1, 0))])
+    assert sim.snapshot()["blocks"] == {}
+    assert sim.view().inventory("a") == {"oak_door": 1}
+
+
+# --- chests -------------------------------------------------------------------------------------
+
+def test_take_and_put_move_chest_contents() -> None:
+    sim = make(WorldSetup(containers=[ContainerSpec(pos=(1, Y, 0), items={"wheat": 5})],
+                          agent_items={"egg": 2}))
+    assert run(sim, "a", [Take(pos=(1, Y, 0), item="wheat", count=5),
+                          Put(pos=(1, Y, 0), item="egg", count=2)]) == [0.5, 0.5]
+    assert sim.view().inventory("a") == {"wheat": 5}
+    assert sim.view().container((1, Y, 0)) == {"egg": 2}
+
+
+def test_locked_chest_opens_only_with_its_key() -> None:
+    chest = ContainerSpec(pos=(1, Y, 2), items={"diamond": 1}, lock="tripwire_hook")
+    sim = make(WorldSetup(containers=[chest], agent_items={"egg": 1}))
+    before = sim.snapshot()
+    for action in (Take(pos=(1, Y, 2), item="diamond"), Put(pos=(1, Y, 2), item="egg")):
+        out = sim.execute("a", action, 0.0)
+        assert (out.ok, out.reason) == (False, "the chest at (1, -60, 2) is locked: it opens "
+                                               "only for a player holding tripwire_hook")
+        assert sim.snapshot() == before
+    sim = make(WorldSetup(containers=[chest], agent_items={"tripwire_hook": 1}))
+    run(sim, "a", [Take(pos=(1, Y, 2), item="diamond")])
+    assert sim.view().inventory("a") == {"tripwire_hook": 1, "diamond": 1}
+    assert sim.view().container((1, Y, 2)) == {}
+
+
+# --- animals ------------------------------------------------------------------------------------
+
+def test_kill_and_milk() -> None:
+    world = WorldSetup(entities=[EntitySpec(type="cow", pos=(2.5, Y, 0.5)),
+                                 EntitySpec(type="cow", pos=(1.5, Y, 1.5)),
+                                 EntitySpec(type="cow", pos=(30.5, Y, 0.5))],
+                       agent_items={"bucket": 1})
+    sim = make(world)
+    assert run(sim, "a", [Milk(), Kill(entity="cow")]) == [1.0, 4.0]
+    assert sim.view().inventory("a") == {"milk_bucket": 1, "beef": 1, "leather": 1}
+    assert [e.id for e in sim.view().entities()] == ["cow#0", "cow#2"]  # the nearest one died
+    sim = make(world.model_copy(update={"agent_items": {"iron_sword": 1}}))
+    assert run(sim, "a", [Kill(entity="cow"), Kill(entity="cow")]) == [2.0, 2.0]
+    before = sim.snapshot()
+    out = sim.execute("a", Kill(entity="cow"), 4.0)
+    assert (out.ok, out.reason) == (False, "no cow within reach")
+    assert sim.snapshot() == before
+
+
+# --- walking ------------------------------------------------------------------------------------
+
+def test_move_around_a_wall() -> None:
+    sim = make(WorldSetup(blocks=wall(3, range(-2, 3))))
+    out = sim.execute("a", MoveTo(pos=(6, Y, 0)), 0.0)
+    # to (2, 3) diagonally twice and once straight, past the wall's end, and back: 4 + 4 sqrt 2
+    assert out.ok and out.seconds == pytest.approx((4 + 4 * SQRT2) / WALK_SPEED)
+    assert sim.view().agent_pos("a") == (6.5, Y, 0.5)
+    out = sim.execute("a", MoveTo(pos=(6, Y, 0)), out.seconds)
+    assert (out.ok, out.seconds) == (True, 0.0)
+
+
+def test_move_within_stops_near_the_target() -> None:
+    sim = make(WorldSetup(blocks=[BlockSpec(name="crafting_table", pos=(8, Y, 0))]))
+    out = sim.execute("a", MoveTo(pos=(8, Y, 0), within=2), 0.0)
+    assert out.ok and out.seconds == pytest.approx(6 / WALK_SPEED)
+    assert sim.view().agent_pos("a") == (6.5, Y, 0.5)
+
+
+def test_steps_up_one_block_not_two() -> None:
+    step = [BlockSpec(name="stone", pos=(2, Y, z)) for z in range(-40, 41)]
+    sim = make(WorldSetup(blocks=step, bounds=((-40, -61, -40), (40, -30, 40))))
+    out = sim.execute("a", MoveTo(pos=(2, Y + 1, 0)), 0.0)
+    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED)  # walk, step up
+    out = sim.execute("a", MoveTo(pos=(4, Y, 0)), 1.0)  # and drop down the far side
+    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED)
+    high = [BlockSpec(name="stone", pos=(2, y, z)) for z in range(-40, 41) for y in (Y, Y + 1)]
+    sim = make(WorldSetup(blocks=high, bounds=((-40, -61, -40), (40, -30, 40))))
+    out = sim.execute("a", MoveTo(pos=(2, Y + 2, 0)), 0.0)
+    assert (out.ok, out.reason) == (False, "no path to (2, -58, 0) from (0, -60, 0)")
+
+
+def test_closed_iron_door_blocks_the_way() -> None:
+    iron = box(gap=(2, Y, 0), gap_blocks=("iron_door", "iron_door"), gap_state={"open": False})
+    sim = make(WorldSetup(blocks=iron))
+    before = sim.snapshot()
+    out = sim.execute("a", MoveTo(pos=(5, Y, 0)), 0.0)
+    assert (out.ok, out.reason) == (False, "no path to (5, -60, 0) from (0, -60, 0)")
+    out = sim.execute("a", Activate(pos=(2, Y, 0)), 0.0)
+    assert (out.ok, out.reason) == (False, "iron_door at (2, -60, 0) opens only with redstone "
+                                           "power")
+    out = sim.execute("a", MoveTo(pos=(2, Y, 0)), 0.0)
+    assert (out.ok, out.reason) == (False, "no path to (2, -60, 0): the feet cell (2, -60, 0) "
+                                           "holds iron_door")
+    assert sim.snapshot() == before
+
+
+def test_opening_a_wooden_door_opens_the_way() -> None:
+    oak = box(gap=(2, Y, 0), gap_blocks=("oak_door", "oak_door"), gap_state={"open": False})
+    sim = make(WorldSetup(blocks=oak))
+    assert not sim.execute("a", MoveTo(pos=(5, Y, 0)), 0.0).ok
+    run(sim, "a", [Activate(pos=(2, Y, 0))])
+    assert [sim.view().block((2, y, 0)).state["open"] for y in (Y, Y + 1)] == [True, True]
+    out = sim.execute("a", MoveTo(pos=(5, Y, 0)), 0.5)
+    assert out.ok and out.seconds == pytest.approx(5 / WALK_SPEED)
+
+
+@pytest.mark.parametrize(("gap", "passable"), [
+    (("air", "air"), True), (("water", "air"), True), (("oak_fence", "air"), False),
+    (("cobblestone_wall", "air"), False), (("lava", "air"), False),
+    (("stone_pressure_plate", "air"), True), (("white_carpet", "air"), True),
+    (("torch", "air"), True), (("air", "stone"), False), (("oak_fence_gate", "air"), False)])
+def test_what_can_be_walked_through(gap: tuple[str, str], passable: bool) -> None:
+    sim = make(WorldSetup(blocks=box(gap=(2, Y, 0), gap_blocks=gap)))
+    assert sim.execute("a", MoveTo(pos=(5, Y, 0)), 0.0).ok is passable
+
+
+def test_path_stays_inside_the_bounds() -> None:
+    bounds = ((-3, -61, -3), (3, -50, 3))
+    sim = make(WorldSetup(blocks=wall(1, range(-3, 4)), bounds=bounds))
+    out = sim.execute("a", MoveTo(pos=(2, Y, 0)), 0.0)
+    assert (out.ok, out.reason) == (False, "no path to (2, -60, 0) from (0, -60, 0)")
+    out = sim.execute("a", MoveTo(pos=(9, Y, 0)), 0.0)
+    assert out.reason == "no path to (9, -60, 0): (9, -60, 0) is outside the task bounds " \
+                         "(-3, -61, -3)..(3, -50, 3)"
+
+
+def test_falls_when_the_floor_is_dug() -> None:
+    sim = make(WorldSetup(agent_items={"stone_pickaxe": 1}))
+    run(sim, "a", [Dig(pos=(0, Y - 1, 0))])
+    assert sim.view().agent_pos("a") == (0.5, Y - 1, 0.5)
+
+
+# --- triggers -----------------------------------------------------------------------------------
+
+def test_lever_trigger_clears_a_wall() -> None:
+    openers = [Effect(kind="set_block", pos=(2, y, 0), block="air") for y in (Y, Y + 1)]
+    world = WorldSetup(
+        blocks=[*box(), BlockSpec(name="lever", pos=(1, Y, 1), state={"powered": False})],
+        triggers=[Trigger(id="open", conditions=[Condition(pos=(1, Y, 1), block="lever",
+                                                           state={"powered": True})],
+                          effects=openers)])
+    sim = make(world)
+    assert not sim.execute("a", MoveTo(pos=(5, Y, 0)), 0.0).ok
+    out = sim.execute("a", Activate(pos=(1, Y, 1)), 0.0)
+    assert (out.ok, out.seconds, out.fired) == (True, 0.5, ["open"])
+    assert sim.fired() == {"open"}
+    assert sim.view().block((1, Y, 1)).state == {"powered": True}
+    assert [sim.view().block((2, y, 0)).name for y in (Y, Y + 1)] == ["air", "air"]
+    assert sim.execute("a", MoveTo(pos=(5, Y, 0)), 1.0).ok
+    out = sim.execute("a", Wait(seconds=1), 2.0)
+    assert out.fired == []  # a trigger fires once
+
+
+def two_plates(window: float = 1.0) -> WorldSetup:
+    return WorldSetup(
+        blocks=[BlockSpec(name="stone_pressure_plate", pos=(2, Y, 0)),
+                BlockSpec(name="oak_pressure_plate", pos=(-2, Y, 0))],
+        spawn=[(0, Y, 0), (0, Y, 1)],
+        triggers=[Trigger(id="plates", window_s=window, conditions=[
+            Condition(pos=(2, Y, 0), block="stone_pressure_plate", state={"powered": True}),
+            Condition(pos=(-2, Y, 0), block="oak_pressure_plate", state={"powered": "true"})],
+            effects=[Effect(kind="give", pos=(0, Y, 0), radius=3, item="diamond", count=2)])])
+
+
+def test_two_plates_held_together_fire_an_and_trigger() -> None:
+    sim = make(two_plates(), ("a", "b"))
+    out_a = sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)
+    assert (out_a.ok, out_a.fired) == (True, [])
+    assert out_a.seconds == pytest.approx(2 / WALK_SPEED + 3)
+    out_b = sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 0.0)
+    assert out_b.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED + 3)
+    assert out_b.fired == ["plates"]
+    inv = sim.view().inventory
+    assert (inv("a"), inv("b")) == ({"diamond": 2}, {"diamond": 2})
+
+
+def test_two_plates_held_apart_do_not_fire() -> None:
+    sim = make(two_plates(window=1.0), ("a", "b"))
+    a = sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)  # held [0.46, 3.46)
+    b = sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 4.0)  # held [4.56, 7.56)
+    assert (a.ok, b.ok, a.fired, b.fired, sim.fired()) == (True, True, [], [], set())
+    assert sim.view().inventory("a") == {}
+    # plates are powered only while held
+    sim.execute("a", Wait(seconds=1), 8.0)
+    assert sim.view().block((2, Y, 0)).state == {"powered": False}
+
+
+def test_and_window_tolerates_a_short_gap() -> None:
+    sim = make(two_plates(window=2.0), ("a", "b"))
+    sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)  # held until 3.46
+    assert sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 4.5).fired == ["plates"]
+
+
+def test_button_trigger_teleports_nearby_players() -> None:
+    world = WorldSetup(
+        blocks=[BlockSpec(name="stone_button", pos=(1, Y + 1, 0), state={"face": "wall"})],
+        spawn=[(0, Y, 0), (20, Y, 20)],
+        triggers=[Trigger(id="go", mode="or", conditions=[
+            Condition(pos=(1, Y + 1, 0), block="stone_button", state={"powered": True})],
+            effects=[Effect(kind="teleport", pos=(0, Y, 0), radius=3, to=(10, Y, 10))])])
+    sim = make(world, ("a", "b"))
+    out = sim.execute("a", Activate(pos=(1, Y + 1, 0)), 0.0)
+    assert (out.ok, out.fired) == (True, ["go"])
+    assert sim.view().agent_pos("a") == (10.5, Y, 10.5)
+    assert sim.view().agent_pos("b") == (20.5, Y, 20.5)  # too far to be taken along
+    assert sim.view().block((1, Y + 1, 0)).state["powered"] is True
+    sim.execute("b", Wait(seconds=1), 1.0)  # a stone button stays pressed for 1 s
+    assert sim.view().block((1, Y + 1, 0)).state == {"face": "wall", "powered": False}
+
+
+def test_two_buttons_pressed_together_and_apart() -> None:
+    def world() -> WorldSetup:
+        return WorldSetup(
+            blocks=[BlockSpec(name="stone_button", pos=(1, Y, 0)),
+                    BlockSpec(name="oak_button", pos=(-1, Y, 0))],
+            triggers=[Trigger(id="both", window_s=0.0, conditions=[
+                Condition(pos=(1, Y, 0), block="stone_button", state={"powered": True}),
+                Condition(pos=(-1, Y, 0), block="oak_button", state={"powered": True})])])
+    sim = make(world(), ("a", "b"))
+    sim.execute("a", Activate(pos=(1, Y, 0)), 0.0)  # powered [0, 1)
+    assert sim.execute("b", Activate(pos=(-1, Y, 0)), 0.9).fired == ["both"]
+    sim = make(world(), ("a", "b"))
+    sim.execute("a", Activate(pos=(1, Y, 0)), 0.0)
+    assert sim.execute("b", Activate(pos=(-1, Y, 0)), 1.0).fired == []
+    # the wooden button stays down 1.5 s: a stone press at 2.4 still meets it
+    assert sim.execute("a", Activate(pos=(1, Y, 0)), 2.4).fired == ["both"]
+
+
+def test_a_trigger_can_need_a_placed_block() -> None:
+    world = WorldSetup(
+        blocks=[BlockSpec(name="lever", pos=(1, Y, 1))],
+        agent_items={"gold_block": 1},
+        triggers=[Trigger(id="gold", conditions=[
+            Condition(pos=(1, Y, 1), block="lever", state={"powered": True}),
+            Condition(pos=(2, Y, 0), block="gold_block")])])
+    sim = make(world)
+    assert sim.execute("a", Activate(pos=(1, Y, 1)), 0.0).fired == []
+    assert sim.execute("a", Place(item="gold_block", pos=(2, Y, 0)), 1.0).fired == ["gold"]
+
+
+# --- refusals, determinism, clones --------------------------------------------------------------
+
+REFUSED: list[tuple[Action, str]] = [
+    (Take(pos=(1, Y, 0), item="wheat", count=9), "the chest at (1, -60, 0) holds 5 wheat, not 9"),
+    (Put(pos=(1, Y, 0), item="egg"), "missing ingredients: 1 egg"),
+    (Craft(item="bread"), "missing ingredients: 3 wheat"),
+    (Smelt(furnace=(0, Y, 2), item="beef"), "no furnace at (0, -60, 2)"),
+    (Dig(pos=(0, Y, 2)), "nothing to dig at (0, -60, 2) (air)"),
+    (Dig(pos=(0, Y - 4, 0)), "bedrock at (0, -64, 0) cannot be broken"),
+    (Place(item="stone", pos=(1, Y, 0)), "(1, -60, 0) is taken by chest"),
+    (Place(item="stone", pos=(0, Y, 0)), "a stands in (0, -60, 0)"),
+    (MoveTo(pos=(3, Y, 3)), "no path to (3, -60, 3): the feet cell (3, -60, 3) holds stone"),
+    (Kill(entity="pig"), "no pig within reach"),
+    (Milk(), "missing ingredients: 1 bucket"),
+    (Activate(pos=(3, Y, 3)), "stone at (3, -60, 3) cannot be activated"),
+    (StepOn(pos=(2, Y, 2)), "no pressure plate at (2, -60, 2) (air)"),
+    (Rendezvous(tag="t", agents=["b"]), "a is not one of the rendezvous agents ['b']"),
+]
+
+
+@pytest.mark.parametrize(("action", "reason"), REFUSED, ids=[a.name for a, _ in REFUSED])
+def test_refusals_change_nothing(action: Action, reason: str) -> None:
+    sim = make(WorldSetup(blocks=[BlockSpec(name="stone", pos=(3, Y, 3))],
+                          containers=[ContainerSpec(pos=(1, Y, 0), items={"wheat": 5})],
+                          entities=[EntitySpec(type="cow", pos=(1.5, Y, 1.5))],
+                          agent_items={"stone": 1}))
+    before = sim.snapshot()
+    out = sim.execute("a", action, 0.0)
+    assert (out.ok, out.reason, out.seconds, out.fired) == (False, reason, 0.0, [])
+    assert sim.snapshot() == before
+
+
+def episode(seed: int) -> tuple[list[tuple[bool, float, list[str]]], dict[str, object]]:
+    sim = make(WorldSetup(
+        blocks=[BlockSpec(name="crafting_table", pos=(4, Y, 0)),
+                BlockSpec(name="wheat", pos=(6, Y, 2), state={"age": 7}), *wall(2, range(-1, 2)),
+                BlockSpec(name="stone_pressure_plate", pos=(-3, Y, -3))],
+        containers=[ContainerSpec(pos=(5, Y, -1), items={"wheat": 2, "oak_log": 1})],
+        entities=[EntitySpec(type="chicken", pos=(6.5, Y, 1.5))],
+        triggers=[Trigger(id="p", conditions=[
+            Condition(pos=(-3, Y, -3), block="stone_pressure_plate", state={"powered": True})],
+            effects=[Effect(kind="give", pos=(-3, Y, -3), item="emerald")])]),
+        ("a", "b"), seed=seed)
+    plan: list[tuple[str, Action]] = [
+        ("a", MoveTo(pos=(5, Y, 1))), ("b", StepOn(pos=(-3, Y, -3))),
+        ("a", Dig(pos=(6, Y, 2))), ("a", Take(pos=(5, Y, -1), item="wheat", count=2)),
+        ("a", Craft(item="bread", table=(4, Y, 0))), ("a", Kill(entity="chicken")),
+        ("a", Take(pos=(5, Y, -1), item="oak_log")), ("a", Craft(item="oak_planks")),
+        ("b", MoveTo(pos=(5, Y, 2), within=1.5)), ("b", Craft(item="bread", table=(4, Y, 0)))]
+    clock = {"a": 0.0, "b": 0.0}
+    results = []
+    for agent, action in plan:
+        out = sim.execute(agent, action, clock[agent])
+        clock[agent] += out.seconds
+        results.append((out.ok, out.seconds, out.fired))
+    return results, sim.snapshot()
+
+
+def test_same_seed_same_episode() -> None:
+    first, second = episode(7), episode(7)
+    assert first == second
+    results, snap = first
+    assert [ok for ok, _, _ in results] == [True] * 9 + [False]
+    assert snap["inventories"] == {
+        "a": {"bread": 1, "chicken": 1, "feather": 1, "oak_planks": 4, "wheat_seeds": 2},
+        "b": {"emerald": 1}}
+    assert snap["fired"] == ["p"]
+    assert snap["containers"] == {"5,-60,-1": {}}
+
+
+def test_clone_is_independent() -> None:
+    sim = make(WorldSetup(containers=[ContainerSpec(pos=(1, Y, 0), items={"wheat": 5})],
+                          blocks=[BlockSpec(name="lever", pos=(0, Y, 1))]))
+    copy = sim.clone()
+    run(copy, "a", [Take(pos=(1, Y, 0), item="wheat", count=2), Activate(pos=(0, Y, 1)),
+                    MoveTo(pos=(3, Y, 3))])
+    assert sim.snapshot() == make(WorldSetup(
+        containers=[ContainerSpec(pos=(1, Y, 0), items={"wheat": 5})],
+        blocks=[BlockSpec(name="lever", pos=(0, Y, 1))])).snapshot()
+    assert copy.view().inventory("a") == {"wheat": 2}
+    assert copy.view().agent_pos("a") == (3.5, Y, 3.5)
+    assert (copy.name, copy.rules is sim.rules) == ("sim", True)
+
+
+def test_triggers_helpers() -> None:
+    assert earliest_together([[(0.0, 2.0), (5.0, 6.0)], [(5.5, math.inf)]], 0.0) == 5.5
+    assert earliest_together([[(0.0, 1.0)], [(1.0, 2.0)]], 0.0) is None
+    assert earliest_together([[(0.0, 1.0)], []], 5.0) is None
+    spans = [(3.0, 4.0)]
+    add_interval(spans, 1.0, 3.0)
+    add_interval(spans, 6.0, 7.0)
+    assert spans == [(1.0, 4.0), (6.0, 7.0)]
+
+
+def test_five_hundred_actions_take_milliseconds() -> None:
+    sim = make(WorldSetup(blocks=[*wall(3, range(-4, 5)), BlockSpec(name="furnace",
+                                                                      pos=(0, Y, 2))],
+                          containers=[ContainerSpec(pos=(0, Y, -2), items={"beef": 500})],
+                          agent_items={"coal": 200}), ("a", "b"))
+    actions: list[Action] = []
+    for i in range(100):
+        actions += [MoveTo(pos=(6, Y, i % 5)), MoveTo(pos=(0, Y, 0)),
+                    Take(pos=(0, Y, -2), item="beef"), Smelt(furnace=(0, Y, 2), item="beef"),
+                    Put(pos=(0, Y, -2), item="cooked_beef")]
+    began = time.perf_counter()
+    t = 0.0
+    for action in actions:
+        out = sim.execute("a", action, t)
+        assert out.ok
+        t += out.seconds
+    elapsed = time.perf_counter() - began
+    assert sim.view().container((0, Y, -2)) == {"beef": 400, "cooked_beef": 100}
+    assert elapsed < 1.5, f"500 actions took {elapsed:.3f} s"
