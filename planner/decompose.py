@@ -212,8 +212,8 @@ class _Supplier:
     def _choose(self, item: str) -> _Way | None:
         if item in self.hub_items and self.has_rule(self.stock_rule(item) or ""):
             return _Way("stock", item)
-        for pos, items, lock in sorted(self.chests, key=lambda c: (distance(c[0], self.hub
-                                                                               or (0, 0, 0)), c[0])):
+        ref = self.hub or (0, 0, 0)
+        for pos, items, lock in sorted(self.chests, key=lambda c: (distance(c[0], ref), c[0])):
             rid = f"container:{pos_key(pos)}:{item}"
             if item in items and self.has_rule(rid):
                 return _Way("fetch", item, rule=self.rules.get(rid), per_op=1, station=pos,
@@ -316,9 +316,8 @@ class _Supplier:
         rule_ids += [r for r in (self.stock_rule(i) for i in inputs) if r]
         if way.tool and self.stock_rule(way.tool):
             rule_ids.append(self.stock_rule(way.tool) or "")
-        count = need if way.kind in ("fetch", "craft", "smelt", "milk") else ops
-        if way.kind in ("craft",):
-            count = ops * int(way.per_op)
+        # items to deliver; a recipe makes whole batches
+        count = ops * int(way.per_op) if way.kind == "craft" else need
         here = way.station or (way.sites[0] if way.sites else None)
         seconds = walk_s(self.hub, here)
         if way.kind == "craft":
@@ -442,9 +441,11 @@ def opens_exit(trigger: Trigger) -> bool:
     return False
 
 
-def trigger_roles(trigger: Trigger) -> list[dict[str, object]]:
-    """One action per role: step on a plate, activate a lever or button, or (a block
-    condition) dig what is there and place the block."""
+def trigger_roles(trigger: Trigger, occupied: frozenset[Pos] = frozenset()
+                  ) -> list[dict[str, object]]:
+    """One action per role (an `env.actions` action as a dict): step on a plate, activate a
+    lever or button, or, for a block condition, `{"steps": [dig, place]}` (the dig only when
+    a block is in `occupied` at that position)."""
     roles: list[dict[str, object]] = []
     for c in trigger.conditions:
         if c.block.endswith("_pressure_plate"):
@@ -453,7 +454,11 @@ def trigger_roles(trigger: Trigger) -> list[dict[str, object]]:
         elif is_mechanism(c.block):
             roles.append({"name": "activate", "pos": list(c.pos)})
         else:
-            roles.append({"name": "place", "pos": list(c.pos), "item": c.block, "dig": True})
+            steps: list[dict[str, object]] = []
+            if c.pos in occupied:
+                steps.append({"name": "dig", "pos": list(c.pos)})
+            steps.append({"name": "place", "item": c.block, "pos": list(c.pos)})
+            roles.append({"steps": steps})
     return roles
 
 
@@ -470,18 +475,18 @@ def trigger_agents(trigger: Trigger) -> int:
 def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
     triggers = {t.id: t for t in task.world.triggers}
     supplier = _Supplier(task, rules)
-    hub = supplier.hub
     given = {e.item for t in triggers.values() for e in t.effects if e.kind == "give" and e.item}
     subtasks: list[Subtask] = []
     items: dict[str, int] = {}
     origin = task.world.spawn[0] if task.world.spawn else None
+    occupied = frozenset(b.pos for b in task.world.blocks if b.name not in ("air", "cave_air"))
     for room in sorted(goal.rooms, key=lambda r: r.index):
         for tid in room.triggers:
             if tid not in triggers:
                 raise DecompositionError(f"room {room.index} of {task.id} names trigger {tid!r}, "
                                          f"which the world does not define")
             t = triggers[tid]
-            roles = trigger_roles(t)
+            roles = trigger_roles(t, occupied)
             for c in t.conditions:
                 if not is_mechanism(c.block) and c.block not in given:
                     items[c.block] = items.get(c.block, 0) + 1
@@ -500,5 +505,4 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
         if supplier.way(name) is None:
             raise DecompositionError(f"no way to obtain {name!r} for a trigger of {task.id}")
         subtasks += supplier.plan(name, n - supplier.hub_items.get(name, 0))
-    del hub
     return [s.model_copy(update={"keep": False}) for s in subtasks]

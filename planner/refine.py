@@ -1,0 +1,393 @@
+"""Causal refinement: keep an edge u -> v only if some rule change moves "v needs u".
+
+For an edge e = (u, v), R_e are the rules that mention an item, block or location of u or
+of v; Y_e(R) says whether v still needs u under the rule set R; and
+
+    ATE_e = mean over r in R_e of [ Y_e(R) - Y_e(R with do(r := r')) ]
+
+where r' removes r (or swaps its ingredients for unrelated ones). An empty R_e gives 0. The
+edge is kept when ATE_e > tau (default 0): an edge that no rule change can move is a prior,
+not a rule. Three estimators sit behind one interface (`Estimator`): `RuleOracle` (exact,
+derived from the rules), `LLMJudge` (an LLM answers each intervention; edges batched, k
+samples), `Interventional` (a simulator runs do(u not done) and says whether v can still
+finish). `repair=True` then adds the edges the rules imply and the prior missed.
+
+    >>> result = refine(prior, plan, rules, RuleOracle())          # doctest: +SKIP
+    >>> sorted(result.graph.edges) == sorted(rule_graph(plan, rules).edges)   # doctest: +SKIP
+    True
+"""
+
+from __future__ import annotations
+
+import statistics
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import networkx as nx
+
+from env.rulebook import Rule, Rulebook
+from planner.decompose import pos_key
+from planner.graph import Lookup, PlanIndex, provides, requires, rule_graph
+from planner.prompts import JudgeItem, PromptError, judge_prompt, parse_judge_answer
+from planner.subtask import Plan, Subtask
+
+Edge = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class EdgeEffect:
+    """An estimator's verdict on one edge. `ate` None: no estimate (the edge is kept as the
+    prior had it). `spread`: the standard deviation over samples (LLM judge)."""
+
+    ate: float | None
+    rules: tuple[str, ...] = ()
+    estimator: str = ""
+    spread: float = 0.0
+    samples: int = 1
+    note: str = ""
+
+
+class Estimator(Protocol):
+    """Anything that estimates the ATE of a batch of edges."""
+
+    name: str
+
+    def effects(self, edges: list[Edge], plan: Plan, rules: Rulebook) -> dict[Edge, EdgeEffect]:
+        ...
+
+
+# --- what an edge is about ---------------------------------------------------------------
+
+
+def subtask_names(s: Subtask) -> set[str]:
+    """The items, blocks and locations a subtask speaks of (what rules may mention)."""
+    names = {s.target, *s.inputs}
+    for extra in (s.source, s.tool):
+        if extra:
+            names.add(extra)
+    if s.station is not None:
+        names.add(pos_key(s.station))
+    names.update(pos_key(p) for p in s.sites)
+    for b in s.blocks:
+        names.add(b.name)
+        names.add(f"{b.name}@{pos_key(b.pos)}")
+    if s.room is not None:
+        names.add(f"room:{s.room}")
+    return names
+
+
+_MENTIONS: weakref.WeakKeyDictionary[Rulebook, dict[str, frozenset[str]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def mention_index(rules: Rulebook) -> dict[str, frozenset[str]]:
+    """name -> ids of the rules that mention it (built once per rulebook)."""
+    found = _MENTIONS.get(rules)
+    if found is None:
+        acc: dict[str, set[str]] = {}
+        for r in rules.rules.values():
+            for n in r.mentions():
+                acc.setdefault(n, set()).add(r.id)
+        found = {n: frozenset(ids) for n, ids in acc.items()}
+        _MENTIONS[rules] = found
+    return found
+
+
+def rules_of_edge(u: Subtask, v: Subtask, index: dict[str, frozenset[str]]) -> frozenset[str]:
+    """R_e: the rules that mention an item, block or location of u or of v."""
+    out: set[str] = set()
+    for n in subtask_names(u) | subtask_names(v):
+        out |= index.get(n, frozenset())
+    return frozenset(out)
+
+
+def swapped(rule: Rule) -> Rule | None:
+    """r': the rule with every ingredient swapped for an unrelated one (None, a removal, for
+    a rule without ingredients)."""
+    if not rule.inputs:
+        return None
+    return rule.model_copy(update={"inputs": {f"unrelated:{i}": n
+                                              for i, n in rule.inputs.items()}})
+
+
+# --- estimators --------------------------------------------------------------------------
+
+
+class RuleOracle:
+    """Exact: Y_e(R) re-derived from the rules (`planner.graph.provides/requires`) under
+    each intervention. Only rules that u or v rest on can move Y; every other rule of R_e
+    counts in the mean with a difference of 0.
+
+    `intervention`: "remove" (do(r := nothing)) or "swap" (do(r := r with unrelated
+    ingredients); rules without ingredients are removed)."""
+
+    name = "rules"
+
+    def __init__(self, intervention: str = "remove") -> None:
+        if intervention not in ("remove", "swap"):
+            raise ValueError(f"intervention must be 'remove' or 'swap', got {intervention!r}")
+        self.intervention = intervention
+
+    def effects(self, edges: list[Edge], plan: Plan, rules: Rulebook) -> dict[Edge, EdgeEffect]:
+        subs = plan.by_id()
+        index = PlanIndex.of(plan)
+        mentions = mention_index(rules)
+        table = rules.rules
+        base: Lookup = table.get
+        prov: dict[str, frozenset[str]] = {}
+        req: dict[str, frozenset[str]] = {}
+        out: dict[Edge, EdgeEffect] = {}
+        for u, v in edges:
+            if u not in subs or v not in subs:
+                out[(u, v)] = EdgeEffect(0.0, (), self.name, note="unknown subtask")
+                continue
+            su, sv = subs[u], subs[v]
+            r_e = rules_of_edge(su, sv, mentions)
+            if not r_e:
+                out[(u, v)] = EdgeEffect(0.0, (), self.name, note="no rule mentions u or v")
+                continue
+            if u not in prov:
+                prov[u] = provides(su, base)
+            if v not in req:
+                req[v] = requires(sv, base, index)
+            y0 = 1 if prov[u] & req[v] else 0
+            flips = 0
+            if y0:
+                for rid in sorted((set(su.rules) | set(sv.rules)) & r_e):
+                    lookup = self._do(table, rid)
+                    y = 1 if provides(su, lookup) & requires(sv, lookup, index) else 0
+                    flips += y0 - y
+            out[(u, v)] = EdgeEffect(flips / len(r_e), tuple(sorted(r_e)), self.name)
+        return out
+
+    def _do(self, table: dict[str, Rule], rid: str) -> Lookup:
+        new = swapped(table[rid]) if self.intervention == "swap" else None
+
+        def lookup(x: str) -> Rule | None:
+            return new if x == rid else table.get(x)
+
+        return lookup
+
+
+@dataclass
+class JudgeCall:
+    """One call of the LLM judge: how many edges it covered, and what went wrong if
+    anything (the answer is kept for replay)."""
+
+    edges: int
+    answer: str
+    error: str | None = None
+
+
+class LLMJudge:
+    """The LLM judges each intervention: one prompt per batch of `batch` edges, asked `k`
+    times (k samples); each answer gives, per edge, the probability that v needs u as the
+    rules stand and under each rule's removal. ATE_e is the mean over samples of
+    mean_r [p(R) - p(R without r)]; `spread` is its standard deviation over samples.
+    An edge no valid answer covers gets `ate=None` (kept as the prior had it).
+
+    `ask` takes the prompt and returns the model's text (the LLM client, or a recording).
+    `max_rules` caps the interventions shown per edge (those u or v rest on first).
+    """
+
+    name = "llm"
+
+    def __init__(self, ask: Callable[[str], str], k: int = 3, batch: int = 20,
+                 max_rules: int = 6) -> None:
+        if k < 1 or batch < 1 or max_rules < 1:
+            raise ValueError(f"k, batch and max_rules must be >= 1 (got {k}, {batch}, "
+                             f"{max_rules})")
+        self.ask, self.k, self.batch, self.max_rules = ask, k, batch, max_rules
+        self.calls: list[JudgeCall] = []
+
+    @property
+    def n_calls(self) -> int:
+        return len(self.calls)
+
+    def effects(self, edges: list[Edge], plan: Plan, rules: Rulebook) -> dict[Edge, EdgeEffect]:
+        subs = plan.by_id()
+        mentions = mention_index(rules)
+        out: dict[Edge, EdgeEffect] = {}
+        items: list[JudgeItem] = []
+        for u, v in edges:
+            if u not in subs or v not in subs:
+                out[(u, v)] = EdgeEffect(0.0, (), self.name, note="unknown subtask")
+                continue
+            su, sv = subs[u], subs[v]
+            r_e = rules_of_edge(su, sv, mentions)
+            if not r_e:
+                out[(u, v)] = EdgeEffect(0.0, (), self.name, note="no rule mentions u or v")
+                continue
+            own = [r for r in dict.fromkeys([*su.rules, *sv.rules]) if r in r_e]
+            shown = (own + sorted(r_e - set(own)))[: self.max_rules]
+            items.append(JudgeItem(key=f"e{len(items)}", u=su, v=sv,
+                                   rules=[rules.get(r) for r in shown]))
+        for start in range(0, len(items), self.batch):
+            chunk = items[start:start + self.batch]
+            prompt = judge_prompt(chunk)
+            samples: dict[str, list[float]] = {it.key: [] for it in chunk}
+            for _ in range(self.k):
+                text = self.ask(prompt)
+                try:
+                    answer = parse_judge_answer(text, chunk)
+                except PromptError as err:
+                    self.calls.append(JudgeCall(len(chunk), text, str(err)))
+                    continue
+                self.calls.append(JudgeCall(len(chunk), text))
+                for it in chunk:
+                    if it.key not in answer:
+                        continue
+                    base, without = answer[it.key]
+                    diffs = [base - p for p in without.values()]
+                    if diffs:
+                        samples[it.key].append(sum(diffs) / len(diffs))
+            for it in chunk:
+                edge = (it.u.id, it.v.id)
+                got = samples[it.key]
+                tried = tuple(r.id for r in it.rules)
+                if not got:
+                    out[edge] = EdgeEffect(None, tried, self.name, samples=0,
+                                           note="no valid answer: kept as the prior had it")
+                    continue
+                spread = statistics.pstdev(got) if len(got) > 1 else 0.0
+                out[edge] = EdgeEffect(sum(got) / len(got), tried, self.name, spread=spread,
+                                       samples=len(got))
+        return out
+
+
+CanComplete = Callable[[Plan, set[str], str], bool]
+
+
+class Interventional:
+    """do(u not done): `can_complete(plan, removed, v)` runs the plan in a simulator with
+    the subtasks in `removed` never done and says whether v can still complete. ATE_e is
+    1 when v cannot (v needs u), else 0. No rule is tried (`rules` is empty)."""
+
+    name = "sim"
+
+    def __init__(self, can_complete: CanComplete) -> None:
+        self.can_complete = can_complete
+        self.runs = 0
+
+    def effects(self, edges: list[Edge], plan: Plan, rules: Rulebook) -> dict[Edge, EdgeEffect]:
+        ids = {s.id for s in plan.subtasks}
+        out: dict[Edge, EdgeEffect] = {}
+        for u, v in edges:
+            if u not in ids or v not in ids:
+                out[(u, v)] = EdgeEffect(0.0, (), self.name, note="unknown subtask")
+                continue
+            self.runs += 1
+            ok = self.can_complete(plan, {u}, v)
+            out[(u, v)] = EdgeEffect(0.0 if ok else 1.0, (), self.name,
+                                     note=f"do({u} not done): {v} "
+                                          f"{'still completes' if ok else 'cannot complete'}")
+        return out
+
+
+# --- refinement --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EdgeVerdict:
+    """One edge's record: its ATE, the rules tried, the estimator, and the verdict.
+    `origin` is "prior" for an edge of the initial graph, "repair" for an added one."""
+
+    u: str
+    v: str
+    ate: float | None
+    rules: tuple[str, ...]
+    estimator: str
+    kept: bool
+    origin: str = "prior"
+    spread: float = 0.0
+    note: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"u": self.u, "v": self.v, "ate": self.ate, "rules": list(self.rules),
+                "estimator": self.estimator, "kept": self.kept, "origin": self.origin,
+                "spread": self.spread, "note": self.note}
+
+
+@dataclass
+class Refinement:
+    """What refinement did: the refined DAG (edge attributes `ate`, `kept`, `origin`) and a
+    verdict per edge tried, in edge order."""
+
+    graph: nx.DiGraph
+    verdicts: list[EdgeVerdict]
+    tau: float
+    estimator: str
+    repair: bool
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def pruned(self) -> list[Edge]:
+        return [(e.u, e.v) for e in self.verdicts if e.origin == "prior" and not e.kept]
+
+    @property
+    def added(self) -> list[Edge]:
+        return [(e.u, e.v) for e in self.verdicts if e.origin == "repair" and e.kept]
+
+    def verdict(self, u: str, v: str) -> EdgeVerdict:
+        for e in self.verdicts:
+            if (e.u, e.v) == (u, v):
+                return e
+        raise KeyError(f"no verdict on edge {u} -> {v}")
+
+    def record(self) -> dict[str, object]:
+        """The JSON-ready record for an episode result's `graph`."""
+        return {"estimator": self.estimator, "tau": self.tau, "repair": self.repair,
+                "nodes": sorted(self.graph.nodes), "edges": sorted(map(list, self.graph.edges)),
+                "verdicts": [e.as_dict() for e in self.verdicts], "problems": self.problems}
+
+
+def refine(graph: nx.DiGraph, plan: Plan, rules: Rulebook, estimator: Estimator,
+           tau: float = 0.0, repair: bool = False) -> Refinement:
+    """Prune the edges of `graph` whose estimated ATE is <= tau; with `repair`, add the
+    rule-implied edges (`rule_graph`) it lacks, each judged by the rule oracle (kept when
+    its ATE > tau and it closes no cycle).
+
+    In: a DAG over the plan's subtasks (extra nodes are kept), the plan, the task's rulebook
+    (`planner.decompose.task_rules`), an estimator. Out: a `Refinement`; `graph` is not
+    changed.
+
+    >>> r = refine(prior, plan, rules, RuleOracle(), repair=True)   # doctest: +SKIP
+    >>> r.pruned, r.added                                           # doctest: +SKIP
+    ([('fetch:egg', 'craft:sugar')], [('craft:bucket', 'milk:milk_bucket')])
+    """
+    out = graph.copy()
+    for s in plan.subtasks:
+        if s.id not in out:
+            out.add_node(s.id, seconds=s.seconds)
+    edges: list[Edge] = sorted((str(u), str(v)) for u, v in graph.edges)
+    effects = estimator.effects(edges, plan, rules)
+    verdicts: list[EdgeVerdict] = []
+    for u, v in edges:
+        eff = effects.get((u, v)) or EdgeEffect(None, (), estimator.name, note="no estimate")
+        kept = eff.ate is None or eff.ate > tau
+        verdicts.append(EdgeVerdict(u, v, eff.ate, eff.rules, eff.estimator or estimator.name,
+                                    kept, "prior", eff.spread, eff.note))
+        if kept:
+            out.edges[u, v].update(ate=eff.ate, kept=True, origin="prior")
+        else:
+            out.remove_edge(u, v)
+    problems: list[str] = []
+    if repair:
+        missing = sorted(set(rule_graph(plan, rules).edges) - set(out.edges))
+        oracle = RuleOracle()
+        judged = oracle.effects(missing, plan, rules)
+        for u, v in missing:
+            eff = judged[(u, v)]
+            ok = eff.ate is not None and eff.ate > tau
+            note = eff.note
+            if ok and nx.has_path(out, v, u):
+                ok, note = False, "would close a cycle with kept edges"
+                problems.append(f"repair: {u} -> {v} not added: it would close a cycle")
+            verdicts.append(EdgeVerdict(u, v, eff.ate, eff.rules, oracle.name, ok, "repair",
+                                        0.0, note))
+            if ok:
+                out.add_edge(u, v, ate=eff.ate, kept=True, origin="repair")
+    return Refinement(out, verdicts, tau, estimator.name, repair, problems)
+
