@@ -167,7 +167,7 @@ class _Steps:
         if seen[0][0] <= 2.5:
             return True
         return (yield from self.go((math.floor(pos[0]), math.floor(pos[1]), math.floor(pos[2])),
-                                   within=1.5))
+                                   within=3.0))
 
     def _kill(self) -> Acting:
         st = self.st

@@ -27,11 +27,9 @@ class Worker:
     async def serve(self, stop: asyncio.Event) -> None:
         await self.bus.subscribe(self.topics.assign(self.agent))
         await self.bus.subscribe(self.topics.result(self.agent))
-        reader = asyncio.create_task(self._read(stop))
-        try:
-            await self._work(stop)
-        finally:
-            reader.cancel()
+        # The reader runs until the episode stops (cancelling it mid-read would leave the bus
+        # iterator's pending read to fail unobserved at disconnect).
+        await asyncio.gather(self._work(stop), self._read(stop))
 
     async def _read(self, stop: asyncio.Event) -> None:
         async for _topic, msg in self.bus.messages(stop):
