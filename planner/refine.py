@@ -260,6 +260,38 @@ class LLMJudge:
 CanComplete = Callable[[Plan, set[str], str], bool]
 
 
+def rules_can_complete(rules: Rulebook) -> CanComplete:
+    """A symbolic stand-in for the simulator: v can complete without the subtasks in
+    `removed` when every token it requires (`planner.graph.requires`) is either supplied by
+    no subtask of the plan (the world or the hub has it) or by one not removed that can
+    itself complete. Used by `ate-sim` until a simulator callback is given."""
+    lookup: Lookup = rules.rules.get
+
+    def can_complete(plan: Plan, removed: set[str], v: str) -> bool:
+        subs = plan.by_id()
+        index = PlanIndex.of(plan)
+        makers: dict[str, list[str]] = {}
+        for s in plan.subtasks:
+            for token in provides(s, lookup):
+                makers.setdefault(token, []).append(s.id)
+        memo: dict[str, bool] = {}
+
+        def ok(sid: str, path: frozenset[str]) -> bool:
+            if sid in memo:
+                return memo[sid]
+            if sid in removed or sid in path:
+                return False
+            good = all(
+                not makers.get(t) or any(ok(m, path | {sid}) for m in makers[t] if m != sid)
+                for t in requires(subs[sid], lookup, index))
+            memo[sid] = good
+            return good
+
+        return v in subs and ok(v, frozenset())
+
+    return can_complete
+
+
 class Interventional:
     """do(u not done): `can_complete(plan, removed, v)` runs the plan in a simulator with
     the subtasks in `removed` never done and says whether v can still complete. ATE_e is
