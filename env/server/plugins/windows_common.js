@@ -30,7 +30,8 @@ function install (serv) {
 
   function clone (item) {
     if (!item) return null
-    const copy = new Item(item.type, item.count, item.metadata, item.nbt ? JSON.parse(JSON.stringify(item.nbt)) : item.nbt)
+    // Number(): flying-squid's /give stores counts as strings.
+    const copy = new Item(item.type, Number(item.count), item.metadata, item.nbt ? JSON.parse(JSON.stringify(item.nbt)) : item.nbt)
     copy.slot = item.slot
     return copy
   }

@@ -1,0 +1,240 @@
+'use strict'
+// Furnaces: per-position state (input, fuel, output slots; fuel and cook progress) shared by
+// every viewer, ticking at the server's 20 ticks per second like vanilla's furnace block entity,
+// with the smelting table and fuel values of env/data/smelting.json (the rulebook reads the
+// same file). The window is vanilla's: slots 0 input, 1 fuel (fuels only), 2 output
+// (take only), then the player inventory; properties 0 fuel left, 1 fuel total, 2 cook
+// progress, 3 cook total (ticks). The block's `lit` state follows the fire.
+//
+// Commands (op; also from the server console):
+//   /furnaceput x y z input|fuel item [count]   fill the input or fuel slot
+//   /furnaceget x y z   print {"input":..,"fuel":..,"output":..,"burn":..,"cook":..} as JSON
+
+const fs = require('fs')
+const path = require('path')
+const UserError = require('flying-squid').UserError
+const { install, attachPlayer } = require('./windows_common')
+const { parsePosition, positionKey } = require('./chest')
+
+const TICKS_PER_SECOND = 20
+const SMELTING_FILE = path.join(__dirname, '..', '..', 'data', 'smelting.json')
+
+// Reads the smelting table: { cookTicks, recipes: Map(inputName -> outputName),
+// fuels: Map(name -> burn ticks) }. Throws naming the file and the bad entry.
+function loadSmelting (file = SMELTING_FILE) {
+  const data = JSON.parse(fs.readFileSync(file, 'utf8'))
+  const seconds = data.seconds_per_item
+  if (typeof seconds !== 'number' || !(seconds > 0)) throw new Error(`${file}: seconds_per_item must be a positive number`)
+  const cookTicks = Math.round(seconds * TICKS_PER_SECOND)
+  const recipes = new Map(Object.entries(data.recipes ?? {}))
+  const fuels = new Map()
+  for (const [name, items] of Object.entries(data.fuels ?? {})) {
+    if (typeof items !== 'number' || !(items > 0)) throw new Error(`${file}: fuel ${name} must smelt a positive number of items`)
+    fuels.set(name, Math.round(items * cookTicks))
+  }
+  return { cookTicks, recipes, fuels }
+}
+
+module.exports = { loadSmelting }
+
+module.exports.server = function (serv) {
+  const api = install(serv)
+  const { Item } = api
+  const registry = serv.registry
+  const Block = require('prismarine-block')(registry)
+  const table = loadSmelting()
+  for (const [input, output] of table.recipes) {
+    if (!registry.itemsByName[input]) throw new Error(`${SMELTING_FILE}: unknown input item ${input}`)
+    if (!registry.itemsByName[output]) throw new Error(`${SMELTING_FILE}: unknown output item ${output}`)
+  }
+  const furnaceId = registry.blocksByName.furnace.id
+  const bucket = registry.itemsByName.bucket.id
+  const furnaces = new Map()
+  serv.ccFurnaces = furnaces
+
+  const fuelTicks = item => (item ? table.fuels.get(item.name) ?? 0 : 0)
+  const smeltResult = item => (item ? table.recipes.get(item.name) : undefined)
+
+  function storageAt (pos) {
+    const key = positionKey(pos)
+    let f = furnaces.get(key)
+    if (!f) {
+      f = { slots: [null, null, null], viewers: new Set(), position: pos.clone(), burn: 0, burnTotal: 0, cook: 0, cookTotal: table.cookTicks, sent: [] }
+      furnaces.set(key, f)
+    }
+    return f
+  }
+
+  function canSmelt (f) {
+    const out = smeltResult(f.slots[0])
+    if (!out) return false
+    const current = f.slots[2]
+    if (!current) return true
+    return current.name === out && current.count < current.stackSize
+  }
+
+  function sendProperties (f, viewers, force) {
+    const values = [f.burn, f.burnTotal, f.cook, f.cookTotal]
+    for (const property of [1, 0, 3, 2]) {
+      if (!force && f.sent[property] === values[property]) continue
+      for (const viewer of viewers) {
+        const session = api.state(viewer).session
+        if (session && session.storage === f) viewer._client.write('craft_progress_bar', { windowId: session.id, property, value: values[property] })
+      }
+    }
+    if (!force) f.sent = values
+  }
+
+  async function setLit (f, lit) {
+    const block = await serv.overworld.getBlock(f.position)
+    if (!block || block.type !== furnaceId) return
+    const props = block.getProperties()
+    if (props.lit === lit) return
+    const next = Block.fromProperties('furnace', { ...props, lit }, block.biome?.id ?? 0)
+    await serv.setBlock(serv.overworld, f.position, next.stateId)
+  }
+
+  // One furnace tick, as vanilla's AbstractFurnaceBlockEntity.serverTick; returns changed slots.
+  function tick (f) {
+    const changed = []
+    const wasLit = f.burn > 0
+    if (f.burn > 0) f.burn--
+    const hasFuel = !!f.slots[1]
+    const hasInput = !!f.slots[0]
+    if (f.burn > 0 || (hasFuel && hasInput)) {
+      const smeltable = canSmelt(f)
+      if (f.burn === 0 && smeltable) {
+        const ticks = fuelTicks(f.slots[1])
+        if (ticks > 0) {
+          f.burn = f.burnTotal = ticks
+          const fuel = f.slots[1]
+          fuel.count -= 1
+          if (fuel.count === 0) f.slots[1] = fuel.name === 'lava_bucket' ? Object.assign(new Item(bucket, 1), { slot: 1 }) : null
+          changed.push(1)
+        }
+      }
+      if (f.burn > 0 && smeltable) {
+        f.cook++
+        if (f.cook >= f.cookTotal) {
+          f.cook = 0
+          const outName = smeltResult(f.slots[0])
+          const input = f.slots[0]
+          input.count -= 1
+          if (input.count === 0) f.slots[0] = null
+          if (f.slots[2]) f.slots[2].count += 1
+          else f.slots[2] = Object.assign(new Item(registry.itemsByName[outName].id, 1), { slot: 2 })
+          changed.push(0, 2)
+        }
+      } else {
+        f.cook = 0
+      }
+    } else if (f.burn === 0 && f.cook > 0) {
+      f.cook = Math.max(0, f.cook - 2)
+    }
+    const isLit = f.burn > 0
+    if (wasLit !== isLit) setLit(f, isLit).catch(err => serv.err?.(`furnace lit state: ${err.stack}`))
+    return changed
+  }
+
+  serv.on('tick', () => {
+    for (const f of furnaces.values()) {
+      if (f.burn === 0 && f.cook === 0 && !(f.slots[0] && f.slots[1])) continue
+      const changed = tick(f)
+      if (changed.length) api.broadcastContainer(f, [...new Set(changed)], null)
+      if (f.viewers.size) sendProperties(f, f.viewers, false)
+    }
+  })
+
+  function openFurnace (player, pos) {
+    attachPlayer(serv, player)
+    const storage = storageAt(pos)
+    api.openWindow(player, {
+      key: 'minecraft:furnace',
+      title: 'Furnace',
+      size: 3,
+      storage,
+      outputSlots: new Set([2]),
+      accepts: (slot, item) => slot !== 1 || fuelTicks(item) > 0 || item.type === bucket,
+      onOpen: (viewer) => sendProperties(storage, [viewer], true)
+    })
+  }
+
+  serv.onBlockInteraction('furnace', ({ block, player }) => {
+    if (player.crouching) return false
+    openFurnace(player, block.position)
+    return true
+  })
+
+  // A furnace that is broken or replaced loses its contents; its viewers' windows close.
+  const setBlock = serv.setBlock
+  serv.setBlock = async (world, position, stateId) => {
+    const result = await setBlock(world, position, stateId)
+    const key = positionKey(position)
+    const f = furnaces.get(key)
+    if (f && world === serv.overworld) {
+      const block = registry.blocksByStateId[stateId]
+      if (!block || block.id !== furnaceId) {
+        for (const viewer of f.viewers) api.closeWindow(viewer, true)
+        furnaces.delete(key)
+      }
+    }
+    return result
+  }
+
+  async function requireFurnace (pos) {
+    const block = await serv.overworld.getBlock(pos)
+    if (!block || block.type !== furnaceId) {
+      throw new UserError(`no furnace at ${pos.x} ${pos.y} ${pos.z} (found ${block ? block.name : 'nothing'})`)
+    }
+    return storageAt(pos)
+  }
+
+  serv.commands.add({
+    base: 'furnaceput',
+    info: 'fill the input or fuel slot of the furnace at x y z',
+    usage: '/furnaceput <x> <y> <z> input|fuel <item> [count]',
+    op: true,
+    parse (str, ctx) {
+      const parts = str.trim().split(/\s+/)
+      if (parts.length < 5 || parts.length > 6) return false
+      const pos = parsePosition(parts, ctx.player && ctx.player.position)
+      const slot = { input: 0, fuel: 1 }[parts[3]]
+      if (slot === undefined) throw new UserError(`slot must be input or fuel, got ${JSON.stringify(parts[3])}`)
+      const itemData = registry.itemsByName[parts[4].replace(/^minecraft:/, '')]
+      if (!itemData) throw new UserError(`unknown item ${JSON.stringify(parts[4])}`)
+      if (slot === 1 && !table.fuels.has(itemData.name)) throw new UserError(`${itemData.name} is not a fuel`)
+      const count = parts.length === 6 ? Number(parts[5]) : 1
+      if (!Number.isInteger(count) || count < 1) throw new UserError(`count must be a positive integer, got ${JSON.stringify(parts[5])}`)
+      return { pos, slot, itemData, count }
+    },
+    async action ({ pos, slot, itemData, count }) {
+      const f = await requireFurnace(pos)
+      const current = f.slots[slot]
+      if (current && current.type !== itemData.id) throw new UserError(`furnace ${['input', 'fuel'][slot]} already holds ${current.name}`)
+      const total = (current ? current.count : 0) + count
+      if (total > itemData.stackSize) throw new UserError(`a stack of ${itemData.name} holds at most ${itemData.stackSize}`)
+      f.slots[slot] = Object.assign(new Item(itemData.id, total), { slot })
+      api.broadcastContainer(f, [slot], null)
+      return `put ${count} ${itemData.name} in furnace ${['input', 'fuel'][slot]} at ${pos.x} ${pos.y} ${pos.z}`
+    }
+  })
+
+  serv.commands.add({
+    base: 'furnaceget',
+    info: 'print the state of the furnace at x y z as JSON',
+    usage: '/furnaceget <x> <y> <z>',
+    op: true,
+    parse (str, ctx) {
+      const parts = str.trim().split(/\s+/)
+      if (parts.length !== 3) return false
+      return { pos: parsePosition(parts, ctx.player && ctx.player.position) }
+    },
+    async action ({ pos }) {
+      const f = await requireFurnace(pos)
+      const slot = item => (item ? { name: item.name, count: item.count } : null)
+      return JSON.stringify({ input: slot(f.slots[0]), fuel: slot(f.slots[1]), output: slot(f.slots[2]), burn: f.burn, cook: f.cook })
+    }
+  })
+}
+
+module.exports.player = function (player, serv) { attachPlayer(serv, player) }
