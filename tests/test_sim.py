@@ -603,3 +603,25 @@ def test_five_hundred_actions_take_milliseconds() -> None:
     elapsed = time.perf_counter() - began
     assert sim.view().container((0, Y, -2)) == {"beef": 400, "cooked_beef": 100}
     assert elapsed < 1.5, f"500 actions took {elapsed:.3f} s"
+
+
+def test_enclosure_shortcut_is_a_proof() -> None:
+    # a sealed room far away is refused without searching the whole area
+    far_box = [b.model_copy(update={"pos": (b.pos[0] + 30, b.pos[1], b.pos[2])}) for b in box()]
+    sim = make(WorldSetup(blocks=far_box))
+    began = time.perf_counter()
+    out = sim.execute("a", MoveTo(pos=(30, Y, 0)), 0.0)
+    assert (out.ok, out.reason) == (False, "no path to (30, -60, 0) from (0, -60, 0)")
+    assert time.perf_counter() - began < 0.1
+    # a pit one can only drop into is reachable, though nothing walks out of it
+    pit = [BlockSpec(name="air", pos=(30, y, 0)) for y in (Y - 1, Y - 2, Y - 3)]
+    sim = make(WorldSetup(blocks=pit, bounds=((-64, -64, -64), (64, -30, 64))))
+    walker = sim.walker
+    assert walker.enclosed([(30, Y - 3, 0)], (0, Y, 0), 400) is False
+    assert sorted(walker.predecessors((30, Y - 3, 0))) == [
+        (29, Y, -1), (29, Y, 0), (29, Y, 1), (30, Y, -1), (30, Y, 1), (31, Y, -1), (31, Y, 0),
+        (31, Y, 1)]
+    out = sim.execute("a", MoveTo(pos=(30, Y - 3, 0)), 0.0)
+    assert out.ok and out.seconds == pytest.approx((29 + math.sqrt(10)) / WALK_SPEED)
+    assert sim.execute("a", MoveTo(pos=(0, Y, 0)), 10.0).reason == \
+        "no path to (0, -60, 0) from (30, -63, 0)"

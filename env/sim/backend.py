@@ -126,9 +126,9 @@ class SimBackend:
             raise ValueError(f"agent names repeat: {agents}")
         if not world.spawn:
             raise ValueError("world.spawn is empty: give at least one spawn point")
-        s = SimState()
+        s = self.state
+        s.reset()
         self.world = world
-        self.state = s
         self.walker = Walker(s.block, self.rules.blocks, world.bounds)
         for spec in world.blocks:
             s.blocks[spec.pos] = BlockState(name=spec.name, state=dict(spec.state))

@@ -32,6 +32,11 @@ _OPEN, _SOLID, _BARRIER, _DOOR, _TRAPDOOR = range(5)
 
 SQRT2 = math.sqrt(2.0)
 OCTILE_SLACK = 1.0824  # the most octile distance exceeds straight-line distance by
+# After this many cells without reaching the goal, test whether the goal is walled in by a
+# search back from it of at most ENCLOSURE_BUDGET cells (goals up to ENCLOSURE_WITHIN).
+ENCLOSURE_AFTER = 200
+ENCLOSURE_BUDGET = 400
+ENCLOSURE_WITHIN = 3.0
 _STRAIGHT = ((1, 0), (-1, 0), (0, 1), (0, -1))
 _DIAGONAL = ((1, 1), (1, -1), (-1, 1), (-1, -1))
 
@@ -176,12 +181,60 @@ class Walker:
             return None
         self._cache = {}
         try:
-            return self._search(start, reached, estimate)
+            return self._search(start, reached, estimate, lambda: self._goals(goal, within))
         finally:
             self._cache = None
 
+    def _goals(self, goal: Pos, within: float) -> list[Pos] | None:
+        """The standable cells a walk may end in (None when there are too many to list)."""
+        if within > ENCLOSURE_WITHIN:
+            return None
+        r = math.floor(within)
+        gx, gy, gz = goal
+        return [c for c in ((gx + dx, gy + dy, gz + dz) for dx in range(-r, r + 1)
+                            for dy in range(-r, r + 1) for dz in range(-r, r + 1))
+                if math.dist(c, goal) <= within + 1e-9 and self.standable(c)]
+
+    def predecessors(self, cell: Pos) -> Iterable[Pos]:
+        """The cells from which one move reaches `cell`: from below by a step up, from the
+        same height, or from above by a drop down `cell`'s column."""
+        x, y, z = cell
+        lo, hi = self.lo, self.hi
+        heights = []
+        h = y
+        while h <= hi[1] and self.passable((x, h, z)) and self.passable((x, h + 1, z)):
+            heights.append(h)
+            h += 1
+        for dx, dz in _STRAIGHT + _DIAGONAL:
+            px, pz = x - dx, z - dz
+            if not (lo[0] <= px <= hi[0] and lo[2] <= pz <= hi[2]):
+                continue
+            for ph in ([y - 1, *heights] if dx == 0 or dz == 0 else heights):
+                p = (px, ph, pz)
+                if self.supports((px, ph - 1, pz)) and self.standable(p) \
+                        and cell in self.neighbours(p):
+                    yield p
+
+    def enclosed(self, goals: list[Pos], start: Pos, budget: int) -> bool:
+        """Whether the cells that can reach `goals` are fewer than `budget` and exclude
+        `start`: a quick proof that no walk exists (a closed room, a sealed pit)."""
+        seen = set(goals)
+        todo = list(goals)
+        while todo:
+            if len(seen) > budget:
+                return False
+            for p in self.predecessors(todo.pop()):
+                if p == start:
+                    return False
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        # the start itself may not be standable (mid-air): then look at its first moves
+        return not any(n in seen for n in self.neighbours(start))
+
     def _search(self, start: Pos, reached: Callable[[Pos], bool],
-                estimate: Callable[[Pos], float]) -> list[Pos] | None:
+                estimate: Callable[[Pos], float],
+                goals: Callable[[], list[Pos] | None]) -> list[Pos] | None:
         came: dict[Pos, Pos | None] = {start: None}
         cost: dict[Pos, float] = {start: 0.0}
         tie = 0  # among equal estimates, the cell nearer the goal, then the older entry
@@ -192,6 +245,11 @@ class Walker:
             if cell in done:
                 continue
             done.add(cell)
+            if len(done) == ENCLOSURE_AFTER:
+                # a long search: maybe the goal is walled in; look from its side
+                targets = goals()
+                if targets is not None and self.enclosed(targets, start, ENCLOSURE_BUDGET):
+                    return None
             if reached(cell):
                 path = [cell]
                 while (prev := came[path[-1]]) is not None:

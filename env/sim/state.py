@@ -114,6 +114,12 @@ class SimState:
         else:
             inv.pop(item, None)
 
+    def reset(self) -> None:
+        """Empty the world in place (views already handed out stay valid)."""
+        fresh = SimState()
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(fresh, name))
+
     def copy(self) -> SimState:
         """A deep copy (block and entity states are immutable, so they are shared)."""
         return SimState(
