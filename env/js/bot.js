@@ -1,0 +1,266 @@
+'use strict'
+// Bot creation and state reads for the `env.minecraft` backend.
+//
+// Python drives this module through the `javascript` bridge (env/minecraft/bridge.py). Every
+// function takes and returns primitives only (bot names, JSON strings), so that one read is one
+// bridge hop: the bots live in the registry below and are named, never passed across.
+//
+//   join(host, port, name, timeoutMs)  -> Promise<JSON {pos}>   a bot that has spawned
+//   snapshot(namesJson)                -> JSON {agents: {name: {pos, inventory, online}}, entities}
+//   blocks(positionsJson)              -> JSON [{name, state} | null]
+//   command(name, line, waitMs)        -> Promise<JSON [chat lines received within waitMs]>
+//   waitBlocks(expectJson, timeoutMs)  -> Promise<JSON [positions still different]>
+//   seeEachOther(namesJson, timeoutMs) -> Promise<JSON [names not yet seen by every bot]>
+//   quit(name), quitAll()
+//   startCall(fnName, argsJson, jobId) -> jobId; emits events 'done' (jobId, JSON {ok, value|error})
+
+const { EventEmitter } = require('events')
+const mineflayer = require('mineflayer')
+const { pathfinder, Movements } = require('mineflayer-pathfinder')
+const { Vec3 } = require('vec3')
+
+const VERSION = '1.19.2'
+const bots = new Map()
+// Long calls end by an event ('done', jobId, resultJson) instead of holding the bridge.
+const events = new EventEmitter()
+events.setMaxListeners(0)
+
+function get (name) {
+  const bot = bots.get(name)
+  if (!bot) throw new Error(`no bot named ${JSON.stringify(name)}; known: ${[...bots.keys()].join(', ') || 'none'}`)
+  return bot
+}
+
+function online (bot) {
+  return Boolean(bot && bot.entity && !bot._ccEnded)
+}
+
+// Movements that never change the world: no digging, no scaffolding, no door opening.
+function safeMovements (bot) {
+  const moves = new Movements(bot)
+  moves.canDig = false
+  moves.allow1by1towers = false
+  moves.allowParkour = false
+  moves.allowSprinting = false
+  moves.canOpenDoors = false
+  moves.scafoldingBlocks = []
+  return moves
+}
+
+function join (host, port, name, timeoutMs = 30000) {
+  const old = bots.get(name)
+  if (old && !old._ccEnded) {
+    try { old.quit() } catch (err) {}
+  }
+  return new Promise((resolve, reject) => {
+    const bot = mineflayer.createBot({
+      host, port, username: name, version: VERSION, auth: 'offline', hideErrors: true,
+      checkTimeoutInterval: 60000
+    })
+    bot._ccEnded = false
+    bot._ccChat = []
+    let done = false
+    const timer = setTimeout(() => {
+      if (done) return
+      done = true
+      try { bot.quit() } catch (err) {}
+      reject(new Error(`bot ${name} did not spawn on ${host}:${port} within ${timeoutMs} ms`))
+    }, timeoutMs)
+    bot.on('messagestr', (msg) => {
+      bot._ccChat.push(msg)
+      if (bot._ccChat.length > 200) bot._ccChat.shift()
+    })
+    bot.on('end', (reason) => { bot._ccEnded = true; bot._ccEndReason = String(reason) })
+    bot.on('kicked', (reason) => { bot._ccKicked = String(reason) })
+    bot.on('error', (err) => {
+      bot._ccError = String(err && err.message ? err.message : err)
+      if (!done) {
+        done = true
+        clearTimeout(timer)
+        reject(new Error(`bot ${name} could not join ${host}:${port}: ${bot._ccError}`))
+      }
+    })
+    bot.once('spawn', () => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      bot.loadPlugin(pathfinder)
+      bot.pathfinder.setMovements(safeMovements(bot))
+      bot.pathfinder.thinkTimeout = 5000
+      bots.set(name, bot)
+      resolve(JSON.stringify({ pos: vec(bot.entity.position) }))
+    })
+  })
+}
+
+function vec (v) {
+  return [v.x, v.y, v.z]
+}
+
+function inventoryOf (bot) {
+  const counts = {}
+  for (const item of bot.inventory.items()) counts[item.name] = (counts[item.name] || 0) + item.count
+  // An item left on the cursor (a window closed mid-click) is still the player's.
+  const cursor = bot.inventory.selectedItem
+  if (cursor) counts[cursor.name] = (counts[cursor.name] || 0) + cursor.count
+  return counts
+}
+
+function entitiesSeen (bot) {
+  const out = []
+  for (const e of Object.values(bot.entities)) {
+    if (e === bot.entity || e.type === 'player' || !e.name || !e.isValid) continue
+    if (e.name === 'item' || e.name === 'experience_orb') continue
+    out.push({ id: String(e.id), type: e.name, pos: vec(e.position) })
+  }
+  out.sort((a, b) => Number(a.id) - Number(b.id))
+  return out
+}
+
+function snapshot (namesJson) {
+  const names = JSON.parse(namesJson)
+  const agents = {}
+  let eyes = null
+  for (const name of names) {
+    const bot = bots.get(name)
+    if (!online(bot)) {
+      agents[name] = { online: false, pos: null, inventory: {} }
+      continue
+    }
+    if (!eyes) eyes = bot
+    agents[name] = { online: true, pos: vec(bot.entity.position), inventory: inventoryOf(bot) }
+  }
+  return JSON.stringify({ agents, entities: eyes ? entitiesSeen(eyes) : [] })
+}
+
+function blockState (block) {
+  if (!block) return null
+  const state = block.getProperties()
+  return { name: block.name, state }
+}
+
+// The first online bot that has the chunk loaded answers.
+function blockAt (x, y, z) {
+  const p = new Vec3(x, y, z)
+  for (const bot of bots.values()) {
+    if (!online(bot)) continue
+    const block = bot.blockAt(p)
+    if (block) return blockState(block)
+  }
+  return null
+}
+
+function blocks (positionsJson) {
+  return JSON.stringify(JSON.parse(positionsJson).map(([x, y, z]) => blockAt(x, y, z)))
+}
+
+function sleep (ms) {
+  return new Promise(resolve => setTimeout(resolve, ms))
+}
+
+function matches (actual, want) {
+  if (!actual || actual.name !== want.name) return false
+  for (const [k, v] of Object.entries(want.state || {})) {
+    if (String(actual.state[k]) !== String(v)) return false
+  }
+  return true
+}
+
+// Waits until every expected block {pos, name, state} is seen; answers the ones that are not.
+async function waitBlocks (expectJson, timeoutMs = 10000) {
+  const expect = JSON.parse(expectJson)
+  const deadline = Date.now() + timeoutMs
+  let missing = expect
+  while (true) {
+    missing = missing.filter(b => !matches(blockAt(...b.pos), b))
+    if (missing.length === 0 || Date.now() > deadline) break
+    await sleep(50)
+  }
+  return JSON.stringify(missing.map(b => ({ pos: b.pos, want: b.name, got: blockAt(...b.pos) })))
+}
+
+// Sends a chat line (a command when it starts with "/") and answers what the server said back.
+async function command (name, line, waitMs = 0) {
+  const bot = get(name)
+  if (!online(bot)) throw new Error(`bot ${name} is not connected`)
+  const before = bot._ccChat.length
+  bot.chat(line)
+  if (waitMs > 0) await sleep(waitMs)
+  return JSON.stringify(bot._ccChat.slice(before))
+}
+
+// Waits until every bot sees every other one; answers the names some bot still misses.
+async function seeEachOther (namesJson, timeoutMs = 10000) {
+  const names = JSON.parse(namesJson)
+  const deadline = Date.now() + timeoutMs
+  while (true) {
+    const unseen = new Set()
+    for (const name of names) {
+      const bot = bots.get(name)
+      if (!online(bot)) { unseen.add(name); continue }
+      for (const other of names) {
+        if (other !== name && !(bot.players[other] && bot.players[other].entity)) unseen.add(other)
+      }
+    }
+    if (unseen.size === 0 || Date.now() > deadline) return JSON.stringify([...unseen].sort())
+    await sleep(50)
+  }
+}
+
+// Waits until the bot's feet are at pos (within tol blocks); answers whether they are.
+async function waitAt (name, x, y, z, tol = 0.6, timeoutMs = 5000) {
+  const bot = get(name)
+  const target = new Vec3(x, y, z)
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (online(bot) && bot.entity.position.distanceTo(target) <= tol) return true
+    await sleep(50)
+  }
+  return false
+}
+
+function status (name) {
+  const bot = bots.get(name)
+  if (!bot) return JSON.stringify({ known: false, online: false })
+  return JSON.stringify({
+    known: true,
+    online: online(bot),
+    ended: bot._ccEnded,
+    reason: bot._ccKicked || bot._ccEndReason || bot._ccError || null
+  })
+}
+
+function quit (name) {
+  const bot = bots.get(name)
+  bots.delete(name)
+  if (bot && !bot._ccEnded) {
+    try { bot.quit('done') } catch (err) {}
+  }
+}
+
+function quitAll () {
+  for (const name of [...bots.keys()]) quit(name)
+}
+
+// Test hook: drop the bot's connection without a clean quit (as a network failure would).
+function drop (name) {
+  const bot = get(name)
+  bot._client.socket.destroy()
+}
+
+// Runs one of this module's functions as a job: answers at once, emits 'done' when it ends.
+function startCall (fnName, argsJson, jobId) {
+  const fn = module.exports[fnName]
+  if (typeof fn !== 'function') throw new Error(`bot.js has no function ${fnName}`)
+  Promise.resolve()
+    .then(() => fn(...JSON.parse(argsJson)))
+    .then(
+      (value) => events.emit('done', jobId, JSON.stringify({ ok: true, value })),
+      (err) => events.emit('done', jobId, JSON.stringify({ ok: false, error: String(err && err.message ? err.message : err) })))
+  return jobId
+}
+
+module.exports = {
+  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, seeEachOther, waitAt,
+  status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
+}
