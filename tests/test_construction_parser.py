@@ -71,6 +71,12 @@ def test_several_groups_in_one_line() -> None:
         ("dandelion", (-9, -59, 1), None)]
 
 
+def test_two_bracketed_groups_in_one_line() -> None:
+    assert blocks("[material:dirt facing:A position:[0 0 0]] [material:stone facing:A "
+                  "positions:[[1 0 0]]]") == [("dirt", (0, 0, 0), None),
+                                              ("stone", (1, 0, 0), None)]
+
+
 def test_name_key_instead_of_material() -> None:
     assert blocks("[name:lantern facing:A position:[-11 -59 0] name:composter facing:A "
                   "position:[-11 -59 3]]") == [

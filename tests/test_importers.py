@@ -253,6 +253,19 @@ def test_locked_chest_and_copied_give_effects() -> None:
     assert all(_blocks(spec)[p].state == {"face": "floor"} for p in levers)
 
 
+def test_setblock_commands() -> None:
+    atom = copy.deepcopy(ATOMS[17])  # type: ignore[index]
+    atom["effect"].append({"name": "stone", "position": [0, 0, 0],
+                           "command": "/setblock 1 2 -3 minecraft:glass"})
+    spec = import_escape("1-0", [atom], 2)
+    (trigger,) = spec.world.triggers
+    assert [(e.pos, e.block, e.state) for e in trigger.effects] == [
+        ((0, -60, 3), "iron_trapdoor", {"facing": "north", "open": False}),
+        ((0, -58, 3), "air", {}), ((1, -59, 2), "air", {}),
+        ((0, -60, 4), "air", {}), ((0, -59, 4), "air", {}),
+        ((1, -58, -3), "glass", {})]
+
+
 def _seed_for(order: list[int], n: int) -> int:
     return next(s for s in range(1000) if choose_atoms(n, len(order), s) == order)
 

@@ -302,9 +302,13 @@ def parse_line(line: str) -> list[BlueprintBlock]:
     >>> [(b.name, b.pos, b.facing) for b in blocks]
     [('bone_block', (1, 2, 3), 'y'), ('bone_block', (1, 3, 3), 'y')]
     """
-    items = parse_tokens(tokenize(line))
-    if len(items) == 1 and isinstance(items[0], list):
-        items = items[0]  # the whole line in one pair of brackets
+    items: list[Node] = []
+    for item in parse_tokens(tokenize(line)):
+        # a bracketed run of `key: value` pairs (the whole line, or one group of several)
+        if isinstance(item, list) and item and isinstance(item[0], Pair):
+            items += item
+        else:
+            items.append(item)
     if not items:
         raise LineError("empty line")
     groups: list[tuple[str, list[Pair]]] = []

@@ -27,7 +27,8 @@ Atoms:
   the next room's entry cell (0, 0, -6), `_split_pos_` -> the cell two blocks east of it (one
   effect cannot scatter players), `_pos_` -> the effect's own position, `x y z` -> room-relative;
   `/execute ... tp @s ~dx ~dy ~dz` -> the effect's position plus the offset; `/setblock _pos_ B`
-  -> set_block B. After the last room, "the next room's entry" is (0, 0, 6), outside.
+  (or `x y z`, room-relative) -> set_block B. After the last room, "the next room's entry" is
+  (0, 0, 6), outside.
 - conditions and effects are grouped by `sub_event` (no sub_event: "main"): one Trigger per
   (room, sub_event), id `room<i>:<sub_event>`; mode from `type` (default "and"), window_s from
   `activate_duration`, else `wait_interval`, else 1; min_players from `min_player` (default 1).
@@ -319,9 +320,10 @@ class _Room:
                 to = self.abs(_add(rel, offset))  # type: ignore[arg-type]
                 return Effect(kind="teleport", pos=pos, to=to,
                               radius=_selector_radius(selector))
-        if head == "/setblock" and len(words) == 3 and words[1] == "_pos_":
-            block = check_block(words[2], f"{at}, command")
-            return Effect(kind="set_block", pos=pos, block=block)
+        if head == "/setblock" and len(words) in (3, 5):
+            target = self._target(words[1:-1], rel, command, at)
+            block = check_block(words[-1], f"{at}, command")
+            return Effect(kind="set_block", pos=target, block=block)
         raise TaskError(f"{at}: unsupported effect command {command!r}")
 
     def _target(self, words: list[str], rel: Pos, command: str, at: str) -> Pos:
