@@ -1,0 +1,140 @@
+"""Decomposition: exact subtasks for hand-built cooking, construction and escape tasks."""
+
+from __future__ import annotations
+
+import pytest
+from test_planner_fixtures import HUB, Y, building_task, cake_task, escape_task, planned
+
+from env.goals import BlueprintBlock, CheckPoint, ConstructionGoal, CookingGoal
+from env.rulebook import load_rulebook
+from env.world import ContainerSpec, WorldSetup
+from planner.decompose import (
+    DecompositionError,
+    decompose,
+    effect_rules,
+    hub_of,
+    place_groups,
+    task_rules,
+)
+from tasks.spec import TaskSpec
+
+
+def test_cake_subtasks_counts_multiply_through() -> None:
+    plan, _ = planned(cake_task())
+    by = plan.by_id()
+    assert [s.id for s in plan.subtasks] == [
+        "craft:cake", "harvest:wheat", "fetch:egg", "craft:sugar", "harvest:sugar_cane",
+        "milk:milk_bucket", "craft:bucket", "smelt:iron_ingot"]
+    assert plan.hub == HUB
+    cake = by["craft:cake"]
+    assert (cake.keep, cake.station, cake.rules) == (True, (2, Y, 2), ["craft:cake#0"])
+    assert cake.inputs == {"milk_bucket": 3, "sugar": 2, "egg": 1, "wheat": 3}
+    # 3 milk buckets <- 3 buckets <- 9 iron ingots <- 9 raw iron + 2 coal (8 per coal)
+    assert (by["milk:milk_bucket"].count, by["milk:milk_bucket"].inputs) == (3, {"bucket": 3})
+    assert by["milk:milk_bucket"].sites == [(0, Y, 12)]
+    assert (by["craft:bucket"].count, by["craft:bucket"].inputs) == (3, {"iron_ingot": 9})
+    smelt = by["smelt:iron_ingot"]
+    assert (smelt.count, smelt.inputs, smelt.station) == (9, {"raw_iron": 9, "coal": 2},
+                                                          (3, Y, 2))
+    assert smelt.rules == ["smelt:raw_iron", "fuel:coal", "container:0,-60,0:raw_iron",
+                           "container:0,-60,0:coal"]
+    assert smelt.seconds == pytest.approx(90 + 2 * (3**2 + 2**2) ** 0.5 / 4.317, abs=1e-3)
+    assert (by["fetch:egg"].station, by["fetch:egg"].rules) == ((6, Y, 0),
+                                                                ["container:6,-60,0:egg"])
+    assert (by["harvest:wheat"].count, by["harvest:wheat"].rules) == (
+        3, ["mine:wheat", "source:block:wheat"])
+    assert by["craft:sugar"].inputs == {"sugar_cane": 2}
+    assert [s.id for s in plan.subtasks if s.keep] == ["craft:cake"]
+
+
+def test_stew_crafts_a_furnace_when_the_world_has_none() -> None:
+    from test_planner_fixtures import stew_task
+
+    plan, _ = planned(stew_task())
+    by = plan.by_id()
+    assert sorted(by) == sorted([
+        "craft:rabbit_stew", "harvest:brown_mushroom", "harvest:carrot", "craft:bowl",
+        "smelt:cooked_rabbit", "kill:rabbit", "smelt:baked_potato", "craft:furnace",
+        "harvest:potato"])
+    assert by["smelt:cooked_rabbit"].tool == "furnace"
+    assert by["smelt:cooked_rabbit"].station is None
+    assert by["craft:furnace"].inputs == {"cobblestone": 8}
+    assert by["craft:bowl"].count == 4  # one recipe makes 4
+    assert by["kill:rabbit"].tool is None  # no sword in the hub
+    assert by["harvest:carrot"].source == "carrots"
+
+
+def test_kill_takes_a_sword_from_the_hub() -> None:
+    from test_planner_fixtures import stew_task
+
+    task = stew_task()
+    hub = task.world.containers[0].model_copy(
+        update={"items": {**task.world.containers[0].items, "iron_sword": 1}})
+    task = task.model_copy(update={"world": task.world.model_copy(update={"containers": [hub]})})
+    plan, _ = planned(task)
+    assert plan.by_id()["kill:rabbit"].tool == "iron_sword"
+
+
+def test_escape_roles_agents_and_effect_rules() -> None:
+    task = escape_task()
+    plan, _ = planned(task)
+    by = plan.by_id()
+    assert list(by) == ["trigger:r0_lever", "trigger:r0_plates", "trigger:r1_gold"]
+    assert by["trigger:r0_plates"].agents == 2
+    assert by["trigger:r0_plates"].actions == [
+        {"name": "step_on", "pos": [2, Y, 2], "hold_s": 2.0},
+        {"name": "step_on", "pos": [4, Y, 2], "hold_s": 2.0}]
+    assert by["trigger:r1_gold"].actions == [
+        {"steps": [{"name": "place", "item": "gold_block", "pos": [1, Y, 12]}]},
+        {"name": "activate", "pos": [3, Y, 12]}]
+    assert by["trigger:r0_lever"].rules == ["trigger:r0_lever", "exit:r0_lever"]
+    assert [(r.id, r.output, r.inputs) for r in effect_rules(task)] == [
+        ("exit:r0_lever", "room:1", {"r0_lever": 1}),
+        ("give:r0_plates:gold_block", "gold_block", {"r0_plates": 1})]
+    assert [s.room for s in plan.subtasks] == [0, 0, 1]
+
+
+def test_building_groups_by_layer_and_material() -> None:
+    plan, _ = planned(building_task())
+    assert [(s.id, s.count, s.inputs) for s in plan.subtasks] == [
+        ("place:glass:y-60:0", 1, {"glass": 1}),
+        ("place:stone:y-60:0", 3, {"stone": 3}),
+        ("place:oak_planks:y-59:0", 2, {"oak_planks": 2})]
+    assert plan.by_id()["place:stone:y-60:0"].rules == ["container:0,-60,0:stone"]
+
+
+def test_place_groups_hold_at_most_eight_nearby_blocks() -> None:
+    blocks = [BlueprintBlock(name="stone", pos=(x, Y, z)) for x in range(4) for z in range(5)]
+    groups = place_groups(blocks)
+    assert [len(g) for g in groups] == [8, 8, 4]
+    assert [b.pos for b in groups[0]][:6] == [(0, Y, 0), (0, Y, 1), (0, Y, 2), (0, Y, 3),
+                                              (0, Y, 4), (1, Y, 0)]
+
+
+def test_missing_ingredient_is_a_clear_error() -> None:
+    task = TaskSpec(id="cooking/nothing", family="cooking", description="",
+                    world=WorldSetup(containers=[ContainerSpec(pos=HUB, items={})]),
+                    goal=CookingGoal(target="cake",
+                                     check_points=[CheckPoint(item="cake", score=100)]),
+                    budget_s=10)
+    with pytest.raises(DecompositionError, match="no way to obtain 'cake'"):
+        decompose(task, load_rulebook())
+
+
+def test_materials_missing_from_the_hub_are_fetched() -> None:
+    world = WorldSetup(containers=[ContainerSpec(pos=HUB, items={}),
+                                  ContainerSpec(pos=(5, Y, 5), items={"stone": 4})])
+    task = TaskSpec(id="construction/fetch", family="construction", description="",
+                    world=world, budget_s=10, goal=ConstructionGoal(
+                        blueprint=[BlueprintBlock(name="stone", pos=(1, Y, 1))]))
+    plan = decompose(task, load_rulebook())
+    assert [(s.id, s.rules) for s in plan.subtasks] == [
+        ("place:stone:y-60:0", ["container:5,-60,5:stone"]),
+        ("fetch:stone", ["container:5,-60,5:stone"])]
+
+
+def test_hub_is_the_first_container_without_a_spec_hub() -> None:
+    assert hub_of(cake_task()) == HUB
+    rules = task_rules(cake_task(), load_rulebook())
+    assert "container:6,-60,0:egg" in rules
+    assert task_rules(cake_task(), rules) is rules
