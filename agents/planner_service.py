@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -53,6 +54,9 @@ class PlannerCore:
     reasons: dict[str, str] = field(default_factory=dict)
     finished: bool = False
     state_seq: int = 0
+    repair: Callable[[nx.DiGraph, str, set[str]], list[tuple[str, str, float]]] | None = None
+    """On failure: the edges the graph missed into the failed subtask (planner.replan)."""
+    repaired: list[tuple[str, str, float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.subtasks: dict[str, Subtask] = self.plan.by_id()
@@ -99,6 +103,13 @@ class PlannerCore:
             self.sched_state.mark_done(sid)
             log.info("subtask %s done at %.1fs", sid, self.done_at[sid])
             return
+        added = self._repair(sid)
+        if added:
+            # The graph was wrong, not the worker: wait for the new predecessors, no retry used.
+            self.status[sid] = "open"
+            log.info("subtask %s failed (%s); added missing edges %s", sid,
+                     self.reasons.get(sid), [(u, v) for u, v, _ in added])
+            return
         self.retries[sid] = self.retries.get(sid, 0) + 1
         if self.retries[sid] > self.max_retries:
             self.status[sid] = "failed"
@@ -107,6 +118,16 @@ class PlannerCore:
             self.status[sid] = "open"
             log.info("subtask %s failed (%s); re-opened (retry %d)", sid,
                      self.reasons.get(sid), self.retries[sid])
+
+    def _repair(self, sid: str) -> list[tuple[str, str, float]]:
+        if self.repair is None:
+            return []
+        done = {s for s, v in self.status.items() if v == "done"}
+        added = self.repair(self.graph, sid, done)
+        for u, v, _ate in added:
+            self.graph.add_edge(u, v)
+        self.repaired.extend(added)
+        return added
 
     def take_back(self, agent: str) -> list[str]:
         """The agent stopped answering: re-open what it held."""
@@ -163,6 +184,7 @@ class PlannerCore:
             "failed": {s: self.reasons.get(s, "") for s, v in self.status.items()
                        if v in ("failed", "open")},
             "attempts": dict(sorted(self.attempts.items())),
+            "repaired_edges": [[u, v, round(a, 4)] for u, v, a in self.repaired],
         }
 
 

@@ -28,7 +28,7 @@ from agents.worker import Worker
 from env.backend import Backend
 from env.rulebook import load_rulebook
 from env.scoring import score as score_world
-from tasks.metrics import episode_metrics, lower_bound
+from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
 
 log = logging.getLogger("causalcraft.episode")
@@ -78,6 +78,23 @@ def prepare_plan(spec: TaskSpec, cfg: EpisodeConfig, backend: Backend,
                          agents=cfg.agents, backend=backend)
 
 
+def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: Any,
+                   plan: Any) -> Any:
+    """For planners with a causal estimator: on a failure, ask it which edges into the failed
+    subtask the graph missed (planner.replan). Planners without one only retry."""
+    from planner.configs import get_config, make_estimator
+    from planner.decompose import task_rules
+    from planner.replan import missing_edges
+
+    pc = get_config(cfg.planner)
+    if pc.estimator == "none":
+        return None
+    rules = task_rules(spec, backend.rules)
+    estimator = make_estimator(pc, getattr(brain, "ask", None), None, rules)
+    return lambda graph, failed, done: missing_edges(graph, plan, rules, failed, done,
+                                                     estimator, pc.tau)
+
+
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str, Any]:
     agents = agent_ids(cfg.agents)
     brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed)
@@ -85,7 +102,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
     plan, true_graph, graph, lines, scheduler, record = prepare_plan(spec, cfg, backend, brain)
     plan_s = time.perf_counter() - t0
     core = PlannerCore(plan=plan, graph=graph.copy(), lines=lines, scheduler=scheduler,
-                       agents=agents)
+                       agents=agents, repair=failure_repair(cfg, spec, backend, brain, plan))
     topics = Topics(f"ep{uuid.uuid4().hex[:10]}")
     stop = asyncio.Event()
 
@@ -120,14 +137,14 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
     trace = judger.core.trace
     result_score = score_world(spec.goal, backend.view(), spec.world.triggers,
                                set(backend.fired()))
-    seconds = {s.id: s.seconds for s in plan.subtasks}
-    workers_needed = {s.id: s.agents for s in plan.subtasks}
-    lb, critical, work = lower_bound(true_graph, seconds, workers_needed, cfg.agents)
+    lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents)
     metrics = episode_metrics(trace, agents, spec.budget_s, lb, result_score.score,
                               result_score.completion, brain.llm_calls, brain.tokens)
     metrics.update({k: round(v, 6) for k, v in result_score.details.items()})
     metrics["critical_path_s"] = round(critical, 4)
     metrics["plan_s"] = round(plan_s, 4)
+    record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True) for s in plan.subtasks],
+              **record}
     return {
         "task": spec.id,
         "family": spec.family,

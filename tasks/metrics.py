@@ -5,8 +5,11 @@
 - balance = 1 - std(t_i / max_j t_j), t_i agent i's summed action time (population std;
   agents that did nothing count with t_i = 0).
 - makespan: the end of the last action (the episode starts at 0).
-- lower bound LB = max(critical path, total work / agents), from the subtasks' estimated
-  durations over the rules' own graph.
+- lower bound LB = max(critical path, total work / agents), from the same action durations
+  as the run: each subtask lasts what its actions took (the longest agent's share for a joint
+  subtask), the critical path follows the rules' own graph, and total work is every agent's
+  summed action time. So LB <= makespan, and LB / makespan says how close the schedule came
+  to the best any assignment of the same work could do.
 """
 
 from __future__ import annotations
@@ -79,6 +82,26 @@ def lower_bound(graph: nx.DiGraph, seconds: dict[str, float], workers: dict[str,
         finish[node] = start + seconds.get(node, 0.0)
     critical = max(finish.values())
     work = sum(seconds.get(n, 0.0) * workers.get(n, 1) for n in graph.nodes) / max(1, agents)
+    return max(critical, work), critical, work
+
+
+def subtask_durations(trace: Sequence[TraceEntry]) -> tuple[dict[str, float], dict[str, int]]:
+    """Per subtask: its span (the longest agent's summed action time in it) and how many
+    agents worked on it, from the trace."""
+    per: dict[str, dict[str, float]] = {}
+    for t in trace:
+        if t.subtask is not None:
+            agent_time = per.setdefault(t.subtask, {})
+            agent_time[t.agent] = agent_time.get(t.agent, 0.0) + (t.end - t.start)
+    return ({s: max(v.values()) for s, v in per.items()}, {s: len(v) for s, v in per.items()})
+
+
+def trace_lower_bound(graph: nx.DiGraph, trace: Sequence[TraceEntry],
+                      agents: int) -> tuple[float, float, float]:
+    """(LB, critical path, work / agents) from the trace's own durations (module docstring)."""
+    spans, _ = subtask_durations(trace)
+    _, critical, _ = lower_bound(graph, spans, {}, agents)
+    work = sum(t.end - t.start for t in trace) / max(1, agents)
     return max(critical, work), critical, work
 
 
