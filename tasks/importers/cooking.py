@@ -54,13 +54,6 @@ def cooking_names(settings: object, file: str = SETTINGS_FILE) -> list[str]:
     return names
 
 
-def find_cooking(settings: object, name: str, file: str = SETTINGS_FILE) -> dict:
-    names = cooking_names(settings, file)
-    if name not in names:
-        raise KeyError(name)
-    return settings[names.index(name)]  # type: ignore[index]
-
-
 def _items(value: object, at: str) -> dict[str, int]:
     if not isinstance(value, list):
         raise TaskError(f"{at}: 'items' must be a list of {{name, count}}, got {value!r}")
