@@ -124,44 +124,46 @@ class Walker:
         below = (x, y - 1, z)
         return f"nothing to stand on at {below} ({self.block(below).name})"
 
-    def _land(self, x: int, y: int, z: int) -> int | None:
-        """Where an agent entering column (x, z) at feet height y ends up (falling)."""
-        if not (self.passable((x, y, z)) and self.passable((x, y + 1, z))):
-            return None
-        while not self.supports((x, y - 1, z)):
+    def _fall(self, x: int, y: int, z: int) -> int | None:
+        """Where an agent whose feet and head are free at height y in column (x, z) lands."""
+        flags, low = self._flags, self.lo[1]
+        while not flags((x, y - 1, z)) & 2:
             y -= 1
-            if y < self.lo[1] or not self.passable((x, y, z)):
+            if y < low or not flags((x, y, z)) & 1:
                 return None
         return y
 
-    def _free_column(self, x: int, y: int, z: int) -> bool:
-        return self.passable((x, y, z)) and self.passable((x, y + 1, z))
-
-    def neighbours(self, cell: Pos) -> Iterable[Pos]:
+    def neighbours(self, cell: Pos) -> list[Pos]:
+        """The cells one move from `cell` reaches (the search's inner loop, kept flat)."""
         x, y, z = cell
         lo, hi = self.lo, self.hi
+        flags = self._flags
+        out: list[Pos] = []
+        free: dict[tuple[int, int], bool] = {}
         for dx, dz in _STRAIGHT:
             nx, nz = x + dx, z + dz
             if not (lo[0] <= nx <= hi[0] and lo[2] <= nz <= hi[2]):
+                free[dx, dz] = False
                 continue
-            ny = self._land(nx, y, nz)
-            if ny is None:
+            is_free = bool(flags((nx, y, nz)) & 1 and flags((nx, y + 1, nz)) & 1)
+            free[dx, dz] = is_free
+            if is_free:
+                ny = self._fall(nx, y, nz)
+                if ny is not None:
+                    out.append((nx, ny, nz))
+            elif flags((nx, y, nz)) & 2 and y + 1 <= hi[1] and flags((x, y + 2, z)) & 1 \
+                    and flags((nx, y + 1, nz)) & 1 and flags((nx, y + 2, nz)) & 1:
                 # a step up onto the block ahead, with room above the agent's head
-                if self.supports((nx, y, nz)) and self.passable((x, y + 2, z)) \
-                        and self._free_column(nx, y + 1, nz) and y + 1 <= hi[1]:
-                    yield (nx, y + 1, nz)
-                continue
-            if ny >= lo[1]:
-                yield (nx, ny, nz)
+                out.append((nx, y + 1, nz))
         for dx, dz in _DIAGONAL:
             nx, nz = x + dx, z + dz
-            if not (lo[0] <= nx <= hi[0] and lo[2] <= nz <= hi[2]):
+            if not (free[dx, 0] and free[0, dz]):
                 continue
-            if not (self._free_column(nx, y, z) and self._free_column(x, y, nz)):
-                continue
-            ny = self._land(nx, y, nz)
-            if ny is not None and ny >= lo[1]:
-                yield (nx, ny, nz)
+            if flags((nx, y, nz)) & 1 and flags((nx, y + 1, nz)) & 1:
+                ny = self._fall(nx, y, nz)
+                if ny is not None:
+                    out.append((nx, ny, nz))
+        return out
 
     def find(self, start: Pos, goal: Pos, within: float = 0.0) -> list[Pos] | None:
         """The shortest walk (A*) from `start` to a standable cell at most `within` blocks
