@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from env.rulebook import Rule, Rulebook
-from env.world import Pos
+from env.world import Pos, _as_pos
 from planner.subtask import Plan, Subtask
 from tasks.spec import TaskSpec
 
@@ -88,6 +88,16 @@ class SubtaskAnswer(_Answer):
         if isinstance(v, str):
             return v.strip().lower().removeprefix("minecraft:").replace(" ", "_")
         return v
+
+    @field_validator("sites", mode="before")
+    @classmethod
+    def _sites(cls, v: object) -> object:
+        return [_as_pos(p) for p in v] if isinstance(v, list) else v
+
+    @field_validator("station", mode="before")
+    @classmethod
+    def _station(cls, v: object) -> object:
+        return _as_pos(v) if v is not None else v
 
 
 class EdgeAnswer(_Answer):
