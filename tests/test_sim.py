@@ -28,7 +28,7 @@ from env.actions import (
 from env.backend import Backend
 from env.rulebook import load_rulebook
 from env.sim import SimBackend, dig_seconds
-from env.sim.triggers import add_interval, earliest_together
+from env.sim.triggers import Hold, add_hold, earliest_together
 from env.world import (
     STAND_Y,
     BlockSpec,
@@ -575,13 +575,29 @@ def test_clone_is_independent() -> None:
 
 
 def test_triggers_helpers() -> None:
-    assert earliest_together([[(0.0, 2.0), (5.0, 6.0)], [(5.5, math.inf)]], 0.0) == 5.5
-    assert earliest_together([[(0.0, 1.0)], [(1.0, 2.0)]], 0.0) is None
-    assert earliest_together([[(0.0, 1.0)], []], 5.0) is None
-    spans = [(3.0, 4.0)]
-    add_interval(spans, 1.0, 3.0)
-    add_interval(spans, 6.0, 7.0)
-    assert spans == [(1.0, 4.0), (6.0, 7.0)]
+    assert earliest_together([[Hold(0.0, 2.0), Hold(5.0, 6.0)], [Hold(5.5, math.inf)]],
+                             0.0) == 5.5
+    assert earliest_together([[Hold(0.0, 1.0)], [Hold(1.0, 2.0)]], 0.0) is None
+    assert earliest_together([[Hold(0.0, 1.0)], []], 5.0) is None
+    two = [[Hold(0.0, 3.0, "a"), Hold(4.0, 9.0, "b")], [Hold(1.0, 5.0, "a")]]
+    assert (earliest_together(two, 0.0), earliest_together(two, 0.0, min_agents=2)) == (1.0, 4.0)
+    holds = [Hold(3.0, 4.0, "a")]
+    add_hold(holds, 1.0, 3.0, "a")
+    add_hold(holds, 6.0, 7.0, "a")
+    add_hold(holds, 2.0, 5.0, "b")
+    assert holds == [Hold(1.0, 4.0, "a"), Hold(2.0, 5.0, "b"), Hold(6.0, 7.0, "a")]
+
+
+def test_one_agent_cannot_hold_two_plates_for_two_players() -> None:
+    world = two_plates(window=3.0)
+    sim = make(world)
+    sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=1), 0.0)  # held [0.46, 1.46)
+    assert sim.execute("a", StepOn(pos=(-2, Y, 0), hold_s=1), 1.5).fired == ["plates"]
+    trig = world.triggers[0].model_copy(update={"min_players": 2})
+    sim = make(world.model_copy(update={"triggers": [trig]}), ("a", "b"))
+    sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=1), 0.0)
+    assert sim.execute("a", StepOn(pos=(-2, Y, 0), hold_s=1), 1.5).fired == []
+    assert sim.execute("b", StepOn(pos=(2, Y, 0), hold_s=1), 2.0).fired == ["plates"]
 
 
 def test_five_hundred_actions_take_milliseconds() -> None:

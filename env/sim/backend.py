@@ -33,7 +33,7 @@ from env.backend import Observation, Outcome
 from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook
 from env.sim.path import Walker, path_length
 from env.sim.state import Container, SimState, ground_block, same_state, truthy
-from env.sim.triggers import Interval, add_interval, covers, earliest_any, earliest_together
+from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
 from env.world import (
     BlockState,
     Condition,
@@ -133,7 +133,7 @@ class SimBackend:
         for spec in world.blocks:
             s.blocks[spec.pos] = BlockState(name=spec.name, state=dict(spec.state))
             if spec.name == "lever" and truthy(spec.state.get("powered")):
-                s.powered[spec.pos] = [(0.0, math.inf)]
+                s.powered[spec.pos] = [Hold(0.0, math.inf)]
         for c in world.containers:
             s.blocks[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
             s.containers[c.pos] = Container({i: n for i, n in c.items.items() if n > 0},
@@ -228,8 +228,8 @@ class SimBackend:
             if truthy(b.state.get("powered")) != on:
                 s.blocks[pos] = BlockState(name=b.name, state={**b.state, "powered": on})
 
-    def _spans(self, cond: Condition) -> list[Interval]:
-        """When the condition holds, as intervals of virtual time."""
+    def _spans(self, cond: Condition) -> list[Hold]:
+        """When the condition holds, as holds in virtual time."""
         s = self.state
         b = s.block(cond.pos)
         if b.name != cond.block:
@@ -239,13 +239,14 @@ class SimBackend:
                 return []
         since = s.changed_at.get(cond.pos, 0.0)
         if "powered" not in cond.state:
-            return [(since, math.inf)]
+            return [Hold(since, math.inf)]
         want = truthy(cond.state["powered"])
         if _is_powerable(b.name) and want:
-            return [(max(a, since), e) for a, e in s.powered.get(cond.pos, []) if e > since]
+            return [Hold(max(h.on, since), h.off, h.agent) for h in s.powered.get(cond.pos, [])
+                    if h.off > since]
         now = covers(s.powered.get(cond.pos, []), s.clock) if _is_powerable(b.name) \
             else truthy(b.state.get("powered"))
-        return [(since, math.inf)] if now == want else []
+        return [Hold(since, math.inf)] if now == want else []
 
     def _fire_triggers(self, now: float) -> list[str]:
         s = self.state
@@ -257,8 +258,8 @@ class SimBackend:
                 if trig.id in s.fired:
                     continue
                 spans = [self._spans(c) for c in trig.conditions]
-                at = earliest_together(spans, trig.window_s) if trig.mode == "and" \
-                    else earliest_any(spans)
+                at = earliest_together(spans, trig.window_s, trig.min_players) \
+                    if trig.mode == "and" else earliest_any(spans)
                 if at is None:
                     continue
                 at = max(at, 0.0)
@@ -500,13 +501,14 @@ class SimBackend:
             if name == "lever":
                 on = not truthy(block.state.get("powered"))
                 if on:
-                    intervals.append((start, math.inf))
-                elif intervals and intervals[-1][1] == math.inf:
-                    intervals[-1] = (intervals[-1][0], start)
+                    intervals.append(Hold(start, math.inf, agent))
+                else:
+                    intervals[:] = [h._replace(off=start) if h.off == math.inf else h
+                                    for h in intervals]
                 s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": on})
             elif name.endswith(BUTTONS):
                 hold = STONE_BUTTON_S if name in STONE_BUTTONS else WOODEN_BUTTON_S
-                add_interval(intervals, start, start + hold)
+                add_hold(intervals, start, start + hold, agent)
                 s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": True})
             else:
                 s.powered.pop(pos, None)
@@ -529,7 +531,8 @@ class SimBackend:
 
         def apply() -> None:
             s.positions[agent] = feet_center(action.pos)
-            add_interval(s.powered.setdefault(action.pos, []), arrive, arrive + action.hold_s)
+            add_hold(s.powered.setdefault(action.pos, []), arrive, arrive + action.hold_s,
+                     agent)
             b = s.block(action.pos)
             s.blocks[action.pos] = BlockState(name=b.name, state={**b.state, "powered": True})
 

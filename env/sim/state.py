@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from env.sim.triggers import Hold
 from env.world import GROUND_Y, BlockState, EntityState, FPos, Pos, StateValue
 
 BEDROCK_Y = GROUND_Y - 3
@@ -55,8 +56,8 @@ class SimState:
     entities_by_id: dict[str, EntityState] = field(default_factory=dict)
     positions: dict[str, FPos] = field(default_factory=dict)
     inventories: dict[str, dict[str, int]] = field(default_factory=dict)
-    powered: dict[Pos, list[tuple[float, float]]] = field(default_factory=dict)
-    """Powered intervals [on, off) in virtual time of levers, buttons and plates."""
+    powered: dict[Pos, list[Hold]] = field(default_factory=dict)
+    """When levers, buttons and plates were powered, and by whom (virtual time)."""
     changed_at: dict[Pos, float] = field(default_factory=dict)
     """When each block last changed (virtual time; unset = since the start)."""
     fired: dict[str, float] = field(default_factory=dict)
