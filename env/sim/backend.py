@@ -97,7 +97,15 @@ def _key(pos: Pos) -> str:
 
 
 class SimBackend:
-    """`env.backend.Backend` in process and in virtual time."""
+    """`env.backend.Backend` in process and in virtual time.
+
+    Durations: walking path length / WALK_SPEED; take, put, place, activate 0.5 s; craft 1 s
+    per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill 2 s with a sword,
+    4 s without; milk 1 s; step_on the walk plus `hold_s`. A lever, button or door changes at
+    the action's start; a plate is held from the agent's arrival. Nothing is random: `seed`
+    is kept for the record and for clones. `view()` is the live state (call it after
+    `build`), `snapshot()` a plain-data copy for comparisons, `clone()` an independent world.
+    """
 
     name = "sim"
     realtime = False
