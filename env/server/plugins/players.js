@@ -1,0 +1,100 @@
+'use strict'
+// Player fixes over flying-squid 1.12.0:
+// - Players see each other whatever the join order: flying-squid sends the tab list of a new
+//   player to everybody but that player, and mineflayer ignores a player spawn whose
+//   player_info it never got; the list is sent to the new player itself here.
+// - A command that throws answers its caller (chat, or the console log) with the error
+//   instead of crashing the server and kicking everyone.
+// - With CAUSALCRAFT_DIAGNOSTICS=1 in the environment, /failtest [message] throws an internal
+//   error, to check the point above.
+// - /give <player> <item> [count] counts items as numbers and splits them into stacks
+//   (flying-squid's concatenates the count as a string).
+
+const UserError = require('flying-squid').UserError
+const { install } = require('./windows_common')
+
+module.exports.server = function (serv) {
+  const registry = serv.registry
+  const api = install(serv)
+
+  serv.handleCommand = async (str) => {
+    try {
+      const res = await serv.commands.use(str)
+      if (res) serv.info(res)
+    } catch (err) {
+      serv.err(err.userError ? err.message : `command ${JSON.stringify(str)} failed: ${err.stack}`)
+    }
+  }
+
+  if (process.env.CAUSALCRAFT_DIAGNOSTICS === '1') {
+    serv.commands.add({
+      base: 'failtest',
+      info: 'throw an internal error (diagnostics)',
+      usage: '/failtest [message]',
+      op: true,
+      action (message) {
+        throw new Error(message || 'failtest')
+      }
+    })
+  }
+
+  serv.commands.add({
+    base: 'give',
+    info: 'give items to a player',
+    usage: '/give <player> <item> [count]',
+    op: true,
+    parse (str, ctx) {
+      const args = str.trim().split(/\s+/)
+      if (args.length < 2 || args.length > 3 || args[0] === '') return false
+      const players = serv.getPlayers(args[0], ctx.player)
+      if (players.length < 1) throw new UserError(`player ${JSON.stringify(args[0])} not found`)
+      const name = args[1].replace(/^minecraft:/, '')
+      const itemData = registry.itemsByName[name]
+      if (!itemData) throw new UserError(`unknown item ${JSON.stringify(args[1])}`)
+      const count = args.length === 3 ? Number(args[2]) : 1
+      if (!Number.isInteger(count) || count < 1) throw new UserError(`count must be a positive integer, got ${JSON.stringify(args[2])}`)
+      return { players, itemData, count }
+    },
+    action ({ players, itemData, count }) {
+      const lines = []
+      for (const player of players) {
+        const left = api.giveToInventory(player, itemData.id, count)
+        lines.push(`gave ${count - left} ${itemData.name} to ${player.username}` + (left ? ` (${left} did not fit)` : ''))
+      }
+      return lines.join('; ')
+    }
+  })
+}
+
+module.exports.player = function (player, serv) {
+  // login.js (a later hook) defines serv._sendPlayerList for each joining player; replace it
+  // once it exists, before the player logs in.
+  player.once('asap', () => {
+    const entry = (p) => ({
+      uuid: p.uuid,
+      name: p.username,
+      properties: p.profileProperties,
+      gamemode: p.gameMode,
+      ping: p._client.latency
+    })
+    serv._sendPlayerList = (toPlayer) => {
+      // Everybody (the new player included) to the new player, the new player to the others.
+      toPlayer._client.write('player_info', { action: 'add_player', data: serv.players.map(entry) })
+      toPlayer._writeOthers('player_info', { action: 'add_player', data: [entry(toPlayer)] })
+    }
+  })
+
+  player.handleCommand = async (str) => {
+    try {
+      const res = await serv.commands.use(str, { player }, player.op)
+      if (res) player.chat(serv.color.red + res)
+    } catch (err) {
+      if (err.userError) {
+        player.chat(serv.color.red + 'Error: ' + err.message)
+      } else {
+        serv.err(`command ${JSON.stringify(str)} from ${player.username} failed: ${err.stack}`)
+        player.chat(serv.color.red + 'Error: ' + (err.message || String(err)))
+      }
+    }
+  }
+}
