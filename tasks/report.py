@@ -1,0 +1,282 @@
+"""Reports of a benchmark sweep: a table per family and planner, paired differences
+against a reference planner, and a figure.
+
+`render_*` are pure functions of the summaries from `tasks.stats`; `report` reads a sweep
+folder (see `tasks.bench`), prints, and writes the plot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from tasks.bench import EPISODES, latest_by_key, read_records
+from tasks.stats import COMPARE_METRICS, SUMMARY_METRICS, compare, summarize
+
+FORMATS = ("md", "csv", "json")
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+DEFAULT_REFERENCE = "full"
+
+#: Decimals shown per metric in the markdown table.
+_DECIMALS = {
+    "completion": 3,
+    "efficiency": 3,
+    "balance": 3,
+    "lb_ratio": 3,
+    "failed_actions": 2,
+    "llm_calls": 2,
+    "tokens": 0,
+}
+_LABELS = dict(SUMMARY_METRICS)
+#: The range each metric's true mean lies in; the figure clips error bars to it (a t
+#: interval of a bounded metric can reach past its bounds).
+METRIC_RANGES: dict[str, tuple[float, float | None]] = {
+    "completion": (0.0, 1.0),
+    "balance": (0.0, 1.0),
+    "lb_ratio": (0.0, 1.0),
+    "efficiency": (0.0, None),
+    "failed_actions": (0.0, None),
+    "llm_calls": (0.0, None),
+    "tokens": (0.0, None),
+}
+#: Metrics drawn in the figure, one row of panels each.
+PLOT_METRICS: tuple[str, ...] = ("completion", "efficiency", "lb_ratio")
+
+
+class ReportError(Exception):
+    """A report that cannot be made; the message is one line for the user."""
+
+
+def load_records(directory: Path | str) -> tuple[list[dict[str, Any]], int]:
+    """The last record of each key in a sweep folder, and how many lines were unreadable."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise ReportError(f"DIR: {folder} is not a folder")
+    path = folder / EPISODES
+    if not path.exists():
+        raise ReportError(f"DIR: {folder} holds no {EPISODES}")
+    records, corrupt = read_records(path)
+    if not records:
+        raise ReportError(f"DIR: {path} holds no episode")
+    return list(latest_by_key(records).values()), len(corrupt)
+
+
+def _cell(row: Mapping[str, Any], name: str) -> str:
+    mean = row.get(name)
+    if mean is None:
+        return "-"
+    k = _DECIMALS.get(name, 3)
+    half = (row[f"{name}_high"] - row[f"{name}_low"]) / 2.0
+    return f"{mean:.{k}f} ± {half:.{k}f}"
+
+
+def _p(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _md_table(header: Sequence[str], align: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def render_markdown(
+    summary: Sequence[Mapping[str, Any]],
+    comparison: Sequence[Mapping[str, Any]],
+    reference: str | None,
+    title: str,
+) -> str:
+    """The report as markdown: a title line, the summary table, the paired differences."""
+    header = ["family", "planner", "n", "errors", *(label for _, label in SUMMARY_METRICS)]
+    align = ["l", "l", "r", "r", *("r" for _ in SUMMARY_METRICS)]
+    body = [
+        [str(r["family"]), str(r["planner"]), str(r["n"]), str(r["errors"]),
+         *(_cell(r, name) for name, _ in SUMMARY_METRICS)]
+        for r in summary
+    ]
+    parts = [
+        title,
+        "",
+        "Means ± half-width of the 95% confidence interval (Student's t); "
+        "LB ratio = lower bound / makespan.",
+        "",
+        _md_table(header, align, body),
+        "",
+    ]
+    if reference is None:
+        parts.append(f"No paired differences: no planner named {DEFAULT_REFERENCE!r}; "
+                     "choose one with --reference.")
+    elif not comparison:
+        parts.append(f"No paired differences: no episode pairs with {reference!r}.")
+    else:
+        parts += [
+            f"Paired differences against {reference} (same task, agents and seed; "
+            f"planner - {reference}; ratio = planner mean / {reference} mean):",
+            "",
+            _md_table(
+                ["family", "planner", "metric", "pairs", "difference", "95% CI", "p", "test",
+                 "ratio"],
+                ["l", "l", "l", "r", "r", "r", "r", "l", "r"],
+                [
+                    [str(c["family"]), str(c["planner"]), _LABELS.get(c["metric"], c["metric"]),
+                     str(c["n"]), f"{c['diff']:+.3f}", f"[{c['low']:+.3f}, {c['high']:+.3f}]",
+                     _p(c["p"]), c["test"],
+                     "-" if c["ratio"] is None else f"{c['ratio']:.2f}x"]
+                    for c in comparison
+                ],
+            ),
+        ]
+    return "\n".join(parts) + "\n"
+
+
+def _csv(rows: Sequence[Mapping[str, Any]]) -> str:
+    if not rows:
+        return ""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def render_csv(summary: Sequence[Mapping[str, Any]],
+               comparison: Sequence[Mapping[str, Any]]) -> str:
+    """Two CSV blocks, each with its header: the summary, a blank line, the comparison."""
+    text = _csv(summary)
+    if comparison:
+        text += "\n" + _csv(comparison)
+    return text
+
+
+def plot_summary(summary: Sequence[Mapping[str, Any]], path: Path | str,
+                 metrics: Sequence[str] = PLOT_METRICS) -> None:
+    """Bars of each metric's mean per planner with 95% CI error bars: one column of panels
+    per family, one row per metric. Written with the Agg canvas (no display needed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    families = sorted({str(r["family"]) for r in summary})
+    planners = list(dict.fromkeys(str(r["planner"]) for r in summary))
+    colors = {p: f"C{i % 10}" for i, p in enumerate(planners)}
+    fig = Figure(figsize=(max(4.0, 3.2 * len(families)), 2.6 * len(metrics) + 0.6),
+                 layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(metrics), len(families), squeeze=False)
+    for col, family in enumerate(families):
+        rows = {str(r["planner"]): r for r in summary if str(r["family"]) == family}
+        for row_i, metric in enumerate(metrics):
+            ax = axes[row_i][col]
+            names = [p for p in planners if p in rows and rows[p].get(metric) is not None]
+            means = [rows[p][metric] for p in names]
+            floor, ceil = METRIC_RANGES.get(metric, (None, None))
+            lows = [rows[p][f"{metric}_low"] for p in names]
+            highs = [rows[p][f"{metric}_high"] for p in names]
+            if floor is not None:
+                lows = [max(floor, v) for v in lows]
+            if ceil is not None:
+                highs = [min(ceil, v) for v in highs]
+            err = [[m - lo for m, lo in zip(means, lows, strict=True)],
+                   [hi - m for m, hi in zip(means, highs, strict=True)]]
+            ax.bar(range(len(names)), means, yerr=err, capsize=4,
+                          color=[colors[p] for p in names], edgecolor="black", linewidth=0.5)
+            # Values at the foot of each bar, clear of the error bars.
+            for x, m in enumerate(means):
+                ax.text(x, 0.03, f"{m:.2f}", transform=ax.get_xaxis_transform(),
+                        ha="center", va="bottom", fontsize=7, color="white")
+            ax.set_xticks(range(len(names)), [f"{p}\nn={rows[p]['n']}" for p in names],
+                          fontsize=8)
+            ax.grid(axis="y", alpha=0.3)
+            ax.set_axisbelow(True)
+            if ceil is not None:
+                ax.set_ylim(floor or 0.0, ceil * 1.08)
+            elif floor is not None:
+                ax.set_ylim(bottom=floor)
+            if row_i == 0:
+                ax.set_title(family)
+            if col == 0:
+                ax.set_ylabel(_LABELS.get(metric, metric))
+    fig.suptitle("Mean per planner and family, with 95% confidence intervals")
+    fig.savefig(str(path), dpi=120)
+
+
+def report(
+    directory: Path | str,
+    fmt: str = "md",
+    plot: Path | str | None = None,
+    reference: str | None = None,
+    out: TextIO | None = None,
+) -> str:
+    """Read a sweep folder, write its report to `out` (stdout by default) in `fmt`, and
+    the figure to `plot` if given; returns the text written.
+
+    `reference` defaults to `full` when that planner ran; otherwise no paired differences.
+    """
+    if fmt not in FORMATS:
+        raise ReportError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    if plot is not None and Path(plot).suffix.lower() not in PLOT_SUFFIXES:
+        raise ReportError(f"--plot: {plot} must end in {', '.join(PLOT_SUFFIXES)}")
+    records, corrupt = load_records(directory)
+    planners = sorted({str((r.get("config") or {}).get("planner")) for r in records
+                       if r.get("status") == "ok"})
+    if reference is not None and reference not in planners:
+        raise ReportError(f"--reference: {reference!r} has no ok episode; planners: "
+                          f"{', '.join(planners) or 'none'}")
+    ref = reference if reference is not None else (
+        DEFAULT_REFERENCE if DEFAULT_REFERENCE in planners else None)
+    summary = summarize(records)
+    comparison = compare(records, ref, metrics=COMPARE_METRICS) if ref else []
+    ok = sum(1 for r in records if r.get("status") == "ok")
+    if corrupt:
+        print(f"report: {corrupt} unreadable line(s) in {EPISODES} skipped", file=sys.stderr)
+    if fmt == "md":
+        errors = len(records) - ok
+        title = (f"## {Path(directory).name}: {len(records)} episodes, {ok} ok, "
+                 f"{errors} {'error' if errors == 1 else 'errors'}")
+        text = render_markdown(summary, comparison, ref, title)
+    elif fmt == "csv":
+        text = render_csv(summary, comparison)
+    else:
+        text = json.dumps({"episodes": len(records), "ok": ok, "errors": len(records) - ok,
+                           "reference": ref, "summary": summary, "compare": comparison},
+                          indent=2) + "\n"
+    if plot is not None:
+        try:
+            plot_summary(summary, plot)
+        except OSError as exc:
+            raise ReportError(f"--plot: cannot write {plot}: {exc.strerror or exc}") from None
+    (out or sys.stdout).write(text)
+    return text
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of `causalcraft report`; values are checked by `report_main`."""
+    parser.add_argument("dir", metavar="DIR", help="a sweep folder written by bench")
+    parser.add_argument("--format", metavar="md|csv|json", default="md",
+                        help="table format (default: md)")
+    parser.add_argument("--plot", metavar="FILE.png", default=None,
+                        help="write the figure to FILE (.png, .svg or .pdf)")
+    parser.add_argument("--reference", metavar="NAME", default=None,
+                        help=f"planner the others are compared with (default: "
+                             f"{DEFAULT_REFERENCE} when present)")
+
+
+def report_main(args: argparse.Namespace) -> int:
+    """`causalcraft report`: 0 on success, 2 with one line naming the problem."""
+    try:
+        report(args.dir, fmt=args.format, plot=args.plot, reference=args.reference)
+    except ReportError as exc:
+        print(f"causalcraft report: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"causalcraft report: DIR: {exc}", file=sys.stderr)
+        return 2
+    if args.plot is not None:
+        print(f"plot written to {args.plot}", file=sys.stderr)
+    return 0
