@@ -95,12 +95,23 @@ def mention_index(rules: Rulebook) -> dict[str, frozenset[str]]:
     return found
 
 
-def rules_of_edge(u: Subtask, v: Subtask, index: dict[str, frozenset[str]]) -> frozenset[str]:
-    """R_e: the rules that mention an item, block or location of u or of v."""
+def rules_of_subtask(s: Subtask, index: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The rules that mention an item, block or location of s."""
     out: set[str] = set()
-    for n in subtask_names(u) | subtask_names(v):
-        out |= index.get(n, frozenset())
+    for n in subtask_names(s):
+        out.update(index.get(n, ()))
     return frozenset(out)
+
+
+def rules_of_edge(u: Subtask, v: Subtask, index: dict[str, frozenset[str]],
+                  cache: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
+    """R_e: the rules that mention an item, block or location of u or of v (`cache` keeps
+    each subtask's share between edges)."""
+    cache = {} if cache is None else cache
+    for s in (u, v):
+        if s.id not in cache:
+            cache[s.id] = rules_of_subtask(s, index)
+    return cache[u.id] | cache[v.id]
 
 
 def swapped(rule: Rule) -> Rule | None:
@@ -138,13 +149,14 @@ class RuleOracle:
         base: Lookup = table.get
         prov: dict[str, frozenset[str]] = {}
         req: dict[str, frozenset[str]] = {}
+        shares: dict[str, frozenset[str]] = {}
         out: dict[Edge, EdgeEffect] = {}
         for u, v in edges:
             if u not in subs or v not in subs:
                 out[(u, v)] = EdgeEffect(0.0, (), self.name, note="unknown subtask")
                 continue
             su, sv = subs[u], subs[v]
-            r_e = rules_of_edge(su, sv, mentions)
+            r_e = rules_of_edge(su, sv, mentions, shares)
             if not r_e:
                 out[(u, v)] = EdgeEffect(0.0, (), self.name, note="no rule mentions u or v")
                 continue
