@@ -53,11 +53,12 @@ def pos_key(pos: Pos) -> str:
 
 
 def hub_of(task: TaskSpec) -> Pos | None:
-    """The task's shared chest: `task.hub` when the spec has it, else the first container."""
+    """The task's shared chest: `task.hub` when the spec has it, else the first container
+    without a lock (None if there is none)."""
     hub = getattr(task, "hub", None)
     if hub is not None:
         return tuple(hub)  # type: ignore[return-value]
-    return task.world.containers[0].pos if task.world.containers else None
+    return next((c.pos for c in task.world.containers if c.lock is None), None)
 
 
 def task_rules(task: TaskSpec, rules: Rulebook) -> Rulebook:

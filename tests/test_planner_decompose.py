@@ -138,3 +138,47 @@ def test_hub_is_the_first_container_without_a_spec_hub() -> None:
     rules = task_rules(cake_task(), load_rulebook())
     assert "container:6,-60,0:egg" in rules
     assert task_rules(cake_task(), rules) is rules
+
+
+def test_a_world_without_a_crafting_table_gets_one_made() -> None:
+    task = cake_task()
+    world = task.world.model_copy(update={
+        "blocks": [b for b in task.world.blocks if b.name != "crafting_table"],
+        "containers": [task.world.containers[0].model_copy(update={"items": {
+            "raw_iron": 9, "coal": 4, "oak_planks": 4}}), task.world.containers[1]]})
+    plan, rules = planned(task.model_copy(update={"world": world}))
+    by = plan.by_id()
+    assert by["craft:crafting_table"].inputs == {"oak_planks": 4}
+    assert (by["craft:cake"].station, by["craft:cake"].tool) == (None, "crafting_table")
+    from planner.graph import rule_graph
+
+    edges = set(rule_graph(plan, rules).edges)
+    assert {("craft:crafting_table", "craft:cake"),
+            ("craft:crafting_table", "craft:bucket")} <= edges
+
+
+def test_escape_key_opens_a_locked_chest_for_the_next_room() -> None:
+    from env.goals import EscapeGoal, Room
+    from env.world import Condition, Effect, Trigger
+    from planner.graph import rule_graph
+
+    world = WorldSetup(
+        containers=[ContainerSpec(pos=(0, Y, 3), items={"gold_block": 1},
+                                  lock="tripwire_hook")],
+        triggers=[Trigger(id="lever", room=0,
+                          conditions=[Condition(pos=(0, Y, 1), block="lever")],
+                          effects=[Effect(kind="give", pos=(0, Y, 1), item="tripwire_hook"),
+                                   Effect(kind="set_block", pos=(0, Y, 4), block="air")]),
+                  Trigger(id="gold", room=1,
+                          conditions=[Condition(pos=(0, Y, 9), block="gold_block")])])
+    task = TaskSpec(id="escape/key", family="escape", description="", world=world,
+                    budget_s=60, goal=EscapeGoal(rooms=[
+                        Room(index=0, atom=0, origin=(0, Y, 0), triggers=["lever"]),
+                        Room(index=1, atom=1, origin=(0, Y, 8), triggers=["gold"])]))
+    assert hub_of(task) is None
+    plan, rules = planned(task)
+    fetch = plan.by_id()["fetch:gold_block"]
+    assert (fetch.station, fetch.tool, fetch.keep) == ((0, Y, 3), "tripwire_hook", False)
+    assert set(rule_graph(plan, rules).edges) == {
+        ("trigger:lever", "fetch:gold_block"), ("fetch:gold_block", "trigger:gold"),
+        ("trigger:lever", "trigger:gold")}
