@@ -48,10 +48,30 @@ async function waitForState (bot, pos, name, properties = {}, ms = 5000) {
   }, ms, `${name} ${JSON.stringify(properties)} at ${pos}`)
 }
 
-// Teleports the bot and waits until it stands there (the server moves it, the client confirms).
+// Waits until the server has stopped sending chunks (none for `quietMs`).
+async function chunksSettled (bot, quietMs = 400, ms = 15000) {
+  await bot.waitForChunksToLoad()
+  let last = Date.now()
+  const onColumn = () => { last = Date.now() }
+  bot.world.on('chunkColumnLoad', onColumn)
+  try {
+    await waitFor(() => Date.now() - last >= quietMs, ms, 'the server to finish sending chunks')
+  } finally {
+    bot.world.off('chunkColumnLoad', onColumn)
+  }
+}
+
+// Teleports the bot and waits until it stands there with the chunks around it loaded.
+// flying-squid 1.12 streams a player's chunks one round at a time, ignores moves made meanwhile,
+// and measures a move from the position before it; so: wait for the round after joining, jump
+// half a block above the target, then drop onto it (the second move starts far from the spawn).
 async function teleport (bot, x, y, z) {
-  bot.chat(`/tp ${bot.username} ${x} ${y} ${z}`)
-  await waitFor(() => bot.entity.position.distanceTo(new Vec3(x, y, z)) < 0.1, 5000, `${bot.username} at ${x} ${y} ${z}`)
+  await chunksSettled(bot)
+  for (const dy of [0.5, 0]) {
+    bot.chat(`/tp ${bot.username} ${x} ${y + dy} ${z}`)
+    await waitFor(() => bot.entity.position.distanceTo(new Vec3(x, y + dy, z)) < 0.1, 5000, `${bot.username} at ${x} ${y + dy} ${z}`)
+  }
+  await bot.waitForChunksToLoad()
 }
 
 module.exports = { ask, serverState, clientState, waitForState, teleport }

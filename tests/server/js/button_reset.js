@@ -1,0 +1,33 @@
+'use strict'
+// A stone button powers the iron door beside it for 1 s, an oak button for 1.5 s; each then
+// resets by itself and the door shuts. Times are measured from the bot's block updates.
+const { connect, run, Vec3 } = require('./lib')
+const { waitForState, teleport } = require('./world_lib')
+
+async function press (bot, button, name) {
+  await bot.activateBlock(bot.blockAt(button))
+  await waitForState(bot, button, name, { powered: true })
+  const on = Date.now()
+  const doorOpen = bot.blockAt(button.offset(1, 0, 0)).getProperties().open
+  await waitForState(bot, button, name, { powered: false }, 5000)
+  const seconds = (Date.now() - on) / 1000
+  await waitForState(bot, button.offset(1, 0, 0), 'iron_door', { open: false })
+  return { seconds, doorOpenWhilePowered: doorOpen }
+}
+
+run(async (port) => {
+  const bot = await connect(port, 'button_bot')
+  await teleport(bot, 22.5, -60, -16.5)
+  for (const z of [-14, -10]) {
+    bot.chat(`/setblock 23 -60 ${z} iron_door[facing=west,half=lower]`)
+    bot.chat(`/setblock 23 -59 ${z} iron_door[facing=west,half=upper]`)
+  }
+  bot.chat('/setblock 22 -60 -14 stone_button[face=floor]')
+  bot.chat('/setblock 22 -60 -10 oak_button[face=floor]')
+  await waitForState(bot, new Vec3(22, -60, -10), 'oak_button')
+  await waitForState(bot, new Vec3(23, -59, -10), 'iron_door')
+  const stone = await press(bot, new Vec3(22, -60, -14), 'stone_button')
+  const oak = await press(bot, new Vec3(22, -60, -10), 'oak_button')
+  bot.quit()
+  return { stone, oak }
+})
