@@ -1,0 +1,24 @@
+'use strict'
+// A summoned rabbit takes 3 hits (vanilla health 3) and its loot (1 rabbit, 1 rabbit_hide)
+// goes to the player who killed it; the body then disappears for the bot.
+const { connect, sleep, inventory, serverInventory, waitFor, run } = require('./lib')
+const { ask, teleport } = require('./world_lib')
+
+run(async (port) => {
+  const bot = await connect(port, 'hunter')
+  await teleport(bot, 10.5, -60, 0.5)
+  const summoned = await ask(bot, '/summon rabbit 10.5 -60 2.5', 'Summoned')
+  await waitFor(() => bot.nearestEntity(e => e.name === 'rabbit'), 5000, 'the rabbit')
+  const rabbit = bot.nearestEntity(e => e.name === 'rabbit')
+  let hits = 0
+  while (bot.entities[rabbit.id] && hits < 10 && !inventory(bot).rabbit) {
+    await bot.attack(rabbit)
+    hits++
+    await sleep(250)
+  }
+  await waitFor(() => inventory(bot).rabbit === 1, 5000, 'the rabbit in the inventory')
+  await waitFor(() => !bot.entities[rabbit.id], 5000, 'the body to go')
+  const server = await serverInventory(bot)
+  bot.quit()
+  return { summoned: summoned.replace(/ id=\d+$/, ''), hits, inventory: inventory(bot), server }
+})
