@@ -3,6 +3,7 @@
 // - Players see each other whatever the join order: flying-squid sends the tab list of a new
 //   player to everybody but that player, and mineflayer ignores a player spawn whose
 //   player_info it never got; the list is sent to the new player itself here.
+// - Commands of one caller run in order, one at a time.
 // - A command that throws answers its caller (chat, or the console log) with the error
 //   instead of crashing the server and kicking everyone.
 // - With CAUSALCRAFT_DIAGNOSTICS=1 in the environment, /failtest [message] throws an internal
@@ -17,13 +18,18 @@ module.exports.server = function (serv) {
   const registry = serv.registry
   const api = install(serv)
 
-  serv.handleCommand = async (str) => {
-    try {
-      const res = await serv.commands.use(str)
-      if (res) serv.info(res)
-    } catch (err) {
-      serv.err(err.userError ? err.message : `command ${JSON.stringify(str)} failed: ${err.stack}`)
-    }
+  // Console commands run one after the other, in the order they were typed.
+  let consoleQueue = Promise.resolve()
+  serv.handleCommand = (str) => {
+    consoleQueue = consoleQueue.then(async () => {
+      try {
+        const res = await serv.commands.use(str)
+        if (res) serv.info(res)
+      } catch (err) {
+        serv.err(err.userError ? err.message : `command ${JSON.stringify(str)} failed: ${err.stack}`)
+      }
+    })
+    return consoleQueue
   }
 
   if (process.env.CAUSALCRAFT_DIAGNOSTICS === '1') {
@@ -84,7 +90,13 @@ module.exports.player = function (player, serv) {
     }
   })
 
-  player.handleCommand = async (str) => {
+  // A player's commands run one after the other, in the order they were sent.
+  let queue = Promise.resolve()
+  player.handleCommand = (str) => {
+    queue = queue.then(() => runCommand(str))
+    return queue
+  }
+  async function runCommand (str) {
     try {
       const res = await serv.commands.use(str, { player }, player.op)
       if (res) player.chat(serv.color.red + res)

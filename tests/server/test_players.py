@@ -1,0 +1,26 @@
+"""Players see each other whatever the join order; a throwing command kicks nobody."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from env.minecraft.server import ServerProcess
+
+RunBot = Callable[..., dict[str, object]]
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
+
+
+def test_players_see_each_other_and_a_throwing_command_answers_its_caller(
+        server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("see_each_other.js", server.port, "--throwing-command")
+    assert result["seen"] == {
+        "alpha": ["bravo", "charlie"],
+        "bravo": ["alpha", "charlie"],
+        "charlie": ["alpha", "bravo"],
+    }
+    assert result["reply"] == "Error: deliberate failure"
+    assert result["kicked"] == []
+    assert server.status().running

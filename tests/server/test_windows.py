@@ -1,0 +1,89 @@
+"""Crafting, furnace and chest plugins driven by real mineflayer bots (stock bot.craft,
+bot.openFurnace, bot.openContainer), with exact inventories on both sides."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from env.minecraft.server import ServerProcess, node_binary
+
+RunBot = Callable[..., dict[str, object]]
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
+
+
+def test_craft_planks_and_table_in_the_2x2_grid(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("craft_planks.js", server.port)
+    assert result["afterPlanks"] == {"oak_log": 1, "oak_planks": 4}
+    assert result["afterTable"] == {"crafting_table": 1, "oak_log": 1}
+    assert result["server"] == {"crafting_table": 1, "oak_log": 1}
+
+
+def test_craft_bread_at_a_table(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("craft_bread.js", server.port)
+    assert result["needsTable"] is True
+    assert result["client"] == {"bread": 2, "wheat": 1}
+    assert result["server"] == {"bread": 2, "wheat": 1}
+
+
+def test_cook_beef_in_a_furnace_with_coal(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("furnace_cook.js", server.port)
+    assert result["totalFuelTicks"] == 1600  # coal smelts 8 items of 200 ticks
+    assert result["totalProgressTicks"] == 200
+    assert result["litWhileCooking"] is True
+    assert 0.05 <= result["progressAfterOneSecond"] <= 0.2
+    assert 9.5 <= result["cookSeconds"] <= 12.5
+    assert result["slotsWhenDone"] == [None, None, "cooked_beef:1"]
+    assert result["inventory"] == {"cooked_beef": 1}
+
+
+def test_chest_shared_by_two_bots(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("chest_share.js", server.port)
+    assert result["takerSawBeforeTaking"] == {"bread": 5, "coal": 20}
+    assert result["keeperSawAfterTaking"] == {"coal": 12}
+    assert result["chestget"] == [{"slot": 0, "name": "coal", "count": 12}]
+    assert result["keeper"] == {}
+    assert result["taker"] == {"bread": 5, "coal": 8}
+
+
+def test_recipe_matcher_shapes_mirrors_and_shapeless(js_dir: Path) -> None:
+    grids = {
+        "planks_any_cell": {"width": 2, "cells": [None, None, None, "oak_log"]},
+        "table_2x2": {"width": 2, "cells": ["oak_planks"] * 4},
+        "bread_bottom_row": {"width": 3, "cells": [None] * 6 + ["wheat"] * 3},
+        "bread_two_rows": {"width": 3,
+                           "cells": ["wheat"] * 2 + [None] * 4 + ["wheat"] + [None] * 2},
+        "bowl": {"width": 3, "cells": ["oak_planks", None, "oak_planks", None, "oak_planks", None,
+                                       None, None, None]},
+        "bowl_upside_down": {"width": 3, "cells": [None, "oak_planks", None, "oak_planks", None,
+                                                   "oak_planks", None, None, None]},
+        "axe": {"width": 3, "cells": ["cobblestone", "cobblestone", None,
+                                      "cobblestone", "stick", None, None, "stick", None]},
+        "axe_mirrored": {"width": 3, "cells": [None, "cobblestone", "cobblestone",
+                                               None, "stick", "cobblestone", None, "stick", None]},
+        "pie_shapeless": {"width": 3, "cells": ["egg", None, None, None, "sugar", None,
+                                                None, None, "pumpkin"]},
+        "pie_missing_egg": {"width": 3, "cells": [None, None, None, None, "sugar", None,
+                                                  None, None, "pumpkin"]},
+        "empty": {"width": 2, "cells": [None] * 4},
+    }
+    out = subprocess.run([str(node_binary()), str(js_dir / "recipes_check.js"), json.dumps(grids)],
+                         capture_output=True, text=True, timeout=30, check=True).stdout
+    assert json.loads(out) == {
+        "planks_any_cell": "oak_planks:4",
+        "table_2x2": "crafting_table:1",
+        "bread_bottom_row": "bread:1",
+        "bread_two_rows": None,
+        "bowl": "bowl:4",
+        "bowl_upside_down": None,
+        "axe": "stone_axe:1",
+        "axe_mirrored": "stone_axe:1",
+        "pie_shapeless": "pumpkin_pie:1",
+        "pie_missing_egg": None,
+        "empty": None,
+    }
