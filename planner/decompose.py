@@ -86,21 +86,23 @@ def effect_rules(task: TaskSpec) -> list[Rule]:
     order = sorted(r.index for r in goal.rooms)
     following = {a: b for a, b in zip(order, order[1:], strict=False)}
     room_of = {tid: r.index for r in goal.rooms for tid in r.triggers}
-    out: list[Rule] = []
+    out: dict[str, Rule] = {}
     for t in task.world.triggers:
         room = room_of.get(t.id, t.room)
         if opens_exit(t) and room in following:
-            out.append(Rule(id=f"exit:{t.id}", kind="trigger", output=f"room:{following[room]}",
-                            inputs={t.id: 1}))
+            out[f"exit:{t.id}"] = Rule(id=f"exit:{t.id}", kind="trigger",
+                                       output=f"room:{following[room]}", inputs={t.id: 1})
         for e in t.effects:
             if e.kind == "give" and e.item:
-                out.append(Rule(id=f"give:{t.id}:{e.item}", kind="trigger", output=e.item,
-                                inputs={t.id: 1}, count=e.count))
+                rid = f"give:{t.id}:{e.item}"
+                before = out[rid].count if rid in out else 0
+                out[rid] = Rule(id=rid, kind="trigger", output=e.item, inputs={t.id: 1},
+                                count=before + e.count)
             elif e.kind == "set_block" and e.block and e.block not in ("air", "cave_air"):
-                out.append(Rule(id=f"set:{t.id}:{pos_key(e.pos)}", kind="trigger",
-                                output=f"{e.block}@{pos_key(e.pos)}", inputs={t.id: 1},
-                                where=pos_key(e.pos)))
-    return out
+                rid = f"set:{t.id}:{pos_key(e.pos)}"  # the last effect at a position wins
+                out[rid] = Rule(id=rid, kind="trigger", output=f"{e.block}@{pos_key(e.pos)}",
+                                inputs={t.id: 1}, where=pos_key(e.pos))
+    return list(out.values())
 
 
 def walk_s(a: Pos | None, b: Pos | None) -> float:

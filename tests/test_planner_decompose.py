@@ -182,3 +182,34 @@ def test_escape_key_opens_a_locked_chest_for_the_next_room() -> None:
     assert set(rule_graph(plan, rules).edges) == {
         ("trigger:lever", "fetch:gold_block"), ("fetch:gold_block", "trigger:gold"),
         ("trigger:lever", "trigger:gold")}
+
+
+def test_repeated_give_effects_add_up_in_one_rule() -> None:
+    from env.world import Condition, Effect, Trigger
+
+    task = escape_task()
+    twice = Trigger(id="t", room=0, conditions=[Condition(pos=(0, Y, 2), block="lever")],
+                    effects=[Effect(kind="give", pos=(0, Y, 2), item="key"),
+                             Effect(kind="give", pos=(0, Y, 2), item="key", count=2)])
+    task = task.model_copy(update={"world": task.world.model_copy(update={"triggers": [twice]})})
+    assert [(r.id, r.count) for r in effect_rules(task)] == [("give:t:key", 3)]
+
+
+def test_every_public_task_decomposes_into_a_dag() -> None:
+    import networkx as nx
+
+    from planner.graph import rule_graph
+    from tasks.catalog import load_task, task_ids
+
+    families: dict[str, int] = {}
+    for tid in task_ids(None):
+        task = load_task(tid)
+        plan, rules = planned(task)
+        assert nx.is_directed_acyclic_graph(rule_graph(plan, rules)), tid
+        if task.family == "cooking":
+            assert [s.target for s in plan.subtasks if s.keep] == [task.goal.target], tid
+        if task.family == "escape":
+            wanted = sorted(f"trigger:{t}" for r in task.goal.rooms for t in r.triggers)
+            assert sorted(s.id for s in plan.subtasks if s.kind == "trigger") == wanted, tid
+        families[task.family] = families.get(task.family, 0) + 1
+    assert families == {"cooking": 50, "construction": 50, "escape": 16}
