@@ -13,7 +13,10 @@ A line (a *record*):
  "seed": 0, "config": {task, source, backend, agents, planner, brain, prior_noise, seed},
  "metrics": {...} | null, "error": null | "ValueError: ...", "traceback": null | "...",
  "trace": "traces/cooking__cake_0.full.a3.s0.json" | null, "elapsed_s": 0.42,
- "finished_at": "2026-01-01T00:00:00+00:00"}
+ "warnings": ["WARNING causalcraft.planner: ..."], "finished_at": "2026-01-01T00:00:00+00:00"}
+
+`warnings` holds the first 50 log records of level WARNING and above that the episode
+emitted (they are kept off the terminal while the sweep runs).
 ```
 
 The trace file holds the episode's whole result (metrics, graph and trace).
@@ -22,15 +25,17 @@ The trace file holds the episode's whole result (metrics, graph and trace).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
 import json
+import logging
 import multiprocessing
 import os
 import re
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -198,21 +203,51 @@ def _quarantine(out_dir: Path) -> int:
 # ---------------------------------------------------------------------------- running
 
 
+MAX_WARNINGS = 50
+
+
+class _WarningCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.lines) < MAX_WARNINGS:
+            self.lines.append(f"{record.levelname} {record.name}: {record.getMessage()}")
+
+
+@contextlib.contextmanager
+def _captured_warnings() -> Iterator[list[str]]:
+    """Log records of WARNING and above go to the returned list instead of the terminal
+    while an episode runs: they belong to its record, and would break the progress bar."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    capture = _WarningCapture()
+    root.handlers = [capture]
+    try:
+        yield capture.lines
+    finally:
+        root.handlers = saved
+
+
 def _execute(runner: Runner, config: dict[str, Any]) -> dict[str, Any]:
     """Run one episode (in a worker process or inline); never raises an Exception."""
     start = time.perf_counter()
-    try:
-        result = runner(dict(config))
-        if not isinstance(result, dict) or not isinstance(result.get("metrics"), dict):
-            raise TypeError("the episode runner returned no 'metrics' mapping")
-        return {"status": "ok", "result": result, "elapsed_s": time.perf_counter() - start}
-    except Exception as exc:  # noqa: BLE001 - an episode's failure is data, the sweep goes on
-        return {
-            "status": "error",
-            "error": f"{type(exc).__name__}: {exc}",
-            "traceback": traceback.format_exc(),
-            "elapsed_s": time.perf_counter() - start,
-        }
+    with _captured_warnings() as warnings:
+        try:
+            result = runner(dict(config))
+            if not isinstance(result, dict) or not isinstance(result.get("metrics"), dict):
+                raise TypeError("the episode runner returned no 'metrics' mapping")
+            outcome: dict[str, Any] = {"status": "ok", "result": result}
+        except Exception as exc:  # noqa: BLE001 - an episode's failure is data
+            outcome = {
+                "status": "error",
+                "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(),
+            }
+    outcome["elapsed_s"] = time.perf_counter() - start
+    outcome["warnings"] = list(warnings)
+    return outcome
 
 
 @dataclass(frozen=True)
@@ -250,6 +285,7 @@ class _Recorder:
             "traceback": None,
             "trace": None,
             "elapsed_s": round(float(outcome.get("elapsed_s", 0.0)), 6),
+            "warnings": list(outcome.get("warnings") or []),
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         if outcome["status"] == "ok":
@@ -533,8 +569,14 @@ def _check_with_episode_config(runs: Sequence[Mapping[str, Any]]) -> float | Non
     starts, so a bad value fails now with its flag; returns the default prior noise."""
     from pydantic import ValidationError
 
+    from planner.configs import get_config
     from tasks.episode import EpisodeConfig
 
+    for name in dict.fromkeys(run["config"]["planner"] for run in runs):
+        try:
+            get_config(name)
+        except ValueError as exc:
+            raise BenchError(f"--planners: {exc}") from None
     seen: set[tuple[Any, Any]] = set()
     for run in runs:
         cfg = run["config"]
@@ -592,3 +634,17 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
         parts.append(f"{outcome.corrupt_lines} cut lines moved to {CORRUPT}")
     print(f"{outcome.total} episodes: {', '.join(parts)}; results in {checked.out}")
     return 1 if outcome.errors else 0
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of `causalcraft report` (defined in `tasks.report`)."""
+    from tasks.report import add_report_arguments as add
+
+    add(parser)
+
+
+def report_main(args: argparse.Namespace) -> int:
+    """`causalcraft report` (see `tasks.report.report_main`)."""
+    from tasks.report import report_main as main
+
+    return main(args)

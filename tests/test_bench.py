@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import sys
@@ -59,6 +60,12 @@ def failing_runner(config: dict[str, Any]) -> dict[str, Any]:
 def crashing_runner(config: dict[str, Any]) -> dict[str, Any]:
     if config["seed"] == 0:
         os._exit(3)  # a worker killed outright (segfault, OOM killer)
+    return fake_runner(config)
+
+
+def chatty_runner(config: dict[str, Any]) -> dict[str, Any]:
+    logging.getLogger("causalcraft.planner").warning("subtask %s failed for good", "craft:cake")
+    logging.getLogger("causalcraft.planner").info("not kept: below WARNING")
     return fake_runner(config)
 
 
@@ -138,6 +145,19 @@ def test_an_erroring_episode_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -
     assert recs[1]["error"] == "RuntimeError: no route to cooking/cake_0"
     assert "raise RuntimeError" in recs[1]["traceback"]
     assert recs[1]["metrics"] is None and recs[1]["trace"] is None
+
+
+def test_episode_warnings_go_to_its_record_not_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = plan_runs(["cooking/cake_0"], ["full"], [2], 1)
+    root_handlers = logging.getLogger().handlers[:]
+    run_bench(runs, tmp_path, runner=chatty_runner, progress=False)
+    assert logging.getLogger().handlers == root_handlers
+    assert lines(tmp_path)[0]["warnings"] == [
+        "WARNING causalcraft.planner: subtask craft:cake failed for good"
+    ]
+    assert capsys.readouterr().err == ""
 
 
 def test_resume_after_a_kill_runs_only_what_is_missing(tmp_path: Path) -> None:
