@@ -1,8 +1,8 @@
 """Decomposition: a task becomes a `Plan` of subtasks (the offline brain's version).
 
-    >>> plan = decompose(task, load_rulebook())          # doctest: +SKIP
-    >>> [s.id for s in plan.subtasks]                    # doctest: +SKIP
-    ['craft:cake', 'fetch:egg', 'harvest:wheat', 'milk:milk_bucket', ...]
+    rules = task_rules(task, load_rulebook())
+    [s.id for s in decompose(task, rules).subtasks]
+    # a cake task: ['craft:cake', 'harvest:wheat', 'fetch:egg', 'craft:sugar', ...]
 
 Cooking walks the rulebook backwards from the dish, choosing for each needed item one way the
 world supports, in this order: stock in the hub (no subtask), a chest that is not the hub
