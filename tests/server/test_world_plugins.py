@@ -1,0 +1,135 @@
+"""World plugins (doors, redstone, commands, animals, crops) driven by real mineflayer bots on
+the embedded server, with exact block states and inventories. Each test works in its own patch
+of the world (the bot scripts in tests/server/js), so one server serves the whole module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from env.minecraft.server import ServerProcess
+
+RunBot = Callable[..., dict[str, object]]
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(60)]
+
+
+def door(name: str, facing: str, half: str, *, open_: bool, powered: bool,
+         hinge: str = "left") -> dict[str, object]:
+    return {"name": name, "properties": {"facing": facing, "half": half, "hinge": hinge,
+                                         "open": open_, "powered": powered}}
+
+
+def lever(powered: bool) -> dict[str, object]:
+    return {"name": "lever", "properties": {"face": "floor", "facing": "north", "powered": powered}}
+
+
+def test_a_lever_opens_an_iron_door_that_a_hand_cannot(server: ServerProcess,
+                                                       run_bot: RunBot) -> None:
+    result = run_bot("door_lever.js", server.port)
+    shut = {"lower": door("iron_door", "south", "lower", open_=False, powered=False),
+            "upper": door("iron_door", "south", "upper", open_=False, powered=False)}
+    assert result["afterHand"] == shut
+    assert result["leverOn"] == {
+        "lever": lever(True),
+        "lower": door("iron_door", "south", "lower", open_=True, powered=True),
+        "upper": door("iron_door", "south", "upper", open_=True, powered=True)}
+    assert result["leverOff"] == {"lever": lever(False), **shut}
+    # a lever three blocks away does nothing; one on the wall beside the door powers it
+    assert result["farLeverOn"] is False
+    assert result["wallLeverOn"] == door("oak_door", "east", "upper", open_=True, powered=True)
+
+
+def test_a_wooden_door_opens_by_hand_both_halves(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("door_hand.js", server.port)
+    assert result["openedFromLower"] == [True, True]
+    assert result["closedFromUpper"] == [False, False]
+    assert result["trapdoor"] == {"name": "oak_trapdoor", "properties": {
+        "facing": "north", "half": "bottom", "open": True, "powered": False, "waterlogged": False}}
+    assert result["gate"] == {"name": "oak_fence_gate", "properties": {
+        "facing": "north", "in_wall": False, "open": True, "powered": False}}
+    assert result["placed"] == ["lower", "upper"]
+    assert result["afterBreak"] == ["air", "air"]
+
+
+def test_a_plate_stays_pressed_while_either_of_two_bots_stands_on_it(
+        server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("plate_two_bots.js", server.port)
+    # [plate powered, iron door open] after each step
+    assert result["empty"] == [False, False]
+    assert result["aOn"] == [True, True]
+    assert result["bothOn"] == [True, True]
+    assert result["aLeft"] == [True, True]
+    assert result["bothLeft"] == [False, False]
+    assert result["bWalkedOff"] is True
+
+
+def test_buttons_reset_after_their_time(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("button_reset.js", server.port)
+    stone, oak = result["stone"], result["oak"]
+    assert isinstance(stone, dict) and isinstance(oak, dict)
+    assert stone["doorOpenWhilePowered"] is True
+    assert oak["doorOpenWhilePowered"] is True
+    # 20 and 30 ticks, seen from the bot (one block update each way)
+    assert 0.85 <= stone["seconds"] <= 1.4
+    assert 1.35 <= oak["seconds"] <= 1.9
+
+
+def test_fill_fills_an_exact_box(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("fill_box.js", server.port)
+    assert result["solid"] == "Successfully filled 18 block(s)"
+    assert result["solidBlocks"] == [f"{x},{y},{z} stone" for x in (-13, -12, -11)
+                                     for y in (-59, -58) for z in (2, 3, 4)]
+    assert result["hollow"] == "Successfully filled 26 block(s)"
+    assert result["hollowCount"] == 26
+    assert result["centre"] == "air"
+    assert result["badBlock"] == ('Error: unknown block "stoone" '
+                                  "(Minecraft 1.19.2 block names, e.g. oak_door)")
+    assert result["tooBig"] == ("Error: too many blocks in the specified area "
+                                "(maximum 32768, specified 35301)")
+
+
+def test_setblock_takes_named_states(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("setblock_states.js", server.port)
+    expected = [
+        door("spruce_door", "east", "upper", open_=True, powered=False, hinge="right"),
+        {"name": "wheat", "properties": {"age": 5}},
+        {"name": "lever", "properties": {"face": "wall", "facing": "north", "powered": False}},
+        {"name": "oak_trapdoor", "properties": {"facing": "north", "half": "top", "open": True,
+                                                "powered": False, "waterlogged": False}},
+    ]
+    assert result["server"] == expected
+    assert result["client"] == expected
+    assert result["errors"] == [
+        'Error: block oak_door has no property "colour"; '
+        "its properties: facing, half, hinge, open, powered",
+        'Error: block oak_door: property open cannot be "maybe"; allowed: true, false',
+        'Error: unknown block "oak_dor" (Minecraft 1.19.2 block names, e.g. oak_door)',
+        'Error: y coordinate must be a number, ~ or ~N, got "x"',
+    ]
+
+
+def test_a_killed_rabbit_gives_rabbit(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("rabbit_loot.js", server.port)
+    assert result["summoned"] == "Summoned new Rabbit"
+    assert result["hits"] == 3
+    assert result["inventory"] == {"rabbit": 1, "rabbit_hide": 1}
+    assert result["server"] == {"rabbit": 1, "rabbit_hide": 1}
+
+
+def test_a_cow_is_milked_with_a_bucket(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("milk_cow.js", server.port)
+    assert result["one"] == {"milk_bucket": 1}
+    assert result["two"] == {"bucket": 1, "milk_bucket": 2}
+    assert result["server"] == {"bucket": 1, "milk_bucket": 2}
+
+
+def test_harvesting_crops_gives_their_loot(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("harvest_wheat.js", server.port)
+    assert result["matureWheat"] == {"wheat": 1, "wheat_seeds": 2}
+    assert result["unripeWheat"] == {"wheat": 1, "wheat_seeds": 3}
+    assert result["carrots"] == {"carrot": 2, "wheat": 1, "wheat_seeds": 3}
+    assert result["sugarCane"] == {"carrot": 2, "sugar_cane": 3, "wheat": 1, "wheat_seeds": 3}
+    assert result["caneLeft"] == ["air", "air"]
+    assert result["server"] == result["sugarCane"]
