@@ -4,11 +4,18 @@ of the world (the bot scripts in tests/server/js), so one server serves the whol
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from env.minecraft.server import ServerProcess
+from env.minecraft.server import ServerProcess, node_binary
+from env.rulebook import load_rulebook
+
+BLOCKSTATE_JS = Path(__file__).resolve().parents[2] / "env" / "server" / "blockstate.js"
 
 RunBot = Callable[..., dict[str, object]]
 
@@ -133,3 +140,30 @@ def test_harvesting_crops_gives_their_loot(server: ServerProcess, run_bot: RunBo
     assert result["sugarCane"] == {"carrot": 2, "sugar_cane": 3, "wheat": 1, "wheat_seeds": 3}
     assert result["caneLeft"] == ["air", "air"]
     assert result["server"] == result["sugarCane"]
+
+
+def test_plugin_drops_match_the_rulebook() -> None:
+    """The server's deterministic loot (env/server/blockstate.js) and the rulebook's mine and
+    kill rules (env/rulebook.py) count the same items for every block and entity."""
+    script = (
+        "const r = require('prismarine-registry')('1.19.2');"
+        f"const {{ deterministicDrops }} = require({json.dumps(str(BLOCKSTATE_JS))});"
+        "const out = {};"
+        "for (const [k, e] of Object.entries(r.blockLoot))"
+        " out['mine:' + k] = deterministicDrops(e);"
+        "for (const [k, e] of Object.entries(r.entityLoot))"
+        " out['kill:' + k] = deterministicDrops(e);"
+        "console.log(JSON.stringify(out))")
+    proc = subprocess.run([str(node_binary()), "-e", script], capture_output=True, text=True,
+                          timeout=30, cwd=str(BLOCKSTATE_JS.parent.parent),
+                          env={**os.environ, "NODE_PATH": str(BLOCKSTATE_JS.parent.parent /
+                                                              "node_modules")})
+    assert proc.returncode == 0, proc.stderr
+    server = {key: dict(drops) for key, drops in json.loads(proc.stdout).items() if drops}
+    book = load_rulebook()
+    rules = {rule.id: {rule.output: int(rule.count), **{k: int(v) for k, v in
+                                                        rule.byproducts.items()}}
+             for rule in book.rules.values() if rule.kind in ("mine", "kill")}
+    assert server == rules
+    assert server["mine:wheat"] == {"wheat": 1, "wheat_seeds": 2}
+    assert server["kill:rabbit"] == {"rabbit_hide": 1, "rabbit": 1}
