@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import re
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -396,6 +397,18 @@ def run_bench(
     )
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker when the sweep's process is gone (killed with
+    SIGKILL, its workers would otherwise wait on their task queue forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _run_pool(
     pending: Sequence[Mapping[str, Any]],
     jobs: int,
@@ -410,7 +423,9 @@ def _run_pool(
     ctx = multiprocessing.get_context("spawn")
     while queue:
         broken = False
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                 initializer=_exit_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             running: dict[Future[dict[str, Any]], Mapping[str, Any]] = {}
             try:
                 while queue or running:

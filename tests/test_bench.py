@@ -7,7 +7,10 @@ import json
 import logging
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -67,6 +70,24 @@ def chatty_runner(config: dict[str, Any]) -> dict[str, Any]:
     logging.getLogger("causalcraft.planner").warning("subtask %s failed for good", "craft:cake")
     logging.getLogger("causalcraft.planner").info("not kept: below WARNING")
     return fake_runner(config)
+
+
+def sleepy_runner(config: dict[str, Any]) -> dict[str, Any]:
+    """Seeds 0 and 1 end at once; later seeds hang, as an episode does when the sweep is
+    killed. Each call leaves its process id in $BENCH_PID_DIR."""
+    pid_dir = Path(os.environ["BENCH_PID_DIR"])
+    (pid_dir / f"{config['seed']}.pid").write_text(str(os.getpid()))
+    if config["seed"] >= 2:
+        time.sleep(120)
+    return fake_runner(config)
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
 
 
 def lines(out: Path) -> list[dict[str, Any]]:
@@ -184,6 +205,58 @@ def test_resume_after_a_kill_runs_only_what_is_missing(tmp_path: Path) -> None:
     again = run_bench(runs, tmp_path, resume=True, runner=runner, progress=False)
     assert (calls, again.skipped, again.corrupt_lines) == ([], 6, 0)
     assert (tmp_path / CORRUPT).read_text() == cut + "\n"
+
+
+def test_sweep_killed_with_sigkill_then_resumed(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    pid_dir = tmp_path / "pids"
+    pid_dir.mkdir()
+    script = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from tasks.bench import plan_runs, run_bench\n"
+        "from test_bench import sleepy_runner\n"
+        "runs = plan_runs(['cooking/cake_0'], ['full'], [2], 6)\n"
+        "run_bench(runs, sys.argv[3], jobs=2, runner=sleepy_runner, progress=False)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "BENCH_PID_DIR": str(pid_dir)}
+    proc = subprocess.Popen([sys.executable, "-c", script, str(root), str(root / "tests"),
+                             str(out)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not ((pid_dir / "2.pid").exists() and (pid_dir / "3.pid").exists()):
+            assert time.monotonic() < deadline, "the sweep did not start its episodes"
+            assert proc.poll() is None
+            time.sleep(0.05)
+        assert len(lines(out)) == 2
+        workers = {int((pid_dir / f"{s}.pid").read_text()) for s in (2, 3)}
+        assert os.getpid() not in workers and proc.pid not in workers
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        # The workers notice that the sweep is gone and end within a second or so.
+        deadline = time.monotonic() + 10
+        while any(alive(p) for p in workers):
+            assert time.monotonic() < deadline, "workers outlived the killed sweep"
+            time.sleep(0.1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        for pid_file in pid_dir.glob("*.pid"):
+            pid = int(pid_file.read_text())
+            if pid != os.getpid() and alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    calls: list[int] = []
+
+    def runner(config: dict[str, Any]) -> dict[str, Any]:
+        calls.append(config["seed"])
+        return fake_runner(config)
+
+    runs = plan_runs(["cooking/cake_0"], ["full"], [2], 6)
+    outcome = run_bench(runs, out, resume=True, runner=runner, progress=False)
+    assert calls == [2, 3, 4, 5]
+    assert (outcome.skipped, outcome.ok) == (2, 4)
+    assert [r["key"] for r in lines(out)] == [r["key"] for r in runs]
 
 
 def test_resume_runs_errored_episodes_again(tmp_path: Path) -> None:
