@@ -137,7 +137,7 @@ class ServerProcess:
         argv = self.command_line()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "wb")  # closed in stop()
-        env = {**os.environ, **self.extra_env}
+        env = {**os.environ, "FORCE_COLOR": "0", **self.extra_env}  # plain text log
         t0 = time.monotonic()
         self._proc = subprocess.Popen(
             argv, cwd=str(ENV_DIR), env=env, stdout=self._log, stderr=subprocess.STDOUT,

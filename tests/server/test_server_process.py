@@ -29,6 +29,16 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _answers(log: Path) -> list[str]:
+    """The console commands' answers in the log (the text after "[INFO]: " or "[ERROR]: ")."""
+    out = []
+    for line in log.read_text().splitlines():
+        _, sep, message = line.partition("]: ")
+        if sep and message.startswith(("[", "put ", "no chest", "unknown")):
+            out.append(message)
+    return out
+
+
 def test_node_binary_is_node_22() -> None:
     assert node_binary().name == "node"
 
@@ -72,12 +82,21 @@ def test_console_command_answers_in_log(tmp_path: Path) -> None:
         server.command("chestput 5 -60 5 bread 70")
         server.command("chestget 5 -60 5")
         server.command("chestput 5 -60 5 notanitem 1")
+        server.command("setblock 5 -60 5 air")
+        server.command("chestput 5 -60 5 bread 1")
+        server.command("setblock 5 -60 5 chest")
+        server.command("chestget 5 -60 5")
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and "notanitem" not in log.read_text():
+        while time.monotonic() < deadline and len(_answers(log)) < 5:
             time.sleep(0.1)
-        text = log.read_text()
-    assert '[{"slot":0,"name":"bread","count":64},{"slot":1,"name":"bread","count":6}]' in text
-    assert 'unknown item "notanitem"' in text
+        answers = _answers(log)
+    assert answers == [
+        "put 70 bread in chest at 5 -60 5",
+        '[{"slot":0,"name":"bread","count":64},{"slot":1,"name":"bread","count":6}]',
+        'unknown item "notanitem"',
+        "no chest at 5 -60 5 (found air)",
+        "[]",  # a chest placed again is a new, empty one
+    ]
 
 
 def test_detached_server_start_status_stop(tmp_path: Path) -> None:

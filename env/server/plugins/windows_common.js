@@ -351,9 +351,11 @@ function install (serv) {
     state(player)
     wrapWrites(player)
     // inventory.js's player hook runs after this one and registers its own window_click
-    // listener; remove it once it exists.
+    // listener (it passes 1.19 clicks to acceptClick unchanged); remove it once it exists.
     setImmediate(() => {
-      player._client.removeAllListeners('window_click')
+      for (const listener of player._client.listeners('window_click')) {
+        if (String(listener).includes('player.inventory.acceptClick')) player._client.removeListener('window_click', listener)
+      }
       player._client.on('window_click', packet => {
         try {
           handleClick(player, packet)
