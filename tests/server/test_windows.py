@@ -87,3 +87,27 @@ def test_recipe_matcher_shapes_mirrors_and_shapeless(js_dir: Path) -> None:
         "pie_missing_egg": None,
         "empty": None,
     }
+
+
+def test_craft_cake_leaves_the_buckets(server: ServerProcess, run_bot: RunBot) -> None:
+    result = run_bot("craft_cake.js", server.port)
+    assert result["client"] == {"bucket": 3, "cake": 1}
+    assert result["server"] == {"bucket": 3, "cake": 1}
+
+
+def test_shift_click_on_the_result_crafts_all_it_can(server: ServerProcess,
+                                                      run_bot: RunBot) -> None:
+    result = run_bot("shift_craft.js", server.port)
+    assert result["resultShown"] == "oak_planks:4"
+    assert result["inventory"] == {"oak_planks": 12}
+    assert result["grid"] == [None, None, None, None, None]
+    assert result["cursor"] is None
+
+
+def test_furnace_refuses_a_non_fuel_in_the_fuel_slot(server: ServerProcess,
+                                                     run_bot: RunBot) -> None:
+    result = run_bot("furnace_reject.js", server.port)
+    assert result["fuelAfterRefusal"] is None
+    assert result["cursorAfterRefusal"] == "beef:2"
+    assert result["inputAfter"] == "beef:2"
+    assert result["inventory"] == {"beef": 2}
