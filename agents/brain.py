@@ -36,11 +36,13 @@ from env.actions import (
 )
 from env.backend import Observation
 from env.rulebook import Rulebook
-from env.world import Pos, distance
+from env.goals import BlueprintBlock
+from env.world import STAND_Y, Pos, distance
 from planner.subtask import Plan, Subtask
 
 DEFAULT_PRIOR_NOISE = 0.3
 NEAR = 2.5  # how close a worker walks to a block it acts on
+SCAFFOLD = "dirt"  # what builders stand floating blocks on (construction tasks give each some)
 
 Acting = Generator[Action, ActionResult, tuple[bool, str | None]]
 
@@ -89,6 +91,7 @@ class _Steps:
         self.rules, self.st, self.role, self.partners = rules, st, role, partners
         self.me, self.obs, self.hub, self.attempt = me, obs, hub, attempt
         self.last: ActionResult | None = None
+        self.taken: dict[str, int] = {}
 
     # -- plumbing -------------------------------------------------------------------------
     def do(self, action: Action) -> Generator[Action, ActionResult, bool]:
@@ -122,7 +125,16 @@ class _Steps:
         for item, n in missing.items():
             if not (yield from self.do(Take(pos=self.hub, item=item, count=n))):
                 return False
+            self.taken[item] = self.taken.get(item, 0) + n
         return True
+
+    def give_back(self) -> Generator[Action, ActionResult, None]:
+        """After a failure, return to the hub what this subtask took, so a retry finds it."""
+        back = {i: min(n, self.held(i)) for i, n in sorted(self.taken.items()) if self.held(i)}
+        if not back or self.hub is None or not (yield from self.go(self.hub)):
+            return
+        for item, n in back.items():
+            yield from self.do(Put(pos=self.hub, item=item, count=n))
 
     def deliver(self, item: str) -> Generator[Action, ActionResult, bool]:
         if self.st.keep or self.hub is None or self.held(item) == 0:
@@ -133,9 +145,13 @@ class _Steps:
 
     # -- the procedure per kind -----------------------------------------------------------
     def run(self) -> Acting:
-        kind = self.st.kind
-        step = getattr(self, f"_{kind}")
-        return (yield from step())
+        step = getattr(self, f"_{self.st.kind}")
+        ok, reason = yield from step()
+        if not ok:
+            last = self.last
+            yield from self.give_back()
+            self.last = last
+        return ok, reason
 
     def _harvest(self) -> Acting:
         st = self.st
@@ -255,15 +271,59 @@ class _Steps:
         need: dict[str, int] = {}
         for b in st.blocks:
             need[b.name] = need.get(b.name, 0) + 1
-        if not (yield from self.fetch_inputs(need)):
-            return self.fail(f"could not gather {need}")
+        # All at once when the hub has them; one by one on a retry, when some are built already.
+        lazy = not (yield from self.fetch_inputs(need))
         for b in sorted(st.blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2])):
-            if not (yield from self.go(b.pos, within=3.0)):
+            if lazy and self.held(b.name) == 0 and self.hub is not None:
+                if (yield from self.go(self.hub)):
+                    if (yield from self.do(Take(pos=self.hub, item=b.name, count=1))):
+                        self.taken[b.name] = self.taken.get(b.name, 0) + 1
+            if not (yield from self.go(b.pos, within=3.0)) and \
+                    not (yield from self.go(b.pos, within=4.5)):
                 return self.fail(f"could not reach {b.pos}")
-            facing = b.facing
-            if not (yield from self.do(Place(item=b.name, pos=b.pos, facing=facing))):
+            yield from self._step_off(b.pos)
+            if (yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))):
+                continue
+            reason = (self.last.reason if self.last else None) or ""
+            if f"taken by {b.name}" in reason:
+                continue  # already there (an earlier attempt placed it)
+            if "no solid neighbour" not in reason or not (yield from self._scaffolded(b)):
                 return self.fail(f"could not place {b.name} at {b.pos}")
+        if self.hub is not None:
+            # Wait off the building site, by the hub, so as not to stand where others build.
+            yield from self.go(self.hub)
         return True, None
+
+    def _step_off(self, pos: Pos) -> Generator[Action, ActionResult, None]:
+        """Move aside if the agent stands where it is about to build."""
+        x, y, z = pos
+        feet = self.obs.pos
+        if (math.floor(feet[0]), math.floor(feet[2])) != (x, z) or \
+                math.floor(feet[1]) not in (y, y - 1):
+            return
+        for dx, dz in ((2, 0), (-2, 0), (0, 2), (0, -2), (2, 2), (-2, -2)):
+            if (yield from self.do(MoveTo(pos=(x + dx, STAND_Y, z + dz), within=1.0))):
+                feet = self.obs.pos
+                if (math.floor(feet[0]), math.floor(feet[2])) != (x, z):
+                    return
+
+    def _scaffolded(self, b: BlueprintBlock) -> Generator[Action, ActionResult, bool]:
+        """Place `b` on a temporary column of scaffold blocks under it, then dig the column."""
+        x, y, z = b.pos
+        yield from self._step_off((x, STAND_Y, z))
+        column: list[Pos] = []
+        for level in range(STAND_Y, y):
+            cell = (x, level, z)
+            if self.held(SCAFFOLD) == 0:
+                return False
+            if (yield from self.do(Place(item=SCAFFOLD, pos=cell))):
+                column.append(cell)
+            elif "taken by" not in (self.last.reason or "" if self.last else ""):
+                return False
+        placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
+        for cell in reversed(column):
+            yield from self.do(Dig(pos=cell))
+        return placed
 
     def _trigger(self) -> Acting:
         st = self.st

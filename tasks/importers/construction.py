@@ -365,6 +365,10 @@ def material_items(blueprint: list[BlueprintBlock], *, at: str = "") -> dict[str
     return need
 
 
+SCAFFOLD = "dirt"
+SCAFFOLD_COUNT = 16
+
+
 def import_construction(name: str, lines: object, *, file: str = BLUEPRINT_FILE) -> TaskSpec:
     """Build the TaskSpec of one blueprint task."""
     blueprint = parse_blueprint(lines, file=file, task=name)
@@ -376,9 +380,12 @@ def import_construction(name: str, lines: object, *, file: str = BLUEPRINT_FILE)
     hub = (hi[0] + 2, STAND_Y, (lo[2] + hi[2]) // 2)
     chest = BlockSpec(name="chest", pos=hub, state={"facing": "east"})
     spawn = free_cells_near((hub[0] + 2, STAND_Y, hub[2]), {hub}, avoid=[(lo, hi)])
+    # Every builder carries a little scaffolding (as a player would), for blueprint blocks that
+    # float until their neighbours are built: place dirt under them, then dig it away.
     world = WorldSetup(blocks=[chest],
                        containers=[ContainerSpec(pos=hub, facing="east", items=items)],
-                       spawn=spawn, bounds=bounds_covering([lo, hi, hub, *spawn]))
+                       spawn=spawn, bounds=bounds_covering([lo, hi, hub, *spawn]),
+                       agent_items={SCAFFOLD: SCAFFOLD_COUNT})
     text = "\n".join(str(line).strip() for line in lines)  # type: ignore[union-attr]
     description = (f"Build the blueprint ({len(blueprint)} blocks; materials in the chest at "
                    f"{list(hub)}):\n{text}")
