@@ -35,8 +35,8 @@ from env.actions import (
     parse_action,
 )
 from env.backend import Observation
-from env.rulebook import Rulebook
 from env.goals import BlueprintBlock
+from env.rulebook import Rulebook
 from env.world import STAND_Y, Pos, distance
 from planner.subtask import Plan, Subtask
 

@@ -159,9 +159,6 @@ class Judger:
     """The Judger on the bus."""
 
     def __init__(self, bus: object, topics: object, backend: Backend, agents: list[str]) -> None:
-        from agents.bus import Bus, Topics
-
-        assert isinstance(bus, Bus) and isinstance(topics, Topics)
         self.bus, self.topics = bus, topics
         self.core = JudgerCore(backend, list(agents))
         self.realtime = backend.realtime
@@ -179,7 +176,7 @@ class Judger:
         """Handle actions and planner states until `stop` is set."""
         await self.bus.subscribe(self.topics.agent_pattern("action"))
         await self.bus.subscribe(self.topics.state)
-        async for topic, msg in self.bus.messages(stop):
+        async for _topic, msg in self.bus.messages(stop):
             if isinstance(msg, PlannerState):
                 self.core.planner_state(msg)
             elif isinstance(msg, ActionRequest):

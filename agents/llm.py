@@ -72,7 +72,7 @@ class LLMClient:
         self._cache: dict[str, dict[str, object]] = {}
         self._client = transport
         if settings.cache and settings.cache.exists():
-            for n, line in enumerate(settings.cache.read_text().splitlines(), 1):
+            for line in settings.cache.read_text().splitlines():
                 try:
                     rec = json.loads(line)
                     self._cache[rec["key"]] = rec

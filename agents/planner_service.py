@@ -242,7 +242,7 @@ class PlannerService:
         while not stop.is_set():
             await asyncio.sleep(min(5.0, self.lease_s / 4))
             now = time.monotonic()
-            for sid, holders in list(self.core.holders.items()):
+            for holders in list(self.core.holders.values()):
                 for agent in holders:
                     if now - self.last_seen.get(agent, now) > self.lease_s:
                         back = self.core.take_back(agent)

@@ -183,8 +183,8 @@ def main(argv: list[str] | None = None) -> int:
                        else bench.report_main(args))
         return handlers[args.command](args)
     except CliError as err:
-        print(f"causalcraft: error: {err}".replace("causalcraft: error: causalcraft", "causalcraft"),
-              file=sys.stderr)
+        text = str(err).removeprefix("causalcraft: ")
+        print(f"causalcraft: error: {text}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("causalcraft: interrupted", file=sys.stderr)
