@@ -466,13 +466,12 @@ def trigger_roles(trigger: Trigger, occupied: frozenset[Pos] = frozenset()
 
 
 def trigger_agents(trigger: Trigger) -> int:
-    """Players needed at once: in an "and" trigger, every plate and button (they do not
-    stay on by themselves) needs its own player; levers and blocks stay set."""
+    """Players needed at once: an "and" trigger wants all its conditions within `window_s`
+    of each other, so each condition (plate, lever, button, block) gets its own player, one
+    role each; an "or" trigger needs one (or its `min_players`)."""
     if trigger.mode == "or":
         return max(1, trigger.min_players)
-    held = sum(1 for c in trigger.conditions
-               if c.block.endswith("_pressure_plate") or c.block.endswith("_button"))
-    return max(1, held, trigger.min_players)
+    return max(1, len(trigger.conditions), trigger.min_players)
 
 
 def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:

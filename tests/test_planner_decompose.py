@@ -80,7 +80,7 @@ def test_escape_roles_agents_and_effect_rules() -> None:
     plan, _ = planned(task)
     by = plan.by_id()
     assert list(by) == ["trigger:r0_lever", "trigger:r0_plates", "trigger:r1_gold"]
-    assert by["trigger:r0_plates"].agents == 2
+    assert [s.agents for s in plan.subtasks] == [1, 2, 2]  # one player per condition
     assert by["trigger:r0_plates"].actions == [
         {"name": "step_on", "pos": [2, Y, 2], "hold_s": 2.0},
         {"name": "step_on", "pos": [4, Y, 2], "hold_s": 2.0}]
