@@ -24,3 +24,11 @@ def test_players_see_each_other_and_a_throwing_command_answers_its_caller(
     assert result["reply"] == "Error: deliberate failure"
     assert result["kicked"] == []
     assert server.status().running
+
+
+def test_a_player_who_rejoins_gets_inventory_and_position_back(server: ServerProcess,
+                                                                run_bot: RunBot) -> None:
+    result = run_bot("rejoin.js", server.port)
+    expected = {"position": [7, -60, 9], "inventory": {"bread": 3, "oak_log": 70}}
+    assert result["before"] == expected
+    assert result["after"] == expected

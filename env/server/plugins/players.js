@@ -8,6 +8,9 @@
 //   instead of crashing the server and kicking everyone.
 // - With CAUSALCRAFT_DIAGNOSTICS=1 in the environment, /failtest [message] throws an internal
 //   error, to check the point above.
+// - A player who reconnects (same name, so same offline uuid) gets back the inventory and the
+//   position they left with, as on a vanilla server (flying-squid without a world folder
+//   forgets them).
 // - /give <player> <item> [count] counts items as numbers and splits them into stacks
 //   (flying-squid's concatenates the count as a string).
 
@@ -73,9 +76,35 @@ module.exports.server = function (serv) {
 }
 
 module.exports.player = function (player, serv) {
-  // login.js (a later hook) defines serv._sendPlayerList for each joining player; replace it
-  // once it exists, before the player logs in.
+  if (!serv.ccLeftPlayers) serv.ccLeftPlayers = new Map()
+  const left = serv.ccLeftPlayers
+
+  player.on('disconnected', () => {
+    if (!player.uuid || !player.inventory) return
+    left.set(player.uuid, {
+      position: player.position.clone(),
+      slots: player.inventory.slots.map(item => (item ? { type: item.type, count: Number(item.count), metadata: item.metadata, nbt: item.nbt } : null))
+    })
+  })
+  player.once('spawned', () => {
+    const saved = left.get(player.uuid)
+    if (!saved) return
+    left.delete(player.uuid)
+    const Item = require('prismarine-item')(serv.registry)
+    saved.slots.forEach((item, slot) => {
+      if (item) player.inventory.updateSlot(slot, new Item(item.type, item.count, item.metadata, item.nbt))
+    })
+  })
+
+  // login.js (a later hook) defines serv._sendPlayerList for each joining player, and
+  // settings.js player.findSpawnPoint; replace them once they exist, before the player logs in.
   player.once('asap', () => {
+    const findSpawnPoint = player.findSpawnPoint
+    player.findSpawnPoint = async () => {
+      const saved = left.get(player._client.uuid)
+      if (saved) player.spawnPoint = saved.position.clone()
+      else await findSpawnPoint()
+    }
     const entry = (p) => ({
       uuid: p.uuid,
       name: p.username,
