@@ -50,3 +50,18 @@ def test_episode_metrics_by_hand() -> None:
     mean = sum(shares) / 3
     std = (sum((s - mean) ** 2 for s in shares) / 3) ** 0.5
     assert m["balance"] == pytest.approx(1 - std, abs=1e-6)
+
+
+def test_trace_lower_bound_uses_the_runs_own_durations() -> None:
+    from tasks.metrics import trace_lower_bound
+
+    def e(agent: str, s: float, t: float, sub: str) -> TraceEntry:
+        return TraceEntry(agent=agent, name="wait", args={}, start=s, end=t, ok=True,
+                          subtask=sub)
+
+    trace = [e("a", 0, 3, "u"), e("b", 0, 1, "w"), e("a", 3, 5, "v"), e("b", 3, 4, "v")]
+    g = nx.DiGraph([("u", "v")])
+    g.add_node("w")
+    lb, critical, work = trace_lower_bound(g, trace, agents=2)
+    # spans: u 3, w 1, v max(2, 1) = 2 -> critical 5; work (3 + 1 + 2 + 1) / 2 = 3.5
+    assert (critical, work, lb) == (5.0, 3.5, 5.0)

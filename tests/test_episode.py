@@ -1,0 +1,90 @@
+"""Whole episodes over a real broker on the simulator, and the command line's errors."""
+
+import json
+import shutil
+
+import pytest
+
+from agents.broker import MosquittoBroker
+from tasks.cli import main
+from tasks.episode import EpisodeConfig, run_episode
+
+
+def test_cake_0_end_to_end_exact_trace() -> None:
+    r = run_episode(EpisodeConfig(task="cooking/cake_0", agents=3, prior_noise=0.0))
+    assert r["metrics"]["completion"] == 1.0
+    assert r["metrics"]["score"] == 100.0
+    steps = [(t["agent"], t["name"], t["ok"]) for t in r["trace"]]
+    assert steps == [("agent1", "move_to", True)] + [("agent1", "take", True)] * 4 + [
+        ("agent1", "craft", True)]
+    assert [t["args"]["item"] for t in r["trace"][1:5]] == ["egg", "milk_bucket", "sugar",
+                                                          "wheat"]
+    assert r["metrics"]["actions"] == 6 and r["metrics"]["failed_actions"] == 0
+    assert r["graph"]["nodes"][0]["id"] == "craft:cake"
+    assert r["brain"] == "offline" and r["backend"] == "sim"
+
+
+def test_same_seed_same_trace_with_noise_and_failures() -> None:
+    cfg = EpisodeConfig(task="cooking/rabbit_stew_34", agents=3, planner="no-ate",
+                        prior_noise=0.5, seed=3)
+    a, b = run_episode(cfg), run_episode(cfg)
+    assert a["trace"] == b["trace"]
+    assert a["metrics"] == b["metrics"] | {"plan_s": a["metrics"]["plan_s"]}
+
+
+def test_full_repairs_what_the_noisy_prior_missed() -> None:
+    base = dict(task="cooking/rabbit_stew_34", agents=3, prior_noise=0.5, seed=3)
+    full = run_episode(EpisodeConfig(planner="full", **base))
+    assert full["metrics"]["completion"] == 1.0
+    assert full["graph"]["final_spurious"] == 0
+
+
+def test_escape_two_rooms_need_two_players() -> None:
+    r = run_episode(EpisodeConfig(task="escape/2-0", agents=3, prior_noise=0.0))
+    assert r["metrics"]["completion"] == 1.0
+    assert any(t["name"] == "rendezvous" for t in r["trace"])
+
+
+@pytest.mark.mosquitto
+def test_episode_over_mosquitto(mosquitto_installed: str) -> None:
+    broker = MosquittoBroker()
+    broker.start_sync()
+    try:
+        r = run_episode(EpisodeConfig(task="cooking/cake_0", agents=2, prior_noise=0.0,
+                                      broker=broker.url))
+    finally:
+        broker.stop_sync()
+    assert r["metrics"]["completion"] == 1.0
+    assert r["metrics"]["actions"] == 6
+
+
+def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
+    out = tmp_path / "r.json"
+    assert main(["run", "construction/task_0", "--agents", "2", "--out", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert result["task"] == "construction/task_0" and result["metrics"]["completion"] == 1.0
+    assert "completion  1.000" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["run", "cooking/cake_999"], "cake_999"),
+    (["run", "cooking/cake_0", "--agents", "0"], "--agents"),
+    (["run", "cooking/cake_0", "--prior-noise", "2"], "between 0 and 1"),
+    (["run", "cooking/cake_0", "--planner", "nope"], "unknown planner 'nope'"),
+    (["run", "cooking/cake_0", "--source", "/no/such/dir"], "is not a folder"),
+    (["fly"], "invalid choice"),
+])
+def test_cli_errors_are_one_clear_line(argv, message, capsys) -> None:  # noqa: ANN001
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert err[0].startswith("causalcraft")
+
+
+def test_tasks_list_counts(capsys) -> None:  # noqa: ANN001
+    assert main(["tasks", "list"]) == 0
+    ids = capsys.readouterr().out.split()
+    assert sum(i.startswith("cooking/") for i in ids) == 50
+    assert sum(i.startswith("construction/") for i in ids) == 50
+    assert "escape/4-3" in ids
+    assert shutil.which("true")  # the suite runs on a POSIX machine
