@@ -100,7 +100,9 @@ def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: 
     cut the lines, make the scheduler. Returns (plan, true graph, refined graph, lines,
     scheduler, the JSON-ready record of the graph for the result file).
 
-    `brain.ask` (an LLM brain's text call) is used by `ate-llm` and the `llm` scheduler.
+    `brain.ask` (an LLM brain's text call) is used by `ate-llm` and the `llm` scheduler;
+    `can_complete` (a simulator callback) by `ate-sim`. `agents` and `backend` are accepted
+    for the episode runner's call and not used yet.
     """
     cfg = get_config(name)
     rules = task_rules(spec, rules)

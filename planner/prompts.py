@@ -135,6 +135,10 @@ def decompose_prompt(task: TaskSpec, rules: Rulebook, hub: Pos | None = None) ->
         lines.append("Animals: " + ", ".join(f"{n} x{k}" for n, k in sorted(animals.items())))
     goal = task.goal
     lines.append("Goal: " + goal.model_dump_json())
+    recipes = relevant_rules(rules, [goal.target]) if goal.family == "cooking" else []
+    if recipes:
+        lines.append("Recipes that may help:")
+        lines += [f"  {r.id}: {describe_rule(r)}" for r in recipes]
     lines.append(
         "Split the task into subtasks. Kinds: harvest (dig crops/blocks), kill, milk, craft, "
         "smelt, fetch (from a chest that is not the hub), place (blueprint blocks), trigger "
@@ -143,6 +147,26 @@ def decompose_prompt(task: TaskSpec, rules: Rulebook, hub: Pos | None = None) ->
         "before after. Answer with JSON only, matching this schema:")
     lines.append(json.dumps(DecompositionAnswer.model_json_schema(), sort_keys=True))
     return "\n".join(lines)
+
+
+def relevant_rules(rules: Rulebook, targets: list[str], depth: int = 3,
+                   limit: int = 40) -> list[Rule]:
+    """The craft, smelt and milk rules that make the targets, their ingredients, and so on
+    `depth` levels down (at most `limit`, breadth first)."""
+    out: list[Rule] = []
+    seen: set[str] = set()
+    frontier = list(targets)
+    for _ in range(depth):
+        nxt: list[str] = []
+        for item in frontier:
+            for r in rules.producers(item):
+                if r.kind in ("craft", "smelt", "milk") and r.output == item \
+                        and r.id not in seen and len(out) < limit:
+                    seen.add(r.id)
+                    out.append(r)
+                    nxt += list(r.inputs)
+        frontier = nxt
+    return out
 
 
 def parse_decomposition(text: str, task: TaskSpec, hub: Pos | None = None

@@ -76,6 +76,9 @@ def test_prompt_names_the_world_and_the_schema() -> None:
     assert 'Chest at [6, -60, 0] holds {"egg": 2}' in lines
     assert "Blocks in the world: crafting_table x1, furnace x1, sugar_cane x2, wheat x3" in lines
     assert "Animals: cow x1" in lines
+    assert "  craft:cake#0: craft: 1 egg, 3 milk_bucket, 2 sugar, 3 wheat -> cake " \
+           "(needs crafting_table)" in lines
+    assert "  milk:cow: milk: 1 bucket -> milk_bucket" in lines
     schema = json.loads(lines[-1])
     assert schema == DecompositionAnswer.model_json_schema()
     assert set(schema["properties"]) == {"subtasks", "edges"}
