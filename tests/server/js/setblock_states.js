@@ -11,8 +11,9 @@ run(async (port) => {
   bot.chat('/setblock -1 -60 2 wheat[age=5]')
   bot.chat('/setblock 0 -60 2 lever')
   bot.chat('/setblock ~2 ~ ~ minecraft:oak_trapdoor[half=top,open=true]')
-  await waitForState(bot, new Vec3(0, -60, -1), 'oak_trapdoor')
   const positions = [new Vec3(-2, -60, 2), new Vec3(-1, -60, 2), new Vec3(0, -60, 2), new Vec3(0, -60, -1)]
+  const names = ['spruce_door', 'wheat', 'lever', 'oak_trapdoor']
+  for (let i = 0; i < positions.length; i++) await waitForState(bot, positions[i], names[i])
   const server = []
   const client = []
   for (const pos of positions) {
