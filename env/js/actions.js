@@ -126,16 +126,25 @@ async function openChest (bot, pos) {
   }
 }
 
+function windowCount (window, name) {
+  // While a window is open the player's items are its inventory section, not bot.inventory.
+  return window.items().filter(i => i.name === name).reduce((n, i) => n + i.count, 0)
+}
+
 async function take (bot, { pos, item, count: n = 1 }) {
   const type = itemId(bot, item)
   const chest = await openChest(bot, pos)
   try {
     const held = containerCounts(chest)[item] || 0
     if (held < n) refuse(`the chest at ${pos} holds ${held} ${item}, not ${n}`)
-    const before = count(bot, item)
+    const before = windowCount(chest, item)
     await withTimeout(chest.withdraw(type, null, n), 5000, 'taking')
-    if (count(bot, item) - before !== n) refuse(`took ${count(bot, item) - before} ${item}, not ${n}`)
+    const took = windowCount(chest, item) - before
+    if (took !== n) refuse(`took ${took} ${item}, not ${n}`)
     return { container: containerCounts(chest) }
+  } catch (err) {
+    if (err instanceof Refused) err.extra = { container: containerCounts(chest) }
+    throw err
   } finally {
     chest.close()
   }
@@ -146,8 +155,14 @@ async function put (bot, { pos, item, count: n = 1 }) {
   if (count(bot, item) < n) refuse(`missing ingredients: ${n - count(bot, item)} ${item}`)
   const chest = await openChest(bot, pos)
   try {
+    const before = windowCount(chest, item)
     await withTimeout(chest.deposit(type, null, n), 5000, 'putting')
+    const gave = before - windowCount(chest, item)
+    if (gave !== n) refuse(`put ${gave} ${item}, not ${n}`)
     return { container: containerCounts(chest) }
+  } catch (err) {
+    if (err instanceof Refused) err.extra = { container: containerCounts(chest) }
+    throw err
   } finally {
     chest.close()
   }
@@ -404,7 +419,7 @@ async function run (botName, name, argsJson) {
   } catch (err) {
     if (!online(bot)) return finish({ ok: false, reason: `${botName} was disconnected`, offline: true })
     const reason = err instanceof Refused ? err.message : `${name} failed: ${err && err.message ? err.message : err}`
-    return finish({ ok: false, reason })
+    return finish({ ...(err && err.extra ? err.extra : {}), ok: false, reason })
   }
 }
 

@@ -9,6 +9,8 @@
 //   snapshot(namesJson)                -> JSON {agents: {name: {pos, inventory, online}}, entities}
 //   blocks(positionsJson)              -> JSON [{name, state} | null]
 //   command(name, line, waitMs)        -> Promise<JSON [chat lines received within waitMs]>
+//   commands(name, linesJson)          -> true, after sending every line in order
+//   ask(name, line, pattern, timeoutMs)-> Promise<the first chat line matching pattern>
 //   waitBlocks(expectJson, timeoutMs)  -> Promise<JSON [positions still different]>
 //   seeEachOther(namesJson, timeoutMs) -> Promise<JSON [names not yet seen by every bot]>
 //   quit(name), quitAll()
@@ -189,6 +191,38 @@ async function command (name, line, waitMs = 0) {
   return JSON.stringify(bot._ccChat.slice(before))
 }
 
+// Sends several chat lines in order, in one hop.
+function commands (name, linesJson) {
+  const bot = get(name)
+  if (!online(bot)) throw new Error(`bot ${name} is not connected`)
+  for (const line of JSON.parse(linesJson)) bot.chat(line)
+  return true
+}
+
+// Sends a command and answers the first chat line matching `pattern` (a RegExp source); fails
+// with the server's last answer when none matches in time.
+async function ask (name, line, pattern, timeoutMs = 5000) {
+  const bot = get(name)
+  if (!online(bot)) throw new Error(`bot ${name} is not connected`)
+  const re = new RegExp(pattern)
+  let start = bot._ccChat.length
+  bot.chat(line)
+  const deadline = Date.now() + timeoutMs
+  const seen = []
+  while (Date.now() < deadline) {
+    // The chat buffer is capped: shifted lines move the start back.
+    start = Math.min(start, bot._ccChat.length)
+    for (const msg of bot._ccChat.slice(start)) {
+      if (re.test(msg)) return msg
+      seen.push(msg)
+    }
+    start = bot._ccChat.length
+    await sleep(20)
+  }
+  throw new Error(`no answer to ${JSON.stringify(line)} matching /${pattern}/ within ${timeoutMs} ms` +
+    (seen.length ? `; the server said: ${seen.slice(-3).join(' | ')}` : ''))
+}
+
 // Waits until every bot sees every other one; answers the names some bot still misses.
 async function seeEachOther (namesJson, timeoutMs = 10000) {
   const names = JSON.parse(namesJson)
@@ -261,6 +295,6 @@ function startCall (fnName, argsJson, jobId) {
 }
 
 module.exports = {
-  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, seeEachOther, waitAt,
+  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, seeEachOther, waitAt,
   status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
 }

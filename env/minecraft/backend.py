@@ -1,0 +1,482 @@
+"""`minecraft`: the backend that runs actions on a real Minecraft 1.19.2 server through mineflayer.
+
+One bot per agent, named after the agent id, driven through the JS bridge
+(`env.minecraft.bridge`): each action is one call into `env/js/actions.js`, each state read one
+call into `env/js/bot.js`. The world is set up by server commands (vanilla syntax, so a vanilla
+server of the same version works too; the embedded flying-squid server has them through
+`env/server/plugins`), sent by the first agent's bot, which is op on the embedded server.
+
+Escape-room triggers are watched here: a poller reads every trigger's condition blocks in one
+call every `TRIGGER_POLL_S` and, when a trigger's conditions hold, applies its effects by
+server commands and records it as fired.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+from collections import defaultdict
+from typing import Any, Protocol
+
+from env.actions import Action, Rendezvous, Smelt
+from env.backend import Observation, Outcome
+from env.minecraft.bridge import BridgeError, JsBridge
+from env.rulebook import Rulebook
+from env.world import (
+    BlockState,
+    EntityState,
+    FPos,
+    Pos,
+    StateValue,
+    Trigger,
+    WorldSetup,
+)
+
+JOIN_TIMEOUT_MS = 30000
+SETUP_TIMEOUT_MS = 15000
+TRIGGER_POLL_S = 0.1
+RENDEZVOUS_TIMEOUT_S = 300.0
+_CHEST = re.compile(r"chest|barrel|shulker_box")
+
+
+class ServerLike(Protocol):
+    """What the backend needs of a server it is given: where it listens."""
+
+    host: str
+    port: int | None
+
+
+class MinecraftError(RuntimeError):
+    """The world could not be built or read: names what is missing."""
+
+
+def state_suffix(state: dict[str, StateValue]) -> str:
+    """`{"facing": "north", "open": True}` -> `[facing=north,open=true]` (vanilla syntax)."""
+    if not state:
+        return ""
+
+    def text(v: StateValue) -> str:
+        return str(v).lower() if isinstance(v, bool) else str(v)
+
+    return "[" + ",".join(f"{k}={text(v)}" for k, v in sorted(state.items())) + "]"
+
+
+def setup_commands(world: WorldSetup, agents: list[str]) -> list[str]:
+    """The server commands that build `world` for `agents` (blocks, chests and their items,
+    animals, starting items), in order. Teleports are separate: they need the bots' names.
+
+    >>> setup_commands(WorldSetup(blocks=[], spawn=[(0, -60, 0)], agent_items={"bread": 2}),
+    ...                ["a"])
+    ['/give a bread 2']
+    """
+    out: list[str] = []
+    for b in world.blocks:
+        x, y, z = b.pos
+        out.append(f"/setblock {x} {y} {z} {b.name}{state_suffix(b.state)}")
+    for c in world.containers:
+        x, y, z = c.pos
+        state: dict[str, StateValue] = {"facing": c.facing} if c.kind != "barrel" else {}
+        out.append(f"/setblock {x} {y} {z} {c.kind}{state_suffix(state)}")
+        out.append(f"/chestclear {x} {y} {z}")
+        for item, n in sorted(c.items.items()):
+            out.append(f"/chestput {x} {y} {z} {item} {n}")
+    for e in world.entities:
+        x, y, z = e.pos
+        out.append(f"/summon {e.type} {x} {y} {z}")
+    for agent in agents:
+        for item, n in sorted(world.agent_items.items()):
+            out.append(f"/give {agent} {item} {n}")
+    return out
+
+
+def spawn_points(world: WorldSetup, agents: list[str]) -> dict[str, FPos]:
+    """Each agent's feet position: the spawn points in turn, at the centre of the block."""
+    if not world.spawn:
+        raise MinecraftError("the world setup has no spawn point")
+    out = {}
+    for i, agent in enumerate(agents):
+        x, y, z = world.spawn[i % len(world.spawn)]
+        out[agent] = (x + 0.5, float(y), z + 0.5)
+    return out
+
+
+def trigger_holds(trigger: Trigger, blocks: dict[Pos, BlockState]) -> bool:
+    """Whether the trigger's conditions hold on these blocks (every one for "and", any for
+    "or")."""
+
+    def holds(c: Any) -> bool:
+        b = blocks.get(c.pos)
+        if b is None or b.name != c.block:
+            return False
+        return all(str(b.state.get(k)).lower() == str(v).lower() for k, v in c.state.items())
+
+    results = [holds(c) for c in trigger.conditions]
+    return all(results) if trigger.mode == "and" else any(results)
+
+
+def effect_commands(trigger: Trigger, agent_pos: dict[str, FPos]) -> list[str]:
+    """The server commands that carry out a trigger's effects, given where the agents are."""
+    out: list[str] = []
+    for eff in trigger.effects:
+        x, y, z = eff.pos
+        if eff.kind == "set_block":
+            out.append(f"/setblock {x} {y} {z} {eff.block or 'air'}{state_suffix(eff.state)}")
+            continue
+        near = sorted(a for a, p in agent_pos.items()
+                      if math.dist(p, (x + 0.5, y, z + 0.5)) <= eff.radius + 0.5)
+        for agent in near:
+            if eff.kind == "give" and eff.item:
+                out.append(f"/give {agent} {eff.item} {eff.count}")
+            elif eff.kind == "teleport" and eff.to:
+                tx, ty, tz = eff.to
+                out.append(f"/tp {agent} {tx + 0.5} {float(ty)} {tz + 0.5}")
+    return out
+
+
+class MinecraftView:
+    """A `WorldView` of the server at one moment: agents' positions and inventories and the
+    animals come from one snapshot call; blocks are read on demand (one call each, kept for
+    the life of this view); chest contents come from the backend's record."""
+
+    def __init__(self, backend: MinecraftBackend, snapshot: dict[str, Any]) -> None:
+        self._backend = backend
+        self._agents: dict[str, dict[str, Any]] = snapshot["agents"]
+        self._entities = [EntityState(id=e["id"], type=e["type"], pos=tuple(e["pos"]))
+                          for e in snapshot["entities"]]
+        self._blocks: dict[Pos, BlockState] = {}
+
+    def block(self, pos: Pos) -> BlockState:
+        pos = (int(pos[0]), int(pos[1]), int(pos[2]))
+        if pos not in self._blocks:
+            self._blocks[pos] = self._backend.read_blocks([pos])[pos]
+        return self._blocks[pos]
+
+    def inventory(self, agent: str) -> dict[str, int]:
+        return dict(self._agent(agent)["inventory"])
+
+    def container(self, pos: Pos) -> dict[str, int] | None:
+        return self._backend.container(pos)
+
+    def agent_pos(self, agent: str) -> FPos:
+        pos = self._agent(agent)["pos"]
+        if pos is None:
+            return self._backend.last_pos(agent)
+        return (float(pos[0]), float(pos[1]), float(pos[2]))
+
+    def agents(self) -> list[str]:
+        return list(self._agents)
+
+    def entities(self) -> list[EntityState]:
+        return list(self._entities)
+
+    def _agent(self, agent: str) -> dict[str, Any]:
+        if agent not in self._agents:
+            raise KeyError(f"unknown agent {agent!r}; agents: {sorted(self._agents)}")
+        return self._agents[agent]
+
+
+class MinecraftBackend:
+    """The `Backend` protocol on a real server. `server` (a started `ServerProcess`, or any
+    object with `host` and `port`) takes precedence over `host`/`port`."""
+
+    name = "minecraft"
+    realtime = True
+
+    def __init__(self, rules: Rulebook, host: str = "127.0.0.1", port: int | None = None,
+                 server: ServerLike | None = None) -> None:
+        if server is not None:
+            if server.port is None:
+                raise MinecraftError("the server is not started (its port is unknown)")
+            host, port = server.host, server.port
+        if port is None:
+            raise MinecraftError("MinecraftBackend needs a port or a started server")
+        self.rules = rules
+        self.host = host
+        self.port = int(port)
+        self.server = server
+        self._bridge = JsBridge.get()
+        self._agents: list[str] = []
+        self._world = WorldSetup()
+        self._containers: dict[Pos, dict[str, int]] = {}
+        self._last: dict[str, dict[str, Any]] = {}
+        self._fired: set[str] = set()
+        self._lock = threading.Lock()
+        self._rendezvous: dict[str, set[str]] = defaultdict(set)
+        self._rendezvous_cv = threading.Condition()
+        self._poller: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.join_seconds: dict[str, float] = {}
+
+    # ---- building ----------------------------------------------------------------------------
+
+    @property
+    def operator(self) -> str:
+        if not self._agents:
+            raise MinecraftError("no agents: call build() first")
+        return self._agents[0]
+
+    def build(self, world: WorldSetup, agents: list[str]) -> None:
+        """Joins one bot per agent, builds the world by commands, gives the starting items,
+        teleports each bot to its spawn point and waits until all of it is seen."""
+        if not agents:
+            raise MinecraftError("build needs at least one agent")
+        bad = [a for a in agents if not re.fullmatch(r"[A-Za-z0-9_]{3,16}", a)]
+        if bad:
+            raise MinecraftError(f"agent ids must be valid player names (3-16 letters, digits or "
+                                 f"_): {bad}")
+        self._stop_poller()
+        self._agents = list(agents)
+        self._world = world
+        self._fired = set()
+        for agent in agents:
+            self._join(agent)
+        cmds = setup_commands(world, agents)
+        spawns = spawn_points(world, agents)
+        for agent, (x, y, z) in spawns.items():
+            cmds.append(f"/tp {agent} {x} {y} {z}")
+        self._bridge.call("bot", "commands", self.operator, json.dumps(cmds))
+        self._await_setup(world, spawns)
+        if world.triggers:
+            self._stop.clear()
+            self._poller = threading.Thread(target=self._watch_triggers, daemon=True,
+                                            name="minecraft-triggers")
+            self._poller.start()
+
+    def _join(self, agent: str) -> None:
+        t0 = time.perf_counter()
+        self._bridge.run_call("join", self.host, self.port, agent, JOIN_TIMEOUT_MS,
+                              timeout=JOIN_TIMEOUT_MS / 1000 + 10)
+        self.join_seconds[agent] = time.perf_counter() - t0
+
+    def _await_setup(self, world: WorldSetup, spawns: dict[str, FPos]) -> None:
+        expect = [{"pos": list(b.pos), "name": b.name, "state": b.state} for b in world.blocks]
+        expect += [{"pos": list(c.pos), "name": c.kind, "state": {}} for c in world.containers]
+        missing = json.loads(self._bridge.run_call("waitBlocks", json.dumps(expect),
+                                                   SETUP_TIMEOUT_MS))
+        if missing:
+            raise MinecraftError(f"blocks not set up in time: {missing[:5]}")
+        for agent, (x, y, z) in spawns.items():
+            if not self._bridge.run_call("waitAt", agent, x, y, z, 0.6, SETUP_TIMEOUT_MS):
+                raise MinecraftError(f"{agent} did not reach its spawn point {(x, y, z)}")
+        unseen = json.loads(self._bridge.run_call("seeEachOther", json.dumps(self._agents),
+                                                  SETUP_TIMEOUT_MS))
+        if unseen:
+            raise MinecraftError(f"bots do not see each other: {unseen}")
+        self._containers = {}
+        for c in world.containers:
+            got = self.read_container(c.pos)
+            if got != {k: v for k, v in c.items.items() if v > 0}:
+                raise MinecraftError(f"the chest at {c.pos} holds {got}, not {c.items}")
+        self._await_items(world.agent_items)
+        self._await_entities(world)
+
+    def _await_items(self, items: dict[str, int]) -> None:
+        deadline = time.monotonic() + SETUP_TIMEOUT_MS / 1000
+        want = {k: v for k, v in items.items() if v > 0}
+        while True:
+            snap = self.snapshot()
+            wrong = {a: s["inventory"] for a, s in snap["agents"].items() if s["inventory"] != want}
+            if not wrong:
+                return
+            if time.monotonic() > deadline:
+                raise MinecraftError(f"starting inventories are not {want}: {wrong} (agents must "
+                                     "join with empty inventories)")
+            time.sleep(0.05)
+
+    def _await_entities(self, world: WorldSetup) -> None:
+        want: dict[str, int] = defaultdict(int)
+        for e in world.entities:
+            want[e.type] += 1
+        deadline = time.monotonic() + SETUP_TIMEOUT_MS / 1000
+        while want:
+            seen: dict[str, int] = defaultdict(int)
+            for e in self.snapshot()["entities"]:
+                seen[e["type"]] += 1
+            short = {t: n for t, n in want.items() if seen[t] < n}
+            if not short:
+                return
+            if time.monotonic() > deadline:
+                raise MinecraftError(f"animals not seen in time: {short}")
+            time.sleep(0.05)
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every agent's position and inventory, and the animals the first agent sees."""
+        snap: dict[str, Any] = json.loads(self._bridge.call("bot", "snapshot",
+                                                            json.dumps(self._agents)))
+        with self._lock:
+            for agent, s in snap["agents"].items():
+                if s["online"]:
+                    self._last[agent] = s
+        return snap
+
+    def read_blocks(self, positions: list[Pos]) -> dict[Pos, BlockState]:
+        """The blocks at these positions, from the bots' loaded chunks, else by asking the
+        server (`/blockstate`)."""
+        where = json.dumps([list(p) for p in positions])
+        raw = json.loads(self._bridge.call("bot", "blocks", where))
+        out: dict[Pos, BlockState] = {}
+        for pos, b in zip(positions, raw, strict=True):
+            if b is None:
+                x, y, z = pos
+                line = self._bridge.run_call("ask", self.operator, f"/blockstate {x} {y} {z}",
+                                             r"^blockstate \{", 5000)
+                b = json.loads(line[len("blockstate "):])
+                b = {"name": b["name"], "state": b.get("properties", {})}
+            out[pos] = BlockState(name=b["name"], state=b["state"])
+        return out
+
+    def read_container(self, pos: Pos) -> dict[str, int] | None:
+        """Asks the server what the chest at pos holds (None when there is no chest)."""
+        block = self.read_blocks([pos])[pos]
+        if not _CHEST.search(block.name):
+            with self._lock:
+                self._containers.pop(pos, None)
+            return None
+        x, y, z = pos
+        line = self._bridge.run_call("ask", self.operator, f"/chestget {x} {y} {z}",
+                                     r"^\[.*\]$|Error", 5000)
+        if not line.startswith("["):
+            raise MinecraftError(f"/chestget {x} {y} {z}: {line}")
+        counts: dict[str, int] = defaultdict(int)
+        for slot in json.loads(line):
+            counts[slot["name"]] += int(slot["count"])
+        with self._lock:
+            self._containers[pos] = dict(counts)
+        return dict(counts)
+
+    def container(self, pos: Pos) -> dict[str, int] | None:
+        """What the chest at pos holds: as last read (at build, or after a take/put)."""
+        pos = (int(pos[0]), int(pos[1]), int(pos[2]))
+        with self._lock:
+            if pos in self._containers:
+                return dict(self._containers[pos])
+        return self.read_container(pos)
+
+    def last_pos(self, agent: str) -> FPos:
+        with self._lock:
+            last = self._last.get(agent)
+        if not last or last["pos"] is None:
+            raise MinecraftError(f"{agent} has never been seen in the world")
+        x, y, z = last["pos"]
+        return (float(x), float(y), float(z))
+
+    def view(self) -> MinecraftView:
+        self._reconnect_dropped()
+        return MinecraftView(self, self.snapshot())
+
+    def observe(self, agent: str) -> Observation:
+        view = self.view()
+        return Observation(agent=agent, pos=view.agent_pos(agent),
+                           inventory=view.inventory(agent), entities=view.entities())
+
+    def fired(self) -> set[str]:
+        with self._lock:
+            return set(self._fired)
+
+    # ---- acting ------------------------------------------------------------------------------
+
+    def execute(self, agent: str, action: Action, start: float) -> Outcome:
+        if agent not in self._agents:
+            return Outcome(ok=False, reason=f"unknown agent {agent!r}")
+        t0 = time.perf_counter()
+        if isinstance(action, Rendezvous):
+            return self._rendezvous_at(agent, action, t0)
+        self._reconnect_if_dropped(agent)
+        args = action.model_dump(mode="json", exclude={"name", "not_before"})
+        if isinstance(action, Smelt):
+            args["fuel_count"] = action.fuel_needed(self.rules)
+        before = self.fired()
+        result = self._bridge.run_action(agent, action.name, args)
+        if result.get("offline"):
+            self._reconnect_if_dropped(agent)
+        if "container" in result:
+            pos = tuple(args["pos"])
+            with self._lock:
+                self._containers[pos] = {k: int(v) for k, v in result["container"].items()}
+        if self._world.triggers:
+            self._check_triggers()
+        seconds = time.perf_counter() - t0
+        return Outcome(ok=bool(result["ok"]), reason=result.get("reason"), seconds=seconds,
+                       fired=sorted(self.fired() - before))
+
+    def _rendezvous_at(self, agent: str, action: Rendezvous, t0: float) -> Outcome:
+        with self._rendezvous_cv:
+            self._rendezvous[action.tag].add(agent)
+            self._rendezvous_cv.notify_all()
+            ok = self._rendezvous_cv.wait_for(
+                lambda: set(action.agents) <= self._rendezvous[action.tag], RENDEZVOUS_TIMEOUT_S)
+        if not ok:
+            late = sorted(set(action.agents) - self._rendezvous[action.tag])
+            return Outcome(ok=False, reason=f"rendezvous {action.tag}: {late} never came",
+                           seconds=time.perf_counter() - t0)
+        return Outcome(ok=True, seconds=time.perf_counter() - t0)
+
+    # ---- reconnection ------------------------------------------------------------------------
+
+    def online(self, agent: str) -> bool:
+        return bool(json.loads(self._bridge.call("bot", "status", agent))["online"])
+
+    def _reconnect_dropped(self) -> None:
+        for agent in self._agents:
+            self._reconnect_if_dropped(agent)
+
+    def _reconnect_if_dropped(self, agent: str) -> bool:
+        """Rejoins a dropped bot with the same name and puts it back where it was last seen
+        (the server keeps a player's inventory across a reconnect, as vanilla does). Answers
+        whether it had to."""
+        if self.online(agent):
+            return False
+        with self._lock:
+            last = self._last.get(agent)
+        self._join(agent)
+        if last and last["pos"] is not None:
+            x, y, z = last["pos"]
+            sender = next((a for a in self._agents if a != agent and self.online(a)), agent)
+            self._bridge.call("bot", "commands", sender, json.dumps([f"/tp {agent} {x} {y} {z}"]))
+            self._bridge.run_call("waitAt", agent, x, y, z, 0.6, SETUP_TIMEOUT_MS)
+        return True
+
+    # ---- escape-room triggers ----------------------------------------------------------------
+
+    def _check_triggers(self) -> None:
+        pending = [t for t in self._world.triggers if t.id not in self.fired()]
+        if not pending:
+            return
+        positions = sorted({c.pos for t in pending for c in t.conditions})
+        blocks = self.read_blocks(positions)
+        for trig in pending:
+            if trigger_holds(trig, blocks):
+                with self._lock:
+                    if trig.id in self._fired:
+                        continue
+                    self._fired.add(trig.id)
+                snap = self.snapshot()
+                where = {a: tuple(s["pos"]) for a, s in snap["agents"].items() if s["pos"]}
+                cmds = effect_commands(trig, where)
+                if cmds:
+                    self._bridge.call("bot", "commands", self.operator, json.dumps(cmds))
+
+    def _watch_triggers(self) -> None:
+        while not self._stop.wait(TRIGGER_POLL_S):
+            try:
+                self._check_triggers()
+            except (BridgeError, MinecraftError):
+                continue  # a bot reconnecting; the next poll reads again
+
+    def _stop_poller(self) -> None:
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join(timeout=2)
+            self._poller = None
+
+    def close(self) -> None:
+        """Stops the trigger watcher and quits every bot (the server, if given, stays up)."""
+        self._stop_poller()
+        for agent in self._agents:
+            self._bridge.call("bot", "quit", agent)
+        self._agents = []
