@@ -198,7 +198,24 @@ function deterministicDrops (entry, age = Infinity) {
   return [...counts.entries()]
 }
 
+/**
+ * `fn` wrapped so that an error is logged (with `label`) instead of escaping: flying-squid runs
+ * plugin handlers from packet events, where an escaping error would stop the whole server.
+ * The wrapper then returns `fallback`.
+ */
+function guarded (label, fn, fallback = undefined) {
+  return async (...args) => {
+    try {
+      return await fn(...args)
+    } catch (err) {
+      process.stderr.write(`${label} failed: ${err && err.stack ? err.stack : err}\n`)
+      return fallback
+    }
+  }
+}
+
 module.exports = {
+  guarded,
   blockByName,
   describeState,
   stateIdOf,

@@ -7,7 +7,7 @@
 // - Using an empty bucket on a cow, mooshroom or goat turns one bucket into a milk_bucket.
 // Event: serv.on('animalKilled', ({ entity, player, drops }) => ...), drops = [[item, count], ...].
 
-const { deterministicDrops, giveItem } = require('../blockstate')
+const { guarded, deterministicDrops, giveItem } = require('../blockstate')
 
 // Vanilla max health (half-hearts); other living entities keep flying-squid's 20.
 const MAX_HEALTH = { rabbit: 3, chicken: 4, sheep: 8, cow: 10, pig: 10, mooshroom: 10, goat: 10 }
@@ -48,7 +48,7 @@ module.exports.server = (serv) => {
     entity.takeDamage = (options) => {
       const wasAlive = entity.health > 0
       const result = takeDamage(options)
-      if (wasAlive && entity.health <= 0) onDeath(entity)
+      if (wasAlive && entity.health <= 0) guarded(`the loot of ${entity.name}`, onDeath)(entity)
       return result
     }
   })
@@ -59,7 +59,7 @@ module.exports.player = (player, serv) => {
     if (!cancelled && attackedEntity && attackedEntity.type !== 'player') attackedEntity.lastAttacker = player
   })
 
-  player._client.on('use_entity', ({ target, mouse, hand }) => {
+  player._client.on('use_entity', guarded('milking', ({ target, mouse, hand }) => {
     if (mouse !== MOUSE_INTERACT) return
     const entity = serv.entities[target]
     if (!entity || !MILKABLE.has(entity.name) || entity.health <= 0) return
@@ -75,5 +75,5 @@ module.exports.player = (player, serv) => {
       giveItem(serv, player, 'milk_bucket', 1)
     }
     serv.emit('animalMilked', { entity, player })
-  })
+  }))
 }

@@ -6,7 +6,7 @@
 // 1 wheat_seeds. Breaking a sugar cane or cactus also breaks the stalk above it, block by block.
 // Event: serv.on('cropHarvested', ({ player, position, name, drops }) => ...).
 
-const { deterministicDrops, giveItem } = require('../blockstate')
+const { guarded, deterministicDrops, giveItem } = require('../blockstate')
 
 const CROPS = new Set([
   'wheat', 'carrots', 'potatoes', 'beetroots', 'sugar_cane', 'brown_mushroom', 'red_mushroom',
@@ -19,7 +19,7 @@ module.exports.server = () => {}
 module.exports.player = (player, serv) => {
   const registry = serv.registry
 
-  player.on('dug', async (data, cancelled) => {
+  player.on('dug', guarded('harvesting a crop', async (data, cancelled) => {
     const block = data.block
     if (cancelled || !data.dropBlock || !CROPS.has(block.name)) return
     data.dropBlock = false // this plugin hands the items over itself
@@ -37,5 +37,5 @@ module.exports.player = (player, serv) => {
       .map(([item, count]) => [item, count * blocks])
     for (const [item, count] of drops) giveItem(serv, player, item, count)
     serv.emit('cropHarvested', { player, position: data.position, name: block.name, drops })
-  })
+  }))
 }

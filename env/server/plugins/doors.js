@@ -4,7 +4,7 @@
 // Placing a door item places both halves; breaking one half of a door removes the other.
 
 const {
-  stateIdOf, isOpenable, isIronOpenable, openablePositions, setOpenable
+  guarded, stateIdOf, isOpenable, isIronOpenable, openablePositions, setOpenable
 } = require('../blockstate')
 
 module.exports.server = (serv) => {
@@ -17,17 +17,18 @@ module.exports.server = (serv) => {
       serv.onBlockInteraction(name, async () => false)
       continue
     }
-    serv.onBlockInteraction(name, async ({ block, player }) => {
+    serv.onBlockInteraction(name, guarded(`using ${name}`, async ({ block, player }) => {
       const open = !block.getProperties().open
       const state = await setOpenable(serv, player.world, block.position, { open })
       serv.emit('openableToggled', { world: player.world, position: block.position, state, player })
       return true
-    })
+    }, true))
   }
 
   for (const name of openables.filter(n => n.endsWith('_door'))) {
     if (!registry.itemsByName[name]) continue
-    serv.onItemPlace(name, ({ player, placedPosition, properties }) => placeDoor(name, player, placedPosition, properties), false)
+    serv.onItemPlace(name, guarded(`placing ${name}`, ({ player, placedPosition, properties }) =>
+      placeDoor(name, player, placedPosition, properties), {}), false)
   }
 
   // A door is two blocks: the lower half here, the upper half just after flying-squid sets it.
@@ -46,11 +47,11 @@ module.exports.server = (serv) => {
 
 module.exports.player = (player, serv) => {
   // Breaking either half of a door removes the other half too.
-  player.on('dug', async (data, cancelled) => {
+  player.on('dug', guarded('breaking a door', async (data, cancelled) => {
     if (cancelled || !data.block.name.endsWith('_door')) return
     const halves = await openablePositions(player.world, data.position)
     for (const pos of halves) {
       if (!pos.equals(data.position)) setImmediate(() => serv.setBlock(player.world, pos, 0))
     }
-  })
+  }))
 }

@@ -17,7 +17,7 @@
 // (used after /setblock and /fill place a source).
 
 const { Vec3 } = require('vec3')
-const { describeState, withProperties, isOpenable, openablePositions, setOpenable } = require('../blockstate')
+const { guarded, describeState, withProperties, isOpenable, openablePositions, setOpenable } = require('../blockstate')
 
 const BUTTON_MS_STONE = 1000 // 20 ticks
 const BUTTON_MS_WOOD = 1500 // 30 ticks
@@ -124,25 +124,25 @@ module.exports.server = (serv) => {
     await recomputePower(world, position)
   }
 
-  serv.onBlockInteraction('lever', async ({ block, player }) => {
+  serv.onBlockInteraction('lever', guarded('using a lever', async ({ block, player }) => {
     await setSource(player.world, block.position, { powered: !block.getProperties().powered }, player)
     return true
-  })
+  }, true))
 
   for (const button of registry.blocksArray.map(b => b.name).filter(isButton)) {
-    serv.onBlockInteraction(button, async ({ block, player }) => {
+    serv.onBlockInteraction(button, guarded(`pressing ${button}`, async ({ block, player }) => {
       if (block.getProperties().powered) return true
       const world = player.world
       const position = block.position
       await setSource(world, position, { powered: true }, player)
-      setTimeout(async () => {
+      setTimeout(guarded(`resetting ${button}`, async () => {
         const now = await world.getBlock(position)
         if (now.name === button && now.getProperties().powered) {
           await setSource(world, position, { powered: false }, null)
         }
-      }, buttonMs(button))
+      }), buttonMs(button))
       return true
-    })
+    }, true))
   }
 
   // Pressure plates: which players stand on which plate.
