@@ -13,10 +13,14 @@
 // Events on the server object, for other code (escape-room effects, logs):
 //   serv.on('redstoneSource', ({ world, position, name, powered, player }) => ...)
 //   serv.on('redstoneConsumer', ({ world, position, name, powered }) => ...)
+// /powerhistory [since_ms] answers `powerhistory [{"t":..,"x":..,"y":..,"z":..,"name":..,"powered":..,
+// "player":..}, ...]`: the last source changes (server clock, ms since the epoch), so a reader
+// polling the world cannot miss a button's short press.
 // serv.recomputePower(world, position) re-evaluates every consumer within reach of `position`
 // (used after /setblock and /fill place a source).
 
 const { Vec3 } = require('vec3')
+const { UserError } = require('flying-squid')
 const { guarded, describeState, withProperties, isOpenable, openablePositions, setOpenable } = require('../blockstate')
 
 const BUTTON_MS_STONE = 1000 // 20 ticks
@@ -24,6 +28,7 @@ const BUTTON_MS_WOOD = 1500 // 30 ticks
 const PLATE_INSET = 1 / 16 // a plate's detection box: the block minus 1/16 at each side
 const PLATE_HEIGHT = 0.25
 const PLAYER_HALF_WIDTH = 0.3
+const HISTORY = 64 // source changes kept for /powerhistory
 const REACH = 2 // no source powers anything further than 2 blocks (Chebyshev) away
 
 const FACING = {
@@ -113,6 +118,24 @@ module.exports.server = (serv) => {
   }
   serv.recomputePower = recomputePower
 
+  const history = []
+  serv.commands.add({
+    base: 'powerhistory',
+    info: 'recent lever, button and plate changes, as JSON',
+    usage: '/powerhistory [since_ms]',
+    parse (str) {
+      const text = str.trim()
+      if (text === '') return { since: 0 }
+      if (!/^\d+$/.test(text)) throw new UserError(`since must be a time in ms since the epoch, got ${JSON.stringify(text)}`)
+      return { since: Number(text) }
+    },
+    action ({ since }, ctx) {
+      const text = 'powerhistory ' + JSON.stringify(history.filter(e => e.t >= since))
+      if (ctx.player) ctx.player.chat({ text })
+      else serv.info(text)
+    }
+  })
+
   async function setSource (world, position, changes, player) {
     const block = await world.getBlock(position)
     const next = withProperties(registry, block.stateId, changes)
@@ -121,6 +144,8 @@ module.exports.server = (serv) => {
     const state = describeState(registry, next)
     const powered = isWeighted(state.name) ? state.properties.power > 0 : state.properties.powered
     serv.emit('redstoneSource', { world, position, name: state.name, powered, player })
+    history.push({ t: Date.now(), x: position.x, y: position.y, z: position.z, name: state.name, powered, player: player ? player.username : null })
+    if (history.length > HISTORY) history.shift()
     await recomputePower(world, position)
   }
 

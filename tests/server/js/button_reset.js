@@ -2,7 +2,7 @@
 // A stone button powers the iron door beside it for 1 s, an oak button for 1.5 s; each then
 // resets by itself and the door shuts. Times are measured from the bot's block updates.
 const { connect, run, Vec3 } = require('./lib')
-const { waitForState, teleport } = require('./world_lib')
+const { ask, waitForState, teleport } = require('./world_lib')
 
 async function press (bot, button, name) {
   await bot.activateBlock(bot.blockAt(button))
@@ -28,6 +28,10 @@ run(async (port) => {
   await waitForState(bot, new Vec3(23, -59, -10), 'iron_door')
   const stone = await press(bot, new Vec3(22, -60, -14), 'stone_button')
   const oak = await press(bot, new Vec3(22, -60, -10), 'oak_button')
+  const answer = await ask(bot, '/powerhistory', 'powerhistory ')
+  // the server keeps every bot's changes: keep this script's buttons only
+  const history = JSON.parse(answer.slice('powerhistory '.length)).filter(e => e.x === 22 && e.name.endsWith('_button'))
+  const serverSeconds = [(history[1].t - history[0].t) / 1000, (history[3].t - history[2].t) / 1000]
   bot.quit()
-  return { stone, oak }
+  return { stone, oak, history: history.map(({ t, ...rest }) => rest), serverSeconds }
 })
