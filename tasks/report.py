@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from tasks.bench import EPISODES, latest_by_key, read_records
+from tasks.bench import CONFIG, EPISODES, latest_by_key, read_records
 from tasks.stats import COMPARE_METRICS, SUMMARY_METRICS, compare, summarize
 
 FORMATS = ("md", "csv", "json")
@@ -39,7 +39,7 @@ _LABELS = dict(SUMMARY_METRICS)
 METRIC_RANGES: dict[str, tuple[float, float | None]] = {
     "completion": (0.0, 1.0),
     "balance": (0.0, 1.0),
-    "lb_ratio": (0.0, 1.0),
+    "lb_ratio": (0.0, None),  # <= 1 by definition, but shown as measured
     "efficiency": (0.0, None),
     "failed_actions": (0.0, None),
     "llm_calls": (0.0, None),
@@ -65,6 +65,19 @@ def load_records(directory: Path | str) -> tuple[list[dict[str, Any]], int]:
     if not records:
         raise ReportError(f"DIR: {path} holds no episode")
     return list(latest_by_key(records).values()), len(corrupt)
+
+
+def planner_order(directory: Path | str, planners: Sequence[str]) -> dict[str, int]:
+    """Rank of each planner in tables and plots: the sweep's `--planners` order (from its
+    config.json) when known, then the others by name."""
+    listed: list[str] = []
+    try:
+        meta = json.loads((Path(directory) / CONFIG).read_text(encoding="utf-8"))
+        listed = [str(p) for p in meta.get("sweep", {}).get("planners", [])]
+    except (OSError, ValueError, AttributeError):
+        pass
+    names = [p for p in listed if p in planners] + sorted(p for p in planners if p not in listed)
+    return {p: i for i, p in enumerate(names)}
 
 
 def _cell(row: Mapping[str, Any], name: str) -> str:
@@ -182,8 +195,8 @@ def plot_summary(summary: Sequence[Mapping[str, Any]], path: Path | str,
                 lows = [max(floor, v) for v in lows]
             if ceil is not None:
                 highs = [min(ceil, v) for v in highs]
-            err = [[m - lo for m, lo in zip(means, lows, strict=True)],
-                   [hi - m for m, hi in zip(means, highs, strict=True)]]
+            err = [[max(0.0, m - lo) for m, lo in zip(means, lows, strict=True)],
+                   [max(0.0, hi - m) for m, hi in zip(means, highs, strict=True)]]
             ax.bar(range(len(names)), means, yerr=err, capsize=4,
                           color=[colors[p] for p in names], edgecolor="black", linewidth=0.5)
             # Values at the foot of each bar, clear of the error bars.
@@ -230,8 +243,11 @@ def report(
                           f"{', '.join(planners) or 'none'}")
     ref = reference if reference is not None else (
         DEFAULT_REFERENCE if DEFAULT_REFERENCE in planners else None)
-    summary = summarize(records)
+    order = planner_order(directory, planners)
+    summary = sorted(summarize(records),
+                     key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0)))
     comparison = compare(records, ref, metrics=COMPARE_METRICS) if ref else []
+    comparison.sort(key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0)))
     ok = sum(1 for r in records if r.get("status") == "ok")
     if corrupt:
         print(f"report: {corrupt} unreadable line(s) in {EPISODES} skipped", file=sys.stderr)

@@ -52,6 +52,16 @@ def test_markdown_without_the_default_reference(tmp_path: Path) -> None:
     )
 
 
+def test_tables_follow_the_sweeps_planner_order(tmp_path: Path) -> None:
+    shutil.copy(SMALL / "episodes.jsonl", tmp_path / "episodes.jsonl")
+    (tmp_path / "config.json").write_text(json.dumps({"sweep": {"planners": ["villager",
+                                                                            "full"]}}))
+    rows = [line.split(" | ")[:2] for line in report(tmp_path, out=io.StringIO()).splitlines()
+            if line.startswith(("| cooking", "| escape"))][:4]
+    assert rows == [["| cooking", "villager"], ["| cooking", "full"], ["| escape", "villager"],
+                    ["| escape", "full"]]
+
+
 def test_csv_report() -> None:
     blocks = run(fmt="csv").split("\n\n")
     summary, comparison = (b.splitlines() for b in blocks)
