@@ -345,13 +345,17 @@ def mosquitto_config(
     acl_file: Path | None = None,
     user: str | None = None,
     verbose: bool = False,
+    tcp_nodelay: bool = True,
 ) -> str:
     """The text of a mosquitto.conf for one loopback listener with TCP_NODELAY."""
     lines = [
         "per_listener_settings false",
         f"listener {port} {host}",
         # Without it every QoS 1 round trip waits ~40 ms twice on Nagle's algorithm.
-        "set_tcp_nodelay true",
+        f"set_tcp_nodelay {'true' if tcp_nodelay else 'false'}",
+        # mosquitto drops QoS 1 messages for a subscriber past 1000 queued by default; a
+        # burst of events to a busy participant must not be lost.
+        "max_queued_messages 100000",
         "persistence false",
         "log_dest stderr",
         "log_type all"
@@ -397,8 +401,10 @@ class MosquittoBroker:
         host: str = LOOPBACK,
         verbose: bool = False,
         start_timeout: float = 10.0,
+        tcp_nodelay: bool = True,
     ) -> None:
         self.access = access
+        self.tcp_nodelay = tcp_nodelay
         self.binary = binary
         self.host = host
         self.verbose = verbose
@@ -457,6 +463,7 @@ class MosquittoBroker:
                 acl_file=acl_file,
                 user=getpass.getuser(),
                 verbose=self.verbose,
+                tcp_nodelay=self.tcp_nodelay,
             ),
             encoding="utf-8",
         )

@@ -303,6 +303,9 @@ class Bus:
         self._subscriptions: list[tuple[str, type[Envelope]]] = []
         self._seen = _SeenIds(self.dedup_capacity)
         self._client: aiomqtt.Client | None = None
+        self._pump: asyncio.Task[None] | None = None
+        self._inbox: asyncio.Queue[tuple[str, Envelope] | None] = asyncio.Queue()
+        self._closed_reason: str | None = None
 
     # -- connection ----------------------------------------------------------------------------
 
@@ -321,6 +324,9 @@ class Bus:
             keepalive=self.keepalive,
             socket_options=[TCP_NODELAY_OPTION] if self.tcp_nodelay else [],
         )
+        # aiomqtt warns past 10 unacknowledged calls; a Judger or a burst of events can have
+        # many more in flight, and paho's inflight window already bounds them.
+        client.pending_calls_threshold = 10_000
         try:
             await client.__aenter__()
         except aiomqtt.MqttError as exc:
@@ -330,6 +336,9 @@ class Bus:
                 f"{exc or type(exc).__name__} (is the broker running, are the credentials right?)"
             ) from exc
         self._client = client
+        self._inbox = asyncio.Queue()
+        self._closed_reason = None
+        self._pump = asyncio.create_task(self._pump_messages(client), name=f"bus-{self.client_id}")
         return self
 
     async def __aexit__(
@@ -339,8 +348,30 @@ class Bus:
         tb: TracebackType | None,
     ) -> None:
         client, self._client = self._client, None
+        pump, self._pump = self._pump, None
+        if pump is not None:
+            pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
         if client is not None:
             await client.__aexit__(exc_type, exc, tb)
+
+    async def _pump_messages(self, client: aiomqtt.Client) -> None:
+        """The one reader of the client: parses every payload into the inbox as it arrives.
+
+        Readers wait on the inbox, never on the client, so a reader that gives up (timeout,
+        stop) cannot lose a message that was being handed over.
+        """
+        try:
+            async for raw in client.messages:
+                topic = raw.topic.value
+                message = self.accept(topic, _payload_bytes(raw.payload))
+                if message is not None:
+                    self._inbox.put_nowait((topic, message))
+        except aiomqtt.MqttError as exc:
+            self._closed_reason = f"bus {self.client_id!r} lost the broker: {exc}"
+            logger.warning("%s", self._closed_reason)
+        finally:
+            self._inbox.put_nowait(None)
 
     @property
     def client(self) -> aiomqtt.Client:
@@ -418,37 +449,51 @@ class Bus:
         logger.warning("bus %s rejected a payload on %s: %s", self.client_id, topic, reason)
         return None
 
+    def _closed(self) -> BusError:
+        # Leave the end marker for any other reader.
+        self._inbox.put_nowait(None)
+        return BusError(self._closed_reason or f"bus {self.client_id!r} is closed")
+
     async def messages(
         self, stop: asyncio.Event | None = None
     ) -> AsyncIterator[tuple[str, Envelope]]:
-        """Every accepted message, as ``(topic, message)``, until `stop` is set (or forever)."""
-        stop_task = asyncio.ensure_future(stop.wait()) if stop is not None else None
+        """Every accepted message, as ``(topic, message)``, until `stop` is set (or forever).
+
+        Raises `BusError` if the connection to the broker is lost.
+        """
+        self.client  # noqa: B018 - fail early when not connected
+        if stop is None:
+            while True:
+                item = await self._inbox.get()
+                if item is None:
+                    raise self._closed()
+                yield item
+        stop_waiter = asyncio.ensure_future(stop.wait())
         try:
-            while stop is None or not stop.is_set():
-                get_task = asyncio.ensure_future(anext(self.client.messages))
-                if stop_task is not None:
-                    await asyncio.wait({get_task, stop_task}, return_when=asyncio.FIRST_COMPLETED)
-                    if not get_task.done():
-                        get_task.cancel()
-                        await asyncio.gather(get_task, return_exceptions=True)
-                        return
-                raw = await get_task
-                message = self.accept(raw.topic.value, _payload_bytes(raw.payload))
-                if message is not None:
-                    yield raw.topic.value, message
+            while not stop.is_set():
+                getter = asyncio.ensure_future(self._inbox.get())
+                await asyncio.wait({getter, stop_waiter}, return_when=asyncio.FIRST_COMPLETED)
+                if not getter.done():
+                    getter.cancel()
+                    await asyncio.gather(getter, return_exceptions=True)
+                if getter.cancelled():
+                    return
+                item = getter.result()
+                if item is None:
+                    raise self._closed()
+                yield item
         finally:
-            if stop_task is not None:
-                stop_task.cancel()
+            stop_waiter.cancel()
 
     async def receive(self, timeout: float | None = None) -> tuple[str, Envelope]:
-        """The next accepted message; raises `TimeoutError` after `timeout` seconds."""
+        """The next accepted message; raises `TimeoutError` after `timeout` seconds and
+        `BusError` if the connection to the broker is lost."""
+        self.client  # noqa: B018 - fail early when not connected
         async with asyncio.timeout(timeout):
-            while True:
-                raw = await anext(self.client.messages)
-                topic = raw.topic.value
-                message = self.accept(topic, _payload_bytes(raw.payload))
-                if message is not None:
-                    return topic, message
+            item = await self._inbox.get()
+        if item is None:
+            raise self._closed()
+        return item
 
     async def receive_all(self, quiet: float) -> list[tuple[str, Envelope]]:
         """Every message that arrives until none has come for `quiet` seconds."""

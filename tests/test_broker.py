@@ -154,6 +154,7 @@ def test_mosquitto_config_text(tmp_path: Any) -> None:
         "per_listener_settings false\n"
         "listener 1884 127.0.0.1\n"
         "set_tcp_nodelay true\n"
+        "max_queued_messages 100000\n"
         "persistence false\n"
         "log_dest stderr\n"
         "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
