@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import pytest
 
-from agents.broker import BrokerError
+from agents.broker import BrokerError, EmbeddedBroker
 from agents.bus import (
     Bus,
     BusError,
@@ -304,3 +304,55 @@ def test_wrong_password_is_a_clear_error(
     assert text.startswith("bus 'a1' cannot connect to 127.0.0.1:")
     assert "as user 'a1'" in text
     assert text.endswith("(is the broker running, are the credentials right?)")
+
+
+async def _timeouts_and_stop(broker: Any) -> tuple[str, list[tuple[str, Envelope]], list[Any]]:
+    async with broker:
+        async with Bus(broker.url, "planner") as planner, Bus(broker.url, "a1") as agent:
+            await planner.subscribe(TOPICS.agent_pattern("request"), Ping)
+            outcome = ""
+            try:
+                await planner.receive(timeout=0.05)
+            except TimeoutError:
+                outcome = "timed out"
+            stop = asyncio.Event()
+            stop.set()
+            stopped = [item async for item in planner.messages(stop)]
+            await agent.publish(
+                TOPICS.request("a1"),
+                Ping(message_id="r1", sender="a1", sent_at=1.0, seq=1, text="after"),
+            )
+            return outcome, [await planner.receive(timeout=5)], stopped
+
+
+def test_a_timed_out_or_stopped_reader_loses_nothing(
+    make_broker: Callable[..., Any], run: Callable[..., Any]
+) -> None:
+    outcome, received, stopped = run(_timeouts_and_stop(make_broker()))
+    assert outcome == "timed out"
+    assert stopped == []
+    assert received == [
+        (
+            "cc/e1/agent/a1/request",
+            Ping(message_id="r1", sender="a1", sent_at=1.0, seq=1, text="after"),
+        )
+    ]
+
+
+async def _broker_goes_away() -> str:
+    broker = EmbeddedBroker()
+    await broker.start()
+    async with Bus(broker.url, "a1") as agent:
+        await agent.subscribe(TOPICS.assign("a1"), Ping)
+        await broker.stop()
+        try:
+            await agent.receive(timeout=5)
+        except BusError as exc:
+            return str(exc)
+    return "no error"
+
+
+def test_losing_the_broker_is_a_clear_error(run: Callable[..., Any]) -> None:
+    assert run(_broker_goes_away()).startswith(
+        "bus 'a1' lost the broker: Disconnected during message iteration"
+    )
