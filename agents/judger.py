@@ -141,7 +141,8 @@ class JudgerCore:
             dict(p.request.action)
         self.trace.append(TraceEntry(agent=agent, name=name, args=args, start=p.start, end=end,
                                      ok=outcome.ok, reason=outcome.reason,
-                                     subtask=p.request.subtask))
+                                     subtask=p.request.subtask,
+                                     attempt=p.request.attempt))
         return ActionResult(sender="judger", agent=agent, seq=p.request.seq, ok=outcome.ok,
                             reason=outcome.reason, start=p.start, end=end,
                             fired=list(outcome.fired), fired_total=list(self.fired),

@@ -46,6 +46,7 @@ class ActionRequest(Message):
     agent: str
     seq: int
     subtask: str | None = None
+    attempt: int = 0
     action: dict[str, Any]
 
 
@@ -92,6 +93,7 @@ class TraceEntry(BaseModel):
     ok: bool
     reason: str | None = None
     subtask: str | None = None
+    attempt: int = 0
 
 
 class Event(Message):

@@ -57,6 +57,9 @@ class PlannerCore:
     repair: Callable[[nx.DiGraph, str, set[str]], list[tuple[str, str, float]]] | None = None
     """On failure: the edges the graph missed into the failed subtask (planner.replan)."""
     repaired: list[tuple[str, str, float]] = field(default_factory=list)
+    deferred: dict[str, int] = field(default_factory=dict)
+    """A failed subtask waits until the world has moved on: it is ready again only once more
+    subtasks are done than when it failed (retrying at once would fail the same way)."""
 
     def __post_init__(self) -> None:
         self.subtasks: dict[str, Subtask] = self.plan.by_id()
@@ -67,8 +70,16 @@ class PlannerCore:
 
     # -- what is ready --------------------------------------------------------------------
     def ready(self) -> list[str]:
-        return sorted(s for s, st in self.status.items() if st == "open" and all(
+        progress = self.n_done()
+        open_ = sorted(s for s, st in self.status.items() if st == "open" and all(
             self.status[p] == "done" for p in self.graph.predecessors(s)))
+        fresh = [s for s in open_ if self.deferred.get(s, -1) < progress]
+        # Deferred subtasks wait while anything else can change the world; when nothing
+        # can, they are tried again as they are.
+        return fresh if fresh or self.running() else open_
+
+    def n_done(self) -> int:
+        return sum(1 for v in self.status.values() if v == "done")
 
     def running(self) -> list[str]:
         return sorted(s for s, st in self.status.items() if st == "running")
@@ -116,6 +127,7 @@ class PlannerCore:
             log.warning("subtask %s failed for good: %s", sid, self.reasons.get(sid))
         else:
             self.status[sid] = "open"
+            self.deferred[sid] = self.n_done()
             log.info("subtask %s failed (%s); re-opened (retry %d)", sid,
                      self.reasons.get(sid), self.retries[sid])
 

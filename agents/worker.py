@@ -87,7 +87,7 @@ class Worker:
                     not_before = 0.0
                 await self.bus.publish(self.topics.action(self.agent), ActionRequest(
                     sender=self.agent, agent=self.agent, seq=self.seq, subtask=a.subtask.id,
-                    action=payload))
+                    attempt=a.attempt, action=payload))
                 result = await self._result(self.seq, stop)
                 if result is None:
                     return False, "stopped"

@@ -86,11 +86,16 @@ def lower_bound(graph: nx.DiGraph, seconds: dict[str, float], workers: dict[str,
 
 
 def subtask_durations(trace: Sequence[TraceEntry]) -> tuple[dict[str, float], dict[str, int]]:
-    """Per subtask: its span (the longest agent's summed action time in it) and how many
-    agents worked on it, from the trace."""
-    per: dict[str, dict[str, float]] = {}
+    """Per subtask: its span (the longest agent's summed action time in its last attempt) and
+    how many agents worked on that attempt, from the trace. Earlier, failed attempts are work
+    a better schedule would not have done, so they count in no subtask's span."""
+    last = {}
     for t in trace:
         if t.subtask is not None:
+            last[t.subtask] = max(last.get(t.subtask, 0), t.attempt)
+    per: dict[str, dict[str, float]] = {}
+    for t in trace:
+        if t.subtask is not None and t.attempt == last[t.subtask]:
             agent_time = per.setdefault(t.subtask, {})
             agent_time[t.agent] = agent_time.get(t.agent, 0.0) + (t.end - t.start)
     return ({s: max(v.values()) for s, v in per.items()}, {s: len(v) for s, v in per.items()})

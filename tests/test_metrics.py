@@ -65,3 +65,14 @@ def test_trace_lower_bound_uses_the_runs_own_durations() -> None:
     lb, critical, work = trace_lower_bound(g, trace, agents=2)
     # spans: u 3, w 1, v max(2, 1) = 2 -> critical 5; work (3 + 1 + 2 + 1) / 2 = 3.5
     assert (critical, work, lb) == (5.0, 3.5, 5.0)
+
+
+def test_failed_attempts_count_as_work_but_not_in_spans() -> None:
+    from tasks.metrics import subtask_durations
+
+    trace = [TraceEntry(agent="a", name="take", args={}, start=0, end=5, ok=False,
+                        subtask="v", attempt=1),
+             TraceEntry(agent="b", name="craft", args={}, start=6, end=7, ok=True,
+                        subtask="v", attempt=2)]
+    spans, workers = subtask_durations(trace)
+    assert spans == {"v": 1.0} and workers == {"v": 1}
