@@ -334,6 +334,17 @@ class _Steps:
         actions = [parse_action(s) for s in steps]  # type: ignore[arg-type]
         first = actions[0]
         target = getattr(first, "pos", None)
+        # `via`: what carries the agent where it acts (a plate that teleports), unless it is
+        # there already (a retry after the carry worked).
+        via = spec.get("via", []) if isinstance(spec, dict) else []
+        if via and target is not None and distance(
+                self.obs.pos, (target[0] + 0.5, target[1], target[2] + 0.5)) > 2.0:
+            for carry in [parse_action(v) for v in via]:  # type: ignore[union-attr, arg-type]
+                where = getattr(carry, "pos", None)
+                if where is not None and not (yield from self.go(where, within=2.0)):
+                    return self.fail(f"could not reach {where}")
+                if not (yield from self.do(carry)):
+                    return self.fail(f"{carry.name} failed")
         if target is not None and not (yield from self.go(target, within=2.0)):
             return self.fail(f"could not reach {target}")
         need = {a.item: 1 for a in actions if isinstance(a, Place)}

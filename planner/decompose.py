@@ -9,8 +9,10 @@ world supports, in this order: stock in the hub (no subtask), a chest that is no
 (`fetch`), a block or animal in the world (`harvest`, `kill`, `milk`), a recipe (`craft`), a
 furnace recipe (`smelt`). Counts multiply through: 3 milk buckets need 3 buckets, which need
 9 iron ingots. Construction groups blueprint blocks into `place` subtasks by layer and
-material; escape makes one `trigger` subtask per trigger. Every subtask lists the rule ids it
-rests on and an estimated `seconds` from the shared durations (`env.rulebook`, `env.actions`).
+material; escape makes one `trigger` subtask per trigger, except a trigger that carries a
+player (a teleport) to where another trigger's condition is acted on: it becomes the `via`
+step of that condition's role (`carriers`). Every subtask lists the rule ids it rests on and
+an estimated `seconds` from the shared durations (`env.rulebook`, `env.actions`).
 
 The rulebook given may be the game's alone: the task's world rules (containers, sources,
 triggers) are added here when missing (`task_rules`).
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from env.actions import WALK_SPEED
 from env.goals import BlueprintBlock, ConstructionGoal, CookingGoal, EscapeGoal
 from env.rulebook import CRAFT_S, KILL_S, MILK_S, Rule, Rulebook
+from env.sim.path import world_walker
 from env.world import Pos, Trigger, distance
 from planner.subtask import Plan, Subtask
 from tasks.spec import TaskSpec
@@ -37,6 +40,9 @@ ACT_S = 1.0
 """Seconds to flip a lever or press a button."""
 PLACE_GROUP = 8
 """At most this many blueprint blocks per `place` subtask."""
+CARRY_NEAR = 2.0
+"""How near a condition a teleported player must land to act on it (the offline brain acts
+from within 2 blocks of what it uses)."""
 
 MECHANISMS = ("lever", "_button", "_pressure_plate")
 FUEL_ORDER = ("coal", "charcoal", "coal_block", "oak_log", "spruce_log", "birch_log",
@@ -444,11 +450,52 @@ def opens_exit(trigger: Trigger) -> bool:
     return False
 
 
-def trigger_roles(trigger: Trigger, occupied: frozenset[Pos] = frozenset()
-                  ) -> list[dict[str, object]]:
+def carriers(task: TaskSpec, rules: Rulebook) -> dict[tuple[str, int], Trigger]:
+    """Conditions a player reaches only by another trigger's teleport: (trigger id, index of
+    the condition) -> the carrying trigger.
+
+    Trigger T1 carries to condition c of trigger T2 (T1 != T2, same room) when one player
+    fires T1 alone by standing on its pressure plate, a teleport of T1 takes whoever stands
+    there (the plate lies within the effect's radius), the player lands (falling from the
+    target, as the sim does) within CARRY_NEAR of c, and no walk from the plate in the world
+    as built comes that near c. Escape atom 8 is the case: a plate lifts its player to a
+    ledge, where the only button of the next trigger is.
+    """
+    triggers = task.world.triggers
+    if not triggers:
+        return {}
+    walker = world_walker(task.world, rules.blocks)
+    out: dict[tuple[str, int], Trigger] = {}
+    for t1 in triggers:
+        if len(t1.conditions) != 1 or trigger_agents(t1) != 1 \
+                or not t1.conditions[0].block.endswith("_pressure_plate"):
+            continue
+        plate = t1.conditions[0].pos
+        feet = (plate[0] + 0.5, plate[1], plate[2] + 0.5)
+        landings = [walker.landing(e.to) for e in t1.effects if e.kind == "teleport"
+                    and e.to is not None
+                    and distance(feet, (e.pos[0] + 0.5, e.pos[1], e.pos[2] + 0.5)) <= e.radius]
+        for t2 in triggers:
+            if t2.id == t1.id or t2.room != t1.room:
+                continue
+            for i, c in enumerate(t2.conditions):
+                spot = (c.pos[0] + 0.5, c.pos[1], c.pos[2] + 0.5)
+                if (t2.id, i) in out or not any(
+                        distance((p[0] + 0.5, p[1], p[2] + 0.5), spot) <= CARRY_NEAR
+                        for p in landings):
+                    continue
+                if walker.find(plate, c.pos, CARRY_NEAR) is None:
+                    out[(t2.id, i)] = t1
+    return out
+
+
+def trigger_roles(trigger: Trigger, occupied: frozenset[Pos] = frozenset(),
+                  via: dict[int, dict[str, object]] | None = None) -> list[dict[str, object]]:
     """One action per role (an `env.actions` action as a dict): step on a plate, activate a
     lever or button, or, for a block condition, `{"steps": [dig, place]}` (the dig only when
-    a block is in `occupied` at that position)."""
+    a block is in `occupied` at that position). `via` maps a condition's index to the action
+    that carries a player there (see `carriers`): that role becomes
+    `{"via": [carry], "steps": [...]}`, done by one player in that order."""
     roles: list[dict[str, object]] = []
     for c in trigger.conditions:
         if c.block.endswith("_pressure_plate"):
@@ -462,6 +509,9 @@ def trigger_roles(trigger: Trigger, occupied: frozenset[Pos] = frozenset()
                 steps.append({"name": "dig", "pos": list(c.pos)})
             steps.append({"name": "place", "item": c.block, "pos": list(c.pos)})
             roles.append({"steps": steps})
+    for i, carry in sorted((via or {}).items()):
+        role = roles[i]
+        roles[i] = {"via": [carry], "steps": role["steps"] if "steps" in role else [role]}
     return roles
 
 
@@ -482,13 +532,19 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
     items: dict[str, int] = {}
     origin = task.world.spawn[0] if task.world.spawn else None
     occupied = frozenset(b.pos for b in task.world.blocks if b.name not in ("air", "cave_air"))
+    carried = carriers(task, rules)
+    folded = {t.id for t in carried.values()}
     for room in sorted(goal.rooms, key=lambda r: r.index):
         for tid in room.triggers:
             if tid not in triggers:
                 raise DecompositionError(f"room {room.index} of {task.id} names trigger {tid!r}, "
                                          f"which the world does not define")
+            if tid in folded:
+                continue  # fired on the way, by the role it carries (see `carriers`)
             t = triggers[tid]
-            roles = trigger_roles(t, occupied)
+            mine = {i: c for (cid, i), c in carried.items() if cid == tid}
+            roles = trigger_roles(t, occupied, {i: trigger_roles(c)[0] for i, c in mine.items()})
+            carry_s = sum(max(2.0, c.window_s) for c in mine.values())  # standing on the plate
             for c in t.conditions:
                 if not is_mechanism(c.block) and c.block not in given:
                     items[c.block] = items.get(c.block, 0) + 1
@@ -498,9 +554,10 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
                 id=f"trigger:{tid}", kind="trigger", target=tid,
                 sites=[c.pos for c in t.conditions], actions=roles,
                 agents=trigger_agents(t), room=room.index,
-                rules=[f"trigger:{tid}"] + sorted(r.id for r in rules.rules.values()
-                                                  if r.kind == "trigger" and tid in r.inputs),
-                seconds=round(far / WALK_SPEED + ACT_S + hold, 3)))
+                rules=[f"trigger:{tid}"] + sorted({f"trigger:{c.id}" for c in mine.values()})
+                + sorted(r.id for r in rules.rules.values()
+                         if r.kind == "trigger" and tid in r.inputs),
+                seconds=round(far / WALK_SPEED + ACT_S + hold + carry_s, 3)))
     for name, n in sorted(items.items()):
         if supplier.hub_items.get(name, 0) >= n:
             continue

@@ -139,15 +139,15 @@ def test_construction_world_has_a_supply_chest() -> None:
     spec = import_construction("task_16", _json("blueprint_description_all.json")["task_16"])
     goal = spec.goal
     assert isinstance(goal, ConstructionGoal)
-    # blueprint x in [-8, -8], z in [-3, 3]: the chest is two blocks east, at the middle z
-    assert spec.hub == (-6, -60, 0)
+    # blueprint x in [-8, -8], z in [-3, 3]: the chest is four blocks east, at the middle z
+    assert spec.hub == (-4, -60, 0)
     assert spec.world.containers == [ContainerSpec(
-        pos=(-6, -60, 0), facing="east",
+        pos=(-4, -60, 0), facing="east",
         items={"dark_oak_fence": 6, "hay_block": 2, "carved_pumpkin": 2})]
-    assert spec.world.blocks == [BlockSpec(name="chest", pos=(-6, -60, 0),
+    assert spec.world.blocks == [BlockSpec(name="chest", pos=(-4, -60, 0),
                                            state={"facing": "east"})]
     assert spec.budget_s == 60 + 10 * 10
-    assert all(s[0] > -8 and s != (-6, -60, 0) for s in spec.world.spawn)
+    assert all(s[0] > -8 and s != (-4, -60, 0) for s in spec.world.spawn)
 
 
 def test_construction_unknown_material() -> None:
@@ -214,12 +214,20 @@ def test_atom_8_triggers_teleports_and_min_players() -> None:
     assert [(e.kind, e.pos, e.block, e.to, e.radius) for e in by_id["room0:final"].effects] == [
         ("set_block", (0, -59, 4), "air", None, 2.0),
         ("teleport", (0, -59, 3), None, (0, -59, 3), 7.0)]
-    assert all(t.min_players == 2 and t.window_s == 1.0 for t in spec.world.triggers)
+    # the room needs two players; each single-condition trigger fires for one
+    assert [(t.min_players, t.window_s) for t in spec.world.triggers] == [(1, 1.0)] * 3
     assert spec.min_agents == 2
     assert spec.goal.rooms[0].min_players == 2  # type: ignore[union-attr]
     blocks = _blocks(spec)
     assert blocks[(0, -59, 4)].name == "bedrock"  # init fills the upper exit cell
     assert blocks[(0, -60, 4)].name == "stone_bricks"
+
+
+def test_two_condition_trigger_keeps_min_player_two() -> None:
+    spec = _one(9)  # a plate and a button at once, min_player 2
+    assert [(t.id, len(t.conditions), t.min_players) for t in spec.world.triggers] == [
+        ("room0:main", 2, 2)]
+    assert spec.min_agents == 2
 
 
 @pytest.mark.parametrize("agents", [1, 2, 3, 4])

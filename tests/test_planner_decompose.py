@@ -10,6 +10,7 @@ from env.rulebook import load_rulebook
 from env.world import ContainerSpec, WorldSetup
 from planner.decompose import (
     DecompositionError,
+    carriers,
     decompose,
     effect_rules,
     hub_of,
@@ -209,7 +210,50 @@ def test_every_public_task_decomposes_into_a_dag() -> None:
         if task.family == "cooking":
             assert [s.target for s in plan.subtasks if s.keep] == [task.goal.target], tid
         if task.family == "escape":
-            wanted = sorted(f"trigger:{t}" for r in task.goal.rooms for t in r.triggers)
+            # one subtask per trigger, but a carrying trigger is a step of what it carries to
+            folded = {c.id for c in carriers(task, rules).values()}
+            wanted = sorted(f"trigger:{t}" for r in task.goal.rooms for t in r.triggers
+                            if t not in folded)
             assert sorted(s.id for s in plan.subtasks if s.kind == "trigger") == wanted, tid
+            assert folded <= {r.removeprefix("trigger:") for s in plan.subtasks
+                              for r in s.rules}, tid
         families[task.family] = families.get(task.family, 0) + 1
     assert families == {"cooking": 50, "construction": 50, "escape": 16}
+
+
+def test_atom_8_plate_carries_its_player_to_the_button() -> None:
+    from tasks.catalog import load_task
+
+    task = load_task("escape/1-3", agents=2)  # atom 8 alone
+    rules = load_rulebook()
+    assert {k: t.id for k, t in carriers(task, rules).items()} == {
+        ("room0:activate", 0): "room0:come_in"}
+    plan = decompose(task, rules)
+    by = plan.by_id()
+    assert list(by) == ["trigger:room0:activate", "trigger:room0:final"]
+    activate = by["trigger:room0:activate"]
+    assert activate.actions == [{
+        "via": [{"name": "step_on", "pos": [0, -60, -4], "hold_s": 2.0}],
+        "steps": [{"name": "activate", "pos": [0, -56, -1]}]}]
+    assert (activate.agents, activate.sites) == (1, [(0, -56, -1)])
+    assert activate.rules == ["trigger:room0:activate", "trigger:room0:come_in"]
+    assert by["trigger:room0:final"].actions == [{"name": "activate", "pos": [0, -59, 3]}]
+    assert by["trigger:room0:final"].agents == 1
+
+
+def test_no_carrier_when_the_condition_can_be_walked_to() -> None:
+    from tasks.catalog import load_task
+
+    task = load_task("escape/1-3", agents=2)
+    triggers = []
+    for t in task.world.triggers:
+        if t.id == "room0:come_in":  # now lands on the floor, next to a floor button
+            t = t.model_copy(update={"effects": [t.effects[0].model_copy(
+                update={"to": (3, -55, -2)})]})
+        if t.id == "room0:activate":
+            t = t.model_copy(update={"conditions": [t.conditions[0].model_copy(
+                update={"pos": (3, -60, -1)})]})
+        triggers.append(t)
+    world = task.world.model_copy(update={"triggers": triggers})
+    assert carriers(task.model_copy(update={"world": world}), load_rulebook()) == {}
+

@@ -301,10 +301,7 @@ class SimBackend:
         s = self.state
         for agent, p in list(s.positions.items()):
             x, y, z = cell_of(p)
-            landed = y
-            while not self.walker.supports((x, landed - 1, z)) and \
-                    self.walker.passable((x, landed - 1, z)) and landed > self.world.bounds[0][1]:
-                landed -= 1
+            landed = self.walker.landing((x, y, z))[1]
             if landed != y:
                 s.positions[agent] = (p[0], float(landed), p[2])
 

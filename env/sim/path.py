@@ -21,8 +21,8 @@ import math
 from collections.abc import Callable, Iterable
 
 from env.rulebook import BlockInfo
-from env.sim.state import truthy
-from env.world import BlockState, Pos
+from env.sim.state import ground_block, truthy
+from env.world import BlockState, Pos, WorldSetup
 
 OPENABLE = ("_door", "_trapdoor", "_fence_gate")
 ALWAYS_PASSABLE = frozenset({"air", "cave_air", "void_air", "water", "light"})
@@ -123,6 +123,22 @@ class Walker:
                 return f"the {part} cell {cell} holds {self.block(cell).name}"
         below = (x, y - 1, z)
         return f"nothing to stand on at {below} ({self.block(below).name})"
+
+    def landing(self, pos: Pos) -> Pos:
+        """Where an agent put at `pos` (a teleport's target) comes to rest: it falls through
+        cells that are passable and do not hold it up, down to the bounds' floor.
+
+        >>> from env.sim.state import SimState
+        >>> from env.rulebook import load_rulebook
+        >>> Walker(SimState().block, load_rulebook().blocks, ((-5, -61, -5), (5, -50, 5))
+        ...        ).landing((1, -55, 2))
+        (1, -60, 2)
+        """
+        x, y, z = pos
+        while y > self.lo[1] and not self.supports((x, y - 1, z)) \
+                and self.passable((x, y - 1, z)):
+            y -= 1
+        return (x, y, z)
 
     def _fall(self, x: int, y: int, z: int) -> int | None:
         """Where an agent whose feet and head are free at height y in column (x, z) lands."""
@@ -267,3 +283,18 @@ class Walker:
                     rest = estimate(nxt)
                     heapq.heappush(queue, (new + rest, rest, tie, nxt))
         return None
+
+
+def world_walker(world: WorldSetup, blocks: dict[str, BlockInfo]) -> Walker:
+    """A Walker over `world` as it is built, before any action (for planning): its blocks
+    and containers on the superflat ground, inside its bounds."""
+    placed: dict[Pos, BlockState] = {b.pos: BlockState(name=b.name, state=dict(b.state))
+                                     for b in world.blocks}
+    for c in world.containers:
+        placed[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
+
+    def block(pos: Pos) -> BlockState:
+        found = placed.get(pos)
+        return found if found is not None else ground_block(pos[1])
+
+    return Walker(block, blocks, world.bounds)

@@ -31,7 +31,9 @@ Atoms:
   (0, 0, 6), outside.
 - conditions and effects are grouped by `sub_event` (no sub_event: "main"): one Trigger per
   (room, sub_event), id `room<i>:<sub_event>`; mode from `type` (default "and"), window_s from
-  `activate_duration`, else `wait_interval`, else 1; min_players from `min_player` (default 1).
+  `activate_duration`, else `wait_interval`, else 1. `min_player` (default 1) is the room's
+  need (`Room.min_players`, the task's `min_agents`); a trigger's min_players is it capped by
+  the players its conditions can employ: one per condition ("and"), one ("or").
 - an atom's `in` items that no earlier room's `out` provides are put in a chest in its room.
 
 Budget (`budget_s`): per room, 60 s plus 30 s per condition (random copies included).
@@ -374,10 +376,14 @@ class _Room:
         if not groups:
             raise TaskError(f"{at}: an atom needs at least one condition")
         for sub, (conditions, effects) in groups.items():
+            # `min_player` is what the room needs (VillagerBench generates an atom only for
+            # that many players); one trigger can employ at most one player per condition
+            # ("and"), or one ("or"): a single plate fires for one player standing on it.
+            employs = len(conditions) if mode == "and" else 1
             self.triggers.append(Trigger(id=f"room{self.index}:{sub}", room=self.index,
                                          conditions=conditions, mode=mode,
                                          window_s=float(window), effects=effects,
-                                         min_players=self.min_players))
+                                         min_players=min(self.min_players, employs)))
 
     # -- walls and supplies ----------------------------------------------------------------
 
