@@ -32,12 +32,13 @@ from env.actions import (
     Rendezvous,
     Smelt,
     Take,
+    Wait,
     parse_action,
 )
 from env.backend import Observation
 from env.goals import BlueprintBlock
 from env.rulebook import Rulebook
-from env.world import STAND_Y, Pos, distance
+from env.world import STAND_Y, Pos, distance, in_reach
 from planner.subtask import Plan, Subtask
 
 DEFAULT_PRIOR_NOISE = 0.3
@@ -55,7 +56,8 @@ class Brain(Protocol):
     def prior(self, plan: Plan, true_graph: nx.DiGraph) -> nx.DiGraph: ...
 
     def act(self, subtask: Subtask, role: int, partners: list[str], me: str,
-            obs: Observation, hub: Pos | None, attempt: int) -> Acting: ...
+            obs: Observation, hub: Pos | None, attempt: int,
+            keep_out: frozenset[tuple[int, int]] = frozenset()) -> Acting: ...
 
 
 class OfflineBrain:
@@ -79,16 +81,20 @@ class OfflineBrain:
         return noisy_prior(plan, true_graph, self.prior_noise, random.Random(self.seed))
 
     def act(self, subtask: Subtask, role: int, partners: list[str], me: str,
-            obs: Observation, hub: Pos | None, attempt: int) -> Acting:
-        return _Steps(self.rules, subtask, role, partners, me, obs, hub, attempt).run()
+            obs: Observation, hub: Pos | None, attempt: int,
+            keep_out: frozenset[tuple[int, int]] = frozenset()) -> Acting:
+        return _Steps(self.rules, subtask, role, partners, me, obs, hub, attempt,
+                      keep_out).run()
 
 
 class _Steps:
     """The offline brain's procedure for one subtask (one generator per assignment)."""
 
     def __init__(self, rules: Rulebook, st: Subtask, role: int, partners: list[str], me: str,
-                 obs: Observation, hub: Pos | None, attempt: int) -> None:
+                 obs: Observation, hub: Pos | None, attempt: int,
+                 keep_out: frozenset[tuple[int, int]] = frozenset()) -> None:
         self.rules, self.st, self.role, self.partners = rules, st, role, partners
+        self.keep_out = keep_out
         self.me, self.obs, self.hub, self.attempt = me, obs, hub, attempt
         self.last: ActionResult | None = None
         self.taken: dict[str, int] = {}
@@ -278,21 +284,52 @@ class _Steps:
                 if (yield from self.go(self.hub)):
                     if (yield from self.do(Take(pos=self.hub, item=b.name, count=1))):
                         self.taken[b.name] = self.taken.get(b.name, 0) + 1
-            if not (yield from self.go(b.pos, within=3.0)) and \
+            if not (yield from self._stand_for(b.pos)) and \
+                    not (yield from self.go(b.pos, within=3.0)) and \
                     not (yield from self.go(b.pos, within=4.5)):
                 return self.fail(f"could not reach {b.pos}")
             yield from self._step_off(b.pos)
-            if (yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))):
+            placed = False
+            for _ in range(4):
+                placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
+                reason = (self.last.reason if self.last else None) or ""
+                if placed or not reason.endswith(f"stands in {b.pos}"):
+                    break
+                if reason.startswith(f"{self.me} "):
+                    yield from self._step_off(b.pos)
+                else:  # someone else is in the way: give them a moment to move on
+                    yield from self.do(Wait(seconds=2.0))
+            if placed:
                 continue
-            reason = (self.last.reason if self.last else None) or ""
             if f"taken by {b.name}" in reason:
                 continue  # already there (an earlier attempt placed it)
             if "no solid neighbour" not in reason or not (yield from self._scaffolded(b)):
                 return self.fail(f"could not place {b.name} at {b.pos}")
+        # Blocks an earlier attempt had already placed were fetched for nothing: return them.
+        # Then wait off the building site, by the hub, so as not to stand where others build.
+        yield from self.give_back()
         if self.hub is not None:
-            # Wait off the building site, by the hub, so as not to stand where others build.
             yield from self.go(self.hub)
         return True, None
+
+    def _stand_for(self, pos: Pos) -> Generator[Action, ActionResult, bool]:
+        """Walk to a ground cell off the building site from which `pos` is in reach (so that
+        a builder never walls itself in). False if there is none or none could be reached."""
+        if not self.keep_out:
+            return False
+        here = (math.floor(self.obs.pos[0]), math.floor(self.obs.pos[2]))
+        if here not in self.keep_out and in_reach(self.obs.pos, pos) and \
+                math.floor(self.obs.pos[1]) == STAND_Y:
+            return True
+        x, _, z = pos
+        cells = [(x + dx, z + dz) for dx in range(-4, 5) for dz in range(-4, 5)
+                 if (x + dx, z + dz) not in self.keep_out]
+        cells = [c for c in cells if in_reach((c[0] + 0.5, STAND_Y, c[1] + 0.5), pos)]
+        cells.sort(key=lambda c: (abs(c[0] - x) + abs(c[1] - z), c))
+        for cx, cz in cells[:3]:
+            if (yield from self.do(MoveTo(pos=(cx, STAND_Y, cz)))):
+                return True
+        return False
 
     def _step_off(self, pos: Pos) -> Generator[Action, ActionResult, None]:
         """Move aside if the agent stands where it is about to build."""

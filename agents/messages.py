@@ -37,6 +37,8 @@ class Assignment(Message):
     not_before: float = 0.0
     hub: tuple[int, int, int] | None = None
     attempt: int = 0
+    keep_out: list[tuple[int, int]] = Field(default_factory=list)
+    """Columns (x, z) of the building site: where not to stand while building."""
     wait: bool = False
     done: bool = False
 

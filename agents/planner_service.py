@@ -57,6 +57,7 @@ class PlannerCore:
     repair: Callable[[nx.DiGraph, str, set[str]], list[tuple[str, str, float]]] | None = None
     """On failure: the edges the graph missed into the failed subtask (planner.replan)."""
     repaired: list[tuple[str, str, float]] = field(default_factory=list)
+    keep_out: list[tuple[int, int]] = field(default_factory=list)
     deferred: dict[str, int] = field(default_factory=dict)
     """A failed subtask waits until the world has moved on: it is ready again only once more
     subtasks are done than when it failed (retrying at once would fail the same way)."""
@@ -180,7 +181,8 @@ class PlannerCore:
                 out.append(Assignment(sender="planner", agent=a, subtask=st, role=role,
                                       partners=[g for g in group if g != a],
                                       not_before=not_before, hub=hub,
-                                      attempt=self.attempts[sid]))
+                                      attempt=self.attempts[sid],
+                                      keep_out=self.keep_out if st.kind == "place" else []))
         if not out and not self.running() and self.free and len(self.free) == len(self.agents):
             self.finished = True
         return out

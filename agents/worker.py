@@ -75,7 +75,7 @@ class Worker:
     async def _do(self, a: Assignment, stop: asyncio.Event) -> tuple[bool, str | None]:
         assert a.subtask is not None
         steps = self.brain.act(a.subtask, a.role, a.partners, self.agent, self.obs, a.hub,
-                               attempt=a.attempt)
+                               attempt=a.attempt, keep_out=frozenset(a.keep_out))
         not_before = a.not_before
         try:
             action = next(steps)

@@ -431,7 +431,12 @@ def _run_pool(
                 while queue or running:
                     while queue and len(running) < jobs and not broken:
                         run = queue.pop()
-                        running[pool.submit(_execute, runner, dict(run["config"]))] = run
+                        try:
+                            running[pool.submit(_execute, runner, dict(run["config"]))] = run
+                        except BrokenProcessPool:
+                            # A worker died since the last wait: run this one in a new pool.
+                            queue.append(run)
+                            broken = True
                     if not running:
                         break
                     finished, _ = wait(running, return_when=FIRST_COMPLETED)

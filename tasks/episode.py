@@ -26,6 +26,7 @@ from agents.judger import Judger
 from agents.planner_service import PlannerCore, PlannerService
 from agents.worker import Worker
 from env.backend import Backend
+from env.goals import ConstructionGoal
 from env.rulebook import load_rulebook
 from env.scoring import score as score_world
 from tasks.metrics import episode_metrics, trace_lower_bound
@@ -78,6 +79,13 @@ def prepare_plan(spec: TaskSpec, cfg: EpisodeConfig, backend: Backend,
                          agents=cfg.agents, backend=backend)
 
 
+def building_site(spec: TaskSpec) -> list[tuple[int, int]]:
+    """The (x, z) columns a construction blueprint covers, sorted."""
+    if not isinstance(spec.goal, ConstructionGoal):
+        return []
+    return sorted({(b.pos[0], b.pos[2]) for b in spec.goal.blueprint})
+
+
 def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: Any,
                    plan: Any) -> Any:
     """For planners with a causal estimator: on a failure, ask it which edges into the failed
@@ -102,7 +110,8 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
     plan, true_graph, graph, lines, scheduler, record = prepare_plan(spec, cfg, backend, brain)
     plan_s = time.perf_counter() - t0
     core = PlannerCore(plan=plan, graph=graph.copy(), lines=lines, scheduler=scheduler,
-                       agents=agents, repair=failure_repair(cfg, spec, backend, brain, plan))
+                       agents=agents, repair=failure_repair(cfg, spec, backend, brain, plan),
+                       keep_out=building_site(spec))
     topics = Topics(f"ep{uuid.uuid4().hex[:10]}")
     stop = asyncio.Event()
 

@@ -31,6 +31,9 @@ class TaskSpec(Model):
     hub: Pos | None = None
     """The shared chest, where the task has one (cooking's top-level chest, construction's
     supply chest)."""
+    agents: int | None = None
+    """The number of players the spec was built for, where it depends on it (an escape chain
+    places one copy of a random block per player); None otherwise."""
 
     _hub = field_validator("hub", mode="before")(_as_pos)
 

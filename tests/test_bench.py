@@ -256,7 +256,10 @@ def test_sweep_killed_with_sigkill_then_resumed(tmp_path: Path) -> None:
     outcome = run_bench(runs, out, resume=True, runner=runner, progress=False)
     assert calls == [2, 3, 4, 5]
     assert (outcome.skipped, outcome.ok) == (2, 4)
-    assert [r["key"] for r in lines(out)] == [r["key"] for r in runs]
+    # Seeds 0 and 1 ran side by side, so either may have been recorded first.
+    keys = [r["key"] for r in lines(out)]
+    assert sorted(keys[:2]) == [r["key"] for r in runs[:2]]
+    assert keys[2:] == [r["key"] for r in runs[2:]]
 
 
 def test_resume_runs_errored_episodes_again(tmp_path: Path) -> None:

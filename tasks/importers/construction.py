@@ -29,7 +29,7 @@ Coordinates are absolute. Where two lines place a block at the same position, th
 wins. Unknown block names, unknown keys, malformed coordinates and groups without any position
 are errors naming the file, the task and the line.
 
-World: a supply chest (the hub) holding every material in the count needed, on the ground two
+World: a supply chest (the hub) holding every material in the count needed, on the ground four
 blocks past the blueprint's bounding box on the +x side (towards the origin, where the public
 blueprints are), level with the box's middle z, and spawn points around it.
 Budget (`budget_s`): 60 s plus 10 s per blueprint block.
@@ -365,6 +365,9 @@ def material_items(blueprint: list[BlueprintBlock], *, at: str = "") -> dict[str
     return need
 
 
+# The chest stands this far past the blueprint's box, so that builders fetching from it (within
+# reach, 2.5 blocks) never stand on a cell that is to be built.
+HUB_GAP = 4
 SCAFFOLD = "dirt"
 SCAFFOLD_COUNT = 16
 
@@ -377,7 +380,7 @@ def import_construction(name: str, lines: object, *, file: str = BLUEPRINT_FILE)
     ys = [b.pos[1] for b in blueprint]
     zs = [b.pos[2] for b in blueprint]
     lo, hi = (min(xs), min(ys), min(zs)), (max(xs), max(ys), max(zs))
-    hub = (hi[0] + 2, STAND_Y, (lo[2] + hi[2]) // 2)
+    hub = (hi[0] + HUB_GAP, STAND_Y, (lo[2] + hi[2]) // 2)
     chest = BlockSpec(name="chest", pos=hub, state={"facing": "east"})
     spawn = free_cells_near((hub[0] + 2, STAND_Y, hub[2]), {hub}, avoid=[(lo, hi)])
     # Every builder carries a little scaffolding (as a player would), for blueprint blocks that

@@ -483,6 +483,6 @@ def import_escape(name: str, atoms: object, agents: int = 2, *, file: str = ATOM
     conditions = sum(len(t.conditions) for t in triggers)
     return TaskSpec(id=f"escape/{name}", family="escape", description=description,
                     world=world, goal=EscapeGoal(rooms=goal_rooms),
-                    min_agents=max(r.min_players for r in goal_rooms),
+                    min_agents=max(r.min_players for r in goal_rooms), agents=agents,
                     budget_s=60.0 * len(built) + 30.0 * conditions)
 
