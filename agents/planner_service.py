@@ -58,6 +58,8 @@ class PlannerCore:
     """On failure: the edges the graph missed into the failed subtask (planner.replan)."""
     repaired: list[tuple[str, str, float]] = field(default_factory=list)
     keep_out: list[tuple[int, int]] = field(default_factory=list)
+    rounds: bool = False
+    """Hand out work in rounds: nothing until every agent is free (AgentVerse's protocol)."""
     deferred: dict[str, int] = field(default_factory=dict)
     """A failed subtask waits until the world has moved on: it is ready again only once more
     subtasks are done than when it failed (retrying at once would fail the same way)."""
@@ -158,6 +160,8 @@ class PlannerCore:
     def assign(self, hub: Pos | None) -> list[Assignment]:
         """Hand ready subtasks to waiting agents (in clock order, ties by id)."""
         out: list[Assignment] = []
+        if self.rounds and len(self.free) < len(self.agents):
+            return out
         while self.free:
             ready = [s for s in self.ready() if self.subtasks[s].agents <= len(self.free)]
             if not ready:

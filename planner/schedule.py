@@ -232,7 +232,27 @@ class LLMScheduler:
         return picked
 
 
-SCHEDULERS = ("busy", "random", "round_robin", "critical_path", "llm")
+class PriorOrderScheduler:
+    """The brain's own order, as VillagerAgent's task manager hands out work: the ready
+    subtask that comes first in a topological order of the brain's graph (ties by id).
+
+    >>> PriorOrderScheduler(nx.DiGraph([("b", "a")])).pick("x", ["a", "b"], None)
+    'b'
+    """
+
+    name = "prior_order"
+
+    def __init__(self, dag: nx.DiGraph) -> None:
+        order = nx.lexicographical_topological_sort(dag) if dag.number_of_nodes() else []
+        self.rank = {n: i for i, n in enumerate(order)}
+
+    def pick(self, agent: str, ready: list[str], state: ScheduleState | None) -> str | None:
+        if not ready:
+            return None
+        return min(ready, key=lambda s: (self.rank.get(s, len(self.rank)), s))
+
+
+SCHEDULERS = ("busy", "random", "round_robin", "critical_path", "llm", "prior_order")
 
 
 def make_scheduler(name: str, dag: nx.DiGraph, subtasks: dict[str, Subtask], seed: int = 0,
@@ -247,6 +267,8 @@ def make_scheduler(name: str, dag: nx.DiGraph, subtasks: dict[str, Subtask], see
         return RoundRobinScheduler()
     if name == "critical_path":
         return CriticalPathScheduler(dag, {s.id: s.seconds for s in subtasks.values()})
+    if name == "prior_order":
+        return PriorOrderScheduler(dag)
     if name == "llm":
         if ask is None:
             raise ValueError("the llm scheduler needs an LLM brain (its ask function)")

@@ -27,6 +27,7 @@ from agents.planner_service import PlannerCore, PlannerService
 from agents.worker import Worker
 from env.backend import Backend
 from env.goals import ConstructionGoal
+from planner.configs import get_config
 from env.rulebook import load_rulebook
 from env.scoring import score as score_world
 from tasks.metrics import episode_metrics, trace_lower_bound
@@ -111,7 +112,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
     plan_s = time.perf_counter() - t0
     core = PlannerCore(plan=plan, graph=graph.copy(), lines=lines, scheduler=scheduler,
                        agents=agents, repair=failure_repair(cfg, spec, backend, brain, plan),
-                       keep_out=building_site(spec))
+                       keep_out=building_site(spec), rounds=get_config(cfg.planner).rounds)
     topics = Topics(f"ep{uuid.uuid4().hex[:10]}")
     stop = asyncio.Event()
 

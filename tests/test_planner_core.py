@@ -1,0 +1,107 @@
+"""The Planner service's state machine: assignment, joint subtasks, failures, rounds."""
+
+import networkx as nx
+
+from agents.messages import SubtaskReport, WorkRequest
+from agents.planner_service import PlannerCore
+from planner.schedule import PriorOrderScheduler
+from planner.subtask import Plan, Subtask
+
+
+def core(edges, nodes, agents=("a1", "a2"), joint=(), **kw) -> PlannerCore:
+    subs = [Subtask(id=n, kind="craft", target=n, agents=2 if n in joint else 1) for n in nodes]
+    g = nx.DiGraph(edges)
+    g.add_nodes_from(nodes)
+    return PlannerCore(plan=Plan(task="t", hub=None, subtasks=subs), graph=g,
+                       lines=[[n] for n in nodes], scheduler=PriorOrderScheduler(g),
+                       agents=list(agents), **kw)
+
+
+def ask(c: PlannerCore, agent: str, clock: float = 0.0) -> None:
+    c.request(WorkRequest(sender=agent, agent=agent, clock=clock))
+
+
+def report(c: PlannerCore, agent: str, sid: str, ok: bool, clock: float = 1.0) -> None:
+    c.report(SubtaskReport(sender=agent, agent=agent, subtask=sid, ok=ok, clock=clock))
+
+
+def test_ready_work_in_clock_order_and_not_before() -> None:
+    c = core([("u", "v")], ["u", "v", "w"])
+    ask(c, "a2", 3.0)
+    ask(c, "a1", 1.0)
+    out = c.assign(None)
+    assert [(a.agent, a.subtask.id, a.not_before) for a in out] == [("a1", "u", 1.0),
+                                                                    ("a2", "w", 3.0)]
+    report(c, "a1", "u", True, clock=7.5)
+    ask(c, "a1", 7.5)
+    out = c.assign(None)
+    assert [(a.agent, a.subtask.id, a.not_before) for a in out] == [("a1", "v", 7.5)]
+
+
+def test_joint_subtask_waits_for_two_free_agents() -> None:
+    c = core([], ["j"], joint={"j"})
+    ask(c, "a1")
+    assert c.assign(None) == []
+    ask(c, "a2", 2.0)
+    out = c.assign(None)
+    assert [(a.agent, a.role, a.partners) for a in out] == [("a1", 0, ["a2"]),
+                                                            ("a2", 1, ["a1"])]
+    assert len({a.attempt for a in out}) == 1
+
+
+def test_failed_subtask_waits_for_progress_then_gives_up() -> None:
+    c = core([], ["x", "y"], agents=("a1",), max_retries=1)
+    ask(c, "a1")
+    assert [a.subtask.id for a in c.assign(None)] == ["x"]
+    report(c, "a1", "x", False)
+    ask(c, "a1")
+    # x failed with y still to do: y first, x only once the world has moved on.
+    assert [a.subtask.id for a in c.assign(None)] == ["y"]
+    report(c, "a1", "y", True)
+    ask(c, "a1")
+    assert [a.subtask.id for a in c.assign(None)] == ["x"]
+    report(c, "a1", "x", False)
+    ask(c, "a1")
+    assert c.assign(None) == [] and c.finished
+    assert c.status == {"x": "failed", "y": "done"}
+
+
+def test_repair_adds_the_missing_edge_without_using_a_retry() -> None:
+    calls = []
+
+    def repair(graph, failed, done):
+        calls.append((failed, sorted(done)))
+        return [("u", failed, 0.5)] if not graph.has_edge("u", failed) else []
+
+    c = core([], ["u", "v"], agents=("a1",), repair=repair)
+    ask(c, "a1")
+    assert [a.subtask.id for a in c.assign(None)] == ["u"]
+    c.status["u"] = "open"  # pretend u was never started and v came first
+    c.holders.clear()
+    c.status["v"] = "running"
+    c.holders["v"] = ["a1"]
+    report(c, "a1", "v", False)
+    assert calls == [("v", [])]
+    assert c.graph.has_edge("u", "v") and c.retries.get("v", 0) == 0
+    assert c.repaired == [("u", "v", 0.5)]
+
+
+def test_rounds_wait_for_every_agent() -> None:
+    c = core([], ["x", "y", "z"], rounds=True)
+    ask(c, "a1")
+    assert c.assign(None) == []
+    ask(c, "a2")
+    assert [a.subtask.id for a in c.assign(None)] == ["x", "y"]
+    report(c, "a1", "x", True)
+    ask(c, "a1")
+    assert c.assign(None) == []  # a2 is still in the round
+    report(c, "a2", "y", True)
+    ask(c, "a2")
+    assert [a.subtask.id for a in c.assign(None)] == ["z"]
+
+
+def test_prior_order_scheduler_follows_the_brains_order() -> None:
+    s = PriorOrderScheduler(nx.DiGraph([("c", "a"), ("b", "a")]))
+    assert s.pick("x", ["a", "b", "c"], None) == "b"
+    assert s.pick("x", ["a", "zz"], None) == "a"
+    assert s.pick("x", [], None) is None
