@@ -382,7 +382,11 @@ class _Steps:
                     return self.fail(f"could not reach {where}")
                 if not (yield from self.do(carry)):
                     return self.fail(f"{carry.name} failed")
-        if target is not None and not (yield from self.go(target, within=2.0)):
+        near = 2.0
+        if isinstance(spec, dict) and "at" in spec:  # a place to stand at, not an action's
+            target = tuple(spec["at"])  # type: ignore[arg-type, assignment]
+            near = float(spec.get("within", near))  # type: ignore[arg-type]
+        if target is not None and not (yield from self.go(target, within=near)):
             return self.fail(f"could not reach {target}")
         need = {a.item: 1 for a in actions if isinstance(a, Place)}
         if need and not all(self.held(i) for i in need):

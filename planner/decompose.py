@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from env.actions import WALK_SPEED
 from env.goals import BlueprintBlock, ConstructionGoal, CookingGoal, EscapeGoal
 from env.rulebook import CRAFT_S, KILL_S, MILK_S, Rule, Rulebook
-from env.sim.path import world_walker
+from env.sim.path import Walker, world_walker
 from env.world import Pos, Trigger, distance
 from planner.subtask import Plan, Subtask
 from tasks.spec import TaskSpec
@@ -40,6 +40,9 @@ ACT_S = 1.0
 """Seconds to flip a lever or press a button."""
 PLACE_GROUP = 8
 """At most this many blueprint blocks per `place` subtask."""
+GATHER_WAIT_S = 1.0
+"""How long a player who only gathers for a teleport waits by it after everyone has come
+(the trigger fires meanwhile, from the rendezvous on)."""
 CARRY_NEAR = 2.0
 """How near a condition a teleported player must land to act on it (the offline brain acts
 from within 2 blocks of what it uses)."""
@@ -489,13 +492,29 @@ def carriers(task: TaskSpec, rules: Rulebook) -> dict[tuple[str, int], Trigger]:
     return out
 
 
+def gathering(trigger: Trigger, walker: Walker) -> tuple[Pos, float] | None:
+    """Where the players must gather when `trigger` fires, and within what distance: the
+    position and radius of a teleport that takes players where no walk goes (into the next
+    room, past a closed exit). A player left out stays behind for good. None when the trigger
+    has no such teleport."""
+    for e in trigger.effects:
+        if e.kind != "teleport" or e.to is None:
+            continue
+        start = walker.landing(e.pos)
+        if walker.find(start, walker.landing(e.to), 1.0) is None:
+            return e.pos, e.radius
+    return None
+
+
 def trigger_roles(trigger: Trigger, occupied: frozenset[Pos] = frozenset(),
                   via: dict[int, dict[str, object]] | None = None) -> list[dict[str, object]]:
     """One action per role (an `env.actions` action as a dict): step on a plate, activate a
     lever or button, or, for a block condition, `{"steps": [dig, place]}` (the dig only when
     a block is in `occupied` at that position). `via` maps a condition's index to the action
     that carries a player there (see `carriers`): that role becomes
-    `{"via": [carry], "steps": [...]}`, done by one player in that order."""
+    `{"via": [carry], "steps": [...]}`, done by one player in that order. (`_escape` adds
+    roles `{"at": pos, "within": d, "steps": [wait]}` for players who only gather by a
+    teleport: see `gathering`.)"""
     roles: list[dict[str, object]] = []
     for c in trigger.conditions:
         if c.block.endswith("_pressure_plate"):
@@ -534,6 +553,7 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
     occupied = frozenset(b.pos for b in task.world.blocks if b.name not in ("air", "cave_air"))
     carried = carriers(task, rules)
     folded = {t.id for t in carried.values()}
+    walker = world_walker(task.world, rules.blocks)
     for room in sorted(goal.rooms, key=lambda r: r.index):
         for tid in room.triggers:
             if tid not in triggers:
@@ -545,6 +565,15 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
             mine = {i: c for (cid, i), c in carried.items() if cid == tid}
             roles = trigger_roles(t, occupied, {i: trigger_roles(c)[0] for i, c in mine.items()})
             carry_s = sum(max(2.0, c.window_s) for c in mine.values())  # standing on the plate
+            agents = trigger_agents(t)
+            meet = gathering(t, walker)
+            if meet is not None and task.agents is not None and task.agents > agents:
+                # the others come along, to be within the teleport's reach when it fires
+                pos, radius = meet
+                roles += [{"at": list(pos), "within": min(CARRY_NEAR, radius),
+                           "steps": [{"name": "wait", "seconds": GATHER_WAIT_S}]}
+                          ] * (task.agents - agents)
+                agents = task.agents
             for c in t.conditions:
                 if not is_mechanism(c.block) and c.block not in given:
                     items[c.block] = items.get(c.block, 0) + 1
@@ -553,7 +582,7 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
             subtasks.append(Subtask(
                 id=f"trigger:{tid}", kind="trigger", target=tid,
                 sites=[c.pos for c in t.conditions], actions=roles,
-                agents=trigger_agents(t), room=room.index,
+                agents=agents, room=room.index,
                 rules=[f"trigger:{tid}"] + sorted({f"trigger:{c.id}" for c in mine.values()})
                 + sorted(r.id for r in rules.rules.values()
                          if r.kind == "trigger" and tid in r.inputs),

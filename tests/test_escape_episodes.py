@@ -24,3 +24,28 @@ def test_atom_8_plate_ledge_button_and_lever(agents: int) -> None:
     assert [(n, p) for _, n, p in done] == [("step_on", (0, -60, -4)),
                                             ("activate", (0, -56, -1))]
     assert done[0][0] == done[1][0]
+
+
+def test_merge_lever_takes_every_player_into_the_next_room() -> None:
+    # escape/3-3: atom 8, then atom 3 (a lever teleports the players within 2 blocks into the
+    # next room, which has no other way in), then atom 6 (one plate per player, all at once)
+    result = _run("escape/3-3", 4)
+    assert result["metrics"]["completion"] == 1.0
+    assert result["subtasks"]["failed"] == {}
+    lever = [(a["agent"], a["name"]) for a in result["trace"]
+             if a["ok"] and a["subtask"] == "trigger:room1:main"]
+    assert sorted(name for _, name in lever if name not in ("rendezvous", "move_to")) == [
+        "activate", "wait", "wait", "wait"]  # one flips the lever, three wait by it
+    plates = {a["agent"] for a in result["trace"]
+              if a["ok"] and a["name"] == "step_on" and a["subtask"] == "trigger:room2:main"}
+    assert plates == {"agent1", "agent2", "agent3", "agent4"}
+
+
+CHAINS = [f"escape/{rooms}-{seed}" for rooms in range(1, 5) for seed in range(4)]
+
+
+@pytest.mark.parametrize("agents", [2, 3, 4])
+@pytest.mark.parametrize("task", CHAINS)
+def test_every_public_chain_finishes(task: str, agents: int) -> None:
+    result = _run(task, agents)
+    assert (result["metrics"]["completion"], result["subtasks"]["failed"]) == (1.0, {})

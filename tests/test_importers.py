@@ -223,6 +223,11 @@ def test_atom_8_triggers_teleports_and_min_players() -> None:
     assert blocks[(0, -60, 4)].name == "stone_bricks"
 
 
+@pytest.mark.parametrize("agents", [1, 3])
+def test_spec_records_the_players_it_was_built_for(agents: int) -> None:
+    assert _one(0, agents).agents == agents
+
+
 def test_two_condition_trigger_keeps_min_player_two() -> None:
     spec = _one(9)  # a plate and a button at once, min_player 2
     assert [(t.id, len(t.conditions), t.min_players) for t in spec.world.triggers] == [

@@ -257,3 +257,16 @@ def test_no_carrier_when_the_condition_can_be_walked_to() -> None:
     world = task.world.model_copy(update={"triggers": triggers})
     assert carriers(task.model_copy(update={"world": world}), load_rulebook()) == {}
 
+
+
+def test_a_teleport_past_a_closed_exit_gathers_every_player() -> None:
+    from tasks.catalog import load_task
+
+    task = load_task("escape/2-3", agents=3)  # room 1 is atom 3: a lever teleports the
+    plan = decompose(task, load_rulebook())   # players within 2 into the next room
+    lever = plan.by_id()["trigger:room1:main"]
+    stand = {"at": [0, -60, 12], "within": 2.0, "steps": [{"name": "wait", "seconds": 1.0}]}
+    assert (lever.agents, lever.actions) == (
+        3, [{"name": "activate", "pos": [0, -60, 12]}, stand, stand])
+    # atom 8's final lever teleports to itself, which a walk reaches: no gathering
+    assert plan.by_id()["trigger:room0:final"].agents == 1
