@@ -27,9 +27,9 @@ from agents.planner_service import PlannerCore, PlannerService
 from agents.worker import Worker
 from env.backend import Backend
 from env.goals import ConstructionGoal
-from planner.configs import get_config
 from env.rulebook import load_rulebook
 from env.scoring import score as score_world
+from planner.configs import get_config
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
 

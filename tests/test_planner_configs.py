@@ -13,14 +13,17 @@ from planner.prior import noisy_prior
 
 
 def test_the_named_configurations() -> None:
-    assert {n: (c.estimator, c.scheduler, c.repair) for n, c in CONFIGS.items()} == {
-        "full": ("rules", "busy", False),
-        "no-ate": ("none", "busy", False),
-        "no-busy": ("rules", "random", False),
-        "prior-random": ("none", "random", False),
-        "ate-llm": ("llm", "busy", False),
-        "ate-sim": ("sim", "busy", False),
-        "causal-cp": ("rules", "critical_path", True),
+    assert {n: (c.estimator, c.scheduler, c.repair, c.graph, c.rounds)
+            for n, c in CONFIGS.items()} == {
+        "full": ("rules", "busy", False, "prior", False),
+        "no-ate": ("none", "busy", False, "prior", False),
+        "no-busy": ("rules", "random", False, "prior", False),
+        "prior-random": ("none", "random", False, "prior", False),
+        "ate-llm": ("llm", "busy", False, "prior", False),
+        "ate-sim": ("sim", "busy", False, "prior", False),
+        "causal-cp": ("rules", "critical_path", True, "prior", False),
+        "villager": ("none", "prior_order", False, "prior", False),
+        "agentverse": ("none", "prior_order", False, "none", True),
     }
     assert all(c.description and "\n" not in c.description for c in CONFIGS.values())
 
