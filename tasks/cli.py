@@ -99,7 +99,10 @@ def build_parser() -> Parser:
 
     server = sub.add_parser("server", help="the embedded Minecraft server")
     server.add_argument("action", choices=["start", "stop", "status"])
-    server.add_argument("--port", type=int, default=25565)
+    server.add_argument("--port", type=int, default=25565,
+                        help="port to listen on (0: a free one; default 25565, a client's default)")
+    server.add_argument("--runs", type=Path, default=Path("runs"),
+                        help="folder for the server's record and log (default runs/)")
     return p
 
 
@@ -163,9 +166,31 @@ def cmd_planners(args: argparse.Namespace) -> int:
 
 
 def cmd_server(args: argparse.Namespace) -> int:
-    from env.minecraft.cli import server_command
+    """The embedded server, outliving this command: a Minecraft 1.19.2 client can join it."""
+    from env.minecraft.server import (
+        ServerError,
+        detached_status,
+        start_detached,
+        stop_detached,
+    )
 
-    return server_command(args.action, args.port)
+    try:
+        if args.action == "start":
+            status = start_detached(args.runs, port=args.port)
+        elif args.action == "stop":
+            stopped = stop_detached(args.runs)
+            print("server stopped" if stopped else "no server was running")
+            return 0
+        else:
+            status = detached_status(args.runs)
+    except ServerError as err:
+        raise CliError(f"server {args.action}: {err}") from None
+    if not status.running:
+        print("no server is running")
+        return 0 if args.action == "status" else 1
+    print(f"server running: pid {status.pid}, {status.host}:{status.port} "
+          f"(Minecraft 1.19.2, offline mode), log {status.log_path}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
