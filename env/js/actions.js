@@ -401,6 +401,14 @@ const BODIES = {
   wait
 }
 
+// The longest an action may take before it is called failed (the bridge waits a bit longer).
+function limitMs (name, args) {
+  if (name === 'smelt') return 12000 * (args.count || 1) + 30000
+  if (name === 'wait') return 1000 * (args.seconds || 0) + 5000
+  if (name === 'step_on') return 1000 * (args.hold_s || 0) + 60000
+  return 60000
+}
+
 async function run (botName, name, argsJson) {
   const started = Date.now()
   const finish = (extra) => JSON.stringify({ seconds: (Date.now() - started) / 1000, ...extra })
@@ -413,8 +421,9 @@ async function run (botName, name, argsJson) {
     return finish({ ok: false, reason: err.message })
   }
   if (!online(bot)) return finish({ ok: false, reason: `${botName} is not connected`, offline: true })
+  const args = JSON.parse(argsJson)
   try {
-    const extra = await body(bot, JSON.parse(argsJson))
+    const extra = await withTimeout(body(bot, args), limitMs(name, args), name)
     return finish({ ok: true, reason: null, ...extra })
   } catch (err) {
     if (!online(bot)) return finish({ ok: false, reason: `${botName} was disconnected`, offline: true })

@@ -198,6 +198,8 @@ class MinecraftBackend:
         self.port = int(port)
         self.server = server
         self._bridge = JsBridge.get()
+        self._bridge.acquire()
+        self._closed = False
         self._agents: list[str] = []
         self._world = WorldSetup()
         self._containers: dict[Pos, dict[str, int]] = {}
@@ -421,6 +423,11 @@ class MinecraftBackend:
     def online(self, agent: str) -> bool:
         return bool(json.loads(self._bridge.call("bot", "status", agent))["online"])
 
+    def drop_connection(self, agent: str) -> None:
+        """Cuts the bot's connection without a clean quit, as a network failure would (the
+        next `view` or `execute` rejoins it)."""
+        self._bridge.call("bot", "drop", agent)
+
     def _reconnect_dropped(self) -> None:
         for agent in self._agents:
             self._reconnect_if_dropped(agent)
@@ -476,7 +483,11 @@ class MinecraftBackend:
 
     def close(self) -> None:
         """Stops the trigger watcher and quits every bot (the server, if given, stays up)."""
+        if self._closed:
+            return
+        self._closed = True
         self._stop_poller()
         for agent in self._agents:
             self._bridge.call("bot", "quit", agent)
         self._agents = []
+        self._bridge.release()

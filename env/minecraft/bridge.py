@@ -13,6 +13,7 @@ by a 'done' event, so no thread holds the lock while the game runs.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import json
 import os
@@ -55,14 +56,48 @@ class JsBridge:
         self._ids = itertools.count(1)
         self._jobs: dict[str, tuple[threading.Event, list[str]]] = {}
         self._jobs_lock = threading.Lock()
+        self._users = 0
+        self._handler: Any = None
         with self._lock:
             self.bot = javascript.require(str(JS_DIR / "bot.js"))
             self.actions = javascript.require(str(JS_DIR / "actions.js"))
+        # Runs before the bridge's own exit hook (atexit is last in, first out), which waits
+        # for every registered JS event handler to go away.
+        atexit.register(self.shutdown)
 
-            def on_done(*args: Any) -> None:  # a plain function: the bridge tags it with an id
-                self._on_done(*args)
+    def acquire(self) -> None:
+        """A backend starts using the bridge: listen for job ends."""
+        with self._lock:
+            self._users += 1
+            if self._handler is None:
 
-            javascript.On(self.bot.events, "done")(on_done)
+                def on_done(*args: Any) -> None:  # a plain function: the bridge tags it
+                    self._on_done(*args)
+
+                self._js.On(self.bot.events, "done")(on_done)
+                self._handler = on_done
+
+    def release(self) -> None:
+        """A backend is done with the bridge; the last one out stops listening, so that the
+        process can exit."""
+        with self._lock:
+            self._users = max(0, self._users - 1)
+            if self._users == 0 and self._handler is not None:
+                self._js.off(self.bot.events, "done", self._handler)
+                self._handler = None
+
+    def shutdown(self) -> None:
+        """Quits every bot and stops listening (at exit)."""
+        with self._lock:
+            try:
+                self.bot.quitAll(timeout=5)
+            except Exception:  # noqa: BLE001  (the Node process may be gone already)
+                pass
+            self._users = 1
+            try:
+                self.release()
+            except Exception:  # noqa: BLE001
+                self._handler = None
 
     @classmethod
     def get(cls) -> JsBridge:
@@ -91,6 +126,8 @@ class JsBridge:
                 raise BridgeError(f"{module}.{fn} failed: {_js_message(err)}") from err
 
     def _job(self, start: Any, timeout: float) -> str:
+        if self._handler is None:
+            raise BridgeError("the bridge is not listening for job ends: acquire() it first")
         job_id = f"job{next(self._ids)}"
         event: threading.Event = threading.Event()
         box: list[str] = []
@@ -106,9 +143,10 @@ class JsBridge:
                 self._jobs.pop(job_id, None)
 
     def run_action(self, bot: str, action: str, args: dict[str, Any],
-                   timeout: float = 900) -> dict[str, Any]:
+                   timeout: float = 720) -> dict[str, Any]:
         """Runs one action body (`env/js/actions.js`); answers its result dict
-        {ok, reason, seconds, ...}. Blocks this thread only."""
+        {ok, reason, seconds, ...}. Blocks this thread only. The JS side ends every action
+        within its own limit (`limitMs` in actions.js); `timeout` guards against a lost event."""
         payload = json.dumps(args)
         out = self._job(lambda job: self.call("actions", "start", bot, action, payload, job),
                         timeout)
@@ -121,7 +159,7 @@ class JsBridge:
                                    timeout))
         if not out["ok"]:
             raise BridgeError(f"bot.{fn} failed: {out['error']}")
-        return out["value"]
+        return out.get("value")
 
 
 def _js_message(err: Exception) -> str:

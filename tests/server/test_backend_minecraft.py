@@ -1,0 +1,258 @@
+"""The `minecraft` backend on the embedded server with real mineflayer bots: the world built by
+commands, actions run through `execute`, and every effect read back through `view()`.
+
+Each test builds in its own corner of the world, with its own agent names (a player's
+inventory outlives a reconnect, as on a vanilla server)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from env.actions import parse_action
+from env.backend import Outcome
+from env.minecraft.backend import (
+    MinecraftBackend,
+    effect_commands,
+    setup_commands,
+    spawn_points,
+    state_suffix,
+    trigger_holds,
+)
+from env.minecraft.server import ServerProcess
+from env.rulebook import Rulebook, load_rulebook
+from env.world import (
+    BlockSpec,
+    BlockState,
+    Condition,
+    ContainerSpec,
+    EntitySpec,
+    Trigger,
+    WorldSetup,
+)
+from env.world import Effect as TriggerEffect
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def rules() -> Rulebook:
+    return load_rulebook()
+
+
+@pytest.fixture
+def backend(server: ServerProcess, rules: Rulebook) -> Iterator[MinecraftBackend]:
+    be = MinecraftBackend(rules, server=server)
+    yield be
+    be.close()
+
+
+def run(be: MinecraftBackend, agent: str, **action: object) -> Outcome:
+    return be.execute(agent, parse_action(action), 0.0)
+
+
+def test_commands_for_a_world_are_vanilla_syntax() -> None:
+    world = WorldSetup(
+        blocks=[BlockSpec(name="oak_door", pos=(1, -60, 2), state={"half": "lower", "open": True})],
+        containers=[ContainerSpec(pos=(3, -60, 3), items={"bread": 2, "apple": 1})],
+        entities=[EntitySpec(type="cow", pos=(5.5, -60, 5.5))],
+        spawn=[(0, -60, 0), (2, -60, 0)], agent_items={"coal": 3})
+    assert setup_commands(world, ["ann", "ben"]) == [
+        "/setblock 1 -60 2 oak_door[half=lower,open=true]",
+        "/setblock 3 -60 3 chest[facing=north]",
+        "/chestclear 3 -60 3",
+        "/chestput 3 -60 3 apple 1",
+        "/chestput 3 -60 3 bread 2",
+        "/summon cow 5.5 -60.0 5.5",
+        "/give ann coal 3",
+        "/give ben coal 3",
+    ]
+    assert spawn_points(world, ["ann", "ben", "cat"]) == {
+        "ann": (0.5, -60.0, 0.5), "ben": (2.5, -60.0, 0.5), "cat": (0.5, -60.0, 0.5)}
+    assert state_suffix({}) == ""
+
+
+def test_triggers_hold_and_their_effects_are_commands() -> None:
+    trig = Trigger(id="t1", conditions=[
+        Condition(pos=(0, -60, 0), block="lever", state={"powered": True}),
+        Condition(pos=(2, -60, 0), block="stone_pressure_plate", state={"powered": True})],
+        effects=[TriggerEffect(kind="set_block", pos=(5, -60, 0), block="air"),
+                 TriggerEffect(kind="give", pos=(0, -60, 0), item="emerald", count=2)])
+    on = {(0, -60, 0): BlockState(name="lever", state={"powered": True}),
+          (2, -60, 0): BlockState(name="stone_pressure_plate", state={"powered": True})}
+    half = {**on, (2, -60, 0): BlockState(name="stone_pressure_plate", state={"powered": False})}
+    assert trigger_holds(trig, on) is True
+    assert trigger_holds(trig, half) is False
+    assert trigger_holds(trig.model_copy(update={"mode": "or"}), half) is True
+    assert effect_commands(trig, {"ann": (0.5, -60.0, 1.5), "ben": (9.5, -60.0, 0.5)}) == [
+        "/setblock 5 -60 0 air", "/give ann emerald 2"]
+
+
+def test_build_then_view_reads_the_world_back(backend: MinecraftBackend) -> None:
+    world = WorldSetup(
+        blocks=[BlockSpec(name="crafting_table", pos=(20, -60, 22)),
+                BlockSpec(name="furnace", pos=(18, -60, 22), state={"facing": "south"})],
+        containers=[ContainerSpec(pos=(20, -60, 24), items={"oak_log": 3, "beef": 2})],
+        spawn=[(19, -60, 20), (21, -60, 20)], agent_items={"coal": 2, "bucket": 1})
+    backend.build(world, ["view_a", "view_b"])
+    view = backend.view()
+    assert view.agents() == ["view_a", "view_b"]
+    assert view.agent_pos("view_a") == (19.5, -60.0, 20.5)
+    assert view.agent_pos("view_b") == (21.5, -60.0, 20.5)
+    assert view.inventory("view_a") == {"coal": 2, "bucket": 1}
+    assert view.inventory("view_b") == {"coal": 2, "bucket": 1}
+    assert view.block((20, -60, 22)) == BlockState(name="crafting_table")
+    assert view.block((18, -60, 22)) == BlockState(name="furnace",
+                                                   state={"facing": "south", "lit": False})
+    assert view.block((0, -61, 0)) == BlockState(name="grass_block", state={"snowy": False})
+    assert view.block((20, -59, 22)) == BlockState(name="air")
+    assert view.container((20, -60, 24)) == {"oak_log": 3, "beef": 2}
+    assert view.container((20, -60, 22)) is None
+    assert backend.observe("view_b").inventory == {"coal": 2, "bucket": 1}
+
+
+def test_chest_take_put_and_a_refused_take_changes_nothing(backend: MinecraftBackend) -> None:
+    chest = (30, -60, 24)
+    backend.build(WorldSetup(containers=[ContainerSpec(pos=chest, items={"oak_log": 3})],
+                             spawn=[(30, -60, 22)]), ["chest_a"])
+    ok = run(backend, "chest_a", name="take", pos=chest, item="oak_log", count=2)
+    assert ok.ok and ok.reason is None and ok.seconds > 0
+    view = backend.view()
+    assert view.inventory("chest_a") == {"oak_log": 2}
+    assert view.container(chest) == {"oak_log": 1}
+    assert backend.read_container(chest) == {"oak_log": 1}
+
+    refused = run(backend, "chest_a", name="take", pos=chest, item="oak_log", count=5)
+    assert refused.ok is False
+    assert refused.reason == "the chest at 30,-60,24 holds 1 oak_log, not 5"
+    refused = run(backend, "chest_a", name="take", pos=chest, item="bread", count=1)
+    assert refused.reason == "the chest at 30,-60,24 holds 0 bread, not 1"
+    assert backend.read_container(chest) == {"oak_log": 1}
+    assert backend.view().inventory("chest_a") == {"oak_log": 2}
+
+    assert run(backend, "chest_a", name="put", pos=chest, item="oak_log", count=2).ok
+    assert backend.read_container(chest) == {"oak_log": 3}
+    assert backend.view().inventory("chest_a") == {}
+    refused = run(backend, "chest_a", name="put", pos=chest, item="oak_log", count=1)
+    assert refused.reason == "missing ingredients: 1 oak_log"
+    assert backend.read_container(chest) == {"oak_log": 3}
+
+
+def test_craft_by_hand_and_at_a_table(backend: MinecraftBackend) -> None:
+    table = (40, -60, 22)
+    backend.build(WorldSetup(blocks=[BlockSpec(name="crafting_table", pos=table)],
+                             spawn=[(40, -60, 20)], agent_items={"oak_log": 2}), ["craft_a"])
+    refused = run(backend, "craft_a", name="craft", item="wooden_pickaxe", table=table)
+    assert refused.ok is False
+    assert backend.view().inventory("craft_a") == {"oak_log": 2}
+    assert run(backend, "craft_a", name="craft", item="oak_planks", times=2).ok
+    assert backend.view().inventory("craft_a") == {"oak_planks": 8}
+    assert run(backend, "craft_a", name="craft", item="stick").ok
+    assert backend.view().inventory("craft_a") == {"oak_planks": 6, "stick": 4}
+    refused = run(backend, "craft_a", name="craft", item="wooden_pickaxe")
+    assert refused.reason == "wooden_pickaxe needs a crafting table (give table)"
+    assert run(backend, "craft_a", name="craft", item="wooden_pickaxe", table=table).ok
+    assert backend.view().inventory("craft_a") == {"oak_planks": 3, "stick": 2,
+                                                   "wooden_pickaxe": 1}
+
+
+def test_place_then_dig_with_a_pickaxe_and_walk(backend: MinecraftBackend) -> None:
+    backend.build(WorldSetup(spawn=[(50, -60, 20)],
+                             agent_items={"stone": 2, "wooden_pickaxe": 1}), ["dig_a"])
+    spot = (50, -60, 22)
+    assert run(backend, "dig_a", name="place", item="stone", pos=spot).ok
+    view = backend.view()
+    assert view.block(spot) == BlockState(name="stone")
+    assert view.inventory("dig_a") == {"stone": 1, "wooden_pickaxe": 1}
+    taken = run(backend, "dig_a", name="place", item="stone", pos=spot)
+    assert taken.reason == "50,-60,22 is taken by stone"
+    assert run(backend, "dig_a", name="dig", pos=spot).ok
+    view = backend.view()
+    assert view.block(spot) == BlockState(name="air")
+    assert view.inventory("dig_a") == {"stone": 1, "wooden_pickaxe": 1, "cobblestone": 1}
+    assert run(backend, "dig_a", name="move_to", pos=(53, -60, 25)).ok
+    x, y, z = backend.view().agent_pos("dig_a")
+    assert (int(x // 1), int(y), int(z // 1)) == (53, -60, 25)
+    assert run(backend, "dig_a", name="place", item="furnace", pos=(53, -60, 27)).reason \
+        == "missing ingredients: 1 furnace"
+
+
+def test_smelt_beef_in_a_furnace(backend: MinecraftBackend) -> None:
+    furnace = (60, -60, 22)
+    backend.build(WorldSetup(blocks=[BlockSpec(name="furnace", pos=furnace,
+                                               state={"facing": "north"})],
+                             spawn=[(60, -60, 20)], agent_items={"beef": 1, "coal": 1}),
+                  ["smelt_a"])
+    out = run(backend, "smelt_a", name="smelt", furnace=furnace, item="beef", count=1)
+    assert out.ok, out.reason
+    assert 9.0 <= out.seconds <= 20.0
+    view = backend.view()
+    assert view.inventory("smelt_a") == {"cooked_beef": 1}
+    assert view.block(furnace).name == "furnace"
+
+
+def test_milk_a_cow(backend: MinecraftBackend) -> None:
+    backend.build(WorldSetup(entities=[EntitySpec(type="cow", pos=(72.5, -60, 22.5))],
+                             spawn=[(70, -60, 22)], agent_items={"bucket": 1}), ["milk_a"])
+    cows = [e for e in backend.view().entities() if e.type == "cow"]
+    assert len(cows) >= 1
+    assert run(backend, "milk_a", name="milk").ok
+    assert backend.view().inventory("milk_a") == {"milk_bucket": 1}
+    refused = run(backend, "milk_a", name="milk")
+    assert refused.reason == "missing ingredients: 1 bucket"
+    assert backend.view().inventory("milk_a") == {"milk_bucket": 1}
+
+
+def test_lever_opens_an_iron_door(backend: MinecraftBackend) -> None:
+    lever, lower = (81, -60, 24), (80, -60, 24)
+    backend.build(WorldSetup(blocks=[
+        BlockSpec(name="iron_door", pos=lower, state={"facing": "south", "half": "lower"}),
+        BlockSpec(name="iron_door", pos=(80, -59, 24), state={"facing": "south", "half": "upper"}),
+        BlockSpec(name="lever", pos=lever, state={"face": "floor", "facing": "north"})],
+        spawn=[(81, -60, 22)]), ["lever_a"])
+    assert backend.view().block(lower).state["open"] is False
+    assert run(backend, "lever_a", name="activate", pos=lever).ok
+    view = backend.view()
+    assert view.block(lever).state["powered"] is True
+    assert view.block(lower).state["open"] is True
+    assert view.block((80, -59, 24)).state["open"] is True
+    assert run(backend, "lever_a", name="activate", pos=lever).ok
+    view = backend.view()
+    assert view.block(lever).state["powered"] is False
+    assert view.block(lower).state["open"] is False
+
+
+def test_a_plate_fires_a_trigger_that_clears_a_wall(backend: MinecraftBackend) -> None:
+    plate, wall = (90, -60, 24), (92, -60, 24)
+    trig = Trigger(id="plate_wall", conditions=[
+        Condition(pos=plate, block="stone_pressure_plate", state={"powered": True})],
+        effects=[TriggerEffect(kind="set_block", pos=wall, block="air")])
+    backend.build(WorldSetup(blocks=[BlockSpec(name="stone_pressure_plate", pos=plate),
+                                     BlockSpec(name="stone", pos=wall)],
+                             triggers=[trig], spawn=[(90, -60, 21)]), ["plate_a"])
+    assert backend.fired() == set()
+    out = run(backend, "plate_a", name="step_on", pos=plate, hold_s=0.5)
+    assert out.ok, out.reason
+    assert out.fired == ["plate_wall"]
+    assert backend.fired() == {"plate_wall"}
+    view = backend.view()
+    assert view.block(plate).state["powered"] is True
+    assert view.block(wall) == BlockState(name="air")
+
+
+def test_a_dropped_bot_rejoins_where_it_was(backend: MinecraftBackend) -> None:
+    backend.build(WorldSetup(spawn=[(100, -60, 20), (102, -60, 20)], agent_items={"apple": 3}),
+                  ["drop_a", "drop_b"])
+    assert run(backend, "drop_a", name="move_to", pos=(101, -60, 24)).ok
+    before = backend.view()
+    where = before.agent_pos("drop_a")
+    backend.drop_connection("drop_a")
+    time.sleep(0.5)
+    assert backend.online("drop_a") is False
+    after = backend.view()  # rejoins it
+    assert backend.online("drop_a") is True
+    assert after.inventory("drop_a") == {"apple": 3}
+    assert all(abs(a - b) < 0.6 for a, b in zip(after.agent_pos("drop_a"), where, strict=True))
+    assert run(backend, "drop_a", name="wait", seconds=0.2).ok
