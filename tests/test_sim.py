@@ -641,3 +641,36 @@ def test_enclosure_shortcut_is_a_proof() -> None:
     assert out.ok and out.seconds == pytest.approx((29 + math.sqrt(10)) / WALK_SPEED)
     assert sim.execute("a", MoveTo(pos=(0, Y, 0)), 10.0).reason == \
         "no path to (0, -60, 0) from (30, -63, 0)"
+
+
+def ledge_world() -> WorldSetup:
+    """Escape atom 8 in small: a plate lifts its player 6 up and 3 on, above a bedrock
+    ledge 3 high under a wall button."""
+    return WorldSetup(
+        blocks=[BlockSpec(name="oak_pressure_plate", pos=(0, Y, -4)),
+                BlockSpec(name="bedrock", pos=(0, Y + 3, -1)),
+                BlockSpec(name="redstone_lamp", pos=(0, Y + 4, 0)),
+                BlockSpec(name="stone_button", pos=(0, Y + 4, -1),
+                          state={"face": "wall", "facing": "north"})],
+        spawn=[(0, Y, -6)], bounds=((-8, Y - 1, -8), (8, Y + 10, 8)),
+        triggers=[Trigger(id="come_in", conditions=[
+            Condition(pos=(0, Y, -4), block="oak_pressure_plate", state={"powered": True})],
+            effects=[Effect(kind="teleport", pos=(0, Y, -4), to=(0, Y + 6, -1))])])
+
+
+def test_teleported_player_falls_through_the_button_onto_the_ledge() -> None:
+    sim = make(ledge_world())
+    out = sim.execute("a", StepOn(pos=(0, Y, -4), hold_s=2.0), 0.0)
+    assert (out.ok, out.fired) == (True, ["come_in"])
+    assert sim.view().agent_pos("a") == (0.5, Y + 4, -0.5)  # in the button's cell
+    run(sim, "a", [Activate(pos=(0, Y + 4, -1))], 2.5)
+
+
+def test_world_walker_lands_like_the_sim_and_finds_no_walk_up() -> None:
+    from env.sim.path import world_walker
+
+    walker = world_walker(ledge_world(), RB.blocks)
+    assert walker.landing((0, Y + 6, -1)) == (0, Y + 4, -1)
+    assert walker.landing((3, Y + 6, -1)) == (3, Y, -1)
+    assert walker.find((0, Y, -4), (0, Y + 4, -1), 2.0) is None
+    assert walker.find((0, Y, -4), (0, Y, -2), 0.0) == [(0, Y, -4), (0, Y, -3), (0, Y, -2)]
