@@ -11,8 +11,10 @@ furnace recipe (`smelt`). Counts multiply through: 3 milk buckets need 3 buckets
 9 iron ingots. Construction groups blueprint blocks into `place` subtasks by layer and
 material; escape makes one `trigger` subtask per trigger, except a trigger that carries a
 player (a teleport) to where another trigger's condition is acted on: it becomes the `via`
-step of that condition's role (`carriers`). Every subtask lists the rule ids it rests on and
-an estimated `seconds` from the shared durations (`env.rulebook`, `env.actions`).
+step of that condition's role (`carriers`); a trigger whose teleport takes players where no
+walk goes wants every player of the task by it (`gathering`). Every subtask lists the rule
+ids it rests on and an estimated `seconds` from the shared durations (`env.rulebook`,
+`env.actions`).
 
 The rulebook given may be the game's alone: the task's world rules (containers, sources,
 triggers) are added here when missing (`task_rules`).

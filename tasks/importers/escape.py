@@ -36,7 +36,8 @@ Atoms:
   the players its conditions can employ: one per condition ("and"), one ("or").
 - an atom's `in` items that no earlier room's `out` provides are put in a chest in its room.
 
-Budget (`budget_s`): per room, 60 s plus 30 s per condition (random copies included).
+Budget (`budget_s`): per room, 60 s plus 30 s per condition (random copies included). The spec
+records the player count it was built for (`TaskSpec.agents`).
 """
 
 from __future__ import annotations
