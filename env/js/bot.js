@@ -13,6 +13,7 @@
 //   ask(name, line, pattern, timeoutMs)-> Promise<the first chat line matching pattern>
 //   waitBlocks(expectJson, timeoutMs)  -> Promise<JSON [positions still different]>
 //   seeEachOther(namesJson, timeoutMs) -> Promise<JSON [names not yet seen by every bot]>
+//   settle(name, x, y, z, timeoutMs)  -> Promise<bool> at (x, y, z) with the chunks around loaded
 //   quit(name), quitAll()
 //   startCall(fnName, argsJson, jobId) -> jobId; emits events 'done' (jobId, JSON {ok, value|error})
 
@@ -82,7 +83,11 @@ function join (host, port, name, timeoutMs = 30000) {
         reject(new Error(`bot ${name} could not join ${host}:${port}: ${bot._ccError}`))
       }
     })
-    bot.once('spawn', () => {
+    bot.once('spawn', async () => {
+      if (done) return
+      try {
+        await bot.waitForChunksToLoad()
+      } catch (err) {} // settle() below nudges the server if chunks are missing
       if (done) return
       done = true
       clearTimeout(timer)
@@ -171,11 +176,14 @@ function matches (actual, want) {
 // Waits until every expected block {pos, name, state} is seen; answers the ones that are not.
 async function waitBlocks (expectJson, timeoutMs = 10000) {
   const expect = JSON.parse(expectJson)
-  const deadline = Date.now() + timeoutMs
+  const started = Date.now()
+  const deadline = started + timeoutMs
   let missing = expect
   while (true) {
     missing = missing.filter(b => !matches(blockAt(...b.pos), b))
     if (missing.length === 0 || Date.now() > deadline) break
+    // Blocks in chunks no bot has loaded cannot be seen: answer them soon (the caller asks the server).
+    if (Date.now() > started + 2000 && missing.every(b => blockAt(...b.pos) === null)) break
     await sleep(50)
   }
   return JSON.stringify(missing.map(b => ({ pos: b.pos, want: b.name, got: blockAt(...b.pos) })))
@@ -253,6 +261,37 @@ async function waitAt (name, x, y, z, tol = 0.6, timeoutMs = 5000) {
   return false
 }
 
+function chunksAround (bot, radius = 1) {
+  const p = bot.entity.position
+  for (let dx = -radius; dx <= radius; dx++) {
+    for (let dz = -radius; dz <= radius; dz++) {
+      if (!bot.world.getColumnAt(new Vec3(p.x + 16 * dx, 0, p.z + 16 * dz))) return false
+    }
+  }
+  return true
+}
+
+// Waits until the bot stands at (x, y, z) with the chunks around it loaded. flying-squid sends
+// the chunks of a teleport's destination only if it is not still sending the join's chunks;
+// a teleport a hair away (from the bot itself) makes it look again.
+async function settle (name, x, y, z, timeoutMs = 15000) {
+  const bot = get(name)
+  const target = new Vec3(x, y, z)
+  const deadline = Date.now() + timeoutMs
+  let nudgeAt = Date.now() + 1500
+  let hair = 0.001
+  while (Date.now() < deadline) {
+    if (online(bot) && bot.entity.position.distanceTo(target) <= 0.6 && chunksAround(bot)) return true
+    if (Date.now() > nudgeAt && online(bot)) {
+      bot.chat(`/tp ${name} ${x + hair} ${y.toFixed(3)} ${z}`)
+      hair = -hair
+      nudgeAt = Date.now() + 1500
+    }
+    await sleep(50)
+  }
+  return false
+}
+
 function status (name) {
   const bot = bots.get(name)
   if (!bot) return JSON.stringify({ known: false, online: false })
@@ -295,6 +334,6 @@ function startCall (fnName, argsJson, jobId) {
 }
 
 module.exports = {
-  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, seeEachOther, waitAt,
+  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, seeEachOther, waitAt, settle,
   status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
 }

@@ -235,12 +235,15 @@ class MinecraftBackend:
         self._fired = set()
         for agent in agents:
             self._join(agent)
-        cmds = setup_commands(world, agents)
         spawns = spawn_points(world, agents)
+        self._bridge.call("bot", "commands", self.operator, json.dumps(
+            [f"/tp {a} {x} {y} {z}" for a, (x, y, z) in spawns.items()]))
         for agent, (x, y, z) in spawns.items():
-            cmds.append(f"/tp {agent} {x} {y} {z}")
-        self._bridge.call("bot", "commands", self.operator, json.dumps(cmds))
-        self._await_setup(world, spawns)
+            if not self._bridge.run_call("settle", agent, x, y, z, SETUP_TIMEOUT_MS):
+                raise MinecraftError(f"{agent} did not reach its spawn point {(x, y, z)}")
+        self._bridge.call("bot", "commands", self.operator,
+                          json.dumps(setup_commands(world, agents)))
+        self._await_setup(world)
         if world.triggers:
             self._stop.clear()
             self._poller = threading.Thread(target=self._watch_triggers, daemon=True,
@@ -253,16 +256,21 @@ class MinecraftBackend:
                               timeout=JOIN_TIMEOUT_MS / 1000 + 10)
         self.join_seconds[agent] = time.perf_counter() - t0
 
-    def _await_setup(self, world: WorldSetup, spawns: dict[str, FPos]) -> None:
+    def _await_setup(self, world: WorldSetup) -> None:
         expect = [{"pos": list(b.pos), "name": b.name, "state": b.state} for b in world.blocks]
         expect += [{"pos": list(c.pos), "name": c.kind, "state": {}} for c in world.containers]
         missing = json.loads(self._bridge.run_call("waitBlocks", json.dumps(expect),
                                                    SETUP_TIMEOUT_MS))
+        # A block no bot has loaded is asked of the server instead.
+        far = [tuple(m["pos"]) for m in missing if m["got"] is None]
+        if far:
+            got = self.read_blocks(far)
+            want = {tuple(e["pos"]): e for e in expect}
+            missing = [m for m in missing if m["got"] is not None] + [
+                {"pos": list(p), "want": want[p]["name"], "got": got[p].model_dump()}
+                for p in far if got[p].name != want[p]["name"]]
         if missing:
             raise MinecraftError(f"blocks not set up in time: {missing[:5]}")
-        for agent, (x, y, z) in spawns.items():
-            if not self._bridge.run_call("waitAt", agent, x, y, z, 0.6, SETUP_TIMEOUT_MS):
-                raise MinecraftError(f"{agent} did not reach its spawn point {(x, y, z)}")
         unseen = json.loads(self._bridge.run_call("seeEachOther", json.dumps(self._agents),
                                                   SETUP_TIMEOUT_MS))
         if unseen:
@@ -445,7 +453,7 @@ class MinecraftBackend:
             x, y, z = last["pos"]
             sender = next((a for a in self._agents if a != agent and self.online(a)), agent)
             self._bridge.call("bot", "commands", sender, json.dumps([f"/tp {agent} {x} {y} {z}"]))
-            self._bridge.run_call("waitAt", agent, x, y, z, 0.6, SETUP_TIMEOUT_MS)
+            self._bridge.run_call("settle", agent, x, y, z, SETUP_TIMEOUT_MS)
         return True
 
     # ---- escape-room triggers ----------------------------------------------------------------
