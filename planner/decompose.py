@@ -78,7 +78,7 @@ def task_rules(task: TaskSpec, rules: Rulebook) -> Rulebook:
     (`effect_rules`). Pass the result to `rule_graph` and the estimators."""
     if not any(r.kind in ("container", "source", "trigger") for r in rules.rules.values()):
         rules = rules.with_world(task.world)
-    extra = [r for r in effect_rules(task) if r.id not in rules]
+    extra = [r for r in [*effect_rules(task), *order_rules(task, rules)] if r.id not in rules]
     return rules.with_rules(extra) if extra else rules
 
 
@@ -113,6 +113,35 @@ def effect_rules(task: TaskSpec) -> list[Rule]:
                 rid = f"set:{t.id}:{pos_key(e.pos)}"  # the last effect at a position wins
                 out[rid] = Rule(id=rid, kind="trigger", output=f"{e.block}@{pos_key(e.pos)}",
                                 inputs={t.id: 1}, where=pos_key(e.pos))
+    return list(out.values())
+
+
+def order_rules(task: TaskSpec, rules: Rulebook) -> list[Rule]:
+    """`after:<t3>:<t2>` (kind `trigger`, output t3, input `fired:<t2>`): a teleport of
+    trigger t3 takes away whoever stands where a carrier lands a player to act on t2's
+    condition (see `carriers`), so t2 must fire first. Escape atom 8: its lever pulls every
+    player within 7 blocks down to the exit, the one on the button's ledge too."""
+    carried = carriers(task, rules)
+    if not carried:
+        return []
+    walker = world_walker(task.world, rules.blocks)
+    out: dict[str, Rule] = {}
+    for (tid, _), carrier in sorted(carried.items(), key=lambda kv: kv[0]):
+        spots = [walker.landing(e.to) for e in carrier.effects
+                 if e.kind == "teleport" and e.to is not None]
+        for t3 in task.world.triggers:
+            if t3.id in (tid, carrier.id) or t3.room != carrier.room:
+                continue
+            for e in t3.effects:
+                if e.kind != "teleport" or e.to is None:
+                    continue
+                takes = [p for p in spots if walker.landing(e.to) != p and distance(
+                    (p[0] + 0.5, p[1], p[2] + 0.5), (e.pos[0] + 0.5, e.pos[1], e.pos[2] + 0.5))
+                    <= e.radius]
+                if takes:
+                    rid = f"after:{t3.id}:{tid}"
+                    out[rid] = Rule(id=rid, kind="trigger", output=t3.id,
+                                    inputs={f"fired:{tid}": 1})
     return list(out.values())
 
 
@@ -587,7 +616,8 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
                 agents=agents, room=room.index,
                 rules=[f"trigger:{tid}"] + sorted({f"trigger:{c.id}" for c in mine.values()})
                 + sorted(r.id for r in rules.rules.values()
-                         if r.kind == "trigger" and tid in r.inputs),
+                         if r.kind == "trigger" and (tid in r.inputs or (
+                             r.id.startswith("after:") and r.output == tid))),
                 seconds=round(far / WALK_SPEED + ACT_S + hold + carry_s, 3)))
     for name, n in sorted(items.items()):
         if supplier.hub_items.get(name, 0) >= n:

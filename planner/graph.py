@@ -9,8 +9,9 @@ on, so a counterfactual rulebook (a rule removed or swapped) gives a different a
   opens the exit to room k, a given item, a block it sets), as long as every rule u rests on
   (its recipe, its chest, its source) still holds;
 - v requires the ingredients of its recipe, fuel, buckets, a station or tool that must be
-  made (`tool`), the block under each block it places, the room it is in, and the blocks and
-  items its trigger's conditions name.
+  made (`tool`), the block under each block it places, the room it is in, the blocks and
+  items its trigger's conditions name, and the triggers that must fire before it
+  (`after:` rules: its teleport would take away the player another trigger needs).
 
     sorted(rule_graph(plan, rules).edges)
     # a cake task: [('craft:bucket', 'milk:milk_bucket'), ('craft:sugar', 'craft:cake'), ...]
@@ -33,6 +34,8 @@ Lookup = Callable[[str], Rule | None]
 
 ITEM_KINDS = ("harvest", "kill", "milk", "craft", "smelt", "fetch")
 EFFECT_PREFIXES = ("exit:", "give:", "set:")
+ORDER_PREFIX = "after:"
+"""`after:<t3>:<t2>`: trigger t3 must wait for t2 (`planner.decompose.order_rules`)."""
 
 
 def lookup_in(rules: Rulebook) -> Lookup:
@@ -59,7 +62,7 @@ class PlanIndex:
 def provides(s: Subtask, rule: Lookup) -> frozenset[str]:
     """Tokens s makes available, under the rules `rule` gives (empty if a rule s rests on,
     other than its effects, does not hold)."""
-    own = [rid for rid in s.rules if not rid.startswith(EFFECT_PREFIXES)]
+    own = [rid for rid in s.rules if not rid.startswith((*EFFECT_PREFIXES, ORDER_PREFIX))]
     if any(rule(rid) is None for rid in own):
         return frozenset()
     if s.kind in ITEM_KINDS:
@@ -122,6 +125,10 @@ def requires(s: Subtask, rule: Lookup, index: PlanIndex) -> frozenset[str]:
                     need.add(block)
             if s.room is not None and s.room != index.first_room:
                 need.add(f"room:{s.room}")
+        for rid in s.rules:  # another trigger must fire first (its player would be taken)
+            order = rule(rid) if rid.startswith(ORDER_PREFIX) else None
+            if order is not None and order.output == s.target:
+                need.update(order.inputs)
     return frozenset(need)
 
 

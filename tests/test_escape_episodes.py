@@ -24,6 +24,10 @@ def test_atom_8_plate_ledge_button_and_lever(agents: int) -> None:
     assert [(n, p) for _, n, p in done] == [("step_on", (0, -60, -4)),
                                             ("activate", (0, -56, -1))]
     assert done[0][0] == done[1][0]
+    # the button first, from the ledge; then the lever, which pulls everyone to the exit
+    starts = {tuple(a["args"].get("pos", ())): a["start"] for a in result["trace"]
+              if a["ok"] and a["name"] == "activate"}
+    assert starts[(0, -56, -1)] < starts[(0, -59, 3)]
 
 
 def test_merge_lever_takes_every_player_into_the_next_room() -> None:

@@ -14,6 +14,7 @@ from planner.decompose import (
     decompose,
     effect_rules,
     hub_of,
+    order_rules,
     place_groups,
     task_rules,
 )
@@ -239,6 +240,11 @@ def test_atom_8_plate_carries_its_player_to_the_button() -> None:
     assert activate.rules == ["trigger:room0:activate", "trigger:room0:come_in"]
     assert by["trigger:room0:final"].actions == [{"name": "activate", "pos": [0, -59, 3]}]
     assert by["trigger:room0:final"].agents == 1
+    # the lever pulls everyone within 7 blocks to the exit, the player on the ledge too
+    assert [(r.id, r.output, r.inputs) for r in order_rules(task, rules)] == [
+        ("after:room0:final:room0:activate", "room0:final", {"fired:room0:activate": 1})]
+    assert by["trigger:room0:final"].rules == [
+        "trigger:room0:final", "after:room0:final:room0:activate"]
 
 
 def test_no_carrier_when_the_condition_can_be_walked_to() -> None:
@@ -255,7 +261,9 @@ def test_no_carrier_when_the_condition_can_be_walked_to() -> None:
                 update={"pos": (3, -60, -1)})]})
         triggers.append(t)
     world = task.world.model_copy(update={"triggers": triggers})
-    assert carriers(task.model_copy(update={"world": world}), load_rulebook()) == {}
+    walkable = task.model_copy(update={"world": world})
+    assert carriers(walkable, load_rulebook()) == {}
+    assert order_rules(walkable, load_rulebook()) == []
 
 
 

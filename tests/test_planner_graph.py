@@ -106,3 +106,25 @@ def test_noisy_prior_refuses_a_bad_rate() -> None:
     plan, rules = planned(cake_task())
     with pytest.raises(ValueError, match=r"must be in \[0, 1\], got 1.5"):
         noisy_prior(plan, rule_graph(plan, rules), 1.5)
+
+
+def test_atom_8_button_before_the_lever_that_pulls_its_presser_down() -> None:
+    from env.rulebook import load_rulebook
+    from planner.decompose import decompose, task_rules
+    from tasks.catalog import load_task
+
+    task = load_task("escape/2-3", agents=2)  # atom 8, then atom 3
+    rules = task_rules(task, load_rulebook())
+    plan = decompose(task, rules)
+    assert sorted(rule_graph(plan, rules).edges) == [
+        ("trigger:room0:activate", "trigger:room0:final"),
+        ("trigger:room0:activate", "trigger:room1:main"),
+        ("trigger:room0:final", "trigger:room1:main")]
+    # without the order rule the lever may go first; the lever still opens room 1
+    loose = rules.without("after:room0:final:room0:activate")
+    assert sorted(rule_graph(plan, loose).edges) == [
+        ("trigger:room0:activate", "trigger:room1:main"),
+        ("trigger:room0:final", "trigger:room1:main")]
+    # without the plate's teleport the button is out of reach: nothing follows from it
+    assert sorted(rule_graph(plan, rules.without("trigger:room0:come_in")).edges) == [
+        ("trigger:room0:final", "trigger:room1:main")]
