@@ -6,6 +6,7 @@ inventory outlives a reconnect, as on a vanilla server)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -256,3 +257,33 @@ def test_a_dropped_bot_rejoins_where_it_was(backend: MinecraftBackend) -> None:
     assert after.inventory("drop_a") == {"apple": 3}
     assert all(abs(a - b) < 0.6 for a, b in zip(after.agent_pos("drop_a"), where, strict=True))
     assert run(backend, "drop_a", name="wait", seconds=0.2).ok
+
+
+def test_kill_a_rabbit_gives_its_loot(backend: MinecraftBackend) -> None:
+    backend.build(WorldSetup(entities=[EntitySpec(type="rabbit", pos=(112.5, -60, 21.5))],
+                             spawn=[(110, -60, 21)]), ["kill_a"])
+    out = run(backend, "kill_a", name="kill", entity="rabbit")
+    assert out.ok, out.reason
+    view = backend.view()
+    assert view.inventory("kill_a") == {"rabbit": 1, "rabbit_hide": 1}
+    assert [e for e in view.entities() if e.type == "rabbit"] == []
+    refused = run(backend, "kill_a", name="kill", entity="rabbit")
+    assert refused.reason == "no rabbit within reach"
+
+
+def test_rendezvous_waits_for_every_agent(backend: MinecraftBackend) -> None:
+    backend.build(WorldSetup(spawn=[(120, -60, 20), (122, -60, 20)]), ["meet_a", "meet_b"])
+    outcomes: dict[str, Outcome] = {}
+
+    def meet(agent: str, delay: float) -> None:
+        time.sleep(delay)
+        outcomes[agent] = run(backend, agent, name="rendezvous", tag="door",
+                              agents=["meet_a", "meet_b"])
+
+    first = threading.Thread(target=meet, args=("meet_a", 0.0))
+    first.start()
+    meet("meet_b", 0.5)
+    first.join()
+    assert outcomes["meet_a"].ok and outcomes["meet_b"].ok
+    assert outcomes["meet_a"].seconds >= 0.4
+    assert outcomes["meet_b"].seconds < 0.2
