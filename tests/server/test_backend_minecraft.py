@@ -161,7 +161,17 @@ def test_craft_by_hand_and_at_a_table(backend: MinecraftBackend) -> None:
 
 def test_place_then_dig_with_a_pickaxe_and_walk(backend: MinecraftBackend) -> None:
     backend.build(WorldSetup(spawn=[(50, -60, 20)],
-                             agent_items={"stone": 2, "wooden_pickaxe": 1}), ["dig_a"])
+                             agent_items={"stone": 2, "wooden_pickaxe": 1, "furnace": 2}),
+                  ["dig_a"])
+    assert run(backend, "dig_a", name="place", item="furnace", pos=(48, -60, 21),
+               facing="east").ok
+    assert run(backend, "dig_a", name="place", item="furnace", pos=(52, -60, 21),
+               facing="north").ok
+    view = backend.view()
+    assert view.block((48, -60, 21)) == BlockState(name="furnace",
+                                                   state={"facing": "east", "lit": False})
+    assert view.block((52, -60, 21)) == BlockState(name="furnace",
+                                                   state={"facing": "north", "lit": False})
     spot = (50, -60, 22)
     assert run(backend, "dig_a", name="place", item="stone", pos=spot).ok
     view = backend.view()
@@ -178,6 +188,7 @@ def test_place_then_dig_with_a_pickaxe_and_walk(backend: MinecraftBackend) -> No
     assert (int(x // 1), int(y), int(z // 1)) == (53, -60, 25)
     assert run(backend, "dig_a", name="place", item="furnace", pos=(53, -60, 27)).reason \
         == "missing ingredients: 1 furnace"
+    assert backend.view().block((53, -60, 27)) == BlockState(name="air")
 
 
 def test_smelt_beef_in_a_furnace(backend: MinecraftBackend) -> None:
