@@ -376,8 +376,12 @@ class MinecraftBackend:
         return (float(x), float(y), float(z))
 
     def view(self) -> MinecraftView:
-        self._reconnect_dropped()
-        return MinecraftView(self, self.snapshot())
+        """One snapshot call; a bot found offline is rejoined first, then read again."""
+        snap = self.snapshot()
+        dropped = [a for a, s in snap["agents"].items() if not s["online"]]
+        for agent in dropped:
+            self._reconnect_if_dropped(agent)
+        return MinecraftView(self, self.snapshot() if dropped else snap)
 
     def observe(self, agent: str) -> Observation:
         view = self.view()
@@ -435,10 +439,6 @@ class MinecraftBackend:
         """Cuts the bot's connection without a clean quit, as a network failure would (the
         next `view` or `execute` rejoins it)."""
         self._bridge.call("bot", "drop", agent)
-
-    def _reconnect_dropped(self) -> None:
-        for agent in self._agents:
-            self._reconnect_if_dropped(agent)
 
     def _reconnect_if_dropped(self, agent: str) -> bool:
         """Rejoins a dropped bot with the same name and puts it back where it was last seen
