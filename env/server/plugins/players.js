@@ -96,6 +96,21 @@ module.exports.player = function (player, serv) {
     })
   })
 
+  // Chunks follow the player after a long move. flying-squid measures the distance from the
+  // position before the move and ignores moves made while a round of chunks is being sent,
+  // so after a far /tp the player can stand in unloaded chunks: send another round whenever
+  // a move (or the end of a round) leaves the player more than a chunk from where the last
+  // round was centred.
+  const follow = () => {
+    if (player.sendingChunks || !player.lastPositionChunkUpdated) return
+    if (player.position.distanceTo(player.lastPositionChunkUpdated) > 16) player.worldSendRestOfChunks()
+  }
+  player.once('spawned', () => {
+    const round = player.worldSendRestOfChunks
+    player.worldSendRestOfChunks = async () => { await round(); follow() }
+  })
+  player.on('move_done', follow)
+
   // login.js (a later hook) defines serv._sendPlayerList for each joining player, and
   // settings.js player.findSpawnPoint; replace them once they exist, before the player logs in.
   player.once('asap', () => {
