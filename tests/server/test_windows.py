@@ -111,3 +111,11 @@ def test_furnace_refuses_a_non_fuel_in_the_fuel_slot(server: ServerProcess,
     assert result["cursorAfterRefusal"] == "beef:2"
     assert result["inputAfter"] == "beef:2"
     assert result["inventory"] == {"beef": 2}
+
+
+def test_items_thrown_from_the_inventory_are_picked_up_whole(server: ServerProcess,
+                                                             run_bot: RunBot) -> None:
+    result = run_bot("toss_give.js", server.port)
+    assert result["giverClient"] == {}
+    assert result["giver"] == {}
+    assert result["receiver"] == {"bread": 5}

@@ -11,6 +11,7 @@
 // - A player who reconnects (same name, so same offline uuid) gets back the inventory and the
 //   position they left with, as on a vanilla server (flying-squid without a world folder
 //   forgets them).
+// - Picking up an item entity takes its whole count (flying-squid's takes one).
 // - /give <player> <item> [count] counts items as numbers and splits them into stacks
 //   (flying-squid's concatenates the count as a string).
 
@@ -76,6 +77,7 @@ module.exports.server = function (serv) {
 }
 
 module.exports.player = function (player, serv) {
+  const api = install(serv)
   if (!serv.ccLeftPlayers) serv.ccLeftPlayers = new Map()
   const left = serv.ccLeftPlayers
 
@@ -114,6 +116,24 @@ module.exports.player = function (player, serv) {
   // login.js (a later hook) defines serv._sendPlayerList for each joining player, and
   // settings.js player.findSpawnPoint; replace them once they exist, before the player logs in.
   player.once('asap', () => {
+    // inventory.js's collect adds one item whatever the entity's count: take them all (when
+    // they fit; otherwise the item stays on the ground).
+    player.collect = (entity) => {
+      const count = Number(entity.itemCount ?? 1)
+      const itemData = serv.registry.items[entity.itemId]
+      if (!itemData || !(count > 0)) return
+      let room = 0
+      for (let i = 9; i < 45; i++) {
+        const s = player.inventory.slots[i]
+        if (!s) room += itemData.stackSize
+        else if (s.type === entity.itemId && !s.nbt) room += s.stackSize - Number(s.count)
+      }
+      if (room < count) return
+      entity._writeOthersNearby('collect', { collectedEntityId: entity.id, collectorEntityId: player.id, pickupItemCount: count })
+      api.giveToInventory(player, entity.itemId, count)
+      entity.destroy()
+    }
+
     const findSpawnPoint = player.findSpawnPoint
     player.findSpawnPoint = async () => {
       const saved = left.get(player._client.uuid)

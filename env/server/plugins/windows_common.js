@@ -199,8 +199,10 @@ function install (serv) {
     return count
   }
 
+  // Applies the click to view; returns the items it throws out of the window.
   function applyClick (session, view, click) {
     const { slot, mode } = click
+    const thrown = []
     if (slot !== -999 && (slot < 0 || slot >= view.slots.length)) throw new Reject(`slot ${slot} out of range`)
     if (mode === 5 || mode === 6) throw new Reject('drag and double click are not supported')
     if (session.resultSlot !== undefined && slot === session.resultSlot) {
@@ -209,6 +211,12 @@ function install (serv) {
       takeOnly(view, click)
     } else {
       const before = view.slots.map(clone)
+      const button = click.mouseButton
+      if (slot === -999 && mode === 0 && view.selectedItem) {
+        thrown.push(Object.assign(clone(view.selectedItem), { count: button === 0 ? view.selectedItem.count : 1 }))
+      } else if (slot !== -999 && mode === 4 && !view.selectedItem && view.slots[slot]) {
+        thrown.push(Object.assign(clone(view.slots[slot]), { count: button === 0 ? 1 : view.slots[slot].count }))
+      }
       view.acceptClick({ slot, mouseButton: click.mouseButton, mode, item: slot === -999 ? null : view.slots[slot] }, player0GameMode(click))
       if (session.accepts) {
         for (let i = 0; i < session.size; i++) {
@@ -219,6 +227,22 @@ function install (serv) {
       }
     }
     if (session.afterClick) session.afterClick(view, session)
+    return thrown
+  }
+
+  // Items thrown out of a window fly from the player's eyes where they look, like vanilla's,
+  // and can be picked up after 2 s (by anyone, the thrower included).
+  function throwItems (player, items) {
+    const yaw = (player.yaw ?? 0) * Math.PI / 180
+    const pitch = (player.pitch ?? 0) * Math.PI / 180
+    const { Vec3 } = require('vec3')
+    for (const item of items) {
+      if (!item || item.count <= 0) continue
+      const velocity = new Vec3(-Math.sin(yaw) * Math.cos(pitch) * 3, -Math.sin(pitch) * 3 + 2, Math.cos(yaw) * Math.cos(pitch) * 3)
+      serv.spawnObject(registry.entitiesByName.item.id, player.world, player.position.offset(0, 1.3, 0), {
+        velocity, itemId: item.type, itemCount: item.count, pickupTime: 2000, deathTime: 5 * 60 * 1000
+      })
+    }
   }
 
   function player0GameMode (click) { return click.gameMode ?? 0 }
@@ -230,8 +254,9 @@ function install (serv) {
     const before = readSlots(player, session)
     const beforeCursor = clone(st.cursor)
     let view = makeView(session, readSlots(player, session), clone(st.cursor))
+    let thrown = []
     try {
-      applyClick(session, view, { ...packet, gameMode: player.gameMode })
+      thrown = applyClick(session, view, { ...packet, gameMode: player.gameMode })
     } catch (err) {
       if (!(err instanceof Reject) && !(err && err.code === 'ERR_ASSERTION')) {
         serv.err?.(`window click failed: ${err.stack}`)
@@ -267,6 +292,7 @@ function install (serv) {
     }
     if (session.storage && changedContainer.length) broadcastContainer(session.storage, changedContainer, player)
     if (session.afterCommit) session.afterCommit(player, session)
+    if (thrown.length) throwItems(player, thrown)
   }
 
   // Sends the given container slots to every viewer of `storage` except `except`.
@@ -387,6 +413,7 @@ function install (serv) {
     sendFull,
     broadcastContainer,
     giveToInventory,
+    throwItems,
     addToRange,
     inventorySession,
     inventoryHooks: [],
