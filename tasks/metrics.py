@@ -6,7 +6,8 @@
   agents that did nothing count with t_i = 0).
 - makespan: the end of the last action (the episode starts at 0).
 - lower bound LB = max(critical path, total work / agents), from the same action durations
-  as the run: each subtask lasts what its actions took (the longest agent's share for a joint
+  as the run: each subtask lasts what its last attempt's work actions took (crafting,
+  digging, taking, ...: not walking or waiting; the longest agent's share for a joint
   subtask), the critical path follows the rules' own graph, and total work is every agent's
   summed action time. So LB <= makespan, and LB / makespan says how close the schedule came
   to the best any assignment of the same work could do.
@@ -85,17 +86,23 @@ def lower_bound(graph: nx.DiGraph, seconds: dict[str, float], workers: dict[str,
     return max(critical, work), critical, work
 
 
+TRAVEL_AND_WAIT = frozenset({"move_to", "wait", "rendezvous"})
+
+
 def subtask_durations(trace: Sequence[TraceEntry]) -> tuple[dict[str, float], dict[str, int]]:
-    """Per subtask: its span (the longest agent's summed action time in its last attempt) and
-    how many agents worked on that attempt, from the trace. Earlier, failed attempts are work
-    a better schedule would not have done, so they count in no subtask's span."""
+    """Per subtask: its span (the longest agent's summed time of its last attempt's work
+    actions) and how many agents worked on that attempt, from the trace. Earlier, failed
+    attempts are work a better schedule would not have done, and walking and waiting could
+    overlap other work, so neither counts in a span: what is left of v can only start once
+    its predecessors' outputs exist, which keeps the critical path at most the makespan."""
     last = {}
     for t in trace:
         if t.subtask is not None:
             last[t.subtask] = max(last.get(t.subtask, 0), t.attempt)
     per: dict[str, dict[str, float]] = {}
     for t in trace:
-        if t.subtask is not None and t.attempt == last[t.subtask]:
+        if t.subtask is not None and t.attempt == last[t.subtask] and \
+                t.name not in TRAVEL_AND_WAIT:
             agent_time = per.setdefault(t.subtask, {})
             agent_time[t.agent] = agent_time.get(t.agent, 0.0) + (t.end - t.start)
     return ({s: max(v.values()) for s, v in per.items()}, {s: len(v) for s, v in per.items()})

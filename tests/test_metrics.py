@@ -56,7 +56,7 @@ def test_trace_lower_bound_uses_the_runs_own_durations() -> None:
     from tasks.metrics import trace_lower_bound
 
     def e(agent: str, s: float, t: float, sub: str) -> TraceEntry:
-        return TraceEntry(agent=agent, name="wait", args={}, start=s, end=t, ok=True,
+        return TraceEntry(agent=agent, name="craft", args={}, start=s, end=t, ok=True,
                           subtask=sub)
 
     trace = [e("a", 0, 3, "u"), e("b", 0, 1, "w"), e("a", 3, 5, "v"), e("b", 3, 4, "v")]
@@ -76,3 +76,16 @@ def test_failed_attempts_count_as_work_but_not_in_spans() -> None:
                         subtask="v", attempt=2)]
     spans, workers = subtask_durations(trace)
     assert spans == {"v": 1.0} and workers == {"v": 1}
+
+
+def test_walking_and_waiting_are_work_but_not_span() -> None:
+    from tasks.metrics import subtask_durations, trace_lower_bound
+
+    trace = [TraceEntry(agent="a", name="move_to", args={}, start=0, end=4, ok=True,
+                        subtask="v"),
+             TraceEntry(agent="a", name="craft", args={}, start=4, end=5, ok=True,
+                        subtask="v")]
+    assert subtask_durations(trace)[0] == {"v": 1.0}
+    g = nx.DiGraph()
+    g.add_node("v")
+    assert trace_lower_bound(g, trace, agents=1) == (5.0, 1.0, 5.0)
