@@ -84,6 +84,8 @@ class BlockInfo(Model):
     tools: tuple[str, ...] = ()
     """Any of these is needed for the block to drop anything (empty: a hand will do)."""
     solid: bool = True
+    states: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """Its block-state properties and their allowed values (as minecraft-data spells them)."""
 
 
 class Rulebook:
@@ -286,8 +288,10 @@ def load_rulebook(version: str = VERSION) -> Rulebook:
     blocks: dict[str, BlockInfo] = {}
     for b in data["blocks"]:  # type: ignore[union-attr]
         tools = tuple(sorted(items[int(t)] for t in (b.get("harvestTools") or {})))
+        states = {s["name"]: tuple(str(v) for v in s.get("values", ("false", "true")))
+                  for s in b.get("states", [])}
         blocks[b["name"]] = BlockInfo(name=b["name"], hardness=b.get("hardness"), tools=tools,
-                                      solid=b.get("boundingBox") == "block")
+                                      solid=b.get("boundingBox") == "block", states=states)
     foods = frozenset(f["name"] for f in data["foods"])  # type: ignore[union-attr]
     rules = _craft_rules(data["recipes"], items)  # type: ignore[arg-type]
     rules += _drop_rules(data["blockLoot"], "block", "mine", foods, blocks)  # type: ignore[arg-type]

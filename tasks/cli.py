@@ -79,6 +79,8 @@ def build_parser() -> Parser:
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--broker", help="mqtt://host:port of an external broker "
                      "(default: an embedded one)")
+    run.add_argument("--server", help="host:port of a running Minecraft 1.19.2 server for "
+                     "--backend minecraft (default: start the embedded one)")
     run.add_argument("--out", type=Path, help="write the result JSON here")
     run.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
 
@@ -135,6 +137,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cfg = EpisodeConfig(task=args.task, source=args.source, backend=args.backend,
                             agents=args.agents, planner=args.planner, brain=args.brain,
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
+                            server=args.server,
                             timeout_s=args.timeout)
     except ValidationError as err:
         first = err.errors()[0]

@@ -51,6 +51,9 @@ class EpisodeConfig(BaseModel):
     seed: int = 0
     broker: str | None = None
     """mqtt://host:port of an external broker; None starts the embedded one."""
+    server: str | None = Field(None, pattern=r"^[^:\s]*:\d{1,5}$")
+    """host:port of a running Minecraft 1.19.2 server (minecraft backend); None starts the
+    embedded one."""
     timeout_s: float = Field(600.0, gt=0)
     """Wall-clock limit of the episode."""
 
@@ -66,8 +69,21 @@ def make_backend(cfg: EpisodeConfig, spec: TaskSpec) -> Backend:
 
         return SimBackend(rules, seed=cfg.seed)
     from env.minecraft.backend import MinecraftBackend
+    from env.minecraft.server import ServerProcess
 
-    return MinecraftBackend(rules)
+    if cfg.server:
+        host, _, port = cfg.server.rpartition(":")
+        return MinecraftBackend(rules, host=host or "127.0.0.1", port=int(port))
+    # The embedded server: started here, stopped with the backend (see run_episode).
+    log_dir = Path("runs") / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    server = ServerProcess(port=0, log_path=log_dir / f"server-{uuid.uuid4().hex[:8]}.log")
+    server.start()
+    try:
+        return MinecraftBackend(rules, server=server)
+    except BaseException:
+        server.stop()
+        raise
 
 
 def prepare_plan(spec: TaskSpec, cfg: EpisodeConfig, backend: Backend,
@@ -189,3 +205,6 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any]) -> dict[str, Any]:
         return asyncio.run(_run(cfg, spec, backend))
     finally:
         backend.close()
+        server = getattr(backend, "server", None)
+        if server is not None and not cfg.server:
+            server.stop()

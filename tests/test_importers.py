@@ -412,3 +412,15 @@ def test_every_escape_chain(task_id: str, agents: int) -> None:
     assert all(s[2] < EXIT_Z for s in spec.world.spawn)
     assert spec.budget_s == 60 * rooms + 30 * sum(len(t.conditions)
                                                   for t in spec.world.triggers)
+
+
+def test_states_fit_minecraft_1_19_2() -> None:
+    from tasks.importers.common import fit_state
+
+    assert fit_state("torch", {"facing": "north"}) == ("wall_torch", {"facing": "north"})
+    assert fit_state("torch", {}) == ("torch", {})
+    assert fit_state("wheat", {"age": 7, "moisture": 7}) == ("wheat", {"age": 7})
+    assert fit_state("oak_log", {"axis": "q"}) == ("oak_log", {})
+    spec = load_task("cooking/rabbit_stew_0")
+    torches = sorted(b.name for b in spec.world.blocks if "torch" in b.name)
+    assert torches and set(torches) <= {"wall_torch", "torch"}

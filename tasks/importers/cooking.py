@@ -25,6 +25,7 @@ from tasks.importers.common import (
     check_count,
     check_item,
     dedupe_blocks,
+    fit_state,
     float_pos,
     free_cells_near,
     int_pos,
@@ -90,7 +91,7 @@ def _place(raw: object, origin: Pos, at: str, skip: set[str]
     name = check_block(raw["name"], f"{at}, name")
     rel = int_pos(raw["position"], f"{at}, position")
     pos = (origin[0] + rel[0], origin[1] + rel[1], origin[2] + rel[2])
-    state = _states(raw, skip, at)
+    name, state = fit_state(name, _states(raw, skip, at))
     container = None
     if "items" in raw:
         if name not in CONTAINER_BLOCKS:
