@@ -167,9 +167,23 @@ def test_smelting_rabbit_burns_whole_coal() -> None:
                           agent_items={"rabbit": 12, "coal": 3}))
     assert run(sim, "a", [Smelt(furnace=(1, Y, 0), item="rabbit", count=9)]) == [90.0]
     assert sim.view().inventory("a") == {"cooked_rabbit": 9, "rabbit": 3, "coal": 1}
+    # Two coals burn 160 s; at 90 s the fire still has 70 s, enough for 3 more: no new coal.
     out = sim.execute("a", Smelt(furnace=(1, Y, 0), item="rabbit", count=3), 90.0)
     assert (out.ok, out.seconds) == (True, 30.0)
-    assert sim.view().inventory("a") == {"cooked_rabbit": 12}
+    assert sim.view().inventory("a") == {"cooked_rabbit": 12, "coal": 1}
+
+
+def test_a_furnace_that_went_out_needs_new_fuel() -> None:
+    sim = make(WorldSetup(blocks=[BlockSpec(name="furnace", pos=(1, Y, 0))],
+                          agent_items={"beef": 2, "coal": 2}))
+    sim.execute("a", Smelt(furnace=(1, Y, 0), item="beef", count=1), 0.0)
+    sim.execute("a", Smelt(furnace=(1, Y, 0), item="beef", count=1), 65.0)  # 15 s left: enough
+    assert sim.view().inventory("a") == {"cooked_beef": 2, "coal": 1}
+    sim2 = make(WorldSetup(blocks=[BlockSpec(name="furnace", pos=(1, Y, 0))],
+                           agent_items={"beef": 2, "coal": 2}))
+    sim2.execute("a", Smelt(furnace=(1, Y, 0), item="beef", count=1), 0.0)
+    sim2.execute("a", Smelt(furnace=(1, Y, 0), item="beef", count=1), 80.0)  # out: new coal
+    assert sim2.view().inventory("a") == {"cooked_beef": 2}
 
 
 def test_lava_bucket_fuel_leaves_its_bucket() -> None:

@@ -387,9 +387,15 @@ class SimBackend:
         assert isinstance(action, Smelt)
         s = self.state
         rule = self.rules.get(f"smelt:{action.item}")
-        fuel = action.fuel_needed(self.rules)
+        # A lit furnace burns on until its fuel is spent (10 s per item a fuel is worth),
+        # so a smelt that follows another soon enough needs less new fuel, or none.
+        burn_s = self.rules.fuel_value(action.fuel) * rule.seconds
+        lit = s.lit_until.get(action.furnace, 0.0)
+        left_s = max(0.0, lit - start)
+        fuel = math.ceil(max(0.0, rule.seconds * action.count - left_s) / burn_s - 1e-9)
 
         def apply() -> None:
+            s.lit_until[action.furnace] = max(lit, start) + fuel * burn_s
             s.take(agent, action.item, action.count)
             s.take(agent, action.fuel, fuel)
             s.give(agent, rule.output, int(rule.count) * action.count)

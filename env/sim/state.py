@@ -63,6 +63,8 @@ class SimState:
     fired: dict[str, float] = field(default_factory=dict)
     """Triggers that fired, with the virtual time they fired at, in firing order."""
     clock: float = 0.0
+    lit_until: dict[Pos, float] = field(default_factory=dict)
+    """Furnaces still burning fuel, and the virtual time their fire goes out."""
 
     # -- WorldView ------------------------------------------------------------------------
     def block(self, pos: Pos) -> BlockState:
@@ -134,4 +136,5 @@ class SimState:
             changed_at=dict(self.changed_at),
             fired=dict(self.fired),
             clock=self.clock,
+            lit_until=dict(self.lit_until),
         )
