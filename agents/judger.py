@@ -139,14 +139,15 @@ class JudgerCore:
         name = p.action.name if p.action else str(p.request.action.get("name", "?"))
         args = p.action.model_dump(exclude={"name", "not_before"}) if p.action else \
             dict(p.request.action)
+        observation = self.backend.observe(agent)
         self.trace.append(TraceEntry(agent=agent, name=name, args=args, start=p.start, end=end,
                                      ok=outcome.ok, reason=outcome.reason,
-                                     subtask=p.request.subtask,
-                                     attempt=p.request.attempt))
+                                     subtask=p.request.subtask, attempt=p.request.attempt,
+                                     at=tuple(round(v, 3) for v in observation.pos)))
         return ActionResult(sender="judger", agent=agent, seq=p.request.seq, ok=outcome.ok,
                             reason=outcome.reason, start=p.start, end=end,
                             fired=list(outcome.fired), fired_total=list(self.fired),
-                            observation=self.backend.observe(agent))
+                            observation=observation)
 
     def describe(self, r: ActionResult) -> str:
         t = self.trace[-1]

@@ -96,6 +96,8 @@ class TraceEntry(BaseModel):
     reason: str | None = None
     subtask: str | None = None
     attempt: int = 0
+    at: tuple[float, float, float] | None = None
+    """Where the agent stood after the action."""
 
 
 class Event(Message):

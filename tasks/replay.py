@@ -6,6 +6,7 @@ same inventories, chest contents, blocks and score on the simulator and on a rea
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -25,7 +26,11 @@ def replay(trace: Sequence[dict[str, Any]], backend: Backend) -> list[tuple[str,
     for entry in trace:
         if not entry["ok"] or entry["name"] in SKIPPED:
             continue
-        action = parse_action({"name": entry["name"], **entry["args"]})
+        args = dict(entry["args"])
+        if entry["name"] == "move_to" and entry.get("at") is not None:
+            # Walk to where the agent really ended up, so that both worlds see it there.
+            args = {"pos": [math.floor(v) for v in entry["at"]], "within": 0.0}
+        action = parse_action({"name": entry["name"], **args})
         reason = action.check(backend.view(), entry["agent"], backend.rules)
         if reason is not None:
             done.append((entry["name"], False, reason))

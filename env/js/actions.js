@@ -70,13 +70,19 @@ function blockInfo (block) {
 
 // ---- movement --------------------------------------------------------------------------------
 
+// Ends any walk. Not pathfinder.stop(): after a walk that has already failed, stop() leaves a
+// flag behind that makes the next walk fail at once ("Path was stopped").
+function halt (bot) {
+  bot.pathfinder.setGoal(null)
+  bot.clearControlStates()
+}
+
 async function goto (bot, goal, distance) {
   const ms = 10000 + 1500 * distance
   try {
     await withTimeout(bot.pathfinder.goto(goal), ms, 'walking')
   } catch (err) {
-    bot.pathfinder.stop()
-    bot.clearControlStates()
+    halt(bot)
     refuse(err instanceof Refused ? err.message : `no path: ${err.message}`)
   }
 }
@@ -88,7 +94,28 @@ async function moveTo (bot, { pos, within = 0 }) {
     ? new goals.GoalNear(target.x, target.y, target.z, within)
     : new goals.GoalBlock(target.x, target.y, target.z)
   await goto(bot, goal, distance)
+  if (within === 0) await centre(bot, target)
   return { pos: vec(bot.entity.position) }
+}
+
+// Sneaks to the middle of the cell the walk ended in: a bot at a cell's edge overlaps the
+// next cell, where another player may be about to build (the simulator stands agents at the
+// middle of their cell).
+async function centre (bot, cell) {
+  const mid = cell.offset(0.5, 0, 0.5)
+  const flat = () => Math.hypot(bot.entity.position.x - mid.x, bot.entity.position.z - mid.z)
+  const deadline = Date.now() + 1500
+  try {
+    while (flat() > 0.15 && Date.now() < deadline) {
+      await bot.lookAt(mid.offset(0, bot.entity.height * 0.9, 0), true)
+      bot.setControlState('sneak', true)
+      bot.setControlState('forward', true)
+      await sleep(50)
+      bot.setControlState('forward', false)
+    }
+  } finally {
+    bot.clearControlStates()
+  }
 }
 
 // Walks over the item entities lying within `radius` of `where` until none is left or the
@@ -105,7 +132,7 @@ async function collectDrops (bot, where, before, radius = 3, ms = 4000) {
     try {
       await withTimeout(bot.pathfinder.goto(new goals.GoalNear(p.x, p.y, p.z, 0.5)), 4000, 'collecting')
     } catch (err) {
-      bot.pathfinder.stop()
+      halt(bot)
     }
     const until = Date.now() + 800
     while (Date.now() < until && bot.entities[drop.id]) await sleep(50)
