@@ -244,6 +244,13 @@ class MinecraftBackend:
         self._bridge.call("bot", "commands", self.operator,
                           json.dumps(setup_commands(world, agents)))
         self._await_setup(world)
+        # A login still finishing on the server can send a bot back to where it logged in
+        # after it reached its spawn point: check again, and bring any such bot back.
+        for agent, (x, y, z) in spawns.items():
+            pos = self.observe(agent).pos
+            if abs(pos[0] - x) > 0.6 or abs(pos[1] - y) > 0.6 or abs(pos[2] - z) > 0.6:
+                if not self._bridge.run_call("settle", agent, x, y, z, SETUP_TIMEOUT_MS):
+                    raise MinecraftError(f"{agent} did not stay at its spawn point {(x, y, z)}")
         if world.triggers:
             self._stop.clear()
             self._poller = threading.Thread(target=self._watch_triggers, daemon=True,

@@ -110,6 +110,22 @@ module.exports.player = function (player, serv) {
   player.once('spawned', () => {
     const round = player.worldSendRestOfChunks
     player.worldSendRestOfChunks = async () => { await round(); follow() }
+
+    // The login ends, once the client has answered, by sending the player back to its login
+    // position "so that it does not fall through the world". A /tp that came in between would
+    // be undone: then send the player where it is now instead (once, for that login call).
+    let teleported = false
+    let loginReset = true
+    const teleport = player.teleport
+    player.teleport = async (position) => { teleported = true; return teleport(position) }
+    const sendSelfPosition = player.sendSelfPosition
+    player.sendSelfPosition = (newPosition) => {
+      if (loginReset && newPosition) {
+        loginReset = false
+        if (teleported) return sendSelfPosition()
+      }
+      return sendSelfPosition(newPosition)
+    }
   })
   player.on('move_done', follow)
 
