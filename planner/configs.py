@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
@@ -27,7 +27,9 @@ from planner.refine import (
 )
 from planner.schedule import Scheduler, make_scheduler
 from planner.subtask import Plan
-from tasks.spec import TaskSpec
+
+if TYPE_CHECKING:  # the planner reads task specs; it does not import the tasks package
+    from tasks.spec import TaskSpec
 
 EstimatorName = Literal["none", "rules", "llm", "sim"]
 

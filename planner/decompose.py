@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from env.actions import WALK_SPEED
 from env.goals import BlueprintBlock, ConstructionGoal, CookingGoal, EscapeGoal
@@ -32,7 +33,6 @@ from env.rulebook import CRAFT_S, KILL_S, MILK_S, Rule, Rulebook
 from env.sim.path import Walker, world_walker
 from env.world import Pos, Trigger, distance
 from planner.subtask import Plan, Subtask
-from tasks.spec import TaskSpec
 
 PLACE_S = 0.5
 """Seconds to place one block (no shared constant exists; the sim may refine it)."""
@@ -48,6 +48,9 @@ GATHER_WAIT_S = 1.0
 CARRY_NEAR = 2.0
 """How near a condition a teleported player must land to act on it (the offline brain acts
 from within 2 blocks of what it uses)."""
+
+if TYPE_CHECKING:  # the planner reads task specs; it does not import the tasks package
+    from tasks.spec import TaskSpec
 
 MECHANISMS = ("lever", "_button", "_pressure_plate")
 FUEL_ORDER = ("coal", "charcoal", "coal_block", "oak_log", "spruce_log", "birch_log",

@@ -19,14 +19,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from env.rulebook import Rule, Rulebook
 from env.world import Pos, _as_pos
 from planner.subtask import Plan, Subtask
-from tasks.spec import TaskSpec
+
+if TYPE_CHECKING:  # the planner reads task specs; it does not import the tasks package
+    from tasks.spec import TaskSpec
 
 
 class PromptError(ValueError):
