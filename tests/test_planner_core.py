@@ -105,3 +105,18 @@ def test_prior_order_scheduler_follows_the_brains_order() -> None:
     assert s.pick("x", ["a", "b", "c"], None) == "b"
     assert s.pick("x", ["a", "zz"], None) == "a"
     assert s.pick("x", [], None) is None
+
+
+def test_a_silent_worker_loses_its_subtask_to_another() -> None:
+    c = core([], ["x"])
+    ask(c, "a1")
+    [a] = c.assign(None)
+    assert (a.agent, a.subtask.id) == ("a1", "x")
+    assert c.take_back("a1") == ["x"]
+    ask(c, "a2", 4.0)
+    [b] = c.assign(None)
+    assert (b.agent, b.subtask.id, b.attempt) == ("a2", "x", 2)
+    report(c, "a1", "x", True)  # the silent worker's late report is stale: ignored
+    assert c.status["x"] == "running"
+    report(c, "a2", "x", True)
+    assert c.status["x"] == "done"
