@@ -44,9 +44,6 @@ class PlannerConfig:
     scheduler: str
     repair: bool = False
     tau: float = 0.0
-    graph: Literal["prior", "none"] = "prior"
-    """"none": no dependency graph at all (AgentVerse); the scheduler still sees the prior's
-    order through `order_graph`."""
     rounds: bool = False
     """Work is handed out in rounds: all agents wait until the round ends (AgentVerse)."""
 
@@ -67,9 +64,9 @@ CONFIGS: dict[str, PlannerConfig] = {c.name: c for c in (
     PlannerConfig("villager", "baseline after VillagerAgent: the brain's DAG as is, free agents "
                   "get ready subtasks in the brain's order, retry after feedback",
                   "none", "prior_order"),
-    PlannerConfig("agentverse", "baseline after AgentVerse: no graph; each round a leader splits "
-                  "the remaining work among agents, who all wait for the round to end",
-                  "none", "prior_order", graph="none", rounds=True),
+    PlannerConfig("agentverse", "baseline after AgentVerse: no task graph kept; each round a "
+                  "leader splits the work it believes ready (the brain's prior) among agents, "
+                  "who all wait for the round to end", "none", "prior_order", rounds=True),
 )}
 
 
@@ -130,12 +127,8 @@ def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: 
     if estimator is not None:
         refinement = refine(prior, plan, rules, estimator, tau=cfg.tau, repair=cfg.repair)
         graph = refinement.graph
-    order_graph = graph
-    if cfg.graph == "none":
-        graph = nx.DiGraph()
-        graph.add_nodes_from(s.id for s in plan.subtasks)
     lines = dfs_lines(graph)
-    scheduler = make_scheduler(cfg.scheduler, order_graph, plan.by_id(), seed=seed, ask=ask)
+    scheduler = make_scheduler(cfg.scheduler, graph, plan.by_id(), seed=seed, ask=ask)
     true_edges, prior_edges = set(true.edges), set(prior.edges)
     record: dict[str, object] = {
         "planner": cfg.name,

@@ -13,17 +13,17 @@ from planner.prior import noisy_prior
 
 
 def test_the_named_configurations() -> None:
-    assert {n: (c.estimator, c.scheduler, c.repair, c.graph, c.rounds)
+    assert {n: (c.estimator, c.scheduler, c.repair, c.rounds)
             for n, c in CONFIGS.items()} == {
-        "full": ("rules", "busy", False, "prior", False),
-        "no-ate": ("none", "busy", False, "prior", False),
-        "no-busy": ("rules", "random", False, "prior", False),
-        "prior-random": ("none", "random", False, "prior", False),
-        "ate-llm": ("llm", "busy", False, "prior", False),
-        "ate-sim": ("sim", "busy", False, "prior", False),
-        "causal-cp": ("rules", "critical_path", True, "prior", False),
-        "villager": ("none", "prior_order", False, "prior", False),
-        "agentverse": ("none", "prior_order", False, "none", True),
+        "full": ("rules", "busy", False, False),
+        "no-ate": ("none", "busy", False, False),
+        "no-busy": ("rules", "random", False, False),
+        "prior-random": ("none", "random", False, False),
+        "ate-llm": ("llm", "busy", False, False),
+        "ate-sim": ("sim", "busy", False, False),
+        "causal-cp": ("rules", "critical_path", True, False),
+        "villager": ("none", "prior_order", False, False),
+        "agentverse": ("none", "prior_order", False, True),
     }
     assert all(c.description and "\n" not in c.description for c in CONFIGS.values())
 
