@@ -203,8 +203,9 @@ def plot_summary(summary: Sequence[Mapping[str, Any]], path: Path | str,
             for x, m in enumerate(means):
                 ax.text(x, 0.03, f"{m:.2f}", transform=ax.get_xaxis_transform(),
                         ha="center", va="bottom", fontsize=7, color="white")
-            ax.set_xticks(range(len(names)), [f"{p}\nn={rows[p]['n']}" for p in names],
-                          fontsize=8)
+            # Slanted, so that long planner names do not run into each other.
+            ax.set_xticks(range(len(names)), [f"{p} (n={rows[p]['n']})" for p in names],
+                          fontsize=8, rotation=35, ha="right", rotation_mode="anchor")
             ax.grid(axis="y", alpha=0.3)
             ax.set_axisbelow(True)
             if ceil is not None:
