@@ -298,3 +298,11 @@ def test_rendezvous_waits_for_every_agent(backend: MinecraftBackend) -> None:
     assert outcomes["meet_a"].ok and outcomes["meet_b"].ok
     assert outcomes["meet_a"].seconds >= 0.4
     assert outcomes["meet_b"].seconds < 0.2
+
+
+def test_kill_a_cow_gives_its_loot(backend: MinecraftBackend) -> None:
+    backend.build(WorldSetup(entities=[EntitySpec(type="cow", pos=(122.5, -60, 21.5))],
+                             spawn=[(120, -60, 21)]), ["kill_cow"])
+    out = run(backend, "kill_cow", name="kill", entity="cow")
+    assert out.ok, out.reason
+    assert backend.view().inventory("kill_cow") == {"beef": 1, "leather": 1}

@@ -44,6 +44,13 @@ module.exports.server = (serv) => {
     setImmediate(() => {
       if (MAX_HEALTH[entity.name] !== undefined) entity.health = MAX_HEALTH[entity.name]
     })
+    // flying-squid's knockback can exceed what the velocity packet's 16-bit fields hold (the
+    // write then fails and the player is dropped): keep it within vanilla's range.
+    setImmediate(() => {
+      const sendVelocity = entity.sendVelocity
+      if (!sendVelocity) return
+      entity.sendVelocity = (vel, maxVel) => sendVelocity(clampVelocity(vel), maxVel)
+    })
     const takeDamage = entity.takeDamage
     entity.takeDamage = (options) => {
       const wasAlive = entity.health > 0
@@ -52,6 +59,13 @@ module.exports.server = (serv) => {
       return result
     }
   })
+}
+
+const MAX_SPEED = 8 // blocks per second, about vanilla's strongest knockback
+
+function clampVelocity (vel) {
+  const clamp = (v) => Math.max(-MAX_SPEED, Math.min(MAX_SPEED, v))
+  return vel.constructor ? new vel.constructor(clamp(vel.x), clamp(vel.y), clamp(vel.z)) : vel
 }
 
 module.exports.player = (player, serv) => {
