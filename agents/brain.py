@@ -411,5 +411,9 @@ class _Steps:
 def make_brain(kind: str, rules: Rulebook, prior_noise: float, seed: int) -> Brain:
     if kind == "offline":
         return OfflineBrain(rules, prior_noise, seed)
-    raise ValueError(f"unknown brain {kind!r}: choose offline (the LLM brain needs "
-                     "CAUSALCRAFT_LLM_URL and is selected with --brain llm)")
+    if kind == "llm":
+        from agents.llm import LLMClient, LLMSettings
+        from agents.llm_brain import LLMBrain
+
+        return LLMBrain(LLMClient(LLMSettings.from_env()))
+    raise ValueError(f"unknown brain {kind!r}: choose offline or llm")

@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from agents.llm import LLMError
+
 EXIT_USAGE = 2
 
 
@@ -217,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("causalcraft: interrupted", file=sys.stderr)
         return 130
-    except (ValueError, FileNotFoundError, KeyError) as err:
+    except (ValueError, FileNotFoundError, KeyError, LLMError) as err:
         text = str(err).strip("'\"")
         print(f"causalcraft: error: {text}", file=sys.stderr)
         return EXIT_USAGE
