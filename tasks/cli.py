@@ -93,6 +93,13 @@ def build_parser() -> Parser:
 
     sub.add_parser("planners", help="list planner configurations")
 
+    watch = sub.add_parser("watch", help="print the events of episodes on a broker, live")
+    watch.add_argument("--broker", required=True,
+                       help="mqtt://host:port of the broker the episodes use (run them with "
+                            "the same --broker)")
+    watch.add_argument("--episode", default="+", help="one episode id (default: all)")
+    watch.add_argument("--count", type=_positive_int, help="stop after this many events")
+
     try:
         from tasks.bench import add_bench_arguments, add_report_arguments
     except ImportError:  # pragma: no cover - the bench module ships with the package
@@ -170,6 +177,37 @@ def cmd_planners(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Follow the agents live: every action the Judger runs and every assignment, as lines."""
+    import asyncio
+
+    from agents.broker import BrokerError, parse_broker_url
+    from agents.bus import Bus
+    from agents.messages import Event
+
+    try:
+        address = parse_broker_url(args.broker)
+    except BrokerError as err:
+        raise CliError(f"--broker: {err}") from None
+
+    async def follow() -> None:
+        url = f"mqtt://{address.host}:{address.port}"
+        async with Bus(url, "watch", username=address.username,
+                       password=address.password) as bus:
+            await bus.subscribe(f"cc/{args.episode}/events", Event)
+            print(f"watching cc/{args.episode}/events on {url}", flush=True)
+            seen = 0
+            async for topic, msg in bus.messages():
+                assert isinstance(msg, Event)
+                print(f"{topic.split('/')[1]}  {msg.text}", flush=True)
+                seen += 1
+                if args.count and seen >= args.count:
+                    return
+
+    asyncio.run(follow())
+    return 0
+
+
 def cmd_server(args: argparse.Namespace) -> int:
     """The embedded server, outliving this command: a Minecraft 1.19.2 client can join it."""
     from env.minecraft.server import (
@@ -205,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             logging.getLogger("causalcraft").setLevel(logging.INFO)
         handlers = {"run": cmd_run, "tasks": cmd_tasks, "planners": cmd_planners,
-                    "server": cmd_server}
+                    "server": cmd_server, "watch": cmd_watch}
         if args.command in ("bench", "report"):
             from tasks import bench
 

@@ -88,3 +88,30 @@ def test_tasks_list_counts(capsys) -> None:  # noqa: ANN001
     assert sum(i.startswith("construction/") for i in ids) == 50
     assert "escape/4-3" in ids
     assert shutil.which("true")  # the suite runs on a POSIX machine
+
+
+@pytest.mark.mosquitto
+def test_watch_follows_an_episode_live(mosquitto_installed: str) -> None:
+    import subprocess
+    import sys
+    import time
+
+    broker = MosquittoBroker()
+    broker.start_sync()
+    try:
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "tasks.cli", "watch", "--broker", broker.url, "--count", "4"],
+            stdout=subprocess.PIPE, text=True)
+        assert watcher.stdout is not None
+        assert watcher.stdout.readline().startswith("watching cc/+/events on mqtt://")
+        time.sleep(0.3)
+        run_episode(EpisodeConfig(task="cooking/cake_0", agents=2, prior_noise=0.0,
+                                  broker=broker.url))
+        out, _ = watcher.communicate(timeout=30)
+    finally:
+        broker.stop_sync()
+    lines = out.strip().splitlines()
+    assert len(lines) == 4
+    assert lines[0].endswith("agent1 <- craft:cake (role 0)")
+    assert "agent1 move_to(pos=(-1, -60, 10), within=2.5) ok" in lines[1]
+    assert "take(pos=(-1, -60, 10), item=egg, count=1) ok" in lines[2]
