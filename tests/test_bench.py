@@ -31,7 +31,7 @@ from tasks.bench import (
     trace_name,
 )
 
-KILLED = Path(__file__).parent / "fixtures" / "results" / "killed" / "episodes.jsonl"
+KILLED = Path(__file__).parent / "fixtures" / "sweeps" / "killed" / "episodes.jsonl"
 
 
 # Fake episode runners (module level, so that spawned worker processes can import them).

@@ -1,4 +1,4 @@
-"""The sweep report on the hand-made sweep in fixtures/results/small: exact text."""
+"""The sweep report on the hand-made sweep in fixtures/sweeps/small: exact text."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 
 from tasks.report import add_report_arguments, report, report_main
 
-SMALL = Path(__file__).parent / "fixtures" / "results" / "small"
-KILLED = Path(__file__).parent / "fixtures" / "results" / "killed"
+SMALL = Path(__file__).parent / "fixtures" / "sweeps" / "small"
+KILLED = Path(__file__).parent / "fixtures" / "sweeps" / "killed"
 
 # Cells checked by hand: cooking/full completion 1, 1, 0.8, 1 -> 0.95 ± 3.182446 * 0.05;
 # efficiency 2, 1.5, 1, 1.5 -> 1.5 ± 3.182446 * sqrt(0.5 / 3) / 2 = 0.650; villager - full

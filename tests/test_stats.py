@@ -1,4 +1,4 @@
-"""Statistics on hand-made numbers and on the hand-made sweep in fixtures/results/small."""
+"""Statistics on hand-made numbers and on the hand-made sweep in fixtures/sweeps/small."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from tasks.stats import (
     wilcoxon_exact_p,
 )
 
-SMALL = Path(__file__).parent / "fixtures" / "results" / "small" / "episodes.jsonl"
+SMALL = Path(__file__).parent / "fixtures" / "sweeps" / "small" / "episodes.jsonl"
 
 # Student's t quantiles t_{0.975, df}, from printed tables.
 T975 = {2: 4.302653, 3: 3.182446, 9: 2.262157}
