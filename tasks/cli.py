@@ -100,13 +100,10 @@ def build_parser() -> Parser:
     watch.add_argument("--episode", default="+", help="one episode id (default: all)")
     watch.add_argument("--count", type=_positive_int, help="stop after this many events")
 
-    try:
-        from tasks.bench import add_bench_arguments, add_report_arguments
-    except ImportError:  # pragma: no cover - the bench module ships with the package
-        pass
-    else:
-        add_bench_arguments(sub.add_parser("bench", help="run a benchmark sweep"))
-        add_report_arguments(sub.add_parser("report", help="summarize a sweep"))
+    from tasks.bench import add_bench_arguments, add_report_arguments
+
+    add_bench_arguments(sub.add_parser("bench", help="run a benchmark sweep"))
+    add_report_arguments(sub.add_parser("report", help="summarize a sweep"))
 
     server = sub.add_parser("server", help="the embedded Minecraft server")
     server.add_argument("action", choices=["start", "stop", "status"])
