@@ -255,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         print("causalcraft: interrupted", file=sys.stderr)
         return 130
     except (ValueError, FileNotFoundError, KeyError, LLMError) as err:
+        # One line for the user; with -v the traceback too, in case it is a bug of ours.
+        logging.getLogger("causalcraft").info("details of the error below", exc_info=True)
         text = str(err).strip("'\"")
         print(f"causalcraft: error: {text}", file=sys.stderr)
         return EXIT_USAGE
