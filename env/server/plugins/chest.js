@@ -11,7 +11,7 @@
 
 const { Vec3 } = require('vec3')
 const UserError = require('flying-squid').UserError
-const { install, attachPlayer } = require('./windows_common')
+const { install, attachPlayer, dropContentsWhenReplaced } = require('./windows_common')
 
 const CHEST_BLOCKS = ['chest', 'trapped_chest', 'barrel']
 const SIZE = 27
@@ -85,20 +85,7 @@ module.exports.server = function (serv) {
   }
 
   // A chest that is broken or replaced loses its contents; its viewers' windows close.
-  const setBlock = serv.setBlock
-  serv.setBlock = async (world, position, stateId) => {
-    const result = await setBlock(world, position, stateId)
-    const key = positionKey(position)
-    const storage = chests.get(key)
-    if (storage && world === serv.overworld) {
-      const block = registry.blocksByStateId[stateId]
-      if (!block || !chestIds.has(block.id)) {
-        for (const viewer of storage.viewers) api.closeWindow(viewer, true)
-        chests.delete(key)
-      }
-    }
-    return result
-  }
+  dropContentsWhenReplaced(serv, chests, positionKey, (block) => chestIds.has(block.id))
 
   // Adds count items to storage slots (merging stacks); returns the changed slots.
   function addToStorage (storage, itemData, count) {

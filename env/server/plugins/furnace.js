@@ -13,7 +13,7 @@
 const fs = require('fs')
 const path = require('path')
 const UserError = require('flying-squid').UserError
-const { install, attachPlayer } = require('./windows_common')
+const { install, attachPlayer, dropContentsWhenReplaced } = require('./windows_common')
 const { parsePosition, positionKey } = require('./chest')
 
 const TICKS_PER_SECOND = 20
@@ -166,20 +166,7 @@ module.exports.server = function (serv) {
   })
 
   // A furnace that is broken or replaced loses its contents; its viewers' windows close.
-  const setBlock = serv.setBlock
-  serv.setBlock = async (world, position, stateId) => {
-    const result = await setBlock(world, position, stateId)
-    const key = positionKey(position)
-    const f = furnaces.get(key)
-    if (f && world === serv.overworld) {
-      const block = registry.blocksByStateId[stateId]
-      if (!block || block.id !== furnaceId) {
-        for (const viewer of f.viewers) api.closeWindow(viewer, true)
-        furnaces.delete(key)
-      }
-    }
-    return result
-  }
+  dropContentsWhenReplaced(serv, furnaces, positionKey, (block) => block.id === furnaceId)
 
   async function requireFurnace (pos) {
     const block = await serv.overworld.getBlock(pos)

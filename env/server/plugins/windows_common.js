@@ -434,6 +434,29 @@ function attachPlayer (serv, player) {
   return api
 }
 
-module.exports = { install, attachPlayer, INVENTORY_SLOTS }
+/**
+ * Containers kept per position (`store`: Map key -> {viewers, ...}) lose their contents when
+ * their block is broken or replaced by something that is not one of `keeps(block)`: the
+ * viewers' windows close and the entry goes.
+ */
+function dropContentsWhenReplaced (serv, store, keyOf, keeps) {
+  const api = install(serv)
+  const setBlock = serv.setBlock
+  serv.setBlock = async (world, position, stateId) => {
+    const result = await setBlock(world, position, stateId)
+    const key = keyOf(position)
+    const entry = store.get(key)
+    if (entry && world === serv.overworld) {
+      const block = serv.registry.blocksByStateId[stateId]
+      if (!block || !keeps(block)) {
+        for (const viewer of entry.viewers) api.closeWindow(viewer, true)
+        store.delete(key)
+      }
+    }
+    return result
+  }
+}
+
+module.exports = { install, attachPlayer, dropContentsWhenReplaced, INVENTORY_SLOTS }
 module.exports.server = function (serv) { install(serv) }
 module.exports.player = function (player, serv) { attachPlayer(serv, player) }
