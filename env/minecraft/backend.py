@@ -16,13 +16,15 @@ from __future__ import annotations
 import json
 import math
 import re
+import socket
+import struct
 import threading
 import time
 from collections import defaultdict
 from typing import Any, Protocol
 
 from env.actions import Action, Rendezvous, Smelt
-from env.backend import Observation, Outcome
+from env.backend import BackendError, Observation, Outcome
 from env.minecraft.bridge import BridgeError, JsBridge
 from env.rulebook import Rulebook
 from env.world import (
@@ -49,8 +51,80 @@ class ServerLike(Protocol):
     port: int | None
 
 
-class MinecraftError(RuntimeError):
+class MinecraftError(BackendError):
     """The world could not be built or read: names what is missing."""
+
+
+PROTOCOL_1_19_2 = 760  # minecraft-data pc/1.19.2/version.json
+PING_TIMEOUT_S = 5.0
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    n &= 0xFFFFFFFF
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _read_varint(sock: socket.socket) -> int:
+    value = 0
+    for i in range(5):
+        chunk = sock.recv(1)
+        if not chunk:
+            raise ConnectionError("the connection closed mid-answer")
+        value |= (chunk[0] & 0x7F) << (7 * i)
+        if not chunk[0] & 0x80:
+            return value
+    raise ConnectionError("a malformed length in the answer")
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise ConnectionError("the connection closed mid-answer")
+        data += chunk
+    return data
+
+
+def ping_server(host: str, port: int, timeout: float = PING_TIMEOUT_S) -> dict[str, Any]:
+    """Asks the server at host:port for its status (the protocol's server list ping, as a
+    client's multiplayer screen does) and answers its JSON (`version.name`,
+    `version.protocol`, `players`, ...). Raises `MinecraftError` with one line when nothing
+    answers there, when what answers is not a Minecraft server, or when it speaks another
+    version than 1.19.2 (protocol 760)."""
+    where = f"{host}:{port}"
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            addr = host.encode()
+            hello = (_varint(0) + _varint(PROTOCOL_1_19_2) + _varint(len(addr)) + addr
+                     + struct.pack(">H", port) + _varint(1))
+            sock.sendall(_varint(len(hello)) + hello + _varint(1) + _varint(0))
+            _read_varint(sock)
+            if _read_varint(sock) != 0:
+                raise ConnectionError("an unexpected packet instead of a status")
+            text = _recv_exact(sock, _read_varint(sock)).decode("utf-8")
+            status: dict[str, Any] = json.loads(text)
+    except (ConnectionRefusedError, socket.gaierror) as err:
+        raise MinecraftError(f"no Minecraft 1.19.2 server answers at {where} "
+                             f"({err.strerror or err})") from err
+    except TimeoutError as err:
+        raise MinecraftError(f"no Minecraft 1.19.2 server answers at {where} (no answer "
+                             f"within {timeout:g} s)") from err
+    except (OSError, ValueError) as err:
+        raise MinecraftError(f"what answers at {where} is not a Minecraft server "
+                             f"({err})") from err
+    version = status.get("version") or {}
+    if version.get("protocol") != PROTOCOL_1_19_2:
+        raise MinecraftError(f"the server at {where} speaks Minecraft {version.get('name')} "
+                             f"(protocol {version.get('protocol')}), not 1.19.2 "
+                             f"(protocol {PROTOCOL_1_19_2})")
+    return status
 
 
 def state_suffix(state: dict[str, StateValue]) -> str:
@@ -193,6 +267,7 @@ class MinecraftBackend:
             host, port = server.host, server.port
         if port is None:
             raise MinecraftError("MinecraftBackend needs a port or a started server")
+        ping_server(host, int(port))
         self.rules = rules
         self.host = host
         self.port = int(port)
