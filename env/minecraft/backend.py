@@ -296,7 +296,8 @@ class MinecraftBackend:
         return self._agents[0]
 
     def build(self, world: WorldSetup, agents: list[str]) -> None:
-        """Joins one bot per agent, builds the world by commands, gives the starting items,
+        """Joins one bot per agent (a bot still online from an earlier build is kept, its
+        inventory cleared), builds the world by commands, gives the starting items,
         teleports each bot to its spawn point and waits until all of it is seen."""
         if not agents:
             raise MinecraftError("build needs at least one agent")
@@ -309,10 +310,13 @@ class MinecraftBackend:
         self._world = world
         self._fired = set()
         for agent in agents:
-            self._join(agent)
+            if not self.online(agent):
+                self._join(agent)
         spawns = spawn_points(world, agents)
+        # A bot kept from an earlier build (or a player who rejoined) starts empty-handed too.
         self._bridge.call("bot", "commands", self.operator, json.dumps(
-            [f"/tp {a} {x} {y} {z}" for a, (x, y, z) in spawns.items()]))
+            [f"/clear {a}" for a in agents]
+            + [f"/tp {a} {x} {y} {z}" for a, (x, y, z) in spawns.items()]))
         for agent, (x, y, z) in spawns.items():
             if not self._bridge.run_call("settle", agent, x, y, z, SETUP_TIMEOUT_MS):
                 raise MinecraftError(f"{agent} did not reach its spawn point {(x, y, z)}")
@@ -331,6 +335,11 @@ class MinecraftBackend:
             self._poller = threading.Thread(target=self._watch_triggers, daemon=True,
                                             name="minecraft-triggers")
             self._poller.start()
+
+    def send_commands(self, lines: list[str]) -> None:
+        """Sends server commands (vanilla syntax, e.g. "/fill ..."), in order, as the operator
+        bot (the first agent's), without waiting for their answers."""
+        self._bridge.call("bot", "commands", self.operator, json.dumps(lines))
 
     def _join(self, agent: str) -> None:
         t0 = time.perf_counter()

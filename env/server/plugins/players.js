@@ -14,6 +14,8 @@
 // - Picking up an item entity takes its whole count (flying-squid's takes one).
 // - /give <player> <item> [count] counts items as numbers and splits them into stacks
 //   (flying-squid's concatenates the count as a string).
+// - /clear [player] [item] [maxCount], as vanilla's: empties the inventory (or removes that
+//   item, at most maxCount of it) and answers how many items went.
 
 const UserError = require('flying-squid').UserError
 const { install } = require('./windows_common')
@@ -70,6 +72,52 @@ module.exports.server = function (serv) {
       for (const player of players) {
         const left = api.giveToInventory(player, itemData.id, count)
         lines.push(`gave ${count - left} ${itemData.name} to ${player.username}` + (left ? ` (${left} did not fit)` : ''))
+      }
+      return lines.join('; ')
+    }
+  })
+
+  serv.commands.add({
+    base: 'clear',
+    info: 'remove items from a player inventory',
+    usage: '/clear [player] [item] [maxCount]',
+    op: true,
+    parse (str, ctx) {
+      const args = str.trim().split(/\s+/).filter(Boolean)
+      if (args.length > 3) return false
+      const players = args.length ? serv.getPlayers(args[0], ctx.player) : (ctx.player ? [ctx.player] : [])
+      if (players.length < 1) throw new UserError(`player ${JSON.stringify(args[0] ?? '')} not found`)
+      let itemData = null
+      if (args.length > 1) {
+        itemData = registry.itemsByName[args[1].replace(/^minecraft:/, '')]
+        if (!itemData) throw new UserError(`unknown item ${JSON.stringify(args[1])}`)
+      }
+      const max = args.length > 2 ? Number(args[2]) : Infinity
+      if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) throw new UserError(`maxCount must be a whole number, got ${JSON.stringify(args[2])}`)
+      return { players, itemData, max }
+    },
+    action ({ players, itemData, max }) {
+      const lines = []
+      for (const player of players) {
+        let left = max
+        let removed = 0
+        const slots = player.inventory.slots
+        for (let i = 0; i < slots.length && left > 0; i++) {
+          const s = slots[i]
+          if (!s || (itemData && s.type !== itemData.id)) continue
+          const n = Math.min(left, Number(s.count))
+          removed += n
+          left -= n
+          if (n === Number(s.count)) player.inventory.updateSlot(i, null)
+          else player.inventory.updateSlot(i, new api.Item(s.type, Number(s.count) - n, s.metadata, s.nbt))
+        }
+        const cursor = api.state(player).cursor
+        if (cursor && left > 0 && (!itemData || cursor.type === itemData.id)) {
+          removed += Number(cursor.count)
+          api.state(player).cursor = null
+          api.sendSlot(player, -1, -1, null)
+        }
+        lines.push(`removed ${removed} item(s) from ${player.username}`)
       }
       return lines.join('; ')
     }
