@@ -37,6 +37,7 @@ from env.actions import (
 )
 from env.backend import Observation
 from env.goals import BlueprintBlock
+from env.refusals import Code
 from env.rulebook import Rulebook
 from env.world import STAND_Y, Pos, distance, in_reach
 from planner.subtask import Plan, Subtask
@@ -106,6 +107,12 @@ class _Steps:
         if result.observation is not None:
             self.obs = result.observation
         return result.ok
+
+    def refusal(self) -> tuple[Code | None, dict[str, object]]:
+        """The last action's refusal code and its values (None, {} if it went through)."""
+        if self.last is None or self.last.ok:
+            return None, {}
+        return self.last.code, self.last.params
 
     def held(self, item: str) -> int:
         return self.obs.inventory.get(item, 0)
@@ -290,20 +297,21 @@ class _Steps:
                 return self.fail(f"could not reach {b.pos}")
             yield from self._step_off(b.pos)
             placed = False
+            code, params = None, {}
             for _ in range(4):
                 placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
-                reason = (self.last.reason if self.last else None) or ""
-                if placed or not reason.endswith(f"stands in {b.pos}"):
+                code, params = self.refusal()
+                if placed or code is not Code.CELL_OCCUPIED:
                     break
-                if reason.startswith(f"{self.me} "):
+                if params.get("who") == self.me:
                     yield from self._step_off(b.pos)
                 else:  # someone else is in the way: give them a moment to move on
                     yield from self.do(Wait(seconds=2.0))
             if placed:
                 continue
-            if f"taken by {b.name}" in reason:
+            if code is Code.CELL_TAKEN and params.get("block") == b.name:
                 continue  # already there (an earlier attempt placed it)
-            if "no solid neighbour" not in reason or not (yield from self._scaffolded(b)):
+            if code is not Code.NO_SUPPORT or not (yield from self._scaffolded(b)):
                 return self.fail(f"could not place {b.name} at {b.pos}")
         # Blocks an earlier attempt had already placed were fetched for nothing: return them.
         # Then wait off the building site, by the hub, so as not to stand where others build.
@@ -355,7 +363,7 @@ class _Steps:
                 return False
             if (yield from self.do(Place(item=SCAFFOLD, pos=cell))):
                 column.append(cell)
-            elif "taken by" not in (self.last.reason or "" if self.last else ""):
+            elif self.refusal()[0] is not Code.CELL_TAKEN:
                 return False
         placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
         for cell in reversed(column):
