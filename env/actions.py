@@ -18,10 +18,19 @@ from pydantic import Field, TypeAdapter, field_validator
 
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import Rule, Rulebook
-from env.world import REACH, Facing, Model, Pos, WorldView, _as_pos, distance, in_reach
+from env.world import (
+    REACH,
+    Facing,
+    Model,
+    Pos,
+    WorldView,
+    _as_pos,
+    distance,
+    entity_in_reach,
+    in_reach,
+)
 
 WALK_SPEED = 4.317  # blocks per second, vanilla walking
-ENTITY_REACH = 3.0
 
 # Blocks an action may be placed into (they are replaced).
 REPLACEABLE = frozenset({"air", "cave_air", "water", "lava", "grass", "tall_grass", "fern",
@@ -257,7 +266,7 @@ class Kill(Action):
     def target(self, view: WorldView, agent: str) -> str | None:
         me = view.agent_pos(agent)
         near = [(distance(me, e.pos), e.id) for e in view.entities()
-                if e.type == self.entity and distance(me, e.pos) <= ENTITY_REACH + 1.0]
+                if e.type == self.entity and entity_in_reach(me, e.pos)]
         return min(near)[1] if near else None
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:

@@ -14,7 +14,6 @@ server commands and records it as fired.
 from __future__ import annotations
 
 import json
-import math
 import re
 import socket
 import struct
@@ -36,6 +35,7 @@ from env.world import (
     StateValue,
     Trigger,
     WorldSetup,
+    effect_reaches,
 )
 
 JOIN_TIMEOUT_MS = 30000
@@ -200,8 +200,7 @@ def effect_commands(trigger: Trigger, agent_pos: dict[str, FPos]) -> list[str]:
         if eff.kind == "set_block":
             out.append(f"/setblock {x} {y} {z} {eff.block or 'air'}{state_suffix(eff.state)}")
             continue
-        near = sorted(a for a, p in agent_pos.items()
-                      if math.dist(p, (x + 0.5, y, z + 0.5)) <= eff.radius + 0.5)
+        near = sorted(a for a, p in agent_pos.items() if effect_reaches(eff, p))
         for agent in near:
             if eff.kind == "give" and eff.item:
                 out.append(f"/give {agent} {eff.item} {eff.count}")

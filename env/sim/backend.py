@@ -45,6 +45,7 @@ from env.world import (
     Trigger,
     WorldSetup,
     distance,
+    effect_reaches,
 )
 
 TAKE_S = 0.5
@@ -293,9 +294,7 @@ class SimBackend:
         self._settle()
 
     def _agents_near(self, eff: Effect) -> list[str]:
-        here = feet_center(eff.pos)
-        return [a for a, p in self.state.positions.items()
-                if distance(p, here) <= eff.radius + 1e-9]
+        return [a for a, p in self.state.positions.items() if effect_reaches(eff, p)]
 
     def _settle(self) -> None:
         """Agents whose floor is gone fall to the next block down."""

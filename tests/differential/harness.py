@@ -294,10 +294,10 @@ def run_on_server(seq: Sequence_, backend: Any, origin: Pos) -> Run:
     for i, rnd in enumerate(seq.rounds):
         results: dict[str, Outcome] = {}
 
-        def act(agent: str, data: dict[str, Any]) -> None:
-            results[agent] = backend.execute(agent, parse_action(data), 0.0)
+        def act(agent: str, data: dict[str, Any], into: dict[str, Outcome]) -> None:
+            into[agent] = backend.execute(agent, parse_action(data), 0.0)
 
-        threads = [threading.Thread(target=act, args=(a, d)) for a, d in rnd.items()]
+        threads = [threading.Thread(target=act, args=(a, d, results)) for a, d in rnd.items()]
         for th in threads:
             th.start()
         for th in threads:
