@@ -14,6 +14,10 @@
 // - Picking up an item entity takes its whole count (flying-squid's takes one).
 // - /give <player> <item> [count] counts items as numbers and splits them into stacks
 //   (flying-squid's concatenates the count as a string).
+// - Death and respawn as vanilla: a player whose health reaches 0 drops what it holds where it
+//   died (keepInventory is off by default); its respawn request (client_command action 0, which
+//   'perform_respawn' in 1.19's protocol, which flying-squid 1.12 does not read) brings it back at the world spawn
+//   with full health, 20 food and 5 saturation.
 // - /clear [player] [item] [maxCount], as vanilla's: empties the inventory (or removes that
 //   item, at most maxCount of it) and answers how many items went.
 
@@ -216,6 +220,48 @@ module.exports.player = function (player, serv) {
       toPlayer._client.write('player_info', { action: 'add_player', data: serv.players.map(entry) })
       toPlayer._writeOthers('player_info', { action: 'add_player', data: [entry(toPlayer)] })
     }
+  })
+
+  // Death: the items drop where the player died; the respawn request brings it back.
+  player.once('spawned', () => {
+    const updateHealth = player.updateHealth
+    player.updateHealth = (health) => {
+      const wasAlive = player.health > 0
+      updateHealth(health)
+      if (wasAlive && health <= 0) dropEverything()
+    }
+  })
+  function dropEverything () {
+    const slots = player.inventory.slots
+    for (let i = 0; i < slots.length; i++) {
+      const item = slots[i]
+      if (!item) continue
+      serv.spawnObject(serv.registry.entitiesByName.item.id, player.world, player.position.offset(0, 1, 0), {
+        itemId: item.type, itemCount: Number(item.count), pickupTime: 2000, deathTime: 5 * 60 * 1000
+      })
+      player.inventory.updateSlot(i, null)
+    }
+  }
+  player._client.on('client_command', (data = {}) => {
+    const action = data.actionId ?? data.payload
+    if ((action !== 0 && action !== 'perform_respawn') || !(player.health <= 0)) return
+    // flying-squid's _sendRespawn writes a number where 1.19 wants the dimension's name.
+    player._client.write('respawn', {
+      dimension: serv.registry.loginPacket.worldType,
+      worldName: serv.dimensionNames[0],
+      hashedSeed: serv.hashedSeed,
+      gamemode: player.gameMode,
+      previousGamemode: player.gameMode,
+      isDebug: false,
+      isFlat: true,
+      copyMetadata: false
+    })
+    player.food = 20
+    player.foodSaturation = 5
+    player.sendSelfPosition(player.spawnPoint.clone())
+    player.updateHealth(20)
+    player.nearbyEntities = []
+    player.updateAndSpawn()
   })
 
   // A player's commands run one after the other, in the order they were sent.
