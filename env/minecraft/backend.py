@@ -258,6 +258,9 @@ class MinecraftBackend:
 
     name = "minecraft"
     realtime = True
+    LOCAL_ACTIONS = frozenset({"rendezvous"})
+    """Actions run here in Python (a meeting point between agents); every other action is a
+    JS body of env/js/actions.js."""
 
     def __init__(self, rules: Rulebook, host: str = "127.0.0.1", port: int | None = None,
                  server: ServerLike | None = None) -> None:
