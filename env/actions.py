@@ -179,8 +179,14 @@ class Smelt(Action):
     _c = field_validator("count", mode="before")(_count)
     _n = field_validator("item", "fuel", mode="before")(_name)
 
-    def fuel_needed(self, rules: Rulebook) -> int:
-        return math.ceil(self.count / rules.fuel_value(self.fuel))
+    def fuel_needed(self, rules: Rulebook, fire_s: float = 0.0) -> int:
+        """How many `fuel` items smelting `count` items burns, when the furnace still has
+        `fire_s` seconds of fire from earlier fuel (a lit furnace keeps burning: after a
+        lava bucket, 100 items' worth)."""
+        cook_s = rules.get(f"smelt:{self.item}").seconds if f"smelt:{self.item}" in rules \
+            else 10.0
+        left_s = max(0.0, cook_s * self.count - fire_s)
+        return max(0, math.ceil(left_s / (cook_s * rules.fuel_value(self.fuel)) - 1e-9))
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if rules.smelts_to(self.item) is None:
@@ -190,7 +196,10 @@ class Smelt(Action):
         if view.block(self.furnace).name != "furnace":
             return refuse(Code.NO_FURNACE, pos=self.furnace)
         need = {self.item: self.count}
-        need[self.fuel] = need.get(self.fuel, 0) + self.fuel_needed(rules)
+        fire = getattr(view, "furnace_fire_s", None)
+        fuel = self.fuel_needed(rules, fire(self.furnace) if fire is not None else 0.0)
+        if fuel:
+            need[self.fuel] = need.get(self.fuel, 0) + fuel
         return _holds(view, agent, need) or _block_reach(view, agent, self.furnace)
 
 

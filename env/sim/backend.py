@@ -389,22 +389,33 @@ class SimBackend:
         assert isinstance(action, Smelt)
         s = self.state
         rule = self.rules.get(f"smelt:{action.item}")
+        pos = action.furnace
+        # One job at a time (env/data/stations.json): a second smelt waits for the first.
+        busy = s.busy_until.get(pos, 0.0)
+        if self.rules.station_exclusive("furnace") and busy > start + 1e-9:
+            return refuse(Code.STATION_BUSY, station="furnace", pos=pos, free_at=round(busy, 3))
         # A lit furnace burns on until its fuel is spent (10 s per item a fuel is worth),
         # so a smelt that follows another soon enough needs less new fuel, or none.
         burn_s = self.rules.fuel_value(action.fuel) * rule.seconds
-        lit = s.lit_until.get(action.furnace, 0.0)
-        left_s = max(0.0, lit - start)
-        fuel = math.ceil(max(0.0, rule.seconds * action.count - left_s) / burn_s - 1e-9)
+        lit = s.lit_until.get(pos, 0.0)
+        fuel = action.fuel_needed(self.rules, s.furnace_fire_s(pos, start))
+        if s.inventory(agent).get(action.fuel, 0) < fuel + (
+                action.count if action.fuel == action.item else 0):
+            short = fuel - s.inventory(agent).get(action.fuel, 0)
+            return refuse(Code.MISSING_ITEMS, what=f"{short} {action.fuel}",
+                          missing={action.fuel: short})
+        seconds = rule.seconds * action.count
 
         def apply() -> None:
-            s.lit_until[action.furnace] = max(lit, start) + fuel * burn_s
+            s.lit_until[pos] = max(lit, start) + fuel * burn_s
+            s.busy_until[pos] = start + seconds
             s.take(agent, action.item, action.count)
             s.take(agent, action.fuel, fuel)
             s.give(agent, rule.output, int(rule.count) * action.count)
             if action.fuel in LEFTOVERS:
                 s.give(agent, LEFTOVERS[action.fuel], fuel)
 
-        return rule.seconds * action.count, apply
+        return seconds, apply
 
     def _drops(self, block: BlockState) -> dict[str, int]:
         rule = self.rules.rules.get(f"mine:{block.name}")
