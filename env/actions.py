@@ -18,6 +18,7 @@ from pydantic import Field, TypeAdapter, field_validator
 
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import Rule, Rulebook
+from env.tags import tag_of
 from env.world import REACH, Facing, Model, Pos, WorldView, _as_pos, distance, in_reach
 
 WALK_SPEED = 4.317  # blocks per second, vanilla walking
@@ -140,13 +141,24 @@ class Craft(Action):
     _n = field_validator("item", mode="before")(_name)
 
     def recipe(self, view: WorldView, agent: str, rules: Rulebook) -> Rule | None:
-        """The first recipe for item whose ingredients the agent holds, times over."""
+        """The first recipe for item whose ingredients the agent holds, times over (an input
+        that is an item tag may be filled by any mix of the tag's items)."""
+        found = self.consumption(view, agent, rules)
+        return found[0] if found else None
+
+    def consumption(self, view: WorldView, agent: str,
+                    rules: Rulebook) -> tuple[Rule, dict[str, int]] | None:
+        """(recipe, the items crafting uses up) for the first recipe the agent can make."""
         inv = view.inventory(agent)
-        for rule in rules.producers(self.item, kind="craft"):
-            if rule.output != self.item:
-                continue
+        recipes = [r for r in rules.producers(self.item, kind="craft") if r.output == self.item]
+        # A recipe the agent can pay with its own items first; then any mix a tag allows.
+        for rule in recipes:
             if all(inv.get(i, 0) >= n * self.times for i, n in rule.inputs.items()):
-                return rule
+                return rule, {i: n * self.times for i, n in rule.inputs.items()}
+        for rule in recipes:
+            used, short = fill_inputs(rule, inv, self.times)
+            if not short:
+                return rule, used
         return None
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
@@ -155,10 +167,11 @@ class Craft(Action):
             return refuse(Code.NO_RECIPE, item=self.item)
         rule = self.recipe(view, agent, rules)
         if rule is None:
-            best = min(recipes, key=lambda r: sum(
-                max(0, n * self.times - view.inventory(agent).get(i, 0))
-                for i, n in r.inputs.items()))
-            return _holds(view, agent, {i: n * self.times for i, n in best.inputs.items()})
+            inv = view.inventory(agent)
+            shortfalls = [fill_inputs(r, inv, self.times)[1] for r in recipes]
+            best = min(shortfalls, key=lambda m: sum(m.values()))
+            what = ", ".join(f"{n} {i}" for i, n in sorted(best.items()))
+            return refuse(Code.MISSING_ITEMS, what=what, missing=best)
         if "crafting_table" in rule.needs:
             if self.table is None:
                 return refuse(Code.NEEDS_TABLE, item=self.item)
@@ -166,6 +179,41 @@ class Craft(Action):
                 return refuse(Code.NO_TABLE, pos=self.table)
             return _block_reach(view, agent, self.table)
         return None
+
+
+def fill_inputs(rule: Rule, inventory: dict[str, int],
+                times: int = 1) -> tuple[dict[str, int], dict[str, int]]:
+    """(items used, shortfall) when `inventory` pays for `rule`'s inputs `times` over: each
+    input takes its own item first, then its alternatives in the tag's order (an input with
+    fewer alternatives is served first). A shortfall is named by the input's tag when it has
+    one ('#planks'), else by the item.
+
+    >>> from env.rulebook import load_rulebook
+    >>> table = load_rulebook().get("craft:crafting_table#0")
+    >>> fill_inputs(table, {"oak_planks": 2, "spruce_planks": 2})
+    ({'oak_planks': 2, 'spruce_planks': 2}, {})
+    >>> fill_inputs(table, {"oak_planks": 1})[1]
+    {'#planks': 3}
+    """
+    left = dict(inventory)
+    used: dict[str, int] = {}
+    short: dict[str, int] = {}
+    order = sorted(rule.inputs.items(), key=lambda kv: len(rule.alternatives.get(kv[0], ())))
+    for item, n in order:
+        need = n * times
+        alternatives = rule.alternatives.get(item, ())
+        for choice in (item, *(a for a in alternatives if a != item)):
+            k = min(need, left.get(choice, 0))
+            if k > 0:
+                used[choice] = used.get(choice, 0) + k
+                left[choice] -= k
+                need -= k
+            if need == 0:
+                break
+        if need:
+            label = (tag_of(frozenset(alternatives)) or item) if alternatives else item
+            short[label] = short.get(label, 0) + need
+    return used, short
 
 
 class Smelt(Action):

@@ -371,14 +371,15 @@ class SimBackend:
     def _craft(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Craft)
         s = self.state
-        rule = action.recipe(s, agent, self.rules)
-        if rule is None:  # check() already refuses this; kept for a clear message
+        found = action.consumption(s, agent, self.rules)
+        if found is None:  # check() already refuses this; kept for a clear message
             return refuse(Code.NO_RECIPE, item=action.item)
+        rule, used = found
         times = action.times
 
         def apply() -> None:
-            for item, n in rule.inputs.items():
-                s.take(agent, item, n * times)
+            for item, n in used.items():
+                s.take(agent, item, n)
             s.give(agent, rule.output, int(rule.count) * times)
             for item, n in rule.byproducts.items():
                 s.give(agent, item, n * times)

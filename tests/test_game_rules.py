@@ -1,0 +1,155 @@
+"""Vanilla 1.19.2's rules as data (env/data/*.json), checked on the simulator with the game's
+values. Sources: the game's recipe and tag JSON (data/minecraft/recipes, tags/items),
+AbstractFurnaceBlockEntity.getFuel() and minecraft.wiki/w/Smelting#Fuel, minecraft.wiki/w/Furnace
+(one input stack at a time; a lit furnace burns its fuel out)."""
+
+from __future__ import annotations
+
+import pytest
+
+from env.actions import Craft, Smelt
+from env.refusals import Code
+from env.rulebook import furnace_table, load_rulebook
+from env.sim import SimBackend
+from env.tags import expand
+from env.world import STAND_Y, BlockSpec, WorldSetup
+
+RB = load_rulebook()
+Y = STAND_Y
+TABLE = (1, Y, 0)
+FURNACE = (0, Y, 1)
+
+
+def sim_with(items: dict[str, int], agents: tuple[str, ...] = ("a",)) -> SimBackend:
+    sim = SimBackend(RB)
+    sim.build(WorldSetup(blocks=[BlockSpec(name="crafting_table", pos=TABLE),
+                                 BlockSpec(name="furnace", pos=FURNACE)],
+                         agent_items=items), list(agents))
+    return sim
+
+
+# -- item tags in recipes ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("items", "action", "made"), [
+    ({"oak_planks": 2, "spruce_planks": 2}, Craft(item="crafting_table"), {"crafting_table": 1}),
+    ({"birch_planks": 1, "mangrove_planks": 1}, Craft(item="stick"), {"stick": 4}),
+    ({"oak_planks": 1, "crimson_planks": 1, "spruce_planks": 1}, Craft(item="bowl", table=TABLE),
+     {"bowl": 4}),
+    ({"oak_planks": 4, "spruce_planks": 4}, Craft(item="chest", table=TABLE), {"chest": 1}),
+    ({"oak_planks": 2, "jungle_planks": 1, "stick": 2}, Craft(item="wooden_pickaxe", table=TABLE),
+     {"wooden_pickaxe": 1}),
+    ({"stripped_oak_wood": 1}, Craft(item="oak_planks"), {"oak_planks": 4}),
+    ({"cobblestone": 4, "blackstone": 2, "cobbled_deepslate": 2},
+     Craft(item="furnace", table=TABLE), {"furnace": 1}),
+])
+def test_recipes_take_item_tags(items: dict[str, int], action: Craft,
+                                made: dict[str, int]) -> None:
+    sim = sim_with(items)
+    out = sim.execute("a", action, 0.0)
+    assert out.ok, out.reason
+    assert sim.view().inventory("a") == made
+
+
+def test_a_tag_shortfall_is_named_by_its_tag() -> None:
+    refusal = Craft(item="crafting_table").check(sim_with({"oak_planks": 3}).view(), "a", RB)
+    assert refusal is not None and refusal.code is Code.MISSING_ITEMS
+    assert refusal.params["missing"] == {"#planks": 1}
+
+
+def test_the_own_wood_is_used_before_another() -> None:
+    sim = sim_with({"oak_planks": 3, "spruce_planks": 5})
+    assert sim.execute("a", Craft(item="stick"), 0.0).ok
+    assert sim.view().inventory("a") == {"oak_planks": 1, "spruce_planks": 5, "stick": 4}
+
+
+def test_tags_are_vanilla_item_names() -> None:
+    for recipe_item in expand("#logs") + expand("#planks") + expand("#wool_carpets"):
+        assert recipe_item in RB.items, recipe_item
+
+
+# -- fuels and smelting ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("fuel", "ticks"), [
+    ("oak_sapling", 100), ("mangrove_propagule", 100), ("azalea", 100), ("oak_slab", 150),
+    ("wooden_pickaxe", 200), ("wooden_sword", 200), ("white_wool", 100), ("red_carpet", 67),
+    ("oak_stairs", 300), ("spruce_fence", 300), ("birch_fence_gate", 300), ("oak_door", 200),
+    ("acacia_trapdoor", 300), ("oak_pressure_plate", 300), ("oak_button", 100),
+    ("ladder", 300), ("bookshelf", 300), ("chest", 300), ("barrel", 300),
+    ("crafting_table", 300), ("stripped_oak_log", 300), ("oak_wood", 300),
+    ("stripped_mangrove_wood", 300), ("oak_planks", 300), ("stick", 100), ("bowl", 100),
+    ("coal", 1600), ("charcoal", 1600), ("coal_block", 16000), ("blaze_rod", 2400),
+    ("lava_bucket", 20000), ("dried_kelp_block", 4001), ("bamboo", 50), ("scaffolding", 400),
+    ("oak_boat", 1200), ("oak_chest_boat", 1200), ("oak_sign", 200), ("white_banner", 300),
+])
+def test_vanilla_fuel_burn_ticks(fuel: str, ticks: int) -> None:
+    assert furnace_table().fuel_ticks[fuel] == ticks
+    assert RB.fuel_value(fuel) == ticks / 200
+
+
+@pytest.mark.parametrize("never", ["crimson_planks", "warped_stem", "crimson_slab", "dirt",
+                                   "cobblestone"])
+def test_nether_wood_and_stone_never_burn(never: str) -> None:
+    assert RB.fuel_value(never) == 0
+
+
+@pytest.mark.parametrize("wood", ["oak_log", "stripped_spruce_log", "birch_wood",
+                                  "stripped_dark_oak_wood", "mangrove_wood"])
+def test_logs_and_wood_smelt_to_charcoal(wood: str) -> None:
+    assert RB.smelts_to(wood) == "charcoal"
+    sim = sim_with({wood: 2, "oak_planks": 2})
+    out = sim.execute("a", Smelt(furnace=FURNACE, item=wood, count=2, fuel="oak_planks"), 0.0)
+    assert (out.ok, out.seconds) == (True, 20.0)
+    assert sim.view().inventory("a") == {"charcoal": 2}  # 1.5 items a plank: both burn
+
+
+def test_saplings_and_slabs_fuel_a_smelt() -> None:
+    sim = sim_with({"beef": 2, "oak_sapling": 4})
+    assert sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=2, fuel="oak_sapling"),
+                       0.0).ok
+    assert sim.view().inventory("a") == {"cooked_beef": 2}  # half an item a sapling
+
+
+# -- a lit furnace keeps its fire ---------------------------------------------------------------
+
+def test_after_a_lava_bucket_99_more_items_need_no_fuel() -> None:
+    sim = sim_with({"beef": 100, "lava_bucket": 1})
+    first = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1, fuel="lava_bucket"), 0.0)
+    assert first.ok and sim.view().inventory("a") == {"beef": 99, "bucket": 1, "cooked_beef": 1}
+    rest = Smelt(furnace=FURNACE, item="beef", count=99, fuel="coal")
+    assert rest.check(sim.view(), "a", RB) is None  # no coal in hand, none needed
+    out = sim.execute("a", rest, first.seconds)
+    assert out.ok, out.reason
+    assert sim.view().inventory("a") == {"bucket": 1, "cooked_beef": 100}
+
+
+def test_a_cold_furnace_needs_fuel_again() -> None:
+    sim = sim_with({"beef": 2, "coal": 1})
+    assert sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1), 0.0).ok
+    # 80 s of fire from one coal: 70 s are left after the first item; 100 s later it is out.
+    late = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1), 110.0)
+    assert (late.ok, late.code) == (False, Code.MISSING_ITEMS)
+    early = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1), 10.0)
+    assert early.ok and sim.view().inventory("a") == {"cooked_beef": 2}
+
+
+# -- stations are exclusive ---------------------------------------------------------------------
+
+def test_a_furnace_smelts_one_job_at_a_time() -> None:
+    assert RB.station_exclusive("furnace") and not RB.station_exclusive("crafting_table")
+    sim = sim_with({"beef": 2, "rabbit": 2, "coal": 2}, agents=("a", "b"))
+    sim.state.inventories["b"] = {"rabbit": 2, "coal": 1}
+    sim.state.inventories["a"] = {"beef": 2, "coal": 1}
+    first = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=2), 0.0)
+    assert (first.ok, first.seconds) == (True, 20.0)
+    before = sim.snapshot()
+    busy = sim.execute("b", Smelt(furnace=FURNACE, item="rabbit", count=2), 5.0)
+    assert (busy.ok, busy.code, busy.params["free_at"]) == (False, Code.STATION_BUSY, 20.0)
+    assert sim.snapshot() == before  # a refused action changes nothing
+    after = sim.execute("b", Smelt(furnace=FURNACE, item="rabbit", count=2), 20.0)
+    assert after.ok and sim.view().inventory("b") == {"coal": 1, "cooked_rabbit": 2}
+
+
+def test_two_agents_craft_at_one_table_at_once() -> None:
+    sim = sim_with({"wheat": 3}, agents=("a", "b"))
+    assert sim.execute("a", Craft(item="bread", table=TABLE), 0.0).ok
+    assert sim.execute("b", Craft(item="bread", table=TABLE), 0.0).ok
