@@ -42,6 +42,18 @@ def test_cook_beef_in_a_furnace_with_coal(server: ServerProcess, run_bot: RunBot
     assert result["inventory"] == {"cooked_beef": 1}
 
 
+def test_furnace_burns_vanilla_fuels_and_keeps_its_fire(server: ServerProcess,
+                                                       run_bot: RunBot) -> None:
+    """Fuel ticks from AbstractFurnaceBlockEntity.getFuel() (minecraft.wiki/w/Smelting#Fuel):
+    a wooden pickaxe burns 200 ticks (one item), coal 1600; stripped logs and wood smelt to
+    charcoal (#logs_that_burn); a lit furnace smelts on without new fuel."""
+    result = run_bot("furnace_fuels.js", server.port, "-12")
+    assert result["afterPickaxe"] == [None, None, "charcoal:1"]
+    assert result["afterCoal"] == [None, None, "cooked_beef:1"]
+    assert 1300 <= result["burnLeftAfterCoal"] <= 1400
+    assert result["afterLitOnly"] == [None, None, "cooked_beef:2"]
+
+
 def test_chest_shared_by_two_bots(server: ServerProcess, run_bot: RunBot) -> None:
     result = run_bot("chest_share.js", server.port)
     assert result["takerSawBeforeTaking"] == {"bread": 5, "coal": 20}
