@@ -25,6 +25,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from env.loot import drops as loot_drops
+from env.loot import loot_tables, shears_drop
 from env.tags import expand
 from env.world import Model, WorldSetup
 
@@ -320,6 +322,26 @@ def _drop_rules(loot: list[dict], key: str, kind: RuleKind, foods: frozenset[str
     return rules
 
 
+def _mine_rules(blocks: dict[str, BlockInfo]) -> list[Rule]:
+    """One rule per block that surely drops something: its certain drops by hand or with its
+    harvest tool (env/data/loot.json, fully grown, no silk touch); a block that drops only to
+    shears (leaves, grass, cobweb) has a rule that needs shears. Drops by chance (a sapling
+    from leaves) are no rule: nothing can count on them."""
+    rules: list[Rule] = []
+    for name in sorted(loot_tables()):
+        tools = blocks[name].tools if name in blocks else ()
+        counts = loot_drops(name, set())
+        if not counts and shears_drop(name):
+            counts, tools = loot_drops(name, {"shears"}), ("shears",)
+        if not counts:
+            continue
+        main = next(iter(counts))
+        extra = {i: n for i, n in counts.items() if i != main}
+        rules.append(Rule(id=f"mine:{name}", kind="mine", output=main, count=counts[main],
+                          byproducts=extra, source=name, tools=tools))
+    return rules
+
+
 @cache
 def stations() -> dict[str, dict[str, object]]:
     """Station name -> its facts (`exclusive`, ...), from env/data/stations.json."""
@@ -377,7 +399,7 @@ def load_rulebook(version: str = VERSION) -> Rulebook:
                                       solid=b.get("boundingBox") == "block", states=states)
     foods = frozenset(f["name"] for f in data["foods"])  # type: ignore[union-attr]
     rules = _craft_rules()
-    rules += _drop_rules(data["blockLoot"], "block", "mine", foods, blocks)  # type: ignore[arg-type]
+    rules += _mine_rules(blocks)
     rules += _drop_rules(data["entityLoot"], "entity", "kill", foods, blocks)  # type: ignore[arg-type]
     furnace = furnace_table()
     for src, out in sorted(furnace.recipes.items()):

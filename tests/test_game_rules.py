@@ -1,18 +1,19 @@
 """Vanilla 1.19.2's rules as data (env/data/*.json), checked on the simulator with the game's
 values. Sources: the game's recipe and tag JSON (data/minecraft/recipes, tags/items),
 AbstractFurnaceBlockEntity.getFuel() and minecraft.wiki/w/Smelting#Fuel, minecraft.wiki/w/Furnace
-(one input stack at a time; a lit furnace burns its fuel out)."""
+(one input stack at a time; a lit furnace burns its fuel out), the block loot tables
+(data/minecraft/loot_tables/blocks; minecraft.wiki/w/Leaves#Drops, /w/Glass, /w/Ice)."""
 
 from __future__ import annotations
 
 import pytest
 
-from env.actions import Craft, Smelt
+from env.actions import Craft, Dig, Smelt
 from env.refusals import Code
 from env.rulebook import furnace_table, load_rulebook
 from env.sim import SimBackend
 from env.tags import expand
-from env.world import STAND_Y, BlockSpec, WorldSetup
+from env.world import STAND_Y, BlockSpec, BlockState, WorldSetup
 
 RB = load_rulebook()
 Y = STAND_Y
@@ -153,3 +154,46 @@ def test_two_agents_craft_at_one_table_at_once() -> None:
     sim = sim_with({"wheat": 3}, agents=("a", "b"))
     assert sim.execute("a", Craft(item="bread", table=TABLE), 0.0).ok
     assert sim.execute("b", Craft(item="bread", table=TABLE), 0.0).ok
+
+
+# -- loot tables with their conditions ----------------------------------------------------------
+
+def dig_many(block: str, times: int, items: dict[str, int] | None = None,
+             seed: int = 0) -> dict[str, int]:
+    """What `times` digs of `block` give on the simulator (one fresh block each time)."""
+    sim = SimBackend(RB, seed=seed)
+    sim.build(WorldSetup(agent_items=items or {}), ["a"])
+    for k in range(times):
+        pos = (1, Y, 0)
+        sim.state.blocks[pos] = BlockState(name=block)
+        out = sim.execute("a", Dig(pos=pos), float(k))
+        assert out.ok, out.reason
+    return dict(sim.view().inventory("a"))
+
+
+@pytest.mark.parametrize("block", ["glass", "glass_pane", "ice", "packed_ice", "blue_ice",
+                                   "white_stained_glass"])
+def test_glass_and_ice_by_hand_drop_nothing(block: str) -> None:
+    assert dig_many(block, 3) == {}
+    assert f"mine:{block}" not in RB
+
+
+def test_leaves_by_hand_drop_saplings_sticks_and_apples_by_chance() -> None:
+    got = dig_many("oak_leaves", 2000)
+    assert "oak_leaves" not in got
+    # vanilla: sapling 5%, stick 2% (1-2, counted 1), apple 0.5% of digs; 2000 digs, +-5 sigma
+    assert 100 - 50 <= got.get("oak_sapling", 0) <= 100 + 50
+    assert 40 - 32 <= got.get("stick", 0) <= 40 + 32
+    assert 1 <= got.get("apple", 0) <= 10 + 16
+    assert dig_many("oak_leaves", 200, seed=3) == dig_many("oak_leaves", 200, seed=3)  # seeded
+
+
+def test_leaves_with_shears_drop_themselves() -> None:
+    assert dig_many("birch_leaves", 3, {"shears": 1}) == {"birch_leaves": 3, "shears": 1}
+    assert RB.get("mine:birch_leaves").tools == ("shears",)
+
+
+def test_stone_drops_cobblestone_and_gravel_sometimes_flint() -> None:
+    assert dig_many("stone", 2, {"wooden_pickaxe": 1}) == {"cobblestone": 2, "wooden_pickaxe": 1}
+    got = dig_many("gravel", 500)
+    assert got["gravel"] + got.get("flint", 0) == 500 and 20 <= got.get("flint", 0) <= 85
