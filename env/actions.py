@@ -16,6 +16,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
+from env.capacity import container_slots, player_slots, room_for
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import Rule, Rulebook
 from env.tags import tag_of
@@ -110,6 +111,10 @@ class Take(Action):
         if held.get(self.item, 0) < self.count:
             return refuse(Code.CONTAINER_SHORT, pos=self.pos, held=held.get(self.item, 0),
                           item=self.item, count=self.count)
+        free = room_for(view.inventory(agent), self.item, player_slots())
+        if free < self.count:
+            return refuse(Code.INVENTORY_FULL, agent=agent, count=self.count, item=self.item,
+                          free=free)
         return _block_reach(view, agent, self.pos)
 
 
@@ -124,9 +129,19 @@ class Put(Action):
     _n = field_validator("item", mode="before")(_name)
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
-        if view.container(self.pos) is None:
+        held = view.container(self.pos)
+        if held is None:
             return refuse(Code.NO_CONTAINER, pos=self.pos)
-        return _holds(view, agent, {self.item: self.count}) or _block_reach(view, agent, self.pos)
+        missing = _holds(view, agent, {self.item: self.count})
+        if missing:
+            return missing
+        kind_of = getattr(view, "container_kind", None)
+        kind = kind_of(self.pos) if kind_of is not None else "chest"
+        free = room_for(held, self.item, container_slots(kind))
+        if free < self.count:
+            return refuse(Code.CONTAINER_FULL, kind=kind, pos=self.pos, count=self.count,
+                          item=self.item, free=free)
+        return _block_reach(view, agent, self.pos)
 
 
 class Craft(Action):

@@ -6,14 +6,22 @@ AbstractFurnaceBlockEntity.getFuel() and minecraft.wiki/w/Smelting#Fuel, minecra
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from env.actions import Craft, Dig, Smelt
+from env.actions import Craft, Dig, Put, Smelt, Take
+from env.capacity import container_slots, player_slots, stack_size
 from env.refusals import Code
 from env.rulebook import furnace_table, load_rulebook
 from env.sim import SimBackend
 from env.tags import expand
-from env.world import STAND_Y, BlockSpec, BlockState, WorldSetup
+from env.world import STAND_Y, BlockSpec, BlockState, ContainerSpec, WorldSetup
+from tasks.catalog import load_task
+from tasks.importers.common import TaskError
+
+DATA = Path(__file__).resolve().parents[1] / "tasks" / "data" / "villagerbench"
 
 RB = load_rulebook()
 Y = STAND_Y
@@ -197,3 +205,59 @@ def test_stone_drops_cobblestone_and_gravel_sometimes_flint() -> None:
     assert dig_many("stone", 2, {"wooden_pickaxe": 1}) == {"cobblestone": 2, "wooden_pickaxe": 1}
     got = dig_many("gravel", 500)
     assert got["gravel"] + got.get("flint", 0) == 500 and 20 <= got.get("flint", 0) <= 85
+
+
+# -- capacity: slots and stack sizes -------------------------------------------------------------
+
+def test_stack_sizes_and_slots_are_vanilla() -> None:
+    assert (stack_size("milk_bucket"), stack_size("egg"), stack_size("cobblestone")) == (1, 16, 64)
+    assert (player_slots(), container_slots("chest"), container_slots("barrel")) == (36, 27, 27)
+
+
+def test_a_full_chest_refuses_a_put_and_changes_nothing() -> None:
+    sim = SimBackend(RB)
+    full = {f"{c}_wool": 64 for c in ("white", "orange", "magenta", "light_blue", "yellow",
+                                      "lime", "pink", "gray", "light_gray", "cyan", "purple",
+                                      "blue", "brown", "green", "red", "black")}
+    full.update({"oak_log": 64 * 10 + 60})  # 16 + 11 = 27 slots, the last with room for 4
+    sim.build(WorldSetup(containers=[ContainerSpec(pos=(1, Y, 0), items=full)],
+                         agent_items={"oak_log": 5, "egg": 1}), ["a"])
+    before = sim.snapshot()
+    out = sim.execute("a", Put(pos=(1, Y, 0), item="egg"), 0.0)
+    assert (out.ok, out.code, out.params["free"]) == (False, Code.CONTAINER_FULL, 0)
+    out = sim.execute("a", Put(pos=(1, Y, 0), item="oak_log", count=5), 0.0)
+    assert (out.ok, out.code, out.params["free"]) == (False, Code.CONTAINER_FULL, 4)
+    assert sim.snapshot() == before
+    assert sim.execute("a", Put(pos=(1, Y, 0), item="oak_log", count=4), 0.0).ok
+
+
+def test_a_player_holds_36_stacks_not_3456_cobblestone() -> None:
+    sim = SimBackend(RB)
+    sim.build(WorldSetup(containers=[ContainerSpec(pos=(1, Y, 0), items={"cobblestone": 1728}),
+                                     ContainerSpec(pos=(-1, Y, 0),
+                                                   items={"cobblestone": 1728})]), ["a"])
+    assert sim.execute("a", Take(pos=(1, Y, 0), item="cobblestone", count=1728), 0.0).ok
+    assert sim.execute("a", Take(pos=(-1, Y, 0), item="cobblestone", count=576), 0.0).ok
+    out = sim.execute("a", Take(pos=(-1, Y, 0), item="cobblestone", count=1), 0.0)
+    assert (out.ok, out.code) == (False, Code.INVENTORY_FULL)
+    assert sim.view().inventory("a") == {"cobblestone": 2304}  # 36 x 64
+    milk = SimBackend(RB)
+    milk.build(WorldSetup(containers=[ContainerSpec(pos=(1, Y, 0), items={"milk_bucket": 27})],
+                          agent_items={"dirt": 64 * 20}), ["a"])
+    out = milk.execute("a", Take(pos=(1, Y, 0), item="milk_bucket", count=17), 0.0)
+    assert (out.ok, out.code, out.params["free"]) == (False, Code.INVENTORY_FULL, 16)
+
+
+def test_a_task_whose_chest_cannot_hold_its_contents_is_refused_at_import(
+        tmp_path: Path) -> None:
+    settings = json.loads((DATA / "farm_setting.json").read_text())
+    cake = next(t for t in settings if t["name"] == "cake_0")
+    chest = next(c for c in cake["component"] if c["name"] == "chest")
+    chest["items"] = [{"name": "milk_bucket", "count": 30}]
+    (tmp_path / "farm_setting.json").write_text(json.dumps(settings))
+    with pytest.raises(TaskError) as err:
+        load_task("cooking/cake_0", source=tmp_path)
+    line = str(err.value)
+    assert "\n" not in line
+    assert line.endswith("the chest at (-1, -60, 10) cannot hold its contents: they need 30 "
+                         "slots and it has 27 (30 milk_bucket ...)")
