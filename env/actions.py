@@ -280,8 +280,10 @@ class Dig(Action):
         if block.name in UNBREAKABLE or (info and (info.hardness is None or info.hardness < 0)):
             return refuse(Code.UNBREAKABLE, block=block.name, pos=self.pos)
         age = block.state.get("age")
-        if block.name in ("wheat", "carrots", "potatoes") and age is not None and int(age) < 7:
-            return refuse(Code.NOT_RIPE, block=block.name, pos=self.pos, age=int(age), max_age=7)
+        ripe = rules.ripe_age(block.name)
+        if ripe is not None and age is not None and int(age) < ripe:
+            return refuse(Code.NOT_RIPE, block=block.name, pos=self.pos, age=int(age),
+                          max_age=ripe)
         if info and info.tools:
             inv = view.inventory(agent)
             if not any(inv.get(t, 0) > 0 for t in info.tools):

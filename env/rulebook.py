@@ -143,6 +143,14 @@ class Rulebook:
         rule = self.rules.get(f"fuel:{item}")
         return rule.count if rule else 0.0
 
+    def ripe_age(self, block: str) -> int | None:
+        """The age at which crop `block` is ripe (its greatest `age` state: wheat 7, beetroots
+        3), or None if it is no crop a worker waits for (env/data/crops.json)."""
+        if block not in crops():
+            return None
+        ages = self.blocks[block].states.get("age", ()) if block in self.blocks else ()
+        return max((int(a) for a in ages), default=None)
+
     def station_exclusive(self, station: str) -> bool:
         """Whether `station` serves one job at a time (a furnace: yes; a crafting table: no),
         from env/data/stations.json. Unknown stations are not exclusive."""
@@ -340,6 +348,12 @@ def _mine_rules(blocks: dict[str, BlockInfo]) -> list[Rule]:
         rules.append(Rule(id=f"mine:{name}", kind="mine", output=main, count=counts[main],
                           byproducts=extra, source=name, tools=tools))
     return rules
+
+
+@cache
+def crops() -> frozenset[str]:
+    """Crops harvested only when ripe (env/data/crops.json)."""
+    return frozenset(json.loads((DATA_DIR / "crops.json").read_text())["crops"])
 
 
 @cache

@@ -7,12 +7,15 @@ AbstractFurnaceBlockEntity.getFuel() and minecraft.wiki/w/Smelting#Fuel, minecra
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from env.actions import Craft, Dig, Put, Smelt, Take
 from env.capacity import container_slots, player_slots, stack_size
+from env.loot import drops as loot_drops
 from env.refusals import Code
 from env.rulebook import furnace_table, load_rulebook
 from env.sim import SimBackend
@@ -21,7 +24,8 @@ from env.world import STAND_Y, BlockSpec, BlockState, ContainerSpec, WorldSetup
 from tasks.catalog import load_task
 from tasks.importers.common import TaskError
 
-DATA = Path(__file__).resolve().parents[1] / "tasks" / "data" / "villagerbench"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tasks" / "data" / "villagerbench"
 
 RB = load_rulebook()
 Y = STAND_Y
@@ -261,3 +265,52 @@ def test_a_task_whose_chest_cannot_hold_its_contents_is_refused_at_import(
     assert "\n" not in line
     assert line.endswith("the chest at (-1, -60, 10) cannot hold its contents: they need 30 "
                          "slots and it has 27 (30 milk_bucket ...)")
+
+
+# -- crop ages -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("crop", "ripe"), [("wheat", 7), ("carrots", 7), ("potatoes", 7),
+                                            ("beetroots", 3), ("nether_wart", 3), ("cocoa", 2),
+                                            ("sweet_berry_bush", 3), ("oak_log", None)])
+def test_crops_are_ripe_at_their_greatest_age(crop: str, ripe: int | None) -> None:
+    assert RB.ripe_age(crop) == ripe
+
+
+def test_an_unripe_beetroot_is_refused_and_a_ripe_one_harvested() -> None:
+    sim = SimBackend(RB)
+    sim.build(WorldSetup(blocks=[BlockSpec(name="beetroots", pos=(1, Y, 0), state={"age": 2}),
+                                 BlockSpec(name="beetroots", pos=(-1, Y, 0), state={"age": 3})]),
+              ["a"])
+    out = sim.execute("a", Dig(pos=(1, Y, 0)), 0.0)
+    assert (out.ok, out.code, out.params["max_age"]) == (False, Code.NOT_RIPE, 3)
+    assert sim.execute("a", Dig(pos=(-1, Y, 0)), 0.0).ok
+    assert sim.view().inventory("a").get("beetroot") == 1
+
+
+# -- one description: the server's plugins read the same data ------------------------------------
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_furnace_plugin_reads_the_same_fuels_and_recipes() -> None:
+    js = ("const f = require('./env/server/plugins/furnace.js');"
+          "const t = f.loadSmelting();"
+          "console.log(JSON.stringify({cook: t.cookTicks, recipes: Object.fromEntries(t.recipes),"
+          " fuels: Object.fromEntries(t.fuels)}))")
+    out = json.loads(subprocess.run(["node", "-e", js], cwd=ROOT, check=True,
+                                    capture_output=True, text=True).stdout)
+    table = furnace_table()
+    assert out == {"cook": table.cook_ticks, "recipes": table.recipes, "fuels": table.fuel_ticks}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_loot_plugin_rolls_the_same_certain_drops() -> None:
+    blocks = ["glass", "ice", "oak_leaves", "stone", "coal_ore", "wheat", "gravel", "melon",
+              "grass", "cobweb"]
+    js = ("const loot = require('./env/js/loot.js');"
+          f"const blocks = {json.dumps(blocks)};"
+          "const out = {};"
+          "for (const b of blocks) out[b] = [Object.fromEntries(loot.drops(b, new Set(), undefined,"
+          " () => 1)), Object.fromEntries(loot.drops(b, new Set(['shears']), undefined, () => 1))];"
+          "console.log(JSON.stringify(out))")
+    out = json.loads(subprocess.run(["node", "-e", js], cwd=ROOT, check=True,
+                                    capture_output=True, text=True).stdout)
+    assert out == {b: [loot_drops(b, set()), loot_drops(b, {"shears"})] for b in blocks}
