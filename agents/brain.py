@@ -45,6 +45,7 @@ from planner.subtask import Plan, Subtask
 DEFAULT_PRIOR_NOISE = 0.3
 NEAR = 2.5  # how close a worker walks to a block it acts on
 SCAFFOLD = "dirt"  # what builders stand floating blocks on (construction tasks give each some)
+MAX_STATION_WAITS = 20  # how often a worker waits for a busy furnace before giving up
 
 Acting = Generator[Action, ActionResult, tuple[bool, str | None]]
 
@@ -262,8 +263,19 @@ class _Steps:
             return False, f"nothing in {st.inputs} smelts to {st.target}, or no furnace"
         if not (yield from self.go(st.station)):
             return self.fail("could not reach the furnace")
-        if not (yield from self.do(Smelt(furnace=st.station, item=raw, count=st.count,
-                                         fuel=fuel))):
+        smelt = Smelt(furnace=st.station, item=raw, count=st.count, fuel=fuel)
+        smelted = yield from self.do(smelt)
+        for _ in range(MAX_STATION_WAITS):
+            code, params = self.refusal()
+            if smelted or code is not Code.STATION_BUSY:
+                break
+            # A furnace smelts one job at a time: wait for the one in it to end, then retry.
+            assert self.last is not None
+            free_at = params.get("free_at")
+            wait = float(free_at) - self.last.end if isinstance(free_at, int | float) else 5.0
+            yield from self.do(Wait(seconds=min(600.0, max(0.5, wait))))
+            smelted = yield from self.do(smelt)
+        if not smelted:
             return self.fail(f"could not smelt {raw}")
         ok = yield from self.deliver(st.target)
         return (True, None) if ok else self.fail(f"could not deliver {st.target}")
