@@ -117,6 +117,10 @@ class Take(Action):
         held = view.container(self.pos)
         if held is None:
             return refuse(Code.NO_CONTAINER, pos=self.pos)
+        # What a chest holds is seen only once it is open, and it opens only within reach.
+        far = _block_reach(view, agent, self.pos)
+        if far:
+            return far
         if held.get(self.item, 0) < self.count:
             return refuse(Code.CONTAINER_SHORT, pos=self.pos, held=held.get(self.item, 0),
                           item=self.item, count=self.count)
@@ -124,7 +128,7 @@ class Take(Action):
         if free < self.count:
             return refuse(Code.INVENTORY_FULL, agent=agent, count=self.count, item=self.item,
                           free=free)
-        return _block_reach(view, agent, self.pos)
+        return None
 
 
 class Put(Action):
@@ -144,13 +148,16 @@ class Put(Action):
         missing = _holds(view, agent, {self.item: self.count})
         if missing:
             return missing
+        far = _block_reach(view, agent, self.pos)
+        if far:
+            return far
         kind_of = getattr(view, "container_kind", None)
         kind = kind_of(self.pos) if kind_of is not None else "chest"
         free = room_for(held, self.item, container_slots(kind))
         if free < self.count:
             return refuse(Code.CONTAINER_FULL, kind=kind, pos=self.pos, count=self.count,
                           item=self.item, free=free)
-        return _block_reach(view, agent, self.pos)
+        return None
 
 
 class Craft(Action):
@@ -267,12 +274,16 @@ class Smelt(Action):
             return refuse(Code.NOT_FUEL, fuel=self.fuel)
         if view.block(self.furnace).name != "furnace":
             return refuse(Code.NO_FURNACE, pos=self.furnace)
+        # The fire left in a furnace is seen only once it is open, and it opens within reach.
+        far = _block_reach(view, agent, self.furnace)
+        if far:
+            return far
         need = {self.item: self.count}
         fire = getattr(view, "furnace_fire_s", None)
         fuel = self.fuel_needed(rules, fire(self.furnace) if fire is not None else 0.0)
         if fuel:
             need[self.fuel] = need.get(self.fuel, 0) + fuel
-        return _holds(view, agent, need) or _block_reach(view, agent, self.furnace)
+        return _holds(view, agent, need)
 
 
 class Dig(Action):

@@ -19,6 +19,9 @@ const { goals } = require('mineflayer-pathfinder')
 const { Vec3 } = require('vec3')
 const { get, online, inventoryOf, sleep, vec, command, events } = require('./bot')
 const { Refused, refused, CODES: C } = require('./refusals')
+const { smelting } = require('./smelting')
+const { expand } = require('./tags')
+const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
 
 const DATA_DIR = path.join(__dirname, '..', 'data')
 const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf8'))
@@ -28,17 +31,6 @@ const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
 
 function refuse (code, params = {}) {
   throw refused(code, params)
-}
-
-// What a furnace smelts and what burns, from env/data/smelting.json (the rulebook and the
-// furnace plugin read the same file): recipes {input: output}, fuels {name: value}.
-let smeltingData = null
-function smelting () {
-  if (!smeltingData) {
-    const data = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'smelting.json'), 'utf8'))
-    smeltingData = { recipes: data.recipes || {}, fuels: data.fuels || {} }
-  }
-  return smeltingData
 }
 
 function withTimeout (promise, ms, what) {
@@ -287,56 +279,185 @@ async function put (bot, { pos, item, count: n = 1 }) {
 
 // ---- crafting and smelting -------------------------------------------------------------------
 
+// The crafting recipes with their item tags (env/data/recipes.json, which the server's crafting
+// plugin and the rulebook read too), for one result: [{cells: [choices | null] in grid order,
+// width, height, shaped, count}], a cell's choices being the item names that fit it.
+const recipeCache = new Map()
+function choicesOf (cell) {
+  if (cell === null || cell === undefined) return null
+  return [...new Set(Array.isArray(cell) ? cell : expand(cell))]
+}
+function recipesFor (name) {
+  if (!recipeCache.has(name)) {
+    const out = []
+    for (const r of loadRecipes()) {
+      if (r.result !== name) continue
+      if (r.shape) {
+        const width = Math.max(...r.shape.map(row => row.length))
+        const cells = []
+        for (const row of r.shape) for (let x = 0; x < width; x++) cells.push(choicesOf(row[x]))
+        out.push({ cells, width, height: r.shape.length, shaped: true, count: r.count ?? 1 })
+      } else {
+        out.push({ cells: r.ingredients.map(choicesOf), width: 0, height: 0, shaped: false, count: r.count ?? 1 })
+      }
+    }
+    recipeCache.set(name, out)
+  }
+  return recipeCache.get(name)
+}
+
+function needsTable (recipe) {
+  if (recipe.shaped) return recipe.width > 2 || recipe.height > 2
+  return recipe.cells.length > 4
+}
+
+// The concrete variants of a recipe, as env/rulebook.py's recipe_variants: cells with the same
+// choices take one item together; [{inputs: {name: n}, alternatives: {name: choices}}].
+function variantsOf (recipe) {
+  const cells = recipe.cells.filter(Boolean)
+  const groups = []
+  for (const c of cells) if (c.length > 1 && !groups.some(g => JSON.stringify(g) === JSON.stringify(c))) groups.push(c)
+  let combos = [[]]
+  for (const g of groups) combos = combos.flatMap(combo => g.map(item => [...combo, item]))
+  return combos.map(combo => {
+    const inputs = {}
+    const alternatives = {}
+    for (const c of cells) {
+      const gi = groups.findIndex(g => JSON.stringify(g) === JSON.stringify(c))
+      const item = gi >= 0 ? combo[gi] : c[0]
+      inputs[item] = (inputs[item] || 0) + 1
+      if (c.length > 1) alternatives[item] = c
+    }
+    return { inputs, alternatives }
+  })
+}
+
+// As env/actions.py's fill_inputs: (used, short) when `inv` pays for a variant `times` over,
+// each input taking its own item first, then its alternatives in order (inputs with fewer
+// alternatives first).
+function fillInputs (variant, inv, times) {
+  const left = { ...inv }
+  const used = {}
+  const short = {}
+  const order = Object.entries(variant.inputs).sort((a, b) => (variant.alternatives[a[0]] || []).length - (variant.alternatives[b[0]] || []).length)
+  for (const [item, n] of order) {
+    let need = n * times
+    const alts = variant.alternatives[item] || []
+    for (const choice of [item, ...alts.filter(a => a !== item)]) {
+      const k = Math.min(need, left[choice] || 0)
+      if (k > 0) { used[choice] = (used[choice] || 0) + k; left[choice] -= k; need -= k }
+      if (need === 0) break
+    }
+    if (need) short[item] = (short[item] || 0) + need
+  }
+  return { used, short }
+}
+
+// The items `times` crafts use, as Craft.consumption chooses them: a variant the inventory pays
+// with its own items first, then any mix the tags allow. Answers {recipe, used} or null.
+function consumption (item, inv, times) {
+  const all = recipesFor(item).map(recipe => variantsOf(recipe).map(variant => ({ recipe, variant }))).flat()
+  for (const { recipe, variant } of all) {
+    if (Object.entries(variant.inputs).every(([i, n]) => (inv[i] || 0) >= n * times)) {
+      const used = {}
+      for (const [i, n] of Object.entries(variant.inputs)) used[i] = n * times
+      return { recipe, used }
+    }
+  }
+  for (const { recipe, variant } of all) {
+    const { used, short } = fillInputs(variant, inv, times)
+    if (Object.keys(short).length === 0) return { recipe, used }
+  }
+  return null
+}
+
+// Which item goes in each cell for each of `times` crafts, spending exactly `used`.
+function cellsFor (recipe, used, times) {
+  const left = { ...used }
+  const order = recipe.cells.map((c, i) => i).filter(i => recipe.cells[i]).sort((a, b) => recipe.cells[a].length - recipe.cells[b].length)
+  const crafts = []
+  for (let t = 0; t < times; t++) {
+    const pick = new Array(recipe.cells.length).fill(null)
+    for (const i of order) {
+      const name = recipe.cells[i].find(n => (left[n] || 0) > 0)
+      if (!name) return null
+      left[name] -= 1
+      pick[i] = name
+    }
+    crafts.push(pick)
+  }
+  return crafts
+}
+
+// What `times` crafts lack, for the refusal (the first variant, filled as far as it goes).
+function shortfallOf (item, inv, times) {
+  let best = null
+  for (const recipe of recipesFor(item)) {
+    for (const variant of variantsOf(recipe)) {
+      const { short } = fillInputs(variant, inv, times)
+      const size = Object.values(short).reduce((a, b) => a + b, 0)
+      if (!best || size < best.size) best = { short, size }
+    }
+  }
+  return best ? best.short : {}
+}
+
+// A mineflayer recipe for one craft with these items in the cells (remainders as outShape).
+function concreteRecipe (bot, recipe, pick, resultName) {
+  const { Recipe } = require('prismarine-recipe')(bot.registry)
+  const id = name => (name ? bot.registry.itemsByName[name].id : null)
+  const result = { id: bot.registry.itemsByName[resultName].id, count: recipe.count }
+  if (!recipe.shaped) return new Recipe({ ingredients: pick.filter(Boolean).map(id), result })
+  const inShape = []
+  const outShape = []
+  for (let y = 0; y < recipe.height; y++) {
+    inShape.push(pick.slice(y * recipe.width, (y + 1) * recipe.width).map(id))
+    outShape.push(pick.slice(y * recipe.width, (y + 1) * recipe.width).map(n => (n && REMAINDERS[n] ? id(REMAINDERS[n]) : null)))
+  }
+  const hasRemainder = outShape.some(row => row.some(Boolean))
+  return new Recipe({ inShape, outShape: hasRemainder ? outShape : undefined, result })
+}
+
 async function craft (bot, { item, times = 1, table = null }) {
-  const type = itemId(bot, item)
-  const all = bot.recipesAll(type, null, true)
-  if (all.length === 0) refuse(C.NO_RECIPE, { item })
-  const recipe = all.find(r => canCraftTimes(bot, r, times))
-  if (!recipe) {
-    // As check(): name what the recipe closest to the inventory still needs.
-    const shortfall = (r) => Object.entries(needOf(r, times)).reduce((n, [id, k]) => n + Math.max(0, k - bot.inventory.count(Number(id), null)), 0)
-    const best = all.reduce((a, b) => (shortfall(b) < shortfall(a) ? b : a))
-    const need = {}
-    for (const [id, k] of Object.entries(needOf(best, times))) need[bot.registry.items[id].name] = k
-    requireItems(bot, need)
+  itemId(bot, item)
+  if (recipesFor(item).length === 0) refuse(C.NO_RECIPE, { item })
+  const inv = inventoryOf(bot)
+  const chosen = consumption(item, inv, times)
+  if (!chosen) {
+    const need = shortfallOf(item, inv, times)
+    refuse(C.MISSING_ITEMS, { what: Object.keys(need).sort().map(n => `${need[n]} ${n}`).join(', '), missing: need })
   }
   let tableBlock = null
-  if (recipe.requiresTable) {
+  if (needsTable(chosen.recipe)) {
     if (!table) refuse(C.NEEDS_TABLE, { item })
     tableBlock = blockAtOrRefuse(bot, table)
     if (tableBlock.name !== 'crafting_table') refuse(C.NO_TABLE, { pos: table })
     requireReach(bot, table)
   }
+  const crafts = cellsFor(chosen.recipe, chosen.used, times)
+  if (!crafts) refuse(C.ACTION_FAILED, { what: `no way to lay out ${JSON.stringify(chosen.used)} for ${item}` })
   const before = inventoryOf(bot)
-  await withTimeout(bot.craft(recipe, times, tableBlock), 10000 + 1000 * times, `crafting ${item}`)
+  // Crafts with the same items in every cell go in one call; a mix goes one craft at a time.
+  const same = crafts.every(p => JSON.stringify(p) === JSON.stringify(crafts[0]))
+  const batches = same ? [[crafts[0], times]] : crafts.map(p => [p, 1])
+  for (const [pick, n] of batches) {
+    await withTimeout(bot.craft(concreteRecipe(bot, chosen.recipe, pick, item), n, tableBlock), 10000 + 1000 * n, `crafting ${item}`)
+  }
   const gained = diff(before, inventoryOf(bot))
-  if ((gained[item] || 0) < recipe.result.count * times) {
-    refuse(C.ACTION_FAILED, { what: `crafting ${item} gave ${gained[item] || 0}, not ${recipe.result.count * times}` })
+  if ((gained[item] || 0) < chosen.recipe.count * times) {
+    refuse(C.ACTION_FAILED, { what: `crafting ${item} gave ${gained[item] || 0}, not ${chosen.recipe.count * times}` })
   }
   return { gained }
 }
 
-function needOf (recipe, times) {
-  const need = {}
-  for (const d of recipe.delta) if (d.count < 0) need[d.id] = (need[d.id] || 0) - d.count * times
-  return need
-}
-
-function canCraftTimes (bot, recipe, times) {
-  return Object.entries(needOf(recipe, times)).every(([id, n]) => bot.inventory.count(Number(id), null) >= n)
-}
-
-async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal', fuel_count: fuelCount = 1 }) {
+async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) {
   const inputType = itemId(bot, item)
   const fuelType = itemId(bot, fuel)
-  const { recipes, fuels } = smelting()
+  const { recipes, fuels, cookTicks } = smelting()
   if (!(item in recipes)) refuse(C.NOT_SMELTABLE, { item })
   if (!(fuels[fuel] > 0)) refuse(C.NOT_FUEL, { fuel })
   const block = blockAtOrRefuse(bot, pos)
   if (block.name !== 'furnace') refuse(C.NO_FURNACE, { pos })
-  const need = { [item]: n }
-  need[fuel] = (need[fuel] || 0) + fuelCount
-  requireItems(bot, need)
   requireReach(bot, pos)
   const before = inventoryOf(bot)
   const furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the furnace at ${pos}`)
@@ -344,10 +465,17 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal', fu
     if (furnace.inputItem() || furnace.fuelItem() || furnace.outputItem()) {
       refuse(C.STATION_BUSY, { station: 'furnace', pos })
     }
-    await furnace.putFuel(fuelType, null, fuelCount)
+    await waitFor(() => furnace.fuelSeconds !== null, 300)
+    // A lit furnace keeps its fire: only what the fire left does not cover needs new fuel.
+    const fireTicks = Math.max(0, Math.floor((furnace.fuelSeconds || 0) * 20))
+    const fuelCount = Math.max(0, Math.ceil((cookTicks * n - fireTicks) / fuels[fuel] - 1e-9))
+    const need = { [item]: n }
+    if (fuelCount) need[fuel] = (need[fuel] || 0) + fuelCount
+    requireItems(bot, need)
+    if (fuelCount) await furnace.putFuel(fuelType, null, fuelCount)
     await furnace.putInput(inputType, null, n)
     let out = 0
-    const deadline = Date.now() + 12000 * n + 10000
+    const deadline = Date.now() + (cookTicks * 50 + 2000) * n + 10000
     while (out < n && Date.now() < deadline) {
       await sleep(200)
       const output = furnace.outputItem()

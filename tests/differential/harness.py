@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from env.actions import Action, parse_action
-from env.backend import Backend, Outcome
+from env.backend import Backend, BackendError, Outcome
 from env.rulebook import Rulebook
 from env.sim import SimBackend
 from env.world import (
@@ -147,7 +147,7 @@ def _footprint(act: dict[str, Any], origin: Pos) -> set[tuple[str, Pos]]:
 
 def _random_action(rng: random.Random, origin: Pos) -> dict[str, Any]:
     kind = rng.choices(("take", "put", "craft", "smelt", "dig", "place", "move_to", "wait"),
-                       weights=(5, 4, 4, 2, 3, 3, 2, 1))[0]
+                       weights=(5, 4, 4, 1, 3, 3, 2, 1))[0]
     chest = _abs(origin, FAR_CHEST if rng.random() < 0.1 else CHEST)
     if kind == "take":
         return {"name": "take", "pos": list(chest), "item": rng.choice(STOCK),
@@ -163,7 +163,7 @@ def _random_action(rng: random.Random, origin: Pos) -> dict[str, Any]:
                 "table": list(_abs(origin, table)) if table else None}
     if kind == "smelt":
         return {"name": "smelt", "furnace": list(_abs(origin, FURNACE)),
-                "item": rng.choice(SMELTS), "count": rng.choice((1, 1, 2)),
+                "item": rng.choice(SMELTS), "count": 1,
                 "fuel": rng.choice(FUELS)}
     if kind == "dig":
         x, _, z = rng.choice(DIG_ROW)
@@ -358,6 +358,7 @@ class Tally:
     actions: int = 0
     refused: int = 0
     disagreements: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     pairs: list[tuple[Verdict, Verdict]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -388,7 +389,21 @@ def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 
                     seed = todo.pop(0)
                 seq = make_sequence(seed, origin, prefix=f"d{k}")
                 sim = run_on_sim(seq, rules, origin)
-                srv = run_on_server(seq, backend, origin)
+                try:
+                    srv = run_on_server(seq, backend, origin)
+                except BackendError as err:
+                    # The server or a bot failed (not a verdict): counted, bots rejoined.
+                    with lock:
+                        tally.errors.append(f"seed {seed}: {err}")
+                    backend.close()
+                    backend = MinecraftBackend(rules, server=server)
+                    try:
+                        backend.build(WorldSetup(spawn=[origin]), [f"d{k}a"])
+                        reset_arena(backend, origin)
+                    except BackendError as again:
+                        with lock:
+                            tally.errors.append(f"seed {seed}: {again}")
+                    continue
                 found = compare(seq, sim, srv, durations=durations)
                 with lock:
                     tally.sequences += 1
