@@ -25,6 +25,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from env.durations import DURATIONS
 from env.loot import drops as loot_drops
 from env.loot import loot_tables, shears_drop
 from env.tags import expand
@@ -50,9 +51,9 @@ LEFTOVERS = {"milk_bucket": "bucket", "water_bucket": "bucket", "lava_bucket": "
              "honey_bottle": "glass_bottle"}
 
 # Base durations in seconds, shared by the simulator, the offline brain and the lower bound.
-CRAFT_S = 1.0
-MILK_S = 1.0
-KILL_S = 2.0
+CRAFT_S = DURATIONS["craft_s"]
+MILK_S = DURATIONS["milk_s"]
+KILL_S = DURATIONS["kill_s"]
 
 
 class Rule(Model):

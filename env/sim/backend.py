@@ -31,6 +31,7 @@ from env.actions import (
     Wait,
 )
 from env.backend import Observation, Outcome
+from env.durations import DURATIONS
 from env.loot import drops as loot_drops
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook, load_rulebook
@@ -50,11 +51,14 @@ from env.world import (
     effect_reaches,
 )
 
-TAKE_S = 0.5
-PUT_S = 0.5
-PLACE_S = 0.5
-ACTIVATE_S = 0.5
-KILL_BARE_S = 4.0
+TAKE_S = DURATIONS["take_s"]
+PUT_S = DURATIONS["put_s"]
+PLACE_S = DURATIONS["place_s"]
+ACTIVATE_S = DURATIONS["activate_s"]
+KILL_BARE_S = DURATIONS["kill_bare_s"]
+MOVE_OVERHEAD_S = DURATIONS["move_overhead_s"]
+DIG_OVERHEAD_S = DURATIONS["dig_overhead_s"]
+SMELT_OVERHEAD_S = DURATIONS["smelt_overhead_s"]
 HAND_FACTOR = 1.5
 TOOL_FACTOR = 0.4
 MIN_DIG_S = 0.05
@@ -335,7 +339,8 @@ class SimBackend:
             if len(path) > 1:
                 self.state.positions[agent] = feet_center(end)
 
-        return path_length(path) / WALK_SPEED, apply
+        moving = len(path) > 1
+        return path_length(path) / WALK_SPEED + (MOVE_OVERHEAD_S if moving else 0.0), apply
 
     def _lock(self, agent: str, pos: Pos) -> Refusal | None:
         c = self.state.containers[pos]
@@ -423,7 +428,7 @@ class SimBackend:
             if action.fuel in LEFTOVERS:
                 s.give(agent, LEFTOVERS[action.fuel], fuel)
 
-        return seconds, apply
+        return seconds + SMELT_OVERHEAD_S, apply
 
     def _drops(self, agent: str, block: BlockState) -> dict[str, int]:
         """What breaking `block` gives `agent`: its certain drops as its `mine:` rule says
@@ -476,7 +481,7 @@ class SimBackend:
                     s.give(agent, item, n)
             self._settle()
 
-        return seconds, apply
+        return seconds + DIG_OVERHEAD_S, apply
 
     def _place(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Place)

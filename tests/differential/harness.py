@@ -52,6 +52,7 @@ FAR_CHEST = (1, 0, 8)
 TABLE = (3, 0, 2)
 FURNACE = (5, 0, 2)
 SPAWNS = ((0, 0, 0), (3, 0, 0), (6, 0, 0))
+PARK = (4, 0, -3)  # where bots not in a sequence wait, outside the arena
 DIG_ROW = tuple((x, 0, 3) for x in range(0, 8))
 STOCK = ("cobblestone", "oak_log", "oak_planks", "spruce_planks", "stick", "coal", "potato",
          "wheat", "bucket", "milk_bucket", "dirt", "raw_iron", "sand")
@@ -62,6 +63,8 @@ CRAFTS = (("oak_planks", None), ("stick", None), ("crafting_table", None),
 SMELTS = ("potato", "raw_iron", "sand", "oak_log", "cobblestone", "wheat")
 FUELS = ("coal", "oak_planks", "oak_log", "stick")
 PLACEABLE = ("cobblestone", "dirt", "oak_planks", "oak_log", "sand", "crafting_table")
+RETRIES = 1
+"""A sequence whose server run fails (a bot or the server, not a verdict) runs once more."""
 DURATION_TOLERANCE = (1.0, 0.5)
 """An action's server duration d agrees with the simulator's s when |d - s| <= 1.0 s + 0.5 d."""
 
@@ -285,10 +288,14 @@ def reset_arena(backend: Any, origin: Pos) -> None:
                            "air"])
 
 
-def run_on_server(seq: Sequence_, backend: Any, origin: Pos) -> Run:
+def run_on_server(seq: Sequence_, backend: Any, origin: Pos, spare: Sequence[str] = ()) -> Run:
     """The sequence on a real server: the arena built, then each round's actions in parallel
     threads, one per agent (the next round starts when all have ended), the state read, and
-    the arena reset to the bare ground."""
+    the arena reset to the bare ground. `spare` bots (online, not in this sequence) wait
+    outside the arena."""
+    if spare:
+        x, y, z = _abs(origin, PARK)
+        backend.send_commands([f"/tp {name} {x + 0.5} {y} {z + 0.5}" for name in spare])
     backend.build(seq.world, seq.agents)
     run = Run()
     for i, rnd in enumerate(seq.rounds):
@@ -359,6 +366,7 @@ class Tally:
     refused: int = 0
     disagreements: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)
     pairs: list[tuple[Verdict, Verdict]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -378,9 +386,21 @@ def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 
     todo = list(seeds)
     t0 = time.perf_counter()
 
+    joining = threading.Lock()
+
+    def fresh(k: int, origin: Pos) -> Any:
+        """A backend with this worker's three bots joined (one worker joins at a time: a
+        crowd of joins is what a loaded server answers late) and its arena bare."""
+        with joining:
+            backend = MinecraftBackend(rules, server=server)
+            backend.build(WorldSetup(spawn=[_abs(origin, c) for c in SPAWNS]),
+                          [f"d{k}{s}" for s in AGENT_SUFFIXES])
+            reset_arena(backend, origin)
+            return backend
+
     def worker(k: int) -> None:
         origin: Pos = (200 + 16 * k, STAND_Y, 200)
-        backend = MinecraftBackend(rules, server=server)
+        backend = fresh(k, origin)
         try:
             while True:
                 with lock:
@@ -389,20 +409,21 @@ def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 
                     seed = todo.pop(0)
                 seq = make_sequence(seed, origin, prefix=f"d{k}")
                 sim = run_on_sim(seq, rules, origin)
-                try:
-                    srv = run_on_server(seq, backend, origin)
-                except BackendError as err:
-                    # The server or a bot failed (not a verdict): counted, bots rejoined.
-                    with lock:
-                        tally.errors.append(f"seed {seed}: {err}")
-                    backend.close()
-                    backend = MinecraftBackend(rules, server=server)
+                srv = None
+                for attempt in range(RETRIES + 1):
                     try:
-                        backend.build(WorldSetup(spawn=[origin]), [f"d{k}a"])
-                        reset_arena(backend, origin)
-                    except BackendError as again:
+                        spare = [f"d{k}{s}" for s in AGENT_SUFFIXES
+                                 if f"d{k}{s}" not in seq.agents]
+                        srv = run_on_server(seq, backend, origin, spare)
+                        break
+                    except BackendError as err:
+                        # The server or a bot failed (not a verdict): bots rejoined, again.
                         with lock:
-                            tally.errors.append(f"seed {seed}: {again}")
+                            (tally.retried if attempt < RETRIES else tally.errors).append(
+                                f"seed {seed}: {err}")
+                        backend.close()
+                        backend = fresh(k, origin)
+                if srv is None:
                     continue
                 found = compare(seq, sim, srv, durations=durations)
                 with lock:
