@@ -392,15 +392,29 @@ def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 
         """A backend with this worker's three bots joined (one worker joins at a time: a
         crowd of joins is what a loaded server answers late) and its arena bare."""
         with joining:
-            backend = MinecraftBackend(rules, server=server)
-            backend.build(WorldSetup(spawn=[_abs(origin, c) for c in SPAWNS]),
-                          [f"d{k}{s}" for s in AGENT_SUFFIXES])
-            reset_arena(backend, origin)
-            return backend
+            for attempt in range(3):
+                backend = MinecraftBackend(rules, server=server)
+                try:
+                    backend.build(WorldSetup(spawn=[_abs(origin, c) for c in SPAWNS]),
+                                  [f"d{k}{s}" for s in AGENT_SUFFIXES])
+                    reset_arena(backend, origin)
+                    return backend
+                except BackendError as err:
+                    backend.close()
+                    if attempt == 2:
+                        raise
+                    with lock:
+                        tally.retried.append(f"worker {k} joining: {err}")
+            raise AssertionError("unreachable")
 
     def worker(k: int) -> None:
         origin: Pos = (200 + 16 * k, STAND_Y, 200)
-        backend = fresh(k, origin)
+        try:
+            backend = fresh(k, origin)
+        except BackendError as err:
+            with lock:
+                tally.errors.append(f"worker {k} could not join: {err}")
+            return
         try:
             while True:
                 with lock:
