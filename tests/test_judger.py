@@ -5,7 +5,7 @@ from __future__ import annotations
 from agents.judger import JudgerCore
 from agents.messages import ActionRequest, PlannerState
 from env.refusals import Code
-from env.rulebook import load_rulebook
+from env.rulebook import CRAFT_S, load_rulebook
 from env.sim import SimBackend
 from env.world import STAND_Y, BlockSpec, ContainerSpec, WorldSetup
 
@@ -58,7 +58,7 @@ def test_an_allowed_action_runs_and_is_logged() -> None:
     core, sim = judger()
     submit(core, "a1", 1, {"name": "craft", "item": "bread", "table": [2, Y, 0]})
     [result] = core.step()
-    assert result.ok and (result.start, result.end) == (0.0, 1.0)
+    assert result.ok and (result.start, result.end) == (0.0, CRAFT_S)
     assert sim.view().inventory("a1") == {"bread": 1, "oak_planks": 3}
     assert [(t.name, t.ok) for t in core.trace] == [("craft", True)]
 

@@ -26,6 +26,7 @@ from env.actions import (
     Wait,
 )
 from env.backend import Backend
+from env.durations import DURATIONS
 from env.rulebook import load_rulebook
 from env.sim import SimBackend, dig_seconds
 from env.sim.triggers import Hold, add_hold, earliest_together
@@ -42,6 +43,11 @@ from env.world import (
 
 RB = load_rulebook()
 Y = STAND_Y
+# Calibrated durations (env/data/durations.json): craft per time, and what walking and digging
+# take beyond the path and the break time on the server.
+CRAFT = DURATIONS["craft_s"]
+MOVE_EXTRA = DURATIONS["move_overhead_s"]
+DIG_EXTRA = DURATIONS["dig_overhead_s"]
 SQRT2 = math.sqrt(2.0)
 PICKAXES = "diamond_pickaxe, golden_pickaxe, iron_pickaxe, netherite_pickaxe, stone_pickaxe, " \
            "wooden_pickaxe"
@@ -150,7 +156,7 @@ def test_planks_sticks_table_then_bread_at_the_table() -> None:
     seconds = run(sim, "a", [Craft(item="oak_planks", times=2), Craft(item="stick"),
                              Craft(item="crafting_table"),
                              Craft(item="bread", times=2, table=(2, Y, 0))])
-    assert seconds == [2.0, 1.0, 1.0, 2.0]
+    assert seconds == pytest.approx([2 * CRAFT, CRAFT, CRAFT, 2 * CRAFT])
     assert sim.view().inventory("a") == {"oak_planks": 2, "stick": 4, "crafting_table": 1,
                                          "bread": 2, "wheat": 1}
 
@@ -158,7 +164,7 @@ def test_planks_sticks_table_then_bread_at_the_table() -> None:
 def test_cake_leaves_the_buckets() -> None:
     sim = make(WorldSetup(blocks=[BlockSpec(name="crafting_table", pos=(1, Y, 1))],
                           agent_items={"milk_bucket": 3, "sugar": 2, "egg": 1, "wheat": 3}))
-    assert run(sim, "a", [Craft(item="cake", table=(1, Y, 1))]) == [1.0]
+    assert run(sim, "a", [Craft(item="cake", table=(1, Y, 1))]) == [CRAFT]
     assert sim.view().inventory("a") == {"cake": 1, "bucket": 3}
 
 
@@ -202,7 +208,7 @@ def test_dig_ripe_wheat_but_not_young_wheat() -> None:
     out = sim.execute("a", Dig(pos=(0, Y, 1)), 0.0)
     assert (out.ok, out.reason) == (False, "wheat at (0, -60, 1) is not ripe (age 3 of 7)")
     assert sim.snapshot() == before
-    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == [0.05]
+    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == pytest.approx([0.05 + DIG_EXTRA])
     assert sim.view().inventory("a") == {"wheat": 1, "wheat_seeds": 2}
     assert sim.view().block((1, Y, 0)).name == "air"
 
@@ -215,7 +221,7 @@ def test_coal_ore_needs_a_pickaxe() -> None:
     assert (out.ok, out.reason) == (False, f"coal_ore needs a tool: any of {PICKAXES}")
     assert sim.snapshot() == before
     sim = make(world.model_copy(update={"agent_items": {"wooden_pickaxe": 1}}))
-    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == [1.2]  # 0.4 x hardness 3
+    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == pytest.approx([1.2 + DIG_EXTRA])  # 0.4 x 3
     assert sim.view().inventory("a") == {"wooden_pickaxe": 1, "coal": 1}
 
 
@@ -231,7 +237,7 @@ def test_dig_times_and_self_drops() -> None:
 
 def test_digging_a_chest_drops_its_contents() -> None:
     sim = make(WorldSetup(containers=[ContainerSpec(pos=(1, Y, 0), items={"egg": 2})]))
-    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == [3.75]
+    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == pytest.approx([3.75 + DIG_EXTRA])
     assert sim.view().inventory("a") == {"chest": 1, "egg": 2}
     assert sim.view().container((1, Y, 0)) is None
 
@@ -274,7 +280,8 @@ def test_take_and_put_move_chest_contents() -> None:
     sim = make(WorldSetup(containers=[ContainerSpec(pos=(1, Y, 0), items={"wheat": 5})],
                           agent_items={"egg": 2}))
     assert run(sim, "a", [Take(pos=(1, Y, 0), item="wheat", count=5),
-                          Put(pos=(1, Y, 0), item="egg", count=2)]) == [0.5, 0.5]
+                          Put(pos=(1, Y, 0), item="egg", count=2)]) == [
+        DURATIONS["take_s"], DURATIONS["put_s"]]
     assert sim.view().inventory("a") == {"wheat": 5}
     assert sim.view().container((1, Y, 0)) == {"egg": 2}
 
@@ -319,7 +326,7 @@ def test_move_around_a_wall() -> None:
     sim = make(WorldSetup(blocks=wall(3, range(-2, 3))))
     out = sim.execute("a", MoveTo(pos=(6, Y, 0)), 0.0)
     # to (2, 3) diagonally twice and once straight, past the wall's end, and back: 4 + 4 sqrt 2
-    assert out.ok and out.seconds == pytest.approx((4 + 4 * SQRT2) / WALK_SPEED)
+    assert out.ok and out.seconds == pytest.approx((4 + 4 * SQRT2) / WALK_SPEED + MOVE_EXTRA)
     assert sim.view().agent_pos("a") == (6.5, Y, 0.5)
     out = sim.execute("a", MoveTo(pos=(6, Y, 0)), out.seconds)
     assert (out.ok, out.seconds) == (True, 0.0)
@@ -328,7 +335,7 @@ def test_move_around_a_wall() -> None:
 def test_move_within_stops_near_the_target() -> None:
     sim = make(WorldSetup(blocks=[BlockSpec(name="crafting_table", pos=(8, Y, 0))]))
     out = sim.execute("a", MoveTo(pos=(8, Y, 0), within=2), 0.0)
-    assert out.ok and out.seconds == pytest.approx(6 / WALK_SPEED)
+    assert out.ok and out.seconds == pytest.approx(6 / WALK_SPEED + MOVE_EXTRA)
     assert sim.view().agent_pos("a") == (6.5, Y, 0.5)
 
 
@@ -336,9 +343,9 @@ def test_steps_up_one_block_not_two() -> None:
     step = [BlockSpec(name="stone", pos=(2, Y, z)) for z in range(-40, 41)]
     sim = make(WorldSetup(blocks=step, bounds=((-40, -61, -40), (40, -30, 40))))
     out = sim.execute("a", MoveTo(pos=(2, Y + 1, 0)), 0.0)
-    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED)  # walk, step up
+    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED + MOVE_EXTRA)
     out = sim.execute("a", MoveTo(pos=(4, Y, 0)), 1.0)  # and drop down the far side
-    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED)
+    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED + MOVE_EXTRA)
     high = [BlockSpec(name="stone", pos=(2, y, z)) for z in range(-40, 41) for y in (Y, Y + 1)]
     sim = make(WorldSetup(blocks=high, bounds=((-40, -61, -40), (40, -30, 40))))
     out = sim.execute("a", MoveTo(pos=(2, Y + 2, 0)), 0.0)
@@ -367,7 +374,7 @@ def test_opening_a_wooden_door_opens_the_way() -> None:
     run(sim, "a", [Activate(pos=(2, Y, 0))])
     assert [sim.view().block((2, y, 0)).state["open"] for y in (Y, Y + 1)] == [True, True]
     out = sim.execute("a", MoveTo(pos=(5, Y, 0)), 0.5)
-    assert out.ok and out.seconds == pytest.approx(5 / WALK_SPEED)
+    assert out.ok and out.seconds == pytest.approx(5 / WALK_SPEED + MOVE_EXTRA)
 
 
 @pytest.mark.parametrize(("gap", "passable"), [

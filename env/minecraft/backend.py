@@ -40,6 +40,7 @@ from env.world import (
 
 JOIN_TIMEOUT_MS = 30000
 SETUP_TIMEOUT_MS = 15000
+ASK_TIMEOUT_MS = 10000  # a command's answer, from a server that may be busy
 TRIGGER_POLL_S = 0.1
 RENDEZVOUS_TIMEOUT_S = 300.0
 _CHEST = re.compile(r"chest|barrel|shulker_box")
@@ -428,7 +429,7 @@ class MinecraftBackend:
             if b is None:
                 x, y, z = pos
                 line = self._bridge.run_call("ask", self.operator, f"/blockstate {x} {y} {z}",
-                                             r"^blockstate \{", 5000)
+                                             r"^blockstate \{", ASK_TIMEOUT_MS)
                 b = json.loads(line[len("blockstate "):])
                 b = {"name": b["name"], "state": b.get("properties", {})}
             out[pos] = BlockState(name=b["name"], state=b["state"])
@@ -443,7 +444,7 @@ class MinecraftBackend:
             return None
         x, y, z = pos
         line = self._bridge.run_call("ask", self.operator, f"/chestget {x} {y} {z}",
-                                     r"^\[.*\]$|Error", 5000)
+                                     r"^\[.*\]$|Error", ASK_TIMEOUT_MS)
         if not line.startswith("["):
             raise MinecraftError(f"/chestget {x} {y} {z}: {line}")
         counts: dict[str, int] = defaultdict(int)
