@@ -148,9 +148,18 @@ def _footprint(act: dict[str, Any], origin: Pos) -> set[tuple[str, Pos]]:
     return set()
 
 
-def _random_action(rng: random.Random, origin: Pos) -> dict[str, Any]:
-    kind = rng.choices(("take", "put", "craft", "smelt", "dig", "place", "move_to", "wait"),
-                       weights=(5, 4, 4, 1, 3, 3, 2, 1))[0]
+KINDS = ("take", "put", "craft", "smelt", "dig", "place", "move_to", "wait")
+PROFILES = {
+    # Every kind, 2 to 4 rounds: the bench script.
+    "full": {"weights": (5, 4, 4, 1, 3, 3, 2, 1), "rounds": (2, 3, 4)},
+    # No smelting (10 s of real time an item) and fewer digs, 2 rounds: the CI test.
+    "ci": {"weights": (5, 4, 4, 0, 1, 3, 2, 0), "rounds": (2,)},
+}
+
+
+def _random_action(rng: random.Random, origin: Pos,
+                   weights: tuple[int, ...] = PROFILES["full"]["weights"]) -> dict[str, Any]:
+    kind = rng.choices(KINDS, weights=weights)[0]
     chest = _abs(origin, FAR_CHEST if rng.random() < 0.1 else CHEST)
     if kind == "take":
         return {"name": "take", "pos": list(chest), "item": rng.choice(STOCK),
@@ -190,16 +199,18 @@ def _borderline(feet: Pos, target: tuple[int, ...], margin: float = 0.3) -> bool
 
 
 def make_sequence(seed: int, origin: Pos = (0, STAND_Y, 0), agents: int | None = None,
-                  rounds: int | None = None, prefix: str = "df") -> Sequence_:
+                  rounds: int | None = None, prefix: str = "df",
+                  profile: str = "full") -> Sequence_:
     """The seeded random case number `seed` at `origin` (same seed, same case), with agents
-    named prefix + a, b, c."""
+    named prefix + a, b, c; `profile` picks the mix of actions (PROFILES)."""
     rng = random.Random(seed)
     n = agents or rng.choice((2, 2, 3))
     names = [prefix + s for s in AGENT_SUFFIXES[:n]]
     world = make_world(rng, origin, n)
     plan: list[dict[str, dict[str, Any]]] = []
     cells = {a: _abs(origin, SPAWNS[i]) for i, a in enumerate(names)}
-    for _ in range(rounds or rng.choice((2, 3, 4))):
+    mix = PROFILES[profile]
+    for _ in range(rounds or rng.choice(mix["rounds"])):
         taken: set[tuple[str, Pos]] = set()
         rnd: dict[str, dict[str, Any]] = {}
         busy = {("cell", c) for p in cells.values() for c in (p, (p[0], p[1] + 1, p[2]))}
@@ -207,7 +218,7 @@ def make_sequence(seed: int, origin: Pos = (0, STAND_Y, 0), agents: int | None =
             me = cells[agent]
             mine = {("cell", c) for c in (me, (me[0], me[1] + 1, me[2]))}
             for _try in range(20):
-                act = _random_action(rng, origin)
+                act = _random_action(rng, origin, mix["weights"])
                 fp = _footprint(act, origin)
                 target = tuple(act.get("pos") or act.get("furnace") or act.get("table") or ())
                 if fp & taken:
@@ -376,7 +387,7 @@ class Tally:
 
 
 def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 3,
-             durations: bool = True) -> Tally:
+             durations: bool = True, profile: str = "full") -> Tally:
     """Runs every seed on the simulator and on `server` (a started `ServerProcess`), with
     `workers` arenas side by side (each its own bots, its own thread); answers the tally."""
     from env.minecraft.backend import MinecraftBackend
@@ -421,7 +432,7 @@ def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 
                     if not todo:
                         return
                     seed = todo.pop(0)
-                seq = make_sequence(seed, origin, prefix=f"d{k}")
+                seq = make_sequence(seed, origin, prefix=f"d{k}", profile=profile)
                 sim = run_on_sim(seq, rules, origin)
                 srv = None
                 for attempt in range(RETRIES + 1):
