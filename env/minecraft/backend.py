@@ -340,6 +340,12 @@ class MinecraftBackend:
                                             name="minecraft-triggers")
             self._poller.start()
 
+    def command(self, line: str, answer: str, timeout_ms: int = ASK_TIMEOUT_MS) -> str:
+        """Sends one server command as the operator bot and answers the server's first chat
+        line matching the regular expression `answer` (an answer that never comes raises
+        BridgeError naming the command)."""
+        return str(self._bridge.run_call("ask", self.operator, line, answer, timeout_ms))
+
     def send_commands(self, lines: list[str]) -> None:
         """Sends server commands (vanilla syntax, e.g. "/fill ..."), in order, as the operator
         bot (the first agent's), without waiting for their answers."""

@@ -294,9 +294,11 @@ def reset_arena(backend: Any, origin: Pos) -> None:
     """Puts the arena back to the superflat ground (grass, air above) on a server."""
     x0, z0 = origin[0], origin[2]
     x1, z1 = x0 + SIZE[0] - 1, z0 + SIZE[2] - 1
-    backend.send_commands([f"/fill {x0} {GROUND_Y} {z0} {x1} {GROUND_Y} {z1} grass_block",
-                           f"/fill {x0} {GROUND_Y + 1} {z0} {x1} {GROUND_Y + SIZE[1] - 1} {z1} "
-                           "air"])
+    # Each /fill's answer is awaited ("no blocks were filled" when nothing changed), so that
+    # no late answer is taken for a later command's.
+    for line in (f"/fill {x0} {GROUND_Y} {z0} {x1} {GROUND_Y} {z1} grass_block",
+                 f"/fill {x0} {GROUND_Y + 1} {z0} {x1} {GROUND_Y + SIZE[1] - 1} {z1} air"):
+        backend.command(line, r"filled")
 
 
 def run_on_server(seq: Sequence_, backend: Any, origin: Pos, spare: Sequence[str] = ()) -> Run:
