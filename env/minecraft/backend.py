@@ -450,7 +450,7 @@ class MinecraftBackend:
             return None
         x, y, z = pos
         line = self._bridge.run_call("ask", self.operator, f"/chestget {x} {y} {z}",
-                                     r"^\[.*\]$|Error", ASK_TIMEOUT_MS)
+                                     rf"^\[.*\]$|no chest at {x} {y} {z}\b", ASK_TIMEOUT_MS)
         if not line.startswith("["):
             raise MinecraftError(f"/chestget {x} {y} {z}: {line}")
         counts: dict[str, int] = defaultdict(int)
