@@ -1,6 +1,6 @@
 """The differential test in CI: seeded random concurrent action sequences on the simulator and
 on the embedded server must agree on every verdict (and refusal code), the final inventories,
-chests and blocks. `CAUSALCRAFT_DIFF_SEQUENCES` sets how many (default 150; the bench script
+chests and blocks. `CAUSALCRAFT_DIFF_SEQUENCES` sets how many (default 100; the bench script
 bench/bench_differential.py runs thousands and prints the disagreement rate)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from tests.differential.harness import run_many
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(1200)]
 
-SEQUENCES = int(os.environ.get("CAUSALCRAFT_DIFF_SEQUENCES", "150"))
+SEQUENCES = int(os.environ.get("CAUSALCRAFT_DIFF_SEQUENCES", "100"))
 
 
 def test_random_sequences_agree_on_both_backends(server: ServerProcess, rules: Rulebook) -> None:
