@@ -314,3 +314,14 @@ def test_the_loot_plugin_rolls_the_same_certain_drops() -> None:
     out = json.loads(subprocess.run(["node", "-e", js], cwd=ROOT, check=True,
                                     capture_output=True, text=True).stdout)
     assert out == {b: [loot_drops(b, set()), loot_drops(b, {"shears"})] for b in blocks}
+
+
+def test_what_does_not_fit_falls_at_the_feet() -> None:
+    sim = SimBackend(RB)
+    sim.build(WorldSetup(agent_items={"dirt": 64 * 35 + 60}), ["a"])  # one slot left, 4 room
+    sim.state.blocks[(1, Y, 0)] = BlockState(name="oak_log")
+    sim.state.inventories["a"]["wooden_axe"] = 1
+    sim.state.inventories["a"]["dirt"] -= 60  # 35 dirt stacks + the axe: all 36 slots taken
+    assert sim.execute("a", Dig(pos=(1, Y, 0)), 0.0).ok
+    assert "oak_log" not in sim.view().inventory("a")
+    assert sim.state.on_ground == {"a": {"oak_log": 1}}
