@@ -125,14 +125,19 @@ def test_saplings_and_slabs_fuel_a_smelt() -> None:
 # -- a lit furnace keeps its fire ---------------------------------------------------------------
 
 def test_after_a_lava_bucket_99_more_items_need_no_fuel() -> None:
-    sim = sim_with({"beef": 100, "lava_bucket": 1})
+    sim = sim_with({"beef": 101, "lava_bucket": 1})
     first = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1, fuel="lava_bucket"), 0.0)
-    assert first.ok and sim.view().inventory("a") == {"beef": 99, "bucket": 1, "cooked_beef": 1}
-    rest = Smelt(furnace=FURNACE, item="beef", count=99, fuel="coal")
-    assert rest.check(sim.view(), "a", RB) is None  # no coal in hand, none needed
-    out = sim.execute("a", rest, first.seconds)
-    assert out.ok, out.reason
-    assert sim.view().inventory("a") == {"bucket": 1, "cooked_beef": 100}
+    assert first.ok and sim.view().inventory("a") == {"beef": 100, "bucket": 1, "cooked_beef": 1}
+    t = first.seconds
+    for count in (64, 35):  # one input stack per job; no coal in hand, none needed
+        job = Smelt(furnace=FURNACE, item="beef", count=count, fuel="coal")
+        assert job.check(sim.view(), "a", RB) is None
+        out = sim.execute("a", job, t)
+        assert out.ok, out.reason
+        t += out.seconds
+    assert sim.view().inventory("a") == {"beef": 1, "bucket": 1, "cooked_beef": 100}
+    out = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1, fuel="coal"), t)
+    assert (out.ok, out.code) == (False, Code.MISSING_ITEMS)  # 20000 ticks: 100 items, no more
 
 
 def test_a_cold_furnace_needs_fuel_again() -> None:
@@ -325,3 +330,10 @@ def test_what_does_not_fit_falls_at_the_feet() -> None:
     assert sim.execute("a", Dig(pos=(1, Y, 0)), 0.0).ok
     assert "oak_log" not in sim.view().inventory("a")
     assert sim.state.on_ground == {"a": {"oak_log": 1}}
+
+
+def test_a_furnace_takes_one_input_stack_per_job() -> None:
+    sim = sim_with({"beef": 65, "coal": 9})
+    out = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=65), 0.0)
+    assert (out.ok, out.code, out.params["max"]) == (False, Code.OVER_ONE_STACK, 64)
+    assert sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=64), 0.0).ok
