@@ -337,3 +337,13 @@ def test_a_furnace_takes_one_input_stack_per_job() -> None:
     out = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=65), 0.0)
     assert (out.ok, out.code, out.params["max"]) == (False, Code.OVER_ONE_STACK, 64)
     assert sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=64), 0.0).ok
+
+
+def test_the_generated_data_files_are_up_to_date() -> None:
+    """env/data/recipes.json and loot.json are what `python -m env.generate_data` writes."""
+    from env.generate_data import build_loot, build_recipes
+
+    assert json.loads((ROOT / "env" / "data" / "recipes.json").read_text())["recipes"] == \
+        json.loads(json.dumps(build_recipes()))
+    assert json.loads((ROOT / "env" / "data" / "loot.json").read_text())["blocks"] == \
+        json.loads(json.dumps(build_loot()))
