@@ -7,7 +7,6 @@ AbstractFurnaceBlockEntity.getFuel() and minecraft.wiki/w/Smelting#Fuel, minecra
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from env.actions import Craft, Dig, Put, Smelt, Take
 from env.capacity import container_slots, player_slots, stack_size
 from env.loot import drops as loot_drops
+from env.minecraft.server import node_binary
 from env.refusals import Code
 from env.rulebook import furnace_table, load_rulebook
 from env.sim import SimBackend
@@ -294,19 +294,17 @@ def test_an_unripe_beetroot_is_refused_and_a_ripe_one_harvested() -> None:
 
 # -- one description: the server's plugins read the same data ------------------------------------
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_the_furnace_plugin_reads_the_same_fuels_and_recipes() -> None:
     js = ("const f = require('./env/server/plugins/furnace.js');"
           "const t = f.loadSmelting();"
           "console.log(JSON.stringify({cook: t.cookTicks, recipes: Object.fromEntries(t.recipes),"
           " fuels: Object.fromEntries(t.fuels)}))")
-    out = json.loads(subprocess.run(["node", "-e", js], cwd=ROOT, check=True,
+    out = json.loads(subprocess.run([str(node_binary()), "-e", js], cwd=ROOT, check=True,
                                     capture_output=True, text=True).stdout)
     table = furnace_table()
     assert out == {"cook": table.cook_ticks, "recipes": table.recipes, "fuels": table.fuel_ticks}
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_the_loot_plugin_rolls_the_same_certain_drops() -> None:
     blocks = ["glass", "ice", "oak_leaves", "stone", "coal_ore", "wheat", "gravel", "melon",
               "grass", "cobweb"]
@@ -316,7 +314,7 @@ def test_the_loot_plugin_rolls_the_same_certain_drops() -> None:
           "for (const b of blocks) out[b] = [Object.fromEntries(loot.drops(b, new Set(), undefined,"
           " () => 1)), Object.fromEntries(loot.drops(b, new Set(['shears']), undefined, () => 1))];"
           "console.log(JSON.stringify(out))")
-    out = json.loads(subprocess.run(["node", "-e", js], cwd=ROOT, check=True,
+    out = json.loads(subprocess.run([str(node_binary()), "-e", js], cwd=ROOT, check=True,
                                     capture_output=True, text=True).stdout)
     assert out == {b: [loot_drops(b, set()), loot_drops(b, {"shears"})] for b in blocks}
 
