@@ -36,7 +36,9 @@ Atoms:
   the players its conditions can employ: one per condition ("and"), one ("or").
 - an atom's `in` items that no earlier room's `out` provides are put in a chest in its room.
 
-Budget (`budget_s`): per room, 60 s plus 30 s per condition (random copies included). The spec
+Budget (`budget_s`): VillagerBench's `30 * complexity + 60`, each room counted as the state
+tree counts a same-room task for every player: players x the atom's conditions / its
+wait_interval. The spec
 records the player count it was built for (`TaskSpec.agents`).
 """
 
@@ -69,6 +71,7 @@ from tasks.importers.common import (
     where,
 )
 from tasks.spec import TaskSpec
+from tasks.villagerbench import escape_budget
 
 ATOMS_FILE = "escape_atom.json"
 MAX_ROOMS = 4
@@ -481,9 +484,12 @@ def import_escape(name: str, atoms: object, agents: int = 2, *, file: str = ATOM
                        bounds=bounds_covering([*by_pos, *spawn, *targets]))
     description = "Escape every room in turn. " + " ".join(
         f"Room {r.index + 1}: {r.description}" for r in goal_rooms)
-    conditions = sum(len(t.conditions) for t in triggers)
+    # VillagerBench's state-tree complexity of a same-room task: score (1) x the players in
+    # the room x the atom's conditions / its wait_interval (default 4), summed over rooms.
+    complexity = sum(agents * len(r.atom["condition"]) / r.atom.get("wait_interval", 4)
+                     for r in built)
     return TaskSpec(id=f"escape/{name}", family="escape", description=description,
                     world=world, goal=EscapeGoal(rooms=goal_rooms),
                     min_agents=max(r.min_players for r in goal_rooms), agents=agents,
-                    budget_s=60.0 * len(built) + 30.0 * conditions)
+                    budget_s=escape_budget(complexity))
 
