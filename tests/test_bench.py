@@ -351,6 +351,8 @@ def test_bench_main_runs_a_sweep(tmp_path: Path, catalog: None,
         "seeds": 2,
         "jobs": 1,
         "brain": "offline",
+        "prior_noise": None,
+        "budget": "villagerbench",
         "out": str(out),
         "resume": False,
     }

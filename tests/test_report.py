@@ -20,7 +20,10 @@ KILLED = Path(__file__).parent / "fixtures" / "sweeps" / "killed"
 # efficiency 2, 1.5, 1, 1.5 -> 1.5 ± 3.182446 * sqrt(0.5 / 3) / 2 = 0.650; villager - full
 # completion per pair -0.2, 0, -0.2, -0.2 -> t = -3 on 3 df, p = 1/3 - sqrt(3) / (2 pi).
 # The escape villager seed 1 episode errored; escape full seed 1 errored, then ran (the
-# last line of a key counts). The expected text is in the fixture folder's report.md.
+# last line of a key counts). Efficiency over completed episodes: cooking/full completed
+# three (2, 1.5, 1.5) -> 1.667 ± 4.302653 * sqrt(1/12 / 3) = 0.717; villager completed one
+# (cake_0 s1, 1.0); the one pair where both completed (cake_0 s1) differs by 1.0 - 1.5.
+# The expected text is in the fixture folder's report.md.
 EXPECTED_MD = (SMALL / "report.md").read_text(encoding="utf-8")
 
 
@@ -71,7 +74,7 @@ def test_csv_report() -> None:
     assert summary[1].startswith("cooking,full,4,0,0.95,0.79087768")
     assert len(summary) == 5
     assert comparison[0] == "family,planner,reference,metric,n,diff,low,high,p,test,ratio"
-    assert comparison[4] == "escape,villager,full,completion,1,-0.5,-0.5,-0.5,1.0,wilcoxon,0.5"
+    assert comparison[5] == "escape,villager,full,completion,1,-0.5,-0.5,-0.5,1.0,wilcoxon,0.5"
 
 
 def test_json_report() -> None:
