@@ -226,6 +226,7 @@ class VillagerBenchJudge:
     earned: set[str] = field(default_factory=set)
     rates: tuple[float, float] = (0.0, 0.0)
     done_rooms: set[int] = field(default_factory=set)
+    """Indexes into `units()` of the escape tasks done."""
     best: dict[tuple[int, int], int] = field(default_factory=dict)
     complete_at: float | None = None
     over_at: float | None = None
@@ -277,18 +278,25 @@ class VillagerBenchJudge:
         if complete and self.complete_at is None:
             self.complete_at = t
 
+    def units(self) -> list[list[Trigger]]:
+        """VillagerBench's escape tasks: each room, or each of its `parts`, as triggers."""
+        by_id = {tr.id: tr for tr in self.triggers}
+        out = []
+        for room in self.goal.rooms:
+            for ids in (room.parts or [room.triggers]):
+                out.append([by_id[x] for x in ids if x in by_id])
+        return out
+
     def _escape_poll(self, t: float, view: WorldView, fired_at: dict[str, float]) -> bool:
         fired = {k for k, when in fired_at.items() if when <= t}
-        by_id = {tr.id: tr for tr in self.triggers}
-        for room in self.goal.rooms:
-            mine = [by_id[x] for x in room.triggers if x in by_id]
+        units = self.units()
+        for u, mine in enumerate(units):
             if room_done(mine, fired):
-                self.done_rooms.add(room.index)
+                self.done_rooms.add(u)
             for i, group in enumerate(partial_conditions(mine)):
                 now = sum(1 for c in group if condition_at(view, c, t))
-                key = (room.index, i)
-                self.best[key] = max(self.best.get(key, 0), now)
-        return len(self.done_rooms) == len(self.goal.rooms)
+                self.best[(u, i)] = max(self.best.get((u, i), 0), now)
+        return len(self.done_rooms) == len(units)
 
     def _over_budget_at(self) -> float | None:
         """The first whole second at which the action time of the actions ended by then
@@ -307,20 +315,19 @@ class VillagerBenchJudge:
         return cooking_points(self.goal, self.earned)
 
     def complete_score(self) -> float:
-        rooms = self.goal.rooms
-        if not rooms:
+        units = self.units()
+        if not units:
             return 0.0
-        by_id = {tr.id: tr for tr in self.triggers}
         total = 0.0
-        for room in rooms:
-            if room.index in self.done_rooms:
+        for u, mine in enumerate(units):
+            if u in self.done_rooms:
                 total += 1.0
                 continue
-            groups = partial_conditions([by_id[x] for x in room.triggers if x in by_id])
+            groups = partial_conditions(mine)
             n = sum(len(g) for g in groups)
-            got = sum(self.best.get((room.index, i), 0) for i in range(len(groups)))
+            got = sum(self.best.get((u, i), 0) for i in range(len(groups)))
             total += got / n if n else 0.0
-        return total / len(rooms)
+        return total / len(units)
 
     def block(self, t_end: float) -> dict[str, Any]:
         """The numbers their judge would write for the episode that ended at t_end."""
