@@ -144,3 +144,19 @@ def test_bad_report_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert capsys.readouterr().err == (
         f"causalcraft report: DIR: {tmp_path / 'episodes.jsonl'} holds no episode\n"
     )
+
+
+def test_prior_noise_sweep_gets_a_table_and_a_figure(tmp_path: Path) -> None:
+    # the small sweep's episodes, seed 0 at prior noise 0 and seed 1 at 0.5
+    lines = []
+    for line in (SMALL / "episodes.jsonl").read_text().splitlines():
+        rec = json.loads(line)
+        rec["config"]["prior_noise"] = 0.0 if rec["config"]["seed"] == 0 else 0.5
+        lines.append(json.dumps(rec))
+    (tmp_path / "episodes.jsonl").write_text("\n".join(lines) + "\n")
+    plot = tmp_path / "plot.png"
+    text = report(tmp_path, out=io.StringIO(), plot=plot)
+    assert "By prior noise:" in text
+    # cooking/full at noise 0: cake_0 s0 and cake_1 s0, completion 1 and 0.8
+    assert "| cooking | full | 0 | 2 | 0.900 ± 1.271 |" in text
+    assert plot.exists() and (tmp_path / "plot-noise.png").exists()
