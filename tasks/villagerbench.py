@@ -156,7 +156,7 @@ def stamped_action_time(intervals: Iterable[tuple[float, float]]) -> int:
     extends it).
 
     >>> stamped_action_time([(0.2, 1.9), (1.5, 3.1), (7.9, 8.0)])
-    3
+    4
     """
     stamps = sorted(((math.floor(s), math.floor(e)) for s, e in intervals), key=lambda p: p[0])
     if not stamps:
