@@ -16,7 +16,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
-from env.capacity import container_slots, player_slots, room_for
+from env.capacity import container_slots, player_slots, room_for, stack_size
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import Rule, Rulebook
 from env.tags import tag_of
@@ -274,6 +274,9 @@ class Smelt(Action):
             return refuse(Code.NOT_FUEL, fuel=self.fuel)
         if view.block(self.furnace).name != "furnace":
             return refuse(Code.NO_FURNACE, pos=self.furnace)
+        if self.count > stack_size(self.item):  # one input slot: one stack per job
+            return refuse(Code.OVER_ONE_STACK, station="furnace", max=stack_size(self.item),
+                          item=self.item, count=self.count)
         # The fire left in a furnace is seen only once it is open, and it opens within reach.
         far = _block_reach(view, agent, self.furnace)
         if far:

@@ -458,6 +458,8 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
   if (!(fuels[fuel] > 0)) refuse(C.NOT_FUEL, { fuel })
   const block = blockAtOrRefuse(bot, pos)
   if (block.name !== 'furnace') refuse(C.NO_FURNACE, { pos })
+  const stack = bot.registry.items[inputType].stackSize
+  if (n > stack) refuse(C.OVER_ONE_STACK, { station: 'furnace', max: stack, item, count: n })
   requireReach(bot, pos)
   const before = inventoryOf(bot)
   const furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the furnace at ${pos}`)
