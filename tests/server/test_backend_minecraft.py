@@ -128,9 +128,9 @@ def test_chest_take_put_and_a_refused_take_changes_nothing(backend: MinecraftBac
 
     refused = run(backend, "chest_a", name="take", pos=chest, item="oak_log", count=5)
     assert refused.ok is False
-    assert refused.reason == "the chest at 30,-60,24 holds 1 oak_log, not 5"
+    assert (refused.code, refused.params["held"]) == (Code.CONTAINER_SHORT, 1)
     refused = run(backend, "chest_a", name="take", pos=chest, item="bread", count=1)
-    assert refused.reason == "the chest at 30,-60,24 holds 0 bread, not 1"
+    assert (refused.code, refused.params["held"]) == (Code.CONTAINER_SHORT, 0)
     assert backend.read_container(chest) == {"oak_log": 1}
     assert backend.view().inventory("chest_a") == {"oak_log": 2}
 
@@ -138,7 +138,7 @@ def test_chest_take_put_and_a_refused_take_changes_nothing(backend: MinecraftBac
     assert backend.read_container(chest) == {"oak_log": 3}
     assert backend.view().inventory("chest_a") == {}
     refused = run(backend, "chest_a", name="put", pos=chest, item="oak_log", count=1)
-    assert refused.reason == "missing ingredients: 1 oak_log"
+    assert (refused.code, refused.params["missing"]) == (Code.MISSING_ITEMS, {"oak_log": 1})
     assert backend.read_container(chest) == {"oak_log": 3}
 
 
@@ -154,7 +154,7 @@ def test_craft_by_hand_and_at_a_table(backend: MinecraftBackend) -> None:
     assert run(backend, "craft_a", name="craft", item="stick").ok
     assert backend.view().inventory("craft_a") == {"oak_planks": 6, "stick": 4}
     refused = run(backend, "craft_a", name="craft", item="wooden_pickaxe")
-    assert refused.reason == "wooden_pickaxe needs a crafting table (give table)"
+    assert refused.code == Code.NEEDS_TABLE
     assert run(backend, "craft_a", name="craft", item="wooden_pickaxe", table=table).ok
     assert backend.view().inventory("craft_a") == {"oak_planks": 3, "stick": 2,
                                                    "wooden_pickaxe": 1}
@@ -179,7 +179,7 @@ def test_place_then_dig_with_a_pickaxe_and_walk(backend: MinecraftBackend) -> No
     assert view.block(spot) == BlockState(name="stone")
     assert view.inventory("dig_a") == {"stone": 1, "wooden_pickaxe": 1}
     taken = run(backend, "dig_a", name="place", item="stone", pos=spot)
-    assert taken.reason == "50,-60,22 is taken by stone"
+    assert (taken.code, taken.params["block"]) == (Code.CELL_TAKEN, "stone")
     assert run(backend, "dig_a", name="dig", pos=spot).ok
     view = backend.view()
     assert view.block(spot) == BlockState(name="air")
@@ -187,8 +187,8 @@ def test_place_then_dig_with_a_pickaxe_and_walk(backend: MinecraftBackend) -> No
     assert run(backend, "dig_a", name="move_to", pos=(53, -60, 25)).ok
     x, y, z = backend.view().agent_pos("dig_a")
     assert (int(x // 1), int(y), int(z // 1)) == (53, -60, 25)
-    assert run(backend, "dig_a", name="place", item="furnace", pos=(53, -60, 27)).reason \
-        == "missing ingredients: 1 furnace"
+    assert run(backend, "dig_a", name="place", item="furnace", pos=(53, -60, 27)).code \
+        == Code.MISSING_ITEMS
     assert backend.view().block((53, -60, 27)) == BlockState(name="air")
 
 
@@ -242,7 +242,7 @@ def test_milk_a_cow(backend: MinecraftBackend) -> None:
     assert run(backend, "milk_a", name="milk").ok
     assert backend.view().inventory("milk_a") == {"milk_bucket": 1}
     refused = run(backend, "milk_a", name="milk")
-    assert refused.reason == "missing ingredients: 1 bucket"
+    assert (refused.code, refused.params["missing"]) == (Code.MISSING_ITEMS, {"bucket": 1})
     assert backend.view().inventory("milk_a") == {"milk_bucket": 1}
 
 
@@ -308,7 +308,7 @@ def test_kill_a_rabbit_gives_its_loot(backend: MinecraftBackend) -> None:
     assert view.inventory("kill_a") == {"rabbit": 1, "rabbit_hide": 1}
     assert [e for e in view.entities() if e.type == "rabbit"] == []
     refused = run(backend, "kill_a", name="kill", entity="rabbit")
-    assert refused.reason == "no rabbit within reach"
+    assert refused.code == Code.NO_ENTITY
 
 
 def test_rendezvous_waits_for_every_agent(backend: MinecraftBackend) -> None:
