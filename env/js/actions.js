@@ -575,13 +575,19 @@ async function place (bot, { item, pos, facing = null }) {
     // Blocks that face the player (furnaces, chests) face opposite to where the player looks.
     await bot.look(YAW[OPPOSITE[facing]], 0, true)
   }
+  // Sneaking, as a player does to place against a block that opens (a crafting table, chest
+  // or furnace would open its window instead of taking the block).
+  bot.setControlState('sneak', true)
   try {
     await withTimeout(bot._genericPlace(ref, face, { forceLook: facing ? 'ignore' : true }), 5000, `placing ${item}`)
+    // Still sneaking until the block is there: the server reads the click after a hop.
+    await waitFor(() => { const b = bot.blockAt(at(pos)); return b && b.name === item }, 3000)
   } catch (err) {
     const now = bot.blockAt(at(pos))
     if (!now || now.name !== item) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}: ${err.message}` })
+  } finally {
+    bot.setControlState('sneak', false)
   }
-  await waitFor(() => { const b = bot.blockAt(at(pos)); return b && b.name === item }, 3000)
   let block = bot.blockAt(at(pos))
   if (!block || block.name !== item) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}` })
   const want = facing === 'x' || facing === 'y' || facing === 'z' ? ['axis', facing] : facing ? ['facing', facing] : null

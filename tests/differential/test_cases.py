@@ -13,7 +13,7 @@ from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.refusals import Code
 from env.rulebook import Rulebook
-from env.world import GROUND_Y, STAND_Y, ContainerSpec, Pos, WorldSetup
+from env.world import GROUND_Y, STAND_Y, BlockSpec, ContainerSpec, Pos, WorldSetup
 from tests.differential.harness import (
     Run,
     Sequence_,
@@ -114,3 +114,17 @@ def test_planks_of_two_woods_make_a_crafting_table_through_the_action(
     assert srv.final["inventories"][A] == {"crafting_table": 1, "spruce_planks": 1}
     # Two planks of one wood are spent whole before a mix (env/actions.py's fill order).
     assert srv.final["inventories"][B] == {"spruce_planks": 3, "stick": 4}
+
+
+def test_a_block_placed_on_a_crafting_table_is_placed(backend: MinecraftBackend,
+                                                      rules: Rulebook) -> None:
+    # Found by bench/bench_differential.py (seed 98): the body clicked the table under the cell,
+    # which opened the table's window instead of placing. A player sneaks to place there.
+    world = WorldSetup(blocks=[BlockSpec(name="crafting_table", pos=at(1, 2))],
+                       spawn=[at(0, 0), at(3, 0)], agent_items={"dirt": 2})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "place", "item": "dirt", "pos": list(at(1, 2, 1))},
+         B: {"name": "wait", "seconds": 0.2}}])
+    assert srv.verdicts[0].ok
+    assert srv.final["blocks"][",".join(map(str, at(1, 2, 1)))] == "dirt"
+    assert srv.final["inventories"][A] == {"dirt": 1}

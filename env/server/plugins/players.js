@@ -18,6 +18,8 @@
 //   died (keepInventory is off by default); its respawn request (client_command action 0, which
 //   'perform_respawn' in 1.19's protocol, which flying-squid 1.12 does not read) brings it back at the world spawn
 //   with full health, 20 food and 5 saturation.
+// - Sneaking is seen (1.19 names the player command), so a block placed against a chest, a
+//   crafting table or a furnace is placed, as in vanilla, instead of opening it.
 // - /clear [player] [item] [maxCount], as vanilla's: empties the inventory (or removes that
 //   item, at most maxCount of it) and answers how many items went.
 
@@ -262,6 +264,14 @@ module.exports.player = function (player, serv) {
     player.updateHealth(20)
     player.nearbyEntities = []
     player.updateAndSpawn()
+  })
+
+  // Sneaking: 1.19's protocol names the player command ('start_sneaking'), which flying-squid
+  // 1.12 compares with the number 0, so a sneaking player was never crouching and a block
+  // placed against a crafting table, chest or furnace opened it instead (vanilla places it).
+  player._client.on('entity_action', ({ actionId } = {}) => {
+    if (actionId === 'start_sneaking') player.crouching = true
+    else if (actionId === 'stop_sneaking') player.crouching = false
   })
 
   // A player's commands run one after the other, in the order they were sent.
