@@ -596,9 +596,10 @@ def _take_from(stock: dict[Pos, dict[str, int]], item: str, near: Pos) -> Pos | 
 def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
     """One `trigger` subtask per trigger. A block condition's player brings the block: from
     what the players start with (`world.agent_items`), or a trigger gives it, or else it is
-    taken from the nearest container holding one (a `fetch` list of `take` actions on the
-    role, done before going to the condition); what no container holds is made by the
-    cooking ways (`_Supplier.plan`, delivered to the hub) and taken from the hub."""
+    taken from the nearest unlocked container holding one (a `fetch` list of `take` actions
+    on the role, done before going to the condition); anything else is obtained the cooking
+    ways (`_Supplier.plan`: a locked chest's key, a recipe...), delivered to the hub and
+    taken from there (kept by whoever got it when there is no hub)."""
     triggers = {t.id: t for t in task.world.triggers}
     supplier = _Supplier(task, rules)
     given = {e.item for t in triggers.values() for e in t.effects if e.kind == "give" and e.item}
@@ -631,12 +632,11 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
                     held[c.block] -= 1
                     continue
                 chest = _take_from(stock, c.block, c.pos)
-                if chest is None:  # made elsewhere and brought to the hub
-                    short[c.block] = short.get(c.block, 0) + 1
+                if chest is None:  # made (or fetched with a key) and brought to the hub;
+                    short[c.block] = short.get(c.block, 0) + 1  # with no hub, kept in hand
                     chest = supplier.hub
                     if chest is None:
-                        raise DecompositionError(
-                            f"no container to bring {c.block!r} to for a trigger of {task.id}")
+                        continue
                 else:
                     fetch_rules.append(f"container:{pos_key(chest)}:{c.block}")
                 roles[i] = {**roles[i], "fetch": [
