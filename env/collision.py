@@ -62,6 +62,11 @@ def _tables(version: str) -> tuple[dict[str, _Block], dict[int, tuple[Box, ...]]
     return blocks, shapes  # type: ignore[return-value]
 
 
+def load_shapes(version: str = VERSION) -> None:
+    """Read minecraft-data's shapes now (once per process), so no later walk pays for it."""
+    _tables(version)
+
+
 def _values(prop: dict) -> list[str]:
     if prop["type"] == "bool":
         return ["true", "false"]  # the game's order: true is index 0

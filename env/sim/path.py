@@ -32,7 +32,7 @@ import heapq
 import math
 from collections.abc import Callable, Iterable
 
-from env.collision import Box, collision_boxes
+from env.collision import Box, collision_boxes, load_shapes
 from env.rulebook import BlockInfo
 from env.sim.state import ground_block
 from env.world import BlockState, Pos, WorldSetup
@@ -139,6 +139,7 @@ class Walker:
         self._cache: dict[Pos, int] | None = None
         self._fit_cache: dict[Pos, int] | None = None
         self._fall_cache: dict[Pos, int | None] | None = None
+        load_shapes()
 
     def _flags(self, pos: Pos) -> int:
         """The cell's walking flags (`cell_flags`). Cached during one search (the world
