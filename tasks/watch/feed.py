@@ -24,7 +24,8 @@ def plan_graph(task: str, backend: str, planner: str, agents: Sequence[str], pla
     planner without refinement (kept as the prior gave them).
 
     >>> from planner.subtask import Subtask
-    >>> p = Plan(subtasks=[Subtask(id="a", kind="walk"), Subtask(id="b", kind="walk")])
+    >>> p = Plan(task="t", hub=None, subtasks=[Subtask(id="a", kind="walk", target="x"),
+    ...     Subtask(id="b", kind="walk", target="y")])
     >>> g = plan_graph("t", "sim", "full", ["agent1"], p, {"edges": [], "lines": [["a", "b"]],
     ...     "refinement": {"verdicts": [{"u": "a", "v": "b", "ate": 0.0, "kept": False,
     ...     "origin": "prior", "rules": []}]}})
