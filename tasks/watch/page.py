@@ -110,6 +110,8 @@ class PageServer:
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError,
                 ConnectionError, ValueError):
             pass  # a browser that went away or sent nonsense: nothing to do
+        except asyncio.CancelledError:
+            pass  # the page is closing
         finally:
             with contextlib.suppress(Exception):
                 writer.close()

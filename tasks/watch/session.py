@@ -48,7 +48,9 @@ class WatchSession:
         minecraft = info.get("minecraft")
         if minecraft:
             say(f"minecraft   {minecraft}  (join with a Java 1.19.2 client: you are a spectator)")
-            self.start_viewer(minecraft)
+            import asyncio
+
+            await asyncio.to_thread(self.start_viewer, minecraft)
         await on_bus_for(self.page)(url, episode, info)
 
     def start_viewer(self, minecraft: str) -> None:
