@@ -9,6 +9,7 @@
 // its standard input closes (its owner went away).
 
 
+const fs = require('fs')
 const http = require('http')
 const express = require('express')
 const mineflayer = require('mineflayer')
@@ -44,8 +45,37 @@ function followed (socket) {
   }
 }
 
+// The browser bundle predates worlds below y = 0 (1.18+; the flat world's ground is at
+// y = -61): it meshes the sections of y 0..255 only, and centres its orbit camera only on a
+// position above 0. It is served with those bounds set to 1.19's (y -64..319).
+// Its mesher (worker.js) likewise drops every face whose neighbour is below y = 0.
+const BUNDLES = {
+  'index.js': [
+    ['t.y>0&&s&&', 's&&'], // the orbit camera's first centre
+    ['for(let i=0;i<256;i+=16)', 'for(let i=-64;i<320;i+=16)'] // sections meshed and unloaded
+  ],
+  'worker.js': [
+    ['if(g.position.y<0)continue;', 'if(g.position.y<-64)continue;'],
+    ['if(n.position.y<0)continue}', 'if(n.position.y<-64)continue}']
+  ]
+}
+
+function bundle (name) {
+  let text = fs.readFileSync(require.resolve(`prismarine-viewer/public/${name}`), 'utf8')
+  for (const [from, to] of BUNDLES[name]) {
+
+    if (!text.includes(from)) process.stderr.write(`viewer: bundle changed, ${from} not found; the view may miss what is below y = 0\n`)
+    text = text.split(from).join(to)
+  }
+  return text
+}
+
 function serve (bot, opts) {
   const app = express()
+  for (const name of Object.keys(BUNDLES)) {
+    const code = bundle(name)
+    app.get(`/${name}`, (req, res) => res.type('application/javascript').send(code))
+  }
   setupRoutes(app)
   const server = http.createServer(app)
   const io = require('socket.io')(server, { path: '/socket.io' })
@@ -56,6 +86,7 @@ function serve (bot, opts) {
       const agent = target && bot.players[target] && bot.players[target].entity
       return agent ? agent.position : bot.entity.position
     }
+    process.stderr.write(`viewer: a page connected (camera ${target ? 'follows ' + target : 'free'}, at ${centre()})\n`)
     const worldView = new WorldView(bot.world, opts.viewDistance, centre(), socket)
     worldView.init(centre())
     worldView.listenToBot(bot)
