@@ -318,6 +318,8 @@ def cmd_server(args: argparse.Namespace) -> int:
         return 0 if args.action == "status" else 1
     print(f"server running: pid {status.pid}, {status.host}:{status.port} "
           f"(Minecraft 1.19.2, offline mode), log {status.log_path}")
+    print(f"join it with a Java 1.19.2 client: Multiplayer -> Direct Connection -> "
+          f"{status.host}:{status.port}; any name but agent<N> joins as a spectator")
     return 0
 
 
