@@ -33,6 +33,8 @@ def main() -> int:
     ap.add_argument("--backend", default="minecraft", choices=["sim", "minecraft"])
     ap.add_argument("--agents", default="3")
     ap.add_argument("--screens", type=Path, default=Path(tempfile.mkdtemp()))
+    ap.add_argument("--no-world", action="store_true",
+                    help="open the page without its 3D view (?world=0)")
     args = ap.parse_args()
     args.screens.mkdir(parents=True, exist_ok=True)
     log = args.screens / "run.log"
@@ -53,11 +55,14 @@ def main() -> int:
             if url is None:
                 print(f"no page: {log.read_text()}")
                 return 1
-            tag = args.task.replace("/", "-")
+            tag = args.task.replace("/", "-") + ("-no-world" if args.no_world else "")
+            world = [] if args.no_world else [
+                "--world", str(args.screens / f"{tag}-world.png"), "--world-wait", "1"]
             browse = subprocess.run(
-                [str(node_binary()), str(ROOT / "tests/watch/js/browse.js"), url,
+                [str(node_binary()), str(ROOT / "tests/watch/js/browse.js"),
+                 url + ("?world=0" if args.no_world else ""),
                  str(args.screens / f"{tag}-page.png"), "--until-finished", "--timeout", "400",
-                 "--world", str(args.screens / f"{tag}-world.png"), "--world-wait", "1"],
+                 *world],
                 capture_output=True, text=True, timeout=600)
         finally:
             run.terminate()
@@ -71,7 +76,8 @@ def main() -> int:
         print("no live update reached the page")
         return 1
     p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    print(f"{args.task} ({args.backend}): {len(ms)} live updates, bus -> painted frame: "
+    print(f"{args.task} ({args.backend}{', page without 3D' if args.no_world else ''}): "
+          f"{len(ms)} live updates, bus -> painted frame: "
           f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms")
     print(f"screenshots in {args.screens}")
     return 0

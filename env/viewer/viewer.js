@@ -48,7 +48,8 @@ function followed (socket) {
 // The browser bundle predates worlds below y = 0 (1.18+; the flat world's ground is at
 // y = -61): it meshes the sections of y 0..255 only, and centres its orbit camera only on a
 // position above 0. It is served with those bounds set to 1.19's (y -64..319).
-// Its mesher (worker.js) likewise drops every face whose neighbour is below y = 0.
+// Its mesher (worker.js) likewise drops every face whose neighbour is below y = 0, and finds
+// a section by y / 16.
 const BUNDLES = {
   'index.js': [
     ['t.y>0&&s&&', 's&&'], // the orbit camera's first centre
@@ -56,7 +57,10 @@ const BUNDLES = {
   ],
   'worker.js': [
     ['if(g.position.y<0)continue;', 'if(g.position.y<-64)continue;'],
-    ['if(n.position.y<0)continue}', 'if(n.position.y<-64)continue}']
+    ['if(n.position.y<0)continue}', 'if(n.position.y<-64)continue}'],
+    // a section's index in its column counts from the column's lowest y, not from 0
+    ['i&&i.sections[Math.floor(a/16)]', 'i&&i.sections[Math.floor((a-(i.minY||0))/16)]'],
+    ['l&&l.sections[Math.floor(n/16)]', 'l&&l.sections[Math.floor((n-(l.minY||0))/16)]']
   ]
 }
 
@@ -83,8 +87,15 @@ function serve (bot, opts) {
     socket.emit('version', bot.version)
     const target = followed(socket)
     const centre = () => {
-      const agent = target && bot.players[target] && bot.players[target].entity
-      return agent ? agent.position : bot.entity.position
+      if (target) {
+        const agent = bot.players[target] && bot.players[target].entity
+        return agent ? agent.position : bot.entity.position
+      }
+      // The free camera starts over the agents (their mean position), else where the bot is.
+      const agents = Object.values(bot.players).filter(p => p.entity && p.username !== bot.username)
+      if (!agents.length) return bot.entity.position
+      const sum = agents.reduce((acc, p) => acc.plus(p.entity.position), bot.entity.position.scaled(0))
+      return sum.scaled(1 / agents.length)
     }
     process.stderr.write(`viewer: a page connected (camera ${target ? 'follows ' + target : 'free'}, at ${centre()})\n`)
     const worldView = new WorldView(bot.world, opts.viewDistance, centre(), socket)

@@ -49,7 +49,8 @@ function showInfo (info) {
   if (info.minecraft) {
     $('join').textContent = `join with Minecraft Java 1.19.2: Multiplayer → Direct Connection → ${info.minecraft} (spectator)`
   }
-  if (info.viewer) {
+  // ?world=0 leaves the 3D view out (it renders continuously: costly without a GPU).
+  if (info.viewer && new URLSearchParams(location.search).get('world') !== '0') {
     $('world').hidden = false
     if (!$('viewer').src) $('viewer').src = info.viewer
     cc.viewer = info.viewer
