@@ -37,7 +37,7 @@ async def follow_bus(page: PageServer, url: str, episode: str, username: str | N
                 if getattr(msg, "done", False) and msg.kind == "state":
                     # The episode is over: take what is still in flight, then leave before
                     # the broker closes.
-                    asyncio.get_running_loop().call_later(0.5, ending.set)
+                    asyncio.get_running_loop().call_later(0.1, ending.set)
         except BusError:
             log.info("watch: the broker went away (the episode ended)")
         finally:

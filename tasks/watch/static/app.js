@@ -13,7 +13,7 @@ const cc = {
   finished: false
 }
 window.cc = cc
-window.addEventListener('resize', () => { cy.resize(); cy.fit(undefined, 20) })
+window.addEventListener('resize', () => { cy.resize(); cy.fit(undefined, 45) })
 
 const cy = cytoscape({
   container: $('graph'),
@@ -79,7 +79,7 @@ function showPlan (plan) {
   })))
   // Laid out by the kept edges only: a pruned edge does not push its target down a rank.
   cy.elements().not('edge.pruned').layout({ name: 'breadthfirst', directed: true, spacingFactor: 1.1, padding: 20 }).run()
-  cy.fit(undefined, 20)
+  cy.fit(undefined, 45)
   showLines()
 }
 
