@@ -176,7 +176,7 @@ def test_rate_limit_spaces_calls() -> None:
 
 def test_calls_from_threads_overlap() -> None:
     """Three participants waiting on a slow model take about as long as one."""
-    with FakeOpenAI(default={"sleep": 0.6, "then": GOOD}) as srv:
+    with FakeOpenAI(default={"sleep": 1.0, "then": GOOD}) as srv:
         c = client(srv.url)
         threads = [threading.Thread(target=c.ask_json, args=("sys", f"q{i}", Edges))
                    for i in range(3)]
@@ -186,7 +186,7 @@ def test_calls_from_threads_overlap() -> None:
         for t in threads:
             t.join()
         took = time.perf_counter() - t0
-    assert c.calls == 3 and took < 1.5
+    assert c.calls == 3 and took < 2.2  # one after another: 3 s
 
 
 def test_the_key_is_sent_but_never_written(tmp_path: Path, monkeypatch) -> None:
@@ -195,7 +195,8 @@ def test_the_key_is_sent_but_never_written(tmp_path: Path, monkeypatch) -> None:
         s = load_settings(base_url=srv.url, model="m", mode="record", cache=tmp_path / "c.jsonl")
         c = LLMClient(s)
         c.ask_json("sys", "q", Edges)
-    assert {k.lower(): v for k, v in srv.headers[0].items()}["authorization"] == "Bearer sk-test-secret-123"
+    sent = {k.lower(): v for k, v in srv.headers[0].items()}
+    assert sent["authorization"] == "Bearer sk-test-secret-123"
     assert "sk-test" not in (tmp_path / "c.jsonl").read_text()
     assert "sk-test" not in json.dumps(c.stats()) + json.dumps(s.public()) + repr(s)
 
