@@ -109,7 +109,7 @@ def check_step(answer: StepAnswer) -> str | None:
 
 class PriorAnswer(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    edges: list[EdgeAnswer] = Field(default_factory=list)
+    edges: list[EdgeAnswer]
 
 
 def prior_prompt(plan: Plan) -> str:
@@ -241,8 +241,9 @@ def _split(name: str) -> tuple[str, str]:
 class _Progress:
     """What the Judger's results show this subtask has achieved so far."""
 
-    def __init__(self, st: Subtask, obs: Observation) -> None:
+    def __init__(self, st: Subtask, obs: Observation, hub: Pos | None) -> None:
         self.st = st
+        self.to_hub = hub is not None and not st.keep
         self.start_held = obs.inventory.get(st.target, 0)
         self.delivered = 0
         self.placed: set[Pos] = set()
@@ -269,9 +270,13 @@ class _Progress:
             if st.sites and distance(obs.pos, st.sites[0]) > 2.0:
                 return f"you are not at {list(st.sites[0])} yet"
             return None
-        made = obs.inventory.get(st.target, 0) - self.start_held + self.delivered
+        if self.to_hub:
+            if self.delivered < st.count:
+                return f"only {self.delivered} of {st.count} {st.target} put into the hub so far"
+            return None
+        made = obs.inventory.get(st.target, 0) - self.start_held
         if made < st.count:
-            return f"only {max(made, 0)} of {st.count} {st.target} made or delivered so far"
+            return f"you hold {max(made, 0)} more {st.target}, not {st.count}"
         return None
 
 
@@ -378,21 +383,25 @@ class LLMBrain:
             subs, edges, problems = ground_decomposition(answer, catalog)
         else:
             subs, edges = [], []
-        if not subs:
-            raise LLMError(f"the LLM decomposition grounded no subtask ({error or problems})")
-        plan = Plan(task=catalog.task, hub=catalog.hub, subtasks=subs)
         ids = {s.id for s in subs}
-        record = {"decomposition": "llm", "grounded": sorted(ids),
-                  "not_grounded": problems, "error": error,
-                  "missing_vs_rules": sorted(s.id for s in catalog.subtasks
-                                             if s.id not in ids)}
+        record: dict[str, Any] = {
+            "decomposition": "llm", "grounded": sorted(ids), "not_grounded": problems,
+            "error": error, "fallback": None,
+            "missing_vs_rules": sorted(s.id for s in catalog.subtasks if s.id not in ids)}
+        if not subs:
+            # Nothing to run on: the rules' split, said loudly in the result.
+            self.problems.append("decompose: no subtask of the LLM's grounded; the rules' "
+                                 "decomposition was used")
+            record["fallback"] = "rules"
+            return catalog, [], record
+        plan = Plan(task=catalog.task, hub=catalog.hub, subtasks=subs)
         return plan, edges, record
 
     def act(self, subtask: Subtask, role: int, partners: list[str], me: str,
             obs: Observation, hub: Pos | None, attempt: int,
             keep_out: frozenset[tuple[int, int]] = frozenset()) -> Acting:
         history: list[str] = []
-        progress = _Progress(subtask, obs)
+        progress = _Progress(subtask, obs, hub)
         for _ in range(MAX_STEPS):
             prompt = step_prompt(subtask, role, partners, me, obs, hub, history)
             try:

@@ -135,7 +135,10 @@ def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: 
             raise ValueError("--decompose llm needs an LLM brain (--brain llm or hybrid)")
         plan, llm_edges, decomp = brain.decompose(spec, plan)
         true = rule_graph(plan, rules)
-        prior, problems = graph_from_prior(plan, llm_edges)
+        # The prior: the edges the decomposition named and those the brain's prior names.
+        asked = [(str(u), str(v), 1.0) for u, v in brain.prior(plan, true).edges]
+        unique = {(u, v): (u, v, c) for u, v, c in reversed(llm_edges + asked)}
+        prior, problems = graph_from_prior(plan, sorted(unique.values()))
     elif decomposition != "rules":
         raise ValueError(f"unknown decomposition {decomposition!r}: choose rules or llm")
     else:
