@@ -30,6 +30,7 @@ from env.goals import ConstructionGoal
 from env.rulebook import load_rulebook
 from env.scoring import score as score_world
 from planner.configs import get_config
+from tasks.judge_report import judge_metrics
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
 
@@ -195,6 +196,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                               result_score.completion, brain.llm_calls, brain.tokens)
     metrics.update({k: round(v, 6) for k, v in result_score.details.items()})
     metrics["critical_path_s"] = round(critical, 4)
+    metrics.update(judge_metrics(record.get("judge_accuracy")))
     record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True) for s in plan.subtasks],
               **record}
     return {

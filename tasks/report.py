@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tasks.bench import CONFIG, EPISODES, latest_by_key, read_records
+from tasks.judge_report import judge_rows, render_judge_table
 from tasks.stats import COMPARE_METRICS, SUMMARY_METRICS, compare, summarize
 
 FORMATS = ("md", "csv", "json")
@@ -257,11 +258,13 @@ def report(
         title = (f"## {Path(directory).name}: {len(records)} episodes, {ok} ok, "
                  f"{errors} {'error' if errors == 1 else 'errors'}")
         text = render_markdown(summary, comparison, ref, title)
+        text += render_judge_table(judge_rows(records))
     elif fmt == "csv":
         text = render_csv(summary, comparison)
     else:
         text = json.dumps({"episodes": len(records), "ok": ok, "errors": len(records) - ok,
-                           "reference": ref, "summary": summary, "compare": comparison},
+                           "reference": ref, "summary": summary, "compare": comparison,
+                           "judge": judge_rows(records)},
                           indent=2) + "\n"
     if plot is not None:
         try:
