@@ -21,6 +21,7 @@ the episode prepares the plan in one, so the event loop never waits on the model
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,7 @@ def action_schemas() -> list[dict[str, Any]]:
     return out
 
 
+@functools.cache
 def step_schema() -> dict[str, Any]:
     """What an acting answer may be: {"action": <one action>} or {"done": true, "ok": ...,
     "reason": ...}."""

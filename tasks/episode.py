@@ -146,6 +146,16 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
 
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                client: Any = None) -> dict[str, Any]:
+    try:
+        return await _episode(cfg, spec, backend, client)
+    finally:
+        # Abort model requests still in flight (a timeout, Ctrl-C) before the loop closes.
+        if client is not None:
+            client.close()
+
+
+async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
+                   client: Any) -> dict[str, Any]:
     agents = agent_ids(cfg.agents)
     brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed, client)
     t0 = time.perf_counter()
