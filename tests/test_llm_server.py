@@ -40,11 +40,11 @@ def _free_port() -> int:
 
 
 def server_config(port: int) -> dict[str, Any]:
-    """llama-cpp-python's server settings. `use_extra_bufts` off: on CPUs that advertise AMX
-    but fault on it, llama.cpp's extra buffer types crash the first chat request."""
+    """llama-cpp-python's server settings (started by `agents.llama_server`, which turns
+    llama.cpp's extra buffer types off)."""
     return {"host": "127.0.0.1", "port": port, "models": [{
         "model": str(GGUF), "model_alias": MODEL, "n_threads": 2, "n_threads_batch": 2,
-        "n_ctx": 4096, "use_extra_bufts": False, "verbose": False}]}
+        "n_ctx": 4096, "verbose": False}]}
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +56,9 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     cfg = tmp / "server.json"
     cfg.write_text(json.dumps(server_config(port)))
     log = (tmp / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--config_file",
-                             str(cfg)], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, "-m", "agents.llama_server", "--config_file",
+                             str(cfg)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     url = f"http://127.0.0.1:{port}/v1"
     info = {"url": url, "proc": proc, "log": tmp / "server.log", "tmp": tmp}
     try:
