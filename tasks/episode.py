@@ -181,7 +181,8 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         for name in ["judger", "planner", *agents]:
             buses[name] = await stack.enter_async_context(Bus(url, f"{topics.episode}-{name}"))
         judger = Judger(buses["judger"], topics, backend, agents)
-        planner = PlannerService(buses["planner"], topics, core, spec.hub)
+        planner = PlannerService(buses["planner"], topics, core, spec.hub,
+                                 lease_s=lease_for(client))
         workers = [Worker(a, buses[a], topics, brain, backend.observe(a)) for a in agents]
         # Subscriptions first, so that no early message is lost.
         tasks = [asyncio.create_task(judger.serve(stop)),
@@ -233,6 +234,17 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                 client.settings.cache else None,
                 "llm_cache_hits": client.cache_hits if client is not None else 0},
     }
+
+
+def lease_for(client: Any, base_s: float = 60.0) -> float:
+    """How long the Planner waits on a silent worker: longer than one model step can take
+    (every re-ask, each with all its retries and backoff, timing out)."""
+    if client is None:
+        return base_s
+    s = client.settings
+    tries = s.max_retries + 1
+    one = tries * s.timeout_s + s.backoff_s * (2 ** tries)
+    return max(base_s, (s.reasks + 1) * one + 10.0)
 
 
 def stable_config(cfg: EpisodeConfig) -> dict[str, Any]:
