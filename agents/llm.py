@@ -430,6 +430,8 @@ class LLMClient:
         with self._lock:
             self.cache_hits += 1
             self.records.append(rec)
+        log.info("llm %s answer of %s from the cache (%s, %d tokens recorded)", purpose, agent,
+                 "ok" if rec.ok else "failed", rec.tokens)
         if not rec.ok:
             err_cls = LLMHTTPError if rec.parse_failures == 0 else LLMAnswerError
             failure = err_cls(rec.error or f"{self.where}: recorded failure")

@@ -252,8 +252,6 @@ class _Progress:
 
     def saw(self, action: Action, result: ActionResult) -> None:
         if not result.ok:
-            if isinstance(action, Place) and "taken by" in (result.reason or ""):
-                self.placed.add(action.pos)
             return
         if isinstance(action, Put) and action.item == self.st.target:
             self.delivered += action.count
