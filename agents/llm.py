@@ -44,6 +44,7 @@ T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger("causalcraft.llm")
 
 NO_RETRY = frozenset({400, 401, 403, 404, 422})
+ENDPOINT_ERRORS = frozenset({401, 403, 404})
 HINTS = {400: "the request was refused (context too long, or a parameter the server lacks?)",
          401: "the key was refused (check OPENAI_API_KEY)",
          403: "the key may not use this model",
@@ -60,6 +61,11 @@ class LLMError(RuntimeError):
 
 class LLMHTTPError(LLMError):
     """The endpoint failed (HTTP status, timeout, connection, garbage), after retries."""
+
+
+class LLMEndpointError(LLMHTTPError):
+    """The endpoint refuses every call (401, 403, 404: wrong key, model or URL): no episode
+    can go on, so planning stops at the first such answer with one line."""
 
 
 class LLMAnswerError(LLMError):
@@ -308,6 +314,8 @@ class LLMClient:
                 why = f"HTTP {code}"
                 if code in HINTS:
                     why += f": {HINTS[code]}"
+                if code in ENDPOINT_ERRORS:
+                    raise LLMEndpointError(f"{self.where}: {why}") from None
                 if code in NO_RETRY:
                     raise LLMHTTPError(f"{self.where}: {why}") from None
             except openai.APITimeoutError:
@@ -392,15 +400,21 @@ class LLMClient:
                                                      "Answer again with valid JSON only."}]
         except LLMHTTPError as err:
             rec.error = str(err)
+            endpoint = isinstance(err, LLMEndpointError)
+        else:
+            endpoint = False
         rec.ok = parsed is not None
         rec.seconds = round(rec.seconds, 3)
         with self._lock:
             self.records.append(rec)
             entry = {"key": key, **{k: v for k, v in asdict(rec).items() if k != "key"}}
+            if endpoint:
+                entry["endpoint"] = True
             self._cache[key] = entry
             self._write(entry)
         if parsed is None:
-            err_cls = LLMHTTPError if rec.parse_failures == 0 else LLMAnswerError
+            err_cls = LLMEndpointError if endpoint else \
+                LLMHTTPError if rec.parse_failures == 0 else LLMAnswerError
             failure = err_cls(rec.error or f"{self.where}: no answer")
             failure.answer = rec.answer
             raise failure
@@ -433,7 +447,8 @@ class LLMClient:
         log.info("llm %s answer of %s from the cache (%s, %d tokens recorded)", purpose, agent,
                  "ok" if rec.ok else "failed", rec.tokens)
         if not rec.ok:
-            err_cls = LLMHTTPError if rec.parse_failures == 0 else LLMAnswerError
+            err_cls = LLMAnswerError if rec.parse_failures else \
+                LLMEndpointError if hit.get("endpoint") else LLMHTTPError
             failure = err_cls(rec.error or f"{self.where}: recorded failure")
             failure.answer = rec.answer
             raise failure

@@ -29,7 +29,13 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agents.brain import Acting, OfflineBrain
-from agents.llm import LLMAnswerError, LLMClient, LLMError, validation_text
+from agents.llm import (
+    LLMAnswerError,
+    LLMClient,
+    LLMEndpointError,
+    LLMError,
+    validation_text,
+)
 from agents.messages import ActionResult
 from env.actions import ACTIONS, Action, Place, Put, parse_action
 from env.backend import Observation
@@ -329,6 +335,8 @@ class LLMBrain:
             answer = self.client.ask_json(PLANNER_SYSTEM, prompt, JudgeAnswer, purpose="judge",
                                           temperature=self.judge_temperature,
                                           seed=self.client.settings.seed + sample)
+        except LLMEndpointError:
+            raise
         except LLMError as err:
             raise PromptError(str(err)) from None
         return answer.model_dump_json()
@@ -338,6 +346,8 @@ class LLMBrain:
             answer = self.client.ask_json(PLANNER_SYSTEM, prior_prompt(plan), PriorAnswer,
                                           check=_prior_check(plan), purpose="prior")
             edges = [(e.before, e.after, e.confidence) for e in answer.edges]
+        except LLMEndpointError:
+            raise
         except LLMAnswerError as err:
             edges = lenient_edges(err.answer)
             self.problems.append(f"prior: {err}; went on with the {len(edges)} edges that "
@@ -371,6 +381,8 @@ class LLMBrain:
         try:
             answer = self.client.ask_json(PLANNER_SYSTEM, prompt, DecomposeAnswer, check=check,
                                           purpose="decompose")
+        except LLMEndpointError:
+            raise
         except LLMAnswerError as err:
             error = str(err)
             try:

@@ -57,3 +57,17 @@ def test_hybrid_episode_records_then_replays_offline(tmp_path: Path, capsys) -> 
     assert stable(tmp_path / "b.json") == stable(tmp_path / "a.json")
     out = capsys.readouterr().out
     assert f"llm         m at {srv.url} (replay): {first['llm']['calls']} calls" in out
+
+
+@pytest.mark.parametrize("status, why", [
+    (401, "HTTP 401: the key was refused (check OPENAI_API_KEY)"),
+    (404, "HTTP 404: not found (does the base URL end in /v1, and does the server serve this "
+          "model?)")])
+def test_a_refusing_endpoint_stops_the_run_with_one_line(status: int, why: str,
+                                                         capsys) -> None:
+    with FakeOpenAI(default={"status": status}) as srv:
+        rc = main(["run", "cooking/cake_0", "--brain", "llm", "--base-url", srv.url,
+                   "--model", "m"])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert err == f"causalcraft: error: {srv.url} (model m): {why}\n"
