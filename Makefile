@@ -31,8 +31,12 @@ env/node_modules/.installed: env/package.json env/package-lock.json
 	cd env && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian packages the tests use: mosquitto (the external-broker tests).
+# Debian packages the tests use: mosquitto (the external-broker tests); a C++ compiler and
+# cmake (building llama-cpp-python once, for the real-model tests).
 system:
+	@command -v cmake >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || ( \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake g++ >/dev/null; \
+	  else echo "cmake or g++ is missing: sudo apt-get install cmake g++"; fi )
 	@command -v mosquitto >/dev/null 2>&1 || ( \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients >/dev/null; \
 	  else echo "mosquitto is missing: sudo apt-get install mosquitto (its tests will be skipped)"; fi )
