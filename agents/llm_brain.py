@@ -318,6 +318,7 @@ class LLMBrain:
         self.client = client
         self.judge_temperature = client.settings.judge_temperature
         self.judge_samples = client.settings.judge_samples
+        self.judge_batch = client.settings.judge_batch
         self.problems: list[str] = []
 
     @property
@@ -453,6 +454,7 @@ class HybridBrain:
         self.executor = OfflineBrain(rules, 0.0, seed)
         self.problems = llm.problems
         self.judge_samples = llm.judge_samples
+        self.judge_batch = llm.judge_batch
 
     @property
     def llm_calls(self) -> int:

@@ -61,6 +61,8 @@ class LLMSettings(BaseSettings):
     seed: int = 0
     judge_samples: int = Field(3, ge=1, le=50)
     judge_temperature: float = Field(0.7, ge=0, le=2)
+    judge_batch: int = Field(5, ge=1, le=100)
+    """Edges per judge call (each edge's answer takes about 40 tokens of `max_tokens`)."""
     budget_tokens: int | None = Field(None, ge=1)
     agent_budget_tokens: int | None = Field(None, ge=1)
     rate: float = Field(0.0, ge=0)

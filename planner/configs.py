@@ -84,7 +84,7 @@ def make_estimator(cfg: PlannerConfig, ask: Callable[[str], str] | None = None,
                    can_complete: CanComplete | None = None,
                    rules: Rulebook | None = None,
                    judge: Callable[[str, int], str] | None = None,
-                   samples: int = 3) -> Estimator | None:
+                   samples: int = 3, batch: int = 20) -> Estimator | None:
     """The configuration's estimator (None for "none"). `llm` needs `judge` (a brain's
     `judge(prompt, sample)`, `samples` seeded samples per batch) or `ask`; `sim` uses
     `can_complete` (a simulator callback) or, without one, the rules' symbolic run."""
@@ -94,7 +94,7 @@ def make_estimator(cfg: PlannerConfig, ask: Callable[[str], str] | None = None,
         return RuleOracle()
     if cfg.estimator == "llm":
         if judge is not None:
-            return LLMJudge(judge, k=samples, sampled=True)
+            return LLMJudge(judge, k=samples, batch=batch, sampled=True)
         if ask is None:
             raise ValueError(f"planner {cfg.name!r} needs an LLM brain to judge edges "
                              "(--brain llm)")
@@ -147,7 +147,8 @@ def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: 
         prior, problems = graph_from_prior(plan, list(prior_raw.edges))
     ask = getattr(brain, "ask", None)
     estimator = make_estimator(cfg, ask, can_complete, rules, getattr(brain, "judge", None),
-                               getattr(brain, "judge_samples", 3))
+                               getattr(brain, "judge_samples", 3),
+                               getattr(brain, "judge_batch", 20))
     refinement = None
     graph = prior
     if estimator is not None:

@@ -139,7 +139,8 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
         return None
     rules = task_rules(spec, backend.rules)
     estimator = make_estimator(pc, getattr(brain, "ask", None), None, rules,
-                               getattr(brain, "judge", None), getattr(brain, "judge_samples", 3))
+                               getattr(brain, "judge", None), getattr(brain, "judge_samples", 3),
+                               getattr(brain, "judge_batch", 20))
     return lambda graph, failed, done: missing_edges(graph, plan, rules, failed, done,
                                                      estimator, pc.tau)
 

@@ -173,7 +173,7 @@ def test_ate_llm_judges_with_seeded_samples_and_scores_against_the_oracle() -> N
     task = cake_task()
     rules = load_rulebook().with_world(task.world)
     with JudgeServer() as srv:
-        b = llm(srv.url, judge_samples=2, judge_temperature=0.5)
+        b = llm(srv.url, judge_samples=2, judge_temperature=0.5, judge_batch=50)
         _, true, graph, _, _, rec = build_planner("ate-llm", task, rules, b)
     judged = [r for r in srv.requests if "dependency below" in r["messages"][-1]["content"]]
     assert [(r["seed"], r["temperature"]) for r in judged] == [(0, 0.5), (1, 0.5)]
