@@ -98,7 +98,7 @@ def causalcraft(*args: str) -> subprocess.CompletedProcess:
 
 
 RUNS = {
-    "cake_llm": ["cooking/cake_0", "--brain", "llm", "--llm-budget", "40000"],
+    "cake_llm": ["cooking/cake_0", "--brain", "llm", "--llm-budget", "20000"],
     "stew_hybrid": ["cooking/rabbit_stew_0", "--brain", "hybrid", "--decompose", "llm",
                     "--planner", "ate-llm", "--llm-budget", "40000"],
 }
@@ -139,7 +139,7 @@ def test_episode_on_the_real_model_ends_cleanly(recorded: dict[str, Path], name:
         # Every call reached the server; it parsed (maybe after re-asks) or failed on record.
         assert call["requests"] >= 1
         assert call["ok"] or call["error"]
-    budget = 40000
+    budget = int(RUNS[name][RUNS[name].index("--llm-budget") + 1])
     spent = llm["tokens"] >= budget
     finished = not result["subtasks"]["failed"]
     assert finished or spent or all(result["subtasks"]["attempts"].values())
