@@ -60,7 +60,11 @@ class LLMError(RuntimeError):
 
 
 class LLMHTTPError(LLMError):
-    """The endpoint failed (HTTP status, timeout, connection, garbage), after retries."""
+    """The endpoint failed (HTTP status, timeout, connection, garbage), after retries.
+    `tries`: requests sent; `seconds`: time spent on them."""
+
+    tries: int = 1
+    seconds: float = 0.0
 
 
 class LLMEndpointError(LLMHTTPError):
@@ -314,10 +318,11 @@ class LLMClient:
                 why = f"HTTP {code}"
                 if code in HINTS:
                     why += f": {HINTS[code]}"
-                if code in ENDPOINT_ERRORS:
-                    raise LLMEndpointError(f"{self.where}: {why}") from None
                 if code in NO_RETRY:
-                    raise LLMHTTPError(f"{self.where}: {why}") from None
+                    cls = LLMEndpointError if code in ENDPOINT_ERRORS else LLMHTTPError
+                    err_ = cls(f"{self.where}: {why}")
+                    err_.tries, err_.seconds = attempt + 1, time.perf_counter() - t0
+                    raise err_ from None
             except openai.APITimeoutError:
                 why = f"no answer within {s.timeout_s:g} s"
             except openai.APIConnectionError as err:
@@ -329,7 +334,9 @@ class LLMClient:
                 log.info("llm %s: %s; retry %d in %.1fs", self.where, why, attempt + 1, delay)
                 time.sleep(delay)
                 delay *= 2
-        raise LLMHTTPError(f"{self.where}: {why} (after {s.max_retries + 1} tries)")
+        failure = LLMHTTPError(f"{self.where}: {why} (after {s.max_retries + 1} tries)")
+        failure.tries, failure.seconds = s.max_retries + 1, time.perf_counter() - t0
+        raise failure
 
     # -- the cache ------------------------------------------------------------------------
     def _write(self, rec: dict[str, Any]) -> None:
@@ -400,6 +407,9 @@ class LLMClient:
                                                      "Answer again with valid JSON only."}]
         except LLMHTTPError as err:
             rec.error = str(err)
+            rec.requests += err.tries
+            rec.retries += err.tries - 1
+            rec.seconds += err.seconds
             endpoint = isinstance(err, LLMEndpointError)
         else:
             endpoint = False
