@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from agents.messages import ActionRequest, ActionResult, Event, PlannerState, TraceEntry
+from agents.messages import (
+    ActionRequest,
+    ActionResult,
+    Event,
+    ObserveRequest,
+    PlannerState,
+    TraceEntry,
+)
 from env.actions import Action, Rendezvous, parse_action
 from env.backend import Backend, Outcome
 
@@ -55,16 +62,45 @@ class JudgerCore:
     finished: bool = False
     trace: list[TraceEntry] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
+    last_seq: dict[str, int] = field(default_factory=dict)
+    refused: list[tuple[str, int, str]] = field(default_factory=list)
+    """Requests refused before they could run: (agent, seq, reason); none is in the trace."""
 
     def __post_init__(self) -> None:
         for a in self.agents:
             self.clock.setdefault(a, 0.0)
 
     # -- input ----------------------------------------------------------------------------
+    def screen(self, req: ActionRequest, sender: str | None = None) -> str | None:
+        """Why `req` cannot be taken at all (None: it can): an unknown agent, a request
+        sent on another agent's topic (`sender`: the agent id of the topic), a stale
+        sequence number, or a second action while one is pending."""
+        if req.agent not in self.clock:
+            return f"unknown agent {req.agent!r}"
+        if sender is not None and sender != req.agent:
+            return f"an action for {req.agent!r} sent on {sender!r}'s topic"
+        last = self.last_seq.get(req.agent, 0)
+        if req.seq <= last:
+            return f"stale sequence number {req.seq} (last taken {last})"
+        if req.agent in self.pending:
+            return f"{req.agent} already has action {self.pending[req.agent].request.seq} pending"
+        return None
+
+    def refuse(self, req: ActionRequest, reason: str) -> ActionResult:
+        """The answer to a screened-out request: the world, the clocks and the trace are
+        left as they were."""
+        log.warning("refused request %s of %r: %s", req.seq, req.agent, reason)
+        self.refused.append((req.agent, req.seq, reason))
+        now = self.clock.get(req.agent, 0.0)
+        return ActionResult(sender="judger", agent=req.agent, seq=req.seq, ok=False,
+                            reason=reason, start=now, end=now)
+
     def submit(self, req: ActionRequest) -> None:
+        """Take a screened request (see `screen`); invalid action bodies fail when run."""
         if req.agent not in self.clock:
             log.warning("action from unknown agent %r ignored", req.agent)
             return
+        self.last_seq[req.agent] = max(self.last_seq.get(req.agent, 0), req.seq)
         action: Action | None = None
         error: str | None = None
         try:
@@ -167,21 +203,46 @@ class Judger:
         self._threads: dict[str, asyncio.Task[None]] = {}
         self._rendezvous: dict[str, tuple[set[str], asyncio.Event]] = {}
         self.wall_start = time.monotonic()
+        self.ready = asyncio.Event()
+        """Set once subscribed: from then on no action is lost."""
+        self.done = asyncio.Event()
+        """Set when the Planner has said the episode is over."""
 
     async def _send(self, result: ActionResult) -> None:
         await self.bus.publish(self.topics.result(result.agent), result)
+        if result.seq == 0:
+            return
         line = self.core.describe(result)
         log.info(line)
         await self.bus.publish(self.topics.events, Event(sender="judger", text=line))
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Handle actions and planner states until `stop` is set."""
-        await self.bus.subscribe(self.topics.agent_pattern("action"))
-        await self.bus.subscribe(self.topics.state)
-        async for _topic, msg in self.bus.messages(stop):
+        await self.bus.subscribe(self.topics.agent_pattern("action"), ActionRequest)
+        await self.bus.subscribe(self.topics.agent_pattern("observe"), ObserveRequest)
+        await self.bus.subscribe(self.topics.state, PlannerState)
+        self.ready.set()
+        async for topic, msg in self.bus.messages(stop):
             if isinstance(msg, PlannerState):
-                self.core.planner_state(msg)
+                if not self.core.finished:
+                    self.core.planner_state(msg)
+                if self.core.finished:
+                    self.done.set()
+            elif isinstance(msg, ObserveRequest):
+                if msg.agent in self.core.clock and msg.agent == _topic_agent(topic):
+                    await self.bus.publish(self.topics.result(msg.agent), ActionResult(
+                        sender="judger", agent=msg.agent, seq=0, ok=True,
+                        start=self.core.clock[msg.agent], end=self.core.clock[msg.agent],
+                        fired_total=list(self.core.fired),
+                        observation=self.core.backend.observe(msg.agent)))
+                continue
             elif isinstance(msg, ActionRequest):
+                reason = self.core.screen(msg, _topic_agent(topic))
+                if reason is not None:
+                    refusal = self.core.refuse(msg, reason)
+                    if msg.agent in self.core.clock:
+                        await self.bus.publish(self.topics.result(msg.agent), refusal)
+                    continue
                 if self.realtime:
                     self._start_realtime(msg)
                     continue
@@ -215,3 +276,9 @@ class Judger:
             return
         result = await asyncio.to_thread(self.core.run, p)
         await self._send(result)
+
+
+def _topic_agent(topic: str) -> str | None:
+    """The agent id of a ``cc/<episode>/agent/<id>/<leaf>`` topic (None for other topics)."""
+    parts = topic.split("/")
+    return parts[3] if len(parts) == 5 and parts[2] == "agent" else None

@@ -24,6 +24,7 @@ from agents.messages import (
     ActionResult,
     Assignment,
     Event,
+    Heartbeat,
     PlannerState,
     SubtaskReport,
     WorkRequest,
@@ -60,6 +61,10 @@ class PlannerCore:
     keep_out: list[tuple[int, int]] = field(default_factory=list)
     rounds: bool = False
     """Hand out work in rounds: nothing until every agent is free (AgentVerse's protocol)."""
+    gone: set[str] = field(default_factory=set)
+    """Agents whose lease ran out: not waited for, until they ask for work again."""
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """Messages refused: (agent, reason)."""
     deferred: dict[str, int] = field(default_factory=dict)
     """A failed subtask waits until the world has moved on: it is ready again only once more
     subtasks are done than when it failed (retrying at once would fail the same way)."""
@@ -88,14 +93,35 @@ class PlannerCore:
         return sorted(s for s, st in self.status.items() if st == "running")
 
     # -- events ---------------------------------------------------------------------------
+    def screen(self, agent: str, sender: str | None = None) -> str | None:
+        """Why a message about `agent` cannot be taken (None: it can): an unknown agent, or
+        one sent on another agent's topic (`sender`: the agent id of the topic)."""
+        if agent not in self.agents:
+            return f"unknown agent {agent!r}"
+        if sender is not None and sender != agent:
+            return f"a message for {agent!r} sent on {sender!r}'s topic"
+        return None
+
+    def refuse(self, agent: str, reason: str) -> None:
+        log.warning("refused a message of %r: %s", agent, reason)
+        self.refused.append((agent, reason))
+
     def request(self, req: WorkRequest) -> None:
+        reason = self.screen(req.agent)
+        if reason is not None:
+            self.refuse(req.agent, reason)
+            return
+        self.gone.discard(req.agent)
         self.free[req.agent] = req.clock
 
     def report(self, rep: SubtaskReport) -> None:
         sid = rep.subtask
-        if sid not in self.subtasks or self.status.get(sid) != "running" or \
-                rep.agent not in self.holders.get(sid, []):
-            log.info("stale report from %s on %s ignored", rep.agent, sid)
+        reason = self.screen(rep.agent)
+        if reason is None and (sid not in self.subtasks or self.status.get(sid) != "running"
+                               or rep.agent not in self.holders.get(sid, [])):
+            reason = f"stale report on {sid!r}: {rep.agent} does not hold it"
+        if reason is not None:
+            self.refuse(rep.agent, reason)
             return
         st = self.subtasks[sid]
         self.role_reports.setdefault(sid, {})[rep.agent] = rep.ok
@@ -157,6 +183,12 @@ class PlannerCore:
         self.free.pop(agent, None)
         return back
 
+    def lose(self, agent: str) -> list[str]:
+        """The agent's lease ran out: re-open what it held and stop waiting for it."""
+        back = self.take_back(agent)
+        self.gone.add(agent)
+        return back
+
     def assign(self, hub: Pos | None) -> list[Assignment]:
         """Hand ready subtasks to waiting agents (in clock order, ties by id)."""
         out: list[Assignment] = []
@@ -187,13 +219,15 @@ class PlannerCore:
                                       not_before=not_before, hub=hub,
                                       attempt=self.attempts[sid],
                                       keep_out=self.keep_out if st.kind == "place" else []))
-        if not out and not self.running() and self.free and len(self.free) == len(self.agents):
+        if not out and not self.running() and self.free and \
+                len(set(self.free) | self.gone) == len(self.agents):
             self.finished = True
         return out
 
     def state(self) -> PlannerState:
         self.state_seq += 1
-        return PlannerState(sender="planner", idle=sorted(self.free), done=self.finished,
+        return PlannerState(sender="planner", idle=sorted(set(self.free) | self.gone),
+                            done=self.finished,
                             seq=self.state_seq)
 
     def summary(self) -> dict[str, object]:
@@ -215,6 +249,8 @@ class PlannerService:
         self.lease_s = lease_s
         self.last_seen: dict[str, float] = {}
         self.finished = asyncio.Event()
+        self.ready = asyncio.Event()
+        """Set once subscribed: from then on no request or report is lost."""
 
     async def _publish_assignments(self) -> None:
         assignments = self.core.assign(self.hub)
@@ -235,22 +271,33 @@ class PlannerService:
             self.finished.set()
 
     async def serve(self, stop: asyncio.Event) -> None:
-        await self.bus.subscribe(self.topics.agent_pattern("request"))
-        await self.bus.subscribe(self.topics.agent_pattern("report"))
-        await self.bus.subscribe(f"{self.topics.prefix}/judger/result/+")
+        await self.bus.subscribe(self.topics.agent_pattern("request"), WorkRequest)
+        await self.bus.subscribe(self.topics.agent_pattern("report"), SubtaskReport)
+        await self.bus.subscribe(f"{self.topics.prefix}/judger/result/+", ActionResult)
+        await self.bus.subscribe(self.topics.agent_pattern("alive"), Heartbeat)
         lease_task = asyncio.create_task(self._leases(stop))
+        self.ready.set()
         try:
-            async for _topic, msg in self.bus.messages(stop):
+            async for topic, msg in self.bus.messages(stop):
+                if isinstance(msg, Heartbeat):
+                    if msg.agent in self.last_seen and msg.agent == _topic_agent(topic):
+                        self.last_seen[msg.agent] = time.monotonic()
+                    continue
                 if isinstance(msg, ActionResult):
                     self.last_seen[msg.agent] = time.monotonic()
                     self.core.fired.update(msg.fired_total)
                     continue
+                if not isinstance(msg, SubtaskReport | WorkRequest):
+                    continue
+                reason = self.core.screen(msg.agent, _topic_agent(topic))
+                if reason is not None:
+                    self.core.refuse(msg.agent, reason)
+                    continue
+                self.last_seen[msg.agent] = time.monotonic()
                 if isinstance(msg, SubtaskReport):
                     self.core.report(msg)
-                elif isinstance(msg, WorkRequest):
-                    self.core.request(msg)
                 else:
-                    continue
+                    self.core.request(msg)
                 if not self.core.finished:
                     await self._publish_assignments()
         finally:
@@ -263,8 +310,14 @@ class PlannerService:
             for holders in list(self.core.holders.values()):
                 for agent in holders:
                     if now - self.last_seen.get(agent, now) > self.lease_s:
-                        back = self.core.take_back(agent)
+                        back = self.core.lose(agent)
                         log.warning("%s silent for %.0fs: took back %s", agent, self.lease_s,
                                     back)
                         await self._publish_assignments()
                         break
+
+
+def _topic_agent(topic: str) -> str | None:
+    """The agent id of a ``cc/<episode>/agent/<id>/<leaf>`` topic (None for other topics)."""
+    parts = topic.split("/")
+    return parts[3] if len(parts) == 5 and parts[2] == "agent" else None
