@@ -61,6 +61,9 @@ class PlannerCore:
     keep_out: list[tuple[int, int]] = field(default_factory=list)
     rounds: bool = False
     """Hand out work in rounds: nothing until every agent is free (AgentVerse's protocol)."""
+    asked: set[str] = field(default_factory=set)
+    """Agents that have asked for work at least once: the first work is handed out when all
+    have (or the others are gone), so who gets what does not depend on who started first."""
     gone: set[str] = field(default_factory=set)
     """Agents whose lease ran out: not waited for, until they ask for work again."""
     refused: list[tuple[str, str]] = field(default_factory=list)
@@ -112,6 +115,7 @@ class PlannerCore:
             self.refuse(req.agent, reason)
             return
         self.gone.discard(req.agent)
+        self.asked.add(req.agent)
         self.free[req.agent] = req.clock
 
     def report(self, rep: SubtaskReport) -> None:
@@ -193,6 +197,8 @@ class PlannerCore:
         """Hand ready subtasks to waiting agents (in clock order, ties by id)."""
         out: list[Assignment] = []
         if self.rounds and len(self.free) < len(self.agents):
+            return out
+        if len(self.asked | self.gone) < len(self.agents):
             return out
         while self.free:
             ready = [s for s in self.ready() if self.subtasks[s].agents <= len(self.free)]
@@ -304,9 +310,17 @@ class PlannerService:
             lease_task.cancel()
 
     async def _leases(self, stop: asyncio.Event) -> None:
+        started = time.monotonic()
         while not stop.is_set():
             await asyncio.sleep(min(5.0, self.lease_s / 4))
             now = time.monotonic()
+            never = set(self.core.agents) - self.core.asked - self.core.gone
+            if never and now - started > self.lease_s:
+                # Agents that never came: start without them.
+                self.core.gone |= never
+                log.warning("%s never asked for work in %.0fs: starting without them",
+                            sorted(never), self.lease_s)
+                await self._publish_assignments()
             for holders in list(self.core.holders.values()):
                 for agent in holders:
                     if now - self.last_seen.get(agent, now) > self.lease_s:

@@ -38,10 +38,13 @@ class Worker:
         self.inbox: asyncio.Queue[Assignment | ActionResult] = asyncio.Queue()
         self.finished = asyncio.Event()
         """Set when the Planner has said the episode is over (or the worker stopped)."""
+        self.ready = asyncio.Event()
+        """Set once subscribed: from then on no assignment or result is lost."""
 
     async def serve(self, stop: asyncio.Event) -> None:
         await self.bus.subscribe(self.topics.assign(self.agent))
         await self.bus.subscribe(self.topics.result(self.agent))
+        self.ready.set()
         # The reader runs until the episode stops (cancelling it mid-read would leave the bus
         # iterator's pending read to fail unobserved at disconnect).
         beat = asyncio.create_task(self._beat(stop))

@@ -7,6 +7,7 @@
     causalcraft bench ...      (see `causalcraft bench --help`)
     causalcraft report DIR ...
     causalcraft server start|stop|status
+    causalcraft agent --role planner|judger|worker --id ID --episode EP --broker URL --task T
 
 Every bad input ends with one line naming the problem and exit status 2.
 """
@@ -20,7 +21,10 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from agents.broker import BrokerError
+from agents.bus import BusError
 from agents.llm import LLMError
+from agents.processes import ProcessError
 
 EXIT_USAGE = 2
 
@@ -61,6 +65,23 @@ def _folder(text: str) -> Path:
     return path
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0.0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
+    return value
+
+
+def _add_participant_tuning(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lease", type=_seconds, default=60.0, help="seconds of silence after "
+                   "which a worker's subtask goes to another (default 60)")
+    p.add_argument("--brain-latency", type=_seconds, default=0.0, help="seconds of sleep "
+                   "added to every brain call, as a slow LLM would take (default 0)")
+
+
 def build_parser() -> Parser:
     from agents.brain import DEFAULT_PRIOR_NOISE
 
@@ -79,12 +100,37 @@ def build_parser() -> Parser:
     run.add_argument("--prior-noise", type=_rate, default=DEFAULT_PRIOR_NOISE,
                      help=f"offline brain's prior error rate (default {DEFAULT_PRIOR_NOISE})")
     run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--broker", help="mqtt://host:port of an external broker "
-                     "(default: an embedded one)")
+    run.add_argument("--broker", help="mqtt://host:port of an external broker, or "
+                     "'mosquitto' to start one (default: an embedded one)")
     run.add_argument("--server", help="host:port of a running Minecraft 1.19.2 server for "
                      "--backend minecraft (default: start the embedded one)")
     run.add_argument("--out", type=Path, help="write the result JSON here")
     run.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+    run.add_argument("--processes", action="store_true",
+                     help="run the Planner, the Judger and each Worker as its own process")
+    _add_participant_tuning(run)
+
+    agent = sub.add_parser("agent", help="run one participant of an episode (Planner, Judger "
+                           "or a Worker) in this process")
+    agent.add_argument("--role", choices=["planner", "judger", "worker"], required=True)
+    agent.add_argument("--id", required=True, help="participant id: planner, judger, or the "
+                       "worker's agent id (agent1, agent2, ...); also its broker username")
+    agent.add_argument("--episode", required=True, help="episode id (topic prefix cc/<id>/), "
+                       "the same for every participant of the episode")
+    agent.add_argument("--broker", required=True, help="mqtt://host:port; the password is "
+                       "read from CAUSALCRAFT_MQTT_PASSWORD")
+    agent.add_argument("--task", required=True, help="task id, e.g. cooking/cake_0")
+    agent.add_argument("--source", type=_folder, help="read VillagerBench files from this folder")
+    agent.add_argument("--backend", choices=["sim", "minecraft"], default="sim")
+    agent.add_argument("--agents", type=_positive_int, default=3)
+    agent.add_argument("--planner", default="full")
+    agent.add_argument("--brain", choices=["offline", "llm"], default="offline")
+    agent.add_argument("--prior-noise", type=_rate, default=DEFAULT_PRIOR_NOISE)
+    agent.add_argument("--seed", type=int, default=0)
+    agent.add_argument("--server", help="host:port of the Minecraft server (Judger, "
+                       "--backend minecraft)")
+    agent.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+    _add_participant_tuning(agent)
 
     tasks = sub.add_parser("tasks", help="list tasks")
     tsub = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=Parser)
@@ -143,8 +189,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         cfg = EpisodeConfig(task=args.task, source=args.source, backend=args.backend,
                             agents=args.agents, planner=args.planner, brain=args.brain,
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
-                            server=args.server,
-                            timeout_s=args.timeout)
+                            server=args.server, timeout_s=args.timeout,
+                            processes=args.processes, lease_s=args.lease or 60.0,
+                            brain_latency_s=args.brain_latency)
     except ValidationError as err:
         first = err.errors()[0]
         raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
@@ -155,6 +202,26 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.out.write_text(json.dumps(result, indent=1))
         print(f"result      {args.out}")
     return 0
+
+
+def cmd_agent(args: argparse.Namespace) -> int:
+    """One participant of an episode, until the episode ends (see tasks.participants)."""
+    from pydantic import ValidationError
+
+    from tasks.participants import ParticipantConfig, run_participant
+
+    try:
+        cfg = ParticipantConfig(role=args.role, id=args.id, episode=args.episode,
+                                broker=args.broker, task=args.task, source=args.source,
+                                backend=args.backend, agents=args.agents,
+                                planner=args.planner, brain=args.brain,
+                                prior_noise=args.prior_noise, seed=args.seed,
+                                server=args.server, lease_s=args.lease or 60.0,
+                                brain_latency_s=args.brain_latency, timeout_s=args.timeout)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
+    return run_participant(cfg)
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
@@ -240,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             logging.getLogger("causalcraft").setLevel(logging.INFO)
         handlers = {"run": cmd_run, "tasks": cmd_tasks, "planners": cmd_planners,
-                    "server": cmd_server, "watch": cmd_watch}
+                    "server": cmd_server, "watch": cmd_watch, "agent": cmd_agent}
         if args.command in ("bench", "report"):
             from tasks import bench
 
@@ -254,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("causalcraft: interrupted", file=sys.stderr)
         return 130
-    except (ValueError, FileNotFoundError, KeyError, LLMError) as err:
+    except (ValueError, FileNotFoundError, KeyError, LLMError, BrokerError, BusError,
+            ProcessError) as err:
         # One line for the user; with -v the traceback too, in case it is a bug of ours.
         logging.getLogger("causalcraft").info("details of the error below", exc_info=True)
         text = str(err).strip("'\"")

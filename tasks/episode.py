@@ -50,12 +50,19 @@ class EpisodeConfig(BaseModel):
     prior_noise: float = Field(DEFAULT_PRIOR_NOISE, ge=0.0, le=1.0)
     seed: int = 0
     broker: str | None = None
-    """mqtt://host:port of an external broker; None starts the embedded one."""
+    """mqtt://host:port of an external broker; ``mosquitto`` starts a mosquitto child;
+    None starts the embedded one."""
     server: str | None = Field(None, pattern=r"^[^:\s]*:\d{1,5}$")
     """host:port of a running Minecraft 1.19.2 server (minecraft backend); None starts the
     embedded one."""
     timeout_s: float = Field(600.0, gt=0)
     """Wall-clock limit of the episode."""
+    processes: bool = False
+    """Run every participant as its own process (`tasks.participants`)."""
+    lease_s: float = Field(60.0, gt=0)
+    """A worker silent this long loses its subtask to another."""
+    brain_latency_s: float = Field(0.0, ge=0)
+    """Seconds of sleep added to every brain call (a slow LLM, for measurements)."""
 
 
 def agent_ids(n: int) -> list[str]:
@@ -123,6 +130,10 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str, Any]:
     agents = agent_ids(cfg.agents)
     brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed)
+    if cfg.brain_latency_s:
+        from agents.latency import LatencyBrain
+
+        brain = LatencyBrain(brain, cfg.brain_latency_s)
     t0 = time.perf_counter()
     plan, true_graph, graph, lines, scheduler, record = prepare_plan(spec, cfg, backend, brain)
     plan_s = time.perf_counter() - t0
@@ -133,7 +144,11 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
     stop = asyncio.Event()
 
     async with contextlib.AsyncExitStack() as stack:
-        if cfg.broker:
+        if cfg.broker == "mosquitto":
+            from agents.broker import MosquittoBroker
+
+            url = (await stack.enter_async_context(MosquittoBroker())).url
+        elif cfg.broker:
             host, port = parse_broker_url(cfg.broker)[:2]
             url = f"mqtt://{host}:{port}"
         else:
@@ -143,7 +158,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         for name in ["judger", "planner", *agents]:
             buses[name] = await stack.enter_async_context(Bus(url, f"{topics.episode}-{name}"))
         judger = Judger(buses["judger"], topics, backend, agents)
-        planner = PlannerService(buses["planner"], topics, core, spec.hub)
+        planner = PlannerService(buses["planner"], topics, core, spec.hub, lease_s=cfg.lease_s)
         workers = [Worker(a, buses[a], topics, brain, backend.observe(a)) for a in agents]
         # Subscriptions first, so that no early message is lost.
         tasks = [asyncio.create_task(judger.serve(stop)),
@@ -163,28 +178,41 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
     trace = judger.core.trace
     result_score = score_world(spec.goal, backend.view(), spec.world.triggers,
                                set(backend.fired()))
-    lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents)
-    metrics = episode_metrics(trace, agents, spec.budget_s, lb, result_score.score,
-                              result_score.completion, brain.llm_calls, brain.tokens)
-    metrics.update({k: round(v, 6) for k, v in result_score.details.items()})
-    metrics["critical_path_s"] = round(critical, 4)
-    metrics["plan_s"] = round(plan_s, 4)
     record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True) for s in plan.subtasks],
               **record}
+    return episode_result(cfg, spec, brain=brain.name, trace=trace, score=result_score.score,
+                          completion=result_score.completion, details=result_score.details,
+                          true_graph=true_graph, subtasks=core.summary(), record=record,
+                          llm_calls=brain.llm_calls, tokens=brain.tokens, timed_out=timed_out,
+                          rejected=rejected, plan_s=plan_s, backend=backend.name)
+
+
+def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: list[Any],
+                   score: float, completion: float, details: dict[str, float],
+                   true_graph: nx.DiGraph, subtasks: dict[str, Any], record: dict[str, Any],
+                   llm_calls: int, tokens: int, timed_out: bool, rejected: int,
+                   plan_s: float, backend: str | None) -> dict[str, Any]:
+    """The result dict of an episode from its parts (one process or several)."""
+    lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents)
+    metrics = episode_metrics(trace, agent_ids(cfg.agents), spec.budget_s, lb, score,
+                              completion, llm_calls, tokens)
+    metrics.update({k: round(v, 6) for k, v in details.items()})
+    metrics["critical_path_s"] = round(critical, 4)
+    metrics["plan_s"] = round(plan_s, 4)
     return {
         "task": spec.id,
         "family": spec.family,
-        "backend": backend.name,
+        "backend": backend or cfg.backend,
         "agents": cfg.agents,
         "seed": cfg.seed,
         "planner": cfg.planner,
-        "brain": brain.name,
+        "brain": brain,
         "prior_noise": cfg.prior_noise,
         "config": cfg.model_dump(mode="json"),
         "metrics": metrics,
         "timed_out": timed_out,
         "rejected_messages": rejected,
-        "subtasks": core.summary(),
+        "subtasks": subtasks,
         "graph": record,
         "trace": [t.model_dump(mode="json") for t in trace],
     }
@@ -199,6 +227,10 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any]) -> dict[str, Any]:
     spec = load_task(cfg.task, cfg.source, agents=cfg.agents)
     if cfg.agents < spec.min_agents:
         raise ValueError(f"{spec.id} needs at least {spec.min_agents} agents, got {cfg.agents}")
+    if cfg.processes:
+        from tasks.participants import run_processes
+
+        return run_processes(cfg)
     backend = make_backend(cfg, spec)
     try:
         backend.build(spec.world, agent_ids(cfg.agents))
