@@ -237,11 +237,15 @@ class Judger:
                         observation=self.core.backend.observe(msg.agent)))
                 continue
             elif isinstance(msg, ActionRequest):
-                reason = self.core.screen(msg, _topic_agent(topic))
+                sender = _topic_agent(topic)
+                reason = self.core.screen(msg, sender)
                 if reason is not None:
                     refusal = self.core.refuse(msg, reason)
-                    if msg.agent in self.core.clock:
-                        await self.bus.publish(self.topics.result(msg.agent), refusal)
+                    # The answer goes to whoever sent it, never to the agent it claims to be.
+                    to = sender if sender in self.core.clock else None
+                    if to is not None:
+                        await self.bus.publish(self.topics.result(to),
+                                               refusal.model_copy(update={"agent": to}))
                     continue
                 if self.realtime:
                     self._start_realtime(msg)

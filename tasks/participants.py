@@ -290,6 +290,9 @@ class EpisodeProcesses:
         self.broker = broker
         self.owner = ProcessOwner(log_dir or Path("runs") / "logs" / self.episode)
         self.started = threading.Event()
+        """Set once every participant is ready."""
+        self.url: str | None = None
+        """The broker's mqtt://host:port, once known."""
         self.server: Any = None
 
     def make_broker(self) -> EmbeddedBroker | MosquittoBroker | None:
@@ -336,6 +339,7 @@ class EpisodeProcesses:
             else:
                 address = parse_broker_url(self.ecfg.broker)
                 url = f"mqtt://{address.host}:{address.port}"
+            self.url = url
             password = self.passwords["runner"] if own_accounts else os.environ.get(PASSWORD_ENV)
             bus = await stack.enter_async_context(Bus(
                 url, f"{self.episode}-runner", username="runner" if own_accounts else None,
