@@ -114,9 +114,18 @@ class PlannerCore:
         if reason is not None:
             self.refuse(req.agent, reason)
             return
+        held = self.holding(req.agent)
+        if held:
+            self.refuse(req.agent, f"{req.agent} still holds {held[0]}: report it first")
+            return
         self.gone.discard(req.agent)
         self.asked.add(req.agent)
         self.free[req.agent] = req.clock
+
+    def holding(self, agent: str) -> list[str]:
+        """The subtasks `agent` holds and has not reported yet (at most one)."""
+        return [sid for sid, holders in self.holders.items()
+                if agent in holders and agent not in self.role_reports.get(sid, {})]
 
     def report(self, rep: SubtaskReport) -> None:
         sid = rep.subtask
