@@ -222,6 +222,14 @@ class Topics:
         """An agent's heartbeat (keeps its lease on its subtask)."""
         return self._agent(agent_id, "alive")
 
+    def seat_request(self, nonce: str) -> str:
+        """A worker without an id asks for one (see `agents.messages.SeatRequest`)."""
+        return f"{self.prefix}/seat/{check_id(nonce, 'nonce')}"
+
+    def seat(self, nonce: str) -> str:
+        """The Planner's answer to a seat request."""
+        return f"{self.prefix}/planner/seat/{check_id(nonce, 'nonce')}"
+
     def summary(self, role: str, agent_id: str | None = None) -> str:
         """Where a participant sends its part of the result: a worker under its own topics,
         the Planner and the Judger under theirs."""

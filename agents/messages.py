@@ -138,3 +138,20 @@ class Summary(Message):
     role: Literal["planner", "judger", "worker"]
     agent: str
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+class SeatRequest(Message):
+    """A worker started without an agent id (``--id auto``, e.g. one replica of a scaled
+    service) asks the Planner for one, on ``seat/<nonce>``."""
+
+    kind: Literal["seat"] = "seat"
+    nonce: str = Field(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class Seat(Message):
+    """The Planner's answer on ``planner/seat/<nonce>``: the agent id to work as (None: every
+    agent of the episode is taken)."""
+
+    kind: Literal["seated"] = "seated"
+    nonce: str
+    agent: str | None

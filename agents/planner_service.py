@@ -26,6 +26,8 @@ from agents.messages import (
     Event,
     Heartbeat,
     PlannerState,
+    Seat,
+    SeatRequest,
     SubtaskReport,
     WorkRequest,
 )
@@ -266,6 +268,8 @@ class PlannerService:
         self.finished = asyncio.Event()
         self.ready = asyncio.Event()
         """Set once subscribed: from then on no request or report is lost."""
+        self.seats: dict[str, str] = {}
+        """Seat requests answered: nonce -> agent id."""
 
     async def _publish_assignments(self) -> None:
         assignments = self.core.assign(self.hub)
@@ -290,10 +294,14 @@ class PlannerService:
         await self.bus.subscribe(self.topics.agent_pattern("report"), SubtaskReport)
         await self.bus.subscribe(f"{self.topics.prefix}/judger/result/+", ActionResult)
         await self.bus.subscribe(self.topics.agent_pattern("alive"), Heartbeat)
+        await self.bus.subscribe(self.topics.seat_request("+"), SeatRequest)
         lease_task = asyncio.create_task(self._leases(stop))
         self.ready.set()
         try:
             async for topic, msg in self.bus.messages(stop):
+                if isinstance(msg, SeatRequest):
+                    await self._seat(msg)
+                    continue
                 if isinstance(msg, Heartbeat):
                     if msg.agent in self.last_seen and msg.agent == _topic_agent(topic):
                         self.last_seen[msg.agent] = time.monotonic()
@@ -317,6 +325,19 @@ class PlannerService:
                     await self._publish_assignments()
         finally:
             lease_task.cancel()
+
+    async def _seat(self, req: SeatRequest) -> None:
+        """Give a worker without an id the first agent id nobody has taken (the same one
+        again if it asks again with the same nonce)."""
+        agent = self.seats.get(req.nonce)
+        if agent is None:
+            taken = set(self.seats.values()) | self.core.asked
+            agent = next((a for a in self.core.agents if a not in taken), None)
+            if agent is not None:
+                self.seats[req.nonce] = agent
+        log.info("seat %s -> %s", req.nonce, agent)
+        await self.bus.publish(self.topics.seat(req.nonce),
+                               Seat(sender="planner", nonce=req.nonce, agent=agent))
 
     async def _leases(self, stop: asyncio.Event) -> None:
         started = time.monotonic()

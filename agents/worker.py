@@ -62,10 +62,14 @@ class Worker:
 
     async def _work_then_finish(self, stop: asyncio.Event) -> None:
         try:
-            if self.obs is None:
+            while self.obs is None and not stop.is_set():
+                # Asked again every 2 s: the Judger may still be building the world.
                 await self.bus.publish(self.topics.observe(self.agent),
                                        ObserveRequest(sender=self.agent, agent=self.agent))
-                first = await self._result(0, stop)
+                try:
+                    first = await asyncio.wait_for(self._result(0, stop), timeout=2.0)
+                except TimeoutError:
+                    continue
                 if first is None or first.observation is None:
                     return
                 self.obs = first.observation

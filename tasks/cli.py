@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -114,7 +116,8 @@ def build_parser() -> Parser:
                            "or a Worker) in this process")
     agent.add_argument("--role", choices=["planner", "judger", "worker"], required=True)
     agent.add_argument("--id", required=True, help="participant id: planner, judger, or the "
-                       "worker's agent id (agent1, agent2, ...); also its broker username")
+                       "worker's agent id (agent1, agent2, ...; 'auto': one the Planner hands "
+                       "out, for scaled replicas); also its broker username")
     agent.add_argument("--episode", required=True, help="episode id (topic prefix cc/<id>/), "
                        "the same for every participant of the episode")
     agent.add_argument("--broker", required=True, help="mqtt://host:port; the password is "
@@ -152,7 +155,12 @@ def build_parser() -> Parser:
     add_report_arguments(sub.add_parser("report", help="summarize a sweep"))
 
     server = sub.add_parser("server", help="the embedded Minecraft server")
-    server.add_argument("action", choices=["start", "stop", "status"])
+    server.add_argument("action", choices=["start", "stop", "status", "run"],
+                        help="start (in the background), stop, status, or run (in the "
+                        "foreground until stopped, as in a container)")
+    server.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on for `run` (default 127.0.0.1; 0.0.0.0 in a "
+                        "container)")
     server.add_argument("--port", type=int, default=25565,
                         help="port to listen on (0: a free one; default 25565, a client's default)")
     server.add_argument("--runs", type=Path, default=Path("runs"),
@@ -256,8 +264,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     async def follow() -> None:
         url = f"mqtt://{address.host}:{address.port}"
-        async with Bus(url, "watch", username=address.username,
-                       password=address.password) as bus:
+        async with Bus(url, f"watch-{os.getpid()}", username=address.username,
+                       password=address.password or os.environ.get("CAUSALCRAFT_MQTT_PASSWORD")
+                       ) as bus:
             await bus.subscribe(f"cc/{args.episode}/events", Event)
             print(f"watching cc/{args.episode}/events on {url}", flush=True)
             seen = 0
@@ -281,6 +290,8 @@ def cmd_server(args: argparse.Namespace) -> int:
         stop_detached,
     )
 
+    if args.action == "run":
+        return _run_server(args)
     try:
         if args.action == "start":
             status = start_detached(args.runs, port=args.port)
@@ -298,6 +309,32 @@ def cmd_server(args: argparse.Namespace) -> int:
     print(f"server running: pid {status.pid}, {status.host}:{status.port} "
           f"(Minecraft 1.19.2, offline mode), log {status.log_path}")
     return 0
+
+
+def _run_server(args: argparse.Namespace) -> int:
+    """The embedded server in the foreground: stopped with it (Ctrl-C, SIGTERM)."""
+    import signal
+
+    from env.minecraft.server import ServerError, ServerProcess
+
+    def interrupt(_sig: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    args.runs.mkdir(parents=True, exist_ok=True)
+    server = ServerProcess(port=args.port, host=args.host, log_path=args.runs / "server.log")
+    try:
+        server.start()
+    except ServerError as err:
+        raise CliError(f"server run: {err}") from None
+    print(f"server running: pid {server.pid}, {server.host}:{server.port} (Minecraft 1.19.2, "
+          f"offline mode), log {server.log_path}", flush=True)
+    try:
+        while server.status().running:
+            time.sleep(1.0)
+    finally:
+        server.stop()
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -202,12 +202,46 @@ class _RulesOnly:
         self.rules = rules
 
 
+async def take_seat(cfg: ParticipantConfig, wait_s: float = 300.0) -> str:
+    """``--id auto``: ask the Planner for a free agent id (as broker user ``worker``, which
+    may publish only seat requests), asking again every 2 s until it answers."""
+    from agents.messages import Seat, SeatRequest
+
+    nonce = uuid.uuid4().hex[:12]
+    topics = Topics(cfg.episode)
+    address = parse_broker_url(cfg.broker)
+    async with Bus(f"mqtt://{address.host}:{address.port}", f"{cfg.episode}-seat-{nonce}",
+                   username=address.username or "worker",
+                   password=os.environ.get(PASSWORD_ENV) or address.password,
+                   reconnect_s=RECONNECT_S) as bus:
+        await bus.subscribe(topics.seat(nonce), Seat)
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            await bus.publish(topics.seat_request(nonce), SeatRequest(sender="worker",
+                                                                      nonce=nonce))
+            try:
+                _topic, seat = await bus.receive(timeout=2.0)
+            except TimeoutError:
+                continue
+            assert isinstance(seat, Seat)
+            if seat.agent is None:
+                raise ValueError(f"episode {cfg.episode}: every one of its {cfg.agents} "
+                                 "agents is taken (scale the workers to --agents)")
+            return seat.agent
+    raise ValueError(f"episode {cfg.episode}: no Planner answered a seat request in "
+                     f"{wait_s:.0f} s")
+
+
 async def run_worker(cfg: ParticipantConfig) -> dict[str, Any]:
-    """Work as agent `cfg.id` until the Planner says the episode is over."""
+    """Work as agent `cfg.id` (``auto``: one the Planner hands out) until the Planner says
+    the episode is over."""
     from env.rulebook import load_rulebook
     from tasks.catalog import load_task
     from tasks.episode import agent_ids
 
+    if cfg.id == "auto":
+        cfg = cfg.model_copy(update={"id": await take_seat(cfg)})
+        log.warning("seated as %s", cfg.id)
     ecfg = cfg.episode_config()
     if cfg.id not in agent_ids(ecfg.agents):
         raise ValueError(f"--id {cfg.id!r}: a worker of a {ecfg.agents}-agent episode is one "
