@@ -226,6 +226,11 @@ class Topics:
         """A worker without an id asks for one (see `agents.messages.SeatRequest`)."""
         return f"{self.prefix}/seat/{check_id(nonce, 'nonce')}"
 
+    @property
+    def seat_requests(self) -> str:
+        """Pattern over every seat request."""
+        return f"{self.prefix}/seat/+"
+
     def seat(self, nonce: str) -> str:
         """The Planner's answer to a seat request."""
         return f"{self.prefix}/planner/seat/{check_id(nonce, 'nonce')}"

@@ -294,7 +294,7 @@ class PlannerService:
         await self.bus.subscribe(self.topics.agent_pattern("report"), SubtaskReport)
         await self.bus.subscribe(f"{self.topics.prefix}/judger/result/+", ActionResult)
         await self.bus.subscribe(self.topics.agent_pattern("alive"), Heartbeat)
-        await self.bus.subscribe(self.topics.seat_request("+"), SeatRequest)
+        await self.bus.subscribe(self.topics.seat_requests, SeatRequest)
         lease_task = asyncio.create_task(self._leases(stop))
         self.ready.set()
         try:

@@ -172,7 +172,12 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
             timed_out = True
             log.warning("episode %s hit its %.0f s wall-clock limit", cfg.task, cfg.timeout_s)
         stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for name, outcome in zip(["judger", "planner", *agents],
+                                 await asyncio.gather(*tasks, return_exceptions=True),
+                                 strict=True):
+            if isinstance(outcome, Exception):
+                log.error("%s stopped on an error: %s", name, outcome,
+                          exc_info=(type(outcome), outcome, outcome.__traceback__))
         rejected = sum(len(b.rejected) for b in buses.values())
 
     trace = judger.core.trace

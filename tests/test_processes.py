@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from agents.bus import Bus
+from agents.bus import Bus, Topics
 from agents.messages import ActionRequest
 from tasks.episode import EpisodeConfig, run_episode
 from tasks.participants import EpisodeProcesses, participant_argv
@@ -158,3 +158,37 @@ def test_mosquitto_restarted_mid_episode_loses_and_repeats_nothing(
     assert result["processes"]["reconnects"] >= 5  # every participant came back
     assert sent == ran                              # nothing lost, nothing run twice
     assert comparable(result) == comparable(baseline)
+
+
+def test_workers_without_an_id_are_seated_by_the_planner(run: Any) -> None:
+    from agents.broker import EmbeddedBroker
+    from agents.planner_service import PlannerCore, PlannerService
+    from planner.schedule import PriorOrderScheduler
+    from planner.subtask import Plan
+    from tasks.participants import ParticipantConfig, take_seat
+
+    async def scenario() -> list[Any]:
+        async with EmbeddedBroker() as broker:
+            import networkx as nx
+
+            core = PlannerCore(plan=Plan(task="t", hub=None, subtasks=[]), graph=nx.DiGraph(),
+                               lines=[], scheduler=PriorOrderScheduler(nx.DiGraph()),
+                               agents=["agent1", "agent2"])
+            stop = asyncio.Event()
+            async with Bus(broker.url, "s-planner") as bus:
+                service = PlannerService(bus, Topics("s1"), core, None)
+                task = asyncio.create_task(service.serve(stop))
+                cfg = ParticipantConfig(role="worker", id="auto", episode="s1",
+                                        broker=broker.url, task=TASK, agents=2)
+                seats: list[Any] = [await take_seat(cfg, wait_s=20) for _ in range(2)]
+                try:
+                    await take_seat(cfg, wait_s=20)
+                except ValueError as err:
+                    seats.append(str(err))
+                stop.set()
+                await asyncio.gather(task, return_exceptions=True)
+            return seats
+
+    assert run(scenario(), timeout=60) == [
+        "agent1", "agent2",
+        "episode s1: every one of its 2 agents is taken (scale the workers to --agents)"]
