@@ -121,17 +121,29 @@ class JudgerCore:
         return [a for a in self.agents if a not in self.pending and a not in self.idle]
 
     def step(self) -> list[ActionResult]:
-        """Run what can run now, in virtual-time order. Returns the results to send."""
+        """Run what can run now, in virtual-time order. Returns the results to send.
+
+        The earliest pending action (by start, then agent id) runs as soon as no agent still
+        to move could come before it: an agent's next action starts no earlier than its clock,
+        so an action starting before every such clock is first whatever they send (the
+        conservative rule of parallel discrete-event simulation). The order is the one a
+        Judger that waited for everyone would take; the agents think in parallel meanwhile.
+        """
         results: list[ActionResult] = []
-        while self.pending and not self.waiting_for():
+        while self.pending:
+            waiting = self.waiting_for()
             runnable = [p for p in self.pending.values() if self._ready(p)]
             if not runnable:
+                if waiting:
+                    break
                 # Only rendezvous whose partners will not come (idle or gone): fail the earliest.
                 stuck = min(self.pending.values(), key=lambda p: (p.start, p.request.agent))
                 results.append(self._finish(stuck, Outcome(
                     ok=False, reason="rendezvous partners are not coming")))
                 continue
             chosen = min(runnable, key=lambda p: (p.start, p.request.agent))
+            if any((self.clock[a], a) <= (chosen.start, chosen.request.agent) for a in waiting):
+                break
             if isinstance(chosen.action, Rendezvous):
                 group = [self.pending[a] for a in chosen.action.agents]
                 meet = max(p.start for p in group)
