@@ -6,6 +6,7 @@ twice, and the time to recover."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from typing import Any
@@ -68,14 +69,30 @@ def test_participant_command_line_is_the_cli() -> None:
             args.server) == ("agent", "worker", "agent2", "e1", TASK, 5.0, "127.0.0.1:25565")
 
 
-def test_processes_give_the_same_result_as_one_process() -> None:
+def test_processes_give_the_same_result_as_one_process_and_leak_no_secret(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    api_key = "sk-test-do-not-leak-7f3a9c"
+    monkeypatch.setenv("OPENAI_API_KEY", api_key)
     cfg = EpisodeConfig(task=TASK, agents=3, seed=1, timeout_s=240)
     one = run_episode(cfg)
-    many = run_episode(cfg.model_copy(update={"processes": True}))
+    episode = EpisodeProcesses(cfg.model_copy(update={"processes": True}),
+                               log_dir=tmp_path / "logs")
+    many = Running(episode).join(300)
     assert many["processes"]["missing"] == []
     assert many["processes"]["refused"] == 0
     assert many["metrics"]["completion"] == 1.0
     assert comparable(many) == comparable(one)
+    # Secrets come from the environment only: no broker password or API key in a command
+    # line (others on the machine can read those), a log, or the result.
+    secrets = [api_key, *episode.passwords.values()]
+    result_text = json.dumps(many) + json.dumps(one)
+    logs = {p.name: p.read_text() for p in (tmp_path / "logs").glob("*.log")}
+    assert sorted(logs) == ["agent1.log", "agent2.log", "agent3.log", "judger.log",
+                            "planner.log"]
+    for secret in secrets:
+        assert secret not in result_text
+        assert all(secret not in text for text in logs.values())
+        assert all(secret not in " ".join(c.argv) for c in episode.owner.children.values())
 
 
 @pytest.mark.mosquitto
