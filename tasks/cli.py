@@ -182,6 +182,8 @@ def _summary(result: dict[str, Any]) -> str:
         f"graph       {len(result['graph'].get('nodes', []))} subtasks, "
         f"{len(result['graph'].get('edges', []))} edges",
     ]
+    if result.get("failure"):
+        lines.append(f"FAILED      {result['failure']}")
     failed = result.get("subtasks", {}).get("failed") or {}
     for sid, why in sorted(failed.items()):
         lines.append(f"unfinished  {sid}: {why or 'never started'}")
@@ -209,7 +211,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=1))
         print(f"result      {args.out}")
-    return 0
+    return 1 if result.get("failure") else 0
 
 
 def cmd_agent(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from agents.worker import Worker
 from env.backend import Backend
 from env.goals import ConstructionGoal
 from env.rulebook import load_rulebook
+from env.scoring import Score
 from env.scoring import score as score_world
 from planner.configs import get_config
 from tasks.metrics import episode_metrics, trace_lower_bound
@@ -166,9 +167,17 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         await asyncio.sleep(0.05)
         tasks += [asyncio.create_task(w.serve(stop)) for w in workers]
         timed_out = False
-        try:
-            await asyncio.wait_for(planner.finished.wait(), timeout=cfg.timeout_s)
-        except TimeoutError:
+        failure: list[str] = []
+        watchdog = asyncio.create_task(_watch_health(backend, failure))
+        finished = asyncio.create_task(planner.finished.wait())
+        done, _ = await asyncio.wait({watchdog, finished}, timeout=cfg.timeout_s,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        for waiter in (watchdog, finished):
+            waiter.cancel()
+        await asyncio.gather(watchdog, finished, return_exceptions=True)
+        if failure:
+            log.error("episode %s failed: %s", cfg.task, failure[0])
+        elif not done:
             timed_out = True
             log.warning("episode %s hit its %.0f s wall-clock limit", cfg.task, cfg.timeout_s)
         stop.set()
@@ -181,15 +190,38 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         rejected = sum(len(b.rejected) for b in buses.values())
 
     trace = judger.core.trace
-    result_score = score_world(spec.goal, backend.view(), spec.world.triggers,
-                               set(backend.fired()))
+    if failure:
+        # The world cannot be read any more: the partial result keeps the trace, scores 0.
+        result_score = Score(0.0, 0.0, {})
+    else:
+        result_score = score_world(spec.goal, backend.view(), spec.world.triggers,
+                                   set(backend.fired()))
     record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True) for s in plan.subtasks],
               **record}
-    return episode_result(cfg, spec, brain=brain.name, trace=trace, score=result_score.score,
-                          completion=result_score.completion, details=result_score.details,
-                          true_graph=true_graph, subtasks=core.summary(), record=record,
-                          llm_calls=brain.llm_calls, tokens=brain.tokens, timed_out=timed_out,
-                          rejected=rejected, plan_s=plan_s, backend=backend.name)
+    result = episode_result(cfg, spec, brain=brain.name, trace=trace, score=result_score.score,
+                            completion=result_score.completion, details=result_score.details,
+                            true_graph=true_graph, subtasks=core.summary(), record=record,
+                            llm_calls=brain.llm_calls, tokens=brain.tokens,
+                            timed_out=timed_out, rejected=rejected, plan_s=plan_s,
+                            backend=backend.name)
+    if failure:
+        result["failure"] = failure[0]
+    return result
+
+
+async def _watch_health(backend: Backend, failure: list[str], every_s: float = 1.0) -> None:
+    """Return (with the reason appended to `failure`) once the backend says the game cannot
+    go on (`health()`, a real server's); backends without it are never checked."""
+    health = getattr(backend, "health", None)
+    if health is None:
+        await asyncio.Event().wait()
+        return
+    while True:
+        await asyncio.sleep(every_s)
+        reason = await asyncio.to_thread(health)
+        if reason is not None:
+            failure.append(reason)
+            return
 
 
 def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: list[Any],

@@ -17,6 +17,7 @@ import functools
 import json
 import math
 import re
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -554,6 +555,18 @@ class MinecraftBackend:
         if self._poller is not None:
             self._poller.join(timeout=2)
             self._poller = None
+
+    def health(self) -> str | None:
+        """Why the game cannot go on (None: it can): the server process exited, or nothing
+        answers on the server's port any more."""
+        status = getattr(self.server, "status", None)
+        if callable(status) and not status().running:
+            return "the game server exited"
+        try:
+            with socket.create_connection((self.host, self.port), timeout=2.0):
+                return None
+        except OSError as err:
+            return f"the game server at {self.host}:{self.port} does not answer ({err})"
 
     def close(self) -> None:
         """Stops the trigger watcher and quits every bot (the server, if given, stays up)."""
