@@ -48,8 +48,11 @@ def main() -> None:
               flush=True)
     (serial, one), (parallel, many) = runs["one process"], runs["processes"]
     calls = len(one["trace"]) + len(one["subtasks"]["attempts"]) + 1
+    startup, episode = many["processes"]["startup_s"], many["processes"]["episode_s"]
+    print(f"processes: {startup:.1f} s starting the participants, {episode:.1f} s the episode")
     print(f"brain calls ~{calls} x {args.latency} s; processes / one process = "
-          f"{parallel / serial:.3f} (1/{args.agents} = {1 / args.agents:.3f}); "
+          f"{parallel / serial:.3f} in all, {episode / serial:.3f} once started "
+          f"(1/{args.agents} = {1 / args.agents:.3f}); "
           f"same result: {comparable(one) == comparable(many)}")
     if args.out:
         args.out.write_text(json.dumps({k: v[1] for k, v in runs.items()}, indent=1))

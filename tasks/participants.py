@@ -382,9 +382,15 @@ class EpisodeProcesses:
             await bus.subscribe(self.topics.summary("judger"), Summary)
             await bus.subscribe(self.topics.agent_pattern("summary"), Summary)
             stack.callback(self._stop)
+            t0 = time.perf_counter()
             await asyncio.to_thread(self._start_children, url, own_accounts)
+            t1 = time.perf_counter()
             summaries = await self._collect(bus)
-        return assemble(self.ecfg, summaries, self.agents)
+            t2 = time.perf_counter()
+        result = assemble(self.ecfg, summaries, self.agents)
+        result["processes"]["startup_s"] = round(t1 - t0, 3)
+        result["processes"]["episode_s"] = round(t2 - t1, 3)
+        return result
 
     def _stop(self) -> None:
         self.owner.stop_all()
