@@ -29,6 +29,7 @@ from agents.messages import (
     Seat,
     SeatRequest,
     SubtaskReport,
+    Summary,
     WorkRequest,
 )
 from env.world import Pos
@@ -295,12 +296,24 @@ class PlannerService:
         await self.bus.subscribe(f"{self.topics.prefix}/judger/result/+", ActionResult)
         await self.bus.subscribe(self.topics.agent_pattern("alive"), Heartbeat)
         await self.bus.subscribe(self.topics.seat_requests, SeatRequest)
+        # The Judger's summary comes when it ended the episode itself (a budget stop).
+        await self.bus.subscribe(self.topics.summary("judger"), Summary)
         lease_task = asyncio.create_task(self._leases(stop))
         self.ready.set()
         try:
             async for topic, msg in self.bus.messages(stop):
                 if isinstance(msg, SeatRequest):
                     await self._seat(msg)
+                    continue
+                if isinstance(msg, Summary):
+                    if msg.role == "judger" and not self.core.finished:
+                        log.info("the Judger ended the episode")
+                        self.core.finished = True
+                        await self.bus.publish(self.topics.state, self.core.state())
+                        for agent in self.core.agents:
+                            await self.bus.publish(self.topics.assign(agent), Assignment(
+                                sender="planner", agent=agent, done=True))
+                        self.finished.set()
                     continue
                 if isinstance(msg, Heartbeat):
                     if msg.agent in self.last_seen and msg.agent == _topic_agent(topic):

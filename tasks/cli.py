@@ -108,6 +108,9 @@ def build_parser() -> Parser:
                      "--backend minecraft (default: start the embedded one)")
     run.add_argument("--out", type=Path, help="write the result JSON here")
     run.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+    run.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
+                     help="villagerbench (default): stop once the action time passes the task's "
+                          "max_action_time, as VillagerBench does; none: run to the end")
     run.add_argument("--processes", action="store_true",
                      help="run the Planner, the Judger and each Worker as its own process")
     _add_participant_tuning(run)
@@ -133,6 +136,8 @@ def build_parser() -> Parser:
     agent.add_argument("--server", help="host:port of the Minecraft server (Judger, "
                        "--backend minecraft)")
     agent.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+    agent.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
+                       help="the Judger's budget stop (see `run --budget`)")
     _add_participant_tuning(agent)
 
     tasks = sub.add_parser("tasks", help="list tasks")
@@ -199,7 +204,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cfg = EpisodeConfig(task=args.task, source=args.source, backend=args.backend,
                             agents=args.agents, planner=args.planner, brain=args.brain,
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
-                            server=args.server, timeout_s=args.timeout,
+                            server=args.server, budget=args.budget, timeout_s=args.timeout,
                             processes=args.processes, lease_s=args.lease or 60.0,
                             brain_latency_s=args.brain_latency)
     except ValidationError as err:
@@ -226,7 +231,8 @@ def cmd_agent(args: argparse.Namespace) -> int:
                                 backend=args.backend, agents=args.agents,
                                 planner=args.planner, brain=args.brain,
                                 prior_noise=args.prior_noise, seed=args.seed,
-                                server=args.server, lease_s=args.lease or 60.0,
+                                server=args.server, budget=args.budget,
+                                lease_s=args.lease or 60.0,
                                 brain_latency_s=args.brain_latency, timeout_s=args.timeout)
     except ValidationError as err:
         first = err.errors()[0]

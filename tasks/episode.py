@@ -33,6 +33,7 @@ from env.scoring import score as score_world
 from planner.configs import get_config
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
+from tasks.villagerbench import JudgedBackend, make_judge
 
 log = logging.getLogger("causalcraft.episode")
 
@@ -58,6 +59,9 @@ class EpisodeConfig(BaseModel):
     embedded one."""
     timeout_s: float = Field(600.0, gt=0)
     """Wall-clock limit of the episode."""
+    budget: Literal["villagerbench", "none"] = "villagerbench"
+    """`villagerbench`: the episode stops once its action time passes the task's
+    max_action_time, as VillagerBench's judges stop it; `none`: it runs to the end."""
     processes: bool = False
     """Run every participant as its own process (`tasks.participants`)."""
     lease_s: float = Field(60.0, gt=0)
@@ -130,6 +134,7 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
 
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str, Any]:
     agents = agent_ids(cfg.agents)
+    judged = JudgedBackend(backend, make_judge(spec, cfg.agents), cfg.budget == "villagerbench")
     brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed)
     if cfg.brain_latency_s:
         from agents.latency import LatencyBrain
@@ -158,7 +163,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         buses = {}
         for name in ["judger", "planner", *agents]:
             buses[name] = await stack.enter_async_context(Bus(url, f"{topics.episode}-{name}"))
-        judger = Judger(buses["judger"], topics, backend, agents)
+        judger = Judger(buses["judger"], topics, judged, agents)  # type: ignore[arg-type]
         planner = PlannerService(buses["planner"], topics, core, spec.hub, lease_s=cfg.lease_s)
         workers = [Worker(a, buses[a], topics, brain, backend.observe(a)) for a in agents]
         # Subscriptions first, so that no early message is lost.
@@ -166,19 +171,18 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
                  asyncio.create_task(planner.serve(stop))]
         await asyncio.sleep(0.05)
         tasks += [asyncio.create_task(w.serve(stop)) for w in workers]
-        timed_out = False
         failure: list[str] = []
         watchdog = asyncio.create_task(_watch_health(backend, failure))
-        finished = asyncio.create_task(planner.finished.wait())
-        done, _ = await asyncio.wait({watchdog, finished}, timeout=cfg.timeout_s,
-                                     return_when=asyncio.FIRST_COMPLETED)
-        for waiter in (watchdog, finished):
+        ended = asyncio.create_task(
+            _finished_or_over_budget(planner.finished, judged, cfg.timeout_s))
+        await asyncio.wait({watchdog, ended}, return_when=asyncio.FIRST_COMPLETED)
+        timed_out = ended.done() and not ended.result()
+        for waiter in (watchdog, ended):
             waiter.cancel()
-        await asyncio.gather(watchdog, finished, return_exceptions=True)
+        await asyncio.gather(watchdog, ended, return_exceptions=True)
         if failure:
             log.error("episode %s failed: %s", cfg.task, failure[0])
-        elif not done:
-            timed_out = True
+        elif timed_out:
             log.warning("episode %s hit its %.0f s wall-clock limit", cfg.task, cfg.timeout_s)
         stop.set()
         for name, outcome in zip(["judger", "planner", *agents],
@@ -190,6 +194,10 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         rejected = sum(len(b.rejected) for b in buses.values())
 
     trace = judger.core.trace
+    if judged.stopped:
+        # What VillagerBench never runs: the actions after it ended the episode.
+        trace = [t for t in trace if t.start < (judged.judge.over_at or 0.0)]
+    villagerbench = judged.finish(max((t.end for t in trace), default=0.0))
     if failure:
         # The world cannot be read any more: the partial result keeps the trace, scores 0.
         result_score = Score(0.0, 0.0, {})
@@ -203,7 +211,8 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
                             true_graph=true_graph, subtasks=core.summary(), record=record,
                             llm_calls=brain.llm_calls, tokens=brain.tokens,
                             timed_out=timed_out, rejected=rejected, plan_s=plan_s,
-                            backend=backend.name)
+                            backend=backend.name, villagerbench=villagerbench,
+                            budget_stop=judged.stopped)
     if failure:
         result["failure"] = failure[0]
     return result
@@ -228,12 +237,15 @@ def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: lis
                    score: float, completion: float, details: dict[str, float],
                    true_graph: nx.DiGraph, subtasks: dict[str, Any], record: dict[str, Any],
                    llm_calls: int, tokens: int, timed_out: bool, rejected: int,
-                   plan_s: float, backend: str | None) -> dict[str, Any]:
+                   plan_s: float, backend: str | None, villagerbench: dict[str, Any],
+                   budget_stop: bool) -> dict[str, Any]:
     """The result dict of an episode from its parts (one process or several)."""
     lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents)
     metrics = episode_metrics(trace, agent_ids(cfg.agents), spec.budget_s, lb, score,
                               completion, llm_calls, tokens)
     metrics.update({k: round(v, 6) for k, v in details.items()})
+    metrics["budget_s"] = villagerbench.get("max_action_time", spec.budget_s)
+    metrics["budget_stop"] = budget_stop
     metrics["critical_path_s"] = round(critical, 4)
     metrics["plan_s"] = round(plan_s, 4)
     return {
@@ -247,12 +259,29 @@ def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: lis
         "prior_noise": cfg.prior_noise,
         "config": cfg.model_dump(mode="json"),
         "metrics": metrics,
+        "villagerbench": villagerbench,
         "timed_out": timed_out,
         "rejected_messages": rejected,
         "subtasks": subtasks,
         "graph": record,
         "trace": [t.model_dump(mode="json") for t in trace],
     }
+
+
+async def _finished_or_over_budget(finished: asyncio.Event, judged: JudgedBackend,
+                                   timeout_s: float) -> bool:
+    """Wait until the planner is done or the budget stop ended the episode: True; False when
+    the wall-clock limit came first."""
+    async def over_budget() -> None:
+        while not judged.stopped:
+            await asyncio.sleep(0.01)
+
+    waits = {asyncio.create_task(finished.wait()), asyncio.create_task(over_budget())}
+    done, pending = await asyncio.wait(waits, timeout=timeout_s,
+                                       return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    return bool(done)
 
 
 def run_episode(cfg: EpisodeConfig | dict[str, Any]) -> dict[str, Any]:

@@ -74,6 +74,7 @@ class ParticipantConfig(BaseModel):
     prior_noise: float = Field(0.3, ge=0.0, le=1.0)
     seed: int = 0
     server: str | None = Field(None, pattern=r"^[^:\s]*:\d{1,5}$")
+    budget: Literal["villagerbench", "none"] = "villagerbench"
     lease_s: float = Field(60.0, gt=0)
     brain_latency_s: float = Field(0.0, ge=0)
     timeout_s: float = Field(600.0, gt=0)
@@ -84,7 +85,7 @@ class ParticipantConfig(BaseModel):
         return EpisodeConfig(task=self.task, source=self.source, backend=self.backend,
                              agents=self.agents, planner=self.planner, brain=self.brain,
                              prior_noise=self.prior_noise, seed=self.seed, server=self.server,
-                             timeout_s=self.timeout_s, lease_s=self.lease_s,
+                             budget=self.budget, timeout_s=self.timeout_s, lease_s=self.lease_s,
                              brain_latency_s=self.brain_latency_s)
 
 
@@ -121,6 +122,7 @@ async def run_judger(cfg: ParticipantConfig) -> dict[str, Any]:
     from env.scoring import score as score_world
     from tasks.catalog import load_task
     from tasks.episode import agent_ids, make_backend
+    from tasks.villagerbench import JudgedBackend, make_judge
 
     ecfg = cfg.episode_config()
     spec = load_task(ecfg.task, ecfg.source, agents=ecfg.agents)
@@ -128,24 +130,40 @@ async def run_judger(cfg: ParticipantConfig) -> dict[str, Any]:
     backend = make_backend(ecfg, spec)
     try:
         backend.build(spec.world, agents)
+        judged = JudgedBackend(backend, make_judge(spec, ecfg.agents),
+                               ecfg.budget == "villagerbench")
         topics = Topics(cfg.episode)
         stop = asyncio.Event()
         async with _bus(cfg, cfg.id) as bus:
-            judger = Judger(bus, topics, backend, agents)
+            judger = Judger(bus, topics, judged, agents)  # type: ignore[arg-type]
             serving = asyncio.create_task(judger.serve(stop))
             await judger.ready.wait()
             _announce("judger", cfg.id)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(judger.done.wait(), timeout=cfg.timeout_s)
+
+            async def over_budget() -> None:
+                while not judged.stopped:
+                    await asyncio.sleep(0.05)
+
+            waits = {asyncio.create_task(judger.done.wait()), asyncio.create_task(over_budget())}
+            _done, pending = await asyncio.wait(waits, timeout=cfg.timeout_s,
+                                                return_when=asyncio.FIRST_COMPLETED)
+            for waiter in pending:
+                waiter.cancel()
             stop.set()
             await asyncio.gather(serving, return_exceptions=True)
+            trace = judger.core.trace
+            if judged.stopped:
+                # What VillagerBench never runs: the actions after it ended the episode.
+                trace = [t for t in trace if t.start < (judged.judge.over_at or 0.0)]
+            villagerbench = judged.finish(max((t.end for t in trace), default=0.0))
             result = score_world(spec.goal, backend.view(), spec.world.triggers,
                                  set(backend.fired()))
-            data = {"trace": [t.model_dump(mode="json") for t in judger.core.trace],
+            data = {"trace": [t.model_dump(mode="json") for t in trace],
                     "score": result.score, "completion": result.completion,
                     "details": result.details, "fired": sorted(backend.fired()),
                     "backend": backend.name, "refused": len(judger.core.refused),
-                    "finished": judger.done.is_set(), **_counts(bus)}
+                    "villagerbench": villagerbench, "budget_stop": judged.stopped,
+                    "finished": judger.done.is_set() or judged.stopped, **_counts(bus)}
             await bus.publish(topics.summary("judger"),
                               Summary(sender=cfg.id, role="judger", agent=cfg.id, data=data))
             return data
@@ -292,7 +310,7 @@ def participant_argv(role: Role, name: str, episode: str, broker: str, ecfg: Any
             "--episode", episode, "--broker", broker, "--task", ecfg.task,
             "--backend", ecfg.backend, "--agents", str(ecfg.agents), "--planner", ecfg.planner,
             "--brain", ecfg.brain, "--prior-noise", str(ecfg.prior_noise),
-            "--seed", str(ecfg.seed), "--lease", str(ecfg.lease_s),
+            "--seed", str(ecfg.seed), "--budget", ecfg.budget, "--lease", str(ecfg.lease_s),
             "--brain-latency", str(ecfg.brain_latency_s), "--timeout", str(ecfg.timeout_s)]
     if ecfg.source is not None:
         argv += ["--source", str(ecfg.source)]
@@ -445,9 +463,12 @@ def assemble(ecfg: Any, summaries: dict[str, dict[str, Any]], agents: list[str])
         details=(judger or {}).get("details", {}), true_graph=true_graph,
         subtasks=(planner or {}).get("subtasks", {}), record=(planner or {}).get("graph", {}),
         llm_calls=llm_calls, tokens=tokens,
-        timed_out=not (planner or {}).get("finished", False),
+        timed_out=not ((planner or {}).get("finished", False)
+                       or (judger or {}).get("budget_stop", False)),
         rejected=sum(p.get("rejected", 0) for p in parts),
-        plan_s=(planner or {}).get("plan_s", 0.0), backend=(judger or {}).get("backend"))
+        plan_s=(planner or {}).get("plan_s", 0.0), backend=(judger or {}).get("backend"),
+        villagerbench=(judger or {}).get("villagerbench", {}),
+        budget_stop=bool((judger or {}).get("budget_stop", False)))
     result["processes"] = {
         "participants": sorted(summaries),
         "missing": missing + [a for a in agents if a not in summaries],
