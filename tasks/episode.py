@@ -197,7 +197,9 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
     if judged.stopped:
         # What VillagerBench never runs: the actions after it ended the episode.
         trace = [t for t in trace if t.start < (judged.judge.over_at or 0.0)]
-    villagerbench = judged.finish(max((t.end for t in trace), default=0.0))
+    t_end = max((t.end for t in trace), default=0.0)
+    # A dead game cannot be read: its judge's readings stay as they were.
+    villagerbench = judged.judge.block(t_end) if failure else judged.finish(t_end)
     if failure:
         # The world cannot be read any more: the partial result keeps the trace, scores 0.
         result_score = Score(0.0, 0.0, {})
