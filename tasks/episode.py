@@ -180,6 +180,12 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         for waiter in (watchdog, ended):
             waiter.cancel()
         await asyncio.gather(watchdog, ended, return_exceptions=True)
+        health = getattr(backend, "health", None)
+        if not failure and health is not None:
+            # The game may have died just before the end (its actions failing fast).
+            reason = await asyncio.to_thread(health)
+            if reason is not None:
+                failure.append(reason)
         if failure:
             log.error("episode %s failed: %s", cfg.task, failure[0])
         elif timed_out:
