@@ -20,7 +20,7 @@ from tasks.episode import EpisodeConfig, run_episode
 
 
 def comparable(result: dict) -> dict:
-    out = {k: v for k, v in result.items() if k not in ("config", "processes")}
+    out = {k: v for k, v in result.items() if k not in ("config", "processes", "run")}
     out["metrics"] = {k: v for k, v in result["metrics"].items() if k != "plan_s"}
     return out
 

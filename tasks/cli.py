@@ -1,13 +1,18 @@
 """The `causalcraft` command line.
 
     causalcraft run TASK [--source DIR] [--backend sim|minecraft] [--agents N] [--planner NAME]
-                         [--brain offline] [--prior-noise P] [--seed S] [--out FILE.json]
+                         [--brain offline|llm|hybrid] [--decompose rules|llm]
+                         [--model M --base-url URL] [--record FILE | --replay FILE]
+                         [--llm-budget TOKENS] [--agent-llm-budget TOKENS] [--llm-rate N]
+                         [--llm-config FILE.json] [--prior-noise P] [--seed S] [--out FILE.json]
     causalcraft tasks list [--source DIR]
     causalcraft planners
     causalcraft bench ...      (see `causalcraft bench --help`)
     causalcraft report DIR ...
     causalcraft server start|stop|status
     causalcraft agent --role planner|judger|worker --id ID --episode EP --broker URL --task T
+    causalcraft watch --broker URL [EPISODE]
+    causalcraft replay RESULT.json --watch [--speed X] [--backend sim|minecraft]
 
 Every bad input ends with one line naming the problem and exit status 2.
 """
@@ -84,6 +89,96 @@ def _add_participant_tuning(p: argparse.ArgumentParser) -> None:
                    "added to every brain call, as a slow LLM would take (default 0)")
 
 
+def _watch_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--watch", action="store_true",
+                   help="serve a live page of the run on 127.0.0.1 (prints its address)")
+    p.add_argument("--watch-port", type=int, default=0,
+                   help="port of the page (default: a free one); a taken port only warns")
+    p.add_argument("--watch-linger", type=float, default=None, metavar="S",
+                   help="keep the page up S seconds after the run (default: until Ctrl-C)")
+
+
+def _tokens(text: str) -> int:
+    return _positive_int(text)
+
+
+def _per_second(text: str) -> float:
+    try:
+        value = float(text.removesuffix("/s"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate (calls per second)") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
+    return value
+
+
+def add_llm_arguments(p: argparse.ArgumentParser) -> None:
+    """The LLM flags (`agents.settings.LLMSettings`); the key comes from OPENAI_API_KEY."""
+    g = p.add_argument_group("LLM (for --brain llm|hybrid; the key is read from "
+                             "OPENAI_API_KEY)")
+    g.add_argument("--model", help="model name as the endpoint knows it")
+    g.add_argument("--base-url", help="OpenAI-compatible base URL, e.g. "
+                   "http://127.0.0.1:8080/v1")
+    mode = g.add_mutually_exclusive_group()
+    mode.add_argument("--record", type=Path, metavar="FILE",
+                      help="record every call in this cache (answers found there are reused)")
+    mode.add_argument("--replay", type=Path, metavar="FILE",
+                      help="answer only from this cache, offline; a missing request fails")
+    g.add_argument("--llm-budget", type=_tokens, metavar="TOKENS",
+                   help="tokens the whole episode may spend")
+    g.add_argument("--agent-llm-budget", type=_tokens, metavar="TOKENS",
+                   help="tokens each participant (worker, planner) may spend")
+    g.add_argument("--llm-rate", type=_per_second, metavar="N",
+                   help="at most N calls per second")
+    g.add_argument("--max-tokens", type=_tokens, help="completion tokens per call")
+    g.add_argument("--llm-timeout", type=float, metavar="S", help="seconds per request")
+    g.add_argument("--judge-samples", type=_positive_int, metavar="K",
+                   help="samples per edge batch of the LLM ATE judge (default 3)")
+    g.add_argument("--llm-config", type=Path, metavar="FILE",
+                   help="JSON file of LLM settings (flags win over it, it over the "
+                        "CAUSALCRAFT_LLM_* environment)")
+
+
+LLM_FLAGS = ("model", "base_url", "record", "replay", "llm_budget", "agent_llm_budget",
+             "llm_rate", "max_tokens", "llm_timeout", "judge_samples", "llm_config")
+
+
+def llm_settings_of(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The LLM settings the flags ask for, checked (None for the offline brain). Raises
+    CliError with one line for a bad value."""
+    from agents.llm import cache_header
+    from agents.settings import SettingsError, load_settings
+
+    if args.brain == "offline":
+        given = [f for f in LLM_FLAGS if getattr(args, f, None) is not None]
+        if given or args.decompose == "llm":
+            what = "--decompose llm" if not given else "--" + given[0].replace("_", "-")
+            raise CliError(f"{what} needs --brain llm or --brain hybrid")
+        return None
+    flags: dict[str, Any] = {"model": args.model, "base_url": args.base_url,
+                             "budget_tokens": args.llm_budget,
+                             "agent_budget_tokens": args.agent_llm_budget,
+                             "rate": args.llm_rate, "max_tokens": args.max_tokens,
+                             "timeout_s": args.llm_timeout,
+                             "judge_samples": args.judge_samples}
+    if args.record is not None:
+        flags.update(mode="record", cache=args.record)
+    elif args.replay is not None:
+        if not args.replay.is_file():
+            raise CliError(f"--replay: {args.replay} does not exist")
+        header = cache_header(args.replay)
+        flags.update(mode="replay", cache=args.replay)
+        for key in ("model", "base_url"):
+            if flags[key] is None and header.get(key):
+                flags[key] = header[key]
+    try:
+        settings = load_settings(args.llm_config, **flags)
+        settings.needs_endpoint()
+    except SettingsError as err:
+        raise CliError(str(err)) from None
+    return settings.public()
+
+
 def build_parser() -> Parser:
     from agents.brain import DEFAULT_PRIOR_NOISE
 
@@ -98,7 +193,12 @@ def build_parser() -> Parser:
     run.add_argument("--backend", choices=["sim", "minecraft"], default="sim")
     run.add_argument("--agents", type=_positive_int, default=3)
     run.add_argument("--planner", default="full", help="planner configuration (see `planners`)")
-    run.add_argument("--brain", choices=["offline", "llm"], default="offline")
+    run.add_argument("--brain", choices=["offline", "llm", "hybrid"], default="offline",
+                     help="offline (rules, no network), llm (the model plans and acts) or "
+                          "hybrid (the model plans, the rules act)")
+    run.add_argument("--decompose", choices=["rules", "llm"], default="rules",
+                     help="who splits the task into subtasks (default rules)")
+    add_llm_arguments(run)
     run.add_argument("--prior-noise", type=_rate, default=DEFAULT_PRIOR_NOISE,
                      help=f"offline brain's prior error rate (default {DEFAULT_PRIOR_NOISE})")
     run.add_argument("--seed", type=int, default=0)
@@ -139,6 +239,7 @@ def build_parser() -> Parser:
     agent.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
                        help="the Judger's budget stop (see `run --budget`)")
     _add_participant_tuning(agent)
+    _watch_arguments(run)
 
     tasks = sub.add_parser("tasks", help="list tasks")
     tsub = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=Parser)
@@ -147,17 +248,33 @@ def build_parser() -> Parser:
 
     sub.add_parser("planners", help="list planner configurations")
 
-    watch = sub.add_parser("watch", help="print the events of episodes on a broker, live")
+    watch = sub.add_parser("watch", help="follow an episode on a broker: the page, or lines")
     watch.add_argument("--broker", required=True,
                        help="mqtt://host:port of the broker the episodes use (run them with "
                             "the same --broker)")
-    watch.add_argument("--episode", default="+", help="one episode id (default: all)")
+    watch.add_argument("episode_id", nargs="?", metavar="EPISODE",
+                       help="serve the watch page for this episode (its id is printed by "
+                            "`run --watch`); without it, print every episode's events")
+    watch.add_argument("--watch-port", type=int, default=0,
+                       help="port of the page on 127.0.0.1 (default: a free one)")
+    watch.add_argument("--episode", default="+", help="print one episode's events only")
     watch.add_argument("--count", type=_positive_int, help="stop after this many events")
 
     from tasks.bench import add_bench_arguments, add_report_arguments
 
     add_bench_arguments(sub.add_parser("bench", help="run a benchmark sweep"))
     add_report_arguments(sub.add_parser("report", help="summarize a sweep"))
+
+    replay = sub.add_parser("replay", help="play a result file's trace on the watch page")
+    replay.add_argument("result", type=Path, help="a result JSON written by `run --out`")
+    replay.add_argument("--speed", type=float, default=1.0,
+                        help="times faster than the recorded clock (default 1)")
+    replay.add_argument("--backend", choices=["sim", "minecraft"], default="sim",
+                        help="re-enact on this backend (minecraft: the embedded server, shown "
+                             "in 3D)")
+    replay.add_argument("--source", type=_folder, help="read VillagerBench files from this "
+                        "folder (as the run did)")
+    _watch_arguments(replay)
 
     server = sub.add_parser("server", help="the embedded Minecraft server")
     server.add_argument("action", choices=["start", "stop", "status", "run"],
@@ -189,6 +306,18 @@ def _summary(result: dict[str, Any]) -> str:
     ]
     if result.get("failure"):
         lines.append(f"FAILED      {result['failure']}")
+    llm = result.get("llm")
+    if llm:
+        lines.append(f"llm         {llm['model']} at {llm['base_url']} "
+                     f"({result.get('run', {}).get('llm_mode')}): {llm['calls']} calls "
+                     f"({llm['failed']} failed, {llm['reasks']} re-asks), {llm['tokens']} "
+                     f"tokens, {llm['seconds']:.1f} s, median {llm['median_latency_s']:.2f} s")
+    acc = result.get("graph", {}).get("judge_accuracy")
+    if acc:
+        lines.append(f"judge       edges {acc['edges']}: accuracy {acc['edge_accuracy']}, "
+                     f"false keeps {acc['edge_false_keeps']}, false prunes "
+                     f"{acc['edge_false_prunes']}; interventions {acc['interventions']}: "
+                     f"accuracy {acc['intervention_accuracy']}")
     failed = result.get("subtasks", {}).get("failed") or {}
     for sid, why in sorted(failed.items()):
         lines.append(f"unfinished  {sid}: {why or 'never started'}")
@@ -200,9 +329,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from tasks.episode import EpisodeConfig, run_episode
 
+    llm = llm_settings_of(args)
     try:
         cfg = EpisodeConfig(task=args.task, source=args.source, backend=args.backend,
                             agents=args.agents, planner=args.planner, brain=args.brain,
+                            decompose=args.decompose, llm=llm,
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
                             server=args.server, budget=args.budget, timeout_s=args.timeout,
                             processes=args.processes, lease_s=args.lease or 60.0,
@@ -210,13 +341,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as err:
         first = err.errors()[0]
         raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
-    result = run_episode(cfg)
-    print(_summary(result))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1))
-        print(f"result      {args.out}")
+    if not args.watch:
+        result = run_episode(cfg)
+        _print_result(result, args.out)
+        return 1 if result.get("failure") else 0
+    from tasks.watch.session import WatchSession
+
+    with WatchSession(args.watch_port) as session:
+        result = run_episode(cfg, on_bus=session.on_bus)
+        _print_result(result, args.out)
+        session.linger(args.watch_linger)
     return 1 if result.get("failure") else 0
+
+
+def _print_result(result: dict[str, Any], out: Path | None) -> None:
+    print(_summary(result), flush=True)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1))
+        print(f"result      {out}", flush=True)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Play a result file's trace on the page (and on a backend), at `--speed`."""
+    from tasks.watch.replay import load_result, replay_on_page
+    from tasks.watch.session import WatchSession
+
+    if not args.speed > 0:
+        raise CliError(f"--speed: must be positive, got {args.speed}")
+    result = load_result(args.result)
+    if not args.watch:
+        raise CliError("replay: add --watch (the page is where a replay is shown)")
+    with WatchSession(args.watch_port) as session:
+        summary = replay_on_page(result, session, args.backend, args.speed, args.source)
+        print(summary, flush=True)
+        session.linger(args.watch_linger)
+    return 0
 
 
 def cmd_agent(args: argparse.Namespace) -> int:
@@ -269,6 +429,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
         address = parse_broker_url(args.broker)
     except BrokerError as err:
         raise CliError(f"--broker: {err}") from None
+    if args.episode_id:
+        return _watch_page(args, f"mqtt://{address.host}:{address.port}")
 
     async def follow() -> None:
         url = f"mqtt://{address.host}:{address.port}"
@@ -286,6 +448,37 @@ def cmd_watch(args: argparse.Namespace) -> int:
                     return
 
     asyncio.run(follow())
+    return 0
+
+
+def _watch_page(args: argparse.Namespace, url: str) -> int:
+    """The page for one episode on an external broker, until Ctrl-C."""
+    import asyncio
+
+    from agents.bus import BusError
+    from tasks.watch.live import follow_bus
+    from tasks.watch.page import PageServer, WatchError
+
+    try:
+        page = PageServer(args.watch_port).start()
+    except WatchError as err:
+        raise CliError(str(err)) from None
+    page.info.update(episode=args.episode_id, broker=url)
+    page.push("info", dict(page.info))
+    try:
+        page.run_coroutine(follow_bus(page, url, args.episode_id)).result(timeout=15)
+    except (BusError, OSError, TimeoutError) as err:
+        page.stop()
+        raise CliError(f"--broker: cannot follow {url}: {err}") from None
+    print(f"watch page  {page.url}  (episode {args.episode_id} on {url}; Ctrl-C to stop)",
+          flush=True)
+    try:
+        while True:
+            asyncio.run(asyncio.sleep(3600))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        page.stop()
     return 0
 
 
@@ -316,6 +509,8 @@ def cmd_server(args: argparse.Namespace) -> int:
         return 0 if args.action == "status" else 1
     print(f"server running: pid {status.pid}, {status.host}:{status.port} "
           f"(Minecraft 1.19.2, offline mode), log {status.log_path}")
+    print(f"join it with a Java 1.19.2 client: Multiplayer -> Direct Connection -> "
+          f"{status.host}:{status.port}; any name but agent<N> joins as a spectator")
     return 0
 
 
@@ -352,7 +547,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             logging.getLogger("causalcraft").setLevel(logging.INFO)
         handlers = {"run": cmd_run, "tasks": cmd_tasks, "planners": cmd_planners,
-                    "server": cmd_server, "watch": cmd_watch, "agent": cmd_agent}
+                    "server": cmd_server, "watch": cmd_watch, "replay": cmd_replay,
+                    "agent": cmd_agent}
         if args.command in ("bench", "report"):
             from tasks import bench
 

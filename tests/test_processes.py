@@ -24,7 +24,7 @@ TASK = "cooking/rabbit_stew_10"  # 7 subtasks, 36 actions with 3 agents: work fo
 def comparable(result: dict[str, Any]) -> dict[str, Any]:
     """A result without what may differ between runs of the same episode: wall-clock
     timings and the run's own bookkeeping."""
-    out = {k: v for k, v in result.items() if k not in ("config", "processes")}
+    out = {k: v for k, v in result.items() if k not in ("config", "processes", "run")}
     out["metrics"] = {k: v for k, v in result["metrics"].items() if k != "plan_s"}
     return out
 
