@@ -346,8 +346,12 @@ def mosquitto_config(
     user: str | None = None,
     verbose: bool = False,
     tcp_nodelay: bool = True,
+    persistence_dir: Path | None = None,
 ) -> str:
-    """The text of a mosquitto.conf for one loopback listener with TCP_NODELAY."""
+    """The text of a mosquitto.conf for one loopback listener with TCP_NODELAY.
+
+    With `persistence_dir`, persistent sessions (their subscriptions and queued QoS 1
+    messages) are saved there every second and on shutdown, so they outlive a restart."""
     lines = [
         "per_listener_settings false",
         f"listener {port} {host}",
@@ -356,7 +360,15 @@ def mosquitto_config(
         # mosquitto drops QoS 1 messages for a subscriber past 1000 queued by default; a
         # burst of events to a busy participant must not be lost.
         "max_queued_messages 100000",
-        "persistence false",
+        *(
+            [
+                "persistence true",
+                f"persistence_location {persistence_dir}/",
+                "autosave_interval 1",
+            ]
+            if persistence_dir is not None
+            else ["persistence false"]
+        ),
         "log_dest stderr",
         "log_type all"
         if verbose
@@ -402,8 +414,10 @@ class MosquittoBroker:
         verbose: bool = False,
         start_timeout: float = 10.0,
         tcp_nodelay: bool = True,
+        persistence: bool = False,
     ) -> None:
         self.access = access
+        self.persistence = persistence
         self.tcp_nodelay = tcp_nodelay
         self.binary = binary
         self.host = host
@@ -463,6 +477,7 @@ class MosquittoBroker:
                 acl_file=acl_file,
                 user=getpass.getuser(),
                 verbose=self.verbose,
+                persistence_dir=self.workdir if self.persistence else None,
                 tcp_nodelay=self.tcp_nodelay,
             ),
             encoding="utf-8",
@@ -538,6 +553,26 @@ class MosquittoBroker:
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
+
+    def restart_sync(self, down_s: float = 0.0) -> None:
+        """Stop mosquitto (SIGTERM: it saves its persistent sessions) and start it again on
+        the same port with the same files after `down_s` seconds: a broker restart."""
+        if self._process is None or self.port is None:
+            raise BrokerError("mosquitto is not started: call start() first")
+        self._terminate()
+        time.sleep(down_s)
+        executable = shutil.which(self.binary)
+        assert executable is not None and self.workdir is not None
+        self._log_handle = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop_sync
+        self._process = subprocess.Popen(
+            [executable, "-c", str(self.workdir / "mosquitto.conf")],
+            stdin=subprocess.DEVNULL,
+            stdout=self._log_handle,
+            stderr=subprocess.STDOUT,
+        )
+        if not self._await_port():
+            last = " | ".join(self.log_text().strip().splitlines()[-5:])
+            raise BrokerError(f"mosquitto did not restart on port {self.port}: {last}")
 
     def stop_sync(self, *, keep_files: bool = False) -> None:
         """Stop mosquitto; the temp dir (config and log) is removed unless `keep_files`."""

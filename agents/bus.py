@@ -11,6 +11,7 @@ QoS 1 delivers at least once. `Topics` names the topics of one episode (all unde
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import socket
@@ -213,6 +214,34 @@ class Topics:
         """An agent reports a subtask done or failed."""
         return self._agent(agent_id, "report")
 
+    def observe(self, agent_id: str) -> str:
+        """An agent started on its own asks the Judger what it sees."""
+        return self._agent(agent_id, "observe")
+
+    def alive(self, agent_id: str) -> str:
+        """An agent's heartbeat (keeps its lease on its subtask)."""
+        return self._agent(agent_id, "alive")
+
+    def seat_request(self, nonce: str) -> str:
+        """A worker without an id asks for one (see `agents.messages.SeatRequest`)."""
+        return f"{self.prefix}/seat/{check_id(nonce, 'nonce')}"
+
+    @property
+    def seat_requests(self) -> str:
+        """Pattern over every seat request."""
+        return f"{self.prefix}/seat/+"
+
+    def seat(self, nonce: str) -> str:
+        """The Planner's answer to a seat request."""
+        return f"{self.prefix}/planner/seat/{check_id(nonce, 'nonce')}"
+
+    def summary(self, role: str, agent_id: str | None = None) -> str:
+        """Where a participant sends its part of the result: a worker under its own topics,
+        the Planner and the Judger under theirs."""
+        if role == "worker":
+            return self._agent(check_id(agent_id or "", "agent id"), "summary")
+        return f"{self.prefix}/{check_id(role, 'role')}/summary"
+
     @property
     def state(self) -> str:
         return f"{self.prefix}/state"
@@ -263,6 +292,39 @@ class Topics:
         return AccessControl(users=tuple(users))
 
 
+    def participants_access(
+        self,
+        agents: Mapping[str, str],
+        planner: str,
+        judger: str,
+        observers: Mapping[str, str] | None = None,
+    ) -> AccessControl:
+        """Broker accounts with each participant's own rights (passwords as given):
+
+        - each agent (`agents`: id -> password) publishes only under ``agent/<id>/``;
+        - ``planner`` alone assigns (``planner/...``) and publishes the state;
+        - ``judger`` alone publishes results (``judger/...``);
+        - both publish events; `observers` (runner, watch page) publish nothing.
+
+        >>> acl = Topics("e1").participants_access({"a1": "x"}, "p", "j").publish_acl()
+        >>> acl["a1"], acl["judger"]
+        (['cc/e1/agent/a1/#'], ['cc/e1/judger/#', 'cc/e1/events'])
+        """
+        users = [
+            BrokerUser(username=agent_id, password=password, publish=tuple(self.acl(agent_id)))
+            for agent_id, password in agents.items()
+        ]
+        users.append(BrokerUser(username="planner", password=planner, publish=(
+            f"{self.prefix}/planner/#", self.state, self.events)))
+        users.append(BrokerUser(username="judger", password=judger, publish=(
+            f"{self.prefix}/judger/#", self.events)))
+        users += [
+            BrokerUser(username=check_id(name, "observer name"), password=password, publish=())
+            for name, password in (observers or {}).items()
+        ]
+        return AccessControl(users=tuple(users))
+
+
 class _SeenIds:
     """The last `capacity` message ids, oldest forgotten first."""
 
@@ -302,6 +364,8 @@ class Bus:
         tcp_nodelay: bool = True,
         timeout: float = 10.0,
         keepalive: int = 60,
+        persistent: bool = False,
+        reconnect_s: float = 0.0,
     ) -> None:
         address = parse_broker_url(url)
         self.url = url
@@ -313,6 +377,9 @@ class Bus:
         self.tcp_nodelay = tcp_nodelay
         self.timeout = timeout
         self.keepalive = keepalive
+        self.persistent = persistent
+        self.reconnect_s = reconnect_s
+        self.reconnects = 0
         self.rejected: list[RejectedPayload] = []
         self.duplicates = 0
         self._subscriptions: list[tuple[str, type[Envelope]]] = []
@@ -321,12 +388,11 @@ class Bus:
         self._pump: asyncio.Task[None] | None = None
         self._inbox: asyncio.Queue[tuple[str, Envelope] | None] = asyncio.Queue()
         self._closed_reason: str | None = None
+        self._online = asyncio.Event()
 
     # -- connection ----------------------------------------------------------------------------
 
-    async def __aenter__(self) -> Self:
-        if self._client is not None:
-            raise BusError(f"bus {self.client_id!r} is already connected")
+    def _new_client(self) -> aiomqtt.Client:
         client = aiomqtt.Client(
             self.host,
             self.port,
@@ -334,7 +400,9 @@ class Bus:
             username=self.username,
             password=self.password,
             protocol=aiomqtt.ProtocolVersion.V311,
-            clean_session=True,
+            # A persistent session keeps the subscriptions and the QoS 1 messages queued for
+            # this client id across a lost connection or a broker restart (with persistence).
+            clean_session=not self.persistent,
             timeout=self.timeout,
             keepalive=self.keepalive,
             socket_options=[TCP_NODELAY_OPTION] if self.tcp_nodelay else [],
@@ -342,6 +410,10 @@ class Bus:
         # aiomqtt warns past 10 unacknowledged calls; a Judger or a burst of events can have
         # many more in flight, and paho's inflight window already bounds them.
         client.pending_calls_threshold = 10_000
+        return client
+
+    async def _connect(self) -> aiomqtt.Client:
+        client = self._new_client()
         try:
             await client.__aenter__()
         except aiomqtt.MqttError as exc:
@@ -350,10 +422,16 @@ class Bus:
                 f"bus {self.client_id!r} cannot connect to {self.host}:{self.port} as {who}: "
                 f"{exc or type(exc).__name__} (is the broker running, are the credentials right?)"
             ) from exc
-        self._client = client
+        return client
+
+    async def __aenter__(self) -> Self:
+        if self._client is not None:
+            raise BusError(f"bus {self.client_id!r} is already connected")
+        self._client = await self._connect()
         self._inbox = asyncio.Queue()
         self._closed_reason = None
-        self._pump = asyncio.create_task(self._pump_messages(client), name=f"bus-{self.client_id}")
+        self._online.set()
+        self._pump = asyncio.create_task(self._pump_messages(), name=f"bus-{self.client_id}")
         return self
 
     async def __aexit__(
@@ -364,29 +442,70 @@ class Bus:
     ) -> None:
         client, self._client = self._client, None
         pump, self._pump = self._pump, None
+        self._online.clear()
         if pump is not None:
             pump.cancel()
             await asyncio.gather(pump, return_exceptions=True)
         if client is not None:
-            await client.__aexit__(exc_type, exc, tb)
+            with contextlib.suppress(aiomqtt.MqttError):
+                await client.__aexit__(exc_type, exc, tb)
 
-    async def _pump_messages(self, client: aiomqtt.Client) -> None:
+    async def _pump_messages(self) -> None:
         """The one reader of the client: parses every payload into the inbox as it arrives.
 
         Readers wait on the inbox, never on the client, so a reader that gives up (timeout,
-        stop) cannot lose a message that was being handed over.
+        stop) cannot lose a message that was being handed over. With `reconnect_s` > 0 a lost
+        broker is tried again (backoff up to 1 s) for that long, and every pattern is
+        subscribed again on the new connection.
         """
         try:
-            async for raw in client.messages:
-                topic = raw.topic.value
-                message = self.accept(topic, _payload_bytes(raw.payload))
-                if message is not None:
-                    self._inbox.put_nowait((topic, message))
-        except aiomqtt.MqttError as exc:
-            self._closed_reason = f"bus {self.client_id!r} lost the broker: {exc}"
-            logger.warning("%s", self._closed_reason)
+            while True:
+                client = self._client
+                assert client is not None
+                try:
+                    async for raw in client.messages:
+                        topic = raw.topic.value
+                        message = self.accept(topic, _payload_bytes(raw.payload))
+                        if message is not None:
+                            self._inbox.put_nowait((topic, message))
+                    return
+                except aiomqtt.MqttError as exc:
+                    self._online.clear()
+                    reason = f"bus {self.client_id!r} lost the broker: {exc}"
+                    logger.warning("%s", reason)
+                    with contextlib.suppress(Exception):
+                        await client.__aexit__(None, None, None)
+                    if not await self._reconnect():
+                        self._closed_reason = reason
+                        return
         finally:
+            self._online.clear()
             self._inbox.put_nowait(None)
+
+    async def _reconnect(self) -> bool:
+        """Connect again and resubscribe, for up to `reconnect_s` seconds; False if not."""
+        deadline = time.monotonic() + self.reconnect_s
+        delay = 0.1
+        while time.monotonic() < deadline:
+            await asyncio.sleep(delay)
+            delay = min(1.0, delay * 2)
+            try:
+                client = await self._connect()
+            except BusError:
+                continue
+            try:
+                for pattern, _model in self._subscriptions:
+                    await client.subscribe(pattern, qos=QOS)
+            except aiomqtt.MqttError:
+                with contextlib.suppress(Exception):
+                    await client.__aexit__(None, None, None)
+                continue
+            self._client = client
+            self.reconnects += 1
+            self._online.set()
+            logger.warning("bus %s reconnected to %s:%s", self.client_id, self.host, self.port)
+            return True
+        return False
 
     @property
     def client(self) -> aiomqtt.Client:
@@ -411,7 +530,26 @@ class Bus:
             check_topic_name(topic)
         except BrokerError as exc:
             raise ValueError(str(exc)) from None
-        await self.client.publish(topic, payload, qos=QOS, retain=retain)
+        self.client  # noqa: B018 - fail early when not connected
+        deadline = time.monotonic() + self.reconnect_s
+        while True:
+            client = self.client
+            try:
+                await client.publish(topic, payload, qos=QOS, retain=retain)
+                return
+            except aiomqtt.MqttError:
+                # Without reconnection, or once it has given up, the error is the caller's.
+                if self.reconnect_s <= 0 or time.monotonic() > deadline or self._pump is None \
+                        or self._pump.done():
+                    raise
+            # Sent again once connected: the receiver drops a copy it already has by its id.
+            remaining = max(0.1, deadline - time.monotonic())
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(remaining):
+                    while self._client is client or not self._online.is_set():
+                        await asyncio.sleep(0.05)
+                        if self._pump is None or self._pump.done():
+                            break
 
     # -- receiving -----------------------------------------------------------------------------
 

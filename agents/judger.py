@@ -26,6 +26,7 @@ from agents.messages import (
     ActionRequest,
     ActionResult,
     Event,
+    ObserveRequest,
     PlannerState,
     ScoreUpdate,
     TraceEntry,
@@ -64,16 +65,45 @@ class JudgerCore:
     finished: bool = False
     trace: list[TraceEntry] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
+    last_seq: dict[str, int] = field(default_factory=dict)
+    refused: list[tuple[str, int, str]] = field(default_factory=list)
+    """Requests refused before they could run: (agent, seq, reason); none is in the trace."""
 
     def __post_init__(self) -> None:
         for a in self.agents:
             self.clock.setdefault(a, 0.0)
 
     # -- input ----------------------------------------------------------------------------
+    def screen(self, req: ActionRequest, sender: str | None = None) -> str | None:
+        """Why `req` cannot be taken at all (None: it can): an unknown agent, a request
+        sent on another agent's topic (`sender`: the agent id of the topic), a stale
+        sequence number, or a second action while one is pending."""
+        if req.agent not in self.clock:
+            return f"unknown agent {req.agent!r}"
+        if sender is not None and sender != req.agent:
+            return f"an action for {req.agent!r} sent on {sender!r}'s topic"
+        last = self.last_seq.get(req.agent, 0)
+        if req.seq <= last:
+            return f"stale sequence number {req.seq} (last taken {last})"
+        if req.agent in self.pending:
+            return f"{req.agent} already has action {self.pending[req.agent].request.seq} pending"
+        return None
+
+    def refuse(self, req: ActionRequest, reason: str) -> ActionResult:
+        """The answer to a screened-out request: the world, the clocks and the trace are
+        left as they were."""
+        log.warning("refused request %s of %r: %s", req.seq, req.agent, reason)
+        self.refused.append((req.agent, req.seq, reason))
+        now = self.clock.get(req.agent, 0.0)
+        return ActionResult(sender="judger", agent=req.agent, seq=req.seq, ok=False,
+                            reason=reason, start=now, end=now)
+
     def submit(self, req: ActionRequest) -> None:
+        """Take a screened request (see `screen`); invalid action bodies fail when run."""
         if req.agent not in self.clock:
             log.warning("action from unknown agent %r ignored", req.agent)
             return
+        self.last_seq[req.agent] = max(self.last_seq.get(req.agent, 0), req.seq)
         action: Action | None = None
         error: Outcome | None = None
         try:
@@ -94,16 +124,28 @@ class JudgerCore:
         return [a for a in self.agents if a not in self.pending and a not in self.idle]
 
     def step(self) -> list[ActionResult]:
-        """Run what can run now, in virtual-time order. Returns the results to send."""
+        """Run what can run now, in virtual-time order. Returns the results to send.
+
+        The earliest pending action (by start, then agent id) runs as soon as no agent still
+        to move could come before it: an agent's next action starts no earlier than its clock,
+        so an action starting before every such clock is first whatever they send (the
+        conservative rule of parallel discrete-event simulation). The order is the one a
+        Judger that waited for everyone would take; the agents think in parallel meanwhile.
+        """
         results: list[ActionResult] = []
-        while self.pending and not self.waiting_for():
+        while self.pending:
+            waiting = self.waiting_for()
             runnable = [p for p in self.pending.values() if self._ready(p)]
             if not runnable:
+                if waiting:
+                    break
                 # Only rendezvous whose partners will not come (idle or gone): fail the earliest.
                 stuck = min(self.pending.values(), key=lambda p: (p.start, p.request.agent))
                 results.append(self._finish(stuck, self._missed(stuck)))
                 continue
             chosen = min(runnable, key=lambda p: (p.start, p.request.agent))
+            if any((self.clock[a], a) <= (chosen.start, chosen.request.agent) for a in waiting):
+                break
             if isinstance(chosen.action, Rendezvous):
                 group = [self.pending[a] for a in chosen.action.agents]
                 meet = max(p.start for p in group)
@@ -188,9 +230,15 @@ class Judger:
         self._threads: dict[str, asyncio.Task[None]] = {}
         self._rendezvous: dict[str, tuple[set[str], asyncio.Event]] = {}
         self.wall_start = time.monotonic()
+        self.ready = asyncio.Event()
+        """Set once subscribed: from then on no action is lost."""
+        self.done = asyncio.Event()
+        """Set when the Planner has said the episode is over."""
 
     async def _send(self, result: ActionResult) -> None:
         await self.bus.publish(self.topics.result(result.agent), result)
+        if result.seq == 0:
+            return
         line = self.core.describe(result)
         log.info(line)
         entry = next((t for t in reversed(self.core.trace) if t.agent == result.agent), None)
@@ -206,12 +254,35 @@ class Judger:
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Handle actions and planner states until `stop` is set."""
-        await self.bus.subscribe(self.topics.agent_pattern("action"))
-        await self.bus.subscribe(self.topics.state)
-        async for _topic, msg in self.bus.messages(stop):
+        await self.bus.subscribe(self.topics.agent_pattern("action"), ActionRequest)
+        await self.bus.subscribe(self.topics.agent_pattern("observe"), ObserveRequest)
+        await self.bus.subscribe(self.topics.state, PlannerState)
+        self.ready.set()
+        async for topic, msg in self.bus.messages(stop):
             if isinstance(msg, PlannerState):
-                self.core.planner_state(msg)
+                if not self.core.finished:
+                    self.core.planner_state(msg)
+                if self.core.finished:
+                    self.done.set()
+            elif isinstance(msg, ObserveRequest):
+                if msg.agent in self.core.clock and msg.agent == _topic_agent(topic):
+                    await self.bus.publish(self.topics.result(msg.agent), ActionResult(
+                        sender="judger", agent=msg.agent, seq=0, ok=True,
+                        start=self.core.clock[msg.agent], end=self.core.clock[msg.agent],
+                        fired_total=list(self.core.fired),
+                        observation=self.core.backend.observe(msg.agent)))
+                continue
             elif isinstance(msg, ActionRequest):
+                sender = _topic_agent(topic)
+                reason = self.core.screen(msg, sender)
+                if reason is not None:
+                    refusal = self.core.refuse(msg, reason)
+                    # The answer goes to whoever sent it, never to the agent it claims to be.
+                    to = sender if sender in self.core.clock else None
+                    if to is not None:
+                        await self.bus.publish(self.topics.result(to),
+                                               refusal.model_copy(update={"agent": to}))
+                    continue
                 if self.realtime:
                     self._start_realtime(msg)
                     continue
@@ -247,3 +318,9 @@ class Judger:
             return
         result = await asyncio.to_thread(self.core.run, p)
         await self._send(result)
+
+
+def _topic_agent(topic: str) -> str | None:
+    """The agent id of a ``cc/<episode>/agent/<id>/<leaf>`` topic (None for other topics)."""
+    parts = topic.split("/")
+    return parts[3] if len(parts) == 5 and parts[2] == "agent" else None

@@ -7,6 +7,9 @@ Judger -> Worker    `judger/result/<id>`  ActionResult
 Worker -> Planner   `agent/<id>/report`   SubtaskReport
 Planner -> all      `state`               PlannerState (who waits for work; the end)
 any -> viewers      `events`              Event (readable log lines)
+Worker -> Judger    `agent/<id>/observe`  ObserveRequest (answered by an ActionResult, seq 0)
+Worker -> Planner   `agent/<id>/alive`    Heartbeat (keeps its lease)
+each -> runner      `.../summary`         Summary (its part of the result, at the end)
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from planner.subtask import Subtask
 class WorkRequest(Message):
     kind: Literal["request"] = "request"
     agent: str
-    clock: float = 0.0
+    clock: float = Field(0.0, ge=0.0, allow_inf_nan=False)
 
 
 class Assignment(Message):
@@ -47,9 +50,10 @@ class Assignment(Message):
 class ActionRequest(Message):
     kind: Literal["action"] = "action"
     agent: str
-    seq: int
+    seq: int = Field(ge=1)
+    """Counts up from 1 per worker: a number not above the last one seen is stale."""
     subtask: str | None = None
-    attempt: int = 0
+    attempt: int = Field(0, ge=0)
     action: dict[str, Any]
 
 
@@ -76,7 +80,7 @@ class SubtaskReport(Message):
     subtask: str
     ok: bool
     reason: str | None = None
-    clock: float = 0.0
+    clock: float = Field(0.0, ge=0.0, allow_inf_nan=False)
 
 
 class PlannerState(Message):
@@ -85,6 +89,8 @@ class PlannerState(Message):
 
     kind: Literal["state"] = "state"
     idle: list[str]
+    """Agents with nothing to do, and agents taken for gone (lease ran out): the Judger does
+    not wait for their next action."""
     done: bool = False
     seq: int = 0
 
@@ -110,6 +116,51 @@ class Event(Message):
     kind: Literal["event"] = "event"
     text: str
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+class ObserveRequest(Message):
+    """A worker that starts on its own asks the Judger what it sees (position, inventory)."""
+
+    kind: Literal["observe"] = "observe"
+    agent: str
+
+
+class Heartbeat(Message):
+    """A worker is alive (sent every few seconds): its lease on its subtask goes on."""
+
+    kind: Literal["alive"] = "alive"
+    agent: str
+
+
+class Summary(Message):
+    """A participant's part of the episode's result, sent once at its end to the runner.
+
+    `role` planner: `subtasks`, `graph`, `plan_s`, `true_edges`; judger: `trace`, `score`,
+    `completion`, `details`, `fired`; worker: `llm_calls`, `tokens`, `actions_sent`. All
+    carry `rejected` (payloads that did not parse) and `duplicates` (copies dropped by id).
+    """
+
+    kind: Literal["summary"] = "summary"
+    role: Literal["planner", "judger", "worker"]
+    agent: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class SeatRequest(Message):
+    """A worker started without an agent id (``--id auto``, e.g. one replica of a scaled
+    service) asks the Planner for one, on ``seat/<nonce>``."""
+
+    kind: Literal["seat"] = "seat"
+    nonce: str = Field(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class Seat(Message):
+    """The Planner's answer on ``planner/seat/<nonce>``: the agent id to work as (None: every
+    agent of the episode is taken)."""
+
+    kind: Literal["seated"] = "seated"
+    nonce: str
+    agent: str | None
 
 
 class PlanGraph(Message):

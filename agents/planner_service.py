@@ -24,10 +24,14 @@ from agents.messages import (
     ActionResult,
     Assignment,
     Event,
+    Heartbeat,
     PlanGraph,
     PlannerState,
     PlanProgress,
+    Seat,
+    SeatRequest,
     SubtaskReport,
+    Summary,
     WorkRequest,
 )
 from env.world import Pos
@@ -62,6 +66,13 @@ class PlannerCore:
     keep_out: list[tuple[int, int]] = field(default_factory=list)
     rounds: bool = False
     """Hand out work in rounds: nothing until every agent is free (AgentVerse's protocol)."""
+    asked: set[str] = field(default_factory=set)
+    """Agents that have asked for work at least once: the first work is handed out when all
+    have (or the others are gone), so who gets what does not depend on who started first."""
+    gone: set[str] = field(default_factory=set)
+    """Agents whose lease ran out: not waited for, until they ask for work again."""
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """Messages refused: (agent, reason)."""
     repair_blocking: bool = False
     """`repair` may call a model: reports are then handled in a thread."""
     deferred: dict[str, int] = field(default_factory=dict)
@@ -92,14 +103,45 @@ class PlannerCore:
         return sorted(s for s, st in self.status.items() if st == "running")
 
     # -- events ---------------------------------------------------------------------------
+    def screen(self, agent: str, sender: str | None = None) -> str | None:
+        """Why a message about `agent` cannot be taken (None: it can): an unknown agent, or
+        one sent on another agent's topic (`sender`: the agent id of the topic)."""
+        if agent not in self.agents:
+            return f"unknown agent {agent!r}"
+        if sender is not None and sender != agent:
+            return f"a message for {agent!r} sent on {sender!r}'s topic"
+        return None
+
+    def refuse(self, agent: str, reason: str) -> None:
+        log.warning("refused a message of %r: %s", agent, reason)
+        self.refused.append((agent, reason))
+
     def request(self, req: WorkRequest) -> None:
+        reason = self.screen(req.agent)
+        if reason is not None:
+            self.refuse(req.agent, reason)
+            return
+        held = self.holding(req.agent)
+        if held:
+            self.refuse(req.agent, f"{req.agent} still holds {held[0]}: report it first")
+            return
+        self.gone.discard(req.agent)
+        self.asked.add(req.agent)
         self.free[req.agent] = req.clock
+
+    def holding(self, agent: str) -> list[str]:
+        """The subtasks `agent` holds and has not reported yet (at most one)."""
+        return [sid for sid, holders in self.holders.items()
+                if agent in holders and agent not in self.role_reports.get(sid, {})]
 
     def report(self, rep: SubtaskReport) -> None:
         sid = rep.subtask
-        if sid not in self.subtasks or self.status.get(sid) != "running" or \
-                rep.agent not in self.holders.get(sid, []):
-            log.info("stale report from %s on %s ignored", rep.agent, sid)
+        reason = self.screen(rep.agent)
+        if reason is None and (sid not in self.subtasks or self.status.get(sid) != "running"
+                               or rep.agent not in self.holders.get(sid, [])):
+            reason = f"stale report on {sid!r}: {rep.agent} does not hold it"
+        if reason is not None:
+            self.refuse(rep.agent, reason)
             return
         st = self.subtasks[sid]
         self.role_reports.setdefault(sid, {})[rep.agent] = rep.ok
@@ -161,10 +203,18 @@ class PlannerCore:
         self.free.pop(agent, None)
         return back
 
+    def lose(self, agent: str) -> list[str]:
+        """The agent's lease ran out: re-open what it held and stop waiting for it."""
+        back = self.take_back(agent)
+        self.gone.add(agent)
+        return back
+
     def assign(self, hub: Pos | None) -> list[Assignment]:
         """Hand ready subtasks to waiting agents (in clock order, ties by id)."""
         out: list[Assignment] = []
         if self.rounds and len(self.free) < len(self.agents):
+            return out
+        if len(self.asked | self.gone) < len(self.agents):
             return out
         while self.free:
             ready = [s for s in self.ready() if self.subtasks[s].agents <= len(self.free)]
@@ -191,13 +241,15 @@ class PlannerCore:
                                       not_before=not_before, hub=hub,
                                       attempt=self.attempts[sid],
                                       keep_out=self.keep_out if st.kind == "place" else []))
-        if not out and not self.running() and self.free and len(self.free) == len(self.agents):
+        if not out and not self.running() and self.free and \
+                len(set(self.free) | self.gone) == len(self.agents):
             self.finished = True
         return out
 
     def state(self) -> PlannerState:
         self.state_seq += 1
-        return PlannerState(sender="planner", idle=sorted(self.free), done=self.finished,
+        return PlannerState(sender="planner", idle=sorted(set(self.free) | self.gone),
+                            done=self.finished,
                             seq=self.state_seq)
 
     def progress(self) -> PlanProgress:
@@ -236,6 +288,10 @@ class PlannerService:
         self.lease_s = lease_s
         self.last_seen: dict[str, float] = {}
         self.finished = asyncio.Event()
+        self.ready = asyncio.Event()
+        """Set once subscribed: from then on no request or report is lost."""
+        self.seats: dict[str, str] = {}
+        """Seat requests answered: nonce -> agent id."""
 
     async def _publish_assignments(self) -> None:
         assignments = self.core.assign(self.hub)
@@ -265,40 +321,94 @@ class PlannerService:
         if self.plan_graph is not None:
             await self.bus.publish(self.topics.plan, self.plan_graph, retain=True)
             await self._publish_progress()
-        await self.bus.subscribe(self.topics.agent_pattern("request"))
-        await self.bus.subscribe(self.topics.agent_pattern("report"))
-        await self.bus.subscribe(f"{self.topics.prefix}/judger/result/+")
+        await self.bus.subscribe(self.topics.agent_pattern("request"), WorkRequest)
+        await self.bus.subscribe(self.topics.agent_pattern("report"), SubtaskReport)
+        await self.bus.subscribe(f"{self.topics.prefix}/judger/result/+", ActionResult)
+        await self.bus.subscribe(self.topics.agent_pattern("alive"), Heartbeat)
+        await self.bus.subscribe(self.topics.seat_requests, SeatRequest)
+        # The Judger's summary comes when it ended the episode itself (a budget stop).
+        await self.bus.subscribe(self.topics.summary("judger"), Summary)
         lease_task = asyncio.create_task(self._leases(stop))
+        self.ready.set()
         try:
-            async for _topic, msg in self.bus.messages(stop):
+            async for topic, msg in self.bus.messages(stop):
+                if isinstance(msg, SeatRequest):
+                    await self._seat(msg)
+                    continue
+                if isinstance(msg, Summary):
+                    if msg.role == "judger" and not self.core.finished:
+                        log.info("the Judger ended the episode")
+                        self.core.finished = True
+                        await self.bus.publish(self.topics.state, self.core.state())
+                        for agent in self.core.agents:
+                            await self.bus.publish(self.topics.assign(agent), Assignment(
+                                sender="planner", agent=agent, done=True))
+                        self.finished.set()
+                    continue
+                if isinstance(msg, Heartbeat):
+                    if msg.agent in self.last_seen and msg.agent == _topic_agent(topic):
+                        self.last_seen[msg.agent] = time.monotonic()
+                    continue
                 if isinstance(msg, ActionResult):
                     self.last_seen[msg.agent] = time.monotonic()
                     self.core.fired.update(msg.fired_total)
                     continue
+                if not isinstance(msg, SubtaskReport | WorkRequest):
+                    continue
+                reason = self.core.screen(msg.agent, _topic_agent(topic))
+                if reason is not None:
+                    self.core.refuse(msg.agent, reason)
+                    continue
+                self.last_seen[msg.agent] = time.monotonic()
                 if isinstance(msg, SubtaskReport):
                     if self.core.repair_blocking:
                         await asyncio.to_thread(self.core.report, msg)
                     else:
                         self.core.report(msg)
                     await self._publish_progress()
-                elif isinstance(msg, WorkRequest):
-                    self.core.request(msg)
                 else:
-                    continue
+                    self.core.request(msg)
                 if not self.core.finished:
                     await self._publish_assignments()
         finally:
             lease_task.cancel()
 
+    async def _seat(self, req: SeatRequest) -> None:
+        """Give a worker without an id the first agent id nobody has taken (the same one
+        again if it asks again with the same nonce)."""
+        agent = self.seats.get(req.nonce)
+        if agent is None:
+            taken = set(self.seats.values()) | self.core.asked
+            agent = next((a for a in self.core.agents if a not in taken), None)
+            if agent is not None:
+                self.seats[req.nonce] = agent
+        log.info("seat %s -> %s", req.nonce, agent)
+        await self.bus.publish(self.topics.seat(req.nonce),
+                               Seat(sender="planner", nonce=req.nonce, agent=agent))
+
     async def _leases(self, stop: asyncio.Event) -> None:
+        started = time.monotonic()
         while not stop.is_set():
             await asyncio.sleep(min(5.0, self.lease_s / 4))
             now = time.monotonic()
+            never = set(self.core.agents) - self.core.asked - self.core.gone
+            if never and now - started > self.lease_s:
+                # Agents that never came: start without them.
+                self.core.gone |= never
+                log.warning("%s never asked for work in %.0fs: starting without them",
+                            sorted(never), self.lease_s)
+                await self._publish_assignments()
             for holders in list(self.core.holders.values()):
                 for agent in holders:
                     if now - self.last_seen.get(agent, now) > self.lease_s:
-                        back = self.core.take_back(agent)
+                        back = self.core.lose(agent)
                         log.warning("%s silent for %.0fs: took back %s", agent, self.lease_s,
                                     back)
                         await self._publish_assignments()
                         break
+
+
+def _topic_agent(topic: str) -> str | None:
+    """The agent id of a ``cc/<episode>/agent/<id>/<leaf>`` topic (None for other topics)."""
+    parts = topic.split("/")
+    return parts[3] if len(parts) == 5 and parts[2] == "agent" else None

@@ -13,7 +13,15 @@ from collections.abc import Generator
 from dataclasses import dataclass
 
 from agents.brain import Brain
-from agents.messages import ActionRequest, ActionResult, Assignment, SubtaskReport, WorkRequest
+from agents.messages import (
+    ActionRequest,
+    ActionResult,
+    Assignment,
+    Heartbeat,
+    ObserveRequest,
+    SubtaskReport,
+    WorkRequest,
+)
 from env.actions import Action
 from env.backend import Observation
 
@@ -38,20 +46,59 @@ MAX_ACTIONS_PER_SUBTASK = 400
 
 
 class Worker:
+    """`first` is what the agent sees at the start; None (a worker started on its own) asks
+    the Judger. Every `heartbeat_s` seconds it tells the Planner it is alive, so its lease
+    runs out only if it stops (a killed process, a hung machine)."""
+
     def __init__(self, agent: str, bus: object, topics: object, brain: Brain,
-                 first: Observation) -> None:
+                 first: Observation | None, heartbeat_s: float = 5.0) -> None:
         self.agent, self.bus, self.topics, self.brain = agent, bus, topics, brain
         self.obs = first
         self.clock = 0.0
         self.seq = 0
+        self.heartbeat_s = heartbeat_s
         self.inbox: asyncio.Queue[Assignment | ActionResult] = asyncio.Queue()
+        self.finished = asyncio.Event()
+        """Set when the Planner has said the episode is over (or the worker stopped)."""
+        self.ready = asyncio.Event()
+        """Set once subscribed: from then on no assignment or result is lost."""
 
     async def serve(self, stop: asyncio.Event) -> None:
         await self.bus.subscribe(self.topics.assign(self.agent))
         await self.bus.subscribe(self.topics.result(self.agent))
+        self.ready.set()
         # The reader runs until the episode stops (cancelling it mid-read would leave the bus
         # iterator's pending read to fail unobserved at disconnect).
-        await asyncio.gather(self._work(stop), self._read(stop))
+        beat = asyncio.create_task(self._beat(stop))
+        try:
+            await asyncio.gather(self._work_then_finish(stop), self._read(stop))
+        finally:
+            beat.cancel()
+            await asyncio.gather(beat, return_exceptions=True)
+
+    async def _beat(self, stop: asyncio.Event) -> None:
+        while not stop.is_set() and not self.finished.is_set():
+            await self.bus.publish(self.topics.alive(self.agent),
+                                   Heartbeat(sender=self.agent, agent=self.agent))
+            await asyncio.sleep(self.heartbeat_s)
+
+    async def _work_then_finish(self, stop: asyncio.Event) -> None:
+        try:
+            while self.obs is None and not stop.is_set():
+                # Asked again every 2 s: the Judger may still be building the world.
+                await self.bus.publish(self.topics.observe(self.agent),
+                                       ObserveRequest(sender=self.agent, agent=self.agent))
+                try:
+                    first = await asyncio.wait_for(self._result(0, stop), timeout=2.0)
+                except TimeoutError:
+                    continue
+                if first is None or first.observation is None:
+                    return
+                self.obs = first.observation
+                self.clock = first.end
+            await self._work(stop)
+        finally:
+            self.finished.set()
 
     async def _read(self, stop: asyncio.Event) -> None:
         async for _topic, msg in self.bus.messages(stop):

@@ -10,6 +10,7 @@
     causalcraft bench ...      (see `causalcraft bench --help`)
     causalcraft report DIR ...
     causalcraft server start|stop|status
+    causalcraft agent --role planner|judger|worker --id ID --episode EP --broker URL --task T
     causalcraft watch --broker URL [EPISODE]
     causalcraft replay RESULT.json --watch [--speed X] [--backend sim|minecraft]
 
@@ -21,11 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, NoReturn
 
+from agents.broker import BrokerError
+from agents.bus import BusError
 from agents.llm import LLMError
+from agents.processes import ProcessError
 from env.backend import BackendError
 
 EXIT_USAGE = 2
@@ -65,6 +71,23 @@ def _folder(text: str) -> Path:
     if not path.is_dir():
         raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
     return path
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0.0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
+    return value
+
+
+def _add_participant_tuning(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lease", type=_seconds, default=60.0, help="seconds of silence after "
+                   "which a worker's subtask goes to another (default 60)")
+    p.add_argument("--brain-latency", type=_seconds, default=0.0, help="seconds of sleep "
+                   "added to every brain call, as a slow LLM would take (default 0)")
 
 
 def _watch_arguments(p: argparse.ArgumentParser) -> None:
@@ -180,8 +203,8 @@ def build_parser() -> Parser:
     run.add_argument("--prior-noise", type=_rate, default=DEFAULT_PRIOR_NOISE,
                      help=f"offline brain's prior error rate (default {DEFAULT_PRIOR_NOISE})")
     run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--broker", help="mqtt://host:port of an external broker "
-                     "(default: an embedded one)")
+    run.add_argument("--broker", help="mqtt://host:port of an external broker, or "
+                     "'mosquitto' to start one (default: an embedded one)")
     run.add_argument("--server", help="host:port of a running Minecraft 1.19.2 server for "
                      "--backend minecraft (default: start the embedded one)")
     run.add_argument("--out", type=Path, help="write the result JSON here")
@@ -189,6 +212,34 @@ def build_parser() -> Parser:
     run.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
                      help="villagerbench (default): stop once the action time passes the task's "
                           "max_action_time, as VillagerBench does; none: run to the end")
+    run.add_argument("--processes", action="store_true",
+                     help="run the Planner, the Judger and each Worker as its own process")
+    _add_participant_tuning(run)
+
+    agent = sub.add_parser("agent", help="run one participant of an episode (Planner, Judger "
+                           "or a Worker) in this process")
+    agent.add_argument("--role", choices=["planner", "judger", "worker"], required=True)
+    agent.add_argument("--id", required=True, help="participant id: planner, judger, or the "
+                       "worker's agent id (agent1, agent2, ...; 'auto': one the Planner hands "
+                       "out, for scaled replicas); also its broker username")
+    agent.add_argument("--episode", required=True, help="episode id (topic prefix cc/<id>/), "
+                       "the same for every participant of the episode")
+    agent.add_argument("--broker", required=True, help="mqtt://host:port; the password is "
+                       "read from CAUSALCRAFT_MQTT_PASSWORD")
+    agent.add_argument("--task", required=True, help="task id, e.g. cooking/cake_0")
+    agent.add_argument("--source", type=_folder, help="read VillagerBench files from this folder")
+    agent.add_argument("--backend", choices=["sim", "minecraft"], default="sim")
+    agent.add_argument("--agents", type=_positive_int, default=3)
+    agent.add_argument("--planner", default="full")
+    agent.add_argument("--brain", choices=["offline", "llm"], default="offline")
+    agent.add_argument("--prior-noise", type=_rate, default=DEFAULT_PRIOR_NOISE)
+    agent.add_argument("--seed", type=int, default=0)
+    agent.add_argument("--server", help="host:port of the Minecraft server (Judger, "
+                       "--backend minecraft)")
+    agent.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+    agent.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
+                       help="the Judger's budget stop (see `run --budget`)")
+    _add_participant_tuning(agent)
     _watch_arguments(run)
 
     tasks = sub.add_parser("tasks", help="list tasks")
@@ -227,7 +278,12 @@ def build_parser() -> Parser:
     _watch_arguments(replay)
 
     server = sub.add_parser("server", help="the embedded Minecraft server")
-    server.add_argument("action", choices=["start", "stop", "status"])
+    server.add_argument("action", choices=["start", "stop", "status", "run"],
+                        help="start (in the background), stop, status, or run (in the "
+                        "foreground until stopped, as in a container)")
+    server.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on for `run` (default 127.0.0.1; 0.0.0.0 in a "
+                        "container)")
     server.add_argument("--port", type=int, default=25565,
                         help="port to listen on (0: a free one; default 25565, a client's default)")
     server.add_argument("--runs", type=Path, default=Path("runs"),
@@ -249,6 +305,8 @@ def _summary(result: dict[str, Any]) -> str:
         f"graph       {len(result['graph'].get('nodes', []))} subtasks, "
         f"{len(result['graph'].get('edges', []))} edges",
     ]
+    if result.get("failure"):
+        lines.append(f"FAILED      {result['failure']}")
     llm = result.get("llm")
     if llm:
         lines.append(f"llm         {llm['model']} at {llm['base_url']} "
@@ -278,20 +336,23 @@ def cmd_run(args: argparse.Namespace) -> int:
                             agents=args.agents, planner=args.planner, brain=args.brain,
                             decompose=args.decompose, llm=llm,
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
-                            server=args.server, budget=args.budget,
-                            timeout_s=args.timeout)
+                            server=args.server, budget=args.budget, timeout_s=args.timeout,
+                            processes=args.processes, lease_s=args.lease or 60.0,
+                            brain_latency_s=args.brain_latency)
     except ValidationError as err:
         first = err.errors()[0]
         raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
     if not args.watch:
-        _print_result(run_episode(cfg), args.out)
-        return 0
+        result = run_episode(cfg)
+        _print_result(result, args.out)
+        return 1 if result.get("failure") else 0
     from tasks.watch.session import WatchSession
 
     with WatchSession(args.watch_port) as session:
-        _print_result(run_episode(cfg, on_bus=session.on_bus), args.out)
+        result = run_episode(cfg, on_bus=session.on_bus)
+        _print_result(result, args.out)
         session.linger(args.watch_linger)
-    return 0
+    return 1 if result.get("failure") else 0
 
 
 def _print_result(result: dict[str, Any], out: Path | None) -> None:
@@ -317,6 +378,27 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(summary, flush=True)
         session.linger(args.watch_linger)
     return 0
+
+
+def cmd_agent(args: argparse.Namespace) -> int:
+    """One participant of an episode, until the episode ends (see tasks.participants)."""
+    from pydantic import ValidationError
+
+    from tasks.participants import ParticipantConfig, run_participant
+
+    try:
+        cfg = ParticipantConfig(role=args.role, id=args.id, episode=args.episode,
+                                broker=args.broker, task=args.task, source=args.source,
+                                backend=args.backend, agents=args.agents,
+                                planner=args.planner, brain=args.brain,
+                                prior_noise=args.prior_noise, seed=args.seed,
+                                server=args.server, budget=args.budget,
+                                lease_s=args.lease or 60.0,
+                                brain_latency_s=args.brain_latency, timeout_s=args.timeout)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
+    return run_participant(cfg)
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
@@ -353,8 +435,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     async def follow() -> None:
         url = f"mqtt://{address.host}:{address.port}"
-        async with Bus(url, "watch", username=address.username,
-                       password=address.password) as bus:
+        async with Bus(url, f"watch-{os.getpid()}", username=address.username,
+                       password=address.password or os.environ.get("CAUSALCRAFT_MQTT_PASSWORD")
+                       ) as bus:
             await bus.subscribe(f"cc/{args.episode}/events", Event)
             print(f"watching cc/{args.episode}/events on {url}", flush=True)
             seen = 0
@@ -409,6 +492,8 @@ def cmd_server(args: argparse.Namespace) -> int:
         stop_detached,
     )
 
+    if args.action == "run":
+        return _run_server(args)
     try:
         if args.action == "start":
             status = start_detached(args.runs, port=args.port)
@@ -430,6 +515,32 @@ def cmd_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_server(args: argparse.Namespace) -> int:
+    """The embedded server in the foreground: stopped with it (Ctrl-C, SIGTERM)."""
+    import signal
+
+    from env.minecraft.server import ServerError, ServerProcess
+
+    def interrupt(_sig: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    args.runs.mkdir(parents=True, exist_ok=True)
+    server = ServerProcess(port=args.port, host=args.host, log_path=args.runs / "server.log")
+    try:
+        server.start()
+    except ServerError as err:
+        raise CliError(f"server run: {err}") from None
+    print(f"server running: pid {server.pid}, {server.host}:{server.port} (Minecraft 1.19.2, "
+          f"offline mode), log {server.log_path}", flush=True)
+    try:
+        while server.status().running:
+            time.sleep(1.0)
+    finally:
+        server.stop()
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -437,7 +548,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             logging.getLogger("causalcraft").setLevel(logging.INFO)
         handlers = {"run": cmd_run, "tasks": cmd_tasks, "planners": cmd_planners,
-                    "server": cmd_server, "watch": cmd_watch, "replay": cmd_replay}
+                    "server": cmd_server, "watch": cmd_watch, "replay": cmd_replay,
+                    "agent": cmd_agent}
         if args.command in ("bench", "report"):
             from tasks import bench
 
@@ -451,7 +563,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("causalcraft: interrupted", file=sys.stderr)
         return 130
-    except (ValueError, FileNotFoundError, KeyError, LLMError, BackendError) as err:
+    except (ValueError, FileNotFoundError, KeyError, LLMError, BackendError, BrokerError,
+            BusError, ProcessError) as err:
         # One line for the user; with -v the traceback too, in case it is a bug of ours.
         logging.getLogger("causalcraft").info("details of the error below", exc_info=True)
         text = str(err).strip("'\"")

@@ -29,6 +29,7 @@ from agents.worker import Worker
 from env.backend import Backend
 from env.goals import ConstructionGoal
 from env.rulebook import load_rulebook
+from env.scoring import Score
 from env.scoring import score as score_world
 from planner.configs import get_config
 from tasks.judge_report import judge_metrics
@@ -57,7 +58,8 @@ class EpisodeConfig(BaseModel):
     prior_noise: float = Field(DEFAULT_PRIOR_NOISE, ge=0.0, le=1.0)
     seed: int = 0
     broker: str | None = None
-    """mqtt://host:port of an external broker; None starts the embedded one."""
+    """mqtt://host:port of an external broker; ``mosquitto`` starts a mosquitto child;
+    None starts the embedded one."""
     server: str | None = Field(None, pattern=r"^[^:\s]*:\d{1,5}$")
     """host:port of a running Minecraft 1.19.2 server (minecraft backend); None starts the
     embedded one."""
@@ -66,6 +68,12 @@ class EpisodeConfig(BaseModel):
     budget: Literal["villagerbench", "none"] = "villagerbench"
     """`villagerbench`: the episode stops once its action time passes the task's
     max_action_time, as VillagerBench's judges stop it; `none`: it runs to the end."""
+    processes: bool = False
+    """Run every participant as its own process (`tasks.participants`)."""
+    lease_s: float = Field(60.0, gt=0)
+    """A worker silent this long loses its subtask to another."""
+    brain_latency_s: float = Field(0.0, ge=0)
+    """Seconds of sleep added to every brain call (a slow LLM, for measurements)."""
 
 
 def agent_ids(n: int) -> list[str]:
@@ -170,6 +178,10 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
     agents = agent_ids(cfg.agents)
     judged = JudgedBackend(backend, make_judge(spec, cfg.agents), cfg.budget == "villagerbench")
     brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed, client)
+    if cfg.brain_latency_s:
+        from agents.latency import LatencyBrain
+
+        brain = LatencyBrain(brain, cfg.brain_latency_s)
     t0 = time.perf_counter()
     # In a thread: an LLM brain's planning calls must not hold the event loop.
     plan, true_graph, graph, lines, scheduler, record = await asyncio.to_thread(
@@ -183,7 +195,11 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
     stop = asyncio.Event()
 
     async with contextlib.AsyncExitStack() as stack:
-        if cfg.broker:
+        if cfg.broker == "mosquitto":
+            from agents.broker import MosquittoBroker
+
+            url = (await stack.enter_async_context(MosquittoBroker())).url
+        elif cfg.broker:
             host, port = parse_broker_url(cfg.broker)[:2]
             url = f"mqtt://{host}:{port}"
         else:
@@ -205,7 +221,7 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                         scorer=make_scorer(spec, backend, true_graph, cfg.agents)
                         if viewers else None)
         planner = PlannerService(buses["planner"], topics, core, spec.hub,
-                                 lease_s=lease_for(client), plan_graph=plan_graph(
+                                 lease_s=max(cfg.lease_s, lease_for(client)), plan_graph=plan_graph(
             spec.id, backend.name, cfg.planner, agents, plan, record,
             address if backend.name == "minecraft" else None) if viewers else None)
         workers = [Worker(a, buses[a], topics, brain, backend.observe(a)) for a in agents]
@@ -214,38 +230,107 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                  asyncio.create_task(planner.serve(stop))]
         await asyncio.sleep(0.05)
         tasks += [asyncio.create_task(w.serve(stop)) for w in workers]
-        timed_out = not await _finished_or_over_budget(planner.finished, judged, cfg.timeout_s)
-        if timed_out:
+        failure: list[str] = []
+        watchdog = asyncio.create_task(_watch_health(backend, failure))
+        ended = asyncio.create_task(
+            _finished_or_over_budget(planner.finished, judged, cfg.timeout_s))
+        await asyncio.wait({watchdog, ended}, return_when=asyncio.FIRST_COMPLETED)
+        timed_out = ended.done() and not ended.result()
+        for waiter in (watchdog, ended):
+            waiter.cancel()
+        await asyncio.gather(watchdog, ended, return_exceptions=True)
+        health = getattr(backend, "health", None)
+        if not failure and health is not None:
+            # The game may have died just before the end (its actions failing fast).
+            reason = await asyncio.to_thread(health)
+            if reason is not None:
+                failure.append(reason)
+        if failure:
+            log.error("episode %s failed: %s", cfg.task, failure[0])
+        elif timed_out:
             log.warning("episode %s hit its %.0f s wall-clock limit", cfg.task, cfg.timeout_s)
         stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for name, outcome in zip(["judger", "planner", *agents],
+                                 await asyncio.gather(*tasks, return_exceptions=True),
+                                 strict=True):
+            if isinstance(outcome, Exception):
+                log.error("%s stopped on an error: %s", name, outcome,
+                          exc_info=(type(outcome), outcome, outcome.__traceback__))
         rejected = sum(len(b.rejected) for b in buses.values())
 
     trace = judger.core.trace
     if judged.stopped:
         # What VillagerBench never runs: the actions after it ended the episode.
         trace = [t for t in trace if t.start < (judged.judge.over_at or 0.0)]
-    villagerbench = judged.finish(max((t.end for t in trace), default=0.0))
-    result_score = score_world(spec.goal, backend.view(), spec.world.triggers,
-                               set(backend.fired()))
-    lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents)
-    metrics = episode_metrics(trace, agents, spec.budget_s, lb, result_score.score,
-                              result_score.completion, brain.llm_calls, brain.tokens)
-    metrics.update({k: round(v, 6) for k, v in result_score.details.items()})
-    metrics["budget_s"] = villagerbench["max_action_time"]
-    metrics["budget_stop"] = judged.stopped
-    metrics["critical_path_s"] = round(critical, 4)
-    metrics.update(judge_metrics(record.get("judge_accuracy")))
+    t_end = max((t.end for t in trace), default=0.0)
+    # A dead game cannot be read: its judge's readings stay as they were.
+    villagerbench = judged.judge.block(t_end) if failure else judged.finish(t_end)
+    if failure:
+        # The world cannot be read any more: the partial result keeps the trace, scores 0.
+        result_score = Score(0.0, 0.0, {})
+    else:
+        result_score = score_world(spec.goal, backend.view(), spec.world.triggers,
+                                   set(backend.fired()))
     record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True) for s in plan.subtasks],
               **record}
+    result = episode_result(cfg, spec, brain=brain.name, trace=trace, score=result_score.score,
+                            completion=result_score.completion, details=result_score.details,
+                            true_graph=true_graph, subtasks=core.summary(), record=record,
+                            llm_calls=brain.llm_calls, tokens=brain.tokens,
+                            timed_out=timed_out, rejected=rejected, plan_s=plan_s,
+                            backend=backend.name, villagerbench=villagerbench,
+                            budget_stop=judged.stopped,
+                            llm=client.stats() if client is not None else None,
+                            run={"wall_s": round(time.perf_counter() - t0, 3),
+                                 "llm_mode": client.settings.mode if client is not None else None,
+                                 "llm_cache": str(client.settings.cache) if client is not None
+                                 and client.settings.cache else None,
+                                 "llm_cache_hits": client.cache_hits if client is not None
+                                 else 0})
+    if failure:
+        result["failure"] = failure[0]
+    return result
+
+
+async def _watch_health(backend: Backend, failure: list[str], every_s: float = 1.0) -> None:
+    """Return (with the reason appended to `failure`) once the backend says the game cannot
+    go on (`health()`, a real server's); backends without it are never checked."""
+    health = getattr(backend, "health", None)
+    if health is None:
+        await asyncio.Event().wait()
+        return
+    while True:
+        await asyncio.sleep(every_s)
+        reason = await asyncio.to_thread(health)
+        if reason is not None:
+            failure.append(reason)
+            return
+
+
+def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: list[Any],
+                   score: float, completion: float, details: dict[str, float],
+                   true_graph: nx.DiGraph, subtasks: dict[str, Any], record: dict[str, Any],
+                   llm_calls: int, tokens: int, timed_out: bool, rejected: int,
+                   plan_s: float, backend: str | None, villagerbench: dict[str, Any],
+                   budget_stop: bool, llm: dict[str, Any] | None = None,
+                   run: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The result dict of an episode from its parts (one process or several)."""
+    lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents)
+    metrics = episode_metrics(trace, agent_ids(cfg.agents), spec.budget_s, lb, score,
+                              completion, llm_calls, tokens)
+    metrics.update({k: round(v, 6) for k, v in details.items()})
+    metrics["budget_s"] = villagerbench.get("max_action_time", spec.budget_s)
+    metrics["budget_stop"] = budget_stop
+    metrics["critical_path_s"] = round(critical, 4)
+    metrics.update(judge_metrics(record.get("judge_accuracy")))
     return {
         "task": spec.id,
         "family": spec.family,
-        "backend": backend.name,
+        "backend": backend or cfg.backend,
         "agents": cfg.agents,
         "seed": cfg.seed,
         "planner": cfg.planner,
-        "brain": brain.name,
+        "brain": brain,
         "prior_noise": cfg.prior_noise,
         "config": stable_config(cfg),
         "decomposition": cfg.decompose,
@@ -253,15 +338,11 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         "villagerbench": villagerbench,
         "timed_out": timed_out,
         "rejected_messages": rejected,
-        "subtasks": core.summary(),
+        "subtasks": subtasks,
         "graph": record,
         "trace": [t.model_dump(mode="json") for t in trace],
-        **({"llm": client.stats()} if client is not None else {}),
-        "run": {"plan_s": round(plan_s, 4), "wall_s": round(time.perf_counter() - t0, 3),
-                "llm_mode": client.settings.mode if client is not None else None,
-                "llm_cache": str(client.settings.cache) if client is not None and
-                client.settings.cache else None,
-                "llm_cache_hits": client.cache_hits if client is not None else 0},
+        **({"llm": llm} if llm is not None else {}),
+        "run": {"plan_s": round(plan_s, 4), **(run or {})},
     }
 
 
@@ -311,6 +392,10 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
     spec = load_task(cfg.task, cfg.source, agents=cfg.agents)
     if cfg.agents < spec.min_agents:
         raise ValueError(f"{spec.id} needs at least {spec.min_agents} agents, got {cfg.agents}")
+    if cfg.processes:
+        from tasks.participants import run_processes
+
+        return run_processes(cfg)
     client = llm_client(cfg)
     backend = make_backend(cfg, spec)
     try:

@@ -63,18 +63,20 @@ def test_an_allowed_action_runs_and_is_logged() -> None:
     assert [(t.name, t.ok) for t in core.trace] == [("craft", True)]
 
 
-def test_actions_run_in_virtual_time_order_once_everyone_has_moved() -> None:
+def test_actions_run_in_virtual_time_order_once_nobody_can_come_before() -> None:
     core, _ = judger(("a1", "a2"))
     submit(core, "a2", 1, {"name": "wait", "seconds": 5})
-    assert core.step() == []  # a1 has not moved yet: its next action could come first
+    assert core.step() == []  # a1 (clock 0, first by id) has not moved: it could come first
     submit(core, "a1", 1, {"name": "wait", "seconds": 2})
-    first = core.step()
-    assert [(r.agent, r.start, r.end) for r in first] == [("a1", 0.0, 2.0)]
-    submit(core, "a1", 2, {"name": "wait", "seconds": 1})
-    second = core.step()
-    assert [(r.agent, r.start, r.end) for r in second] == [("a2", 0.0, 5.0)]
+    # a1 runs; then a1's next action starts at 2 or later, so a2's (at 0) is first: it runs.
+    assert [(r.agent, r.start, r.end) for r in core.step()] == [("a1", 0.0, 2.0),
+                                                                 ("a2", 0.0, 5.0)]
+    submit(core, "a1", 2, {"name": "wait", "seconds": 4})
+    assert [(r.agent, r.start) for r in core.step()] == [("a1", 2.0)]  # a2 is at 5: later
+    submit(core, "a1", 3, {"name": "wait", "seconds": 1})
+    assert core.step() == []  # a1 at 6, a2 still to move from 5: a2 could come first
     core.planner_state(PlannerState(sender="planner", idle=["a2"]))
-    assert [(r.agent, r.start) for r in core.step()] == [("a1", 2.0)]
+    assert [(r.agent, r.start) for r in core.step()] == [("a1", 6.0)]
 
 
 def test_rendezvous_leaves_together_and_fails_if_nobody_comes() -> None:

@@ -110,13 +110,36 @@ def test_prior_order_scheduler_follows_the_brains_order() -> None:
 def test_a_silent_worker_loses_its_subtask_to_another() -> None:
     c = core([], ["x"])
     ask(c, "a1")
+    ask(c, "a2", 4.0)
     [a] = c.assign(None)
     assert (a.agent, a.subtask.id) == ("a1", "x")
-    assert c.take_back("a1") == ["x"]
-    ask(c, "a2", 4.0)
+    assert c.lose("a1") == ["x"]
     [b] = c.assign(None)
     assert (b.agent, b.subtask.id, b.attempt) == ("a2", "x", 2)
     report(c, "a1", "x", True)  # the silent worker's late report is stale: ignored
     assert c.status["x"] == "running"
     report(c, "a2", "x", True)
     assert c.status["x"] == "done"
+
+
+def test_first_work_waits_until_every_agent_has_asked_or_is_gone() -> None:
+    c = core([], ["x", "y"])
+    ask(c, "a2")
+    assert c.assign(None) == []  # a1 has not asked yet: who starts first must not matter
+    ask(c, "a1")
+    assert [(a.agent, a.subtask.id) for a in c.assign(None)] == [("a1", "x"), ("a2", "y")]
+    c2 = core([], ["x"])
+    ask(c2, "a2")
+    c2.gone.add("a1")  # the lease of an agent that never came ran out
+    assert [(a.agent, a.subtask.id) for a in c2.assign(None)] == [("a2", "x")]
+    assert c2.state().idle == ["a1"]  # the Judger does not wait for a gone agent
+
+
+def test_messages_from_unknown_or_forged_agents_are_refused_with_a_reason() -> None:
+    c = core([], ["x"])
+    ask(c, "intruder")
+    report(c, "a1", "x", True)  # a1 holds nothing
+    assert c.free == {}
+    assert c.refused == [("intruder", "unknown agent 'intruder'"),
+                         ("a1", "stale report on 'x': a1 does not hold it")]
+    assert c.screen("a1", sender="a2") == "a message for 'a1' sent on 'a2''s topic"

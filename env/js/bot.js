@@ -231,6 +231,32 @@ async function ask (name, line, pattern, timeoutMs = 5000) {
     (seen.length ? `; the server said: ${seen.slice(-3).join(' | ')}` : ''))
 }
 
+// Opens the chest at x y z through the protocol (as a player would), answers its contents as
+// JSON {"item": count}, and closes it. The bot must be within reach of the chest.
+async function peekChest (name, x, y, z, timeoutMs = 5000) {
+  const bot = get(name)
+  if (!online(bot)) throw new Error(`bot ${name} is not connected`)
+  const block = bot.blockAt(new Vec3(x, y, z))
+  if (!block) throw new Error(`${name} has not loaded the chunk of ${x} ${y} ${z}`)
+  let timer
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`opening the chest at ${x} ${y} ${z} took over ${timeoutMs} ms`)), timeoutMs)
+  })
+  let window
+  try {
+    window = await Promise.race([bot.openContainer(block), late])
+  } finally {
+    clearTimeout(timer)
+  }
+  try {
+    const counts = {}
+    for (const item of window.containerItems()) counts[item.name] = (counts[item.name] || 0) + item.count
+    return JSON.stringify(counts)
+  } finally {
+    window.close()
+  }
+}
+
 // Waits until every bot sees every other one; answers the names some bot still misses.
 async function seeEachOther (namesJson, timeoutMs = 10000) {
   const names = JSON.parse(namesJson)
@@ -334,6 +360,6 @@ function startCall (fnName, argsJson, jobId) {
 }
 
 module.exports = {
-  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, seeEachOther, waitAt, settle,
+  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, seeEachOther, waitAt, settle,
   status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
 }

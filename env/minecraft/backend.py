@@ -13,7 +13,9 @@ server commands and records it as fired.
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import re
 import socket
 import struct
@@ -140,9 +142,54 @@ def state_suffix(state: dict[str, StateValue]) -> str:
     return "[" + ",".join(f"{k}={text(v)}" for k, v in sorted(state.items())) + "]"
 
 
-def setup_commands(world: WorldSetup, agents: list[str]) -> list[str]:
+VANILLA_COMMANDS = ("setblock", "fill", "data", "item", "give", "summon", "gamerule", "tp")
+"""The only commands the backend sends a server (vanilla 1.19.2 syntax): the same code then
+drives a vanilla or Paper server as well as the embedded one."""
+CHEST_SLOTS = 27
+CHEST_REACH = 4.0
+"""How near (blocks, eye to chest centre, with a margin under the game's 4.5) a bot must be
+to open a chest."""
+
+
+@functools.cache
+def stack_sizes() -> dict[str, int]:
+    """Item name -> the most of it one slot holds (minecraft-data's items.json)."""
+    from env.rulebook import VERSION, minecraft_data_dir
+
+    base = minecraft_data_dir(VERSION)
+    paths = json.loads((base / "dataPaths.json").read_text())["pc"][VERSION]
+    items = json.loads((base / paths["items"] / "items.json").read_text())
+    return {i["name"]: int(i["stackSize"]) for i in items}
+
+
+def container_nbt(items: dict[str, int], sizes: dict[str, int] | None = None) -> str:
+    """The SNBT of a chest holding `items` (name -> count), stacks split at each item's stack
+    size, slots filled from 0 in name order, for ``/data merge block``.
+
+    >>> container_nbt({"bread": 70, "cake": 2}, {"bread": 64, "cake": 1})
+    '{Items:[{Slot:0b,id:"minecraft:bread",Count:64b},{Slot:1b,id:"minecraft:bread",Count:6b},\
+{Slot:2b,id:"minecraft:cake",Count:1b},{Slot:3b,id:"minecraft:cake",Count:1b}]}'
+
+    Raises ValueError when the items need more than a chest's 27 slots.
+    """
+    sizes = stack_sizes() if sizes is None else sizes
+    stacks: list[str] = []
+    for item, n in sorted(items.items()):
+        per = max(1, sizes.get(item, 64))
+        while n > 0:
+            take = min(n, per)
+            stacks.append(f'{{Slot:{len(stacks)}b,id:"minecraft:{item}",Count:{take}b}}')
+            n -= take
+    if len(stacks) > CHEST_SLOTS:
+        raise ValueError(f"a chest holds {CHEST_SLOTS} stacks; {dict(items)} needs {len(stacks)}")
+    return "{Items:[" + ",".join(stacks) + "]}"
+
+
+def setup_commands(world: WorldSetup, agents: list[str],
+                   sizes: dict[str, int] | None = None) -> list[str]:
     """The server commands that build `world` for `agents` (blocks, chests and their items,
-    animals, starting items), in order. Teleports are separate: they need the bots' names.
+    animals, starting items), in order, vanilla commands only (`VANILLA_COMMANDS`).
+    Teleports are separate: they need the bots' names.
 
     >>> setup_commands(WorldSetup(blocks=[], spawn=[(0, -60, 0)], agent_items={"bread": 2}),
     ...                ["a"])
@@ -156,9 +203,8 @@ def setup_commands(world: WorldSetup, agents: list[str]) -> list[str]:
         x, y, z = c.pos
         state: dict[str, StateValue] = {"facing": c.facing} if c.kind != "barrel" else {}
         out.append(f"/setblock {x} {y} {z} {c.kind}{state_suffix(state)}")
-        out.append(f"/chestclear {x} {y} {z}")
-        for item, n in sorted(c.items.items()):
-            out.append(f"/chestput {x} {y} {z} {item} {n}")
+        # The whole item list is replaced, so a chest left from an earlier episode is emptied.
+        out.append(f"/data merge block {x} {y} {z} {container_nbt(c.items, sizes)}")
     for e in world.entities:
         x, y, z = e.pos
         out.append(f"/summon {e.type} {x} {y} {z}")
@@ -442,20 +488,34 @@ class MinecraftBackend:
         return out
 
     def read_container(self, pos: Pos) -> dict[str, int] | None:
-        """Asks the server what the chest at pos holds (None when there is no chest)."""
+        """What the chest at pos holds (None when there is no chest), read through the
+        protocol: a bot within reach opens it, as a player would. With none in reach the
+        operator is brought on top of it and back (`/tp`), which is meant for set-up."""
         block = self.read_blocks([pos])[pos]
         if not _CHEST.search(block.name):
             with self._lock:
                 self._containers.pop(pos, None)
             return None
         x, y, z = pos
-        line = self._bridge.run_call("ask", self.operator, f"/chestget {x} {y} {z}",
-                                     rf"^\[.*\]$|no chest at {x} {y} {z}\b", ASK_TIMEOUT_MS)
-        if not line.startswith("["):
-            raise MinecraftError(f"/chestget {x} {y} {z}: {line}")
-        counts: dict[str, int] = defaultdict(int)
-        for slot in json.loads(line):
-            counts[slot["name"]] += int(slot["count"])
+        centre = (x + 0.5, y + 0.5, z + 0.5)
+        self.snapshot()  # where the bots are now
+        near = sorted((math.dist(self.last_pos(a), centre), a) for a in self._agents
+                      if self._last.get(a, {}).get("pos") is not None)
+        if near and near[0][0] <= CHEST_REACH:
+            counts = json.loads(self._bridge.run_call("peekChest", near[0][1], x, y, z, 5000))
+        else:
+            agent, back = self.operator, self.last_pos(self.operator)
+            self._bridge.call("bot", "commands", agent,
+                              json.dumps([f"/tp {agent} {x + 0.5} {float(y + 1)} {z + 0.5}"]))
+            self._bridge.run_call("settle", agent, x + 0.5, float(y + 1), z + 0.5,
+                                  SETUP_TIMEOUT_MS)
+            try:
+                counts = json.loads(self._bridge.run_call("peekChest", agent, x, y, z, 5000))
+            finally:
+                self._bridge.call("bot", "commands", agent,
+                                  json.dumps([f"/tp {agent} {back[0]} {back[1]} {back[2]}"]))
+                self._bridge.run_call("settle", agent, *back, SETUP_TIMEOUT_MS)
+        counts = {k: int(v) for k, v in counts.items()}
         with self._lock:
             self._containers[pos] = dict(counts)
         return dict(counts)
@@ -591,6 +651,18 @@ class MinecraftBackend:
         if self._poller is not None:
             self._poller.join(timeout=2)
             self._poller = None
+
+    def health(self) -> str | None:
+        """Why the game cannot go on (None: it can): the server process exited, or nothing
+        answers on the server's port any more."""
+        status = getattr(self.server, "status", None)
+        if callable(status) and not status().running:
+            return "the game server exited"
+        try:
+            with socket.create_connection((self.host, self.port), timeout=2.0):
+                return None
+        except OSError as err:
+            return f"the game server at {self.host}:{self.port} does not answer ({err})"
 
     def close(self) -> None:
         """Stops the trigger watcher and quits every bot (the server, if given, stays up)."""

@@ -64,9 +64,8 @@ def test_commands_for_a_world_are_vanilla_syntax() -> None:
     assert setup_commands(world, ["ann", "ben"]) == [
         "/setblock 1 -60 2 oak_door[half=lower,open=true]",
         "/setblock 3 -60 3 chest[facing=north]",
-        "/chestclear 3 -60 3",
-        "/chestput 3 -60 3 apple 1",
-        "/chestput 3 -60 3 bread 2",
+        '/data merge block 3 -60 3 {Items:[{Slot:0b,id:"minecraft:apple",Count:1b},'
+        '{Slot:1b,id:"minecraft:bread",Count:2b}]}',
         "/summon cow 5.5 -60.0 5.5",
         "/give ann coal 3",
         "/give ben coal 3",

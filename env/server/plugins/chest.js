@@ -8,10 +8,13 @@
 //   /chestput x y z item [count]   add items to the chest at x y z (~ for relative coordinates)
 //   /chestget x y z                print the contents as JSON [{"slot":0,"name":"bread","count":3}]
 //   /chestclear x y z              empty it
+//   /data merge block x y z {Items:[{Slot:0b,id:"minecraft:bread",Count:3b}]}
+//                                  vanilla: replace the chest's items (the only tag kept here)
 
 const { Vec3 } = require('vec3')
 const UserError = require('flying-squid').UserError
 const { install, attachPlayer, dropContentsWhenReplaced } = require('./windows_common')
+const { parseSnbt } = require('../snbt')
 
 const CHEST_BLOCKS = ['chest', 'trapped_chest', 'barrel']
 const SIZE = 27
@@ -192,6 +195,55 @@ module.exports.server = function (serv) {
       storage.slots.fill(null)
       api.broadcastContainer(storage, changed, null)
       return `emptied chest at ${pos.x} ${pos.y} ${pos.z}`
+    }
+  })
+
+  // Vanilla `/data merge block <x> <y> <z> <nbt>` for the tag this server keeps: a chest's
+  // Items (a merged list replaces the old one, as in vanilla). Other tags are refused by name.
+  serv.commands.add({
+    base: 'data',
+    info: 'merge NBT into a block entity (a chest\'s Items)',
+    usage: '/data merge block <x> <y> <z> <nbt>',
+    op: true,
+    parse (str, ctx) {
+      const m = /^\s*merge\s+block\s+(\S+)\s+(\S+)\s+(\S+)\s+(\{.*\})\s*$/.exec(str)
+      if (!m) return false
+      const pos = parsePosition([m[1], m[2], m[3]], ctx.player && ctx.player.position)
+      let nbt
+      try {
+        nbt = parseSnbt(m[4])
+      } catch (err) {
+        throw new UserError(err.message)
+      }
+      const other = Object.keys(nbt).filter(k => k !== 'Items')
+      if (other.length) throw new UserError(`only the Items tag can be merged here, not ${other.join(', ')}`)
+      if (!Array.isArray(nbt.Items)) throw new UserError('Items must be a list')
+      const slots = new Array(SIZE).fill(null)
+      for (const entry of nbt.Items) {
+        const slot = Number(entry.Slot)
+        const name = String(entry.id || '').replace(/^minecraft:/, '')
+        const itemData = registry.itemsByName[name]
+        const count = entry.Count === undefined ? 1 : Number(entry.Count)
+        if (!Number.isInteger(slot) || slot < 0 || slot >= SIZE) throw new UserError(`Slot must be 0..${SIZE - 1}, got ${entry.Slot}`)
+        if (!itemData) throw new UserError(`unknown item ${JSON.stringify(entry.id)}`)
+        if (!Number.isInteger(count) || count < 1 || count > itemData.stackSize) {
+          throw new UserError(`Count of ${name} must be 1..${itemData.stackSize}, got ${entry.Count}`)
+        }
+        if (slots[slot]) throw new UserError(`slot ${slot} is given twice`)
+        slots[slot] = { itemData, count }
+      }
+      return { pos, slots }
+    },
+    async action ({ pos, slots }) {
+      const storage = await requireChest(pos)
+      const changed = []
+      for (let i = 0; i < SIZE; i++) {
+        const next = slots[i] ? Object.assign(new Item(slots[i].itemData.id, slots[i].count), { slot: i }) : null
+        if (storage.slots[i] || next) changed.push(i)
+        storage.slots[i] = next
+      }
+      api.broadcastContainer(storage, changed, null)
+      return `Modified block data of ${pos.x}, ${pos.y}, ${pos.z}`
     }
   })
 }

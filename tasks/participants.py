@@ -1,0 +1,494 @@
+"""Participants as processes: `causalcraft agent --role planner|judger|worker` runs one of
+them, and `run_processes` (``causalcraft run --processes``) starts every participant of an
+episode as its own process and collects the result.
+
+Each participant connects to the broker on its own, with a persistent session (QoS 1 messages
+wait for it across a lost connection or a broker restart) and reconnects for up to
+`reconnect_s`. It prints `agents.processes.ready_line` once subscribed, so the owner starts
+the next one only when nothing sent to the earlier one can be lost. At the end each sends a
+`Summary` (its part of the result) on its summary topic; the runner assembles the result from
+them, the same dict `tasks.episode.run_episode` returns in one process.
+
+- Judger: owns the world (builds it on the backend, runs every action, scores the end).
+- Planner: plans (decompose, prior, refinement, lines), hands out work, takes back the work
+  of a worker whose heartbeat stops for `lease_s`.
+- Worker: asks the Judger what it sees, then works until the Planner says the episode is over.
+
+Broker credentials: the username is the participant's id (``planner``, ``judger``, the agent
+id), the password comes from the environment only (`PASSWORD_ENV`). The runner makes a
+random password per participant for the broker it starts, and hands it over in that variable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field
+
+from agents.broker import AccessControl, EmbeddedBroker, MosquittoBroker, parse_broker_url
+from agents.bus import Bus, Topics, check_id
+from agents.judger import Judger
+from agents.messages import Summary, TraceEntry
+from agents.planner_service import PlannerCore, PlannerService
+from agents.processes import ProcessOwner, ready_line
+from agents.worker import Worker
+
+log = logging.getLogger("causalcraft.participants")
+
+PASSWORD_ENV = "CAUSALCRAFT_MQTT_PASSWORD"
+"""The environment variable a participant reads its broker password from."""
+RECONNECT_S = 120.0
+"""How long a participant tries to reach a lost broker again before it gives up."""
+Role = Literal["planner", "judger", "worker"]
+
+
+class ParticipantConfig(BaseModel):
+    """What `causalcraft agent` needs: the role and id, the broker, and the episode's
+    definition (the same fields as `EpisodeConfig`, so every participant plans, scores and
+    acts on the same task)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    id: str
+    episode: str
+    broker: str
+    task: str
+    source: Path | None = None
+    backend: Literal["sim", "minecraft"] = "sim"
+    agents: int = Field(3, ge=1, le=8)
+    planner: str = "full"
+    brain: Literal["offline", "llm"] = "offline"
+    prior_noise: float = Field(0.3, ge=0.0, le=1.0)
+    seed: int = 0
+    server: str | None = Field(None, pattern=r"^[^:\s]*:\d{1,5}$")
+    budget: Literal["villagerbench", "none"] = "villagerbench"
+    lease_s: float = Field(60.0, gt=0)
+    brain_latency_s: float = Field(0.0, ge=0)
+    timeout_s: float = Field(600.0, gt=0)
+
+    def episode_config(self) -> Any:
+        from tasks.episode import EpisodeConfig
+
+        return EpisodeConfig(task=self.task, source=self.source, backend=self.backend,
+                             agents=self.agents, planner=self.planner, brain=self.brain,
+                             prior_noise=self.prior_noise, seed=self.seed, server=self.server,
+                             budget=self.budget, timeout_s=self.timeout_s, lease_s=self.lease_s,
+                             brain_latency_s=self.brain_latency_s)
+
+
+def _bus(cfg: ParticipantConfig, name: str) -> Bus:
+    address = parse_broker_url(cfg.broker)
+    return Bus(f"mqtt://{address.host}:{address.port}", f"{cfg.episode}-{name}",
+               username=address.username or name,
+               password=os.environ.get(PASSWORD_ENV) or address.password,
+               persistent=True, reconnect_s=RECONNECT_S)
+
+
+def _announce(role: str, name: str) -> None:
+    print(ready_line(role, name), flush=True)
+
+
+def _counts(bus: Bus) -> dict[str, int]:
+    return {"rejected": len(bus.rejected), "duplicates": bus.duplicates,
+            "reconnects": bus.reconnects}
+
+
+def _brain(cfg: ParticipantConfig, rules: Any) -> Any:
+    from agents.brain import make_brain
+
+    brain = make_brain(cfg.brain, rules, cfg.prior_noise, cfg.seed)
+    if cfg.brain_latency_s:
+        from agents.latency import LatencyBrain
+
+        brain = LatencyBrain(brain, cfg.brain_latency_s)
+    return brain
+
+
+async def run_judger(cfg: ParticipantConfig) -> dict[str, Any]:
+    """Build the world, judge every action until the Planner says the end, score it."""
+    from env.scoring import score as score_world
+    from tasks.catalog import load_task
+    from tasks.episode import agent_ids, make_backend
+    from tasks.villagerbench import JudgedBackend, make_judge
+
+    ecfg = cfg.episode_config()
+    spec = load_task(ecfg.task, ecfg.source, agents=ecfg.agents)
+    agents = agent_ids(ecfg.agents)
+    backend = make_backend(ecfg, spec)
+    try:
+        backend.build(spec.world, agents)
+        judged = JudgedBackend(backend, make_judge(spec, ecfg.agents),
+                               ecfg.budget == "villagerbench")
+        topics = Topics(cfg.episode)
+        stop = asyncio.Event()
+        async with _bus(cfg, cfg.id) as bus:
+            judger = Judger(bus, topics, judged, agents)  # type: ignore[arg-type]
+            serving = asyncio.create_task(judger.serve(stop))
+            await judger.ready.wait()
+            _announce("judger", cfg.id)
+
+            async def over_budget() -> None:
+                while not judged.stopped:
+                    await asyncio.sleep(0.05)
+
+            waits = {asyncio.create_task(judger.done.wait()), asyncio.create_task(over_budget())}
+            _done, pending = await asyncio.wait(waits, timeout=cfg.timeout_s,
+                                                return_when=asyncio.FIRST_COMPLETED)
+            for waiter in pending:
+                waiter.cancel()
+            stop.set()
+            await asyncio.gather(serving, return_exceptions=True)
+            trace = judger.core.trace
+            if judged.stopped:
+                # What VillagerBench never runs: the actions after it ended the episode.
+                trace = [t for t in trace if t.start < (judged.judge.over_at or 0.0)]
+            villagerbench = judged.finish(max((t.end for t in trace), default=0.0))
+            result = score_world(spec.goal, backend.view(), spec.world.triggers,
+                                 set(backend.fired()))
+            data = {"trace": [t.model_dump(mode="json") for t in trace],
+                    "score": result.score, "completion": result.completion,
+                    "details": result.details, "fired": sorted(backend.fired()),
+                    "backend": backend.name, "refused": len(judger.core.refused),
+                    "villagerbench": villagerbench, "budget_stop": judged.stopped,
+                    "finished": judger.done.is_set() or judged.stopped, **_counts(bus)}
+            await bus.publish(topics.summary("judger"),
+                              Summary(sender=cfg.id, role="judger", agent=cfg.id, data=data))
+            return data
+    finally:
+        backend.close()
+
+
+async def run_planner(cfg: ParticipantConfig) -> dict[str, Any]:
+    """Plan, hand out the work until it is done (or failed for good), send the summary."""
+    from env.rulebook import load_rulebook
+    from planner.configs import build_planner, get_config
+    from tasks.catalog import load_task
+    from tasks.episode import agent_ids, building_site, failure_repair
+
+    ecfg = cfg.episode_config()
+    spec = load_task(ecfg.task, ecfg.source, agents=ecfg.agents)
+    rules = load_rulebook().with_world(spec.world)
+    brain = _brain(cfg, rules)
+    t0 = time.perf_counter()
+    plan, true_graph, graph, lines, scheduler, record = build_planner(
+        ecfg.planner, spec, rules, brain, seed=ecfg.seed, agents=ecfg.agents)
+    plan_s = time.perf_counter() - t0
+    core = PlannerCore(plan=plan, graph=graph.copy(), lines=lines, scheduler=scheduler,
+                       agents=agent_ids(ecfg.agents),
+                       repair=failure_repair(ecfg, spec, _RulesOnly(rules), brain, plan),
+                       keep_out=building_site(spec), rounds=get_config(ecfg.planner).rounds)
+    topics = Topics(cfg.episode)
+    stop = asyncio.Event()
+    async with _bus(cfg, cfg.id) as bus:
+        service = PlannerService(bus, topics, core, spec.hub, lease_s=cfg.lease_s)
+        serving = asyncio.create_task(service.serve(stop))
+        await service.ready.wait()
+        _announce("planner", cfg.id)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(service.finished.wait(), timeout=cfg.timeout_s)
+        stop.set()
+        await asyncio.gather(serving, return_exceptions=True)
+        record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True)
+                            for s in plan.subtasks], **record}
+        data = {"subtasks": core.summary(), "graph": record, "plan_s": round(plan_s, 4),
+                "true_edges": sorted(map(list, true_graph.edges)),
+                "brain": brain.name, "llm_calls": brain.llm_calls, "tokens": brain.tokens,
+                "finished": service.finished.is_set(), "refused": len(core.refused),
+                "gone": sorted(core.gone), **_counts(bus)}
+        await bus.publish(topics.summary("planner"),
+                          Summary(sender=cfg.id, role="planner", agent=cfg.id, data=data))
+        return data
+
+
+class _RulesOnly:
+    """What `failure_repair` reads of a backend: its rules (the Planner owns no world)."""
+
+    def __init__(self, rules: Any) -> None:
+        self.rules = rules
+
+
+async def take_seat(cfg: ParticipantConfig, wait_s: float = 300.0) -> str:
+    """``--id auto``: ask the Planner for a free agent id (as broker user ``worker``, which
+    may publish only seat requests), asking again every 2 s until it answers."""
+    from agents.messages import Seat, SeatRequest
+
+    nonce = uuid.uuid4().hex[:12]
+    topics = Topics(cfg.episode)
+    address = parse_broker_url(cfg.broker)
+    async with Bus(f"mqtt://{address.host}:{address.port}", f"{cfg.episode}-seat-{nonce}",
+                   username=address.username or "worker",
+                   password=os.environ.get(PASSWORD_ENV) or address.password,
+                   reconnect_s=RECONNECT_S) as bus:
+        await bus.subscribe(topics.seat(nonce), Seat)
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            await bus.publish(topics.seat_request(nonce), SeatRequest(sender="worker",
+                                                                      nonce=nonce))
+            try:
+                _topic, seat = await bus.receive(timeout=2.0)
+            except TimeoutError:
+                continue
+            assert isinstance(seat, Seat)
+            if seat.agent is None:
+                raise ValueError(f"episode {cfg.episode}: every one of its {cfg.agents} "
+                                 "agents is taken (scale the workers to --agents)")
+            return seat.agent
+    raise ValueError(f"episode {cfg.episode}: no Planner answered a seat request in "
+                     f"{wait_s:.0f} s")
+
+
+async def run_worker(cfg: ParticipantConfig) -> dict[str, Any]:
+    """Work as agent `cfg.id` (``auto``: one the Planner hands out) until the Planner says
+    the episode is over."""
+    from env.rulebook import load_rulebook
+    from tasks.catalog import load_task
+    from tasks.episode import agent_ids
+
+    if cfg.id == "auto":
+        cfg = cfg.model_copy(update={"id": await take_seat(cfg)})
+        log.warning("seated as %s", cfg.id)
+    ecfg = cfg.episode_config()
+    if cfg.id not in agent_ids(ecfg.agents):
+        raise ValueError(f"--id {cfg.id!r}: a worker of a {ecfg.agents}-agent episode is one "
+                         f"of {', '.join(agent_ids(ecfg.agents))}")
+    spec = load_task(ecfg.task, ecfg.source, agents=ecfg.agents)
+    brain = _brain(cfg, load_rulebook().with_world(spec.world))
+    topics = Topics(cfg.episode)
+    stop = asyncio.Event()
+    async with _bus(cfg, cfg.id) as bus:
+        worker = Worker(cfg.id, bus, topics, brain, None)
+        serving = asyncio.create_task(worker.serve(stop))
+        await worker.ready.wait()
+        _announce("worker", cfg.id)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(worker.finished.wait(), timeout=cfg.timeout_s)
+        stop.set()
+        await asyncio.gather(serving, return_exceptions=True)
+        data = {"llm_calls": brain.llm_calls, "tokens": brain.tokens,
+                "brain_calls": getattr(brain, "calls", None), "actions_sent": worker.seq,
+                **_counts(bus)}
+        await bus.publish(topics.summary("worker", cfg.id),
+                          Summary(sender=cfg.id, role="worker", agent=cfg.id, data=data))
+        return data
+
+
+def run_participant(cfg: ParticipantConfig) -> int:
+    """`causalcraft agent`: run one participant to its end; 0 if its part finished."""
+    check_id(cfg.id, "--id")
+    check_id(cfg.episode, "--episode")
+    runner = {"judger": run_judger, "planner": run_planner, "worker": run_worker}[cfg.role]
+    data = asyncio.run(runner(cfg))
+    return 0 if data.get("finished", True) else 1
+
+
+# -- the runner: every participant as its own process ------------------------------------------
+
+
+def participant_argv(role: Role, name: str, episode: str, broker: str, ecfg: Any,
+                     python: str = sys.executable) -> list[str]:
+    """The command line of one participant of episode `ecfg` (an `EpisodeConfig`).
+
+    >>> from tasks.episode import EpisodeConfig
+    >>> participant_argv("worker", "agent1", "e1", "mqtt://127.0.0.1:1883",
+    ...                  EpisodeConfig(task="cooking/cake_0"), python="py")[:9]
+    ['py', '-m', 'tasks.cli', 'agent', '--role', 'worker', '--id', 'agent1', '--episode']
+    """
+    argv = [python, "-m", "tasks.cli", "agent", "--role", role, "--id", name,
+            "--episode", episode, "--broker", broker, "--task", ecfg.task,
+            "--backend", ecfg.backend, "--agents", str(ecfg.agents), "--planner", ecfg.planner,
+            "--brain", ecfg.brain, "--prior-noise", str(ecfg.prior_noise),
+            "--seed", str(ecfg.seed), "--budget", ecfg.budget, "--lease", str(ecfg.lease_s),
+            "--brain-latency", str(ecfg.brain_latency_s), "--timeout", str(ecfg.timeout_s)]
+    if ecfg.source is not None:
+        argv += ["--source", str(ecfg.source)]
+    if ecfg.server:
+        argv += ["--server", ecfg.server]
+    return argv
+
+
+class EpisodeProcesses:
+    """The participants of one episode as child processes, and their broker accounts.
+
+    `run` is `run_processes`; fault tests build one of these themselves to reach `owner`
+    (kill a worker) and `broker` (restart it) while the episode runs in another thread.
+    """
+
+    def __init__(self, ecfg: Any, *, log_dir: Path | None = None,
+                 broker: EmbeddedBroker | MosquittoBroker | None = None) -> None:
+        from tasks.episode import agent_ids
+
+        self.ecfg = ecfg
+        self.episode = f"ep{uuid.uuid4().hex[:10]}"
+        self.topics = Topics(self.episode)
+        self.agents = agent_ids(ecfg.agents)
+        self.passwords = {name: secrets.token_urlsafe(16)
+                          for name in ["planner", "judger", "runner", *self.agents]}
+        self.access: AccessControl = self.topics.participants_access(
+            {a: self.passwords[a] for a in self.agents}, self.passwords["planner"],
+            self.passwords["judger"], {"runner": self.passwords["runner"]})
+        self.broker = broker
+        self.owner = ProcessOwner(log_dir or Path("runs") / "logs" / self.episode)
+        self.started = threading.Event()
+        """Set once every participant is ready."""
+        self.url: str | None = None
+        """The broker's mqtt://host:port, once known."""
+        self.server: Any = None
+
+    def make_broker(self) -> EmbeddedBroker | MosquittoBroker | None:
+        """The broker this run starts: the embedded one unless `--broker` names one
+        (``mosquitto`` starts a mosquitto child with persistence; a URL is used as is)."""
+        if self.broker is not None:
+            return self.broker
+        if self.ecfg.broker is None:
+            return EmbeddedBroker(self.access)
+        if self.ecfg.broker == "mosquitto":
+            return MosquittoBroker(self.access, persistence=True)
+        return None
+
+    def _start_children(self, url: str, own_accounts: bool) -> None:
+        ecfg = self.ecfg
+        if ecfg.backend == "minecraft" and not ecfg.server:
+            from env.minecraft.server import ServerProcess
+
+            self.server = ServerProcess(port=0, log_path=self.owner.log_dir / "server.log")
+            self.server.start()
+            ecfg = ecfg.model_copy(update={"server": f"{self.server.host}:{self.server.port}"})
+        # Two phases, each started at once: the services, then (once both are subscribed,
+        # so that no request or action can be lost) the workers.
+        phases: list[list[tuple[Role, str]]] = [[("judger", "judger"), ("planner", "planner")],
+                                                [("worker", a) for a in self.agents]]
+        for phase in phases:
+            for role, name in phase:
+                env = {PASSWORD_ENV: self.passwords[name]} if own_accounts else {}
+                self.owner.start(name, participant_argv(role, name, self.episode, url, ecfg),
+                                 env=env)
+            for role, name in phase:
+                self.owner.await_ready(self.owner.children[name], ready_line(role, name),
+                                       timeout_s=300.0)
+        self.started.set()
+
+    async def run(self) -> dict[str, Any]:
+        async with contextlib.AsyncExitStack() as stack:
+            broker = self.make_broker()
+            own_accounts = broker is not None
+            if broker is not None:
+                if self.broker is None:
+                    await stack.enter_async_context(broker)
+                url = broker.url
+            else:
+                address = parse_broker_url(self.ecfg.broker)
+                url = f"mqtt://{address.host}:{address.port}"
+            self.url = url
+            password = self.passwords["runner"] if own_accounts else os.environ.get(PASSWORD_ENV)
+            bus = await stack.enter_async_context(Bus(
+                url, f"{self.episode}-runner", username="runner" if own_accounts else None,
+                password=password, persistent=True, reconnect_s=RECONNECT_S))
+            await bus.subscribe(self.topics.summary("planner"), Summary)
+            await bus.subscribe(self.topics.summary("judger"), Summary)
+            await bus.subscribe(self.topics.agent_pattern("summary"), Summary)
+            stack.callback(self._stop)
+            t0 = time.perf_counter()
+            await asyncio.to_thread(self._start_children, url, own_accounts)
+            t1 = time.perf_counter()
+            summaries = await self._collect(bus)
+            t2 = time.perf_counter()
+        result = assemble(self.ecfg, summaries, self.agents)
+        result["processes"]["startup_s"] = round(t1 - t0, 3)
+        result["processes"]["episode_s"] = round(t2 - t1, 3)
+        return result
+
+    def _stop(self) -> None:
+        self.owner.stop_all()
+        if self.server is not None:
+            self.server.stop()
+
+    async def _collect(self, bus: Bus) -> dict[str, dict[str, Any]]:
+        """The summaries: the Judger's and the Planner's (waited for up to the episode's
+        limit, or until one of them exits), then the workers' still alive (a few seconds)."""
+        got: dict[str, dict[str, Any]] = {}
+        deadline = time.monotonic() + self.ecfg.timeout_s + 30.0
+        workers_deadline: float | None = None
+        while time.monotonic() < (workers_deadline or deadline):
+            try:
+                _topic, msg = await bus.receive(timeout=0.5)
+            except TimeoutError:
+                if not {"judger", "planner"} <= set(got) and any(
+                        not self.owner.children[n].running() for n in ("judger", "planner")
+                        if n not in got):
+                    break  # a service died without its summary: the episode is over
+                if workers_deadline is None and {"judger", "planner"} <= set(got):
+                    workers_deadline = time.monotonic() + 5.0
+                continue
+            assert isinstance(msg, Summary)
+            got[msg.agent if msg.role == "worker" else msg.role] = msg.data
+            if len(got) == 2 + len(self.agents):
+                break
+        return got
+
+
+def assemble(ecfg: Any, summaries: dict[str, dict[str, Any]], agents: list[str]) -> dict[str, Any]:
+    """The episode's result from the participants' summaries (see `tasks.episode`)."""
+    from tasks.catalog import load_task
+    from tasks.episode import episode_result
+
+    spec = load_task(ecfg.task, ecfg.source, agents=ecfg.agents)
+    judger = summaries.get("judger")
+    planner = summaries.get("planner")
+    missing = [n for n in ("judger", "planner") if n not in summaries]
+    trace = [TraceEntry.model_validate(t) for t in (judger or {}).get("trace", [])]
+    nodes = [n["id"] for n in (planner or {}).get("graph", {}).get("nodes", [])]
+    true_graph: nx.DiGraph = nx.DiGraph()
+    true_graph.add_nodes_from(nodes)
+    true_graph.add_edges_from(tuple(e) for e in (planner or {}).get("true_edges", []))
+    workers = [summaries[a] for a in agents if a in summaries]
+    llm_calls = (planner or {}).get("llm_calls", 0) + sum(w["llm_calls"] for w in workers)
+    tokens = (planner or {}).get("tokens", 0) + sum(w["tokens"] for w in workers)
+    parts = [s for s in summaries.values()]
+    result = episode_result(
+        ecfg, spec, brain=(planner or {}).get("brain", ecfg.brain), trace=trace,
+        score=(judger or {}).get("score", 0.0), completion=(judger or {}).get("completion", 0.0),
+        details=(judger or {}).get("details", {}), true_graph=true_graph,
+        subtasks=(planner or {}).get("subtasks", {}), record=(planner or {}).get("graph", {}),
+        llm_calls=llm_calls, tokens=tokens,
+        timed_out=not ((planner or {}).get("finished", False)
+                       or (judger or {}).get("budget_stop", False)),
+        rejected=sum(p.get("rejected", 0) for p in parts),
+        plan_s=(planner or {}).get("plan_s", 0.0), backend=(judger or {}).get("backend"),
+        villagerbench=(judger or {}).get("villagerbench", {}),
+        budget_stop=bool((judger or {}).get("budget_stop", False)))
+    result["processes"] = {
+        "participants": sorted(summaries),
+        "missing": missing + [a for a in agents if a not in summaries],
+        "duplicates_dropped": sum(p.get("duplicates", 0) for p in parts),
+        "reconnects": sum(p.get("reconnects", 0) for p in parts),
+        "refused": (judger or {}).get("refused", 0) + (planner or {}).get("refused", 0),
+        "gone": (planner or {}).get("gone", []),
+        "actions_sent": sum(w.get("actions_sent", 0) for w in workers),
+    }
+    if missing:
+        result["failure"] = f"no summary from {', '.join(missing)} (the process ended early)"
+    return result
+
+
+def run_processes(ecfg: Any, on_start: Callable[[EpisodeProcesses], None] | None = None
+                  ) -> dict[str, Any]:
+    """Run episode `ecfg` (an `EpisodeConfig`) with every participant in its own process;
+    the result has the same keys as `run_episode`'s, plus ``processes`` (who took part,
+    duplicates dropped, reconnects, refusals)."""
+    episode = EpisodeProcesses(ecfg)
+    if on_start is not None:
+        on_start(episode)
+    return asyncio.run(episode.run())

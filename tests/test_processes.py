@@ -1,0 +1,211 @@
+"""Participants as processes (`causalcraft run --processes`), and the faults a long benchmark
+meets, each injected into a real episode: a worker SIGKILLed mid-subtask, mosquitto restarted
+mid-episode. Each fault test prints one line: what it survived, messages lost or applied
+twice, and the time to recover."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from agents.bus import Bus, Topics
+from agents.messages import ActionRequest
+from tasks.episode import EpisodeConfig, run_episode
+from tasks.participants import EpisodeProcesses, participant_argv
+
+TASK = "cooking/rabbit_stew_10"  # 7 subtasks, 36 actions with 3 agents: work for everyone
+
+
+def comparable(result: dict[str, Any]) -> dict[str, Any]:
+    """A result without what may differ between runs of the same episode: wall-clock
+    timings and the run's own bookkeeping."""
+    out = {k: v for k, v in result.items() if k not in ("config", "processes", "run")}
+    out["metrics"] = {k: v for k, v in result["metrics"].items() if k != "plan_s"}
+    return out
+
+
+class Running:
+    """An `EpisodeProcesses` run in a thread, watched on the bus by an observer."""
+
+    def __init__(self, episode: EpisodeProcesses) -> None:
+        self.episode = episode
+        self.result: dict[str, Any] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.result = asyncio.run(self.episode.run())
+        except BaseException as err:  # handed to the test
+            self.error = err
+
+    def join(self, timeout: float) -> dict[str, Any]:
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the episode did not end"
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
+
+    def watch(self) -> Bus:
+        assert self.episode.url is not None
+        return Bus(self.episode.url, f"{self.episode.episode}-watch", username="runner",
+                   password=self.episode.passwords["runner"], reconnect_s=60.0)
+
+
+def test_participant_command_line_is_the_cli() -> None:
+    from tasks.cli import build_parser
+
+    argv = participant_argv("worker", "agent2", "e1", "mqtt://127.0.0.1:1883",
+                            EpisodeConfig(task=TASK, server="127.0.0.1:25565", lease_s=5))
+    args = build_parser().parse_args(argv[3:])
+    assert (args.command, args.role, args.id, args.episode, args.task, args.lease,
+            args.server) == ("agent", "worker", "agent2", "e1", TASK, 5.0, "127.0.0.1:25565")
+
+
+def test_processes_give_the_same_result_as_one_process_and_leak_no_secret(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    api_key = "sk-test-do-not-leak-7f3a9c"
+    monkeypatch.setenv("OPENAI_API_KEY", api_key)
+    cfg = EpisodeConfig(task=TASK, agents=3, seed=1, timeout_s=240)
+    one = run_episode(cfg)
+    episode = EpisodeProcesses(cfg.model_copy(update={"processes": True}),
+                               log_dir=tmp_path / "logs")
+    many = Running(episode).join(300)
+    assert many["processes"]["missing"] == []
+    assert many["processes"]["refused"] == 0
+    assert many["metrics"]["completion"] == 1.0
+    assert comparable(many) == comparable(one)
+    # Secrets come from the environment only: no broker password or API key in a command
+    # line (others on the machine can read those), a log, or the result.
+    secrets = [api_key, *episode.passwords.values()]
+    result_text = json.dumps(many) + json.dumps(one)
+    logs = {p.name: p.read_text() for p in (tmp_path / "logs").glob("*.log")}
+    assert sorted(logs) == ["agent1.log", "agent2.log", "agent3.log", "judger.log",
+                            "planner.log"]
+    for secret in secrets:
+        assert secret not in result_text
+        assert all(secret not in text for text in logs.values())
+        assert all(secret not in " ".join(c.argv) for c in episode.owner.children.values())
+
+
+@pytest.mark.mosquitto
+def test_a_worker_killed_mid_subtask_loses_its_subtask_to_another(
+        mosquitto_installed: str) -> None:
+    cfg = EpisodeConfig(task=TASK, agents=3, seed=1, broker="mosquitto", processes=True,
+                        lease_s=4.0, brain_latency_s=0.3, timeout_s=240)
+    running = Running(EpisodeProcesses(cfg))
+    assert running.episode.started.wait(300), "the participants did not start"
+    victim, killed_at, held, recovered_at = "agent2", 0.0, "", 0.0
+
+    async def kill_then_watch() -> None:
+        nonlocal killed_at, held, recovered_at
+        async with running.watch() as bus:
+            await bus.subscribe(running.episode.topics.agent_pattern("action"), ActionRequest)
+            async for _topic, msg in bus.messages():
+                assert isinstance(msg, ActionRequest)
+                if not killed_at and msg.agent == victim:
+                    running.episode.owner.kill(victim)  # SIGKILL, mid-subtask
+                    killed_at, held = time.monotonic(), msg.subtask or ""
+                elif killed_at and msg.subtask == held and msg.agent != victim:
+                    recovered_at = time.monotonic()
+                    return
+
+    asyncio.run(asyncio.wait_for(kill_then_watch(), 200))
+    result = running.join(240)
+    taken_over = [t for t in result["trace"] if t["subtask"] == held and t["agent"] != victim]
+    print(f"\nFAULT worker SIGKILL mid-subtask: 1 episode, completed "
+          f"{int(result['metrics']['completion'] == 1.0)}, {held} taken over by "
+          f"{taken_over[0]['agent']} after {recovered_at - killed_at:.1f} s "
+          f"(lease {cfg.lease_s} s), gone {result['processes']['gone']}")
+    assert result["metrics"]["completion"] == 1.0 and not result["timed_out"]
+    assert result["processes"]["gone"] == [victim]
+    assert taken_over and taken_over[0]["attempt"] == 2
+    assert victim in result["processes"]["missing"]  # it never sent its summary
+
+
+@pytest.mark.mosquitto
+def test_mosquitto_restarted_mid_episode_loses_and_repeats_nothing(
+        mosquitto_installed: str) -> None:
+    from agents.broker import MosquittoBroker
+
+    cfg = EpisodeConfig(task=TASK, agents=3, seed=1, broker="mosquitto", processes=True,
+                        brain_latency_s=0.2, timeout_s=240)
+    baseline = run_episode(cfg.model_copy(update={"processes": False, "broker": None,
+                                                  "brain_latency_s": 0.0}))
+    episode = EpisodeProcesses(cfg)
+    broker = MosquittoBroker(episode.access, persistence=True)  # one the test can restart
+    broker.start_sync()
+    try:
+        episode.broker = broker
+        running = Running(episode)
+        assert running.episode.started.wait(300), "the participants did not start"
+        restarted_at, recovered_at, seen = 0.0, 0.0, 0
+
+        async def restart_then_watch() -> None:
+            nonlocal restarted_at, recovered_at, seen
+            async with running.watch() as bus:
+                await bus.subscribe(running.episode.topics.agent_pattern("action"),
+                                    ActionRequest)
+                async for _topic, _msg in bus.messages():
+                    seen += 1
+                    if seen == 8:
+                        restarted_at = time.monotonic()
+                        await asyncio.to_thread(broker.restart_sync, 1.0)
+                    elif restarted_at:
+                        recovered_at = time.monotonic()
+                        return
+
+        asyncio.run(asyncio.wait_for(restart_then_watch(), 200))
+        result = running.join(240)
+    finally:
+        broker.stop_sync()
+    sent, ran = result["processes"]["actions_sent"], len(result["trace"])
+    print(f"\nFAULT mosquitto restart: 1 episode, completed "
+          f"{int(result['metrics']['completion'] == 1.0)}, actions sent {sent}, run {ran}, "
+          f"lost {max(0, sent - ran)}, applied twice {max(0, ran - sent)}, duplicates dropped "
+          f"by id {result['processes']['duplicates_dropped']}, reconnects "
+          f"{result['processes']['reconnects']}, recovered in {recovered_at - restarted_at:.1f} s")
+    assert result["processes"]["reconnects"] >= 5  # every participant came back
+    assert sent == ran                              # nothing lost, nothing run twice
+    assert comparable(result) == comparable(baseline)
+
+
+def test_workers_without_an_id_are_seated_by_the_planner(run: Any) -> None:
+    from agents.broker import EmbeddedBroker
+    from agents.planner_service import PlannerCore, PlannerService
+    from planner.schedule import PriorOrderScheduler
+    from planner.subtask import Plan
+    from tasks.participants import ParticipantConfig, take_seat
+
+    async def scenario() -> list[Any]:
+        async with EmbeddedBroker() as broker:
+            import networkx as nx
+
+            core = PlannerCore(plan=Plan(task="t", hub=None, subtasks=[]), graph=nx.DiGraph(),
+                               lines=[], scheduler=PriorOrderScheduler(nx.DiGraph()),
+                               agents=["agent1", "agent2"])
+            stop = asyncio.Event()
+            async with Bus(broker.url, "s-planner") as bus:
+                service = PlannerService(bus, Topics("s1"), core, None)
+                task = asyncio.create_task(service.serve(stop))
+                cfg = ParticipantConfig(role="worker", id="auto", episode="s1",
+                                        broker=broker.url, task=TASK, agents=2)
+                seats: list[Any] = [await take_seat(cfg, wait_s=20) for _ in range(2)]
+                try:
+                    await take_seat(cfg, wait_s=20)
+                except ValueError as err:
+                    seats.append(str(err))
+                stop.set()
+                await asyncio.gather(task, return_exceptions=True)
+            return seats
+
+    assert run(scenario(), timeout=60) == [
+        "agent1", "agent2",
+        "episode s1: every one of its 2 agents is taken (scale the workers to --agents)"]
