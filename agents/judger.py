@@ -147,7 +147,7 @@ class JudgerCore:
         return ActionResult(sender="judger", agent=agent, seq=p.request.seq, ok=outcome.ok,
                             reason=outcome.reason, start=p.start, end=end,
                             fired=list(outcome.fired), fired_total=list(self.fired),
-                            observation=observation)
+                            observation=observation, action=name)
 
     def describe(self, r: ActionResult) -> str:
         t = self.trace[-1]

@@ -30,6 +30,7 @@ from env.goals import ConstructionGoal
 from env.rulebook import load_rulebook
 from env.scoring import score as score_world
 from planner.configs import get_config
+from tasks.breakdown import breakdown_metrics, time_breakdown
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
 
@@ -169,6 +170,9 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
     metrics.update({k: round(v, 6) for k, v in result_score.details.items()})
     metrics["critical_path_s"] = round(critical, 4)
     metrics["plan_s"] = round(plan_s, 4)
+    failed = list(core.summary()["failed"])  # failed for good, or never finished
+    breakdown = time_breakdown(trace, agents, failed, plan_s)
+    metrics.update(breakdown_metrics(breakdown))
     record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True) for s in plan.subtasks],
               **record}
     return {
@@ -185,6 +189,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         "timed_out": timed_out,
         "rejected_messages": rejected,
         "subtasks": core.summary(),
+        "breakdown": breakdown,
         "graph": record,
         "trace": [t.model_dump(mode="json") for t in trace],
     }
