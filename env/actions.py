@@ -3,9 +3,10 @@
 Each action is a pydantic model whose validators accept loose LLM output ("[1, -60, 2]",
 "3"), whose `describe()` is its line in the LLM's tool list, and whose `check()` is the
 Judger's legality test against the rules and the current world (None = allowed, otherwise
-the reason). Backends execute them: `env.sim` in process, `env.minecraft` through one JS
-body per action (`env/js/actions.js`). Nothing an LLM writes is executed as code: an answer
-is parsed into one of these models or refused.
+a typed `env.refusals.Refusal`: a code and the values its text names). Backends execute
+them: `env.sim` in process, `env.minecraft` through one JS body per action
+(`env/js/actions.js`). Nothing an LLM writes is executed as code: an answer is parsed into
+one of these models or refused.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
+from env.refusals import Code, Refusal, refuse
 from env.rulebook import Rule, Rulebook
 from env.world import REACH, Facing, Model, Pos, WorldView, _as_pos, distance, in_reach
 
@@ -60,23 +62,24 @@ class Action(Model):
         fields = ", ".join(f for f in cls.model_fields if f not in ("name", "not_before"))
         return f"{cls.model_fields['name'].default}({fields}): {cls.summary}"
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        """None when the action is legal now, else the typed reason (`env.refusals`)."""
         return None
 
 
-def _block_reach(view: WorldView, agent: str, pos: Pos) -> str | None:
+def _block_reach(view: WorldView, agent: str, pos: Pos) -> Refusal | None:
     if not in_reach(view.agent_pos(agent), pos):
         where = tuple(round(v, 1) for v in view.agent_pos(agent))
-        return f"{pos} is out of reach from {where} (reach {REACH})"
+        return refuse(Code.OUT_OF_REACH, pos=pos, where=where, reach=REACH)
     return None
 
 
-def _holds(view: WorldView, agent: str, need: dict[str, int]) -> str | None:
+def _holds(view: WorldView, agent: str, need: dict[str, int]) -> Refusal | None:
     inv = view.inventory(agent)
     missing = {i: n - inv.get(i, 0) for i, n in need.items() if inv.get(i, 0) < n}
     if missing:
         what = ", ".join(f"{n} {i}" for i, n in sorted(missing.items()))
-        return f"missing ingredients: {what}"
+        return refuse(Code.MISSING_ITEMS, what=what, missing=missing)
     return None
 
 
@@ -99,13 +102,13 @@ class Take(Action):
     _c = field_validator("count", mode="before")(_count)
     _n = field_validator("item", mode="before")(_name)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         held = view.container(self.pos)
         if held is None:
-            return f"no chest at {self.pos}"
+            return refuse(Code.NO_CONTAINER, pos=self.pos)
         if held.get(self.item, 0) < self.count:
-            return f"the chest at {self.pos} holds {held.get(self.item, 0)} {self.item}, " \
-                   f"not {self.count}"
+            return refuse(Code.CONTAINER_SHORT, pos=self.pos, held=held.get(self.item, 0),
+                          item=self.item, count=self.count)
         return _block_reach(view, agent, self.pos)
 
 
@@ -119,9 +122,9 @@ class Put(Action):
     _c = field_validator("count", mode="before")(_count)
     _n = field_validator("item", mode="before")(_name)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if view.container(self.pos) is None:
-            return f"no chest at {self.pos}"
+            return refuse(Code.NO_CONTAINER, pos=self.pos)
         return _holds(view, agent, {self.item: self.count}) or _block_reach(view, agent, self.pos)
 
 
@@ -146,10 +149,10 @@ class Craft(Action):
                 return rule
         return None
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         recipes = [r for r in rules.producers(self.item, kind="craft") if r.output == self.item]
         if not recipes:
-            return f"no recipe makes {self.item}"
+            return refuse(Code.NO_RECIPE, item=self.item)
         rule = self.recipe(view, agent, rules)
         if rule is None:
             best = min(recipes, key=lambda r: sum(
@@ -158,9 +161,9 @@ class Craft(Action):
             return _holds(view, agent, {i: n * self.times for i, n in best.inputs.items()})
         if "crafting_table" in rule.needs:
             if self.table is None:
-                return f"{self.item} needs a crafting table (give table)"
+                return refuse(Code.NEEDS_TABLE, item=self.item)
             if view.block(self.table).name != "crafting_table":
-                return f"no crafting table at {self.table}"
+                return refuse(Code.NO_TABLE, pos=self.table)
             return _block_reach(view, agent, self.table)
         return None
 
@@ -176,18 +179,27 @@ class Smelt(Action):
     _c = field_validator("count", mode="before")(_count)
     _n = field_validator("item", "fuel", mode="before")(_name)
 
-    def fuel_needed(self, rules: Rulebook) -> int:
-        return math.ceil(self.count / rules.fuel_value(self.fuel))
+    def fuel_needed(self, rules: Rulebook, fire_s: float = 0.0) -> int:
+        """How many `fuel` items smelting `count` items burns, when the furnace still has
+        `fire_s` seconds of fire from earlier fuel (a lit furnace keeps burning: after a
+        lava bucket, 100 items' worth)."""
+        cook_s = rules.get(f"smelt:{self.item}").seconds if f"smelt:{self.item}" in rules \
+            else 10.0
+        left_s = max(0.0, cook_s * self.count - fire_s)
+        return max(0, math.ceil(left_s / (cook_s * rules.fuel_value(self.fuel)) - 1e-9))
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if rules.smelts_to(self.item) is None:
-            return f"{self.item} cannot be smelted"
+            return refuse(Code.NOT_SMELTABLE, item=self.item)
         if rules.fuel_value(self.fuel) <= 0:
-            return f"{self.fuel} is not a fuel"
+            return refuse(Code.NOT_FUEL, fuel=self.fuel)
         if view.block(self.furnace).name != "furnace":
-            return f"no furnace at {self.furnace}"
+            return refuse(Code.NO_FURNACE, pos=self.furnace)
         need = {self.item: self.count}
-        need[self.fuel] = need.get(self.fuel, 0) + self.fuel_needed(rules)
+        fire = getattr(view, "furnace_fire_s", None)
+        fuel = self.fuel_needed(rules, fire(self.furnace) if fire is not None else 0.0)
+        if fuel:
+            need[self.fuel] = need.get(self.fuel, 0) + fuel
         return _holds(view, agent, need) or _block_reach(view, agent, self.furnace)
 
 
@@ -197,20 +209,20 @@ class Dig(Action):
     summary: ClassVar[str] = "break the block at pos and pick up what it drops"
     _v = field_validator("pos", mode="before")(_pos)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         block = view.block(self.pos)
         if block.name in REPLACEABLE:
-            return f"nothing to dig at {self.pos} ({block.name})"
+            return refuse(Code.NOTHING_TO_DIG, pos=self.pos, block=block.name)
         info = rules.blocks.get(block.name)
         if block.name in UNBREAKABLE or (info and (info.hardness is None or info.hardness < 0)):
-            return f"{block.name} at {self.pos} cannot be broken"
+            return refuse(Code.UNBREAKABLE, block=block.name, pos=self.pos)
         age = block.state.get("age")
         if block.name in ("wheat", "carrots", "potatoes") and age is not None and int(age) < 7:
-            return f"{block.name} at {self.pos} is not ripe (age {age} of 7)"
+            return refuse(Code.NOT_RIPE, block=block.name, pos=self.pos, age=int(age), max_age=7)
         if info and info.tools:
             inv = view.inventory(agent)
             if not any(inv.get(t, 0) > 0 for t in info.tools):
-                return f"{block.name} needs a tool: any of {', '.join(info.tools)}"
+                return refuse(Code.NEEDS_TOOL, block=block.name, tools=", ".join(info.tools))
         return _block_reach(view, agent, self.pos)
 
 
@@ -223,25 +235,25 @@ class Place(Action):
     _v = field_validator("pos", mode="before")(_pos)
     _n = field_validator("item", mode="before")(_name)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if self.item not in rules.blocks:
-            return f"{self.item} is not a block"
+            return refuse(Code.NOT_A_BLOCK, item=self.item)
         missing = _holds(view, agent, {self.item: 1})
         if missing:
             return missing
         here = view.block(self.pos)
         if here.name not in REPLACEABLE:
-            return f"{self.pos} is taken by {here.name}"
+            return refuse(Code.CELL_TAKEN, pos=self.pos, block=here.name)
         x, y, z = self.pos
         neighbours = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
                       (x, y, z - 1)]
         if not any(view.block(n).name not in REPLACEABLE for n in neighbours):
-            return f"nothing to place against at {self.pos}: no solid neighbour"
+            return refuse(Code.NO_SUPPORT, pos=self.pos)
         for other in view.agents():
             feet = view.agent_pos(other)
             if (math.floor(feet[0]), math.floor(feet[2])) == (x, z) and \
                     math.floor(feet[1]) in (y, y - 1):
-                return f"{other} stands in {self.pos}"
+                return refuse(Code.CELL_OCCUPIED, who=other, pos=self.pos)
         return _block_reach(view, agent, self.pos)
 
 
@@ -257,9 +269,9 @@ class Kill(Action):
                 if e.type == self.entity and distance(me, e.pos) <= ENTITY_REACH + 1.0]
         return min(near)[1] if near else None
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if self.target(view, agent) is None:
-            return f"no {self.entity} within reach"
+            return refuse(Code.NO_ENTITY, entity=self.entity)
         return None
 
 
@@ -269,14 +281,14 @@ class Milk(Action):
     summary: ClassVar[str] = "fill an empty bucket from the nearest cow within reach"
     _n = field_validator("entity", mode="before")(_name)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if f"milk:{self.entity}" not in rules:
-            return f"a {self.entity} cannot be milked"
+            return refuse(Code.NOT_MILKABLE, entity=self.entity)
         missing = _holds(view, agent, {"bucket": 1})
         if missing:
             return missing
         if Kill(entity=self.entity).target(view, agent) is None:
-            return f"no {self.entity} within reach"
+            return refuse(Code.NO_ENTITY, entity=self.entity)
         return None
 
 
@@ -286,13 +298,13 @@ class Activate(Action):
     summary: ClassVar[str] = "use the block at pos: flip a lever, press a button, open a door"
     _v = field_validator("pos", mode="before")(_pos)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         block = view.block(self.pos).name
         if block in POWERED_ONLY:
-            return f"{block} at {self.pos} opens only with redstone power"
+            return refuse(Code.POWERED_ONLY, block=block, pos=self.pos)
         if not (block.endswith(BUTTONS) or any(block == t or block.endswith(t)
                                                for t in TOGGLED_BY_HAND)):
-            return f"{block} at {self.pos} cannot be activated"
+            return refuse(Code.NOT_ACTIVATABLE, block=block, pos=self.pos)
         return _block_reach(view, agent, self.pos)
 
 
@@ -303,10 +315,10 @@ class StepOn(Action):
     summary: ClassVar[str] = "walk onto the pressure plate at pos and stay hold_s seconds"
     _v = field_validator("pos", mode="before")(_pos)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         block = view.block(self.pos).name
         if not block.endswith(PLATES):
-            return f"no pressure plate at {self.pos} ({block})"
+            return refuse(Code.NO_PLATE, pos=self.pos, block=block)
         return None
 
 
@@ -322,12 +334,12 @@ class Rendezvous(Action):
     agents: list[str]
     summary: ClassVar[str] = "wait until every agent named has reached the rendezvous tag"
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if agent not in self.agents:
-            return f"{agent} is not one of the rendezvous agents {self.agents}"
+            return refuse(Code.NOT_IN_RENDEZVOUS, agent=agent, agents=self.agents)
         unknown = set(self.agents) - set(view.agents())
         if unknown:
-            return f"unknown agents in rendezvous: {sorted(unknown)}"
+            return refuse(Code.UNKNOWN_RENDEZVOUS_AGENTS, agents=sorted(unknown))
         return None
 
 

@@ -24,6 +24,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from env.tags import expand
 from env.world import Model, WorldSetup
 
 VERSION = "1.19.2"
@@ -135,6 +136,11 @@ class Rulebook:
     def fuel_value(self, item: str) -> float:
         rule = self.rules.get(f"fuel:{item}")
         return rule.count if rule else 0.0
+
+    def station_exclusive(self, station: str) -> bool:
+        """Whether `station` serves one job at a time (a furnace: yes; a crafting table: no),
+        from env/data/stations.json. Unknown stations are not exclusive."""
+        return bool(stations().get(station, {}).get("exclusive", False))
 
     def smelts_to(self, item: str) -> str | None:
         rule = self.rules.get(f"smelt:{item}")
@@ -281,6 +287,49 @@ def _drop_rules(loot: list[dict], key: str, kind: RuleKind, foods: frozenset[str
 
 
 @cache
+def stations() -> dict[str, dict[str, object]]:
+    """Station name -> its facts (`exclusive`, ...), from env/data/stations.json."""
+    return json.loads((DATA_DIR / "stations.json").read_text())["stations"]
+
+
+class FurnaceTable(Model):
+    """The furnace's rules (env/data/smelting.json) with every tag expanded: `recipes` input
+    item -> output item, `fuel_ticks` fuel item -> burn ticks, `cook_ticks` per item."""
+
+    cook_ticks: int
+    ticks_per_second: int
+    recipes: dict[str, str]
+    fuel_ticks: dict[str, int]
+
+    @property
+    def cook_seconds(self) -> float:
+        return self.cook_ticks / self.ticks_per_second
+
+
+@cache
+def furnace_table() -> FurnaceTable:
+    """Vanilla 1.19.2's smelting recipes and fuels, tags expanded as the game does (a later
+    fuel entry overrides an earlier one; #non_flammable_wood is never fuel).
+
+    >>> t = furnace_table()
+    >>> t.fuel_ticks["lava_bucket"], t.fuel_ticks["oak_slab"], t.fuel_ticks["white_carpet"]
+    (20000, 150, 67)
+    >>> t.recipes["stripped_birch_wood"], "crimson_planks" in t.fuel_ticks
+    ('charcoal', False)
+    """
+    data = json.loads((DATA_DIR / "smelting.json").read_text())
+    recipes = {item: out for src, out in data["recipes"].items() for item in expand(src)}
+    never = set(expand(data.get("never_fuel", "#non_flammable_wood")))
+    fuels: dict[str, int] = {}
+    for src, ticks in data["fuel_ticks"]:
+        for item in expand(src):
+            if item not in never:
+                fuels[item] = int(ticks)
+    return FurnaceTable(cook_ticks=data["cook_ticks"], ticks_per_second=data["ticks_per_second"],
+                        recipes=recipes, fuel_ticks=fuels)
+
+
+@cache
 def load_rulebook(version: str = VERSION) -> Rulebook:
     """The game's rules for `version` (cached; rulebooks are immutable)."""
     data = _mcdata(version)
@@ -296,13 +345,13 @@ def load_rulebook(version: str = VERSION) -> Rulebook:
     rules = _craft_rules(data["recipes"], items)  # type: ignore[arg-type]
     rules += _drop_rules(data["blockLoot"], "block", "mine", foods, blocks)  # type: ignore[arg-type]
     rules += _drop_rules(data["entityLoot"], "entity", "kill", foods, blocks)  # type: ignore[arg-type]
-    smelting = json.loads((DATA_DIR / "smelting.json").read_text())
-    for src, out in sorted(smelting["recipes"].items()):
+    furnace = furnace_table()
+    for src, out in sorted(furnace.recipes.items()):
         rules.append(Rule(id=f"smelt:{src}", kind="smelt", output=out, inputs={src: 1},
-                          needs=("furnace",), seconds=smelting["seconds_per_item"]))
-    for fuel, value in sorted(smelting["fuels"].items()):
+                          needs=("furnace",), seconds=furnace.cook_seconds))
+    for fuel, ticks in sorted(furnace.fuel_ticks.items()):
         rules.append(Rule(id=f"fuel:{fuel}", kind="fuel", output="fuel", inputs={fuel: 1},
-                          count=value))
+                          count=ticks / furnace.cook_ticks))
     for animal in ("cow", "mooshroom", "goat"):
         rules.append(Rule(id=f"milk:{animal}", kind="milk", output="milk_bucket",
                           inputs={"bucket": 1}, source=animal, seconds=MILK_S))

@@ -30,6 +30,7 @@ from env.actions import (
     Wait,
 )
 from env.backend import Observation, Outcome
+from env.refusals import Code, Refusal, refuse
 from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook
 from env.sim.path import Walker, path_length
 from env.sim.state import Container, SimState, ground_block, same_state, truthy
@@ -61,8 +62,8 @@ CONTAINERS = ("chest", "trapped_chest", "barrel")
 STONE_BUTTONS = ("stone_button", "polished_blackstone_button")
 
 Apply = Callable[[], None]
-Plan = str | tuple[float, Apply]
-"""What a handler gives: a reason to refuse, or the duration and the change to make."""
+Plan = Refusal | tuple[float, Apply]
+"""What a handler gives: a refusal, or the duration and the change to make."""
 
 
 def dig_seconds(block: str, inventory: dict[str, int], rules: Rulebook) -> float:
@@ -178,16 +179,16 @@ class SimBackend:
         `check`, or what only the simulator knows: a path, a lock) changes nothing."""
         s = self.state
         if agent not in s.positions:
-            return Outcome(ok=False, reason=f"unknown agent {agent!r}")
-        reason = action.check(s, agent, self.rules)
-        if reason is not None:
-            return Outcome(ok=False, reason=reason)
+            return Outcome.refused(refuse(Code.UNKNOWN_AGENT, agent=agent))
+        refusal = action.check(s, agent, self.rules)
+        if refusal is not None:
+            return Outcome.refused(refusal)
         handler = self._handlers.get(action.name)
         if handler is None:
-            return Outcome(ok=False, reason=f"the simulator cannot run {action.name!r}")
+            return Outcome.refused(refuse(Code.CANNOT_RUN, backend=self.name, action=action.name))
         plan = handler(agent, action, start)
-        if isinstance(plan, str):
-            return Outcome(ok=False, reason=plan)
+        if isinstance(plan, Refusal):
+            return Outcome.refused(plan)
         seconds, apply = plan
         self._advance(start)
         apply()
@@ -306,19 +307,20 @@ class SimBackend:
                 s.positions[agent] = (p[0], float(landed), p[2])
 
     # -- actions --------------------------------------------------------------------------
-    def _walk(self, agent: str, goal: Pos, within: float = 0.0) -> str | list[Pos]:
+    def _walk(self, agent: str, goal: Pos, within: float = 0.0) -> Refusal | list[Pos]:
         start = cell_of(self.state.agent_pos(agent))
         path = self.walker.find(start, goal, within)
         if path is None:
             if within == 0.0 and not self.walker.standable(goal):
-                return f"no path to {goal}: {self.walker.why_not_standable(goal)}"
-            return f"no path to {goal} from {start}"
+                return refuse(Code.NOT_STANDABLE, pos=goal,
+                              why=self.walker.why_not_standable(goal))
+            return refuse(Code.NO_PATH, pos=goal, start=start)
         return path
 
     def _move_to(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, MoveTo)
         path = self._walk(agent, action.pos, action.within)
-        if isinstance(path, str):
+        if isinstance(path, Refusal):
             return path
         end = path[-1]
 
@@ -328,10 +330,10 @@ class SimBackend:
 
         return path_length(path) / WALK_SPEED, apply
 
-    def _lock(self, agent: str, pos: Pos) -> str | None:
+    def _lock(self, agent: str, pos: Pos) -> Refusal | None:
         c = self.state.containers[pos]
         if c.lock and self.state.inventory(agent).get(c.lock, 0) < 1:
-            return f"the {c.kind} at {pos} is locked: it opens only for a player holding {c.lock}"
+            return refuse(Code.LOCKED, kind=c.kind, pos=pos, key=c.lock)
         return None
 
     def _take(self, agent: str, action: Action, start: float) -> Plan:
@@ -371,7 +373,7 @@ class SimBackend:
         s = self.state
         rule = action.recipe(s, agent, self.rules)
         if rule is None:  # check() already refuses this; kept for a clear message
-            return f"no recipe for {action.item} with what {agent} holds"
+            return refuse(Code.NO_RECIPE, item=action.item)
         times = action.times
 
         def apply() -> None:
@@ -387,22 +389,33 @@ class SimBackend:
         assert isinstance(action, Smelt)
         s = self.state
         rule = self.rules.get(f"smelt:{action.item}")
+        pos = action.furnace
+        # One job at a time (env/data/stations.json): a second smelt waits for the first.
+        busy = s.busy_until.get(pos, 0.0)
+        if self.rules.station_exclusive("furnace") and busy > start + 1e-9:
+            return refuse(Code.STATION_BUSY, station="furnace", pos=pos, free_at=round(busy, 3))
         # A lit furnace burns on until its fuel is spent (10 s per item a fuel is worth),
         # so a smelt that follows another soon enough needs less new fuel, or none.
         burn_s = self.rules.fuel_value(action.fuel) * rule.seconds
-        lit = s.lit_until.get(action.furnace, 0.0)
-        left_s = max(0.0, lit - start)
-        fuel = math.ceil(max(0.0, rule.seconds * action.count - left_s) / burn_s - 1e-9)
+        lit = s.lit_until.get(pos, 0.0)
+        fuel = action.fuel_needed(self.rules, s.furnace_fire_s(pos, start))
+        if s.inventory(agent).get(action.fuel, 0) < fuel + (
+                action.count if action.fuel == action.item else 0):
+            short = fuel - s.inventory(agent).get(action.fuel, 0)
+            return refuse(Code.MISSING_ITEMS, what=f"{short} {action.fuel}",
+                          missing={action.fuel: short})
+        seconds = rule.seconds * action.count
 
         def apply() -> None:
-            s.lit_until[action.furnace] = max(lit, start) + fuel * burn_s
+            s.lit_until[pos] = max(lit, start) + fuel * burn_s
+            s.busy_until[pos] = start + seconds
             s.take(agent, action.item, action.count)
             s.take(agent, action.fuel, fuel)
             s.give(agent, rule.output, int(rule.count) * action.count)
             if action.fuel in LEFTOVERS:
                 s.give(agent, LEFTOVERS[action.fuel], fuel)
 
-        return rule.seconds * action.count, apply
+        return seconds, apply
 
     def _drops(self, block: BlockState) -> dict[str, int]:
         rule = self.rules.rules.get(f"mine:{block.name}")
@@ -456,7 +469,7 @@ class SimBackend:
             x, y, z = action.pos
             above = (x, y + 1, z)
             if not self.walker.passable(above) or s.block(above).name not in ("air", "cave_air"):
-                return f"no room for the upper half of {action.item} at {above}"
+                return refuse(Code.NO_ROOM_ABOVE, item=action.item, pos=above)
             cells = [(action.pos, {**state, "half": "lower", "open": False}),
                      (above, {**state, "half": "upper", "open": False})]
         at = start + PLACE_S
@@ -475,7 +488,7 @@ class SimBackend:
         s = self.state
         target = action.target(s, agent)
         if target is None:
-            return f"no {action.entity} within reach"
+            return refuse(Code.NO_ENTITY, entity=action.entity)
         rule = self.rules.rules.get(f"kill:{action.entity}")
         armed = any(n > 0 and i.endswith("_sword") for i, n in s.inventory(agent).items())
 
@@ -535,7 +548,7 @@ class SimBackend:
         assert isinstance(action, StepOn)
         s = self.state
         path = self._walk(agent, action.pos)
-        if isinstance(path, str):
+        if isinstance(path, Refusal):
             return path
         walk = path_length(path) / WALK_SPEED
         arrive = start + walk

@@ -65,6 +65,8 @@ class SimState:
     clock: float = 0.0
     lit_until: dict[Pos, float] = field(default_factory=dict)
     """Furnaces still burning fuel, and the virtual time their fire goes out."""
+    busy_until: dict[Pos, float] = field(default_factory=dict)
+    """Exclusive stations (furnaces) at work, and the virtual time their job ends."""
 
     # -- WorldView ------------------------------------------------------------------------
     def block(self, pos: Pos) -> BlockState:
@@ -90,6 +92,10 @@ class SimState:
     def agents(self) -> list[str]:
         return list(self.positions)
 
+    def furnace_fire_s(self, pos: Pos, at: float | None = None) -> float:
+        """Seconds of fire the furnace at `pos` still has at virtual time `at` (default: now)."""
+        return max(0.0, self.lit_until.get(pos, 0.0) - (self.clock if at is None else at))
+
     def entities(self) -> list[EntityState]:
         return list(self.entities_by_id.values())
 
@@ -100,6 +106,9 @@ class SimState:
         self.powered.pop(pos, None)
         if pos in self.containers and block.name not in ("chest", "trapped_chest", "barrel"):
             del self.containers[pos]
+        if block.name != "furnace":
+            self.lit_until.pop(pos, None)
+            self.busy_until.pop(pos, None)
 
     def give(self, agent: str, item: str, count: int) -> None:
         if count <= 0:
@@ -137,4 +146,5 @@ class SimState:
             fired=dict(self.fired),
             clock=self.clock,
             lit_until=dict(self.lit_until),
+            busy_until=dict(self.busy_until),
         )

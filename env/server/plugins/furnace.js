@@ -15,22 +15,26 @@ const path = require('path')
 const UserError = require('flying-squid').UserError
 const { install, attachPlayer, dropContentsWhenReplaced } = require('./windows_common')
 const { parsePosition, positionKey } = require('./chest')
+const { expand } = require('../../js/tags')
 
-const TICKS_PER_SECOND = 20
 const SMELTING_FILE = path.join(__dirname, '..', '..', 'data', 'smelting.json')
 
 // Reads the smelting table: { cookTicks, recipes: Map(inputName -> outputName),
-// fuels: Map(name -> burn ticks) }. Throws naming the file and the bad entry.
+// fuels: Map(name -> burn ticks) }, tags expanded as the game does (a later fuel entry
+// overrides an earlier one; never_fuel items are never fuel). Throws naming the file and entry.
 function loadSmelting (file = SMELTING_FILE) {
   const data = JSON.parse(fs.readFileSync(file, 'utf8'))
-  const seconds = data.seconds_per_item
-  if (typeof seconds !== 'number' || !(seconds > 0)) throw new Error(`${file}: seconds_per_item must be a positive number`)
-  const cookTicks = Math.round(seconds * TICKS_PER_SECOND)
-  const recipes = new Map(Object.entries(data.recipes ?? {}))
+  const cookTicks = data.cook_ticks
+  if (!Number.isInteger(cookTicks) || cookTicks <= 0) throw new Error(`${file}: cook_ticks must be a positive integer`)
+  const recipes = new Map()
+  for (const [source, output] of Object.entries(data.recipes ?? {})) {
+    for (const item of expand(source)) recipes.set(item, output)
+  }
+  const never = new Set(expand(data.never_fuel ?? '#non_flammable_wood'))
   const fuels = new Map()
-  for (const [name, items] of Object.entries(data.fuels ?? {})) {
-    if (typeof items !== 'number' || !(items > 0)) throw new Error(`${file}: fuel ${name} must smelt a positive number of items`)
-    fuels.set(name, Math.round(items * cookTicks))
+  for (const [source, ticks] of data.fuel_ticks ?? []) {
+    if (!Number.isInteger(ticks) || ticks <= 0) throw new Error(`${file}: fuel ${source} must burn a positive number of ticks`)
+    for (const item of expand(source)) if (!never.has(item)) fuels.set(item, ticks)
   }
   return { cookTicks, recipes, fuels }
 }
