@@ -72,9 +72,14 @@ class PlannerCore:
     released: dict[str, float] = field(default_factory=dict)
     """Running subtask -> when its station action (a `smelt` of a smelt subtask, ...)
     ended: its station is free again before the subtask reports."""
+    work_end: dict[str, float] = field(default_factory=dict)
+    """Subtask -> when its last work action (not walking or waiting) ended: when its
+    output came to exist, before its worker walked back and reported."""
+    started: bool = False
+    """Dispatching schedulers decide once every agent has asked for work the first time."""
     now: float = 0.0
-    """The latest clock of any request or report: a dispatch decided now starts no earlier
-    (what it knows happened by then)."""
+    """The latest clock of any request or report: pre-positioning decided now starts no
+    earlier (it takes from the hub what is there by then)."""
 
     def __post_init__(self) -> None:
         self.subtasks: dict[str, Subtask] = self.plan.by_id()
@@ -107,6 +112,8 @@ class PlannerCore:
             return False
         for sid, holders in self.holders.items():
             st = self.subtasks[sid]
+            if res.agent in holders and res.action not in ("move_to", "wait", "rendezvous"):
+                self.work_end[sid] = max(self.work_end.get(sid, 0.0), res.end)
             if res.agent in holders and st.station is not None and res.action == st.kind:
                 self.released[sid] = res.end
                 self.now = max(self.now, res.end)
@@ -200,7 +207,8 @@ class PlannerCore:
         if self.rounds and len(self.free) < len(self.agents):
             return out
         if hasattr(self.scheduler, "dispatch"):
-            out = self._dispatch(hub)
+            self.started = self.started or len(self.free) == len(self.agents)
+            out = self._dispatch(hub) if self.started else []
             if not out and not self.running() and not self.staging and \
                     len(self.free) == len(self.agents):
                 self.finished = True
@@ -268,8 +276,11 @@ class PlannerCore:
         st = self.subtasks[sid]
         parts = split_parts(st, len(group)) if st.agents == 1 else [st] * len(group)
         group = group[:len(parts)]
-        not_before = max([self.free[a] for a in group] + [self.now, d.not_before] +
-                         [self.done_at.get(p, 0.0) for p in self.graph.predecessors(sid)])
+        # A predecessor's output exists from its last work action on (its worker may still
+        # be walking back to report).
+        not_before = max([self.free[a] for a in group] + [d.not_before] +
+                         [self.work_end.get(p, self.done_at.get(p, 0.0))
+                          for p in self.graph.predecessors(sid)])
         self.status[sid] = "running"
         self.holders[sid] = group
         self.attempts[sid] = self.attempts.get(sid, 0) + 1

@@ -25,7 +25,7 @@ from planner.refine import (
     refine,
     rules_can_complete,
 )
-from planner.schedule import Scheduler, exclusive_blocks, make_scheduler
+from planner.schedule import Scheduler, make_scheduler
 from planner.subtask import Plan
 
 if TYPE_CHECKING:  # the planner reads task specs; it does not import the tasks package
@@ -103,9 +103,10 @@ def make_estimator(cfg: PlannerConfig, ask: Callable[[str], str] | None = None,
 
 
 def exclusive_stations(spec: TaskSpec, rules: Rulebook) -> set[tuple[int, int, int]]:
-    """Positions of the task's station blocks that serve one subtask at a time."""
-    names = exclusive_blocks(rules)
-    return {tuple(b.pos) for b in spec.world.blocks if b.name in names}  # type: ignore[misc]
+    """Positions of the task's station blocks that serve one job at a time (a furnace), as
+    the rulebook's station data says (`Rulebook.station_exclusive`)."""
+    return {tuple(b.pos) for b in spec.world.blocks  # type: ignore[misc]
+            if rules.station_exclusive(b.name)}
 
 
 def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: int = 0,

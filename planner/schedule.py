@@ -283,23 +283,12 @@ def make_scheduler(name: str, dag: nx.DiGraph, subtasks: dict[str, Subtask], see
 
 # -- lookahead: assignment, pre-positioning and splitting from what the planner knows ------
 
-#: Station blocks that serve one subtask at a time (a furnace smelts one stack at a time).
-#: The rulebook's station data takes precedence when it carries exclusivity
-#: (`exclusive_blocks`).
-EXCLUSIVE_STATIONS = frozenset({"furnace"})
 #: What one unit of splittable work takes, seconds (place a block, dig, kill, milk).
 SPLIT_UNIT_S = {"place": 0.5, "harvest": 1.0, "kill": 2.0, "milk": 1.0}
+#: Kinds whose target is not an item put in the hub (a block placed, a trigger, a place).
+NOT_DELIVERED = frozenset({"place", "trigger", "walk", "stage"})
 #: Least seconds a split must save on its longest part for another agent to join.
-SPLIT_GAIN_S = 1.0
-
-
-def exclusive_blocks(rules: object) -> frozenset[str]:
-    """The station blocks that serve one user at a time: the rulebook's, when it says
-    (`rules.exclusive_stations()`), else `EXCLUSIVE_STATIONS`."""
-    said = getattr(rules, "exclusive_stations", None)
-    if callable(said):
-        return frozenset(said())
-    return EXCLUSIVE_STATIONS
+SPLIT_GAIN_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -428,7 +417,8 @@ class LookaheadScheduler:
         self.exclusive = set(exclusive or ())
         self.producers: dict[str, set[str]] = {}
         for s in subtasks.values():
-            self.producers.setdefault(s.target, set()).add(s.id)
+            if s.kind not in NOT_DELIVERED:
+                self.producers.setdefault(s.target, set()).add(s.id)
 
     def pick(self, agent: str, ready: list[str], state: ScheduleState) -> str | None:
         if not ready:
