@@ -77,6 +77,8 @@ class PlannerCore:
     output came to exist, before its worker walked back and reported."""
     started: bool = False
     """Dispatching schedulers decide once every agent has asked for work the first time."""
+    no_stage: set[str] = field(default_factory=set)
+    """Subtasks whose preparation failed: not prepared again."""
     now: float = 0.0
     """The latest clock of any request or report: pre-positioning decided now starts no
     earlier (it takes from the hub what is there by then)."""
@@ -131,8 +133,10 @@ class PlannerCore:
         self.now = max(self.now, rep.clock)
         if sid in self.staging and self.staging[sid][0] == rep.agent:
             agent, target = self.staging.pop(sid)
-            if not rep.ok and self.reserved.get(target) == agent:
-                self.reserved.pop(target)  # what it took went back: anyone may do it
+            if not rep.ok:
+                self.no_stage.add(target)
+                if self.reserved.get(target) == agent:
+                    self.reserved.pop(target)  # what it took went back: anyone may do it
             log.info("%s staged for %s (%s)", agent, target, "ok" if rep.ok else rep.reason)
             return
         if sid not in self.subtasks or self.status.get(sid) != "running" or \
@@ -247,7 +251,7 @@ class PlannerCore:
         at once, pre-positions and splits): see `planner.schedule.LookaheadScheduler`."""
         view = DispatchView(self.subtasks, self.graph, self.status, dict(self.free), self.pos,
                             self.ready(), dict(self.reserved), hub, self.holders,
-                            dict(self.done_at), dict(self.released))
+                            dict(self.done_at), dict(self.released), set(self.no_stage))
         out: list[Assignment] = []
         for d in self.scheduler.dispatch(view):  # type: ignore[attr-defined]
             if d.stage:

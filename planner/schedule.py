@@ -326,6 +326,8 @@ class DispatchView:
     """subtask -> the clock of its (last) report."""
     released: dict[str, float] = field(default_factory=dict)
     """running subtask -> when its station action ended (its station is free again)."""
+    no_stage: set[str] = field(default_factory=set)
+    """Subtasks whose preparation failed once: not prepared again."""
 
 
 def _travel(a: tuple[float, float, float] | None, b: tuple[int, int, int] | None) -> float:
@@ -469,6 +471,8 @@ class LookaheadScheduler:
             mine = view.reserved.get(sid)
             if mine is not None and mine in free and staged_for.get(mine) == sid:
                 group = [mine]
+            elif mine is not None and staged_for.get(mine) == sid:
+                continue  # its agent is still preparing it, with its inputs in hand
             else:
                 pool = [a for a in free if a not in staged_for]
                 if len(pool) < st.agents:
@@ -508,7 +512,7 @@ class LookaheadScheduler:
         candidates = [
             sid for sid, st in view.subtasks.items()
             if view.status.get(sid) == "open" and sid not in view.reserved
-            and sid not in started and st.agents == 1
+            and sid not in started and sid not in view.no_stage and st.agents == 1
             and (sid not in view.ready or st.station in busy)
             and all(view.status.get(p) in ("done", "running") or p in started
                     or p in view.reserved for p in view.graph.predecessors(sid))
