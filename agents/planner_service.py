@@ -80,8 +80,8 @@ class PlannerCore:
     no_stage: set[str] = field(default_factory=set)
     """Subtasks whose preparation failed: not prepared again."""
     now: float = 0.0
-    """The latest clock of any request or report: pre-positioning decided now starts no
-    earlier (it takes from the hub what is there by then)."""
+    """The clock of the event (request, report, station freed) being handled: pre-positioning
+    decided on it starts no earlier (it takes from the hub what is there by then)."""
 
     def __post_init__(self) -> None:
         self.subtasks: dict[str, Subtask] = self.plan.by_id()
@@ -118,19 +118,19 @@ class PlannerCore:
                 self.work_end[sid] = max(self.work_end.get(sid, 0.0), res.end)
             if res.agent in holders and st.station is not None and res.action == st.kind:
                 self.released[sid] = res.end
-                self.now = max(self.now, res.end)
+                self.now = res.end
                 return bool(self.free) and hasattr(self.scheduler, "dispatch")
         return False
 
     def request(self, req: WorkRequest) -> None:
         self.free[req.agent] = req.clock
-        self.now = max(self.now, req.clock)
+        self.now = req.clock
         if req.pos is not None:
             self.pos[req.agent] = req.pos
 
     def report(self, rep: SubtaskReport) -> None:
         sid = rep.subtask
-        self.now = max(self.now, rep.clock)
+        self.now = rep.clock
         if sid in self.staging and self.staging[sid][0] == rep.agent:
             agent, target = self.staging.pop(sid)
             if not rep.ok:

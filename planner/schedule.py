@@ -402,8 +402,10 @@ class LookaheadScheduler:
     - An agent staged for a subtask gets it as soon as it is ready.
     - A subtask at an exclusive station (a furnace) is not started while another holds that
       station; at most one agent waits (staged) for each such station.
-    - Free agents left over join a splittable subtask just started (blocks to place, crops to
-      harvest, animals to kill or milk) when their share saves at least `SPLIT_GAIN_S`.
+    - A long splittable subtask (blocks to place, crops to harvest, animals to kill or milk)
+      takes the agent of a short one started with it when that shortens the longest
+      (longest processing time first, with splitting); free agents left over join it
+      when their share saves at least `SPLIT_GAIN_S`.
     - Free agents still left over pre-position: each takes the subtask of the next wave
       (all its predecessors done or running) with the longest remaining path, takes from
       the hub the inputs that are there now, and waits where the subtask will start.
@@ -489,6 +491,8 @@ class LookaheadScheduler:
             started.append(sid)
             if st.station in self.exclusive:
                 busy.add(st.station)
+        out = self._rebalance(out, view, staged_for)
+        started = [d.sid for d in out]
         # Joining: split what just started over the agents nothing else needs.
         idle = [a for a in free if a not in staged_for]
         for k, d in enumerate(out):
@@ -536,6 +540,40 @@ class LookaheadScheduler:
             staged_for[agent] = sid
             out.append(Dispatch(sid, (agent,), stage=True, inputs=inputs, wait_at=wait_at))
         return out
+
+    def _rebalance(self, out: list[Dispatch], view: DispatchView,
+                   staged_for: dict[str, str]) -> list[Dispatch]:
+        """Longest processing time, with splitting: while the longest splittable subtask
+        started here, per agent on it, outlasts the shortest other one started here by
+        more than a share (L / k > L / (k + 1) + M), the agent of the short one helps with
+        the long one instead, and the short one waits for whoever finishes first."""
+        out = list(out)
+
+        def units(d: Dispatch) -> int:
+            st = view.subtasks[d.sid]
+            return len(st.blocks) if st.kind == "place" else st.count
+
+        while True:
+            longs = [d for d in out if view.subtasks[d.sid].agents == 1
+                     and view.subtasks[d.sid].kind in SPLIT_UNIT_S and len(d.agents) < units(d)]
+            if not longs:
+                return out
+            big = max(longs, key=lambda d: (view.subtasks[d.sid].seconds / len(d.agents),
+                                            d.sid))
+            shorts = [d for d in out if d is not big and len(d.agents) == 1
+                      and view.subtasks[d.sid].agents == 1
+                      and view.subtasks[d.sid].station not in self.exclusive
+                      and staged_for.get(d.agents[0]) != d.sid]
+            if not shorts:
+                return out
+            small = min(shorts, key=lambda d: (view.subtasks[d.sid].seconds, d.sid))
+            k = len(big.agents)
+            long_s = view.subtasks[big.sid].seconds
+            if view.subtasks[small.sid].seconds >= long_s / k - long_s / (k + 1):
+                return out
+            out.remove(small)
+            out[out.index(big)] = Dispatch(big.sid, (*big.agents, small.agents[0]),
+                                           not_before=big.not_before)
 
     def _made_later(self, sid: str, view: DispatchView) -> set[str]:
         """Inputs of `sid` that some subtask not done yet still has to make."""
