@@ -497,7 +497,8 @@ class LookaheadScheduler:
         idle = [a for a in free if a not in staged_for]
         for k, d in enumerate(out):
             st = view.subtasks[d.sid]
-            if st.agents > 1 or st.kind not in SPLIT_UNIT_S or not idle:
+            if st.agents > 1 or st.kind not in SPLIT_UNIT_S or not idle or \
+                    staged_for.get(d.agents[0]) == d.sid:
                 continue
             units = len(st.blocks) if st.kind == "place" else st.count
             group = list(d.agents)
@@ -554,8 +555,10 @@ class LookaheadScheduler:
             return len(st.blocks) if st.kind == "place" else st.count
 
         while True:
+            # A subtask its prepared agent starts keeps that agent alone: it holds the inputs.
             longs = [d for d in out if view.subtasks[d.sid].agents == 1
-                     and view.subtasks[d.sid].kind in SPLIT_UNIT_S and len(d.agents) < units(d)]
+                     and view.subtasks[d.sid].kind in SPLIT_UNIT_S and len(d.agents) < units(d)
+                     and staged_for.get(d.agents[0]) != d.sid]
             if not longs:
                 return out
             big = max(longs, key=lambda d: (view.subtasks[d.sid].seconds / len(d.agents),
