@@ -487,6 +487,9 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"sweep folder (default: {DEFAULT_OUT})")
     parser.add_argument("--resume", action="store_true",
                         help="continue the sweep in --out, skipping episodes already done")
+    parser.add_argument("--servers", metavar="K", default="0",
+                        help="--backend minecraft: run on K embedded servers at once, one "
+                             "episode per server at a time (default: one server per episode)")
 
 
 def _positive_int(flag: str, text: str) -> int:
@@ -524,6 +527,7 @@ class BenchArgs:
     brain: str
     out: Path
     resume: bool
+    servers: int = 0
 
 
 def check_bench_args(args: argparse.Namespace) -> BenchArgs:
@@ -556,6 +560,10 @@ def check_bench_args(args: argparse.Namespace) -> BenchArgs:
     tasks = [getattr(t, "id", t) for t in found]
     if not tasks:
         raise BenchError(f"--tasks: no task matches {' '.join(patterns)}")
+    text = str(getattr(args, "servers", "0")).strip()
+    servers = 0 if text == "0" else _positive_int("--servers", text)
+    if servers and backend != "minecraft":
+        raise BenchError("--servers: needs --backend minecraft (the simulator needs no server)")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise BenchError(f"--out: {out} is a file, not a folder")
@@ -571,6 +579,7 @@ def check_bench_args(args: argparse.Namespace) -> BenchArgs:
         brain=brain,
         out=out,
         resume=bool(args.resume),
+        servers=servers,
     )
 
 
@@ -642,8 +651,20 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
             "out": str(checked.out),
             "resume": checked.resume,
         }
-        outcome = run_bench(runs, checked.out, checked.jobs, checked.resume, runner,
-                            sweep=sweep)
+        if checked.servers:
+            from env.minecraft.server import ServerError
+            from tasks.server_pool import server_pool
+
+            sweep["servers"] = checked.servers
+            try:
+                with server_pool(checked.servers, runner=runner) as pooled:
+                    outcome = run_bench(runs, checked.out, checked.servers, checked.resume,
+                                        pooled, sweep=sweep)
+            except ServerError as exc:
+                raise BenchError(f"--servers: {exc}") from None
+        else:
+            outcome = run_bench(runs, checked.out, checked.jobs, checked.resume, runner,
+                                sweep=sweep)
     except BenchError as exc:
         print(f"causalcraft bench: {exc}", file=sys.stderr)
         return 2
