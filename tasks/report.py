@@ -226,6 +226,7 @@ def report(
     plot: Path | str | None = None,
     reference: str | None = None,
     out: TextIO | None = None,
+    scaling_plot: Path | str | None = None,
 ) -> str:
     """Read a sweep folder, write its report to `out` (stdout by default) in `fmt`, and
     the figure to `plot` if given; returns the text written.
@@ -247,7 +248,7 @@ def report(
     order = planner_order(directory, planners)
     summary = sorted(summarize(records),
                      key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0)))
-    comparison = compare(records, ref, metrics=COMPARE_METRICS) if ref else []
+    comparison = compare(records, ref, metrics=(*COMPARE_METRICS, "makespan_s")) if ref else []
     comparison.sort(key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0)))
     ok = sum(1 for r in records if r.get("status") == "ok")
     if corrupt:
@@ -256,7 +257,7 @@ def report(
         errors = len(records) - ok
         title = (f"## {Path(directory).name}: {len(records)} episodes, {ok} ok, "
                  f"{errors} {'error' if errors == 1 else 'errors'}")
-        text = render_markdown(summary, comparison, ref, title)
+        text = render_markdown(summary, comparison, ref, title) + _extra_markdown(records)
     elif fmt == "csv":
         text = render_csv(summary, comparison)
     else:
@@ -268,8 +269,45 @@ def report(
             plot_summary(summary, plot)
         except OSError as exc:
             raise ReportError(f"--plot: cannot write {plot}: {exc.strerror or exc}") from None
+    if scaling_plot is not None:
+        _plot_scaling(records, scaling_plot)
     (out or sys.stdout).write(text)
     return text
+
+
+def _extra_markdown(records: Sequence[Mapping[str, Any]]) -> str:
+    """Where the time goes (tasks.breakdown) and, for a sweep over several agent counts,
+    how makespan scales (tasks.scaling)."""
+    from tasks.breakdown import render_breakdown_markdown, summarize_breakdowns
+    from tasks.scaling import agent_counts, render_scaling_markdown, scaling
+
+    parts: list[str] = []
+    by = ("family", "planner", "agents") if len(agent_counts(records)) > 1 else \
+        ("family", "planner")
+    rows = summarize_breakdowns(records, by=by)
+    if rows:
+        parts += ["", "Where the time goes: agent-seconds per category, mean per episode "
+                  "(share of all agent-seconds); each agent's time sums to the makespan:",
+                  "", render_breakdown_markdown(rows).rstrip("\n")]
+    if len(agent_counts(records)) > 1:
+        parts += ["", "Scaling: speedup = makespan with 1 agent / makespan with N (same task "
+                  "and seed), ideal = N:", "", render_scaling_markdown(scaling(records))
+                  .rstrip("\n")]
+    return "\n".join(parts) + ("\n" if parts else "")
+
+
+def _plot_scaling(records: Sequence[Mapping[str, Any]], path: Path | str) -> None:
+    from tasks.scaling import agent_counts, plot_scaling, scaling
+
+    if Path(path).suffix.lower() not in PLOT_SUFFIXES:
+        raise ReportError(f"--scaling-plot: {path} must end in {', '.join(PLOT_SUFFIXES)}")
+    if len(agent_counts(records)) < 2:
+        raise ReportError("--scaling-plot: the sweep ran one agent count; run bench with "
+                          "--agents 1,2,4,8")
+    try:
+        plot_scaling(scaling(records), path)
+    except OSError as exc:
+        raise ReportError(f"--scaling-plot: cannot write {path}: {exc.strerror or exc}") from None
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
@@ -282,12 +320,16 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reference", metavar="NAME", default=None,
                         help=f"planner the others are compared with (default: "
                              f"{DEFAULT_REFERENCE} when present)")
+    parser.add_argument("--scaling-plot", metavar="FILE.png", default=None,
+                        help="write makespan and speedup against agent count (a sweep with "
+                             "--agents 1,2,4,8) to FILE")
 
 
 def report_main(args: argparse.Namespace) -> int:
     """`causalcraft report`: 0 on success, 2 with one line naming the problem."""
     try:
-        report(args.dir, fmt=args.format, plot=args.plot, reference=args.reference)
+        report(args.dir, fmt=args.format, plot=args.plot, reference=args.reference,
+               scaling_plot=getattr(args, "scaling_plot", None))
     except ReportError as exc:
         print(f"causalcraft report: {exc}", file=sys.stderr)
         return 2

@@ -140,3 +140,23 @@ def test_causal_cp_splits_one_long_building_job_over_agents() -> None:
     placers = {t["agent"] for t in r["trace"] if t["name"] == "place" and t["ok"]}
     assert len(placers) == 3
     assert r["metrics"]["makespan_s"] < full["metrics"]["makespan_s"]
+
+
+def test_lower_bound_definition_is_pinned_for_prepared_and_split_work() -> None:
+    """LB = max(critical path over the rules' graph with spans from each subtask's last
+    attempt's work actions, longest agent's share; all action time / agents). Preparation
+    (`stage:<id>`) is work for the second term and in no span; two agents on one subtask
+    count once, with the longer share."""
+    from agents.messages import TraceEntry
+    from tasks.metrics import trace_lower_bound
+
+    def t(agent: str, name: str, start: float, end: float, sub: str) -> TraceEntry:
+        return TraceEntry(agent=agent, name=name, args={}, start=start, end=end, ok=True,
+                          subtask=sub, attempt=1)
+
+    g = nx.DiGraph([("a", "b")])
+    trace = [t("x", "place", 0, 2, "a"), t("y", "place", 0, 3, "a"),
+             t("z", "take", 0, 1, "stage:b"), t("z", "move_to", 1, 4, "stage:b"),
+             t("z", "place", 4, 5, "b")]
+    assert trace_lower_bound(g, trace, agents=3) == (4.0, 4.0, 4.0)
+    assert trace_lower_bound(g, trace, agents=2) == (6.0, 4.0, 6.0)
