@@ -248,7 +248,7 @@ def report(
     order = planner_order(directory, planners)
     summary = sorted(summarize(records),
                      key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0)))
-    comparison = compare(records, ref, metrics=(*COMPARE_METRICS, "makespan_s")) if ref else []
+    comparison = compare(records, ref, metrics=COMPARE_METRICS) if ref else []
     comparison.sort(key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0)))
     ok = sum(1 for r in records if r.get("status") == "ok")
     if corrupt:
@@ -257,7 +257,8 @@ def report(
         errors = len(records) - ok
         title = (f"## {Path(directory).name}: {len(records)} episodes, {ok} ok, "
                  f"{errors} {'error' if errors == 1 else 'errors'}")
-        text = render_markdown(summary, comparison, ref, title) + _extra_markdown(records)
+        text = render_markdown(summary, comparison, ref, title)
+        text += _extra_markdown(records, ref, order)
     elif fmt == "csv":
         text = render_csv(summary, comparison)
     else:
@@ -275,9 +276,11 @@ def report(
     return text
 
 
-def _extra_markdown(records: Sequence[Mapping[str, Any]]) -> str:
-    """Where the time goes (tasks.breakdown) and, for a sweep over several agent counts,
-    how makespan scales (tasks.scaling)."""
+def _extra_markdown(records: Sequence[Mapping[str, Any]], ref: str | None,
+                    order: Mapping[str, int]) -> str:
+    """For sweeps whose results carry a time breakdown: where the time goes
+    (tasks.breakdown) and makespan paired against `ref`; for a sweep over several agent
+    counts, how makespan scales (tasks.scaling)."""
     from tasks.breakdown import render_breakdown_markdown, summarize_breakdowns
     from tasks.scaling import agent_counts, render_scaling_markdown, scaling
 
@@ -289,6 +292,18 @@ def _extra_markdown(records: Sequence[Mapping[str, Any]]) -> str:
         parts += ["", "Where the time goes: agent-seconds per category, mean per episode "
                   "(share of all agent-seconds); each agent's time sums to the makespan:",
                   "", render_breakdown_markdown(rows).rstrip("\n")]
+        pairs = compare(records, ref, metrics=("makespan_s",)) if ref else []
+        pairs.sort(key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0)))
+        if pairs:
+            parts += ["", f"Makespan paired against {ref} (same task, agents and seed; "
+                      f"ratio = planner mean / {ref} mean, below 1 is shorter):", "",
+                      _md_table(["family", "planner", "pairs", "difference s", "95% CI", "p",
+                                 "test", "ratio"], ["l", "l", "r", "r", "r", "r", "l", "r"],
+                                [[str(c["family"]), str(c["planner"]), str(c["n"]),
+                                  f"{c['diff']:+.2f}", f"[{c['low']:+.2f}, {c['high']:+.2f}]",
+                                  _p(c["p"]), c["test"],
+                                  "-" if c["ratio"] is None else f"{c['ratio']:.3f}"]
+                                 for c in pairs])]
     if len(agent_counts(records)) > 1:
         parts += ["", "Scaling: speedup = makespan with 1 agent / makespan with N (same task "
                   "and seed), ideal = N:", "", render_scaling_markdown(scaling(records))
