@@ -67,15 +67,16 @@ def test_json_entries_and_empty_trace() -> None:
 def test_metrics_summary_and_tables() -> None:
     b = time_breakdown(TRACE, ["a", "b"], planning_s=0.5)
     m = breakdown_metrics(b)
-    assert m["time_work_s"] == 13.0 and m["time_planning_s"] == 0.5
-    assert set(m) == {f"time_{k}" for k, _ in CATEGORIES} | {"time_planning_s"}
+    assert m["time_work_s"] == 13.0
+    assert set(m) == {f"time_{k}" for k, _ in CATEGORIES}
     rec = {"key": "cooking/x.full.a2.s0", "status": "ok",
            "config": {"task": "cooking/x", "planner": "full", "agents": 2, "seed": 0},
-           "metrics": {"makespan_s": 15.0, **m}}
+           "metrics": {"makespan_s": 15.0, "plan_s": 0.5, **m}}
     rows = summarize_breakdowns([rec, {**rec, "key": "k2"}, {**rec, "status": "error"}])
     assert len(rows) == 1 and rows[0]["n"] == 2
     assert rows[0]["work_s"] == 13.0
     assert rows[0]["work_s_share"] == pytest.approx(13.0 / 30.0)
+    assert rows[0]["planning_s"] == 0.5
     table = render_breakdown_markdown(rows)
     assert table.splitlines()[0].startswith("| family | planner | n | makespan s | work |")
     assert "13.0 (43%)" in table
