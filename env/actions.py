@@ -16,12 +16,23 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
+from env.capacity import container_slots, player_slots, room_for
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import Rule, Rulebook
-from env.world import REACH, Facing, Model, Pos, WorldView, _as_pos, distance, in_reach
+from env.tags import tag_of
+from env.world import (
+    REACH,
+    Facing,
+    Model,
+    Pos,
+    WorldView,
+    _as_pos,
+    distance,
+    entity_in_reach,
+    in_reach,
+)
 
 WALK_SPEED = 4.317  # blocks per second, vanilla walking
-ENTITY_REACH = 3.0
 
 # Blocks an action may be placed into (they are replaced).
 REPLACEABLE = frozenset({"air", "cave_air", "water", "lava", "grass", "tall_grass", "fern",
@@ -106,10 +117,18 @@ class Take(Action):
         held = view.container(self.pos)
         if held is None:
             return refuse(Code.NO_CONTAINER, pos=self.pos)
+        # What a chest holds is seen only once it is open, and it opens only within reach.
+        far = _block_reach(view, agent, self.pos)
+        if far:
+            return far
         if held.get(self.item, 0) < self.count:
             return refuse(Code.CONTAINER_SHORT, pos=self.pos, held=held.get(self.item, 0),
                           item=self.item, count=self.count)
-        return _block_reach(view, agent, self.pos)
+        free = room_for(view.inventory(agent), self.item, player_slots())
+        if free < self.count:
+            return refuse(Code.INVENTORY_FULL, agent=agent, count=self.count, item=self.item,
+                          free=free)
+        return None
 
 
 class Put(Action):
@@ -123,9 +142,22 @@ class Put(Action):
     _n = field_validator("item", mode="before")(_name)
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
-        if view.container(self.pos) is None:
+        held = view.container(self.pos)
+        if held is None:
             return refuse(Code.NO_CONTAINER, pos=self.pos)
-        return _holds(view, agent, {self.item: self.count}) or _block_reach(view, agent, self.pos)
+        missing = _holds(view, agent, {self.item: self.count})
+        if missing:
+            return missing
+        far = _block_reach(view, agent, self.pos)
+        if far:
+            return far
+        kind_of = getattr(view, "container_kind", None)
+        kind = kind_of(self.pos) if kind_of is not None else "chest"
+        free = room_for(held, self.item, container_slots(kind))
+        if free < self.count:
+            return refuse(Code.CONTAINER_FULL, kind=kind, pos=self.pos, count=self.count,
+                          item=self.item, free=free)
+        return None
 
 
 class Craft(Action):
@@ -140,13 +172,24 @@ class Craft(Action):
     _n = field_validator("item", mode="before")(_name)
 
     def recipe(self, view: WorldView, agent: str, rules: Rulebook) -> Rule | None:
-        """The first recipe for item whose ingredients the agent holds, times over."""
+        """The first recipe for item whose ingredients the agent holds, times over (an input
+        that is an item tag may be filled by any mix of the tag's items)."""
+        found = self.consumption(view, agent, rules)
+        return found[0] if found else None
+
+    def consumption(self, view: WorldView, agent: str,
+                    rules: Rulebook) -> tuple[Rule, dict[str, int]] | None:
+        """(recipe, the items crafting uses up) for the first recipe the agent can make."""
         inv = view.inventory(agent)
-        for rule in rules.producers(self.item, kind="craft"):
-            if rule.output != self.item:
-                continue
+        recipes = [r for r in rules.producers(self.item, kind="craft") if r.output == self.item]
+        # A recipe the agent can pay with its own items first; then any mix a tag allows.
+        for rule in recipes:
             if all(inv.get(i, 0) >= n * self.times for i, n in rule.inputs.items()):
-                return rule
+                return rule, {i: n * self.times for i, n in rule.inputs.items()}
+        for rule in recipes:
+            used, short = fill_inputs(rule, inv, self.times)
+            if not short:
+                return rule, used
         return None
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
@@ -155,10 +198,11 @@ class Craft(Action):
             return refuse(Code.NO_RECIPE, item=self.item)
         rule = self.recipe(view, agent, rules)
         if rule is None:
-            best = min(recipes, key=lambda r: sum(
-                max(0, n * self.times - view.inventory(agent).get(i, 0))
-                for i, n in r.inputs.items()))
-            return _holds(view, agent, {i: n * self.times for i, n in best.inputs.items()})
+            inv = view.inventory(agent)
+            shortfalls = [fill_inputs(r, inv, self.times)[1] for r in recipes]
+            best = min(shortfalls, key=lambda m: sum(m.values()))
+            what = ", ".join(f"{n} {i}" for i, n in sorted(best.items()))
+            return refuse(Code.MISSING_ITEMS, what=what, missing=best)
         if "crafting_table" in rule.needs:
             if self.table is None:
                 return refuse(Code.NEEDS_TABLE, item=self.item)
@@ -166,6 +210,41 @@ class Craft(Action):
                 return refuse(Code.NO_TABLE, pos=self.table)
             return _block_reach(view, agent, self.table)
         return None
+
+
+def fill_inputs(rule: Rule, inventory: dict[str, int],
+                times: int = 1) -> tuple[dict[str, int], dict[str, int]]:
+    """(items used, shortfall) when `inventory` pays for `rule`'s inputs `times` over: each
+    input takes its own item first, then its alternatives in the tag's order (an input with
+    fewer alternatives is served first). A shortfall is named by the input's tag when it has
+    one ('#planks'), else by the item.
+
+    >>> from env.rulebook import load_rulebook
+    >>> table = load_rulebook().get("craft:crafting_table#0")
+    >>> fill_inputs(table, {"oak_planks": 2, "spruce_planks": 2})
+    ({'oak_planks': 2, 'spruce_planks': 2}, {})
+    >>> fill_inputs(table, {"oak_planks": 1})[1]
+    {'#planks': 3}
+    """
+    left = dict(inventory)
+    used: dict[str, int] = {}
+    short: dict[str, int] = {}
+    order = sorted(rule.inputs.items(), key=lambda kv: len(rule.alternatives.get(kv[0], ())))
+    for item, n in order:
+        need = n * times
+        alternatives = rule.alternatives.get(item, ())
+        for choice in (item, *(a for a in alternatives if a != item)):
+            k = min(need, left.get(choice, 0))
+            if k > 0:
+                used[choice] = used.get(choice, 0) + k
+                left[choice] -= k
+                need -= k
+            if need == 0:
+                break
+        if need:
+            label = (tag_of(frozenset(alternatives)) or item) if alternatives else item
+            short[label] = short.get(label, 0) + need
+    return used, short
 
 
 class Smelt(Action):
@@ -195,12 +274,16 @@ class Smelt(Action):
             return refuse(Code.NOT_FUEL, fuel=self.fuel)
         if view.block(self.furnace).name != "furnace":
             return refuse(Code.NO_FURNACE, pos=self.furnace)
+        # The fire left in a furnace is seen only once it is open, and it opens within reach.
+        far = _block_reach(view, agent, self.furnace)
+        if far:
+            return far
         need = {self.item: self.count}
         fire = getattr(view, "furnace_fire_s", None)
         fuel = self.fuel_needed(rules, fire(self.furnace) if fire is not None else 0.0)
         if fuel:
             need[self.fuel] = need.get(self.fuel, 0) + fuel
-        return _holds(view, agent, need) or _block_reach(view, agent, self.furnace)
+        return _holds(view, agent, need)
 
 
 class Dig(Action):
@@ -217,8 +300,10 @@ class Dig(Action):
         if block.name in UNBREAKABLE or (info and (info.hardness is None or info.hardness < 0)):
             return refuse(Code.UNBREAKABLE, block=block.name, pos=self.pos)
         age = block.state.get("age")
-        if block.name in ("wheat", "carrots", "potatoes") and age is not None and int(age) < 7:
-            return refuse(Code.NOT_RIPE, block=block.name, pos=self.pos, age=int(age), max_age=7)
+        ripe = rules.ripe_age(block.name)
+        if ripe is not None and age is not None and int(age) < ripe:
+            return refuse(Code.NOT_RIPE, block=block.name, pos=self.pos, age=int(age),
+                          max_age=ripe)
         if info and info.tools:
             inv = view.inventory(agent)
             if not any(inv.get(t, 0) > 0 for t in info.tools):
@@ -266,7 +351,7 @@ class Kill(Action):
     def target(self, view: WorldView, agent: str) -> str | None:
         me = view.agent_pos(agent)
         near = [(distance(me, e.pos), e.id) for e in view.entities()
-                if e.type == self.entity and distance(me, e.pos) <= ENTITY_REACH + 1.0]
+                if e.type == self.entity and entity_in_reach(me, e.pos)]
         return min(near)[1] if near else None
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:

@@ -12,6 +12,12 @@ from env.rulebook import Rulebook
 from env.world import EntityState, FPos, Model, WorldSetup, WorldView
 
 
+class BackendError(RuntimeError):
+    """A backend could not start, build or read its world (no server answers, a bot could not
+    join, the Node side failed). Its text is one line a user can act on; the CLI prints it
+    alone (`-v` adds the traceback)."""
+
+
 class Outcome(Model):
     """What running one action did. `seconds` is its duration: virtual on the simulator,
     measured on a real server. `fired` lists the triggers the action set off. A refusal has

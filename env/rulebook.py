@@ -15,6 +15,7 @@ a counterfactual test removes or swaps one rule (`without`, `replaced`) and asks
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Iterable
@@ -24,6 +25,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from env.durations import DURATIONS
+from env.loot import drops as loot_drops
+from env.loot import loot_tables, shears_drop
 from env.tags import expand
 from env.world import Model, WorldSetup
 
@@ -47,9 +51,9 @@ LEFTOVERS = {"milk_bucket": "bucket", "water_bucket": "bucket", "lava_bucket": "
              "honey_bottle": "glass_bottle"}
 
 # Base durations in seconds, shared by the simulator, the offline brain and the lower bound.
-CRAFT_S = 1.0
-MILK_S = 1.0
-KILL_S = 2.0
+CRAFT_S = DURATIONS["craft_s"]
+MILK_S = DURATIONS["milk_s"]
+KILL_S = DURATIONS["kill_s"]
 
 
 class Rule(Model):
@@ -68,6 +72,9 @@ class Rule(Model):
     source: str | None = None
     where: str | None = None
     seconds: float = 0.0
+    alternatives: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """For a recipe input that is an item tag or an any-of cell: every item that may stand
+    in for it (so 2 oak + 2 spruce planks make a crafting table, as in vanilla)."""
 
     def mentions(self) -> set[str]:
         """Every item, block, entity or location this rule speaks of."""
@@ -136,6 +143,14 @@ class Rulebook:
     def fuel_value(self, item: str) -> float:
         rule = self.rules.get(f"fuel:{item}")
         return rule.count if rule else 0.0
+
+    def ripe_age(self, block: str) -> int | None:
+        """The age at which crop `block` is ripe (its greatest `age` state: wheat 7, beetroots
+        3), or None if it is no crop a worker waits for (env/data/crops.json)."""
+        if block not in crops():
+            return None
+        ages = self.blocks[block].states.get("age", ()) if block in self.blocks else ()
+        return max((int(a) for a in ages), default=None)
 
     def station_exclusive(self, station: str) -> bool:
         """Whether `station` serves one job at a time (a furnace: yes; a crafting table: no),
@@ -221,36 +236,66 @@ def _mcdata(version: str) -> dict[str, object]:
     return out
 
 
-def _craft_rules(recipes: dict, item_names: dict[int, str]) -> list[Rule]:
+def _choices(cell: object) -> tuple[str, ...]:
+    """The items a recipe cell accepts: an item, a '#tag' or a list of items."""
+    if isinstance(cell, list):
+        return tuple(cell)
+    return expand(str(cell))
+
+
+def recipe_variants(recipe: dict) -> list[tuple[dict[str, int], dict[str, tuple[str, ...]]]]:
+    """The concrete inputs of one recipe of env/data/recipes.json, one per combination of its
+    cell groups (cells with the same choices vary together, as minecraft-data lists them),
+    each with the alternatives of every input that came from an any-of cell.
+
+    >>> rb_recipe = {"result": "stick", "count": 4, "shape": [["#planks"], ["#planks"]]}
+    >>> inputs, alts = recipe_variants(rb_recipe)[1]
+    >>> inputs, alts["spruce_planks"][:2]
+    ({'spruce_planks': 2}, ('oak_planks', 'spruce_planks'))
+    """
+    flat = [c for row in recipe["shape"] for c in row] if "shape" in recipe \
+        else list(recipe["ingredients"])
+    cells = [_choices(c) for c in flat if c is not None]
+    groups = list(dict.fromkeys(c for c in cells if len(c) > 1))
+    variants: list[tuple[dict[str, int], dict[str, tuple[str, ...]]]] = []
+    for combo in itertools.product(*groups):
+        pick = dict(zip(groups, combo, strict=True))
+        inputs: dict[str, int] = {}
+        alternatives: dict[str, tuple[str, ...]] = {}
+        for c in cells:
+            item = pick.get(c, c[0])
+            inputs[item] = inputs.get(item, 0) + 1
+            if len(c) > 1:
+                alternatives[item] = c
+        variants.append((inputs, alternatives))
+    return variants
+
+
+@cache
+def crafting_recipes() -> list[dict]:
+    """The crafting recipes with their tags (env/data/recipes.json)."""
+    return json.loads((DATA_DIR / "recipes.json").read_text())["recipes"]
+
+
+def _craft_rules() -> list[Rule]:
     rules: list[Rule] = []
-    for out_id in sorted(recipes, key=int):
-        output = item_names.get(int(out_id))
-        if output is None:
-            continue
-        for k, recipe in enumerate(recipes[out_id]):
-            inputs: dict[str, int] = {}
-            if "inShape" in recipe:
-                rows = recipe["inShape"]
-                cells = [c for row in rows for c in row]
-                table = len(rows) > 2 or any(len(row) > 2 for row in rows)
-            else:
-                cells = recipe.get("ingredients", [])
-                table = len(cells) > 4
-            for cell in cells:
-                if cell is None:
-                    continue
-                cid = cell if isinstance(cell, int) else cell.get("id")
-                name = item_names.get(int(cid)) if cid is not None else None
-                if name is None:
-                    break
-                inputs[name] = inputs.get(name, 0) + 1
-            else:
-                result = recipe["result"]
-                leftovers = {LEFTOVERS[i]: n for i, n in inputs.items() if i in LEFTOVERS}
-                rules.append(Rule(
-                    id=f"craft:{output}#{k}", kind="craft", output=output,
-                    count=result.get("count", 1), inputs=inputs, byproducts=leftovers,
-                    needs=("crafting_table",) if table else (), seconds=CRAFT_S))
+    seen: dict[str, int] = {}
+    for recipe in crafting_recipes():
+        output = recipe["result"]
+        if "shape" in recipe:
+            rows = recipe["shape"]
+            table = len(rows) > 2 or any(len(row) > 2 for row in rows)
+        else:
+            table = len(recipe["ingredients"]) > 4
+        for inputs, alternatives in recipe_variants(recipe):
+            k = seen.get(output, 0)
+            seen[output] = k + 1
+            leftovers = {LEFTOVERS[i]: n for i, n in inputs.items() if i in LEFTOVERS}
+            rules.append(Rule(
+                id=f"craft:{output}#{k}", kind="craft", output=output,
+                count=recipe.get("count", 1), inputs=inputs, byproducts=leftovers,
+                needs=("crafting_table",) if table else (), seconds=CRAFT_S,
+                alternatives=alternatives))
     return rules
 
 
@@ -284,6 +329,32 @@ def _drop_rules(loot: list[dict], key: str, kind: RuleKind, foods: frozenset[str
         rules.append(Rule(id=f"{kind}:{name}", kind=kind, output=main, count=counts[main],
                           byproducts=extra, source=name, tools=tools, seconds=seconds))
     return rules
+
+
+def _mine_rules(blocks: dict[str, BlockInfo]) -> list[Rule]:
+    """One rule per block that surely drops something: its certain drops by hand or with its
+    harvest tool (env/data/loot.json, fully grown, no silk touch); a block that drops only to
+    shears (leaves, grass, cobweb) has a rule that needs shears. Drops by chance (a sapling
+    from leaves) are no rule: nothing can count on them."""
+    rules: list[Rule] = []
+    for name in sorted(loot_tables()):
+        tools = blocks[name].tools if name in blocks else ()
+        counts = loot_drops(name, set())
+        if not counts and shears_drop(name):
+            counts, tools = loot_drops(name, {"shears"}), ("shears",)
+        if not counts:
+            continue
+        main = next(iter(counts))
+        extra = {i: n for i, n in counts.items() if i != main}
+        rules.append(Rule(id=f"mine:{name}", kind="mine", output=main, count=counts[main],
+                          byproducts=extra, source=name, tools=tools))
+    return rules
+
+
+@cache
+def crops() -> frozenset[str]:
+    """Crops harvested only when ripe (env/data/crops.json)."""
+    return frozenset(json.loads((DATA_DIR / "crops.json").read_text())["crops"])
 
 
 @cache
@@ -342,8 +413,8 @@ def load_rulebook(version: str = VERSION) -> Rulebook:
         blocks[b["name"]] = BlockInfo(name=b["name"], hardness=b.get("hardness"), tools=tools,
                                       solid=b.get("boundingBox") == "block", states=states)
     foods = frozenset(f["name"] for f in data["foods"])  # type: ignore[union-attr]
-    rules = _craft_rules(data["recipes"], items)  # type: ignore[arg-type]
-    rules += _drop_rules(data["blockLoot"], "block", "mine", foods, blocks)  # type: ignore[arg-type]
+    rules = _craft_rules()
+    rules += _mine_rules(blocks)
     rules += _drop_rules(data["entityLoot"], "entity", "kill", foods, blocks)  # type: ignore[arg-type]
     furnace = furnace_table()
     for src, out in sorted(furnace.recipes.items()):

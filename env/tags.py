@@ -47,6 +47,6 @@ def expand(name: str) -> tuple[str, ...]:
 
 def tag_of(items: frozenset[str] | set[str]) -> str | None:
     """The name ('#tag') of a tag whose members are exactly `items`, if there is one (the
-    shortest name wins when several are equal, e.g. #sand and #smelts_to_glass)."""
+    first name in alphabetical order wins when several are equal: #sand, not #smelts_to_glass)."""
     found = [f"#{t}" for t in tags() if set(expand(f"#{t}")) == set(items)]
-    return min(found, key=lambda t: (len(t), t)) if found else None
+    return min(found) if found else None

@@ -10,13 +10,21 @@ superflat world is at y = -61, so players stand at y = -60 (`GROUND_Y + 1`).
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 GROUND_Y = -61
 STAND_Y = GROUND_Y + 1
-REACH = 4.5  # blocks; the vanilla survival reach
+_REACH = json.loads((Path(__file__).parent / "data" / "reach.json").read_text())
+REACH: float = _REACH["block"]
+"""Blocks; the vanilla survival reach (env/data/reach.json, shared with the server's bodies)."""
+REACH_SLACK: float = _REACH["block_slack"]
+EYE_HEIGHT: float = _REACH["eye_height"]
+ENTITY_REACH: float = _REACH["entity"]
+ENTITY_SLACK: float = _REACH["entity_slack"]
 
 Pos = tuple[int, int, int]
 FPos = tuple[float, float, float]
@@ -165,5 +173,24 @@ def block_center(pos: Pos) -> FPos:
 
 def in_reach(agent: FPos, pos: Pos, reach: float = REACH) -> bool:
     """Vanilla measures reach from the eyes (1.62 above the feet) to the block's centre."""
-    eyes = (agent[0], agent[1] + 1.62, agent[2])
-    return distance(eyes, block_center(pos)) <= reach + 0.5
+    eyes = (agent[0], agent[1] + EYE_HEIGHT, agent[2])
+    return distance(eyes, block_center(pos)) <= reach + REACH_SLACK
+
+
+def entity_in_reach(agent: FPos, entity: FPos) -> bool:
+    """Whether an animal at `entity` is within reach of a player whose feet are at `agent`."""
+    return distance(agent, entity) <= ENTITY_REACH + ENTITY_SLACK
+
+
+def effect_reaches(effect: Effect, feet: FPos) -> bool:
+    """Whether a trigger's give/teleport effect reaches a player whose feet are at `feet`:
+    within `effect.radius` (inclusive) of (x + 0.5, y, z + 0.5) of the effect's block, as the
+    vanilla selector `@a[x=x+0.5,y=y,z=z+0.5,distance=..radius]` would pick. The one rule for
+    both backends.
+
+    >>> e = Effect(kind="teleport", pos=(0, -60, 0), to=(9, -60, 9), radius=2.0)
+    >>> effect_reaches(e, (2.5, -60.0, 0.5)), effect_reaches(e, (2.6, -60.0, 0.5))
+    (True, False)
+    """
+    x, y, z = effect.pos
+    return distance(feet, (x + 0.5, float(y), z + 0.5)) <= effect.radius + 1e-9

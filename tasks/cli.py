@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from agents.llm import LLMError
+from env.backend import BackendError
 
 EXIT_USAGE = 2
 
@@ -259,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("causalcraft: interrupted", file=sys.stderr)
         return 130
-    except (ValueError, FileNotFoundError, KeyError, LLMError) as err:
+    except (ValueError, FileNotFoundError, KeyError, LLMError, BackendError) as err:
         # One line for the user; with -v the traceback too, in case it is a bug of ours.
         logging.getLogger("causalcraft").info("details of the error below", exc_info=True)
         text = str(err).strip("'\"")

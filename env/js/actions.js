@@ -3,27 +3,40 @@
 //
 // Python calls `start(botName, actionName, argsJson, jobId)` (one bridge hop, returns at once);
 // when the action ends, bot.js's `events` emits ('done', jobId, resultJson). `run(...)` is the same as a
-// promise. A result is {ok, reason, seconds, ...extra}: extra carries what the action read
-// from the server on the way (the chest's contents after take/put, the block after
-// place/activate, the items gained), so the backend need not ask again.
+// promise. A result is {ok, reason, code, params, seconds, ...extra}: a refusal carries its typed
+// code (env/data/refusals.json, through ./refusals.js) and the values its text names; extra
+// carries what the action read from the server on the way (the chest's contents after
+// take/put, the block after place/activate, the items gained), so the backend need not ask again.
 //
-// A refused action changes nothing: every precondition the game lets us see is checked before
-// the first packet that would change the world.
+// A refused action changes nothing: every precondition (reach, what the chest holds, room in the
+// inventory or the chest, the station being free, ...) is checked before the first packet that
+// would change the world, in the order env/actions.py's check() tests them. Reach is measured as
+// the Judger measures it (env/data/reach.json).
 
+const fs = require('fs')
+const path = require('path')
 const { goals } = require('mineflayer-pathfinder')
 const { Vec3 } = require('vec3')
 const { get, online, inventoryOf, sleep, vec, command, events } = require('./bot')
+const { Refused, refused, CODES: C } = require('./refusals')
+const { smelting } = require('./smelting')
+const { expand } = require('./tags')
+const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
 
-class Refused extends Error {}
+const DATA_DIR = path.join(__dirname, '..', 'data')
+const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf8'))
+// Blocks an action may be placed into (they are replaced), as env/actions.py's REPLACEABLE.
+const REPLACEABLE = new Set(['air', 'cave_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
+const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
 
-function refuse (reason) {
-  throw new Refused(reason)
+function refuse (code, params = {}) {
+  throw refused(code, params)
 }
 
 function withTimeout (promise, ms, what) {
   let timer
   const timeout = new Promise((resolve, reject) => {
-    timer = setTimeout(() => reject(new Refused(`${what} timed out after ${Math.round(ms / 1000)} s`)), ms)
+    timer = setTimeout(() => reject(refused(C.TIMED_OUT, { what, seconds: Math.round(ms / 1000) })), ms)
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
@@ -32,17 +45,54 @@ function at (pos) {
   return new Vec3(pos[0], pos[1], pos[2])
 }
 
-function blockAtOrRefuse (bot, pos, what) {
+function blockAtOrRefuse (bot, pos) {
   const block = bot.blockAt(at(pos))
-  if (!block) refuse(`the block at ${pos} is not loaded for ${bot.username}`)
-  if (what && !what(block)) return block
+  if (!block) refuse(C.NOT_LOADED, { pos, agent: bot.username })
   return block
 }
 
 function itemId (bot, name) {
   const item = bot.registry.itemsByName[name]
-  if (!item) refuse(`unknown item ${name}`)
+  if (!item) refuse(C.UNKNOWN_ITEM, { item: name })
   return item.id
+}
+
+function round1 (v) {
+  return Math.round(v * 10) / 10
+}
+
+// Whether the block at pos is within reach of the bot's eyes (as env/world.py's in_reach).
+function inReach (bot, pos) {
+  const p = bot.entity.position
+  const eyes = p.offset(0, REACH.eye_height, 0)
+  return eyes.distanceTo(at(pos).offset(0.5, 0.5, 0.5)) <= REACH.block + REACH.block_slack
+}
+
+function requireReach (bot, pos) {
+  if (!inReach(bot, pos)) {
+    const p = bot.entity.position
+    refuse(C.OUT_OF_REACH, { pos, where: [round1(p.x), round1(p.y), round1(p.z)], reach: REACH.block })
+  }
+}
+
+function requireItems (bot, need) {
+  const inv = inventoryOf(bot)
+  const missing = {}
+  for (const [name, k] of Object.entries(need)) if ((inv[name] || 0) < k) missing[name] = k - (inv[name] || 0)
+  const names = Object.keys(missing).sort()
+  if (names.length) refuse(C.MISSING_ITEMS, { what: names.map(n => `${missing[n]} ${n}`).join(', '), missing })
+}
+
+// How many of item `type` fit into slots [start, end) of `slots` (merging stacks, then empty slots).
+function roomFor (bot, slots, start, end, type) {
+  const stack = bot.registry.items[type].stackSize
+  let room = 0
+  for (let i = start; i < end; i++) {
+    const s = slots[i]
+    if (!s) room += stack
+    else if (s.type === type && !s.nbt) room += Math.max(0, stack - s.count)
+  }
+  return room
 }
 
 function count (bot, name) {
@@ -77,13 +127,15 @@ function halt (bot) {
   bot.clearControlStates()
 }
 
-async function goto (bot, goal, distance) {
+async function goto (bot, goal, distance, pos) {
   const ms = 10000 + 1500 * distance
+  const from = bot.entity.position.floored()
   try {
     await withTimeout(bot.pathfinder.goto(goal), ms, 'walking')
   } catch (err) {
     halt(bot)
-    refuse(err instanceof Refused ? err.message : `no path: ${err.message}`)
+    if (err instanceof Refused) throw err
+    refuse(C.NO_PATH, { pos, start: [from.x, from.y, from.z] })
   }
 }
 
@@ -93,7 +145,7 @@ async function moveTo (bot, { pos, within = 0 }) {
   const goal = within > 0
     ? new goals.GoalNear(target.x, target.y, target.z, within)
     : new goals.GoalBlock(target.x, target.y, target.z)
-  await goto(bot, goal, distance)
+  await goto(bot, goal, distance, pos)
   if (within === 0) await centre(bot, target)
   return { pos: vec(bot.entity.position) }
 }
@@ -145,11 +197,15 @@ async function collectDrops (bot, where, before, radius = 3, ms = 4000) {
 
 async function openChest (bot, pos) {
   const block = blockAtOrRefuse(bot, pos)
-  if (!/chest|barrel|shulker_box/.test(block.name)) refuse(`no chest at ${pos} (${block.name})`)
+  if (!/chest|barrel|shulker_box/.test(block.name)) refuse(C.NO_CONTAINER, { pos })
+  return block
+}
+
+async function openWindow (bot, block, pos) {
   try {
     return await withTimeout(bot.openContainer(block), 5000, `opening the chest at ${pos}`)
   } catch (err) {
-    refuse(`could not open the chest at ${pos}: ${err.message}`)
+    refuse(C.ACTION_FAILED, { what: `could not open the chest at ${pos}: ${err.message}` })
   }
 }
 
@@ -158,16 +214,41 @@ function windowCount (window, name) {
   return window.items().filter(i => i.name === name).reduce((n, i) => n + i.count, 0)
 }
 
+// Moves `n` of `type` between the chest and the player (withdraw or deposit) and answers how
+// many moved; a partial move is moved back, so that a failed transfer changes nothing.
+async function transfer (chest, direction, type, name, n) {
+  const before = windowCount(chest, name)
+  let error = null
+  try {
+    if (direction === 'take') await withTimeout(chest.withdraw(type, null, n), 5000, 'taking')
+    else await withTimeout(chest.deposit(type, null, n), 5000, 'putting')
+  } catch (err) {
+    error = err
+  }
+  const moved = direction === 'take' ? windowCount(chest, name) - before : before - windowCount(chest, name)
+  if (moved === n && !error) return
+  if (moved > 0) {
+    try {
+      if (direction === 'take') await withTimeout(chest.deposit(type, null, moved), 5000, 'putting back')
+      else await withTimeout(chest.withdraw(type, null, moved), 5000, 'taking back')
+    } catch (err) {}
+  }
+  if (error instanceof Refused) throw error
+  refuse(C.ACTION_FAILED, { what: `${direction === 'take' ? 'took' : 'put'} ${moved} ${name}, not ${n}` + (error ? `: ${error.message}` : '') })
+}
+
 async function take (bot, { pos, item, count: n = 1 }) {
   const type = itemId(bot, item)
-  const chest = await openChest(bot, pos)
+  const block = await openChest(bot, pos)
+  // The chest's contents can only be read through its window; opening it changes nothing.
+  requireReach(bot, pos)
+  const chest = await openWindow(bot, block, pos)
   try {
     const held = containerCounts(chest)[item] || 0
-    if (held < n) refuse(`the chest at ${pos} holds ${held} ${item}, not ${n}`)
-    const before = windowCount(chest, item)
-    await withTimeout(chest.withdraw(type, null, n), 5000, 'taking')
-    const took = windowCount(chest, item) - before
-    if (took !== n) refuse(`took ${took} ${item}, not ${n}`)
+    if (held < n) refuse(C.CONTAINER_SHORT, { pos, held, item, count: n })
+    const free = roomFor(bot, chest.slots, chest.inventoryStart, chest.inventoryEnd, type)
+    if (free < n) refuse(C.INVENTORY_FULL, { agent: bot.username, count: n, item, free })
+    await transfer(chest, 'take', type, item, n)
     return { container: containerCounts(chest) }
   } catch (err) {
     if (err instanceof Refused) err.extra = { container: containerCounts(chest) }
@@ -179,13 +260,14 @@ async function take (bot, { pos, item, count: n = 1 }) {
 
 async function put (bot, { pos, item, count: n = 1 }) {
   const type = itemId(bot, item)
-  if (count(bot, item) < n) refuse(`missing ingredients: ${n - count(bot, item)} ${item}`)
-  const chest = await openChest(bot, pos)
+  const block = await openChest(bot, pos)
+  requireItems(bot, { [item]: n })
+  requireReach(bot, pos)
+  const chest = await openWindow(bot, block, pos)
   try {
-    const before = windowCount(chest, item)
-    await withTimeout(chest.deposit(type, null, n), 5000, 'putting')
-    const gave = before - windowCount(chest, item)
-    if (gave !== n) refuse(`put ${gave} ${item}, not ${n}`)
+    const free = roomFor(bot, chest.slots, 0, chest.inventoryStart, type)
+    if (free < n) refuse(C.CONTAINER_FULL, { kind: block.name, pos, count: n, item, free })
+    await transfer(chest, 'put', type, item, n)
     return { container: containerCounts(chest) }
   } catch (err) {
     if (err instanceof Refused) err.extra = { container: containerCounts(chest) }
@@ -197,55 +279,203 @@ async function put (bot, { pos, item, count: n = 1 }) {
 
 // ---- crafting and smelting -------------------------------------------------------------------
 
+// The crafting recipes with their item tags (env/data/recipes.json, which the server's crafting
+// plugin and the rulebook read too), for one result: [{cells: [choices | null] in grid order,
+// width, height, shaped, count}], a cell's choices being the item names that fit it.
+const recipeCache = new Map()
+function choicesOf (cell) {
+  if (cell === null || cell === undefined) return null
+  return [...new Set(Array.isArray(cell) ? cell : expand(cell))]
+}
+function recipesFor (name) {
+  if (!recipeCache.has(name)) {
+    const out = []
+    for (const r of loadRecipes()) {
+      if (r.result !== name) continue
+      if (r.shape) {
+        const width = Math.max(...r.shape.map(row => row.length))
+        const cells = []
+        for (const row of r.shape) for (let x = 0; x < width; x++) cells.push(choicesOf(row[x]))
+        out.push({ cells, width, height: r.shape.length, shaped: true, count: r.count ?? 1 })
+      } else {
+        out.push({ cells: r.ingredients.map(choicesOf), width: 0, height: 0, shaped: false, count: r.count ?? 1 })
+      }
+    }
+    recipeCache.set(name, out)
+  }
+  return recipeCache.get(name)
+}
+
+function needsTable (recipe) {
+  if (recipe.shaped) return recipe.width > 2 || recipe.height > 2
+  return recipe.cells.length > 4
+}
+
+// The concrete variants of a recipe, as env/rulebook.py's recipe_variants: cells with the same
+// choices take one item together; [{inputs: {name: n}, alternatives: {name: choices}}].
+function variantsOf (recipe) {
+  const cells = recipe.cells.filter(Boolean)
+  const groups = []
+  for (const c of cells) if (c.length > 1 && !groups.some(g => JSON.stringify(g) === JSON.stringify(c))) groups.push(c)
+  let combos = [[]]
+  for (const g of groups) combos = combos.flatMap(combo => g.map(item => [...combo, item]))
+  return combos.map(combo => {
+    const inputs = {}
+    const alternatives = {}
+    for (const c of cells) {
+      const gi = groups.findIndex(g => JSON.stringify(g) === JSON.stringify(c))
+      const item = gi >= 0 ? combo[gi] : c[0]
+      inputs[item] = (inputs[item] || 0) + 1
+      if (c.length > 1) alternatives[item] = c
+    }
+    return { inputs, alternatives }
+  })
+}
+
+// As env/actions.py's fill_inputs: (used, short) when `inv` pays for a variant `times` over,
+// each input taking its own item first, then its alternatives in order (inputs with fewer
+// alternatives first).
+function fillInputs (variant, inv, times) {
+  const left = { ...inv }
+  const used = {}
+  const short = {}
+  const order = Object.entries(variant.inputs).sort((a, b) => (variant.alternatives[a[0]] || []).length - (variant.alternatives[b[0]] || []).length)
+  for (const [item, n] of order) {
+    let need = n * times
+    const alts = variant.alternatives[item] || []
+    for (const choice of [item, ...alts.filter(a => a !== item)]) {
+      const k = Math.min(need, left[choice] || 0)
+      if (k > 0) { used[choice] = (used[choice] || 0) + k; left[choice] -= k; need -= k }
+      if (need === 0) break
+    }
+    if (need) short[item] = (short[item] || 0) + need
+  }
+  return { used, short }
+}
+
+// The items `times` crafts use, as Craft.consumption chooses them: a variant the inventory pays
+// with its own items first, then any mix the tags allow. Answers {recipe, used} or null.
+function consumption (item, inv, times) {
+  const all = recipesFor(item).map(recipe => variantsOf(recipe).map(variant => ({ recipe, variant }))).flat()
+  for (const { recipe, variant } of all) {
+    if (Object.entries(variant.inputs).every(([i, n]) => (inv[i] || 0) >= n * times)) {
+      const used = {}
+      for (const [i, n] of Object.entries(variant.inputs)) used[i] = n * times
+      return { recipe, used }
+    }
+  }
+  for (const { recipe, variant } of all) {
+    const { used, short } = fillInputs(variant, inv, times)
+    if (Object.keys(short).length === 0) return { recipe, used }
+  }
+  return null
+}
+
+// Which item goes in each cell for each of `times` crafts, spending exactly `used`.
+function cellsFor (recipe, used, times) {
+  const left = { ...used }
+  const order = recipe.cells.map((c, i) => i).filter(i => recipe.cells[i]).sort((a, b) => recipe.cells[a].length - recipe.cells[b].length)
+  const crafts = []
+  for (let t = 0; t < times; t++) {
+    const pick = new Array(recipe.cells.length).fill(null)
+    for (const i of order) {
+      const name = recipe.cells[i].find(n => (left[n] || 0) > 0)
+      if (!name) return null
+      left[name] -= 1
+      pick[i] = name
+    }
+    crafts.push(pick)
+  }
+  return crafts
+}
+
+// What `times` crafts lack, for the refusal (the first variant, filled as far as it goes).
+function shortfallOf (item, inv, times) {
+  let best = null
+  for (const recipe of recipesFor(item)) {
+    for (const variant of variantsOf(recipe)) {
+      const { short } = fillInputs(variant, inv, times)
+      const size = Object.values(short).reduce((a, b) => a + b, 0)
+      if (!best || size < best.size) best = { short, size }
+    }
+  }
+  return best ? best.short : {}
+}
+
+// A mineflayer recipe for one craft with these items in the cells (remainders as outShape).
+function concreteRecipe (bot, recipe, pick, resultName) {
+  const { Recipe } = require('prismarine-recipe')(bot.registry)
+  const id = name => (name ? bot.registry.itemsByName[name].id : null)
+  const result = { id: bot.registry.itemsByName[resultName].id, count: recipe.count }
+  if (!recipe.shaped) return new Recipe({ ingredients: pick.filter(Boolean).map(id), result })
+  const inShape = []
+  const outShape = []
+  for (let y = 0; y < recipe.height; y++) {
+    inShape.push(pick.slice(y * recipe.width, (y + 1) * recipe.width).map(id))
+    outShape.push(pick.slice(y * recipe.width, (y + 1) * recipe.width).map(n => (n && REMAINDERS[n] ? id(REMAINDERS[n]) : null)))
+  }
+  const hasRemainder = outShape.some(row => row.some(Boolean))
+  return new Recipe({ inShape, outShape: hasRemainder ? outShape : undefined, result })
+}
+
 async function craft (bot, { item, times = 1, table = null }) {
-  const type = itemId(bot, item)
+  itemId(bot, item)
+  if (recipesFor(item).length === 0) refuse(C.NO_RECIPE, { item })
+  const inv = inventoryOf(bot)
+  const chosen = consumption(item, inv, times)
+  if (!chosen) {
+    const need = shortfallOf(item, inv, times)
+    refuse(C.MISSING_ITEMS, { what: Object.keys(need).sort().map(n => `${need[n]} ${n}`).join(', '), missing: need })
+  }
   let tableBlock = null
-  if (table) {
+  if (needsTable(chosen.recipe)) {
+    if (!table) refuse(C.NEEDS_TABLE, { item })
     tableBlock = blockAtOrRefuse(bot, table)
-    if (tableBlock.name !== 'crafting_table') refuse(`no crafting table at ${table} (${tableBlock.name})`)
+    if (tableBlock.name !== 'crafting_table') refuse(C.NO_TABLE, { pos: table })
+    requireReach(bot, table)
   }
-  const recipes = bot.recipesFor(type, null, 1, tableBlock)
-  const recipe = recipes.find(r => canCraftTimes(bot, r, times))
-  if (!recipe) {
-    const byHand = bot.recipesAll(type, null, null).length > 0
-    if (!tableBlock && !byHand && bot.recipesAll(type, null, true).length > 0) refuse(`${item} needs a crafting table (give table)`)
-    refuse(`missing ingredients to craft ${item} x${times}`)
-  }
+  const crafts = cellsFor(chosen.recipe, chosen.used, times)
+  if (!crafts) refuse(C.ACTION_FAILED, { what: `no way to lay out ${JSON.stringify(chosen.used)} for ${item}` })
   const before = inventoryOf(bot)
-  await withTimeout(bot.craft(recipe, times, tableBlock), 10000 + 1000 * times, `crafting ${item}`)
+  // Crafts with the same items in every cell go in one call; a mix goes one craft at a time.
+  const same = crafts.every(p => JSON.stringify(p) === JSON.stringify(crafts[0]))
+  const batches = same ? [[crafts[0], times]] : crafts.map(p => [p, 1])
+  for (const [pick, n] of batches) {
+    await withTimeout(bot.craft(concreteRecipe(bot, chosen.recipe, pick, item), n, tableBlock), 10000 + 1000 * n, `crafting ${item}`)
+  }
   const gained = diff(before, inventoryOf(bot))
-  if ((gained[item] || 0) < recipe.result.count * times) {
-    refuse(`crafting ${item} gave ${gained[item] || 0}, not ${recipe.result.count * times}`)
+  if ((gained[item] || 0) < chosen.recipe.count * times) {
+    refuse(C.ACTION_FAILED, { what: `crafting ${item} gave ${gained[item] || 0}, not ${chosen.recipe.count * times}` })
   }
   return { gained }
 }
 
-function canCraftTimes (bot, recipe, times) {
-  const need = {}
-  for (const d of recipe.delta) if (d.count < 0) need[d.id] = (need[d.id] || 0) - d.count * times
-  return Object.entries(need).every(([id, n]) => bot.inventory.count(Number(id), null) >= n)
-}
-
-async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal', fuel_count: fuelCount = 1 }) {
+async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) {
   const inputType = itemId(bot, item)
   const fuelType = itemId(bot, fuel)
-  const need = { [item]: n }
-  need[fuel] = (need[fuel] || 0) + fuelCount
-  for (const [name, k] of Object.entries(need)) {
-    if (count(bot, name) < k) refuse(`missing ingredients: ${k - count(bot, name)} ${name}`)
-  }
+  const { recipes, fuels, cookTicks } = smelting()
+  if (!(item in recipes)) refuse(C.NOT_SMELTABLE, { item })
+  if (!(fuels[fuel] > 0)) refuse(C.NOT_FUEL, { fuel })
   const block = blockAtOrRefuse(bot, pos)
-  if (block.name !== 'furnace') refuse(`no furnace at ${pos} (${block.name})`)
+  if (block.name !== 'furnace') refuse(C.NO_FURNACE, { pos })
+  requireReach(bot, pos)
   const before = inventoryOf(bot)
   const furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the furnace at ${pos}`)
   try {
     if (furnace.inputItem() || furnace.fuelItem() || furnace.outputItem()) {
-      refuse(`the furnace at ${pos} is in use`)
+      refuse(C.STATION_BUSY, { station: 'furnace', pos })
     }
-    await furnace.putFuel(fuelType, null, fuelCount)
+    await waitFor(() => furnace.fuelSeconds !== null, 300)
+    // A lit furnace keeps its fire: only what the fire left does not cover needs new fuel.
+    const fireTicks = Math.max(0, Math.floor((furnace.fuelSeconds || 0) * 20))
+    const fuelCount = Math.max(0, Math.ceil((cookTicks * n - fireTicks) / fuels[fuel] - 1e-9))
+    const need = { [item]: n }
+    if (fuelCount) need[fuel] = (need[fuel] || 0) + fuelCount
+    requireItems(bot, need)
+    if (fuelCount) await furnace.putFuel(fuelType, null, fuelCount)
     await furnace.putInput(inputType, null, n)
     let out = 0
-    const deadline = Date.now() + 12000 * n + 10000
+    const deadline = Date.now() + (cookTicks * 50 + 2000) * n + 10000
     while (out < n && Date.now() < deadline) {
       await sleep(200)
       const output = furnace.outputItem()
@@ -258,7 +488,7 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal', fu
       // Give back what is left, so that a failed smelt does not strand the items.
       if (furnace.inputItem()) await furnace.takeInput()
       if (furnace.fuelItem()) await furnace.takeFuel()
-      refuse(`the furnace at ${pos} smelted ${out} of ${n} ${item} in time`)
+      refuse(C.ACTION_FAILED, { what: `the furnace at ${pos} smelted ${out} of ${n} ${item} in time` })
     }
     if (furnace.fuelItem()) await furnace.takeFuel()
     return { gained: diff(before, inventoryOf(bot)) }
@@ -269,21 +499,40 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal', fu
 
 // ---- blocks ----------------------------------------------------------------------------------
 
-async function equipBestTool (bot, block) {
-  const tool = bot.pathfinder.bestHarvestTool(block)
-  if (tool) await bot.equip(tool, 'hand')
-  else if (block.harvestTools) refuse(`${block.name} needs a tool: any of ${Object.keys(block.harvestTools).map(id => bot.registry.items[id].name).join(', ')}`)
+function harvestToolNames (bot, block) {
+  return Object.keys(block.harvestTools || {}).map(id => bot.registry.items[id].name)
 }
 
 async function dig (bot, { pos }) {
   const block = blockAtOrRefuse(bot, pos)
-  if (block.boundingBox === 'empty' && block.name === 'air') refuse(`nothing to dig at ${pos} (${block.name})`)
-  if (!bot.canDigBlock(block)) refuse(`${block.name} at ${pos} cannot be dug from here`)
-  await equipBestTool(bot, block)
+  if (REPLACEABLE.has(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
+  if (block.hardness === null || block.hardness === undefined || block.hardness < 0) refuse(C.UNBREAKABLE, { block: block.name, pos })
+  const age = block.getProperties().age
+  if (CROPS.has(block.name) && age !== undefined && Number(age) < 7) refuse(C.NOT_RIPE, { block: block.name, pos, age: Number(age), max_age: 7 })
+  const tools = harvestToolNames(bot, block)
+  const inv = inventoryOf(bot)
+  if (tools.length && !tools.some(t => inv[t] > 0)) refuse(C.NEEDS_TOOL, { block: block.name, tools: tools.join(', ') })
+  requireReach(bot, pos)
+  const tool = bot.pathfinder.bestHarvestTool(block)
+  if (tool) await bot.equip(tool, 'hand')
   const before = inventoryOf(bot)
+  const home = bot.entity.position.floored()
   await withTimeout(bot.dig(block, true), 30000, `digging ${block.name}`)
   const gained = await collectDrops(bot, at(pos).offset(0.5, 0.5, 0.5), before)
+  await comeBack(bot, home)
   return { gained, block: blockInfo(bot.blockAt(at(pos))) }
+}
+
+// After collecting drops, back to the cell the action started in (the simulator's agent never
+// leaves it), so that what the agent reaches next is the same on both backends.
+async function comeBack (bot, cell) {
+  if (bot.entity.position.floored().equals(cell)) return centre(bot, cell)
+  try {
+    await withTimeout(bot.pathfinder.goto(new goals.GoalBlock(cell.x, cell.y, cell.z)), 6000, 'walking back')
+  } catch (err) {
+    halt(bot)
+  }
+  await centre(bot, cell)
 }
 
 const FACES = [[0, -1, 0], [0, 1, 0], [1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 0, -1]]
@@ -292,11 +541,18 @@ const OPPOSITE = { north: 'south', south: 'north', east: 'west', west: 'east', u
 
 async function place (bot, { item, pos, facing = null }) {
   const type = itemId(bot, item)
-  if (!bot.registry.blocksByName[item]) refuse(`${item} is not a block`)
+  if (!bot.registry.blocksByName[item]) refuse(C.NOT_A_BLOCK, { item })
+  requireItems(bot, { [item]: 1 })
   const held = bot.inventory.items().find(i => i.type === type)
-  if (!held) refuse(`missing ingredients: 1 ${item}`)
   const target = blockAtOrRefuse(bot, pos)
-  if (target.boundingBox !== 'empty') refuse(`${pos} is taken by ${target.name}`)
+  if (!REPLACEABLE.has(target.name)) refuse(C.CELL_TAKEN, { pos, block: target.name })
+  const cell = at(pos)
+  for (const [name, player] of Object.entries(bot.players)) {
+    const e = name === bot.username ? bot.entity : player.entity
+    if (!e) continue
+    const f = e.position.floored()
+    if (f.x === cell.x && f.z === cell.z && (f.y === cell.y || f.y === cell.y - 1)) refuse(C.CELL_OCCUPIED, { who: name, pos })
+  }
   let ref = null
   let face = null
   // With an axis asked for, prefer a neighbour along that axis (logs take the clicked face's axis).
@@ -310,7 +566,8 @@ async function place (bot, { item, pos, facing = null }) {
       break
     }
   }
-  if (!ref) refuse(`nothing to place against at ${pos}: no solid neighbour`)
+  if (!ref) refuse(C.NO_SUPPORT, { pos })
+  requireReach(bot, pos)
   await bot.equip(held, 'hand')
   if (facing && YAW[facing] !== undefined) {
     // Blocks that face the player (furnaces, chests) face opposite to where the player looks.
@@ -320,11 +577,11 @@ async function place (bot, { item, pos, facing = null }) {
     await withTimeout(bot._genericPlace(ref, face, { forceLook: facing ? 'ignore' : true }), 5000, `placing ${item}`)
   } catch (err) {
     const now = bot.blockAt(at(pos))
-    if (!now || now.name !== item) refuse(`could not place ${item} at ${pos}: ${err.message}`)
+    if (!now || now.name !== item) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}: ${err.message}` })
   }
   await waitFor(() => { const b = bot.blockAt(at(pos)); return b && b.name === item }, 3000)
   let block = bot.blockAt(at(pos))
-  if (!block || block.name !== item) refuse(`could not place ${item} at ${pos}`)
+  if (!block || block.name !== item) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}` })
   const want = facing === 'x' || facing === 'y' || facing === 'z' ? ['axis', facing] : facing ? ['facing', facing] : null
   const props = block.getProperties()
   if (want && want[0] in props && props[want[0]] !== want[1]) {
@@ -345,8 +602,17 @@ async function waitFor (test, ms) {
   return test()
 }
 
+// Blocks a hand uses (as env/actions.py's TOGGLED_BY_HAND, BUTTONS and POWERED_ONLY).
+const POWERED_ONLY = new Set(['iron_door', 'iron_trapdoor'])
+function usedByHand (name) {
+  return name.endsWith('_button') || name === 'lever' || ['_fence_gate', '_door', '_trapdoor'].some(t => name.endsWith(t))
+}
+
 async function activate (bot, { pos }) {
   const block = blockAtOrRefuse(bot, pos)
+  if (POWERED_ONLY.has(block.name)) refuse(C.POWERED_ONLY, { block: block.name, pos })
+  if (!usedByHand(block.name)) refuse(C.NOT_ACTIVATABLE, { block: block.name, pos })
+  requireReach(bot, pos)
   const before = JSON.stringify(block.getProperties())
   await withTimeout(bot.activateBlock(block), 5000, `using ${block.name}`)
   await waitFor(() => JSON.stringify(bot.blockAt(at(pos)).getProperties()) !== before, 2000)
@@ -355,9 +621,9 @@ async function activate (bot, { pos }) {
 
 async function stepOn (bot, { pos, hold_s: hold = 2 }) {
   const block = blockAtOrRefuse(bot, pos)
-  if (!block.name.endsWith('_pressure_plate')) refuse(`no pressure plate at ${pos} (${block.name})`)
+  if (!block.name.endsWith('_pressure_plate')) refuse(C.NO_PLATE, { pos, block: block.name })
   const target = at(pos)
-  await goto(bot, new goals.GoalBlock(target.x, target.y, target.z), bot.entity.position.distanceTo(target))
+  await goto(bot, new goals.GoalBlock(target.x, target.y, target.z), bot.entity.position.distanceTo(target), pos)
   await sleep(hold * 1000)
   return { pos: vec(bot.entity.position), block: blockInfo(bot.blockAt(target)) }
 }
@@ -376,8 +642,8 @@ function nearest (bot, type, reach) {
 }
 
 async function kill (bot, { entity: type }) {
-  const target = nearest(bot, type, 4.0)
-  if (!target) refuse(`no ${type} within reach`)
+  const target = nearest(bot, type, REACH.entity + REACH.entity_slack)
+  if (!target) refuse(C.NO_ENTITY, { entity: type })
   const before = inventoryOf(bot)
   const sword = bot.inventory.items().find(i => i.name.endsWith('_sword'))
   if (sword) await bot.equip(sword, 'hand')
@@ -389,22 +655,25 @@ async function kill (bot, { entity: type }) {
     bot.attack(target)
     await sleep(500)
   }
-  if (bot.entities[target.id]) refuse(`the ${type} did not die in time`)
+  if (bot.entities[target.id]) refuse(C.ACTION_FAILED, { what: `the ${type} did not die in time` })
   const gained = await collectDrops(bot, where, before)
   return { gained }
 }
 
+const MILKABLE = new Set(['cow', 'mooshroom'])
+
 async function milk (bot, { entity: type = 'cow' }) {
+  if (!MILKABLE.has(type)) refuse(C.NOT_MILKABLE, { entity: type })
+  requireItems(bot, { bucket: 1 })
   const bucket = bot.inventory.items().find(i => i.name === 'bucket')
-  if (!bucket) refuse('missing ingredients: 1 bucket')
-  const target = nearest(bot, type, 4.0)
-  if (!target) refuse(`no ${type} within reach`)
+  const target = nearest(bot, type, REACH.entity + REACH.entity_slack)
+  if (!target) refuse(C.NO_ENTITY, { entity: type })
   const before = inventoryOf(bot)
   await bot.equip(bucket, 'hand')
   await bot.lookAt(target.position.offset(0, (target.height || 1) / 2, 0), true)
   await bot.activateEntity(target)
   const ok = await waitFor(() => count(bot, 'milk_bucket') > (before.milk_bucket || 0), 3000)
-  if (!ok) refuse(`the ${type} gave no milk`)
+  if (!ok) refuse(C.ACTION_FAILED, { what: `the ${type} gave no milk` })
   return { gained: diff(before, inventoryOf(bot)) }
 }
 
@@ -439,30 +708,31 @@ function limitMs (name, args) {
 async function run (botName, name, argsJson) {
   const started = Date.now()
   const finish = (extra) => JSON.stringify({ seconds: (Date.now() - started) / 1000, ...extra })
+  const refusal = (err) => ({ ok: false, reason: err.message, code: err.code, params: err.params })
   const body = BODIES[name]
-  if (!body) return finish({ ok: false, reason: `unknown action ${name}; known: ${Object.keys(BODIES).join(', ')}` })
+  if (!body) return finish(refusal(refused(C.CANNOT_RUN, { backend: 'minecraft', action: name })))
   let bot
   try {
     bot = get(botName)
   } catch (err) {
-    return finish({ ok: false, reason: err.message })
+    return finish(refusal(refused(C.UNKNOWN_AGENT, { agent: botName })))
   }
-  if (!online(bot)) return finish({ ok: false, reason: `${botName} is not connected`, offline: true })
+  if (!online(bot)) return finish({ ...refusal(refused(C.BACKEND_ERROR, { error: `${botName} is not connected` })), offline: true })
   const args = JSON.parse(argsJson)
   try {
     const extra = await withTimeout(body(bot, args), limitMs(name, args), name)
     return finish({ ok: true, reason: null, ...extra })
   } catch (err) {
-    if (!online(bot)) return finish({ ok: false, reason: `${botName} was disconnected`, offline: true })
-    const reason = err instanceof Refused ? err.message : `${name} failed: ${err && err.message ? err.message : err}`
-    return finish({ ...(err && err.extra ? err.extra : {}), ok: false, reason })
+    if (!online(bot)) return finish({ ...refusal(refused(C.BACKEND_ERROR, { error: `${botName} was disconnected` })), offline: true })
+    const r = err instanceof Refused ? err : refused(C.ACTION_FAILED, { what: `${name} failed: ${err && err.message ? err.message : err}` })
+    return finish({ ...(err && err.extra ? err.extra : {}), ...refusal(r) })
   }
 }
 
 function start (botName, name, argsJson, jobId) {
   run(botName, name, argsJson).then(
     (result) => events.emit('done', jobId, result),
-    (err) => events.emit('done', jobId, JSON.stringify({ ok: false, reason: String(err), seconds: 0 })))
+    (err) => events.emit('done', jobId, JSON.stringify({ ok: false, reason: String(err), code: C.ACTION_FAILED, params: { what: String(err) }, seconds: 0 })))
   return jobId
 }
 

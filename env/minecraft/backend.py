@@ -14,15 +14,16 @@ server commands and records it as fired.
 from __future__ import annotations
 
 import json
-import math
 import re
+import socket
+import struct
 import threading
 import time
 from collections import defaultdict
 from typing import Any, Protocol
 
 from env.actions import Action, Rendezvous, Smelt
-from env.backend import Observation, Outcome
+from env.backend import BackendError, Observation, Outcome
 from env.minecraft.bridge import BridgeError, JsBridge
 from env.refusals import Code, as_code, refuse
 from env.rulebook import Rulebook
@@ -34,6 +35,7 @@ from env.world import (
     StateValue,
     Trigger,
     WorldSetup,
+    effect_reaches,
 )
 
 JOIN_TIMEOUT_MS = 30000
@@ -50,8 +52,80 @@ class ServerLike(Protocol):
     port: int | None
 
 
-class MinecraftError(RuntimeError):
+class MinecraftError(BackendError):
     """The world could not be built or read: names what is missing."""
+
+
+PROTOCOL_1_19_2 = 760  # minecraft-data pc/1.19.2/version.json
+PING_TIMEOUT_S = 5.0
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    n &= 0xFFFFFFFF
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _read_varint(sock: socket.socket) -> int:
+    value = 0
+    for i in range(5):
+        chunk = sock.recv(1)
+        if not chunk:
+            raise ConnectionError("the connection closed mid-answer")
+        value |= (chunk[0] & 0x7F) << (7 * i)
+        if not chunk[0] & 0x80:
+            return value
+    raise ConnectionError("a malformed length in the answer")
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise ConnectionError("the connection closed mid-answer")
+        data += chunk
+    return data
+
+
+def ping_server(host: str, port: int, timeout: float = PING_TIMEOUT_S) -> dict[str, Any]:
+    """Asks the server at host:port for its status (the protocol's server list ping, as a
+    client's multiplayer screen does) and answers its JSON (`version.name`,
+    `version.protocol`, `players`, ...). Raises `MinecraftError` with one line when nothing
+    answers there, when what answers is not a Minecraft server, or when it speaks another
+    version than 1.19.2 (protocol 760)."""
+    where = f"{host}:{port}"
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            addr = host.encode()
+            hello = (_varint(0) + _varint(PROTOCOL_1_19_2) + _varint(len(addr)) + addr
+                     + struct.pack(">H", port) + _varint(1))
+            sock.sendall(_varint(len(hello)) + hello + _varint(1) + _varint(0))
+            _read_varint(sock)
+            if _read_varint(sock) != 0:
+                raise ConnectionError("an unexpected packet instead of a status")
+            text = _recv_exact(sock, _read_varint(sock)).decode("utf-8")
+            status: dict[str, Any] = json.loads(text)
+    except (ConnectionRefusedError, socket.gaierror) as err:
+        raise MinecraftError(f"no Minecraft 1.19.2 server answers at {where} "
+                             f"({err.strerror or err})") from err
+    except TimeoutError as err:
+        raise MinecraftError(f"no Minecraft 1.19.2 server answers at {where} (no answer "
+                             f"within {timeout:g} s)") from err
+    except (OSError, ValueError) as err:
+        raise MinecraftError(f"what answers at {where} is not a Minecraft server "
+                             f"({err})") from err
+    version = status.get("version") or {}
+    if version.get("protocol") != PROTOCOL_1_19_2:
+        raise MinecraftError(f"the server at {where} speaks Minecraft {version.get('name')} "
+                             f"(protocol {version.get('protocol')}), not 1.19.2 "
+                             f"(protocol {PROTOCOL_1_19_2})")
+    return status
 
 
 def state_suffix(state: dict[str, StateValue]) -> str:
@@ -126,8 +200,7 @@ def effect_commands(trigger: Trigger, agent_pos: dict[str, FPos]) -> list[str]:
         if eff.kind == "set_block":
             out.append(f"/setblock {x} {y} {z} {eff.block or 'air'}{state_suffix(eff.state)}")
             continue
-        near = sorted(a for a, p in agent_pos.items()
-                      if math.dist(p, (x + 0.5, y, z + 0.5)) <= eff.radius + 0.5)
+        near = sorted(a for a, p in agent_pos.items() if effect_reaches(eff, p))
         for agent in near:
             if eff.kind == "give" and eff.item:
                 out.append(f"/give {agent} {eff.item} {eff.count}")
@@ -185,6 +258,9 @@ class MinecraftBackend:
 
     name = "minecraft"
     realtime = True
+    LOCAL_ACTIONS = frozenset({"rendezvous"})
+    """Actions run here in Python (a meeting point between agents); every other action is a
+    JS body of env/js/actions.js."""
 
     def __init__(self, rules: Rulebook, host: str = "127.0.0.1", port: int | None = None,
                  server: ServerLike | None = None) -> None:
@@ -194,6 +270,7 @@ class MinecraftBackend:
             host, port = server.host, server.port
         if port is None:
             raise MinecraftError("MinecraftBackend needs a port or a started server")
+        ping_server(host, int(port))
         self.rules = rules
         self.host = host
         self.port = int(port)
@@ -222,7 +299,8 @@ class MinecraftBackend:
         return self._agents[0]
 
     def build(self, world: WorldSetup, agents: list[str]) -> None:
-        """Joins one bot per agent, builds the world by commands, gives the starting items,
+        """Joins one bot per agent (a bot still online from an earlier build is kept, its
+        inventory cleared), builds the world by commands, gives the starting items,
         teleports each bot to its spawn point and waits until all of it is seen."""
         if not agents:
             raise MinecraftError("build needs at least one agent")
@@ -235,10 +313,13 @@ class MinecraftBackend:
         self._world = world
         self._fired = set()
         for agent in agents:
-            self._join(agent)
+            if not self.online(agent):
+                self._join(agent)
         spawns = spawn_points(world, agents)
+        # A bot kept from an earlier build (or a player who rejoined) starts empty-handed too.
         self._bridge.call("bot", "commands", self.operator, json.dumps(
-            [f"/tp {a} {x} {y} {z}" for a, (x, y, z) in spawns.items()]))
+            [f"/clear {a}" for a in agents]
+            + [f"/tp {a} {x} {y} {z}" for a, (x, y, z) in spawns.items()]))
         for agent, (x, y, z) in spawns.items():
             if not self._bridge.run_call("settle", agent, x, y, z, SETUP_TIMEOUT_MS):
                 raise MinecraftError(f"{agent} did not reach its spawn point {(x, y, z)}")
@@ -257,6 +338,11 @@ class MinecraftBackend:
             self._poller = threading.Thread(target=self._watch_triggers, daemon=True,
                                             name="minecraft-triggers")
             self._poller.start()
+
+    def send_commands(self, lines: list[str]) -> None:
+        """Sends server commands (vanilla syntax, e.g. "/fill ..."), in order, as the operator
+        bot (the first agent's), without waiting for their answers."""
+        self._bridge.call("bot", "commands", self.operator, json.dumps(lines))
 
     def _join(self, agent: str) -> None:
         t0 = time.perf_counter()

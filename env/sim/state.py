@@ -92,6 +92,11 @@ class SimState:
     def agents(self) -> list[str]:
         return list(self.positions)
 
+    def container_kind(self, pos: Pos) -> str:
+        """What kind of container stands at `pos` (chest, barrel), for its capacity."""
+        found = self.containers.get(pos)
+        return found.kind if found is not None else "chest"
+
     def furnace_fire_s(self, pos: Pos, at: float | None = None) -> float:
         """Seconds of fire the furnace at `pos` still has at virtual time `at` (default: now)."""
         return max(0.0, self.lit_until.get(pos, 0.0) - (self.clock if at is None else at))

@@ -66,13 +66,32 @@ module.exports.server = function (serv) {
     return storageAt(pos)
   }
 
+  // The lid, as vanilla's ChestBlockEntity: block action 1 with the number of players looking
+  // in, sent to everyone who has the chunk, whenever that number changes (mineflayer's
+  // chestLidMove; a client animates the lid). Barrels have no lid.
+  async function showLid (storage) {
+    const open = storage.viewers.size
+    if (storage.lid === open) return
+    storage.lid = open
+    const block = await serv.overworld.getBlock(storage.position)
+    if (!block || !chestIds.has(block.type) || block.name === 'barrel') return
+    for (const other of serv.players) {
+      other._client.write('block_action', { location: storage.position, byte1: 1, byte2: open, blockId: block.type })
+    }
+  }
+
+  serv.ccShowLid = showLid
+
   function openChest (player, pos) {
     attachPlayer(serv, player)
+    const storage = storageAt(pos)
     api.openWindow(player, {
       key: 'minecraft:generic_9x3',
       title: 'Chest',
       size: SIZE,
-      storage: storageAt(pos)
+      storage,
+      onOpen: () => showLid(storage),
+      onClose: () => setImmediate(() => showLid(storage))
     })
   }
 
@@ -177,4 +196,12 @@ module.exports.server = function (serv) {
   })
 }
 
-module.exports.player = function (player, serv) { attachPlayer(serv, player) }
+module.exports.player = function (player, serv) {
+  attachPlayer(serv, player)
+  // A player who leaves with a chest open stops looking in: the lid closes.
+  player.on('disconnected', () => setImmediate(() => {
+    for (const storage of (serv.ccChests ?? new Map()).values()) {
+      if (storage.lid !== undefined && storage.lid !== storage.viewers.size && serv.ccShowLid) serv.ccShowLid(storage)
+    }
+  }))
+}

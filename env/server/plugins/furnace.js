@@ -10,33 +10,17 @@
 //   /furnaceput x y z input|fuel item [count]   fill the input or fuel slot
 //   /furnaceget x y z   print {"input":..,"fuel":..,"output":..,"burn":..,"cook":..} as JSON
 
-const fs = require('fs')
-const path = require('path')
 const UserError = require('flying-squid').UserError
 const { install, attachPlayer, dropContentsWhenReplaced } = require('./windows_common')
 const { parsePosition, positionKey } = require('./chest')
-const { expand } = require('../../js/tags')
+const { SMELTING_FILE, loadSmelting: readSmelting } = require('../../js/smelting')
 
-const SMELTING_FILE = path.join(__dirname, '..', '..', 'data', 'smelting.json')
 
-// Reads the smelting table: { cookTicks, recipes: Map(inputName -> outputName),
-// fuels: Map(name -> burn ticks) }, tags expanded as the game does (a later fuel entry
-// overrides an earlier one; never_fuel items are never fuel). Throws naming the file and entry.
+// The smelting table as Maps: { cookTicks, recipes: Map(input -> output), fuels: Map(item ->
+// burn ticks) }, from env/js/smelting.js (tags expanded).
 function loadSmelting (file = SMELTING_FILE) {
-  const data = JSON.parse(fs.readFileSync(file, 'utf8'))
-  const cookTicks = data.cook_ticks
-  if (!Number.isInteger(cookTicks) || cookTicks <= 0) throw new Error(`${file}: cook_ticks must be a positive integer`)
-  const recipes = new Map()
-  for (const [source, output] of Object.entries(data.recipes ?? {})) {
-    for (const item of expand(source)) recipes.set(item, output)
-  }
-  const never = new Set(expand(data.never_fuel ?? '#non_flammable_wood'))
-  const fuels = new Map()
-  for (const [source, ticks] of data.fuel_ticks ?? []) {
-    if (!Number.isInteger(ticks) || ticks <= 0) throw new Error(`${file}: fuel ${source} must burn a positive number of ticks`)
-    for (const item of expand(source)) if (!never.has(item)) fuels.set(item, ticks)
-  }
-  return { cookTicks, recipes, fuels }
+  const { cookTicks, recipes, fuels } = readSmelting(file)
+  return { cookTicks, recipes: new Map(Object.entries(recipes)), fuels: new Map(Object.entries(fuels)) }
 }
 
 module.exports = { loadSmelting }

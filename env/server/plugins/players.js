@@ -14,6 +14,12 @@
 // - Picking up an item entity takes its whole count (flying-squid's takes one).
 // - /give <player> <item> [count] counts items as numbers and splits them into stacks
 //   (flying-squid's concatenates the count as a string).
+// - Death and respawn as vanilla: a player whose health reaches 0 drops what it holds where it
+//   died (keepInventory is off by default); its respawn request (client_command action 0, which
+//   'perform_respawn' in 1.19's protocol, which flying-squid 1.12 does not read) brings it back at the world spawn
+//   with full health, 20 food and 5 saturation.
+// - /clear [player] [item] [maxCount], as vanilla's: empties the inventory (or removes that
+//   item, at most maxCount of it) and answers how many items went.
 
 const UserError = require('flying-squid').UserError
 const { install } = require('./windows_common')
@@ -70,6 +76,52 @@ module.exports.server = function (serv) {
       for (const player of players) {
         const left = api.giveToInventory(player, itemData.id, count)
         lines.push(`gave ${count - left} ${itemData.name} to ${player.username}` + (left ? ` (${left} did not fit)` : ''))
+      }
+      return lines.join('; ')
+    }
+  })
+
+  serv.commands.add({
+    base: 'clear',
+    info: 'remove items from a player inventory',
+    usage: '/clear [player] [item] [maxCount]',
+    op: true,
+    parse (str, ctx) {
+      const args = str.trim().split(/\s+/).filter(Boolean)
+      if (args.length > 3) return false
+      const players = args.length ? serv.getPlayers(args[0], ctx.player) : (ctx.player ? [ctx.player] : [])
+      if (players.length < 1) throw new UserError(`player ${JSON.stringify(args[0] ?? '')} not found`)
+      let itemData = null
+      if (args.length > 1) {
+        itemData = registry.itemsByName[args[1].replace(/^minecraft:/, '')]
+        if (!itemData) throw new UserError(`unknown item ${JSON.stringify(args[1])}`)
+      }
+      const max = args.length > 2 ? Number(args[2]) : Infinity
+      if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) throw new UserError(`maxCount must be a whole number, got ${JSON.stringify(args[2])}`)
+      return { players, itemData, max }
+    },
+    action ({ players, itemData, max }) {
+      const lines = []
+      for (const player of players) {
+        let left = max
+        let removed = 0
+        const slots = player.inventory.slots
+        for (let i = 0; i < slots.length && left > 0; i++) {
+          const s = slots[i]
+          if (!s || (itemData && s.type !== itemData.id)) continue
+          const n = Math.min(left, Number(s.count))
+          removed += n
+          left -= n
+          if (n === Number(s.count)) player.inventory.updateSlot(i, null)
+          else player.inventory.updateSlot(i, new api.Item(s.type, Number(s.count) - n, s.metadata, s.nbt))
+        }
+        const cursor = api.state(player).cursor
+        if (cursor && left > 0 && (!itemData || cursor.type === itemData.id)) {
+          removed += Number(cursor.count)
+          api.state(player).cursor = null
+          api.sendSlot(player, -1, -1, null)
+        }
+        lines.push(`removed ${removed} item(s) from ${player.username}`)
       }
       return lines.join('; ')
     }
@@ -168,6 +220,48 @@ module.exports.player = function (player, serv) {
       toPlayer._client.write('player_info', { action: 'add_player', data: serv.players.map(entry) })
       toPlayer._writeOthers('player_info', { action: 'add_player', data: [entry(toPlayer)] })
     }
+  })
+
+  // Death: the items drop where the player died; the respawn request brings it back.
+  player.once('spawned', () => {
+    const updateHealth = player.updateHealth
+    player.updateHealth = (health) => {
+      const wasAlive = player.health > 0
+      updateHealth(health)
+      if (wasAlive && health <= 0) dropEverything()
+    }
+  })
+  function dropEverything () {
+    const slots = player.inventory.slots
+    for (let i = 0; i < slots.length; i++) {
+      const item = slots[i]
+      if (!item) continue
+      serv.spawnObject(serv.registry.entitiesByName.item.id, player.world, player.position.offset(0, 1, 0), {
+        itemId: item.type, itemCount: Number(item.count), pickupTime: 2000, deathTime: 5 * 60 * 1000
+      })
+      player.inventory.updateSlot(i, null)
+    }
+  }
+  player._client.on('client_command', (data = {}) => {
+    const action = data.actionId ?? data.payload
+    if ((action !== 0 && action !== 'perform_respawn') || !(player.health <= 0)) return
+    // flying-squid's _sendRespawn writes a number where 1.19 wants the dimension's name.
+    player._client.write('respawn', {
+      dimension: serv.registry.loginPacket.worldType,
+      worldName: serv.dimensionNames[0],
+      hashedSeed: serv.hashedSeed,
+      gamemode: player.gameMode,
+      previousGamemode: player.gameMode,
+      isDebug: false,
+      isFlat: true,
+      copyMetadata: false
+    })
+    player.food = 20
+    player.foodSaturation = 5
+    player.sendSelfPosition(player.spawnPoint.clone())
+    player.updateHealth(20)
+    player.nearbyEntities = []
+    player.updateAndSpawn()
   })
 
   // A player's commands run one after the other, in the order they were sent.

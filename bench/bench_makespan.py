@@ -1,0 +1,72 @@
+"""How well the simulator's makespans predict the real server's: whole episodes run on both
+backends, the same task, agents, planner and seed; prints each pair and the sim/server makespan
+ratio per family (mean, and the range).
+
+    .venv/bin/python bench/bench_makespan.py [--per-family 10] [--agents 3] [--seed 0]
+        [--families cooking,construction,escape] [--out runs/makespan.jsonl]
+
+The first --per-family tasks of each family (in `causalcraft tasks list` order) run on the
+simulator and then on a fresh embedded server each. A ratio of 1 means the simulator's virtual
+time matches the server's wall-clock time; the simulator's action durations are calibrated from
+bench/bench_differential.py's measured ones (env/data/durations.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tasks.catalog import task_ids  # noqa: E402
+from tasks.episode import EpisodeConfig, run_episode  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--per-family", type=int, default=10)
+    p.add_argument("--families", default="cooking,construction,escape")
+    p.add_argument("--agents", type=int, default=3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--planner", default="full")
+    p.add_argument("--out", type=Path, default=Path("runs/makespan.jsonl"))
+    args = p.parse_args(argv)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    ratios: dict[str, list[float]] = {}
+    with args.out.open("a") as out:
+        for family in args.families.split(","):
+            tasks = [t for t in task_ids() if t.startswith(family + "/")][:args.per_family]
+            for task in tasks:
+                row: dict[str, object] = {"task": task, "agents": args.agents, "seed": args.seed}
+                for backend in ("sim", "minecraft"):
+                    t0 = time.perf_counter()
+                    try:
+                        result = run_episode(EpisodeConfig(
+                            task=task, backend=backend, agents=args.agents, seed=args.seed,
+                            planner=args.planner))
+                    except Exception as err:  # noqa: BLE001  (one bad episode: recorded, go on)
+                        row[backend] = {"error": str(err).splitlines()[0]}
+                        continue
+                    m = result["metrics"]
+                    row[backend] = {"makespan_s": m["makespan_s"], "completion": m["completion"],
+                                    "actions": m["actions"], "failed": m["failed_actions"],
+                                    "wall_s": round(time.perf_counter() - t0, 1)}
+                sim, srv = row.get("sim"), row.get("minecraft")
+                if isinstance(sim, dict) and isinstance(srv, dict) and "makespan_s" in sim \
+                        and "makespan_s" in srv and srv["makespan_s"]:
+                    row["ratio"] = round(sim["makespan_s"] / srv["makespan_s"], 3)
+                    ratios.setdefault(family, []).append(row["ratio"])  # type: ignore[arg-type]
+                print(json.dumps(row), flush=True)
+                out.write(json.dumps(row) + "\n")
+    for family, rs in ratios.items():
+        print(f"{family:<13} {len(rs):>3} episodes  sim/server makespan ratio mean "
+              f"{statistics.mean(rs):.3f} (min {min(rs):.3f}, max {max(rs):.3f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Action durations in seconds (env/data/durations.json), calibrated against the embedded server:
+the simulator's clock, the planner's estimates and the lower bound read them here.
+
+    >>> DURATIONS["craft_s"] > 0
+    True
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+KEYS = ("take_s", "put_s", "place_s", "activate_s", "craft_s", "milk_s", "kill_s",
+        "kill_bare_s", "move_overhead_s", "dig_overhead_s", "smelt_overhead_s")
+
+
+def load_durations(path: Path = Path(__file__).parent / "data" / "durations.json"
+                   ) -> dict[str, float]:
+    """The durations by key; raises ValueError naming a missing or negative one."""
+    data = json.loads(path.read_text())
+    out: dict[str, float] = {}
+    for key in KEYS:
+        value = data.get(key)
+        if not isinstance(value, int | float) or value < 0:
+            raise ValueError(f"{path}: {key} must be a number of seconds >= 0, got {value!r}")
+        out[key] = float(value)
+    return out
+
+
+DURATIONS = load_durations()

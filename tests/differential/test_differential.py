@@ -1,0 +1,28 @@
+"""The differential test in CI: seeded random concurrent action sequences on the simulator and
+on the embedded server must agree on every verdict (and refusal code), the final inventories,
+chests and blocks. `CAUSALCRAFT_DIFF_SEQUENCES` sets how many (default 150; the bench script
+bench/bench_differential.py runs thousands and prints the disagreement rate)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from env.minecraft.server import ServerProcess
+from env.rulebook import Rulebook
+from tests.differential.harness import run_many
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(1200)]
+
+SEQUENCES = int(os.environ.get("CAUSALCRAFT_DIFF_SEQUENCES", "150"))
+
+
+def test_random_sequences_agree_on_both_backends(server: ServerProcess, rules: Rulebook) -> None:
+    tally = run_many(range(SEQUENCES), rules, server, workers=3, durations=False)
+    print(f"differential: {tally.sequences} sequences, {tally.actions} actions compared "
+          f"({tally.refused} refused), {len(tally.disagreements)} disagreements, "
+          f"{tally.seconds:.0f} s")
+    assert tally.errors == []
+    assert tally.sequences == SEQUENCES
+    assert tally.disagreements == []
