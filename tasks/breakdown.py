@@ -10,7 +10,8 @@ the makespan:
 - `wait_predecessor`: idle time before the agent's first action of a subtask attempt (no
   ready work was left for it, or its subtask waited for a predecessor's output);
 - `wait_station`: waiting inside an attempt: `wait` and `rendezvous` actions (a partner, a
-  block someone stands on) and gaps between two actions of one attempt (a busy station);
+  block someone stands on, a busy furnace) and gaps between two actions of one attempt (on
+  a real server these gaps also hold the bus's and the bridge's latency);
 - `refused`: actions the Judger refused or the game failed, and every action of an attempt
   that did not count (an earlier attempt of a subtask that was retried, or the last attempt
   of a subtask that failed for good): work a better schedule would not have done;
