@@ -287,7 +287,9 @@ def _extra_markdown(records: Sequence[Mapping[str, Any]], ref: str | None,
     parts: list[str] = []
     by = ("family", "planner", "agents") if len(agent_counts(records)) > 1 else \
         ("family", "planner")
-    rows = summarize_breakdowns(records, by=by)
+    rows = sorted(summarize_breakdowns(records, by=by),
+                  key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0),
+                                 int(r.get("agents") or 0)))
     if rows:
         parts += ["", "Where the time goes: agent-seconds per category, mean per episode "
                   "(share of all agent-seconds); each agent's time sums to the makespan:",
