@@ -2,10 +2,12 @@
 
 `server_pool(k)` starts K embedded servers (`env.minecraft.server.ServerProcess`, each on a
 free port, each with its own log under `runs/logs/`), and yields a `PooledRunner`: a
-picklable episode runner that borrows one server from a shared queue for each episode
-(`server: host:port` in the episode's config), runs it, and gives the server back. The
-sweep runs K episodes at a time (`jobs = K`), so each server holds one episode at a time;
-every episode has its own topic prefix on the bus, as always. The servers stop when the
+picklable episode runner. The sweep runs K worker processes (`jobs = K`); the first episode a
+worker runs takes one server from a shared queue, and the worker keeps that server for all
+its episodes (`server: host:port` in each episode's config): a backend keeps what it knows of
+a server's world (its bots, what it built) per process, so a server is never handed from one
+process to another. So each server holds one episode at a time; every episode has its own
+topic prefix on the bus, as always. The servers stop when the
 `with` block ends, whatever happens inside it.
 
 The server address is added to the config an episode runs with, not to the sweep record's
@@ -25,21 +27,33 @@ from typing import Any
 Runner = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+#: The server this process took from the pool ("host:port"), kept for its life.
+_OWNED: dict[int, str] = {}
+#: How long a worker waits for a free server before giving up, seconds.
+TAKE_TIMEOUT_S = 900.0
+
+
 class PooledRunner:
-    """Runs one episode on a server borrowed from `servers` (a queue of "host:port")."""
+    """Runs an episode on this process's server, taken from `servers` (a queue of
+    "host:port") on the first call and kept (module docstring)."""
 
     def __init__(self, servers: Any, runner: Runner | None = None) -> None:
         self.servers = servers
         self.runner = runner
 
     def __call__(self, config: dict[str, Any]) -> dict[str, Any]:
+        import queue
+
         from tasks.bench import run_episode_dict
 
-        address = self.servers.get()
-        try:
-            return (self.runner or run_episode_dict)({**config, "server": address})
-        finally:
-            self.servers.put(address)
+        key = id(self.servers)
+        if key not in _OWNED:
+            try:
+                _OWNED[key] = self.servers.get(timeout=TAKE_TIMEOUT_S)
+            except queue.Empty:
+                raise RuntimeError(f"no free server in the pool after {TAKE_TIMEOUT_S:.0f} s "
+                                   "(a worker holding one died?)") from None
+        return (self.runner or run_episode_dict)({**config, "server": _OWNED[key]})
 
 
 @contextlib.contextmanager

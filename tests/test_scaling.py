@@ -71,11 +71,11 @@ def _echo(config: dict) -> dict:
     return {"metrics": {}, "server": config["server"]}
 
 
-def test_pooled_runner_borrows_and_returns_a_server() -> None:
+def test_pooled_runner_keeps_the_server_it_took() -> None:
     q: queue.Queue[str] = queue.Queue()
     q.put("127.0.0.1:1")
     q.put("127.0.0.1:2")
     run = PooledRunner(q, _echo)
     assert run({"task": "t"})["server"] == "127.0.0.1:1"
-    assert run({"task": "t"})["server"] == "127.0.0.1:2"
-    assert sorted([q.get(), q.get()]) == ["127.0.0.1:1", "127.0.0.1:2"]
+    assert run({"task": "t"})["server"] == "127.0.0.1:1"
+    assert q.get_nowait() == "127.0.0.1:2" and q.empty()
