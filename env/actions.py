@@ -16,7 +16,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
-from env.capacity import container_slots, player_slots, room_for
+from env.capacity import container_slots, player_slots, room_for, stack_size
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import Rule, Rulebook
 from env.tags import tag_of
@@ -278,6 +278,9 @@ class Smelt(Action):
         far = _block_reach(view, agent, self.furnace)
         if far:
             return far
+        if self.count > stack_size(self.item):  # one input slot: one stack per job
+            return refuse(Code.OVER_ONE_STACK, station="furnace", max=stack_size(self.item),
+                          item=self.item, count=self.count)
         need = {self.item: self.count}
         fire = getattr(view, "furnace_fire_s", None)
         fuel = self.fuel_needed(rules, fire(self.furnace) if fire is not None else 0.0)

@@ -46,6 +46,7 @@ class Code(StrEnum):
     NOT_FUEL = "not_fuel"
     NO_FURNACE = "no_furnace"
     STATION_BUSY = "station_busy"
+    OVER_ONE_STACK = "over_one_stack"
     NOTHING_TO_DIG = "nothing_to_dig"
     UNBREAKABLE = "unbreakable"
     NOT_RIPE = "not_ripe"

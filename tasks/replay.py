@@ -35,7 +35,9 @@ def replay(trace: Sequence[dict[str, Any]], backend: Backend) -> list[tuple[str,
         if refusal is not None:
             done.append((entry["name"], False, refusal.text))
             continue
-        outcome = backend.execute(entry["agent"], action, 0.0)
+        # At its recorded start: a furnace busy with an earlier job, a fire still burning,
+        # a plate still pressed are the same as in the recorded run.
+        outcome = backend.execute(entry["agent"], action, float(entry.get("start", 0.0)))
         done.append((entry["name"], outcome.ok, outcome.reason))
     return done
 

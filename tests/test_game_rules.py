@@ -7,7 +7,6 @@ AbstractFurnaceBlockEntity.getFuel() and minecraft.wiki/w/Smelting#Fuel, minecra
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from env.actions import Craft, Dig, Put, Smelt, Take
 from env.capacity import container_slots, player_slots, stack_size
 from env.loot import drops as loot_drops
+from env.minecraft.server import node_binary
 from env.refusals import Code
 from env.rulebook import furnace_table, load_rulebook
 from env.sim import SimBackend
@@ -125,14 +125,19 @@ def test_saplings_and_slabs_fuel_a_smelt() -> None:
 # -- a lit furnace keeps its fire ---------------------------------------------------------------
 
 def test_after_a_lava_bucket_99_more_items_need_no_fuel() -> None:
-    sim = sim_with({"beef": 100, "lava_bucket": 1})
+    sim = sim_with({"beef": 101, "lava_bucket": 1})
     first = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1, fuel="lava_bucket"), 0.0)
-    assert first.ok and sim.view().inventory("a") == {"beef": 99, "bucket": 1, "cooked_beef": 1}
-    rest = Smelt(furnace=FURNACE, item="beef", count=99, fuel="coal")
-    assert rest.check(sim.view(), "a", RB) is None  # no coal in hand, none needed
-    out = sim.execute("a", rest, first.seconds)
-    assert out.ok, out.reason
-    assert sim.view().inventory("a") == {"bucket": 1, "cooked_beef": 100}
+    assert first.ok and sim.view().inventory("a") == {"beef": 100, "bucket": 1, "cooked_beef": 1}
+    t = first.seconds
+    for count in (64, 35):  # one input stack per job; no coal in hand, none needed
+        job = Smelt(furnace=FURNACE, item="beef", count=count, fuel="coal")
+        assert job.check(sim.view(), "a", RB) is None
+        out = sim.execute("a", job, t)
+        assert out.ok, out.reason
+        t += out.seconds
+    assert sim.view().inventory("a") == {"beef": 1, "bucket": 1, "cooked_beef": 100}
+    out = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1, fuel="coal"), t)
+    assert (out.ok, out.code) == (False, Code.MISSING_ITEMS)  # 20000 ticks: 100 items, no more
 
 
 def test_a_cold_furnace_needs_fuel_again() -> None:
@@ -289,19 +294,17 @@ def test_an_unripe_beetroot_is_refused_and_a_ripe_one_harvested() -> None:
 
 # -- one description: the server's plugins read the same data ------------------------------------
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_the_furnace_plugin_reads_the_same_fuels_and_recipes() -> None:
     js = ("const f = require('./env/server/plugins/furnace.js');"
           "const t = f.loadSmelting();"
           "console.log(JSON.stringify({cook: t.cookTicks, recipes: Object.fromEntries(t.recipes),"
           " fuels: Object.fromEntries(t.fuels)}))")
-    out = json.loads(subprocess.run(["node", "-e", js], cwd=ROOT, check=True,
+    out = json.loads(subprocess.run([str(node_binary()), "-e", js], cwd=ROOT, check=True,
                                     capture_output=True, text=True).stdout)
     table = furnace_table()
     assert out == {"cook": table.cook_ticks, "recipes": table.recipes, "fuels": table.fuel_ticks}
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_the_loot_plugin_rolls_the_same_certain_drops() -> None:
     blocks = ["glass", "ice", "oak_leaves", "stone", "coal_ore", "wheat", "gravel", "melon",
               "grass", "cobweb"]
@@ -311,6 +314,34 @@ def test_the_loot_plugin_rolls_the_same_certain_drops() -> None:
           "for (const b of blocks) out[b] = [Object.fromEntries(loot.drops(b, new Set(), undefined,"
           " () => 1)), Object.fromEntries(loot.drops(b, new Set(['shears']), undefined, () => 1))];"
           "console.log(JSON.stringify(out))")
-    out = json.loads(subprocess.run(["node", "-e", js], cwd=ROOT, check=True,
+    out = json.loads(subprocess.run([str(node_binary()), "-e", js], cwd=ROOT, check=True,
                                     capture_output=True, text=True).stdout)
     assert out == {b: [loot_drops(b, set()), loot_drops(b, {"shears"})] for b in blocks}
+
+
+def test_what_does_not_fit_falls_at_the_feet() -> None:
+    sim = SimBackend(RB)
+    sim.build(WorldSetup(agent_items={"dirt": 64 * 35 + 60}), ["a"])  # one slot left, 4 room
+    sim.state.blocks[(1, Y, 0)] = BlockState(name="oak_log")
+    sim.state.inventories["a"]["wooden_axe"] = 1
+    sim.state.inventories["a"]["dirt"] -= 60  # 35 dirt stacks + the axe: all 36 slots taken
+    assert sim.execute("a", Dig(pos=(1, Y, 0)), 0.0).ok
+    assert "oak_log" not in sim.view().inventory("a")
+    assert sim.state.on_ground == {"a": {"oak_log": 1}}
+
+
+def test_a_furnace_takes_one_input_stack_per_job() -> None:
+    sim = sim_with({"beef": 65, "coal": 9})
+    out = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=65), 0.0)
+    assert (out.ok, out.code, out.params["max"]) == (False, Code.OVER_ONE_STACK, 64)
+    assert sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=64), 0.0).ok
+
+
+def test_the_generated_data_files_are_up_to_date() -> None:
+    """env/data/recipes.json and loot.json are what `python -m env.generate_data` writes."""
+    from env.generate_data import build_loot, build_recipes
+
+    assert json.loads((ROOT / "env" / "data" / "recipes.json").read_text())["recipes"] == \
+        json.loads(json.dumps(build_recipes()))
+    assert json.loads((ROOT / "env" / "data" / "loot.json").read_text())["blocks"] == \
+        json.loads(json.dumps(build_loot()))

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
+from env.minecraft.server import node_binary
 from env.refusals import Code, Refusal, as_code, refuse, render, templates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,13 +33,12 @@ def test_codes_from_the_wire() -> None:
     assert as_code(None) is None
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_js_renders_the_same_text() -> None:
     params = {"pos": [1, -60, 2], "held": 0, "item": "bread", "count": 1}
     js = ("const r = require('./env/js/refusals.js');"
           "const e = r.refused('container_short', JSON.parse(process.argv[1]));"
           "console.log(JSON.stringify([e.code, e.message, Object.keys(r.TEMPLATES).length]))")
-    out = subprocess.run(["node", "-e", js, json.dumps(params)], cwd=ROOT, check=True,
+    out = subprocess.run([str(node_binary()), "-e", js, json.dumps(params)], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout
     assert json.loads(out) == ["container_short", render(Code.CONTAINER_SHORT, params),
                                len(templates())]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from env.capacity import player_slots, room_for
 from env.sim.triggers import Hold
 from env.world import GROUND_Y, BlockState, EntityState, FPos, Pos, StateValue
 
@@ -67,6 +68,8 @@ class SimState:
     """Furnaces still burning fuel, and the virtual time their fire goes out."""
     busy_until: dict[Pos, float] = field(default_factory=dict)
     """Exclusive stations (furnaces) at work, and the virtual time their job ends."""
+    on_ground: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Items that did not fit an agent's inventory and fell at its feet, per agent."""
 
     # -- WorldView ------------------------------------------------------------------------
     def block(self, pos: Pos) -> BlockState:
@@ -115,11 +118,20 @@ class SimState:
             self.lit_until.pop(pos, None)
             self.busy_until.pop(pos, None)
 
-    def give(self, agent: str, item: str, count: int) -> None:
+    def give(self, agent: str, item: str, count: int) -> int:
+        """Put `count` of `item` into `agent`'s 36 slots; what does not fit falls at its feet
+        (kept in `on_ground`, out of reach of the simulator's actions), as the server does.
+        Returns how many went into the inventory."""
         if count <= 0:
-            return
+            return 0
         inv = self.inventories[agent]
-        inv[item] = inv.get(item, 0) + count
+        fits = min(count, room_for(inv, item, player_slots()))
+        if fits:
+            inv[item] = inv.get(item, 0) + fits
+        if count > fits:
+            here = self.on_ground.setdefault(agent, {})
+            here[item] = here.get(item, 0) + count - fits
+        return fits
 
     def take(self, agent: str, item: str, count: int) -> None:
         inv = self.inventories[agent]
@@ -152,4 +164,5 @@ class SimState:
             clock=self.clock,
             lit_until=dict(self.lit_until),
             busy_until=dict(self.busy_until),
+            on_ground={a: dict(items) for a, items in self.on_ground.items()},
         )

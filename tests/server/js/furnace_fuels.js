@@ -26,12 +26,21 @@ run(async (port, args) => {
   bot.chat(`/furnaceput ${wood} fuel wooden_pickaxe 1`)
   bot.chat(`/furnaceput ${food} input beef 1`)
   bot.chat(`/furnaceput ${food} fuel coal 1`)
-  await sleep(10800)
-  const pickaxe = await state(wood)
-  const coal = await state(food)
+  // Poll (a loaded machine may tick slower than 20 per second), up to 30 s a phase.
+  const until = async (at, done) => {
+    const end = Date.now() + 30000
+    let s = await state(at)
+    while (!done(s) && Date.now() < end) {
+      await sleep(500)
+      s = await state(at)
+    }
+    return s
+  }
+  const pickaxe = await until(wood, s => !s.input)
+  const coal = await until(food, s => !s.input)
   bot.chat(`/furnaceput ${food} input beef 1`) // no new fuel: the coal's fire burns on
-  await sleep(10500)
-  const lit = await state(food)
+  await sleep(1000)
+  const lit = await until(food, s => !s.input || s.burn === 0)
   bot.quit()
   return {
     afterPickaxe: [slot(pickaxe.input), slot(pickaxe.fuel), slot(pickaxe.output)],
