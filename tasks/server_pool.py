@@ -46,14 +46,15 @@ class PooledRunner:
 
         from tasks.bench import run_episode_dict
 
-        key = id(self.servers)
-        if key not in _OWNED:
+        # One pool per sweep, one sweep per process: the runner arrives unpickled anew with
+        # each episode, so what the process took is kept at module level.
+        if "server" not in _OWNED:
             try:
-                _OWNED[key] = self.servers.get(timeout=TAKE_TIMEOUT_S)
+                _OWNED["server"] = self.servers.get(timeout=TAKE_TIMEOUT_S)
             except queue.Empty:
                 raise RuntimeError(f"no free server in the pool after {TAKE_TIMEOUT_S:.0f} s "
                                    "(a worker holding one died?)") from None
-        return (self.runner or run_episode_dict)({**config, "server": _OWNED[key]})
+        return (self.runner or run_episode_dict)({**config, "server": _OWNED["server"]})
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import tasks.server_pool as server_pool_module
 from tasks.bench import BenchError, add_bench_arguments, check_bench_args
 from tasks.report import report
 from tasks.scaling import plot_scaling, render_scaling_markdown, scaling
@@ -75,7 +76,10 @@ def test_pooled_runner_keeps_the_server_it_took() -> None:
     q: queue.Queue[str] = queue.Queue()
     q.put("127.0.0.1:1")
     q.put("127.0.0.1:2")
+    server_pool_module._OWNED.clear()
     run = PooledRunner(q, _echo)
     assert run({"task": "t"})["server"] == "127.0.0.1:1"
-    assert run({"task": "t"})["server"] == "127.0.0.1:1"
+    # a worker gets the runner unpickled anew with each episode: still the same server
+    assert PooledRunner(q, _echo)({"task": "t"})["server"] == "127.0.0.1:1"
     assert q.get_nowait() == "127.0.0.1:2" and q.empty()
+    server_pool_module._OWNED.clear()
