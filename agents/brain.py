@@ -146,12 +146,16 @@ class _Steps:
 
     def give_back(self) -> Generator[Action, ActionResult, None]:
         """After a failure, return what this subtask took where it came from (the hub, or
-        the container of a `fetch` step), so a retry finds it."""
+        the container of a `fetch` step), and to the hub what it was staged with (its inputs in
+        hand), so a retry finds it."""
         for pos, item, n in self.borrowed:
             n = min(n, self.held(item))
             if n and (yield from self.go(pos)):
                 yield from self.do(Put(pos=pos, item=item, count=n))
-        back = {i: min(n, self.held(i)) for i, n in sorted(self.taken.items()) if self.held(i)}
+        owed = dict(self.st.inputs)
+        for i, n in self.taken.items():
+            owed[i] = max(owed.get(i, 0), n)
+        back = {i: min(n, self.held(i)) for i, n in sorted(owed.items()) if self.held(i)}
         if not back or self.hub is None or not (yield from self.go(self.hub)):
             return
         for item, n in back.items():
@@ -436,6 +440,18 @@ class _Steps:
         for action in actions:
             if not (yield from self.do(action)):
                 return self.fail(f"{action.name} failed")
+        return True, None
+
+    def _stage(self) -> Acting:
+        """Pre-positioning: take what is in the hub now, then wait where the work starts."""
+        st = self.st
+        if st.inputs and not (yield from self.fetch_inputs(st.inputs)):
+            return self.fail(f"could not gather {st.inputs}")
+        if st.blocks and self.keep_out:
+            if (yield from self._stand_for(st.blocks[0].pos)):
+                return True, None
+        if st.sites and not (yield from self.go(st.sites[0])):
+            return self.fail(f"could not reach {st.sites[0]}")
         return True, None
 
     def _walk(self) -> Acting:

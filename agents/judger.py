@@ -207,7 +207,7 @@ class JudgerCore:
                             reason=outcome.reason, code=outcome.code,
                             params=outcome.params, start=p.start, end=end,
                             fired=list(outcome.fired), fired_total=list(self.fired),
-                            observation=observation)
+                            observation=observation, action=name)
 
     def describe(self, r: ActionResult) -> str:
         t = self.trace[-1]

@@ -28,6 +28,8 @@ class WorkRequest(Message):
     kind: Literal["request"] = "request"
     agent: str
     clock: float = Field(0.0, ge=0.0, allow_inf_nan=False)
+    pos: tuple[float, float, float] | None = None
+    """Where the agent stands (for schedulers that weigh walking)."""
 
 
 class Assignment(Message):
@@ -72,6 +74,8 @@ class ActionResult(Message):
     fired: list[str] = Field(default_factory=list)
     fired_total: list[str] = Field(default_factory=list)
     observation: Observation | None = None
+    action: str | None = None
+    """The action's name (`smelt`, `move_to`, ...)."""
 
 
 class SubtaskReport(Message):

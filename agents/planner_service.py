@@ -35,7 +35,7 @@ from agents.messages import (
     WorkRequest,
 )
 from env.world import Pos
-from planner.schedule import Scheduler, ScheduleState
+from planner.schedule import Dispatch, DispatchView, Scheduler, ScheduleState, split_parts
 from planner.subtask import Plan, Subtask
 
 log = logging.getLogger("causalcraft.planner")
@@ -78,6 +78,25 @@ class PlannerCore:
     deferred: dict[str, int] = field(default_factory=dict)
     """A failed subtask waits until the world has moved on: it is ready again only once more
     subtasks are done than when it failed (retrying at once would fail the same way)."""
+    pos: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    """Where each agent stood when it last asked for work."""
+    reserved: dict[str, str] = field(default_factory=dict)
+    """Pre-positioning (dispatching schedulers): subtask -> the agent staged for it."""
+    staging: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Stage subtask id -> (agent, the subtask it prepares), while it runs."""
+    released: dict[str, float] = field(default_factory=dict)
+    """Running subtask -> when its station action (a `smelt` of a smelt subtask, ...)
+    ended: its station is free again before the subtask reports."""
+    work_end: dict[str, float] = field(default_factory=dict)
+    """Subtask -> when its last work action (not walking or waiting) ended: when its
+    output came to exist, before its worker walked back and reported."""
+    started: bool = False
+    """Dispatching schedulers decide once every agent has asked for work the first time."""
+    no_stage: set[str] = field(default_factory=set)
+    """Subtasks whose preparation failed: not prepared again."""
+    now: float = 0.0
+    """The clock of the event (request, report, station freed) being handled: pre-positioning
+    decided on it starts no earlier (it takes from the hub what is there by then)."""
 
     def __post_init__(self) -> None:
         self.subtasks: dict[str, Subtask] = self.plan.by_id()
@@ -116,6 +135,21 @@ class PlannerCore:
         log.warning("refused a message of %r: %s", agent, reason)
         self.refused.append((agent, reason))
 
+    def action_done(self, res: ActionResult) -> bool:
+        """An action ended: if it was the station action of a subtask held at a station,
+        that station is free from its end. True when that may let a free agent start."""
+        if not res.ok or res.action is None:
+            return False
+        for sid, holders in self.holders.items():
+            st = self.subtasks[sid]
+            if res.agent in holders and res.action not in ("move_to", "wait", "rendezvous"):
+                self.work_end[sid] = max(self.work_end.get(sid, 0.0), res.end)
+            if res.agent in holders and st.station is not None and res.action == st.kind:
+                self.released[sid] = res.end
+                self.now = res.end
+                return bool(self.free) and hasattr(self.scheduler, "dispatch")
+        return False
+
     def request(self, req: WorkRequest) -> None:
         reason = self.screen(req.agent)
         if reason is not None:
@@ -128,6 +162,9 @@ class PlannerCore:
         self.gone.discard(req.agent)
         self.asked.add(req.agent)
         self.free[req.agent] = req.clock
+        self.now = req.clock
+        if req.pos is not None:
+            self.pos[req.agent] = req.pos
 
     def holding(self, agent: str) -> list[str]:
         """The subtasks `agent` holds and has not reported yet (at most one)."""
@@ -137,11 +174,21 @@ class PlannerCore:
     def report(self, rep: SubtaskReport) -> None:
         sid = rep.subtask
         reason = self.screen(rep.agent)
-        if reason is None and (sid not in self.subtasks or self.status.get(sid) != "running"
-                               or rep.agent not in self.holders.get(sid, [])):
-            reason = f"stale report on {sid!r}: {rep.agent} does not hold it"
         if reason is not None:
             self.refuse(rep.agent, reason)
+            return
+        self.now = rep.clock
+        if sid in self.staging and self.staging[sid][0] == rep.agent:
+            agent, target = self.staging.pop(sid)
+            if not rep.ok:
+                self.no_stage.add(target)
+                if self.reserved.get(target) == agent:
+                    self.reserved.pop(target)  # what it took went back: anyone may do it
+            log.info("%s staged for %s (%s)", agent, target, "ok" if rep.ok else rep.reason)
+            return
+        if sid not in self.subtasks or self.status.get(sid) != "running" or \
+                rep.agent not in self.holders.get(sid, []):
+            self.refuse(rep.agent, f"stale report on {sid!r}: {rep.agent} does not hold it")
             return
         st = self.subtasks[sid]
         self.role_reports.setdefault(sid, {})[rep.agent] = rep.ok
@@ -201,6 +248,8 @@ class PlannerCore:
                 self.status[sid] = "open"
                 back.append(sid)
         self.free.pop(agent, None)
+        self.reserved = {s: x for s, x in self.reserved.items() if x != agent}
+        self.staging = {s: v for s, v in self.staging.items() if v[0] != agent}
         return back
 
     def lose(self, agent: str) -> list[str]:
@@ -215,6 +264,13 @@ class PlannerCore:
         if self.rounds and len(self.free) < len(self.agents):
             return out
         if len(self.asked | self.gone) < len(self.agents):
+            return out
+        if hasattr(self.scheduler, "dispatch"):
+            self.started = True
+            out = self._dispatch(hub)
+            if not out and not self.running() and not self.staging and \
+                    len(set(self.free) | self.gone) == len(self.agents):
+                self.finished = True
             return out
         while self.free:
             ready = [s for s in self.ready() if self.subtasks[s].agents <= len(self.free)]
@@ -244,6 +300,59 @@ class PlannerCore:
         if not out and not self.running() and self.free and \
                 len(set(self.free) | self.gone) == len(self.agents):
             self.finished = True
+        return out
+
+    def _dispatch(self, hub: Pos | None) -> list[Assignment]:
+        """Assignments from a dispatching scheduler (one that decides for all free agents
+        at once, pre-positions and splits): see `planner.schedule.LookaheadScheduler`."""
+        view = DispatchView(self.subtasks, self.graph, self.status, dict(self.free), self.pos,
+                            self.ready(), dict(self.reserved), hub, self.holders,
+                            dict(self.done_at), dict(self.released), set(self.no_stage))
+        out: list[Assignment] = []
+        for d in self.scheduler.dispatch(view):  # type: ignore[attr-defined]
+            if d.stage:
+                out.append(self._stage(d, hub))
+            else:
+                out += self._start(d, hub)
+        return out
+
+    def _stage(self, d: Dispatch, hub: Pos | None) -> Assignment:
+        st = self.subtasks[d.sid]
+        agent = d.agents[0]
+        stage = st.model_copy(update={"id": f"stage:{d.sid}", "kind": "stage",
+                                      "inputs": dict(d.inputs), "keep": False,
+                                      "sites": [d.wait_at] if d.wait_at else [],
+                                      "blocks": st.blocks[:1] if d.wait_at is not None
+                                      and st.blocks and d.wait_at != hub else []})
+        self.reserved[d.sid] = agent
+        self.staging[stage.id] = (agent, d.sid)
+        not_before = max(self.free.pop(agent), self.now)
+        return Assignment(sender="planner", agent=agent, subtask=stage, role=0, partners=[],
+                          not_before=not_before, hub=hub, attempt=1,
+                          keep_out=self.keep_out if st.kind == "place" else [])
+
+    def _start(self, d: Dispatch, hub: Pos | None) -> list[Assignment]:
+        sid, group = d.sid, list(d.agents)
+        st = self.subtasks[sid]
+        parts = split_parts(st, len(group)) if st.agents == 1 else [st] * len(group)
+        group = group[:len(parts)]
+        # A predecessor's output exists from its last work action on (its worker may still
+        # be walking back to report).
+        not_before = max([self.free[a] for a in group] + [d.not_before] +
+                         [self.work_end.get(p, self.done_at.get(p, 0.0))
+                          for p in self.graph.predecessors(sid)])
+        self.status[sid] = "running"
+        self.holders[sid] = group
+        self.attempts[sid] = self.attempts.get(sid, 0) + 1
+        out = []
+        for role, a in enumerate(group):
+            self.reserved = {s: x for s, x in self.reserved.items() if x != a}
+            self.free.pop(a)
+            self.sched_state.claim(a, sid)
+            out.append(Assignment(sender="planner", agent=a, subtask=parts[role], role=role,
+                                  partners=[g for g in group if g != a],
+                                  not_before=not_before, hub=hub, attempt=self.attempts[sid],
+                                  keep_out=self.keep_out if st.kind == "place" else []))
         return out
 
     def state(self) -> PlannerState:
@@ -352,6 +461,8 @@ class PlannerService:
                 if isinstance(msg, ActionResult):
                     self.last_seen[msg.agent] = time.monotonic()
                     self.core.fired.update(msg.fired_total)
+                    if self.core.action_done(msg) and not self.core.finished:
+                        await self._publish_assignments()
                     continue
                 if not isinstance(msg, SubtaskReport | WorkRequest):
                     continue

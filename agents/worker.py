@@ -121,7 +121,8 @@ class Worker:
 
     async def _work(self, stop: asyncio.Event) -> None:
         await self.bus.publish(self.topics.request(self.agent),
-                               WorkRequest(sender=self.agent, agent=self.agent, clock=self.clock))
+                               WorkRequest(sender=self.agent, agent=self.agent, clock=self.clock,
+                                           pos=self.obs.pos))
         while not stop.is_set():
             msg = await self._next(Assignment, stop)
             if msg is None:
@@ -139,7 +140,7 @@ class Worker:
                 reason=reason, clock=self.clock))
             await self.bus.publish(self.topics.request(self.agent),
                                    WorkRequest(sender=self.agent, agent=self.agent,
-                                               clock=self.clock))
+                                               clock=self.clock, pos=self.obs.pos))
 
     async def _do(self, a: Assignment, stop: asyncio.Event) -> tuple[bool, str | None]:
         assert a.subtask is not None

@@ -61,7 +61,9 @@ CONFIGS: dict[str, PlannerConfig] = {c.name: c for c in (
     PlannerConfig("ate-sim", "interventional ATE (do(u not done) in a simulator) + busy-rate "
                   "lines", "sim", "busy"),
     PlannerConfig("causal-cp", "rules-ATE refinement + repair of missing rule edges + "
-                  "critical-path priority", "rules", "critical_path", repair=True),
+                  "lookahead dispatch: longest remaining path first to the agent that gets "
+                  "there soonest, pre-positioning for the next wave, large work split over "
+                  "idle agents, one agent per furnace", "rules", "lookahead", repair=True),
     PlannerConfig("villager", "baseline after VillagerAgent: the brain's DAG as is, free agents "
                   "get ready subtasks in the brain's order, retry after feedback",
                   "none", "prior_order"),
@@ -104,6 +106,13 @@ def make_estimator(cfg: PlannerConfig, ask: Callable[[str], str] | None = None,
             raise ValueError(f"planner {cfg.name!r} needs a can_complete callback or rules")
         can_complete = rules_can_complete(rules)
     return Interventional(can_complete)
+
+
+def exclusive_stations(spec: TaskSpec, rules: Rulebook) -> set[tuple[int, int, int]]:
+    """Positions of the task's station blocks that serve one job at a time (a furnace), as
+    the rulebook's station data says (`Rulebook.station_exclusive`)."""
+    return {tuple(b.pos) for b in spec.world.blocks  # type: ignore[misc]
+            if rules.station_exclusive(b.name)}
 
 
 def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: int = 0,
@@ -155,7 +164,8 @@ def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: 
         refinement = refine(prior, plan, rules, estimator, tau=cfg.tau, repair=cfg.repair)
         graph = refinement.graph
     lines = dfs_lines(graph)
-    scheduler = make_scheduler(cfg.scheduler, graph, plan.by_id(), seed=seed, ask=ask)
+    scheduler = make_scheduler(cfg.scheduler, graph, plan.by_id(), seed=seed, ask=ask,
+                               exclusive=exclusive_stations(spec, rules))
     true_edges, prior_edges = set(true.edges), set(prior.edges)
     record: dict[str, object] = {
         "planner": cfg.name,

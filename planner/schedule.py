@@ -252,13 +252,16 @@ class PriorOrderScheduler:
         return min(ready, key=lambda s: (self.rank.get(s, len(self.rank)), s))
 
 
-SCHEDULERS = ("busy", "random", "round_robin", "critical_path", "llm", "prior_order")
+SCHEDULERS = ("busy", "random", "round_robin", "critical_path", "llm", "prior_order",
+              "lookahead")
 
 
 def make_scheduler(name: str, dag: nx.DiGraph, subtasks: dict[str, Subtask], seed: int = 0,
                    ask: Callable[[str], str] | None = None,
-                   lam: float = DEFAULT_LAMBDA) -> Scheduler:
-    """A scheduler by name (one of SCHEDULERS)."""
+                   lam: float = DEFAULT_LAMBDA,
+                   exclusive: set[tuple[int, int, int]] | None = None) -> Scheduler:
+    """A scheduler by name (one of SCHEDULERS). `exclusive`: the positions of stations that
+    serve one subtask at a time (read by `lookahead`)."""
     if name == "busy":
         return BusyScheduler(lam)
     if name == "random":
@@ -269,8 +272,314 @@ def make_scheduler(name: str, dag: nx.DiGraph, subtasks: dict[str, Subtask], see
         return CriticalPathScheduler(dag, {s.id: s.seconds for s in subtasks.values()})
     if name == "prior_order":
         return PriorOrderScheduler(dag)
+    if name == "lookahead":
+        return LookaheadScheduler(dag, subtasks, exclusive)
     if name == "llm":
         if ask is None:
             raise ValueError("the llm scheduler needs an LLM brain (its ask function)")
         return LLMScheduler(ask, subtasks, BusyScheduler(lam))
     raise ValueError(f"unknown scheduler {name!r}: choose one of {', '.join(SCHEDULERS)}")
+
+
+# -- lookahead: assignment, pre-positioning and splitting from what the planner knows ------
+
+#: What one unit of splittable work takes, seconds (place a block, dig, kill, milk).
+SPLIT_UNIT_S = {"place": 0.5, "harvest": 1.0, "kill": 2.0, "milk": 1.0}
+#: Kinds whose target is not an item put in the hub (a block placed, a trigger, a place).
+NOT_DELIVERED = frozenset({"place", "trigger", "walk", "stage"})
+#: Least seconds a split must save on its longest part for another agent to join.
+SPLIT_GAIN_S = 0.5
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """One decision of a dispatcher: `agents` start `sid` (one part each when several split
+    it; a joint subtask's roles otherwise), or, with `stage`, the one agent prepares for it:
+    takes from the hub the `inputs` there now and waits at `wait_at`."""
+
+    sid: str
+    agents: tuple[str, ...]
+    stage: bool = False
+    inputs: tuple[tuple[str, int], ...] = ()
+    wait_at: tuple[int, int, int] | None = None
+    not_before: float = 0.0
+    """Virtual time before which it cannot start (an exclusive station is freed)."""
+
+
+@dataclass
+class DispatchView:
+    """What a dispatcher reads: the plan's subtasks and graph, each subtask's status
+    (open / running / done / failed), the free agents with their clocks and positions,
+    the ready subtasks, who is reserved for which staged subtask, and the hub."""
+
+    subtasks: dict[str, Subtask]
+    graph: nx.DiGraph
+    status: dict[str, str]
+    free: dict[str, float]
+    pos: dict[str, tuple[float, float, float]]
+    ready: list[str]
+    reserved: dict[str, str] = field(default_factory=dict)
+    """subtask -> the agent staged for it."""
+    hub: tuple[int, int, int] | None = None
+    holders: dict[str, list[str]] = field(default_factory=dict)
+    done_at: dict[str, float] = field(default_factory=dict)
+    """subtask -> the clock of its (last) report."""
+    released: dict[str, float] = field(default_factory=dict)
+    """running subtask -> when its station action ended (its station is free again)."""
+    no_stage: set[str] = field(default_factory=set)
+    """Subtasks whose preparation failed once: not prepared again."""
+
+
+def _travel(a: tuple[float, float, float] | None, b: tuple[int, int, int] | None) -> float:
+    from env.actions import WALK_SPEED
+
+    if a is None or b is None:
+        return 0.0
+    d = sum((float(x) - float(y)) ** 2 for x, y in zip(a, (b[0] + 0.5, b[1], b[2] + 0.5),
+                                                         strict=True)) ** 0.5
+    return d / WALK_SPEED
+
+
+def where_work_is(st: Subtask) -> tuple[int, int, int] | None:
+    """Where a subtask's own work happens: its station, else its first block or site."""
+    if st.station is not None:
+        return st.station
+    if st.blocks:
+        first = min(st.blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2]))
+        return first.pos
+    return st.sites[0] if st.sites else None
+
+
+def split_parts(st: Subtask, k: int) -> list[Subtask]:
+    """`st` cut into k parts of near-equal work, one per agent, each keeping `st`'s id (so
+    the trace counts them as one subtask done by several agents): blocks in compact runs
+    (by layer, then x, then z), or the count (and sites, buckets) shared out. k = 1, or a
+    kind that cannot be split, gives [st].
+
+    >>> from planner.subtask import Subtask
+    >>> parts = split_parts(Subtask(id="k", kind="kill", target="beef", count=5), 2)
+    >>> [p.count for p in parts]
+    [3, 2]
+    """
+    units = len(st.blocks) if st.kind == "place" else st.count
+    k = min(k, units)
+    if k <= 1 or st.kind not in SPLIT_UNIT_S:
+        return [st]
+    sizes = [units // k + (1 if r < units % k else 0) for r in range(k)]
+    parts: list[Subtask] = []
+    if st.kind == "place":
+        blocks = sorted(st.blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2]))
+        at = 0
+        for n in sizes:
+            chunk = blocks[at:at + n]
+            at += n
+            need: dict[str, int] = {}
+            for b in chunk:
+                need[b.name] = need.get(b.name, 0) + 1
+            parts.append(st.model_copy(update={
+                "blocks": chunk, "count": n, "inputs": need, "sites": [b.pos for b in chunk],
+                "seconds": round(st.seconds * n / units, 3)}))
+        return parts
+    sites = sorted(st.sites, key=lambda p: (p[0], p[2], -p[1]))
+    for r, n in enumerate(sizes):
+        update: dict[str, object] = {"count": n, "seconds": round(st.seconds * n / units, 3)}
+        if st.kind == "harvest" and len(sites) >= k:
+            update["sites"] = [s for i, s in enumerate(sites) if i % k == r]
+        if st.inputs:
+            update["inputs"] = {i: max(1, round(c * n / units)) if c >= units else
+                                (c if r == 0 else 0) for i, c in st.inputs.items()}
+            update["inputs"] = {i: c for i, c in update["inputs"].items() if c}
+        parts.append(st.model_copy(update=update))
+    return parts
+
+
+class LookaheadScheduler:
+    """Dispatch by what the planner knows, aiming at the lower bound.
+
+    - Ready subtasks go out longest remaining path first (by `seconds`, through the refined
+      graph), each to the free agent that reaches where it starts soonest (its clock plus
+      the walk from where it stands: to the hub when it has inputs to take, else to the work).
+    - An agent staged for a subtask gets it as soon as it is ready.
+    - A subtask at an exclusive station (a furnace) is not started while another holds that
+      station; at most one agent waits (staged) for each such station.
+    - A long splittable subtask (blocks to place, crops to harvest, animals to kill or milk)
+      takes the agent of a short one started with it when that shortens the longest
+      (longest processing time first, with splitting); free agents left over join it
+      when their share saves at least `SPLIT_GAIN_S`.
+    - Free agents still left over pre-position: each takes the subtask of the next wave
+      (all its predecessors done or running) with the longest remaining path, takes from
+      the hub the inputs that are there now, and waits where the subtask will start.
+
+    `pick` (the one-agent interface) falls back to the critical-path order.
+    """
+
+    name = "lookahead"
+
+    def __init__(self, dag: nx.DiGraph, subtasks: dict[str, Subtask],
+                 exclusive: set[tuple[int, int, int]] | None = None) -> None:
+        self.priority = remaining_path(dag, {s.id: s.seconds for s in subtasks.values()})
+        self.exclusive = set(exclusive or ())
+        self.producers: dict[str, set[str]] = {}
+        for s in subtasks.values():
+            if s.kind not in NOT_DELIVERED:
+                self.producers.setdefault(s.target, set()).add(s.id)
+
+    def pick(self, agent: str, ready: list[str], state: ScheduleState) -> str | None:
+        if not ready:
+            return None
+        return min(ready, key=lambda s: (-self.priority.get(s, 0.0), s))
+
+    def _start_at(self, st: Subtask, hub: tuple[int, int, int] | None,
+                  held: bool = False) -> tuple[int, int, int] | None:
+        return hub if st.inputs and not held and hub is not None else where_work_is(st)
+
+    def _busy_stations(self, view: DispatchView) -> set[tuple[int, int, int]]:
+        return {st.station for sid, st in view.subtasks.items()
+                if view.status.get(sid) == "running" and st.station in self.exclusive
+                and sid not in view.released}
+
+    def _freed_at(self, station: tuple[int, int, int] | None, view: DispatchView) -> float:
+        """When an exclusive station was last given up (0 if never used)."""
+        if station not in self.exclusive:
+            return 0.0
+        times = [t for s, t in view.released.items() if view.subtasks[s].station == station]
+        times += [t for s, t in view.done_at.items() if view.status.get(s) == "done"
+                  and view.subtasks[s].station == station and s not in view.released]
+        return max(times, default=0.0)
+
+    def dispatch(self, view: DispatchView) -> list[Dispatch]:
+        """The decisions for the free agents of `view` (see the class docstring)."""
+        free = sorted(view.free, key=lambda a: (view.free[a], a))
+        out: list[Dispatch] = []
+        busy = self._busy_stations(view)
+        staged_for = {a: s for s, a in view.reserved.items()}
+        if not any(v == "running" for v in view.status.values()):
+            # Nothing will make a staged subtask ready but new work: let everyone take it.
+            staged_for = {a: s for a, s in staged_for.items() if s in view.ready}
+
+        def take(agent: str) -> None:
+            free.remove(agent)
+
+        def cost(agent: str, st: Subtask) -> float:
+            held = staged_for.get(agent) == st.id
+            return view.free[agent] + _travel(view.pos.get(agent),
+                                              self._start_at(st, view.hub, held))
+
+        started: list[str] = []
+        for sid in sorted(view.ready, key=lambda s: (-self.priority.get(s, 0.0), s)):
+            st = view.subtasks[sid]
+            if st.station in busy:
+                continue
+            mine = view.reserved.get(sid)
+            if mine is not None and mine in free and staged_for.get(mine) == sid:
+                group = [mine]
+            elif mine is not None and staged_for.get(mine) == sid:
+                continue  # its agent is still preparing it, with its inputs in hand
+            else:
+                pool = [a for a in free if a not in staged_for]
+                if len(pool) < st.agents:
+                    continue
+                group = sorted(pool, key=lambda a: (cost(a, st), a))[: st.agents]
+            group += sorted((a for a in free if a not in group and a not in staged_for),
+                            key=lambda a: (cost(a, st), a))[: max(0, st.agents - len(group))]
+            if len(group) < st.agents:
+                continue
+            for a in group:
+                take(a)
+            out.append(Dispatch(sid, tuple(group),
+                                not_before=self._freed_at(st.station, view)))
+            started.append(sid)
+            if st.station in self.exclusive:
+                busy.add(st.station)
+        out = self._rebalance(out, view, staged_for)
+        started = [d.sid for d in out]
+        # Joining: split what just started over the agents nothing else needs.
+        idle = [a for a in free if a not in staged_for]
+        for k, d in enumerate(out):
+            st = view.subtasks[d.sid]
+            if st.agents > 1 or st.kind not in SPLIT_UNIT_S or not idle or \
+                    staged_for.get(d.agents[0]) == d.sid:
+                continue
+            units = len(st.blocks) if st.kind == "place" else st.count
+            group = list(d.agents)
+            while idle and len(group) < units:
+                gain = SPLIT_UNIT_S[st.kind] * (-(-units // len(group))
+                                                - (-(-units // (len(group) + 1))))
+                if gain < SPLIT_GAIN_S:
+                    break
+                best = min(idle, key=lambda a: (cost(a, st), a))
+                idle.remove(best)
+                take(best)
+                group.append(best)
+            out[k] = Dispatch(d.sid, tuple(group), not_before=d.not_before)
+        # Pre-positioning: the next wave, one agent per subtask and per exclusive station.
+        staged_stations = {view.subtasks[s].station for s in view.reserved}
+        candidates = [
+            sid for sid, st in view.subtasks.items()
+            if view.status.get(sid) == "open" and sid not in view.reserved
+            and sid not in started and sid not in view.no_stage and st.agents == 1
+            and (sid not in view.ready or st.station in busy)
+            and all(view.status.get(p) in ("done", "running") or p in started
+                    or p in view.reserved for p in view.graph.predecessors(sid))
+        ]
+        candidates.sort(key=lambda s: (-self.priority.get(s, 0.0), s))
+        for sid in candidates:
+            idle = [a for a in free if a not in staged_for]
+            if not idle:
+                break
+            st = view.subtasks[sid]
+            if st.station in self.exclusive:
+                if st.station in staged_stations:
+                    continue
+                staged_stations.add(st.station)
+            pending = self._made_later(sid, view)
+            inputs = tuple(sorted((i, n) for i, n in st.inputs.items() if i not in pending))
+            wait_at = view.hub if pending and view.hub is not None else where_work_is(st)
+            agent = min(idle, key=lambda a: (view.free[a] + _travel(view.pos.get(a), wait_at),
+                                             a))
+            take(agent)
+            staged_for[agent] = sid
+            out.append(Dispatch(sid, (agent,), stage=True, inputs=inputs, wait_at=wait_at))
+        return out
+
+    def _rebalance(self, out: list[Dispatch], view: DispatchView,
+                   staged_for: dict[str, str]) -> list[Dispatch]:
+        """Longest processing time, with splitting: while the longest splittable subtask
+        started here, per agent on it, outlasts the shortest other one started here by
+        more than a share (L / k > L / (k + 1) + M), the agent of the short one helps with
+        the long one instead, and the short one waits for whoever finishes first."""
+        out = list(out)
+
+        def units(d: Dispatch) -> int:
+            st = view.subtasks[d.sid]
+            return len(st.blocks) if st.kind == "place" else st.count
+
+        while True:
+            # A subtask its prepared agent starts keeps that agent alone: it holds the inputs.
+            longs = [d for d in out if view.subtasks[d.sid].agents == 1
+                     and view.subtasks[d.sid].kind in SPLIT_UNIT_S and len(d.agents) < units(d)
+                     and staged_for.get(d.agents[0]) != d.sid]
+            if not longs:
+                return out
+            big = max(longs, key=lambda d: (view.subtasks[d.sid].seconds / len(d.agents),
+                                            d.sid))
+            shorts = [d for d in out if d is not big and len(d.agents) == 1
+                      and view.subtasks[d.sid].agents == 1
+                      and view.subtasks[d.sid].station not in self.exclusive
+                      and staged_for.get(d.agents[0]) != d.sid]
+            if not shorts:
+                return out
+            small = min(shorts, key=lambda d: (view.subtasks[d.sid].seconds, d.sid))
+            k = len(big.agents)
+            long_s = view.subtasks[big.sid].seconds
+            if view.subtasks[small.sid].seconds >= long_s / k - long_s / (k + 1):
+                return out
+            out.remove(small)
+            out[out.index(big)] = Dispatch(big.sid, (*big.agents, small.agents[0]),
+                                           not_before=big.not_before)
+
+    def _made_later(self, sid: str, view: DispatchView) -> set[str]:
+        """Inputs of `sid` that some subtask not done yet still has to make."""
+        st = view.subtasks[sid]
+        return {i for i in st.inputs
+                if any(view.status.get(p) != "done" for p in self.producers.get(i, ()))}

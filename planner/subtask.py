@@ -18,6 +18,9 @@ Kinds and what a Worker does for each (the offline brain in `agents.brain` follo
 - `trigger`: bring about an escape-room trigger: `sites` are the positions to act on
   (levers, buttons, plates), `agents` the number of players needed at once.
 - `walk`: reach `sites[0]` (pass through an opened exit).
+- `stage`: prepare for another subtask (pre-positioning, while its predecessors still run):
+  take `inputs` from the hub, then wait where that subtask starts: off the building site
+  next to `blocks[0]` if given, else at `sites[0]`. Its id is `stage:<the subtask's id>`.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from env.goals import BlueprintBlock
 from env.world import Model, Pos, _as_pos
 
 SubtaskKind = Literal["harvest", "kill", "milk", "craft", "smelt", "fetch", "place", "trigger",
-                      "walk"]
+                      "walk", "stage"]
 
 
 class Subtask(Model):

@@ -308,7 +308,11 @@ class _Recorder:
             tmp = self.out_dir / (rel + ".tmp")
             _fsync_write(tmp, json.dumps(result, sort_keys=True, default=str), "w")
             os.replace(tmp, self.out_dir / rel)
-            rec["metrics"] = result["metrics"]
+            # Planning wall time lives in the result's `run` block (it alone varies between
+            # runs of one seed); the sweep's records keep it beside the metrics.
+            plan_s = (result.get("run") or {}).get("plan_s")
+            rec["metrics"] = {**result["metrics"],
+                              **({"plan_s": plan_s} if plan_s is not None else {})}
             rec["villagerbench"] = result.get("villagerbench")
             rec["trace"] = rel
             self.ok += 1
@@ -507,6 +511,9 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"sweep folder (default: {DEFAULT_OUT})")
     parser.add_argument("--resume", action="store_true",
                         help="continue the sweep in --out, skipping episodes already done")
+    parser.add_argument("--servers", metavar="K", default="0",
+                        help="--backend minecraft: run on K embedded servers at once, one "
+                             "episode per server at a time (default: one server per episode)")
 
 
 def _positive_int(flag: str, text: str) -> int:
@@ -544,6 +551,7 @@ class BenchArgs:
     brain: str
     out: Path
     resume: bool
+    servers: int = 0
     prior_noises: list[float] | None = None
     budget: str = "villagerbench"
 
@@ -578,6 +586,10 @@ def check_bench_args(args: argparse.Namespace) -> BenchArgs:
     tasks = [getattr(t, "id", t) for t in found]
     if not tasks:
         raise BenchError(f"--tasks: no task matches {' '.join(patterns)}")
+    text = str(getattr(args, "servers", "0")).strip()
+    servers = 0 if text == "0" else _positive_int("--servers", text)
+    if servers and backend != "minecraft":
+        raise BenchError("--servers: needs --backend minecraft (the simulator needs no server)")
     noises = _parse_noises(getattr(args, "prior_noise", None))
     budget = str(getattr(args, "budget", "villagerbench"))
     if budget not in BUDGETS:
@@ -597,6 +609,7 @@ def check_bench_args(args: argparse.Namespace) -> BenchArgs:
         brain=brain,
         out=out,
         resume=bool(args.resume),
+        servers=servers,
         prior_noises=noises,
         budget=budget,
     )
@@ -689,8 +702,20 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
             "out": str(checked.out),
             "resume": checked.resume,
         }
-        outcome = run_bench(runs, checked.out, checked.jobs, checked.resume, runner,
-                            sweep=sweep)
+        if checked.servers:
+            from env.minecraft.server import ServerError
+            from tasks.server_pool import server_pool
+
+            sweep["servers"] = checked.servers
+            try:
+                with server_pool(checked.servers, runner=runner) as pooled:
+                    outcome = run_bench(runs, checked.out, checked.servers, checked.resume,
+                                        pooled, sweep=sweep)
+            except ServerError as exc:
+                raise BenchError(f"--servers: {exc}") from None
+        else:
+            outcome = run_bench(runs, checked.out, checked.jobs, checked.resume, runner,
+                                sweep=sweep)
     except BenchError as exc:
         print(f"causalcraft bench: {exc}", file=sys.stderr)
         return 2

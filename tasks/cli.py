@@ -322,6 +322,11 @@ def _summary(result: dict[str, Any]) -> str:
     failed = result.get("subtasks", {}).get("failed") or {}
     for sid, why in sorted(failed.items()):
         lines.append(f"unfinished  {sid}: {why or 'never started'}")
+    if result.get("breakdown"):
+        from tasks.breakdown import render_episode_breakdown
+
+        lines.append("where the time went:")
+        lines.append(render_episode_breakdown(result["breakdown"]))
     return "\n".join(lines)
 
 

@@ -32,6 +32,7 @@ from env.rulebook import load_rulebook
 from env.scoring import Score
 from env.scoring import score as score_world
 from planner.configs import get_config
+from tasks.breakdown import breakdown_metrics, time_breakdown
 from tasks.judge_report import judge_metrics
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
@@ -323,6 +324,9 @@ def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: lis
     metrics["budget_stop"] = budget_stop
     metrics["critical_path_s"] = round(critical, 4)
     metrics.update(judge_metrics(record.get("judge_accuracy")))
+    breakdown = time_breakdown(trace, agent_ids(cfg.agents), list(subtasks.get("failed", [])),
+                               plan_s)
+    metrics.update(breakdown_metrics(breakdown))
     return {
         "task": spec.id,
         "family": spec.family,
@@ -339,6 +343,7 @@ def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: lis
         "timed_out": timed_out,
         "rejected_messages": rejected,
         "subtasks": subtasks,
+        "breakdown": breakdown,
         "graph": record,
         "trace": [t.model_dump(mode="json") for t in trace],
         **({"llm": llm} if llm is not None else {}),

@@ -341,6 +341,7 @@ def report(
     plot: Path | str | None = None,
     reference: str | None = None,
     out: TextIO | None = None,
+    scaling_plot: Path | str | None = None,
 ) -> str:
     """Read a sweep folder, write its report to `out` (stdout by default) in `fmt`, and
     the figure to `plot` if given; returns the text written.
@@ -377,6 +378,7 @@ def report(
         if len(noise_values(records)) > 1:
             text += "\n" + noise_table(records, order)
         text += render_judge_table(judge_rows(records))
+        text += _extra_markdown(records, ref, order)
     elif fmt == "csv":
         text = render_csv(summary, comparison)
     else:
@@ -391,8 +393,61 @@ def report(
                 plot_noise(records, noise_plot_path(plot))
         except OSError as exc:
             raise ReportError(f"--plot: cannot write {plot}: {exc.strerror or exc}") from None
+    if scaling_plot is not None:
+        _plot_scaling(records, scaling_plot)
     (out or sys.stdout).write(text)
     return text
+
+
+def _extra_markdown(records: Sequence[Mapping[str, Any]], ref: str | None,
+                    order: Mapping[str, int]) -> str:
+    """For sweeps whose results carry a time breakdown: where the time goes
+    (tasks.breakdown) and makespan paired against `ref`; for a sweep over several agent
+    counts, how makespan scales (tasks.scaling)."""
+    from tasks.breakdown import render_breakdown_markdown, summarize_breakdowns
+    from tasks.scaling import agent_counts, render_scaling_markdown, scaling
+
+    parts: list[str] = []
+    by = ("family", "planner", "agents") if len(agent_counts(records)) > 1 else \
+        ("family", "planner")
+    rows = sorted(summarize_breakdowns(records, by=by),
+                  key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0),
+                                 int(r.get("agents") or 0)))
+    if rows:
+        parts += ["", "Where the time goes: agent-seconds per category, mean per episode "
+                  "(share of all agent-seconds); each agent's time sums to the makespan:",
+                  "", render_breakdown_markdown(rows).rstrip("\n")]
+        pairs = compare(records, ref, metrics=("makespan_s",)) if ref else []
+        pairs.sort(key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0)))
+        if pairs:
+            parts += ["", f"Makespan paired against {ref} (same task, agents and seed; "
+                      f"ratio = planner mean / {ref} mean, below 1 is shorter):", "",
+                      _md_table(["family", "planner", "pairs", "difference s", "95% CI", "p",
+                                 "test", "ratio"], ["l", "l", "r", "r", "r", "r", "l", "r"],
+                                [[str(c["family"]), str(c["planner"]), str(c["n"]),
+                                  f"{c['diff']:+.2f}", f"[{c['low']:+.2f}, {c['high']:+.2f}]",
+                                  _p(c["p"]), c["test"],
+                                  "-" if c["ratio"] is None else f"{c['ratio']:.3f}"]
+                                 for c in pairs])]
+    if len(agent_counts(records)) > 1:
+        parts += ["", "Scaling: speedup = makespan with 1 agent / makespan with N (same task "
+                  "and seed), ideal = N:", "", render_scaling_markdown(scaling(records))
+                  .rstrip("\n")]
+    return "\n".join(parts) + ("\n" if parts else "")
+
+
+def _plot_scaling(records: Sequence[Mapping[str, Any]], path: Path | str) -> None:
+    from tasks.scaling import agent_counts, plot_scaling, scaling
+
+    if Path(path).suffix.lower() not in PLOT_SUFFIXES:
+        raise ReportError(f"--scaling-plot: {path} must end in {', '.join(PLOT_SUFFIXES)}")
+    if len(agent_counts(records)) < 2:
+        raise ReportError("--scaling-plot: the sweep ran one agent count; run bench with "
+                          "--agents 1,2,4,8")
+    try:
+        plot_scaling(scaling(records), path)
+    except OSError as exc:
+        raise ReportError(f"--scaling-plot: cannot write {path}: {exc.strerror or exc}") from None
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
@@ -407,12 +462,16 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reference", metavar="NAME", default=None,
                         help=f"planner the others are compared with (default: "
                              f"{DEFAULT_REFERENCE} when present)")
+    parser.add_argument("--scaling-plot", metavar="FILE.png", default=None,
+                        help="write makespan and speedup against agent count (a sweep with "
+                             "--agents 1,2,4,8) to FILE")
 
 
 def report_main(args: argparse.Namespace) -> int:
     """`causalcraft report`: 0 on success, 2 with one line naming the problem."""
     try:
-        report(args.dir, fmt=args.format, plot=args.plot, reference=args.reference)
+        report(args.dir, fmt=args.format, plot=args.plot, reference=args.reference,
+               scaling_plot=getattr(args, "scaling_plot", None))
     except ReportError as exc:
         print(f"causalcraft report: {exc}", file=sys.stderr)
         return 2

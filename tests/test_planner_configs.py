@@ -21,7 +21,7 @@ def test_the_named_configurations() -> None:
         "prior-random": ("none", "random", False, False),
         "ate-llm": ("llm", "busy", False, False),
         "ate-sim": ("sim", "busy", False, False),
-        "causal-cp": ("rules", "critical_path", True, False),
+        "causal-cp": ("rules", "lookahead", True, False),
         "villager": ("none", "prior_order", False, False),
         "agentverse": ("none", "prior_order", False, True),
     }

@@ -108,7 +108,7 @@ def test_configurations_full_and_causal_cp(name: str) -> None:
     json.dumps(record)
     _, _, cp, lines, sched, record = build_planner("causal-cp", task, rules, FixedPrior(prior))
     assert set(cp.edges) == true
-    assert sched.name == "critical_path"
+    assert sched.name == "lookahead"
     assert (record["final_spurious"], record["final_missing"]) == (0, 0)
     assert sorted(s for line in lines for s in line) == sorted(s.id for s in plan.subtasks)
 

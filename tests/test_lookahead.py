@@ -1,0 +1,163 @@
+"""The lookahead dispatcher (planner.schedule.LookaheadScheduler), its splitting, and the
+`causal-cp` configuration that uses it: known states, exact decisions."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from env.goals import BlueprintBlock
+from planner.schedule import (
+    Dispatch,
+    DispatchView,
+    LookaheadScheduler,
+    split_parts,
+)
+from planner.subtask import Subtask
+
+HUB = (0, -60, 0)
+FURNACE = (6, -59, 5)
+
+
+def smelt(sid: str, item: str) -> Subtask:
+    return Subtask(id=sid, kind="smelt", target=f"cooked_{item}", inputs={item: 1, "coal": 1},
+                   station=FURNACE, seconds=14.0)
+
+
+def view(subtasks: list[Subtask], edges: list[tuple[str, str]], free: list[str],
+         status: dict[str, str] | None = None, **kw: object) -> DispatchView:
+    by_id = {s.id: s for s in subtasks}
+    g = nx.DiGraph(edges)
+    g.add_nodes_from(by_id)
+    st = {s: "open" for s in by_id} | (status or {})
+    ready = sorted(s for s in by_id if st[s] == "open"
+                   and all(st[p] == "done" for p in g.predecessors(s)))
+    return DispatchView(by_id, g, st, dict.fromkeys(free, 0.0),
+                        dict.fromkeys(free, (0.5, -60.0, 0.5)), ready, hub=HUB, **kw)
+
+
+def test_one_furnace_one_smelt_one_waiting_agent() -> None:
+    subs = [smelt("smelt:a", "beef"), smelt("smelt:b", "rabbit"), smelt("smelt:c", "potato")]
+    v = view(subs, [], ["agent1", "agent2", "agent3"])
+    sched = LookaheadScheduler(v.graph, v.subtasks, {FURNACE})
+    out = sched.dispatch(v)
+    assert out == [
+        Dispatch("smelt:a", ("agent1",)),
+        Dispatch("smelt:b", ("agent2",), stage=True,
+                 inputs=(("coal", 1), ("rabbit", 1)), wait_at=FURNACE),
+    ]  # agent3 gets nothing: a second agent waiting at the furnace would only queue
+
+
+def test_a_furnace_given_up_is_free_from_the_end_of_its_smelt() -> None:
+    subs = [smelt("smelt:a", "beef"), smelt("smelt:b", "rabbit")]
+    v = view(subs, [], ["agent2"], status={"smelt:a": "running"}, released={"smelt:a": 15.0},
+             reserved={"smelt:b": "agent2"})
+    out = LookaheadScheduler(v.graph, v.subtasks, {FURNACE}).dispatch(v)
+    assert out == [Dispatch("smelt:b", ("agent2",), not_before=15.0)]
+
+
+def test_the_next_wave_is_prepared_with_what_the_hub_holds_now() -> None:
+    cake = Subtask(id="craft:cake", kind="craft", target="cake",
+                   inputs={"sugar": 2, "egg": 1, "milk_bucket": 3}, station=(3, -60, 3),
+                   seconds=2.0)
+    sugar = Subtask(id="craft:sugar", kind="craft", target="sugar",
+                    inputs={"sugar_cane": 2}, seconds=2.0)
+    v = view([cake, sugar], [("craft:sugar", "craft:cake")], ["agent1", "agent2"])
+    out = LookaheadScheduler(v.graph, v.subtasks).dispatch(v)
+    assert out == [
+        Dispatch("craft:sugar", ("agent1",)),
+        # sugar is still to be made: take the rest, wait at the hub for it
+        Dispatch("craft:cake", ("agent2",), stage=True,
+                 inputs=(("egg", 1), ("milk_bucket", 3)), wait_at=HUB),
+    ]
+
+
+def test_the_prepared_agent_gets_its_subtask_and_others_do_not() -> None:
+    a = Subtask(id="place:a", kind="place", target="stone", seconds=1.0)
+    b = Subtask(id="place:b", kind="place", target="dirt", seconds=1.0)
+    v = view([a, b], [("place:a", "place:b")], ["agent1", "agent2"],
+             status={"place:a": "done"}, reserved={"place:b": "agent2"})
+    assert LookaheadScheduler(v.graph, v.subtasks).dispatch(v) == [
+        Dispatch("place:b", ("agent2",))]
+    # still preparing (not free): nobody else takes it
+    v2 = view([a, b], [("place:a", "place:b")], ["agent1"], status={"place:a": "done"},
+              reserved={"place:b": "agent2"})
+    assert LookaheadScheduler(v2.graph, v2.subtasks).dispatch(v2) == []
+
+
+def test_idle_agents_split_a_long_building_job() -> None:
+    blocks = [BlueprintBlock(name="stone", pos=(x, -60, 0)) for x in range(8)]
+    big = Subtask(id="place:big", kind="place", target="stone", count=8,
+                  inputs={"stone": 8}, blocks=blocks, seconds=8.0)
+    small = Subtask(id="place:small", kind="place", target="dirt", count=1,
+                    inputs={"dirt": 1}, blocks=[BlueprintBlock(name="dirt", pos=(9, -60, 0))],
+                    seconds=1.0)
+    v = view([big, small], [], ["agent1", "agent2", "agent3"])
+    out = LookaheadScheduler(v.graph, v.subtasks).dispatch(v)
+    # the short job's agent helps with the long one, then the third joins it too
+    assert out == [Dispatch("place:big", ("agent1", "agent2", "agent3"))]
+
+
+def test_split_parts_of_blocks_and_counts() -> None:
+    blocks = [BlueprintBlock(name="stone" if x % 2 else "dirt", pos=(x, -60, 0))
+              for x in range(5)]
+    st = Subtask(id="place:p", kind="place", target="stone", count=5,
+                 inputs={"stone": 2, "dirt": 3}, blocks=blocks, seconds=5.0)
+    parts = split_parts(st, 2)
+    assert [p.id for p in parts] == ["place:p", "place:p"]
+    assert [[b.pos[0] for b in p.blocks] for p in parts] == [[0, 1, 2], [3, 4]]
+    assert [p.inputs for p in parts] == [{"dirt": 2, "stone": 1}, {"stone": 1, "dirt": 1}]
+    assert [p.count for p in parts] == [3, 2]
+    harvest = Subtask(id="harvest:wheat", kind="harvest", target="wheat", count=3,
+                      sites=[(4, -59, z) for z in range(4)], seconds=3.0)
+    hp = split_parts(harvest, 2)
+    assert [p.count for p in hp] == [2, 1]
+    assert [p.sites for p in hp] == [[(4, -59, 0), (4, -59, 2)], [(4, -59, 1), (4, -59, 3)]]
+    milk = Subtask(id="milk:m", kind="milk", target="milk_bucket", count=3,
+                   inputs={"bucket": 3}, seconds=3.0)
+    assert [p.inputs for p in split_parts(milk, 3)] == [{"bucket": 1}] * 3
+    assert split_parts(smelt("smelt:x", "beef"), 2) == [smelt("smelt:x", "beef")]
+
+
+def test_causal_cp_keeps_one_smelt_at_a_time_and_completes() -> None:
+    from tasks.episode import run_episode
+
+    r = run_episode({"task": "cooking/rabbit_stew_0", "planner": "causal-cp", "agents": 3})
+    assert r["metrics"]["completion"] == 1.0
+    smelts = sorted((t["start"], t["end"]) for t in r["trace"]
+                    if t["name"] == "smelt" and t["ok"])
+    assert len(smelts) == 2 and smelts[0][1] <= smelts[1][0] + 1e-9
+    assert not [t for t in r["trace"] if t["name"] == "smelt" and not t["ok"]]
+    for cats in r["breakdown"]["agents"].values():
+        assert abs(sum(cats.values()) - r["metrics"]["makespan_s"]) < 1e-3
+
+
+def test_causal_cp_splits_one_long_building_job_over_agents() -> None:
+    from tasks.episode import run_episode
+
+    r = run_episode({"task": "construction/task_10", "planner": "causal-cp", "agents": 3})
+    full = run_episode({"task": "construction/task_10", "planner": "full", "agents": 3})
+    assert r["metrics"]["completion"] == 1.0
+    placers = {t["agent"] for t in r["trace"] if t["name"] == "place" and t["ok"]}
+    assert len(placers) == 3
+    assert r["metrics"]["makespan_s"] < full["metrics"]["makespan_s"]
+
+
+def test_lower_bound_definition_is_pinned_for_prepared_and_split_work() -> None:
+    """LB = max(critical path over the rules' graph with spans from each subtask's last
+    attempt's work actions, longest agent's share; all action time / agents). Preparation
+    (`stage:<id>`) is work for the second term and in no span; two agents on one subtask
+    count once, with the longer share."""
+    from agents.messages import TraceEntry
+    from tasks.metrics import trace_lower_bound
+
+    def t(agent: str, name: str, start: float, end: float, sub: str) -> TraceEntry:
+        return TraceEntry(agent=agent, name=name, args={}, start=start, end=end, ok=True,
+                          subtask=sub, attempt=1)
+
+    g = nx.DiGraph([("a", "b")])
+    trace = [t("x", "place", 0, 2, "a"), t("y", "place", 0, 3, "a"),
+             t("z", "take", 0, 1, "stage:b"), t("z", "move_to", 1, 4, "stage:b"),
+             t("z", "place", 4, 5, "b")]
+    assert trace_lower_bound(g, trace, agents=3) == pytest.approx((4.0, 4.0, 10 / 3))
+    assert trace_lower_bound(g, trace, agents=2) == (5.0, 4.0, 5.0)
