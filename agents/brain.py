@@ -175,6 +175,8 @@ class _Steps:
         if self.held(st.target) - before < st.count:
             return self.fail(f"harvested {self.held(st.target) - before} of {st.count} "
                              f"{st.target}")
+        if st.tool and self.taken.get(st.tool) and st.tool != st.target:
+            yield from self.deliver(st.tool)  # back to the hub, for whoever digs next
         ok = yield from self.deliver(st.target)
         return (True, None) if ok else self.fail(f"could not deliver {st.target}")
 
