@@ -390,8 +390,8 @@ class _Supplier:
 
     def fuel_candidates(self, consumed: dict[str, int] | None = None) -> list[str]:
         """Fuels that some way other than a furnace supplies (or the hub holds), in order of
-        preference: one the task names first, what the dish consumes last, and else the
-        longest burning, then by name."""
+        preference: one the task names first, what the dish consumes last, then one the hub
+        holds, and else the longest burning, then by name."""
         consumed = consumed or {}
         out = []
         for rule in self.rules.of_kind("fuel"):
@@ -404,6 +404,7 @@ class _Supplier:
                     continue
             out.append(fuel)
         return sorted(out, key=lambda f: (consumed.get(f, 0) > 0, f not in self.named,
+                                          self.hub_items.get(f, 0) <= 0,
                                           -self.rules.fuel_value(f), f))
 
     def _available(self, item: str, demand: dict[str, int]) -> float:
