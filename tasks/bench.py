@@ -487,6 +487,9 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"sweep folder (default: {DEFAULT_OUT})")
     parser.add_argument("--resume", action="store_true",
                         help="continue the sweep in --out, skipping episodes already done")
+    parser.add_argument("--strict", action="store_true",
+                        help="a task-file line that cannot be read fails its episode "
+                             "(default: skipped, with a warning)")
 
 
 def _positive_int(flag: str, text: str) -> int:
@@ -624,6 +627,9 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
             checked.tasks, checked.planners, checked.agents, checked.seeds,
             source=checked.source, backend=checked.backend, brain=checked.brain,
         )
+        if getattr(args, "strict", False):
+            for run in runs:
+                run["config"]["strict"] = True
         if runner is None:
             noise = _check_with_episode_config(runs)
             if noise is not None:

@@ -91,9 +91,11 @@ def _unknown(task_id: str, source: Path | None) -> TaskError:
     return TaskError(f"unknown task id {task_id!r}{hint}")
 
 
-def load_task(task_id: str, source: Path | None = None, agents: int = 2) -> TaskSpec:
+def load_task(task_id: str, source: Path | None = None, agents: int = 2,
+              strict: bool = False) -> TaskSpec:
     """The TaskSpec of `task_id`. `agents` matters for escape rooms (one copy of each random
-    lever or plate per agent)."""
+    lever or plate per agent). A blueprint line that cannot be read is skipped and listed in
+    the spec's `import_warnings`; with `strict` it is a TaskError naming the task and line."""
     family, _, name = task_id.partition("/")
     try:
         if family == "cooking" and name:
@@ -108,7 +110,7 @@ def load_task(task_id: str, source: Path | None = None, agents: int = 2) -> Task
             blueprints, bpath = _blueprints(source)
             if name not in blueprints:
                 raise _unknown(task_id, source)
-            return import_construction(name, blueprints[name], file=bpath)
+            return import_construction(name, blueprints[name], file=bpath, strict=strict)
         if family == "escape" and name:
             atoms, apath = _read(ESCAPE_FILE, source)
             return import_escape(name, atoms, agents, file=apath)

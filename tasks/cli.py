@@ -85,6 +85,9 @@ def build_parser() -> Parser:
                      "--backend minecraft (default: start the embedded one)")
     run.add_argument("--out", type=Path, help="write the result JSON here")
     run.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+    run.add_argument("--strict", action="store_true",
+                     help="a task-file line that cannot be read is an error (default: skipped, "
+                          "with a warning kept in the result's import_warnings)")
 
     tasks = sub.add_parser("tasks", help="list tasks")
     tsub = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=Parser)
@@ -128,6 +131,8 @@ def _summary(result: dict[str, Any]) -> str:
         f"graph       {len(result['graph'].get('nodes', []))} subtasks, "
         f"{len(result['graph'].get('edges', []))} edges",
     ]
+    for text in result.get("import_warnings") or []:
+        lines.append(f"import      {text}")
     failed = result.get("subtasks", {}).get("failed") or {}
     for sid, why in sorted(failed.items()):
         lines.append(f"unfinished  {sid}: {why or 'never started'}")
@@ -144,7 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                             agents=args.agents, planner=args.planner, brain=args.brain,
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
                             server=args.server,
-                            timeout_s=args.timeout)
+                            timeout_s=args.timeout, strict=args.strict)
     except ValidationError as err:
         first = err.errors()[0]
         raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None

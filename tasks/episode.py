@@ -56,6 +56,8 @@ class EpisodeConfig(BaseModel):
     embedded one."""
     timeout_s: float = Field(600.0, gt=0)
     """Wall-clock limit of the episode."""
+    strict: bool = False
+    """A task-file line that cannot be read is an error, instead of skipped with a warning."""
 
 
 def agent_ids(n: int) -> list[str]:
@@ -187,6 +189,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         "subtasks": core.summary(),
         "graph": record,
         "trace": [t.model_dump(mode="json") for t in trace],
+        "import_warnings": list(spec.import_warnings),
     }
 
 
@@ -196,7 +199,7 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any]) -> dict[str, Any]:
 
     if not isinstance(cfg, EpisodeConfig):
         cfg = EpisodeConfig.model_validate(cfg)
-    spec = load_task(cfg.task, cfg.source, agents=cfg.agents)
+    spec = load_task(cfg.task, cfg.source, agents=cfg.agents, strict=cfg.strict)
     if cfg.agents < spec.min_agents:
         raise ValueError(f"{spec.id} needs at least {spec.min_agents} agents, got {cfg.agents}")
     backend = make_backend(cfg, spec)

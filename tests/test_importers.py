@@ -152,7 +152,21 @@ def test_construction_world_has_a_supply_chest() -> None:
 
 def test_construction_unknown_material() -> None:
     with pytest.raises(TaskError, match=r"task 'task_z', line 1: unknown block 'glowstne'"):
-        import_construction("task_z", ["material: glowstne facing: A position: [0, -60, 0]"])
+        import_construction("task_z", ["material: glowstne facing: A position: [0, -60, 0]"],
+                            strict=True)
+
+
+def test_construction_skipped_lines_are_recorded_in_the_spec() -> None:
+    lines = ["material: stone facing: A position: [0, -60, 0]",
+             "material: glowstne facing: A position: [1, -60, 0]"]
+    spec = import_construction("task_z", lines)
+    assert spec.import_warnings == [
+        "line 2: skipped: unknown block 'glowstne' in "
+        "'material: glowstne facing: A position: [1, -60, 0]'"]
+    assert [b.name for b in spec.goal.blueprint] == ["stone"]  # type: ignore[union-attr]
+    with pytest.raises(TaskError, match=r"^blueprint_description_all.json, task 'task_z', "
+                                        r"line 2: unknown block 'glowstne' in 'material: "):
+        import_construction("task_z", lines, strict=True)
 
 
 # -- escape ----------------------------------------------------------------------------------
