@@ -303,7 +303,7 @@ def test_made_up_blueprints_load_with_their_warnings() -> None:
         assert len(spec.import_warnings) == want, (name, spec.import_warnings)
     bad = load_task("construction/made_with_bad_line", variants)
     assert bad.import_warnings == [
-        "line 2: skipped: position must be [x y z], got [-9 -60 0] in "
-        "'material: stone facing: A position: [-9, -60 0'"]
+        "line 2: skipped: position must be [x y z], got [-9 -60] in "
+        "'material: stone facing: A position: [-9, -60]'"]
     with pytest.raises(TaskError, match=r"task 'made_with_bad_line', line 2: "):
         load_task("construction/made_with_bad_line", variants, strict=True)

@@ -44,19 +44,20 @@ from dataclasses import dataclass
 from typing import Literal
 
 from env.goals import BlueprintBlock, ConstructionGoal
+from env.placement import material_needs
 from env.world import STAND_Y, BlockSpec, ContainerSpec, Pos, WorldSetup
 from tasks.importers.common import (
     TaskError,
     bounds_covering,
     check_block,
     free_cells_near,
-    known_items,
     where,
 )
 from tasks.spec import TaskSpec
 
 log = logging.getLogger("causalcraft.tasks")
 BLUEPRINT_FILE = "blueprint_description_all.json"
+AIR = ("air", "cave_air", "void_air")
 
 BlueprintFacing = Literal["north", "south", "east", "west", "up", "down", "x", "y", "z"] | None
 
@@ -455,23 +456,41 @@ def parse_blueprint(lines: object, *, file: str = BLUEPRINT_FILE, task: str = "?
     return list(by_pos.values())
 
 
-_BLOCK_ITEMS = {"redstone_wire": "redstone", "wall_torch": "torch", "carrots": "carrot",
-                "potatoes": "potato", "beetroots": "beetroot_seeds", "cocoa": "cocoa_beans",
-                "tripwire": "string", "soul_wall_torch": "soul_torch",
-                "redstone_wall_torch": "redstone_torch"}
-
-
 def material_items(blueprint: list[BlueprintBlock], *, at: str = "") -> dict[str, int]:
-    """The items needed to place the blueprint: {item: count}, in first-use order."""
-    need: dict[str, int] = {}
+    """The items that place the blueprint, {item: count} in first-use order: each block's
+    placing item (`env.placement`: wheat from wheat seeds, wall_torch from a torch, water from
+    a water bucket, fire from one flint and steel that is not used up)."""
+    from env.placement import placement
+
     for b in blueprint:
-        if b.name == "air":
+        found = placement(b.name)
+        if found is not None and found.item is None and b.name not in AIR:
+            raise TaskError(f"{at}: block {b.name!r} cannot be placed by a player "
+                            f"({found.why})")
+    return material_needs([b.name for b in blueprint if b.name not in AIR])
+
+
+def _placeable(blueprint: list[BlueprintBlock], at: str, strict: bool,
+               warnings: list[str]) -> list[BlueprintBlock]:
+    """The blueprint without the blocks no player can place (a portal, a piston's head),
+    each left out with a warning (with `strict`, a TaskError). Air stays: it asks for an
+    empty cell."""
+    from env.placement import placement
+
+    kept: list[BlueprintBlock] = []
+    for b in blueprint:
+        found = placement(b.name)
+        if b.name in AIR or found is None or found.item is not None:
+            kept.append(b)
             continue
-        item = _BLOCK_ITEMS.get(b.name, b.name)
-        if item not in known_items():
-            raise TaskError(f"{at}: block {b.name!r} has no item to place it with")
-        need[item] = need.get(item, 0) + 1
-    return need
+        what = f"block {b.name!r} at {list(b.pos)} cannot be placed by a player ({found.why})"
+        if strict:
+            raise TaskError(f"{at}: {what}")
+        warnings.append(f"{what}; left out")
+        log.warning("%s: %s; left out", at, what)
+    if not kept:
+        raise TaskError(f"{at}: no block of the blueprint can be placed")
+    return kept
 
 
 # The chest stands this far past the blueprint's box, so that builders fetching from it (within
@@ -487,6 +506,7 @@ def import_construction(name: str, lines: object, *, file: str = BLUEPRINT_FILE,
     the spec's `import_warnings`; with `strict` the first is a TaskError (`parse_blueprint`)."""
     warnings: list[str] = []
     blueprint = parse_blueprint(lines, file=file, task=name, strict=strict, warnings=warnings)
+    blueprint = _placeable(blueprint, where(file, name), strict, warnings)
     items = material_items(blueprint, at=where(file, name))
     xs = [b.pos[0] for b in blueprint]
     ys = [b.pos[1] for b in blueprint]
