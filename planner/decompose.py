@@ -611,25 +611,39 @@ def place_groups(blueprint: list[BlueprintBlock], size: int = PLACE_GROUP
     return groups
 
 
+def place_inputs(blocks: Iterable[BlueprintBlock], rules: Rulebook) -> dict[str, int]:
+    """The items that place `blocks` ({item: count}, `Rulebook.placement`: wheat from wheat
+    seeds, a wall torch from a torch, fire from one flint and steel, which is not used up)."""
+    need: dict[str, int] = {}
+    for b in blocks:
+        found = rules.placement(b.name)
+        if found is None or found.item is None:
+            continue
+        for item, n in found.cost().items():
+            need[item] = need.get(item, 0) + n
+        if found.kept:
+            need[found.item] = max(need.get(found.item, 0), 1)
+    return need
+
+
 def _construction(task: TaskSpec, blueprint: list[BlueprintBlock], rules: Rulebook
                   ) -> list[Subtask]:
     supplier = _Supplier(task, rules)
     hub = supplier.hub
     subtasks: list[Subtask] = []
-    needed: dict[str, int] = {}
     counter: dict[tuple[int, str], int] = {}
     for group in place_groups(blueprint):
         name, y = group[0].name, group[0].pos[1]
         k = counter.get((y, name), 0)
         counter[(y, name)] = k + 1
-        needed[name] = needed.get(name, 0) + len(group)
-        stock = supplier.stock_rule(name)
+        inputs = place_inputs(group, rules)
+        stock = [r for r in (supplier.stock_rule(i) for i in inputs) if r]
         far = max(distance(hub, b.pos) for b in group) if hub else 0.0
         subtasks.append(Subtask(
             id=f"place:{name}:y{y}:{k}", kind="place", target=name, count=len(group),
-            inputs={name: len(group)}, blocks=group, sites=[b.pos for b in group],
-            rules=[stock] if stock else [],
+            inputs=inputs, blocks=group, sites=[b.pos for b in group], rules=stock,
             seconds=round(2 * far / WALK_SPEED + PLACE_S * len(group), 3)))
+    needed = place_inputs([b for b in blueprint if b.name != "air"], rules)
     made: dict[str, str] = {}
     extra: list[Subtask] = []
     for name, n in sorted(needed.items()):  # materials the hub lacks come from elsewhere
@@ -642,9 +656,9 @@ def _construction(task: TaskSpec, blueprint: list[BlueprintBlock], rules: Rulebo
             if sub.target == name and sub.rules:
                 made[name] = sub.rules[0]
             extra.append(sub.model_copy(update={"keep": False}))
-    # a place subtask rests on the rule that supplies its blocks
-    subtasks = [s.model_copy(update={"rules": list(dict.fromkeys([*s.rules, made[s.target]]))})
-                if s.target in made else s for s in subtasks]
+    # a place subtask rests on the rules that supply its items
+    subtasks = [s.model_copy(update={"rules": list(dict.fromkeys(
+        [*s.rules, *(made[i] for i in s.inputs if i in made)]))}) for s in subtasks]
     return subtasks + extra
 
 
