@@ -262,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError, KeyError, LLMError) as err:
         # One line for the user; with -v the traceback too, in case it is a bug of ours.
         logging.getLogger("causalcraft").info("details of the error below", exc_info=True)
-        text = str(err).strip("'\"")
+        # a KeyError's str() is the repr of its message: take the message itself
+        text = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
         print(f"causalcraft: error: {text}", file=sys.stderr)
         return EXIT_USAGE
 

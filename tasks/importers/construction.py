@@ -170,7 +170,12 @@ def parse_tokens(tokens: list[tuple[str, str]], warn: Warn = _ignore) -> list[No
             kind, text = tokens[pos]
             if kind == "key":
                 pos += 1
-                items.append(Pair(text.lower(), value()))
+                got = value()
+                if isinstance(got, str):  # `material: oak planks` is oak_planks
+                    while pos < len(tokens) and tokens[pos][0] == "word":
+                        got = f"{got}_{tokens[pos][1]}"
+                        pos += 1
+                items.append(Pair(text.lower(), got))
             else:
                 items.append(value())
         return items
@@ -181,13 +186,18 @@ def parse_tokens(tokens: list[tuple[str, str]], warn: Warn = _ignore) -> list[No
     return items
 
 
-def _facing(value: Node) -> BlueprintFacing:
+def _facing(value: Node, warn: Warn | None = None) -> BlueprintFacing:
+    """A facing word: `A`/any, an axis, a direction letter or word. An unknown one is "any",
+    with a warning (without `warn`, a LineError)."""
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
-    if not isinstance(value, str) or value.lower() not in _FACINGS:
-        raise LineError(f"unknown facing {_show(value)!r} (A, x, y, z, N, S, E, W, or a "
-                        f"direction)")
-    return _FACINGS[value.lower()]
+    if isinstance(value, str) and value.lower() in _FACINGS:
+        return _FACINGS[value.lower()]
+    what = f"unknown facing {_show(value)!r} (A, x, y, z, N, S, E, W, or a direction)"
+    if warn is None:
+        raise LineError(what)
+    warn(f"{what}, read as any")
+    return None
 
 
 def _coord(value: Node, what: str) -> Pos:
@@ -202,9 +212,12 @@ def _coord(value: Node, what: str) -> Pos:
 
 
 def _coords(value: Node, what: str) -> list[Pos]:
-    """One [x y z], or a list of them."""
+    """One [x y z], a list of them, or a flat run of 3k numbers [x y z x y z ...]."""
     if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
         return [_coord(v, what) for v in value]
+    if isinstance(value, list) and len(value) > 3 and len(value) % 3 == 0 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return [_coord(value[i:i + 3], what) for i in range(0, len(value), 3)]
     return [_coord(value, what)]
 
 
@@ -248,7 +261,7 @@ def _position_list(items: list[Node], warn: Warn = _ignore) -> Placed:
         role = _role(item)
         start = len(out)
         if role == "facing":
-            face = _facing(item.value)  # type: ignore[attr-defined]
+            face = _facing(item.value, warn)  # type: ignore[attr-defined]
             if chunks and chunks[-1][1] == len(out) and i > 0 and _role(items[i - 1]) != "facing":
                 s, e = chunks[-1]
                 out[s:e] = [(p, face, True) for p, _, _ in out[s:e]]
@@ -268,7 +281,7 @@ def _position_list(items: list[Node], warn: Warn = _ignore) -> Placed:
                 i += 1
             elif ahead == ["facing", "end"]:  # start:[..] facing:F end:[..]
                 cells = _box(corner, _coord(items[i + 2].value, "end"))  # type: ignore[attr-defined]
-                face = _facing(items[i + 1].value)  # type: ignore[attr-defined]
+                face = _facing(items[i + 1].value, warn)  # type: ignore[attr-defined]
                 out += [(p, face, True) for p in cells]
                 chunks.append((start, len(out)))
                 i += 3
@@ -314,7 +327,7 @@ def _group_cells(name: str, entries: list[Pair], warn: Warn = _ignore
         role = _ROLE.get(pair.key)
         value = pair.value
         if role == "facing" and not run:
-            default = _facing(value)
+            default = _facing(value, warn)
         elif role in ("facing", "position", "positions", "start", "end"):
             if role == "positions" and isinstance(value, list) and value and all(
                     isinstance(v, int | float) for v in value):
