@@ -802,8 +802,12 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
                           ] * (task.agents - agents)
                 agents = task.agents
             for c in t.conditions:
-                if not is_mechanism(c.block) and c.block not in given:
-                    items[c.block] = items.get(c.block, 0) + 1
+                if is_mechanism(c.block):
+                    continue
+                for item, n in place_inputs([BlueprintBlock(name=c.block, pos=c.pos)],
+                                            rules).items():  # the items that place it
+                    if item not in given:
+                        items[item] = items.get(item, 0) + n
             far = max((distance(origin or room.origin, c.pos) for c in t.conditions), default=0.0)
             hold = max((float(r.get("hold_s", 0.0)) for r in roles), default=0.0)  # type: ignore[arg-type]
             subtasks.append(Subtask(
