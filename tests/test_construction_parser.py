@@ -273,6 +273,7 @@ def test_irregular_shape_is_the_listed_positions() -> None:
     "material=stone facing=A position=[-8 -60 0]",
     "block: stone direction: any coords: [[-8 -60 0]]",
     "Material: STONE Facing: A Position: [-8, -60, 0]",
+    "material: stone facing: A position: {x: -8, y: -60, z: 0}",
 ])
 def test_spacing_commas_quotes_and_key_spellings(line: str) -> None:
     assert blocks(line) == [("stone", (-8, -60, 0), None)]

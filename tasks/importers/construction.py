@@ -203,6 +203,10 @@ def _facing(value: Node, warn: Warn | None = None) -> BlueprintFacing:
 def _coord(value: Node, what: str) -> Pos:
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
         value = value[0]  # [[x y z]]
+    if isinstance(value, list) and len(value) == 3 and all(isinstance(v, Pair) for v in value):
+        named = {v.key: v.value for v in value}  # type: ignore[union-attr]
+        if set(named) == {"x", "y", "z"}:  # {x: 1, y: 2, z: 3}
+            value = [named["x"], named["y"], named["z"]]
     if not isinstance(value, list) or len(value) != 3 or not all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in value):
         raise LineError(f"{what} must be [x y z], got {_show(value)}")
