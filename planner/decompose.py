@@ -260,6 +260,8 @@ class _Supplier:
         """(item, way kind) pairs ruled out because they cannot supply enough."""
         self.ways: dict[str, _Way | None] = {}
         self._visiting: set[str] = set()
+        self._fuels: list[str] | None = None
+        """Fuels some way supplies (computed once per set of ways)."""
 
     def near(self, sites: Iterable[Pos]) -> list[Pos]:
         ref = self.hub or (0, 0, 0)
@@ -393,17 +395,18 @@ class _Supplier:
         preference: one the task names first, what the dish consumes last, then one the hub
         holds, and else the longest burning, then by name."""
         consumed = consumed or {}
-        out = []
-        for rule in self.rules.of_kind("fuel"):
-            fuel = next(iter(rule.inputs), None)
-            if fuel is None or self.rules.fuel_value(fuel) <= 0:
-                continue
-            if self.hub_items.get(fuel, 0) <= 0:
-                w = self.way(fuel)
-                if w is None or w.kind not in ("fetch", "harvest", "kill", "craft"):
+        if self._fuels is None:
+            self._fuels = []
+            for rule in self.rules.of_kind("fuel"):
+                fuel = next(iter(rule.inputs), None)
+                if fuel is None or self.rules.fuel_value(fuel) <= 0:
                     continue
-            out.append(fuel)
-        return sorted(out, key=lambda f: (consumed.get(f, 0) > 0, f not in self.named,
+                if self.hub_items.get(fuel, 0) <= 0:
+                    w = self.way(fuel)
+                    if w is None or w.kind not in ("fetch", "harvest", "kill", "craft"):
+                        continue
+                self._fuels.append(fuel)
+        return sorted(self._fuels, key=lambda f: (consumed.get(f, 0) > 0, f not in self.named,
                                           self.hub_items.get(f, 0) <= 0,
                                           -self.rules.fuel_value(f), f))
 
@@ -498,11 +501,16 @@ class _Supplier:
             if short is None or short in kept:
                 return
             self.banned.add(short)
-            self.ways.clear()
+            self._forget()
             if self.way(target) is None or self.way(short[0]) is None:
                 self.banned.discard(short)
                 kept.add(short)
-                self.ways.clear()
+                self._forget()
+
+    def _forget(self) -> None:
+        """Drop every way chosen (after a ban), to choose again."""
+        self.ways.clear()
+        self._fuels = None
 
     def plan(self, target: str, count: int) -> list[Subtask]:
         self.settle(target, count)
