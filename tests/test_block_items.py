@@ -133,3 +133,16 @@ def test_the_sim_places_with_the_placing_item() -> None:
     assert (refused.ok, refused.reason) == (False, "missing ingredients: 1 wheat_seeds")
     assert Place(item="air", pos=(0, Y, 3)).check(sim.view(), "a", RB) == (
         "air cannot be placed by a player")
+
+
+@pytest.mark.parametrize("name", ["made_other_items", "made_shared_tool"])
+def test_blueprints_of_renamed_blocks_complete(name: str) -> None:
+    from pathlib import Path
+
+    from tasks.episode import EpisodeConfig, run_episode
+
+    variants = Path(__file__).parent / "fixtures" / "villagerbench_variants"
+    r = run_episode(EpisodeConfig(task=f"construction/{name}", source=variants, agents=3,
+                                  prior_noise=0.0))
+    assert r["metrics"]["completion"] == 1.0
+    assert r["import_warnings"] == []
