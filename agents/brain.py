@@ -39,7 +39,7 @@ from env.backend import Observation
 from env.goals import BlueprintBlock
 from env.rulebook import Rulebook
 from env.world import STAND_Y, Pos, distance, in_reach
-from planner.decompose import place_inputs
+from planner.decompose import place_inputs, upper_halves
 from planner.subtask import Plan, Subtask
 
 DEFAULT_PRIOR_NOISE = 0.3
@@ -280,7 +280,10 @@ class _Steps:
         need = place_inputs(st.blocks, self.rules)  # the items that place them
         # All at once when the hub has them; one by one on a retry, when some are built already.
         lazy = not (yield from self.fetch_inputs(need))
+        upper = upper_halves(st.blocks)  # made by the door below them
         for b in sorted(st.blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2])):
+            if b.pos in upper:
+                continue
             for item in place_inputs([b], self.rules):
                 if not lazy or self.held(item) > 0 or self.hub is None:
                     continue

@@ -603,27 +603,49 @@ def _cooking(task: TaskSpec, goal: CookingGoal, rules: Rulebook) -> list[Subtask
 # --- construction ------------------------------------------------------------------------
 
 
+def upper_halves(blueprint: Iterable[BlueprintBlock]) -> set[Pos]:
+    """The cells of a blueprint that are the upper half of a door listed below them: placing
+    the lower half (one door item) makes both, so the upper one is never placed on its own.
+    Pairs are taken from the bottom up (two doors stacked are lower, upper, lower, upper)."""
+    doors = sorted((b for b in blueprint if b.name.endswith("_door")),
+                   key=lambda b: (b.pos[0], b.pos[2], b.pos[1]))
+    names = {b.pos: b.name for b in doors}
+    upper: set[Pos] = set()
+    for b in doors:
+        x, y, z = b.pos
+        if (x, y - 1, z) not in upper and names.get((x, y - 1, z)) == b.name:
+            upper.add(b.pos)
+    return upper
+
+
 def place_groups(blueprint: list[BlueprintBlock], size: int = PLACE_GROUP
                  ) -> list[list[BlueprintBlock]]:
     """Blueprint blocks grouped by layer (y) and material, nearby blocks together (sorted by
-    x then z), at most `size` per group; groups ordered by y, material, first position."""
+    x then z), at most `size` per group; groups ordered by y, material, first position. The
+    upper half of a door goes with its lower half (`upper_halves`), placed by it."""
+    upper = upper_halves(blueprint)
     by_key: dict[tuple[int, str], list[BlueprintBlock]] = {}
     for b in blueprint:
-        if b.name == "air":
+        if b.name == "air" or b.pos in upper:
             continue
         by_key.setdefault((b.pos[1], b.name), []).append(b)
     groups: list[list[BlueprintBlock]] = []
     for key in sorted(by_key):
         row = sorted(by_key[key], key=lambda b: (b.pos[0], b.pos[2]))
         groups += [row[i:i + size] for i in range(0, len(row), size)]
-    return groups
+    above = {(b.pos[0], b.pos[1] - 1, b.pos[2]): b for b in blueprint if b.pos in upper}
+    return [group + [above[b.pos] for b in group if b.pos in above] for group in groups]
 
 
 def place_inputs(blocks: Iterable[BlueprintBlock], rules: Rulebook) -> dict[str, int]:
     """The items that place `blocks` ({item: count}, `Rulebook.placement`: wheat from wheat
     seeds, a wall torch from a torch, fire from one flint and steel, which is not used up)."""
+    blocks = list(blocks)
+    upper = upper_halves(blocks)
     need: dict[str, int] = {}
     for b in blocks:
+        if b.pos in upper:
+            continue  # made with its lower half
         found = rules.placement(b.name)
         if found is None or found.item is None:
             continue
