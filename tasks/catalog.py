@@ -94,8 +94,9 @@ def _unknown(task_id: str, source: Path | None) -> TaskError:
 def load_task(task_id: str, source: Path | None = None, agents: int = 2,
               strict: bool = False) -> TaskSpec:
     """The TaskSpec of `task_id`. `agents` matters for escape rooms (one copy of each random
-    lever or plate per agent). A blueprint line that cannot be read is skipped and listed in
-    the spec's `import_warnings`; with `strict` it is a TaskError naming the task and line."""
+    lever or plate per agent). A blueprint line that cannot be read, or a cooking task's hint
+    that cannot, is passed over and listed in the spec's `import_warnings`; with `strict` it
+    is a TaskError naming the task and the line or field."""
     family, _, name = task_id.partition("/")
     try:
         if family == "cooking" and name:
@@ -105,7 +106,7 @@ def load_task(task_id: str, source: Path | None = None, agents: int = 2,
                 raise _unknown(task_id, source)
             structures, _ = _read(STRUCTURES_FILE, source)
             return import_cooking(settings[names.index(name)], structures,  # type: ignore[index]
-                                  file=spath)
+                                  file=spath, strict=strict)
         if family == "construction" and name:
             blueprints, bpath = _blueprints(source)
             if name not in blueprints:

@@ -128,9 +128,22 @@ def test_malformed_cooking_names_the_problem(edit, message: str) -> None:  # typ
     task = _task("cake_0")
     edit(task)
     with pytest.raises(TaskError) as err:
-        import_cooking(task, STRUCTURES)
+        import_cooking(task, STRUCTURES, strict=True)
     assert message in str(err.value)
     assert str(err.value).startswith("farm_setting.json, task 'cake_0'")
+
+
+def test_cooking_hints_that_cannot_be_read_are_passed_over() -> None:
+    task = _task("cake_0")
+    task["milk"] = "milk_bucket at chest"
+    task["component"].append({"name": "cow_pasture", "type": "structure", "position": [-6, 0, 7],
+                              "facing": "north"})
+    spec = import_cooking(task, STRUCTURES)
+    assert spec.import_warnings == [
+        "field 'milk': expected an '<item> in <place>' hint, got 'milk_bucket at chest'; "
+        "passed over",
+        "component[2]: unexpected field(s) ['facing'] on a structure; passed over"]
+    assert "milk" not in spec.goal.sources  # type: ignore[union-attr]
 
 
 # -- construction ----------------------------------------------------------------------------
