@@ -7,14 +7,18 @@
 Cooking walks the rulebook backwards from the dish, choosing for each needed item one way the
 world supports, in this order: stock in the hub (no subtask), a chest that is not the hub
 (`fetch`), a block or animal in the world (`harvest`, `kill`, `milk`), a recipe (`craft`), a
-furnace recipe (`smelt`). Counts multiply through: 3 milk buckets need 3 buckets, which need
-9 iron ingots. Construction groups blueprint blocks into `place` subtasks by layer and
-material; escape makes one `trigger` subtask per trigger, except a trigger that carries a
-player (a teleport) to where another trigger's condition is acted on: it becomes the `via`
-step of that condition's role (`carriers`); a trigger whose teleport takes players where no
-walk goes wants every player of the task by it (`gathering`). Every subtask lists the rule
-ids it rests on and an estimated `seconds` from the shared durations (`env.rulebook`,
-`env.actions`).
+furnace recipe (`smelt`); an item the task says comes from the world (`"coal": "coal in
+mine"`) tries the world first, and a tool a block needs may come from any chest or a recipe.
+Counts multiply through: 3 milk buckets need 3 buckets, which need 9 iron ingots. Choices are
+made against the whole task: fuels are chosen last, never burning what the dish consumes, and
+an item the hub holds too little of gets the rest from its next way (`_Supplier`).
+Construction groups blueprint blocks into `place` subtasks by layer and material, each taking
+the items that place its blocks (`Rulebook.placement`); escape makes one `trigger` subtask
+per trigger, except a trigger that carries a player (a teleport) to where another trigger's
+condition is acted on: it becomes the `via` step of that condition's role (`carriers`); a
+trigger whose teleport takes players where no walk goes wants every player of the task by it
+(`gathering`). Every subtask lists the rule ids it rests on and an estimated `seconds` from
+the shared durations (`env.rulebook`, `env.actions`).
 
 The rulebook given may be the game's alone: the task's world rules (containers, sources,
 triggers) are added here when missing (`task_rules`).
