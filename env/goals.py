@@ -59,6 +59,9 @@ class Room(Model):
     triggers: list[str]
     description: str = ""
     min_players: int = 1
+    parts: list[list[str]] = Field(default_factory=list)
+    """VillagerBench's tasks in this room when it holds several (a merge stage: one per
+    player), each as its trigger ids; empty: the room is one task."""
 
     _pos = field_validator("origin", mode="before")(_as_pos)
 

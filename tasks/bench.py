@@ -55,6 +55,7 @@ TRACES = "traces"
 
 BACKENDS = ("sim", "minecraft")
 BRAINS = ("offline", "llm")
+BUDGETS = ("villagerbench", "none")
 DEFAULT_TASKS = ("cooking/*", "construction/*", "escape/*")
 DEFAULT_OUT = Path("results/bench")
 
@@ -74,8 +75,10 @@ def package_version() -> str:
 
 
 def run_key(config: Mapping[str, Any]) -> str:
-    """The stable key of one episode: `<task>.<planner>.a<agents>.s<seed>`."""
-    return f"{config['task']}.{config['planner']}.a{config['agents']}.s{config['seed']}"
+    """The stable key of one episode: `<task>.<planner>.a<agents>.s<seed>`, with `.p<noise>`
+    after the agents when the sweep sets the prior noise (`--prior-noise`)."""
+    noise = f".p{config['noise_axis']:g}" if config.get("noise_axis") is not None else ""
+    return f"{config['task']}.{config['planner']}.a{config['agents']}{noise}.s{config['seed']}"
 
 
 def trace_name(key: str) -> str:
@@ -93,8 +96,15 @@ def plan_runs(
     backend: str = "sim",
     brain: str = "offline",
     prior_noise: float | None = None,
+    prior_noises: Sequence[float] | None = None,
+    budget: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The sweep's episodes: the cross product in the order task, planner, agents, seed.
+    """The sweep's episodes: the cross product in the order task, planner, agents, prior
+    noise, seed.
+
+    `prior_noises` makes the offline brain's prior noise one more axis (each value in the
+    key as `.p<noise>`); without it every run has `prior_noise`. `budget` is the episodes'
+    `--budget` (None: the episode's default).
 
     `seeds` is a count K (seeds 0..K-1) or an explicit list. Each run is
     `{"key": ..., "config": {task, source, backend, agents, planner, brain, prior_noise,
@@ -109,22 +119,25 @@ def plan_runs(
     for task in tasks:
         for planner in planners:
             for n in agents:
-                for seed in seed_list:
-                    config = {
-                        "task": task,
-                        "source": None if source is None else str(source),
-                        "backend": backend,
-                        "agents": int(n),
-                        "planner": planner,
-                        "brain": brain,
-                        "prior_noise": prior_noise,
-                        "seed": int(seed),
-                    }
-                    key = run_key(config)
-                    if key in seen:
-                        raise ValueError(f"plan_runs: run {key!r} appears twice")
-                    seen.add(key)
-                    runs.append({"key": key, "config": config})
+                for noise in (prior_noises if prior_noises is not None else [None]):
+                    for seed in seed_list:
+                        config = {
+                            "task": task,
+                            "source": None if source is None else str(source),
+                            "backend": backend,
+                            "agents": int(n),
+                            "planner": planner,
+                            "brain": brain,
+                            "prior_noise": prior_noise if noise is None else float(noise),
+                            "seed": int(seed),
+                        }
+                        if budget is not None:
+                            config["budget"] = budget
+                        key = run_key({**config, "noise_axis": noise})
+                        if key in seen:
+                            raise ValueError(f"plan_runs: run {key!r} appears twice")
+                        seen.add(key)
+                        runs.append({"key": key, "config": config})
     return runs
 
 
@@ -296,6 +309,7 @@ class _Recorder:
             _fsync_write(tmp, json.dumps(result, sort_keys=True, default=str), "w")
             os.replace(tmp, self.out_dir / rel)
             rec["metrics"] = result["metrics"]
+            rec["villagerbench"] = result.get("villagerbench")
             rec["trace"] = rel
             self.ok += 1
         else:
@@ -483,6 +497,12 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", metavar="J", default="1",
                         help="episodes run in parallel processes (default: 1)")
     parser.add_argument("--brain", metavar="offline|llm", default="offline")
+    parser.add_argument("--prior-noise", metavar="P[,P...]", default=None,
+                        help="offline brain's prior noise values to sweep, each in [0, 1] "
+                             "(default: the episode's default, not an axis)")
+    parser.add_argument("--budget", metavar="villagerbench|none", default="villagerbench",
+                        help="stop an episode once its action time passes VillagerBench's "
+                             "max_action_time (default), or let it run to the end")
     parser.add_argument("--out", metavar="DIR", default=str(DEFAULT_OUT),
                         help=f"sweep folder (default: {DEFAULT_OUT})")
     parser.add_argument("--resume", action="store_true",
@@ -527,6 +547,8 @@ class BenchArgs:
     brain: str
     out: Path
     resume: bool
+    prior_noises: list[float] | None = None
+    budget: str = "villagerbench"
 
 
 def check_bench_args(args: argparse.Namespace) -> BenchArgs:
@@ -559,6 +581,10 @@ def check_bench_args(args: argparse.Namespace) -> BenchArgs:
     tasks = [getattr(t, "id", t) for t in found]
     if not tasks:
         raise BenchError(f"--tasks: no task matches {' '.join(patterns)}")
+    noises = _parse_noises(getattr(args, "prior_noise", None))
+    budget = str(getattr(args, "budget", "villagerbench"))
+    if budget not in BUDGETS:
+        raise BenchError(f"--budget: {budget!r} is not one of {', '.join(BUDGETS)}")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise BenchError(f"--out: {out} is a file, not a folder")
@@ -574,7 +600,25 @@ def check_bench_args(args: argparse.Namespace) -> BenchArgs:
         brain=brain,
         out=out,
         resume=bool(args.resume),
+        prior_noises=noises,
+        budget=budget,
     )
+
+
+def _parse_noises(text: object) -> list[float] | None:
+    """`--prior-noise 0,0.3,0.6` -> [0.0, 0.3, 0.6]; None when not given."""
+    if text is None:
+        return None
+    values = []
+    for item in _parse_list("--prior-noise", str(text)):
+        try:
+            value = float(item)
+        except ValueError:
+            raise BenchError(f"--prior-noise: {item!r} is not a number") from None
+        if not 0.0 <= value <= 1.0:
+            raise BenchError(f"--prior-noise: {value:g} is not in [0, 1]")
+        values.append(value)
+    return values
 
 
 _FLAG_OF_FIELD = {
@@ -626,13 +670,14 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
         runs = plan_runs(
             checked.tasks, checked.planners, checked.agents, checked.seeds,
             source=checked.source, backend=checked.backend, brain=checked.brain,
+            prior_noises=checked.prior_noises, budget=checked.budget,
         )
         if getattr(args, "strict", False):
             for run in runs:
                 run["config"]["strict"] = True
         if runner is None:
             noise = _check_with_episode_config(runs)
-            if noise is not None:
+            if noise is not None and checked.prior_noises is None:
                 for run in runs:
                     run["config"]["prior_noise"] = noise
         sweep = {
@@ -645,6 +690,8 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
             "seeds": checked.seeds,
             "jobs": checked.jobs,
             "brain": checked.brain,
+            "prior_noise": checked.prior_noises,
+            "budget": checked.budget,
             "out": str(checked.out),
             "resume": checked.resume,
         }

@@ -85,6 +85,9 @@ def build_parser() -> Parser:
                      "--backend minecraft (default: start the embedded one)")
     run.add_argument("--out", type=Path, help="write the result JSON here")
     run.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+    run.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
+                     help="villagerbench (default): stop once the action time passes the task's "
+                          "max_action_time, as VillagerBench does; none: run to the end")
     run.add_argument("--strict", action="store_true",
                      help="a task-file line that cannot be read is an error (default: skipped, "
                           "with a warning kept in the result's import_warnings)")
@@ -148,7 +151,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cfg = EpisodeConfig(task=args.task, source=args.source, backend=args.backend,
                             agents=args.agents, planner=args.planner, brain=args.brain,
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
-                            server=args.server,
+                            server=args.server, budget=args.budget,
                             timeout_s=args.timeout, strict=args.strict)
     except ValidationError as err:
         first = err.errors()[0]

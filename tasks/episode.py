@@ -32,6 +32,7 @@ from env.scoring import score as score_world
 from planner.configs import get_config
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
+from tasks.villagerbench import JudgedBackend, make_judge
 
 log = logging.getLogger("causalcraft.episode")
 
@@ -56,6 +57,9 @@ class EpisodeConfig(BaseModel):
     embedded one."""
     timeout_s: float = Field(600.0, gt=0)
     """Wall-clock limit of the episode."""
+    budget: Literal["villagerbench", "none"] = "villagerbench"
+    """`villagerbench`: the episode stops once its action time passes the task's
+    max_action_time, as VillagerBench's judges stop it; `none`: it runs to the end."""
     strict: bool = False
     """A task-file line that cannot be read is an error, instead of skipped with a warning."""
 
@@ -124,6 +128,7 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
 
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str, Any]:
     agents = agent_ids(cfg.agents)
+    judged = JudgedBackend(backend, make_judge(spec, cfg.agents), cfg.budget == "villagerbench")
     brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed)
     t0 = time.perf_counter()
     plan, true_graph, graph, lines, scheduler, record = prepare_plan(spec, cfg, backend, brain)
@@ -144,7 +149,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         buses = {}
         for name in ["judger", "planner", *agents]:
             buses[name] = await stack.enter_async_context(Bus(url, f"{topics.episode}-{name}"))
-        judger = Judger(buses["judger"], topics, backend, agents)
+        judger = Judger(buses["judger"], topics, judged, agents)  # type: ignore[arg-type]
         planner = PlannerService(buses["planner"], topics, core, spec.hub)
         workers = [Worker(a, buses[a], topics, brain, backend.observe(a)) for a in agents]
         # Subscriptions first, so that no early message is lost.
@@ -152,23 +157,26 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
                  asyncio.create_task(planner.serve(stop))]
         await asyncio.sleep(0.05)
         tasks += [asyncio.create_task(w.serve(stop)) for w in workers]
-        timed_out = False
-        try:
-            await asyncio.wait_for(planner.finished.wait(), timeout=cfg.timeout_s)
-        except TimeoutError:
-            timed_out = True
+        timed_out = not await _finished_or_over_budget(planner.finished, judged, cfg.timeout_s)
+        if timed_out:
             log.warning("episode %s hit its %.0f s wall-clock limit", cfg.task, cfg.timeout_s)
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
         rejected = sum(len(b.rejected) for b in buses.values())
 
     trace = judger.core.trace
+    if judged.stopped:
+        # What VillagerBench never runs: the actions after it ended the episode.
+        trace = [t for t in trace if t.start < (judged.judge.over_at or 0.0)]
+    villagerbench = judged.finish(max((t.end for t in trace), default=0.0))
     result_score = score_world(spec.goal, backend.view(), spec.world.triggers,
                                set(backend.fired()))
     lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents)
     metrics = episode_metrics(trace, agents, spec.budget_s, lb, result_score.score,
                               result_score.completion, brain.llm_calls, brain.tokens)
     metrics.update({k: round(v, 6) for k, v in result_score.details.items()})
+    metrics["budget_s"] = villagerbench["max_action_time"]
+    metrics["budget_stop"] = judged.stopped
     metrics["critical_path_s"] = round(critical, 4)
     metrics["plan_s"] = round(plan_s, 4)
     record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True) for s in plan.subtasks],
@@ -184,6 +192,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         "prior_noise": cfg.prior_noise,
         "config": cfg.model_dump(mode="json"),
         "metrics": metrics,
+        "villagerbench": villagerbench,
         "timed_out": timed_out,
         "rejected_messages": rejected,
         "subtasks": core.summary(),
@@ -191,6 +200,22 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         "trace": [t.model_dump(mode="json") for t in trace],
         "import_warnings": list(spec.import_warnings),
     }
+
+
+async def _finished_or_over_budget(finished: asyncio.Event, judged: JudgedBackend,
+                                   timeout_s: float) -> bool:
+    """Wait until the planner is done or the budget stop ended the episode: True; False when
+    the wall-clock limit came first."""
+    async def over_budget() -> None:
+        while not judged.stopped:
+            await asyncio.sleep(0.01)
+
+    waits = {asyncio.create_task(finished.wait()), asyncio.create_task(over_budget())}
+    done, pending = await asyncio.wait(waits, timeout=timeout_s,
+                                       return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    return bool(done)
 
 
 def run_episode(cfg: EpisodeConfig | dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tasks.bench import CONFIG, EPISODES, latest_by_key, read_records
-from tasks.stats import COMPARE_METRICS, SUMMARY_METRICS, compare, summarize
+from tasks.stats import (
+    COMPARE_METRICS,
+    SUMMARY_METRICS,
+    VB_COMMON,
+    VB_METRICS,
+    compare,
+    summarize,
+)
 
 FORMATS = ("md", "csv", "json")
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -27,7 +34,11 @@ DEFAULT_REFERENCE = "full"
 _DECIMALS = {
     "completion": 3,
     "efficiency": 3,
+    "efficiency_completed": 3,
     "balance": 3,
+    "vb_score": 1,
+    "vb_action_time": 1,
+    "vb_max_action_time": 1,
     "lb_ratio": 3,
     "failed_actions": 2,
     "llm_calls": 2,
@@ -41,6 +52,7 @@ METRIC_RANGES: dict[str, tuple[float, float | None]] = {
     "balance": (0.0, 1.0),
     "lb_ratio": (0.0, None),  # <= 1 by definition, but shown as measured
     "efficiency": (0.0, None),
+    "efficiency_completed": (0.0, None),
     "failed_actions": (0.0, None),
     "llm_calls": (0.0, None),
     "tokens": (0.0, None),
@@ -168,6 +180,108 @@ def render_csv(summary: Sequence[Mapping[str, Any]],
     return text
 
 
+NOISE_METRICS: tuple[tuple[str, str], ...] = (
+    ("completion", "completion"), ("efficiency", "efficiency"),
+    ("efficiency_completed", "efficiency (completed)"),
+    ("vb_efficiency", "VillagerBench efficiency"))
+
+
+def noise_values(records: Sequence[Mapping[str, Any]]) -> list[float]:
+    """The distinct prior-noise values of the ok episodes, sorted."""
+    return sorted({float(n) for r in records if r.get("status") == "ok"
+                   for n in [(r.get("config") or {}).get("prior_noise")] if n is not None})
+
+
+def villagerbench_tables(records: Sequence[Mapping[str, Any]],
+                         order: Mapping[str, int]) -> str:
+    """One markdown table per family in VillagerBench's own numbers (the results'
+    `villagerbench` blocks): the family's score, the share of episodes their judge ended as
+    complete, efficiency over all and over completed episodes, balance and action time."""
+    parts = ["VillagerBench's own metrics (what its judges would write; efficiency over "
+             "completed episodes counts only those their judge ended as complete):", ""]
+    for family, own in VB_METRICS.items():
+        mine = [r for r in records if str((r.get("config") or {}).get("task", "")
+                                          ).startswith(family + "/")]
+        if not mine:
+            continue
+        metrics = (*own, *VB_COMMON)
+        summary = sorted(summarize(mine, metrics=metrics),
+                         key=lambda r: order.get(str(r["planner"]), 0))
+        header = ["family", "planner", "n", *(label for _, label in metrics)]
+        rows = [[family, str(r["planner"]), str(r["n"]),
+                 *(_cell(r, name) + (f" (n={r[name + '_n']})"
+                                     if name == "vb_efficiency_completed" and r.get(name)
+                                     is not None else "") for name, _ in metrics)]
+                for r in summary]
+        parts += [_md_table(header, ["l", "l", "r", *("r" for _ in metrics)], rows), ""]
+    return "\n".join(parts)
+
+
+def noise_table(records: Sequence[Mapping[str, Any]], order: Mapping[str, int]) -> str:
+    """Means per family, planner and prior noise (a sweep with `--prior-noise`)."""
+    summary = sorted(summarize(records, by=("family", "planner", "prior_noise"),
+                               metrics=NOISE_METRICS),
+                     key=lambda r: (str(r["family"]), order.get(str(r["planner"]), 0),
+                                    float(r["prior_noise"] or 0.0)))
+    header = ["family", "planner", "prior noise", "n", *(label for _, label in NOISE_METRICS)]
+    rows = [[str(r["family"]), str(r["planner"]), f"{float(r['prior_noise'] or 0):g}",
+             str(r["n"]), *(_cell(r, name) for name, _ in NOISE_METRICS)] for r in summary]
+    return "By prior noise:\n\n" + _md_table(
+        header, ["l", "l", "r", "r", *("r" for _ in NOISE_METRICS)], rows) + "\n"
+
+
+def plot_noise(records: Sequence[Mapping[str, Any]], path: Path | str,
+               metrics: Sequence[str] = ("completion", "efficiency")) -> None:
+    """Completion and efficiency against the prior noise, one line per planner with 95% CI
+    bands: one column of panels per family, one row per metric."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    summary = summarize(records, by=("family", "planner", "prior_noise"),
+                        metrics=NOISE_METRICS)
+    summary = [r for r in summary if r["prior_noise"] is not None]
+    families = sorted({str(r["family"]) for r in summary})
+    planners = list(dict.fromkeys(str(r["planner"]) for r in summary))
+    fig = Figure(figsize=(max(4.0, 3.4 * len(families)), 2.6 * len(metrics) + 0.6),
+                 layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(metrics), max(1, len(families)), squeeze=False)
+    for col, family in enumerate(families):
+        for row_i, metric in enumerate(metrics):
+            ax = axes[row_i][col]
+            for i, planner in enumerate(planners):
+                pts = sorted((float(r["prior_noise"]), r[metric], r[f"{metric}_low"],
+                              r[f"{metric}_high"]) for r in summary
+                             if r["family"] == family and r["planner"] == planner
+                             and r.get(metric) is not None)
+                if not pts:
+                    continue
+                xs = [p[0] for p in pts]
+                floor, ceil = METRIC_RANGES.get(metric, (None, None))
+                lows = [max(floor, p[2]) if floor is not None else p[2] for p in pts]
+                highs = [min(ceil, p[3]) if ceil is not None else p[3] for p in pts]
+                ax.plot(xs, [p[1] for p in pts], marker="o", color=f"C{i % 10}",
+                        label=planner)
+                ax.fill_between(xs, lows, highs, color=f"C{i % 10}", alpha=0.15)
+            ax.grid(alpha=0.3)
+            if row_i == len(metrics) - 1:
+                ax.set_xlabel("prior noise")
+            if row_i == 0:
+                ax.set_title(family)
+            if col == 0:
+                ax.set_ylabel(_LABELS.get(metric, metric))
+    if planners:
+        axes[0][0].legend(fontsize=7)
+    fig.suptitle("How each planner degrades as the prior gets worse (95% CI)")
+    fig.savefig(str(path), dpi=120)
+
+
+def noise_plot_path(plot: Path | str) -> Path:
+    """`runs/b/plot.png` -> `runs/b/plot-noise.png`."""
+    p = Path(plot)
+    return p.with_name(f"{p.stem}-noise{p.suffix}")
+
+
 def plot_summary(summary: Sequence[Mapping[str, Any]], path: Path | str,
                  metrics: Sequence[str] = PLOT_METRICS) -> None:
     """Bars of each metric's mean per planner with 95% CI error bars: one column of panels
@@ -257,6 +371,10 @@ def report(
         title = (f"## {Path(directory).name}: {len(records)} episodes, {ok} ok, "
                  f"{errors} {'error' if errors == 1 else 'errors'}")
         text = render_markdown(summary, comparison, ref, title)
+        if any(r.get("villagerbench") for r in records):
+            text += "\n" + villagerbench_tables(records, order)
+        if len(noise_values(records)) > 1:
+            text += "\n" + noise_table(records, order)
     elif fmt == "csv":
         text = render_csv(summary, comparison)
     else:
@@ -266,6 +384,8 @@ def report(
     if plot is not None:
         try:
             plot_summary(summary, plot)
+            if len(noise_values(records)) > 1:
+                plot_noise(records, noise_plot_path(plot))
         except OSError as exc:
             raise ReportError(f"--plot: cannot write {plot}: {exc.strerror or exc}") from None
     (out or sys.stdout).write(text)
@@ -278,7 +398,9 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", metavar="md|csv|json", default="md",
                         help="table format (default: md)")
     parser.add_argument("--plot", metavar="FILE.png", default=None,
-                        help="write the figure to FILE (.png, .svg or .pdf)")
+                        help="write the figure to FILE (.png, .svg or .pdf); a sweep over "
+                             "--prior-noise also gets FILE-noise.png (completion and "
+                             "efficiency against the prior noise, per planner)")
     parser.add_argument("--reference", metavar="NAME", default=None,
                         help=f"planner the others are compared with (default: "
                              f"{DEFAULT_REFERENCE} when present)")

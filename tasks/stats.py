@@ -30,6 +30,7 @@ from scipy import stats as _st
 SUMMARY_METRICS: tuple[tuple[str, str], ...] = (
     ("completion", "completion"),
     ("efficiency", "efficiency"),
+    ("efficiency_completed", "efficiency (completed)"),
     ("balance", "balance"),
     ("lb_ratio", "LB ratio"),
     ("failed_actions", "failed actions"),
@@ -37,8 +38,31 @@ SUMMARY_METRICS: tuple[tuple[str, str], ...] = (
     ("tokens", "tokens"),
 )
 
-#: Metrics compared between planners by default.
-COMPARE_METRICS: tuple[str, ...] = ("completion", "efficiency", "lb_ratio")
+#: Metrics compared between planners by default. `efficiency_completed` is defined only for
+#: completed episodes, so its pairs are those where both planners completed.
+COMPARE_METRICS: tuple[str, ...] = ("completion", "efficiency", "efficiency_completed",
+                                    "lb_ratio")
+
+#: VillagerBench's own numbers (a result's `villagerbench` block), per family: (name in a
+#: flat row, label). `vb_completed` is 1 when their judge ended the episode as complete.
+VB_METRICS: dict[str, tuple[tuple[str, str], ...]] = {
+    "cooking": (("vb_score", "score"),),
+    "construction": (("vb_block_hit_rate", "block hit rate"),
+                     ("vb_view_hit_rate", "view hit rate")),
+    "escape": (("vb_complete_score", "complete score"),),
+}
+VB_COMMON: tuple[tuple[str, str], ...] = (
+    ("vb_completed", "completed"),
+    ("vb_efficiency", "efficiency"),
+    ("vb_efficiency_completed", "efficiency (completed)"),
+    ("vb_balance", "balance"),
+    ("vb_action_time", "action time s"),
+    ("vb_max_action_time", "max action time s"),
+)
+_VB_FIELDS = {"score": "vb_score", "block_hit_rate": "vb_block_hit_rate",
+              "view_hit_rate": "vb_view_hit_rate", "complete_score": "vb_complete_score",
+              "efficiency": "vb_efficiency", "balance": "vb_balance",
+              "action_time": "vb_action_time", "max_action_time": "vb_max_action_time"}
 
 
 class PairedDiff(NamedTuple):
@@ -182,11 +206,21 @@ def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
         "seed": cfg.get("seed"),
         "backend": cfg.get("backend"),
         "brain": cfg.get("brain"),
+        "prior_noise": cfg.get("prior_noise"),
     }
     metrics = record.get("metrics") or {}
     if record.get("status") == "ok":
         row.update(metrics)
         row["lb_ratio"] = lb_ratio(metrics)
+        completed = metrics.get("completion") is not None and metrics["completion"] >= 1.0
+        row["efficiency_completed"] = metrics.get("efficiency") if completed else None
+        vb = record.get("villagerbench") or {}
+        for name, flat in _VB_FIELDS.items():
+            row[flat] = vb.get(name)
+        if vb:
+            done = vb.get("end_reason") == "complete task"
+            row["vb_completed"] = 1.0 if done else 0.0
+            row["vb_efficiency_completed"] = vb.get("efficiency") if done else None
     return row
 
 
@@ -203,10 +237,12 @@ def summarize(
     records: Iterable[Mapping[str, Any]],
     by: Sequence[str] = ("family", "planner"),
     conf: float = 0.95,
+    metrics: Sequence[tuple[str, str]] = SUMMARY_METRICS,
 ) -> list[dict[str, Any]]:
-    """Per group: `n` (ok episodes), `errors`, and for each of `SUMMARY_METRICS` its mean
-    with `<metric>_low` / `<metric>_high` (the t interval); a metric no episode of the
-    group reports is None. Groups are sorted by their key values.
+    """Per group: `n` (ok episodes), `errors`, and for each of `metrics` (default
+    `SUMMARY_METRICS`) its mean with `<metric>_low` / `<metric>_high` (the t interval) and
+    `<metric>_n` (how many episodes define it); a metric no episode of the group reports is
+    None. Groups are sorted by their key values.
     """
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for rec in records:
@@ -219,13 +255,14 @@ def summarize(
         entry: dict[str, Any] = dict(zip(by, key, strict=True))
         entry["n"] = len(ok)
         entry["errors"] = len(rows) - len(ok)
-        for name, _label in SUMMARY_METRICS:
+        for name, _label in metrics:
             vals = [float(r[name]) for r in ok if r.get(name) is not None]
             if vals:
                 m, lo, hi = mean_ci(vals, conf)
             else:
                 m = lo = hi = None
             entry[name], entry[f"{name}_low"], entry[f"{name}_high"] = m, lo, hi
+            entry[f"{name}_n"] = len(vals)
         out.append(entry)
     return out
 
@@ -239,7 +276,7 @@ def compare(
 ) -> list[dict[str, Any]]:
     """Paired differences of every other planner against `reference_planner`.
 
-    Episodes are paired by (task, agents, seed) within each group of `by`; only ok
+    Episodes are paired by (task, agents, prior noise, seed) within each group of `by`; only ok
     episodes that both planners ran, and for which the metric is defined on both sides,
     count. One row per (group, planner, metric): `n` pairs, `diff` (mean of planner -
     reference), `low` / `high`, `p`, `test`, and `ratio` (planner mean / reference mean
@@ -252,7 +289,8 @@ def compare(
     groups: dict[tuple[Any, ...], dict[str, dict[tuple[Any, ...], dict[str, Any]]]] = {}
     for r in rows:
         by_planner = groups.setdefault(_group_key(r, by), {})
-        by_planner.setdefault(r["planner"], {})[(r["task"], r["agents"], r["seed"])] = r
+        pair = (r["task"], r["agents"], r.get("prior_noise"), r["seed"])
+        by_planner.setdefault(r["planner"], {})[pair] = r
     out: list[dict[str, Any]] = []
     for gkey in sorted(groups, key=_sort_key):
         by_planner = groups[gkey]

@@ -351,6 +351,8 @@ def test_bench_main_runs_a_sweep(tmp_path: Path, catalog: None,
         "seeds": 2,
         "jobs": 1,
         "brain": "offline",
+        "prior_noise": None,
+        "budget": "villagerbench",
         "out": str(out),
         "resume": False,
     }
@@ -402,3 +404,14 @@ def test_used_out_folder_without_resume(tmp_path: Path, catalog: None,
         f"causalcraft bench: --out {tmp_path} already holds episodes.jsonl; pass --resume "
         "to continue it or choose another --out\n"
     )
+
+
+def test_prior_noise_is_one_more_axis() -> None:
+    from tasks.bench import plan_runs
+
+    runs = plan_runs(["cooking/cake_0"], ["full"], [3], 1, prior_noises=[0.0, 0.3],
+                     budget="none")
+    assert [r["key"] for r in runs] == ["cooking/cake_0.full.a3.p0.s0",
+                                        "cooking/cake_0.full.a3.p0.3.s0"]
+    assert [(r["config"]["prior_noise"], r["config"]["budget"]) for r in runs] == [
+        (0.0, "none"), (0.3, "none")]

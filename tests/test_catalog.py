@@ -14,12 +14,14 @@ from tasks.catalog import PACKAGED, TaskError, data_file, glob_tasks, load_task,
 
 def test_task_ids() -> None:
     ids = task_ids()
-    assert len(ids) == 50 + 50 + 16
+    assert len(ids) == 50 + 50 + 16 + 16
     assert ids[:3] == ["cooking/cake_0", "cooking/cake_2", "cooking/cake_4"]
     assert ids[18] == "cooking/rabbit_stew_0"
     assert ids[50:52] == ["construction/task_0", "construction/task_2"]
     assert ids[99] == "construction/task_98"
-    assert ids[100:] == [f"escape/{r}-{s}" for r in (1, 2, 3, 4) for s in (0, 1, 2, 3)]
+    pairs = [(r, s) for r in (1, 2, 3, 4) for s in (0, 1, 2, 3)]
+    assert ids[100:] == [f"escape/vb-{r}-{s}" for r, s in pairs] + \
+        [f"escape/{r}-{s}" for r, s in pairs]
 
 
 def test_packaged_data_is_the_published_files_unchanged() -> None:
@@ -63,12 +65,13 @@ def test_bad_ids(task_id: str, message: str) -> None:
 
 def test_glob_tasks() -> None:
     assert glob_tasks("cooking/cake_*") == [f"cooking/cake_{i}" for i in range(0, 36, 2)]
-    assert glob_tasks(["escape/*-3", "construction/task_9?", "escape/4-3"]) == [
+    assert glob_tasks(["escape/?-3", "construction/task_9?", "escape/4-3"]) == [
         "escape/1-3", "escape/2-3", "escape/3-3", "escape/4-3", "construction/task_90",
         "construction/task_92", "construction/task_94", "construction/task_96",
         "construction/task_98"]
     assert glob_tasks("escape/3-42") == ["escape/3-42"]
-    assert len(glob_tasks("*")) == 116
+    assert glob_tasks("escape/vb-*-3") == [f"escape/vb-{r}-3" for r in range(1, 5)]
+    assert len(glob_tasks("*")) == 132
     with pytest.raises(TaskError, match="no task matches 'cooking/pie_\\*'"):
         glob_tasks("cooking/pie_*")
     with pytest.raises(TaskError, match="did you mean 'construction/task_2'"):

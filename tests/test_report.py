@@ -20,7 +20,10 @@ KILLED = Path(__file__).parent / "fixtures" / "sweeps" / "killed"
 # efficiency 2, 1.5, 1, 1.5 -> 1.5 ± 3.182446 * sqrt(0.5 / 3) / 2 = 0.650; villager - full
 # completion per pair -0.2, 0, -0.2, -0.2 -> t = -3 on 3 df, p = 1/3 - sqrt(3) / (2 pi).
 # The escape villager seed 1 episode errored; escape full seed 1 errored, then ran (the
-# last line of a key counts). The expected text is in the fixture folder's report.md.
+# last line of a key counts). Efficiency over completed episodes: cooking/full completed
+# three (2, 1.5, 1.5) -> 1.667 ± 4.302653 * sqrt(1/12 / 3) = 0.717; villager completed one
+# (cake_0 s1, 1.0); the one pair where both completed (cake_0 s1) differs by 1.0 - 1.5.
+# The expected text is in the fixture folder's report.md.
 EXPECTED_MD = (SMALL / "report.md").read_text(encoding="utf-8")
 
 
@@ -71,7 +74,7 @@ def test_csv_report() -> None:
     assert summary[1].startswith("cooking,full,4,0,0.95,0.79087768")
     assert len(summary) == 5
     assert comparison[0] == "family,planner,reference,metric,n,diff,low,high,p,test,ratio"
-    assert comparison[4] == "escape,villager,full,completion,1,-0.5,-0.5,-0.5,1.0,wilcoxon,0.5"
+    assert comparison[5] == "escape,villager,full,completion,1,-0.5,-0.5,-0.5,1.0,wilcoxon,0.5"
 
 
 def test_json_report() -> None:
@@ -141,3 +144,19 @@ def test_bad_report_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert capsys.readouterr().err == (
         f"causalcraft report: DIR: {tmp_path / 'episodes.jsonl'} holds no episode\n"
     )
+
+
+def test_prior_noise_sweep_gets_a_table_and_a_figure(tmp_path: Path) -> None:
+    # the small sweep's episodes, seed 0 at prior noise 0 and seed 1 at 0.5
+    lines = []
+    for line in (SMALL / "episodes.jsonl").read_text().splitlines():
+        rec = json.loads(line)
+        rec["config"]["prior_noise"] = 0.0 if rec["config"]["seed"] == 0 else 0.5
+        lines.append(json.dumps(rec))
+    (tmp_path / "episodes.jsonl").write_text("\n".join(lines) + "\n")
+    plot = tmp_path / "plot.png"
+    text = report(tmp_path, out=io.StringIO(), plot=plot)
+    assert "By prior noise:" in text
+    # cooking/full at noise 0: cake_0 s0 and cake_1 s0, completion 1 and 0.8
+    assert "| cooking | full | 0 | 2 | 0.900 ± 1.271 |" in text
+    assert plot.exists() and (tmp_path / "plot-noise.png").exists()

@@ -32,7 +32,8 @@ are errors naming the file, the task and the line.
 World: a supply chest (the hub) holding every material in the count needed, on the ground four
 blocks past the blueprint's bounding box on the +x side (towards the origin, where the public
 blueprints are), level with the box's middle z, and spawn points around it.
-Budget (`budget_s`): 60 s plus 10 s per blueprint block.
+Budget (`budget_s`): VillagerBench's max_action_time, `tasks.villagerbench.construction_budget`
+(from the blueprint's block-connectivity complexity; task_0: 304 s).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from tasks.importers.common import (
     where,
 )
 from tasks.spec import TaskSpec
+from tasks.villagerbench import construction_budget
 
 log = logging.getLogger("causalcraft.tasks")
 BLUEPRINT_FILE = "blueprint_description_all.json"
@@ -543,4 +545,4 @@ def import_construction(name: str, lines: object, *, file: str = BLUEPRINT_FILE,
                    f"{list(hub)}):\n{text}")
     return TaskSpec(id=f"construction/{name}", family="construction", description=description,
                     world=world, goal=ConstructionGoal(blueprint=blueprint), hub=hub,
-                    budget_s=60.0 + 10.0 * len(blueprint), import_warnings=warnings)
+                    budget_s=construction_budget(blueprint), import_warnings=warnings)

@@ -10,8 +10,9 @@ Relative y = 0 is the first layer above the superflat ground, so a relative (x, 
 entities (cows, rabbits) likewise, as floats. Every chest becomes a `ContainerSpec` and also a
 `chest` block. The task's first top-level `chest` component is the shared hub.
 
-Budget (`budget_s`): 60 s, plus 30 s per item the check points ask for (the sum of their
-counts: cake_0 asks 10 items), plus 30 s per structure to visit.
+Budget (`budget_s`): VillagerBench's max_action_time, `tasks.villagerbench.cooking_budget`
+(40 s per step of complexity; cake_0: 120 s). A dish named neither cake nor rabbit stew
+gets one step.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from tasks.importers.common import (
     where,
 )
 from tasks.spec import TaskSpec
+from tasks.villagerbench import cooking_budget
 
 SETTINGS_FILE = "farm_setting.json"
 STRUCTURES_FILE = "farm_blue_print.json"
@@ -244,12 +246,11 @@ def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FIL
     spawn = free_cells_near((0, STAND_Y, 0), occupied)
     world = WorldSetup(blocks=blocks, containers=containers, entities=entities, spawn=spawn,
                        bounds=bounds_covering([*occupied, *spawn]))
-    asked = sum(cp.count for cp in check_points)
     hints = "; ".join(f"{k}: {v}" for k, v in sources.items())
     description = f"Make {target} and hold it." + (f" Where things are: {hints}." if hints
                                                    else "")
     return TaskSpec(id=f"cooking/{name}", family="cooking", description=description,
                     world=world, goal=CookingGoal(target=target, check_points=check_points,
                                                   sources=sources),
-                    hub=hub, budget_s=60.0 + 30.0 * asked + 30.0 * structure_count,
-                    import_warnings=warnings)
+                    hub=hub, budget_s=cooking_budget(name, sources)
+                    or cooking_budget(target, sources) or 40.0, import_warnings=warnings)

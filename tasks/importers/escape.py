@@ -36,7 +36,9 @@ Atoms:
   the players its conditions can employ: one per condition ("and"), one ("or").
 - an atom's `in` items that no earlier room's `out` provides are put in a chest in its room.
 
-Budget (`budget_s`): per room, 60 s plus 30 s per condition (random copies included). The spec
+Budget (`budget_s`): VillagerBench's `30 * complexity + 60`, each room counted as the state
+tree counts a same-room task for every player: players x the atom's conditions / its
+wait_interval. The spec
 records the player count it was built for (`TaskSpec.agents`).
 """
 
@@ -69,6 +71,7 @@ from tasks.importers.common import (
     where,
 )
 from tasks.spec import TaskSpec
+from tasks.villagerbench import escape_budget
 
 ATOMS_FILE = "escape_atom.json"
 MAX_ROOMS = 4
@@ -87,19 +90,23 @@ _FLOOR_X = range(-5, 6)
 _FLOOR_Z = range(-4, 3)  # where random copies and supply chests may go
 _NOT_STATE = {"name", "position", "sub_event", "activate_mode", "random", "command", "lock_key"}
 _ID = re.compile(r"^(\d+)-(\d+)$")
+VB_PREFIX = "vb-"
 
 
 def default_escape_ids() -> list[str]:
-    """escape/1-0 ... escape/4-3: every room count with seeds 0 to 3."""
-    return [f"escape/{r}-{s}" for r in range(1, MAX_ROOMS + 1) for s in range(DEFAULT_SEEDS)]
+    """VillagerBench's instances escape/vb-1-0 ... escape/vb-4-3, then our chains escape/1-0
+    ... escape/4-3: every room count with seeds 0 to 3."""
+    pairs = [(r, s) for r in range(1, MAX_ROOMS + 1) for s in range(DEFAULT_SEEDS)]
+    return [f"escape/{VB_PREFIX}{r}-{s}" for r, s in pairs] + \
+        [f"escape/{r}-{s}" for r, s in pairs]
 
 
 def parse_escape_name(name: str) -> tuple[int, int]:
-    """`"2-1"` -> (rooms, seed) = (2, 1)."""
-    m = _ID.match(name)
+    """`"2-1"` or `"vb-2-1"` -> (rooms, seed) = (2, 1)."""
+    m = _ID.match(name.removeprefix(VB_PREFIX))
     if not m:
-        raise TaskError(f"bad escape id 'escape/{name}': expected escape/<rooms>-<seed>, "
-                        f"e.g. escape/2-1")
+        raise TaskError(f"bad escape id 'escape/{name}': expected escape/<rooms>-<seed> "
+                        f"or escape/vb-<rooms>-<seed>, e.g. escape/vb-2-1")
     rooms, seed = int(m.group(1)), int(m.group(2))
     if not 1 <= rooms <= MAX_ROOMS:
         raise TaskError(f"bad escape id 'escape/{name}': rooms must be 1 to {MAX_ROOMS}, "
@@ -188,7 +195,7 @@ class _Room:
     """Builds one room: its blocks, containers, entities and triggers, in absolute terms."""
 
     def __init__(self, index: int, atom_index: int, atom: dict, agents: int, seed: int,
-                 merge_to: Pos, at: str) -> None:
+                 merge_to: Pos, at: str, per_copy: bool = False) -> None:
         self.index = index
         self.atom_index = atom_index
         self.atom = atom
@@ -205,6 +212,9 @@ class _Room:
                 raise TaskError(f"{at}: missing field {key!r} (a list)")
         self._init(agents, seed)
         self._triggers()
+        self.parts: list[list[str]] = []
+        if per_copy and agents > 1:
+            self._split_per_copy(agents)
 
     def abs(self, rel: Pos) -> Pos:
         return _add(self.origin, rel)
@@ -386,6 +396,24 @@ class _Room:
                                          window_s=float(window), effects=effects,
                                          min_players=min(self.min_players, employs)))
 
+    def _split_per_copy(self, copies: int) -> None:
+        """One trigger per copy of the random blocks (VillagerBench's merge stage: one task
+        per player, each with its own copy), the copy's conditions and the effects placed at
+        them; effects elsewhere go with every copy."""
+        split: list[Trigger] = []
+        for t in self.triggers:
+            spots = {c.pos for c in t.conditions}
+            for j in range(copies):
+                mine = {self.abs(cs[j]) for cs in self.copies.values() if j < len(cs)}
+                conds = [c for c in t.conditions if c.pos in mine or c.pos not in
+                         {self.abs(p) for cs in self.copies.values() for p in cs}]
+                effects = [e for e in t.effects if e.pos in mine or e.pos not in spots]
+                split.append(t.model_copy(update={
+                    "id": f"{t.id}#{j}", "conditions": conds, "effects": effects,
+                    "min_players": min(t.min_players, len(conds) if t.mode == "and" else 1)}))
+        self.triggers = split
+        self.parts = [[t.id for t in split if t.id.endswith(f"#{j}")] for j in range(copies)]
+
     # -- walls and supplies ----------------------------------------------------------------
 
     def walls(self) -> list[BlockSpec]:
@@ -421,25 +449,66 @@ def _item_counts(value: object, at: str) -> dict[str, int]:
     return {check_item(k, at): check_count(v, f"{at}, {k}") for k, v in value.items()}
 
 
+def villagerbench_rooms(atoms: list, agents: int, rooms: int, seed: int
+                        ) -> tuple[list[tuple[int, int, bool]], float, dict[str, int]]:
+    """The rooms of VillagerBench's instance, as (atom, copies, one trigger per copy), in
+    the order its players meet them (the tree's last stage first, then by x), its
+    complexity, and the items every player starts with. A stage's merge tasks (one per
+    player) share one room, one copy and one trigger per player."""
+    from tasks.importers.escape_tree import state_tree
+
+    try:
+        tree = state_tree(atoms, agents, rooms, seed)
+    except (KeyError, TypeError, AttributeError, IndexError) as err:
+        raise TaskError(f"{ATOMS_FILE}: cannot generate an instance: {err!r}") from None
+    except ValueError as err:
+        raise TaskError(f"{ATOMS_FILE}: {err}") from None
+    out: list[tuple[int, int, bool]] = []
+    merges: dict[tuple[int, int], int] = {}
+    for t in sorted(tree.tasks, key=lambda t: (-t.stage, t.center[0], t.center[2])):
+        if t.layout == "merge":
+            key = (t.stage, t.atom)
+            if key in merges:
+                i = merges[key]
+                out[i] = (t.atom, out[i][1] + 1, True)
+                continue
+            merges[key] = len(out)
+            out.append((t.atom, 1, True))
+        else:
+            out.append((t.atom, t.repeat, False))
+    start: dict[str, int] = {}
+    for needs in tree.inventories:  # each player's gives reach every player
+        for item, n in needs.items():
+            start[item] = start.get(item, 0) + n + 2
+    return out, tree.complexity, start
+
+
 def import_escape(name: str, atoms: object, agents: int = 2, *, file: str = ATOMS_FILE
                   ) -> TaskSpec:
-    """Build the TaskSpec of chain `name` (`"<rooms>-<seed>"`) for `agents` agents."""
+    """Build the TaskSpec of `name` for `agents` agents: `"vb-<rooms>-<seed>"` is
+    VillagerBench's instance (`tasks.importers.escape_tree`), `"<rooms>-<seed>"` our chain."""
     rooms, seed = parse_escape_name(name)
     if isinstance(agents, bool) or not isinstance(agents, int) or not 1 <= agents <= MAX_AGENTS:
         raise TaskError(f"escape/{name}: agents must be 1 to {MAX_AGENTS}, got {agents!r}")
     if not isinstance(atoms, list) or not atoms:
         raise TaskError(f"{file}: expected a nonempty list of atoms")
-    chain = choose_atoms(len(atoms), rooms, seed)
+    complexity: float | None = None
+    if name.startswith(VB_PREFIX):
+        # What the players still owe at the start (VillagerBench gives it to them) ends up,
+        # like any `in` item no earlier room hands out, in a chest in the room that needs it.
+        plan, complexity, _ = villagerbench_rooms(atoms, agents, rooms, seed)
+    else:
+        plan = [(a, agents, False) for a in choose_atoms(len(atoms), rooms, seed)]
     built: list[_Room] = []
     available: dict[str, int] = {}
-    for i, a in enumerate(chain):
+    for i, (a, copies, per_copy) in enumerate(plan):
         atom = atoms[a]
         at = where(file, None, f"atom {a}")
         if not isinstance(atom, dict):
             raise TaskError(f"{at}: expected an object, got {type(atom).__name__}")
-        last = i == len(chain) - 1
+        last = i == len(plan) - 1
         merge_to = (0, 0, EXIT_Z + 2) if last else _add((0, 0, ROOM_PITCH), ENTRY)
-        room = _Room(i, a, atom, agents, seed, merge_to, at)
+        room = _Room(i, a, atom, copies, seed, merge_to, at, per_copy)
         needed = _item_counts(atom.get("in"), f"{at}, in")
         missing = {k: v - available.get(k, 0) for k, v in needed.items()
                    if v > available.get(k, 0)}
@@ -467,7 +536,7 @@ def import_escape(name: str, atoms: object, agents: int = 2, *, file: str = ATOM
             raise TaskError(f"{room.at}, task_description: expected a string")
         goal_rooms.append(Room(index=room.index, atom=room.atom_index, origin=room.origin,
                                triggers=[t.id for t in room.triggers], description=desc,
-                               min_players=room.min_players))
+                               min_players=room.min_players, parts=room.parts))
     by_pos: dict[Pos, BlockSpec] = {}
     for b in blocks:  # a room's own blocks replace the previous room's wall where they meet
         by_pos.pop(b.pos, None)
@@ -481,9 +550,13 @@ def import_escape(name: str, atoms: object, agents: int = 2, *, file: str = ATOM
                        bounds=bounds_covering([*by_pos, *spawn, *targets]))
     description = "Escape every room in turn. " + " ".join(
         f"Room {r.index + 1}: {r.description}" for r in goal_rooms)
-    conditions = sum(len(t.conditions) for t in triggers)
+    # VillagerBench's state-tree complexity of a same-room task: score (1) x the players in
+    # the room x the atom's conditions / its wait_interval (default 4), summed over rooms.
+    if complexity is None:
+        complexity = sum(agents * len(r.atom["condition"]) / r.atom.get("wait_interval", 4)
+                         for r in built)
     return TaskSpec(id=f"escape/{name}", family="escape", description=description,
                     world=world, goal=EscapeGoal(rooms=goal_rooms),
                     min_agents=max(r.min_players for r in goal_rooms), agents=agents,
-                    budget_s=60.0 * len(built) + 30.0 * conditions)
+                    budget_s=escape_budget(complexity))
 
