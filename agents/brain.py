@@ -37,6 +37,7 @@ from env.actions import (
 )
 from env.backend import Observation
 from env.goals import BlueprintBlock
+from env.refusals import Code
 from env.rulebook import Rulebook
 from env.world import STAND_Y, Pos, distance, in_reach
 from planner.decompose import place_inputs, upper_halves
@@ -45,6 +46,7 @@ from planner.subtask import Plan, Subtask
 DEFAULT_PRIOR_NOISE = 0.3
 NEAR = 2.5  # how close a worker walks to a block it acts on
 SCAFFOLD = "dirt"  # what builders stand floating blocks on (construction tasks give each some)
+MAX_STATION_WAITS = 20  # how often a worker waits for a busy furnace before giving up
 
 Acting = Generator[Action, ActionResult, tuple[bool, str | None]]
 
@@ -107,6 +109,12 @@ class _Steps:
         if result.observation is not None:
             self.obs = result.observation
         return result.ok
+
+    def refusal(self) -> tuple[Code | None, dict[str, object]]:
+        """The last action's refusal code and its values (None, {} if it went through)."""
+        if self.last is None or self.last.ok:
+            return None, {}
+        return self.last.code, self.last.params
 
     def held(self, item: str) -> int:
         return self.obs.inventory.get(item, 0)
@@ -258,8 +266,19 @@ class _Steps:
             return False, f"nothing in {st.inputs} smelts to {st.target}, or no furnace"
         if not (yield from self.go(st.station)):
             return self.fail("could not reach the furnace")
-        if not (yield from self.do(Smelt(furnace=st.station, item=raw, count=st.count,
-                                         fuel=fuel))):
+        smelt = Smelt(furnace=st.station, item=raw, count=st.count, fuel=fuel)
+        smelted = yield from self.do(smelt)
+        for _ in range(MAX_STATION_WAITS):
+            code, params = self.refusal()
+            if smelted or code is not Code.STATION_BUSY:
+                break
+            # A furnace smelts one job at a time: wait for the one in it to end, then retry.
+            assert self.last is not None
+            free_at = params.get("free_at")
+            wait = float(free_at) - self.last.end if isinstance(free_at, int | float) else 5.0
+            yield from self.do(Wait(seconds=min(600.0, max(0.5, wait))))
+            smelted = yield from self.do(smelt)
+        if not smelted:
             return self.fail(f"could not smelt {raw}")
         ok = yield from self.deliver(st.target)
         return (True, None) if ok else self.fail(f"could not deliver {st.target}")
@@ -296,20 +315,21 @@ class _Steps:
                 return self.fail(f"could not reach {b.pos}")
             yield from self._step_off(b.pos)
             placed = False
+            code, params = None, {}
             for _ in range(4):
                 placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
-                reason = (self.last.reason if self.last else None) or ""
-                if placed or not reason.endswith(f"stands in {b.pos}"):
+                code, params = self.refusal()
+                if placed or code is not Code.CELL_OCCUPIED:
                     break
-                if reason.startswith(f"{self.me} "):
+                if params.get("who") == self.me:
                     yield from self._step_off(b.pos)
                 else:  # someone else is in the way: give them a moment to move on
                     yield from self.do(Wait(seconds=2.0))
             if placed:
                 continue
-            if f"taken by {b.name}" in reason:
+            if code is Code.CELL_TAKEN and params.get("block") == b.name:
                 continue  # already there (an earlier attempt placed it)
-            if "no solid neighbour" not in reason or not (yield from self._scaffolded(b)):
+            if code is not Code.NO_SUPPORT or not (yield from self._scaffolded(b)):
                 return self.fail(f"could not place {b.name} at {b.pos}")
         # Blocks an earlier attempt had already placed were fetched for nothing: return them.
         # Then wait off the building site, by the hub, so as not to stand where others build.
@@ -361,7 +381,7 @@ class _Steps:
                 return False
             if (yield from self.do(Place(item=SCAFFOLD, pos=cell))):
                 column.append(cell)
-            elif "taken by" not in (self.last.reason or "" if self.last else ""):
+            elif self.refusal()[0] is not Code.CELL_TAKEN:
                 return False
         placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
         for cell in reversed(column):

@@ -24,21 +24,22 @@ from pydantic import ValidationError
 from agents.messages import ActionRequest, ActionResult, Event, PlannerState, TraceEntry
 from env.actions import Action, Rendezvous, parse_action
 from env.backend import Backend, Outcome
+from env.refusals import Code, refuse
 
 log = logging.getLogger("causalcraft.judger")
 
 
-def _validation_text(err: ValidationError) -> str:
+def _validation_refusal(err: ValidationError) -> Outcome:
     first = err.errors()[0]
     where = ".".join(str(p) for p in first.get("loc", ())) or "action"
-    return f"bad action ({where}: {first.get('msg')})"
+    return Outcome.refused(refuse(Code.BAD_ACTION, field=where, error=first.get("msg")))
 
 
 @dataclass
 class _Pending:
     request: ActionRequest
     action: Action | None
-    error: str | None
+    error: Outcome | None
     start: float
 
 
@@ -66,11 +67,11 @@ class JudgerCore:
             log.warning("action from unknown agent %r ignored", req.agent)
             return
         action: Action | None = None
-        error: str | None = None
+        error: Outcome | None = None
         try:
             action = parse_action(req.action)
         except ValidationError as err:
-            error = _validation_text(err)
+            error = _validation_refusal(err)
         start = max(self.clock[req.agent], action.not_before if action else 0.0)
         self.pending[req.agent] = _Pending(req, action, error, start)
         self.idle.discard(req.agent)
@@ -92,8 +93,7 @@ class JudgerCore:
             if not runnable:
                 # Only rendezvous whose partners will not come (idle or gone): fail the earliest.
                 stuck = min(self.pending.values(), key=lambda p: (p.start, p.request.agent))
-                results.append(self._finish(stuck, Outcome(
-                    ok=False, reason="rendezvous partners are not coming")))
+                results.append(self._finish(stuck, self._missed(stuck)))
                 continue
             chosen = min(runnable, key=lambda p: (p.start, p.request.agent))
             if isinstance(chosen.action, Rendezvous):
@@ -105,6 +105,15 @@ class JudgerCore:
                 continue
             results.append(self.run(chosen))
         return results
+
+    def _missed(self, p: _Pending) -> Outcome:
+        """The refusal of a rendezvous whose partners will not come."""
+        assert isinstance(p.action, Rendezvous)
+        tag = p.action.tag
+        late = [a for a in p.action.agents if not (
+            a in self.pending and isinstance(self.pending[a].action, Rendezvous)
+            and self.pending[a].action.tag == tag)]
+        return Outcome.refused(refuse(Code.RENDEZVOUS_MISSED, tag=tag, late=late))
 
     def _ready(self, p: _Pending) -> bool:
         if not isinstance(p.action, Rendezvous):
@@ -118,16 +127,16 @@ class JudgerCore:
         """Validate and execute one pending action (any clock)."""
         agent = p.request.agent
         if p.error is not None:
-            return self._finish(p, Outcome(ok=False, reason=p.error))
+            return self._finish(p, p.error)
         assert p.action is not None
-        reason = p.action.check(self.backend.view(), agent, self.backend.rules)
-        if reason is not None:
-            return self._finish(p, Outcome(ok=False, reason=reason))
+        refusal = p.action.check(self.backend.view(), agent, self.backend.rules)
+        if refusal is not None:
+            return self._finish(p, Outcome.refused(refusal))
         try:
             outcome = self.backend.execute(agent, p.action, p.start)
         except Exception as err:  # a backend fault is the action's failure, not the Judger's
             log.exception("backend failed on %s", p.request.action)
-            outcome = Outcome(ok=False, reason=f"backend error: {err}")
+            outcome = Outcome.refused(refuse(Code.BACKEND_ERROR, error=str(err)))
         return self._finish(p, outcome)
 
     def _finish(self, p: _Pending, outcome: Outcome) -> ActionResult:
@@ -141,11 +150,12 @@ class JudgerCore:
             dict(p.request.action)
         observation = self.backend.observe(agent)
         self.trace.append(TraceEntry(agent=agent, name=name, args=args, start=p.start, end=end,
-                                     ok=outcome.ok, reason=outcome.reason,
+                                     ok=outcome.ok, reason=outcome.reason, code=outcome.code,
                                      subtask=p.request.subtask, attempt=p.request.attempt,
                                      at=tuple(round(v, 3) for v in observation.pos)))
         return ActionResult(sender="judger", agent=agent, seq=p.request.seq, ok=outcome.ok,
-                            reason=outcome.reason, start=p.start, end=end,
+                            reason=outcome.reason, code=outcome.code,
+                            params=outcome.params, start=p.start, end=end,
                             fired=list(outcome.fired), fired_total=list(self.fired),
                             observation=observation)
 
@@ -210,7 +220,9 @@ class Judger:
                 await asyncio.wait_for(event.wait(), timeout=120.0)
                 outcome = Outcome(ok=True, seconds=time.monotonic() - self.wall_start - p.start)
             except TimeoutError:
-                outcome = Outcome(ok=False, reason="rendezvous partners did not come in 120 s")
+                late = sorted(set(p.action.agents) - seen)
+                outcome = Outcome.refused(refuse(Code.RENDEZVOUS_MISSED, tag=p.action.tag,
+                                                 late=late))
             await self._send(self.core._finish(p, outcome))
             return
         result = await asyncio.to_thread(self.core.run, p)

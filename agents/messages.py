@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from agents.bus import Message
 from env.backend import Observation
+from env.refusals import Code
 from planner.subtask import Subtask
 
 
@@ -58,6 +59,10 @@ class ActionResult(Message):
     seq: int
     ok: bool
     reason: str | None = None
+    code: Code | None = None
+    """The refusal's typed code (`env.refusals.Code`); compare this, never `reason`."""
+    params: dict[str, Any] = Field(default_factory=dict)
+    """The values the refusal's text names (positions, items, who stands where)."""
     start: float
     end: float
     fired: list[str] = Field(default_factory=list)
@@ -94,6 +99,7 @@ class TraceEntry(BaseModel):
     end: float
     ok: bool
     reason: str | None = None
+    code: Code | None = None
     subtask: str | None = None
     attempt: int = 0
     at: tuple[float, float, float] | None = None

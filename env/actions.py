@@ -3,9 +3,10 @@
 Each action is a pydantic model whose validators accept loose LLM output ("[1, -60, 2]",
 "3"), whose `describe()` is its line in the LLM's tool list, and whose `check()` is the
 Judger's legality test against the rules and the current world (None = allowed, otherwise
-the reason). Backends execute them: `env.sim` in process, `env.minecraft` through one JS
-body per action (`env/js/actions.js`). Nothing an LLM writes is executed as code: an answer
-is parsed into one of these models or refused.
+a typed `env.refusals.Refusal`: a code and the values its text names). Backends execute
+them: `env.sim` in process, `env.minecraft` through one JS body per action
+(`env/js/actions.js`). Nothing an LLM writes is executed as code: an answer is parsed into
+one of these models or refused.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
+from env.capacity import container_slots, player_slots, room_for, stack_size
+from env.refusals import Code, Refusal, refuse
 from env.rulebook import Rule, Rulebook
+from env.tags import tag_of
 from env.world import REACH, Facing, Model, Pos, WorldView, _as_pos, distance, in_reach
 
 WALK_SPEED = 4.317  # blocks per second, vanilla walking
@@ -60,23 +64,24 @@ class Action(Model):
         fields = ", ".join(f for f in cls.model_fields if f not in ("name", "not_before"))
         return f"{cls.model_fields['name'].default}({fields}): {cls.summary}"
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        """None when the action is legal now, else the typed reason (`env.refusals`)."""
         return None
 
 
-def _block_reach(view: WorldView, agent: str, pos: Pos) -> str | None:
+def _block_reach(view: WorldView, agent: str, pos: Pos) -> Refusal | None:
     if not in_reach(view.agent_pos(agent), pos):
         where = tuple(round(v, 1) for v in view.agent_pos(agent))
-        return f"{pos} is out of reach from {where} (reach {REACH})"
+        return refuse(Code.OUT_OF_REACH, pos=pos, where=where, reach=REACH)
     return None
 
 
-def _holds(view: WorldView, agent: str, need: dict[str, int]) -> str | None:
+def _holds(view: WorldView, agent: str, need: dict[str, int]) -> Refusal | None:
     inv = view.inventory(agent)
     missing = {i: n - inv.get(i, 0) for i, n in need.items() if inv.get(i, 0) < n}
     if missing:
         what = ", ".join(f"{n} {i}" for i, n in sorted(missing.items()))
-        return f"missing ingredients: {what}"
+        return refuse(Code.MISSING_ITEMS, what=what, missing=missing)
     return None
 
 
@@ -99,13 +104,17 @@ class Take(Action):
     _c = field_validator("count", mode="before")(_count)
     _n = field_validator("item", mode="before")(_name)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         held = view.container(self.pos)
         if held is None:
-            return f"no chest at {self.pos}"
+            return refuse(Code.NO_CONTAINER, pos=self.pos)
         if held.get(self.item, 0) < self.count:
-            return f"the chest at {self.pos} holds {held.get(self.item, 0)} {self.item}, " \
-                   f"not {self.count}"
+            return refuse(Code.CONTAINER_SHORT, pos=self.pos, held=held.get(self.item, 0),
+                          item=self.item, count=self.count)
+        free = room_for(view.inventory(agent), self.item, player_slots())
+        if free < self.count:
+            return refuse(Code.INVENTORY_FULL, agent=agent, count=self.count, item=self.item,
+                          free=free)
         return _block_reach(view, agent, self.pos)
 
 
@@ -119,10 +128,20 @@ class Put(Action):
     _c = field_validator("count", mode="before")(_count)
     _n = field_validator("item", mode="before")(_name)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
-        if view.container(self.pos) is None:
-            return f"no chest at {self.pos}"
-        return _holds(view, agent, {self.item: self.count}) or _block_reach(view, agent, self.pos)
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        held = view.container(self.pos)
+        if held is None:
+            return refuse(Code.NO_CONTAINER, pos=self.pos)
+        missing = _holds(view, agent, {self.item: self.count})
+        if missing:
+            return missing
+        kind_of = getattr(view, "container_kind", None)
+        kind = kind_of(self.pos) if kind_of is not None else "chest"
+        free = room_for(held, self.item, container_slots(kind))
+        if free < self.count:
+            return refuse(Code.CONTAINER_FULL, kind=kind, pos=self.pos, count=self.count,
+                          item=self.item, free=free)
+        return _block_reach(view, agent, self.pos)
 
 
 class Craft(Action):
@@ -137,32 +156,79 @@ class Craft(Action):
     _n = field_validator("item", mode="before")(_name)
 
     def recipe(self, view: WorldView, agent: str, rules: Rulebook) -> Rule | None:
-        """The first recipe for item whose ingredients the agent holds, times over."""
+        """The first recipe for item whose ingredients the agent holds, times over (an input
+        that is an item tag may be filled by any mix of the tag's items)."""
+        found = self.consumption(view, agent, rules)
+        return found[0] if found else None
+
+    def consumption(self, view: WorldView, agent: str,
+                    rules: Rulebook) -> tuple[Rule, dict[str, int]] | None:
+        """(recipe, the items crafting uses up) for the first recipe the agent can make."""
         inv = view.inventory(agent)
-        for rule in rules.producers(self.item, kind="craft"):
-            if rule.output != self.item:
-                continue
+        recipes = [r for r in rules.producers(self.item, kind="craft") if r.output == self.item]
+        # A recipe the agent can pay with its own items first; then any mix a tag allows.
+        for rule in recipes:
             if all(inv.get(i, 0) >= n * self.times for i, n in rule.inputs.items()):
-                return rule
+                return rule, {i: n * self.times for i, n in rule.inputs.items()}
+        for rule in recipes:
+            used, short = fill_inputs(rule, inv, self.times)
+            if not short:
+                return rule, used
         return None
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         recipes = [r for r in rules.producers(self.item, kind="craft") if r.output == self.item]
         if not recipes:
-            return f"no recipe makes {self.item}"
+            return refuse(Code.NO_RECIPE, item=self.item)
         rule = self.recipe(view, agent, rules)
         if rule is None:
-            best = min(recipes, key=lambda r: sum(
-                max(0, n * self.times - view.inventory(agent).get(i, 0))
-                for i, n in r.inputs.items()))
-            return _holds(view, agent, {i: n * self.times for i, n in best.inputs.items()})
+            inv = view.inventory(agent)
+            shortfalls = [fill_inputs(r, inv, self.times)[1] for r in recipes]
+            best = min(shortfalls, key=lambda m: sum(m.values()))
+            what = ", ".join(f"{n} {i}" for i, n in sorted(best.items()))
+            return refuse(Code.MISSING_ITEMS, what=what, missing=best)
         if "crafting_table" in rule.needs:
             if self.table is None:
-                return f"{self.item} needs a crafting table (give table)"
+                return refuse(Code.NEEDS_TABLE, item=self.item)
             if view.block(self.table).name != "crafting_table":
-                return f"no crafting table at {self.table}"
+                return refuse(Code.NO_TABLE, pos=self.table)
             return _block_reach(view, agent, self.table)
         return None
+
+
+def fill_inputs(rule: Rule, inventory: dict[str, int],
+                times: int = 1) -> tuple[dict[str, int], dict[str, int]]:
+    """(items used, shortfall) when `inventory` pays for `rule`'s inputs `times` over: each
+    input takes its own item first, then its alternatives in the tag's order (an input with
+    fewer alternatives is served first). A shortfall is named by the input's tag when it has
+    one ('#planks'), else by the item.
+
+    >>> from env.rulebook import load_rulebook
+    >>> table = load_rulebook().get("craft:crafting_table#0")
+    >>> fill_inputs(table, {"oak_planks": 2, "spruce_planks": 2})
+    ({'oak_planks': 2, 'spruce_planks': 2}, {})
+    >>> fill_inputs(table, {"oak_planks": 1})[1]
+    {'#planks': 3}
+    """
+    left = dict(inventory)
+    used: dict[str, int] = {}
+    short: dict[str, int] = {}
+    order = sorted(rule.inputs.items(), key=lambda kv: len(rule.alternatives.get(kv[0], ())))
+    for item, n in order:
+        need = n * times
+        alternatives = rule.alternatives.get(item, ())
+        for choice in (item, *(a for a in alternatives if a != item)):
+            k = min(need, left.get(choice, 0))
+            if k > 0:
+                used[choice] = used.get(choice, 0) + k
+                left[choice] -= k
+                need -= k
+            if need == 0:
+                break
+        if need:
+            label = (tag_of(frozenset(alternatives)) or item) if alternatives else item
+            short[label] = short.get(label, 0) + need
+    return used, short
 
 
 class Smelt(Action):
@@ -176,18 +242,30 @@ class Smelt(Action):
     _c = field_validator("count", mode="before")(_count)
     _n = field_validator("item", "fuel", mode="before")(_name)
 
-    def fuel_needed(self, rules: Rulebook) -> int:
-        return math.ceil(self.count / rules.fuel_value(self.fuel))
+    def fuel_needed(self, rules: Rulebook, fire_s: float = 0.0) -> int:
+        """How many `fuel` items smelting `count` items burns, when the furnace still has
+        `fire_s` seconds of fire from earlier fuel (a lit furnace keeps burning: after a
+        lava bucket, 100 items' worth)."""
+        cook_s = rules.get(f"smelt:{self.item}").seconds if f"smelt:{self.item}" in rules \
+            else 10.0
+        left_s = max(0.0, cook_s * self.count - fire_s)
+        return max(0, math.ceil(left_s / (cook_s * rules.fuel_value(self.fuel)) - 1e-9))
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if rules.smelts_to(self.item) is None:
-            return f"{self.item} cannot be smelted"
+            return refuse(Code.NOT_SMELTABLE, item=self.item)
         if rules.fuel_value(self.fuel) <= 0:
-            return f"{self.fuel} is not a fuel"
+            return refuse(Code.NOT_FUEL, fuel=self.fuel)
         if view.block(self.furnace).name != "furnace":
-            return f"no furnace at {self.furnace}"
+            return refuse(Code.NO_FURNACE, pos=self.furnace)
+        if self.count > stack_size(self.item):  # one input slot: one stack per job
+            return refuse(Code.OVER_ONE_STACK, station="furnace", max=stack_size(self.item),
+                          item=self.item, count=self.count)
         need = {self.item: self.count}
-        need[self.fuel] = need.get(self.fuel, 0) + self.fuel_needed(rules)
+        fire = getattr(view, "furnace_fire_s", None)
+        fuel = self.fuel_needed(rules, fire(self.furnace) if fire is not None else 0.0)
+        if fuel:
+            need[self.fuel] = need.get(self.fuel, 0) + fuel
         return _holds(view, agent, need) or _block_reach(view, agent, self.furnace)
 
 
@@ -197,20 +275,22 @@ class Dig(Action):
     summary: ClassVar[str] = "break the block at pos and pick up what it drops"
     _v = field_validator("pos", mode="before")(_pos)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         block = view.block(self.pos)
         if block.name in REPLACEABLE:
-            return f"nothing to dig at {self.pos} ({block.name})"
+            return refuse(Code.NOTHING_TO_DIG, pos=self.pos, block=block.name)
         info = rules.blocks.get(block.name)
         if block.name in UNBREAKABLE or (info and (info.hardness is None or info.hardness < 0)):
-            return f"{block.name} at {self.pos} cannot be broken"
+            return refuse(Code.UNBREAKABLE, block=block.name, pos=self.pos)
         age = block.state.get("age")
-        if block.name in ("wheat", "carrots", "potatoes") and age is not None and int(age) < 7:
-            return f"{block.name} at {self.pos} is not ripe (age {age} of 7)"
+        ripe = rules.ripe_age(block.name)
+        if ripe is not None and age is not None and int(age) < ripe:
+            return refuse(Code.NOT_RIPE, block=block.name, pos=self.pos, age=int(age),
+                          max_age=ripe)
         if info and info.tools:
             inv = view.inventory(agent)
             if not any(inv.get(t, 0) > 0 for t in info.tools):
-                return f"{block.name} needs a tool: any of {', '.join(info.tools)}"
+                return refuse(Code.NEEDS_TOOL, block=block.name, tools=", ".join(info.tools))
         return _block_reach(view, agent, self.pos)
 
 
@@ -225,28 +305,28 @@ class Place(Action):
     _v = field_validator("pos", mode="before")(_pos)
     _n = field_validator("item", mode="before")(_name)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if self.item not in rules.blocks:
-            return f"{self.item} is not a block"
+            return refuse(Code.NOT_A_BLOCK, item=self.item)
         how = rules.placement(self.item)
         if how is None or how.item is None:
-            return f"{self.item} cannot be placed by a player"
+            return refuse(Code.NOT_PLACEABLE, item=self.item)
         missing = _holds(view, agent, how.needs())
         if missing:
             return missing
         here = view.block(self.pos)
         if here.name not in REPLACEABLE:
-            return f"{self.pos} is taken by {here.name}"
+            return refuse(Code.CELL_TAKEN, pos=self.pos, block=here.name)
         x, y, z = self.pos
         neighbours = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
                       (x, y, z - 1)]
         if not any(view.block(n).name not in REPLACEABLE for n in neighbours):
-            return f"nothing to place against at {self.pos}: no solid neighbour"
+            return refuse(Code.NO_SUPPORT, pos=self.pos)
         for other in view.agents():
             feet = view.agent_pos(other)
             if (math.floor(feet[0]), math.floor(feet[2])) == (x, z) and \
                     math.floor(feet[1]) in (y, y - 1):
-                return f"{other} stands in {self.pos}"
+                return refuse(Code.CELL_OCCUPIED, who=other, pos=self.pos)
         return _block_reach(view, agent, self.pos)
 
 
@@ -262,9 +342,9 @@ class Kill(Action):
                 if e.type == self.entity and distance(me, e.pos) <= ENTITY_REACH + 1.0]
         return min(near)[1] if near else None
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if self.target(view, agent) is None:
-            return f"no {self.entity} within reach"
+            return refuse(Code.NO_ENTITY, entity=self.entity)
         return None
 
 
@@ -274,14 +354,14 @@ class Milk(Action):
     summary: ClassVar[str] = "fill an empty bucket from the nearest cow within reach"
     _n = field_validator("entity", mode="before")(_name)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if f"milk:{self.entity}" not in rules:
-            return f"a {self.entity} cannot be milked"
+            return refuse(Code.NOT_MILKABLE, entity=self.entity)
         missing = _holds(view, agent, {"bucket": 1})
         if missing:
             return missing
         if Kill(entity=self.entity).target(view, agent) is None:
-            return f"no {self.entity} within reach"
+            return refuse(Code.NO_ENTITY, entity=self.entity)
         return None
 
 
@@ -291,13 +371,13 @@ class Activate(Action):
     summary: ClassVar[str] = "use the block at pos: flip a lever, press a button, open a door"
     _v = field_validator("pos", mode="before")(_pos)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         block = view.block(self.pos).name
         if block in POWERED_ONLY:
-            return f"{block} at {self.pos} opens only with redstone power"
+            return refuse(Code.POWERED_ONLY, block=block, pos=self.pos)
         if not (block.endswith(BUTTONS) or any(block == t or block.endswith(t)
                                                for t in TOGGLED_BY_HAND)):
-            return f"{block} at {self.pos} cannot be activated"
+            return refuse(Code.NOT_ACTIVATABLE, block=block, pos=self.pos)
         return _block_reach(view, agent, self.pos)
 
 
@@ -308,10 +388,10 @@ class StepOn(Action):
     summary: ClassVar[str] = "walk onto the pressure plate at pos and stay hold_s seconds"
     _v = field_validator("pos", mode="before")(_pos)
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         block = view.block(self.pos).name
         if not block.endswith(PLATES):
-            return f"no pressure plate at {self.pos} ({block})"
+            return refuse(Code.NO_PLATE, pos=self.pos, block=block)
         return None
 
 
@@ -327,12 +407,12 @@ class Rendezvous(Action):
     agents: list[str]
     summary: ClassVar[str] = "wait until every agent named has reached the rendezvous tag"
 
-    def check(self, view: WorldView, agent: str, rules: Rulebook) -> str | None:
+    def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if agent not in self.agents:
-            return f"{agent} is not one of the rendezvous agents {self.agents}"
+            return refuse(Code.NOT_IN_RENDEZVOUS, agent=agent, agents=self.agents)
         unknown = set(self.agents) - set(view.agents())
         if unknown:
-            return f"unknown agents in rendezvous: {sorted(unknown)}"
+            return refuse(Code.UNKNOWN_RENDEZVOUS_AGENTS, agents=sorted(unknown))
         return None
 
 

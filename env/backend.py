@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import Field
 
 from env.actions import Action
+from env.refusals import Code, Refusal
 from env.rulebook import Rulebook
 from env.world import EntityState, FPos, Model, WorldSetup, WorldView
 
 
 class Outcome(Model):
     """What running one action did. `seconds` is its duration: virtual on the simulator,
-    measured on a real server. `fired` lists the triggers the action set off."""
+    measured on a real server. `fired` lists the triggers the action set off. A refusal has
+    its typed `code` (`env.refusals.Code`), the values its text names (`params`) and the
+    text itself (`reason`); callers compare the code, never the text."""
 
     ok: bool
     reason: str | None = None
+    code: Code | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
     seconds: float = 0.0
     fired: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def refused(cls, refusal: Refusal, seconds: float = 0.0) -> Outcome:
+        """The outcome of a refused action."""
+        return cls(ok=False, reason=refusal.text, code=refusal.code,
+                   params=dict(refusal.params), seconds=seconds)
 
 
 class Observation(Model):

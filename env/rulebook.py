@@ -15,6 +15,7 @@ a counterfactual test removes or swaps one rule (`without`, `replaced`) and asks
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Iterable
@@ -24,7 +25,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from env.loot import drops as loot_drops
+from env.loot import loot_tables, shears_drop
 from env.placement import Placement, placement
+from env.tags import expand
 from env.world import Model, WorldSetup
 
 VERSION = "1.19.2"
@@ -68,6 +72,9 @@ class Rule(Model):
     source: str | None = None
     where: str | None = None
     seconds: float = 0.0
+    alternatives: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """For a recipe input that is an item tag or an any-of cell: every item that may stand
+    in for it (so 2 oak + 2 spruce planks make a crafting table, as in vanilla)."""
 
     def mentions(self) -> set[str]:
         """Every item, block, entity or location this rule speaks of."""
@@ -136,6 +143,19 @@ class Rulebook:
     def fuel_value(self, item: str) -> float:
         rule = self.rules.get(f"fuel:{item}")
         return rule.count if rule else 0.0
+
+    def ripe_age(self, block: str) -> int | None:
+        """The age at which crop `block` is ripe (its greatest `age` state: wheat 7, beetroots
+        3), or None if it is no crop a worker waits for (env/data/crops.json)."""
+        if block not in crops():
+            return None
+        ages = self.blocks[block].states.get("age", ()) if block in self.blocks else ()
+        return max((int(a) for a in ages), default=None)
+
+    def station_exclusive(self, station: str) -> bool:
+        """Whether `station` serves one job at a time (a furnace: yes; a crafting table: no),
+        from env/data/stations.json. Unknown stations are not exclusive."""
+        return bool(stations().get(station, {}).get("exclusive", False))
 
     def smelts_to(self, item: str) -> str | None:
         rule = self.rules.get(f"smelt:{item}")
@@ -221,36 +241,66 @@ def _mcdata(version: str) -> dict[str, object]:
     return out
 
 
-def _craft_rules(recipes: dict, item_names: dict[int, str]) -> list[Rule]:
+def _choices(cell: object) -> tuple[str, ...]:
+    """The items a recipe cell accepts: an item, a '#tag' or a list of items."""
+    if isinstance(cell, list):
+        return tuple(cell)
+    return expand(str(cell))
+
+
+def recipe_variants(recipe: dict) -> list[tuple[dict[str, int], dict[str, tuple[str, ...]]]]:
+    """The concrete inputs of one recipe of env/data/recipes.json, one per combination of its
+    cell groups (cells with the same choices vary together, as minecraft-data lists them),
+    each with the alternatives of every input that came from an any-of cell.
+
+    >>> rb_recipe = {"result": "stick", "count": 4, "shape": [["#planks"], ["#planks"]]}
+    >>> inputs, alts = recipe_variants(rb_recipe)[1]
+    >>> inputs, alts["spruce_planks"][:2]
+    ({'spruce_planks': 2}, ('oak_planks', 'spruce_planks'))
+    """
+    flat = [c for row in recipe["shape"] for c in row] if "shape" in recipe \
+        else list(recipe["ingredients"])
+    cells = [_choices(c) for c in flat if c is not None]
+    groups = list(dict.fromkeys(c for c in cells if len(c) > 1))
+    variants: list[tuple[dict[str, int], dict[str, tuple[str, ...]]]] = []
+    for combo in itertools.product(*groups):
+        pick = dict(zip(groups, combo, strict=True))
+        inputs: dict[str, int] = {}
+        alternatives: dict[str, tuple[str, ...]] = {}
+        for c in cells:
+            item = pick.get(c, c[0])
+            inputs[item] = inputs.get(item, 0) + 1
+            if len(c) > 1:
+                alternatives[item] = c
+        variants.append((inputs, alternatives))
+    return variants
+
+
+@cache
+def crafting_recipes() -> list[dict]:
+    """The crafting recipes with their tags (env/data/recipes.json)."""
+    return json.loads((DATA_DIR / "recipes.json").read_text())["recipes"]
+
+
+def _craft_rules() -> list[Rule]:
     rules: list[Rule] = []
-    for out_id in sorted(recipes, key=int):
-        output = item_names.get(int(out_id))
-        if output is None:
-            continue
-        for k, recipe in enumerate(recipes[out_id]):
-            inputs: dict[str, int] = {}
-            if "inShape" in recipe:
-                rows = recipe["inShape"]
-                cells = [c for row in rows for c in row]
-                table = len(rows) > 2 or any(len(row) > 2 for row in rows)
-            else:
-                cells = recipe.get("ingredients", [])
-                table = len(cells) > 4
-            for cell in cells:
-                if cell is None:
-                    continue
-                cid = cell if isinstance(cell, int) else cell.get("id")
-                name = item_names.get(int(cid)) if cid is not None else None
-                if name is None:
-                    break
-                inputs[name] = inputs.get(name, 0) + 1
-            else:
-                result = recipe["result"]
-                leftovers = {LEFTOVERS[i]: n for i, n in inputs.items() if i in LEFTOVERS}
-                rules.append(Rule(
-                    id=f"craft:{output}#{k}", kind="craft", output=output,
-                    count=result.get("count", 1), inputs=inputs, byproducts=leftovers,
-                    needs=("crafting_table",) if table else (), seconds=CRAFT_S))
+    seen: dict[str, int] = {}
+    for recipe in crafting_recipes():
+        output = recipe["result"]
+        if "shape" in recipe:
+            rows = recipe["shape"]
+            table = len(rows) > 2 or any(len(row) > 2 for row in rows)
+        else:
+            table = len(recipe["ingredients"]) > 4
+        for inputs, alternatives in recipe_variants(recipe):
+            k = seen.get(output, 0)
+            seen[output] = k + 1
+            leftovers = {LEFTOVERS[i]: n for i, n in inputs.items() if i in LEFTOVERS}
+            rules.append(Rule(
+                id=f"craft:{output}#{k}", kind="craft", output=output,
+                count=recipe.get("count", 1), inputs=inputs, byproducts=leftovers,
+                needs=("crafting_table",) if table else (), seconds=CRAFT_S,
+                alternatives=alternatives))
     return rules
 
 
@@ -286,6 +336,75 @@ def _drop_rules(loot: list[dict], key: str, kind: RuleKind, foods: frozenset[str
     return rules
 
 
+def _mine_rules(blocks: dict[str, BlockInfo]) -> list[Rule]:
+    """One rule per block that surely drops something: its certain drops by hand or with its
+    harvest tool (env/data/loot.json, fully grown, no silk touch); a block that drops only to
+    shears (leaves, grass, cobweb) has a rule that needs shears. Drops by chance (a sapling
+    from leaves) are no rule: nothing can count on them."""
+    rules: list[Rule] = []
+    for name in sorted(loot_tables()):
+        tools = blocks[name].tools if name in blocks else ()
+        counts = loot_drops(name, set())
+        if not counts and shears_drop(name):
+            counts, tools = loot_drops(name, {"shears"}), ("shears",)
+        if not counts:
+            continue
+        main = next(iter(counts))
+        extra = {i: n for i, n in counts.items() if i != main}
+        rules.append(Rule(id=f"mine:{name}", kind="mine", output=main, count=counts[main],
+                          byproducts=extra, source=name, tools=tools))
+    return rules
+
+
+@cache
+def crops() -> frozenset[str]:
+    """Crops harvested only when ripe (env/data/crops.json)."""
+    return frozenset(json.loads((DATA_DIR / "crops.json").read_text())["crops"])
+
+
+@cache
+def stations() -> dict[str, dict[str, object]]:
+    """Station name -> its facts (`exclusive`, ...), from env/data/stations.json."""
+    return json.loads((DATA_DIR / "stations.json").read_text())["stations"]
+
+
+class FurnaceTable(Model):
+    """The furnace's rules (env/data/smelting.json) with every tag expanded: `recipes` input
+    item -> output item, `fuel_ticks` fuel item -> burn ticks, `cook_ticks` per item."""
+
+    cook_ticks: int
+    ticks_per_second: int
+    recipes: dict[str, str]
+    fuel_ticks: dict[str, int]
+
+    @property
+    def cook_seconds(self) -> float:
+        return self.cook_ticks / self.ticks_per_second
+
+
+@cache
+def furnace_table() -> FurnaceTable:
+    """Vanilla 1.19.2's smelting recipes and fuels, tags expanded as the game does (a later
+    fuel entry overrides an earlier one; #non_flammable_wood is never fuel).
+
+    >>> t = furnace_table()
+    >>> t.fuel_ticks["lava_bucket"], t.fuel_ticks["oak_slab"], t.fuel_ticks["white_carpet"]
+    (20000, 150, 67)
+    >>> t.recipes["stripped_birch_wood"], "crimson_planks" in t.fuel_ticks
+    ('charcoal', False)
+    """
+    data = json.loads((DATA_DIR / "smelting.json").read_text())
+    recipes = {item: out for src, out in data["recipes"].items() for item in expand(src)}
+    never = set(expand(data.get("never_fuel", "#non_flammable_wood")))
+    fuels: dict[str, int] = {}
+    for src, ticks in data["fuel_ticks"]:
+        for item in expand(src):
+            if item not in never:
+                fuels[item] = int(ticks)
+    return FurnaceTable(cook_ticks=data["cook_ticks"], ticks_per_second=data["ticks_per_second"],
+                        recipes=recipes, fuel_ticks=fuels)
+
+
 @cache
 def load_rulebook(version: str = VERSION) -> Rulebook:
     """The game's rules for `version` (cached; rulebooks are immutable)."""
@@ -299,16 +418,16 @@ def load_rulebook(version: str = VERSION) -> Rulebook:
         blocks[b["name"]] = BlockInfo(name=b["name"], hardness=b.get("hardness"), tools=tools,
                                       solid=b.get("boundingBox") == "block", states=states)
     foods = frozenset(f["name"] for f in data["foods"])  # type: ignore[union-attr]
-    rules = _craft_rules(data["recipes"], items)  # type: ignore[arg-type]
-    rules += _drop_rules(data["blockLoot"], "block", "mine", foods, blocks)  # type: ignore[arg-type]
+    rules = _craft_rules()
+    rules += _mine_rules(blocks)
     rules += _drop_rules(data["entityLoot"], "entity", "kill", foods, blocks)  # type: ignore[arg-type]
-    smelting = json.loads((DATA_DIR / "smelting.json").read_text())
-    for src, out in sorted(smelting["recipes"].items()):
+    furnace = furnace_table()
+    for src, out in sorted(furnace.recipes.items()):
         rules.append(Rule(id=f"smelt:{src}", kind="smelt", output=out, inputs={src: 1},
-                          needs=("furnace",), seconds=smelting["seconds_per_item"]))
-    for fuel, value in sorted(smelting["fuels"].items()):
+                          needs=("furnace",), seconds=furnace.cook_seconds))
+    for fuel, ticks in sorted(furnace.fuel_ticks.items()):
         rules.append(Rule(id=f"fuel:{fuel}", kind="fuel", output="fuel", inputs={fuel: 1},
-                          count=value))
+                          count=ticks / furnace.cook_ticks))
     for animal in ("cow", "mooshroom", "goat"):
         rules.append(Rule(id=f"milk:{animal}", kind="milk", output="milk_bucket",
                           inputs={"bucket": 1}, source=animal, seconds=MILK_S))

@@ -31,11 +31,13 @@ def replay(trace: Sequence[dict[str, Any]], backend: Backend) -> list[tuple[str,
             # Walk to where the agent really ended up, so that both worlds see it there.
             args = {"pos": [math.floor(v) for v in entry["at"]], "within": 0.0}
         action = parse_action({"name": entry["name"], **args})
-        reason = action.check(backend.view(), entry["agent"], backend.rules)
-        if reason is not None:
-            done.append((entry["name"], False, reason))
+        refusal = action.check(backend.view(), entry["agent"], backend.rules)
+        if refusal is not None:
+            done.append((entry["name"], False, refusal.text))
             continue
-        outcome = backend.execute(entry["agent"], action, 0.0)
+        # At its recorded start: a furnace busy with an earlier job, a fire still burning,
+        # a plate still pressed are the same as in the recorded run.
+        outcome = backend.execute(entry["agent"], action, float(entry.get("start", 0.0)))
         done.append((entry["name"], outcome.ok, outcome.reason))
     return done
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from env.goals import Goal
 from env.world import Model, Pos, WorldSetup, _as_pos
@@ -39,6 +39,15 @@ class TaskSpec(Model):
     (`line 3: skipped: unknown block 'glowstne' in '...'`); empty for a clean file."""
 
     _hub = field_validator("hub", mode="before")(_as_pos)
+
+    @model_validator(mode="after")
+    def _holders_hold_their_items(self) -> TaskSpec:
+        from env.capacity import world_problem
+
+        problem = world_problem(self.world)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     @field_validator("id")
     @classmethod

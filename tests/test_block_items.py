@@ -11,6 +11,7 @@ import pytest
 from env.actions import Place
 from env.data.make_block_items import build
 from env.placement import BLOCK_ITEMS_FILE, material_needs, placement, wall_variant
+from env.refusals import Code
 from env.rulebook import _mcdata, load_rulebook
 from env.sim import SimBackend
 from env.world import STAND_Y, BlockSpec, WorldSetup
@@ -131,8 +132,9 @@ def test_the_sim_places_with_the_placing_item() -> None:
     assert sim.view().block((1, Y, 0)).name == "wall_torch"
     refused = sim.execute("a", Place(item="wheat", pos=(0, Y, 2)), 0.0)
     assert (refused.ok, refused.reason) == (False, "missing ingredients: 1 wheat_seeds")
-    assert Place(item="air", pos=(0, Y, 3)).check(sim.view(), "a", RB) == (
-        "air cannot be placed by a player")
+    refusal = Place(item="air", pos=(0, Y, 3)).check(sim.view(), "a", RB)
+    assert refusal is not None and (refusal.code, refusal.text) == (
+        Code.NOT_PLACEABLE, "air cannot be placed by a player")
 
 
 @pytest.mark.parametrize("name", ["made_other_items", "made_shared_tool"])

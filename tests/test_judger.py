@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agents.judger import JudgerCore
 from agents.messages import ActionRequest, PlannerState
+from env.refusals import Code
 from env.rulebook import load_rulebook
 from env.sim import SimBackend
 from env.world import STAND_Y, BlockSpec, ContainerSpec, WorldSetup
@@ -89,4 +90,5 @@ def test_rendezvous_leaves_together_and_fails_if_nobody_comes() -> None:
     submit(core, "a1", 3, {"name": "rendezvous", "tag": "u", "agents": ["a1", "a2"]})
     core.planner_state(PlannerState(sender="planner", idle=["a2"]))
     [alone] = core.step()
-    assert (alone.ok, alone.reason) == (False, "rendezvous partners are not coming")
+    assert (alone.ok, alone.reason) == (False, "rendezvous u: (a2) never came")
+    assert alone.code == Code.RENDEZVOUS_MISSED and alone.params["late"] == ["a2"]

@@ -520,7 +520,7 @@ REFUSED: list[tuple[Action, str]] = [
     (Milk(), "missing ingredients: 1 bucket"),
     (Activate(pos=(3, Y, 3)), "stone at (3, -60, 3) cannot be activated"),
     (StepOn(pos=(2, Y, 2)), "no pressure plate at (2, -60, 2) (air)"),
-    (Rendezvous(tag="t", agents=["b"]), "a is not one of the rendezvous agents ['b']"),
+    (Rendezvous(tag="t", agents=["b"]), "a is not one of the rendezvous agents (b)"),
 ]
 
 

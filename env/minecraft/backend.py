@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from env.actions import Action, Rendezvous, Smelt
 from env.backend import Observation, Outcome
 from env.minecraft.bridge import BridgeError, JsBridge
+from env.refusals import Code, as_code, refuse
 from env.rulebook import Rulebook
 from env.world import (
     BlockState,
@@ -403,7 +404,7 @@ class MinecraftBackend:
 
     def execute(self, agent: str, action: Action, start: float) -> Outcome:
         if agent not in self._agents:
-            return Outcome(ok=False, reason=f"unknown agent {agent!r}")
+            return Outcome.refused(refuse(Code.UNKNOWN_AGENT, agent=agent))
         t0 = time.perf_counter()
         if isinstance(action, Rendezvous):
             return self._rendezvous_at(agent, action, t0)
@@ -422,7 +423,9 @@ class MinecraftBackend:
         if self._world.triggers:
             self._check_triggers()
         seconds = time.perf_counter() - t0
-        return Outcome(ok=bool(result["ok"]), reason=result.get("reason"), seconds=seconds,
+        code = None if result["ok"] else as_code(result.get("code") or Code.ACTION_FAILED)
+        return Outcome(ok=bool(result["ok"]), reason=result.get("reason"), code=code,
+                       params=result.get("params") or {}, seconds=seconds,
                        fired=sorted(self.fired() - before))
 
     def _rendezvous_at(self, agent: str, action: Rendezvous, t0: float) -> Outcome:
@@ -433,8 +436,8 @@ class MinecraftBackend:
                 lambda: set(action.agents) <= self._rendezvous[action.tag], RENDEZVOUS_TIMEOUT_S)
         if not ok:
             late = sorted(set(action.agents) - self._rendezvous[action.tag])
-            return Outcome(ok=False, reason=f"rendezvous {action.tag}: {late} never came",
-                           seconds=time.perf_counter() - t0)
+            return Outcome.refused(refuse(Code.RENDEZVOUS_MISSED, tag=action.tag, late=late),
+                                   seconds=time.perf_counter() - t0)
         return Outcome(ok=True, seconds=time.perf_counter() - t0)
 
     # ---- reconnection ------------------------------------------------------------------------

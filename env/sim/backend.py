@@ -9,6 +9,7 @@ and two agents' holds that overlap in time count as simultaneous for a trigger.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 
 from env.actions import (
@@ -30,7 +31,9 @@ from env.actions import (
     Wait,
 )
 from env.backend import Observation, Outcome
-from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook
+from env.loot import drops as loot_drops
+from env.refusals import Code, Refusal, refuse
+from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook, load_rulebook
 from env.sim.path import Walker, path_length
 from env.sim.state import Container, SimState, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
@@ -61,8 +64,8 @@ CONTAINERS = ("chest", "trapped_chest", "barrel")
 STONE_BUTTONS = ("stone_button", "polished_blackstone_button")
 
 Apply = Callable[[], None]
-Plan = str | tuple[float, Apply]
-"""What a handler gives: a reason to refuse, or the duration and the change to make."""
+Plan = Refusal | tuple[float, Apply]
+"""What a handler gives: a refusal, or the duration and the change to make."""
 
 
 def dig_seconds(block: str, inventory: dict[str, int], rules: Rulebook) -> float:
@@ -102,9 +105,10 @@ class SimBackend:
     Durations: walking path length / WALK_SPEED; take, put, place, activate 0.5 s; craft 1 s
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill 2 s with a sword,
     4 s without; milk 1 s; step_on the walk plus `hold_s`. A lever, button or door changes at
-    the action's start; a plate is held from the agent's arrival. Nothing is random: `seed`
-    is kept for the record and for clones. `view()` is the live state (call it after
-    `build`), `snapshot()` a plain-data copy for comparisons, `clone()` an independent world.
+    the action's start; a plate is held from the agent's arrival. Only drops that come by
+    chance (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is
+    the live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
+    `clone()` an independent world.
     """
 
     name = "sim"
@@ -113,6 +117,9 @@ class SimBackend:
     def __init__(self, rules: Rulebook, seed: int = 0) -> None:
         self.rules = rules
         self.seed = seed
+        self.rng = random.Random(seed)
+        """Rolls the drops that come by chance (a sapling from leaves), seeded."""
+        self._full_rules = load_rulebook()  # the game's own rules, to tell a changed one
         self.state = SimState()
         self.world = WorldSetup()
         self.walker = Walker(self.state.block, rules.blocks, self.world.bounds)
@@ -136,6 +143,7 @@ class SimBackend:
             raise ValueError("world.spawn is empty: give at least one spawn point")
         s = self.state
         s.reset()
+        self.rng = random.Random(self.seed)
         self.world = world
         self.walker = Walker(s.block, self.rules.blocks, world.bounds)
         for spec in world.blocks:
@@ -178,16 +186,16 @@ class SimBackend:
         `check`, or what only the simulator knows: a path, a lock) changes nothing."""
         s = self.state
         if agent not in s.positions:
-            return Outcome(ok=False, reason=f"unknown agent {agent!r}")
-        reason = action.check(s, agent, self.rules)
-        if reason is not None:
-            return Outcome(ok=False, reason=reason)
+            return Outcome.refused(refuse(Code.UNKNOWN_AGENT, agent=agent))
+        refusal = action.check(s, agent, self.rules)
+        if refusal is not None:
+            return Outcome.refused(refusal)
         handler = self._handlers.get(action.name)
         if handler is None:
-            return Outcome(ok=False, reason=f"the simulator cannot run {action.name!r}")
+            return Outcome.refused(refuse(Code.CANNOT_RUN, backend=self.name, action=action.name))
         plan = handler(agent, action, start)
-        if isinstance(plan, str):
-            return Outcome(ok=False, reason=plan)
+        if isinstance(plan, Refusal):
+            return Outcome.refused(plan)
         seconds, apply = plan
         self._advance(start)
         apply()
@@ -218,6 +226,7 @@ class SimBackend:
     def clone(self) -> SimBackend:
         """An independent copy of this world (same rules, world setup and seed)."""
         other = SimBackend(self.rules, self.seed)
+        other.rng.setstate(self.rng.getstate())
         other.world = self.world
         other.state = self.state.copy()
         other.walker = Walker(other.state.block, self.rules.blocks, self.world.bounds)
@@ -306,19 +315,20 @@ class SimBackend:
                 s.positions[agent] = (p[0], float(landed), p[2])
 
     # -- actions --------------------------------------------------------------------------
-    def _walk(self, agent: str, goal: Pos, within: float = 0.0) -> str | list[Pos]:
+    def _walk(self, agent: str, goal: Pos, within: float = 0.0) -> Refusal | list[Pos]:
         start = cell_of(self.state.agent_pos(agent))
         path = self.walker.find(start, goal, within)
         if path is None:
             if within == 0.0 and not self.walker.standable(goal):
-                return f"no path to {goal}: {self.walker.why_not_standable(goal)}"
-            return f"no path to {goal} from {start}"
+                return refuse(Code.NOT_STANDABLE, pos=goal,
+                              why=self.walker.why_not_standable(goal))
+            return refuse(Code.NO_PATH, pos=goal, start=start)
         return path
 
     def _move_to(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, MoveTo)
         path = self._walk(agent, action.pos, action.within)
-        if isinstance(path, str):
+        if isinstance(path, Refusal):
             return path
         end = path[-1]
 
@@ -328,10 +338,10 @@ class SimBackend:
 
         return path_length(path) / WALK_SPEED, apply
 
-    def _lock(self, agent: str, pos: Pos) -> str | None:
+    def _lock(self, agent: str, pos: Pos) -> Refusal | None:
         c = self.state.containers[pos]
         if c.lock and self.state.inventory(agent).get(c.lock, 0) < 1:
-            return f"the {c.kind} at {pos} is locked: it opens only for a player holding {c.lock}"
+            return refuse(Code.LOCKED, kind=c.kind, pos=pos, key=c.lock)
         return None
 
     def _take(self, agent: str, action: Action, start: float) -> Plan:
@@ -369,14 +379,15 @@ class SimBackend:
     def _craft(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Craft)
         s = self.state
-        rule = action.recipe(s, agent, self.rules)
-        if rule is None:  # check() already refuses this; kept for a clear message
-            return f"no recipe for {action.item} with what {agent} holds"
+        found = action.consumption(s, agent, self.rules)
+        if found is None:  # check() already refuses this; kept for a clear message
+            return refuse(Code.NO_RECIPE, item=action.item)
+        rule, used = found
         times = action.times
 
         def apply() -> None:
-            for item, n in rule.inputs.items():
-                s.take(agent, item, n * times)
+            for item, n in used.items():
+                s.take(agent, item, n)
             s.give(agent, rule.output, int(rule.count) * times)
             for item, n in rule.byproducts.items():
                 s.give(agent, item, n * times)
@@ -387,31 +398,56 @@ class SimBackend:
         assert isinstance(action, Smelt)
         s = self.state
         rule = self.rules.get(f"smelt:{action.item}")
+        pos = action.furnace
+        # One job at a time (env/data/stations.json): a second smelt waits for the first.
+        busy = s.busy_until.get(pos, 0.0)
+        if self.rules.station_exclusive("furnace") and busy > start + 1e-9:
+            return refuse(Code.STATION_BUSY, station="furnace", pos=pos, free_at=round(busy, 3))
         # A lit furnace burns on until its fuel is spent (10 s per item a fuel is worth),
         # so a smelt that follows another soon enough needs less new fuel, or none.
         burn_s = self.rules.fuel_value(action.fuel) * rule.seconds
-        lit = s.lit_until.get(action.furnace, 0.0)
-        left_s = max(0.0, lit - start)
-        fuel = math.ceil(max(0.0, rule.seconds * action.count - left_s) / burn_s - 1e-9)
+        lit = s.lit_until.get(pos, 0.0)
+        fuel = action.fuel_needed(self.rules, s.furnace_fire_s(pos, start))
+        if s.inventory(agent).get(action.fuel, 0) < fuel + (
+                action.count if action.fuel == action.item else 0):
+            short = fuel - s.inventory(agent).get(action.fuel, 0)
+            return refuse(Code.MISSING_ITEMS, what=f"{short} {action.fuel}",
+                          missing={action.fuel: short})
+        seconds = rule.seconds * action.count
 
         def apply() -> None:
-            s.lit_until[action.furnace] = max(lit, start) + fuel * burn_s
+            s.lit_until[pos] = max(lit, start) + fuel * burn_s
+            s.busy_until[pos] = start + seconds
             s.take(agent, action.item, action.count)
             s.take(agent, action.fuel, fuel)
             s.give(agent, rule.output, int(rule.count) * action.count)
             if action.fuel in LEFTOVERS:
                 s.give(agent, LEFTOVERS[action.fuel], fuel)
 
-        return rule.seconds * action.count, apply
+        return seconds, apply
 
-    def _drops(self, block: BlockState) -> dict[str, int]:
+    def _drops(self, agent: str, block: BlockState) -> dict[str, int]:
+        """What breaking `block` gives `agent`: its certain drops as its `mine:` rule says
+        (so a counterfactual rule change shows), unless that rule needs shears the agent lacks,
+        plus what the block's loot table (env/data/loot.json) gives by chance under its
+        conditions (shears if the agent holds them; no silk touch), rolled with the world's
+        seeded generator: leaves by hand give no leaves, and a sapling only now and then."""
+        inv = self.state.inventory(agent)
+        tools = {"shears"} if inv.get("shears", 0) > 0 else set()
+        age_state = block.state.get("age")
+        age = int(age_state) if age_state is not None else None
         rule = self.rules.rules.get(f"mine:{block.name}")
-        if rule is not None:
-            out = {rule.output: int(rule.count)}
+        if rule is not None and rule == self._full_rules.rules.get(rule.id):
+            return loot_drops(block.name, tools, age, self.rng)  # the game's table, as is
+        out: dict[str, int] = {}  # a counterfactual rule: its drops, and chance's on top
+        if rule is not None and all(inv.get(t, 0) > 0 for t in rule.tools if t == "shears"):
+            out[rule.output] = int(rule.count)
             for item, n in rule.byproducts.items():
                 out[item] = out.get(item, 0) + n
-            return out
-        return {block.name: 1} if block.name in self.rules.items else {}
+        extra = loot_drops(block.name, tools, age, self.rng, certain=False)
+        for item, n in extra.items():
+            out[item] = out.get(item, 0) + n
+        return out
 
     def _door_halves(self, pos: Pos) -> list[Pos]:
         """A door's two cells (the other half is the same door just above or below)."""
@@ -427,7 +463,7 @@ class SimBackend:
         s = self.state
         block = s.block(action.pos)
         seconds = dig_seconds(block.name, s.inventory(agent), self.rules)
-        drops = self._drops(block)
+        drops = self._drops(agent, block)
         container = s.containers.get(action.pos)
         cells = self._door_halves(action.pos)
 
@@ -456,7 +492,7 @@ class SimBackend:
             x, y, z = action.pos
             above = (x, y + 1, z)
             if not self.walker.passable(above) or s.block(above).name not in ("air", "cave_air"):
-                return f"no room for the upper half of {action.item} at {above}"
+                return refuse(Code.NO_ROOM_ABOVE, item=action.item, pos=above)
             cells = [(action.pos, {**state, "half": "lower", "open": False}),
                      (above, {**state, "half": "upper", "open": False})]
         at = start + PLACE_S
@@ -480,7 +516,7 @@ class SimBackend:
         s = self.state
         target = action.target(s, agent)
         if target is None:
-            return f"no {action.entity} within reach"
+            return refuse(Code.NO_ENTITY, entity=action.entity)
         rule = self.rules.rules.get(f"kill:{action.entity}")
         armed = any(n > 0 and i.endswith("_sword") for i, n in s.inventory(agent).items())
 
@@ -540,7 +576,7 @@ class SimBackend:
         assert isinstance(action, StepOn)
         s = self.state
         path = self._walk(agent, action.pos)
-        if isinstance(path, str):
+        if isinstance(path, Refusal):
             return path
         walk = path_length(path) / WALK_SPEED
         arrive = start + walk

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from env.capacity import player_slots, room_for
 from env.sim.triggers import Hold
 from env.world import GROUND_Y, BlockState, EntityState, FPos, Pos, StateValue
 
@@ -65,6 +66,10 @@ class SimState:
     clock: float = 0.0
     lit_until: dict[Pos, float] = field(default_factory=dict)
     """Furnaces still burning fuel, and the virtual time their fire goes out."""
+    busy_until: dict[Pos, float] = field(default_factory=dict)
+    """Exclusive stations (furnaces) at work, and the virtual time their job ends."""
+    on_ground: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Items that did not fit an agent's inventory and fell at its feet, per agent."""
 
     # -- WorldView ------------------------------------------------------------------------
     def block(self, pos: Pos) -> BlockState:
@@ -90,6 +95,15 @@ class SimState:
     def agents(self) -> list[str]:
         return list(self.positions)
 
+    def container_kind(self, pos: Pos) -> str:
+        """What kind of container stands at `pos` (chest, barrel), for its capacity."""
+        found = self.containers.get(pos)
+        return found.kind if found is not None else "chest"
+
+    def furnace_fire_s(self, pos: Pos, at: float | None = None) -> float:
+        """Seconds of fire the furnace at `pos` still has at virtual time `at` (default: now)."""
+        return max(0.0, self.lit_until.get(pos, 0.0) - (self.clock if at is None else at))
+
     def entities(self) -> list[EntityState]:
         return list(self.entities_by_id.values())
 
@@ -100,12 +114,24 @@ class SimState:
         self.powered.pop(pos, None)
         if pos in self.containers and block.name not in ("chest", "trapped_chest", "barrel"):
             del self.containers[pos]
+        if block.name != "furnace":
+            self.lit_until.pop(pos, None)
+            self.busy_until.pop(pos, None)
 
-    def give(self, agent: str, item: str, count: int) -> None:
+    def give(self, agent: str, item: str, count: int) -> int:
+        """Put `count` of `item` into `agent`'s 36 slots; what does not fit falls at its feet
+        (kept in `on_ground`, out of reach of the simulator's actions), as the server does.
+        Returns how many went into the inventory."""
         if count <= 0:
-            return
+            return 0
         inv = self.inventories[agent]
-        inv[item] = inv.get(item, 0) + count
+        fits = min(count, room_for(inv, item, player_slots()))
+        if fits:
+            inv[item] = inv.get(item, 0) + fits
+        if count > fits:
+            here = self.on_ground.setdefault(agent, {})
+            here[item] = here.get(item, 0) + count - fits
+        return fits
 
     def take(self, agent: str, item: str, count: int) -> None:
         inv = self.inventories[agent]
@@ -137,4 +163,6 @@ class SimState:
             fired=dict(self.fired),
             clock=self.clock,
             lit_until=dict(self.lit_until),
+            busy_until=dict(self.busy_until),
+            on_ground={a: dict(items) for a, items in self.on_ground.items()},
         )

@@ -23,6 +23,7 @@ from env.minecraft.backend import (
     trigger_holds,
 )
 from env.minecraft.server import ServerProcess
+from env.refusals import Code
 from env.rulebook import Rulebook, load_rulebook
 from env.world import (
     BlockSpec,
@@ -203,6 +204,34 @@ def test_smelt_beef_in_a_furnace(backend: MinecraftBackend) -> None:
     view = backend.view()
     assert view.inventory("smelt_a") == {"cooked_beef": 1}
     assert view.block(furnace).name == "furnace"
+
+
+def test_a_furnace_smelts_one_job_at_a_time(backend: MinecraftBackend) -> None:
+    """One input slot (minecraft.wiki/w/Furnace): of two smelts started together at one
+    furnace, one runs and the other is refused as busy, changing nothing; the simulator
+    refuses the same way (tests/test_game_rules.py)."""
+    furnace = (64, -60, 22)
+    backend.build(WorldSetup(blocks=[BlockSpec(name="furnace", pos=furnace,
+                                               state={"facing": "north"})],
+                             spawn=[(63, -60, 20), (65, -60, 20)],
+                             agent_items={"beef": 1, "coal": 1}), ["busy_a", "busy_b"])
+    outs: dict[str, Outcome] = {}
+
+    def smelt(agent: str, delay: float) -> None:
+        time.sleep(delay)
+        outs[agent] = run(backend, agent, name="smelt", furnace=furnace, item="beef", count=1)
+
+    threads = [threading.Thread(target=smelt, args=("busy_a", 0.0)),
+               threading.Thread(target=smelt, args=("busy_b", 2.0))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert outs["busy_a"].ok, outs["busy_a"].reason
+    assert (outs["busy_b"].ok, outs["busy_b"].code) == (False, Code.STATION_BUSY)
+    view = backend.view()
+    assert view.inventory("busy_a") == {"cooked_beef": 1}
+    assert view.inventory("busy_b") == {"beef": 1, "coal": 1}
 
 
 def test_milk_a_cow(backend: MinecraftBackend) -> None:

@@ -42,6 +42,18 @@ def test_cook_beef_in_a_furnace_with_coal(server: ServerProcess, run_bot: RunBot
     assert result["inventory"] == {"cooked_beef": 1}
 
 
+def test_furnace_burns_vanilla_fuels_and_keeps_its_fire(server: ServerProcess,
+                                                       run_bot: RunBot) -> None:
+    """Fuel ticks from AbstractFurnaceBlockEntity.getFuel() (minecraft.wiki/w/Smelting#Fuel):
+    a wooden pickaxe burns 200 ticks (one item), coal 1600; stripped logs and wood smelt to
+    charcoal (#logs_that_burn); a lit furnace smelts on without new fuel."""
+    result = run_bot("furnace_fuels.js", server.port, "-12")
+    assert result["afterPickaxe"] == [None, None, "charcoal:1"]
+    assert result["afterCoal"] == [None, None, "cooked_beef:1"]
+    assert 1300 <= result["burnLeftAfterCoal"] <= 1401  # 1600 lit, 199 more ticks to cook
+    assert result["afterLitOnly"] == [None, None, "cooked_beef:2"]
+
+
 def test_chest_shared_by_two_bots(server: ServerProcess, run_bot: RunBot) -> None:
     result = run_bot("chest_share.js", server.port)
     assert result["takerSawBeforeTaking"] == {"bread": 5, "coal": 20}
@@ -71,6 +83,27 @@ def test_recipe_matcher_shapes_mirrors_and_shapeless(js_dir: Path) -> None:
         "pie_missing_egg": {"width": 3, "cells": [None, None, None, None, "sugar", None,
                                                   None, None, "pumpkin"]},
         "empty": {"width": 2, "cells": [None] * 4},
+        # Vanilla recipes take item tags (#planks, #logs, #stone_crafting_materials): any mix.
+        "table_mixed_planks": {"width": 2, "cells": ["oak_planks", "spruce_planks"] * 2},
+        "sticks_mixed": {"width": 2, "cells": ["birch_planks", None, "mangrove_planks", None]},
+        "bowl_mixed": {"width": 3, "cells": ["oak_planks", None, "crimson_planks", None,
+                                             "spruce_planks", None, None, None, None]},
+        "chest_mixed": {"width": 3, "cells": ["oak_planks", "spruce_planks", "birch_planks",
+                                              "jungle_planks", None, "acacia_planks",
+                                              "dark_oak_planks", "warped_planks",
+                                              "mangrove_planks"]},
+        "pickaxe_mixed": {"width": 3, "cells": ["oak_planks", "spruce_planks", "oak_planks",
+                                                None, "stick", None, None, "stick", None]},
+        "planks_from_stripped_wood": {"width": 2, "cells": ["stripped_oak_wood", None, None,
+                                                            None]},
+        "furnace_mixed_stone": {"width": 3, "cells": ["cobblestone", "blackstone",
+                                                      "cobbled_deepslate", "cobblestone", None,
+                                                      "cobblestone", "cobblestone",
+                                                      "cobblestone", "cobblestone"]},
+        "stew_red_mushroom": {"width": 3, "cells": ["baked_potato", "cooked_rabbit", "bowl",
+                                                    "carrot", "red_mushroom", None, None, None,
+                                                    None]},
+        "table_planks_and_log": {"width": 2, "cells": ["oak_planks"] * 3 + ["oak_log"]},
     }
     out = subprocess.run([str(node_binary()), str(js_dir / "recipes_check.js"), json.dumps(grids)],
                          capture_output=True, text=True, timeout=30, check=True).stdout
@@ -86,7 +119,25 @@ def test_recipe_matcher_shapes_mirrors_and_shapeless(js_dir: Path) -> None:
         "pie_shapeless": "pumpkin_pie:1",
         "pie_missing_egg": None,
         "empty": None,
+        "table_mixed_planks": "crafting_table:1",
+        "sticks_mixed": "stick:4",
+        "bowl_mixed": "bowl:4",
+        "chest_mixed": "chest:1",
+        "pickaxe_mixed": "wooden_pickaxe:1",
+        "planks_from_stripped_wood": "oak_planks:4",
+        "furnace_mixed_stone": "furnace:1",
+        "stew_red_mushroom": "rabbit_stew:1",
+        "table_planks_and_log": None,
     }
+
+
+def test_mixed_planks_craft_a_table(server: ServerProcess, run_bot: RunBot) -> None:
+    """Vanilla 1.19.2's crafting_table recipe takes #minecraft:planks (the game's recipe JSON;
+    minecraft.wiki/w/Crafting_Table): 2 oak + 2 spruce planks make one."""
+    result = run_bot("craft_mixed_planks.js", server.port)
+    assert result["resultShown"] == "crafting_table:1"
+    assert result["inventory"] == {"crafting_table": 1}
+    assert result["grid"] == [None] * 5
 
 
 def test_craft_cake_leaves_the_buckets(server: ServerProcess, run_bot: RunBot) -> None:

@@ -16,6 +16,7 @@ from env.minecraft.server import ServerProcess, node_binary
 from env.rulebook import load_rulebook
 
 BLOCKSTATE_JS = Path(__file__).resolve().parents[2] / "env" / "server" / "blockstate.js"
+LOOT_JS = Path(__file__).resolve().parents[2] / "env" / "js" / "loot.js"
 
 RunBot = Callable[..., dict[str, object]]
 
@@ -150,15 +151,36 @@ def test_harvesting_crops_gives_their_loot(server: ServerProcess, run_bot: RunBo
     assert result["server"] == result["sugarCane"]
 
 
+def test_loot_conditions_glass_ice_and_leaves_by_hand(server: ServerProcess,
+                                                     run_bot: RunBot) -> None:
+    """Vanilla 1.19.2 loot tables (data/minecraft/loot_tables/blocks; minecraft.wiki/w/Glass,
+    /w/Ice, /w/Leaves#Drops): glass, glass panes and ice need silk touch to drop; leaves drop
+    themselves only to shears or silk touch, by hand a sapling 5%, 1-2 sticks 2%, an apple
+    0.5% (oak) of the time."""
+    result = run_bot("dig_loot.js", server.port, "30", timeout=120.0)
+    assert result["afterGlassAndIce"] == {}
+    by_hand = result["afterLeavesByHand"]
+    assert "oak_leaves" not in by_hand
+    assert set(by_hand) <= {"oak_sapling", "stick", "apple"}
+    assert sum(by_hand.values()) <= 12  # 30 digs: about 2.2 items expected; 12 is p < 1e-5
+    assert result["withShears"].get("oak_leaves") == 1
+
+
 def test_plugin_drops_match_the_rulebook() -> None:
-    """The server's deterministic loot (env/server/blockstate.js) and the rulebook's mine and
-    kill rules (env/rulebook.py) count the same items for every block and entity."""
+    """The server's certain loot (env/js/loot.js for blocks, with shears where the rule needs
+    them; env/server/blockstate.js for entities) and the rulebook's mine and kill rules
+    (env/rulebook.py) count the same items for every block and entity."""
+    book = load_rulebook()
+    shears = sorted(r.source for r in book.of_kind("mine") if r.tools == ("shears",))
     script = (
         "const r = require('prismarine-registry')('1.19.2');"
         f"const {{ deterministicDrops }} = require({json.dumps(str(BLOCKSTATE_JS))});"
+        f"const loot = require({json.dumps(str(LOOT_JS))});"
+        f"const shears = new Set({json.dumps(shears)});"
         "const out = {};"
-        "for (const [k, e] of Object.entries(r.blockLoot))"
-        " out['mine:' + k] = deterministicDrops(e);"
+        "for (const k of Object.keys(loot.LOOT))"
+        " out['mine:' + k] = loot.drops(k, new Set(shears.has(k) ? ['shears'] : []),"
+        " undefined, () => 1);"
         "for (const [k, e] of Object.entries(r.entityLoot))"
         " out['kill:' + k] = deterministicDrops(e);"
         "console.log(JSON.stringify(out))")
@@ -168,10 +190,11 @@ def test_plugin_drops_match_the_rulebook() -> None:
                                                               "node_modules")})
     assert proc.returncode == 0, proc.stderr
     server = {key: dict(drops) for key, drops in json.loads(proc.stdout).items() if drops}
-    book = load_rulebook()
     rules = {rule.id: {rule.output: int(rule.count), **{k: int(v) for k, v in
                                                         rule.byproducts.items()}}
              for rule in book.rules.values() if rule.kind in ("mine", "kill")}
     assert server == rules
     assert server["mine:wheat"] == {"wheat": 1, "wheat_seeds": 2}
     assert server["kill:rabbit"] == {"rabbit_hide": 1, "rabbit": 1}
+    assert "mine:glass" not in server and "mine:ice" not in server
+    assert server["mine:oak_leaves"] == {"oak_leaves": 1}  # with shears only

@@ -1,11 +1,15 @@
 'use strict'
 // Crafting: the 2x2 grid of the player inventory (window 0, slots 1-4, result 0) and the
 // crafting table window (slots 1-9, result 0), with shaped (and mirrored) and shapeless
-// recipes from minecraft-data. The result slot is recomputed after every click and resent
-// after every click on the grid or the result (mineflayer waits for it); taking the result
-// consumes one item from each grid slot, leaving containers (milk bucket -> bucket).
+// recipes of env/data/recipes.json, item tags included as in vanilla (2 oak + 2 spruce planks
+// make a crafting table). The result slot is recomputed after every click and resent after
+// every click on the grid or the result (mineflayer waits for it); taking the result consumes
+// one item from each grid slot, leaving containers (milk bucket -> bucket).
 
+const fs = require('fs')
+const path = require('path')
 const { install, attachPlayer } = require('./windows_common')
+const { expand } = require('../../js/tags')
 
 // Vanilla's crafting remainders for items that have one.
 const REMAINDERS = {
@@ -17,33 +21,68 @@ const REMAINDERS = {
   dragon_breath: 'glass_bottle'
 }
 
-// Builds the recipe index of a registry: shaped recipes by "height,width" (mirrored variants
-// included), shapeless ones by ingredient count.
-function buildRecipeIndex (registry) {
+const RECIPES_FILE = path.join(__dirname, '..', '..', 'data', 'recipes.json')
+
+// The crafting recipes with their item tags (env/data/recipes.json, which the rulebook reads
+// too): a cell is an item, a '#tag' or a list of items, any of which fits, as in vanilla.
+function loadRecipes (file = RECIPES_FILE) {
+  return JSON.parse(fs.readFileSync(file, 'utf8')).recipes
+}
+
+// Builds the recipe index: shaped recipes by "height,width" (mirrored variants included),
+// shapeless ones by ingredient count; every cell is null or a Set of the item ids it accepts.
+function buildRecipeIndex (registry, recipes = loadRecipes()) {
   const shaped = new Map()
   const shapeless = new Map()
-  for (const list of Object.values(registry.recipes)) {
-    for (const recipe of list) {
-      const result = { id: recipe.result.id, count: recipe.result.count ?? 1 }
-      if (recipe.inShape) {
-        const h = recipe.inShape.length
-        const w = Math.max(...recipe.inShape.map(row => row.length))
-        const cells = []
-        for (const row of recipe.inShape) for (let x = 0; x < w; x++) cells.push(row[x] ?? null)
-        const mirrored = []
-        for (let y = 0; y < h; y++) for (let x = w - 1; x >= 0; x--) mirrored.push(cells[y * w + x])
-        const key = `${h},${w}`
-        if (!shaped.has(key)) shaped.set(key, [])
-        shaped.get(key).push({ cells, mirrored, result })
-      } else if (recipe.ingredients) {
-        const ingredients = recipe.ingredients.map(i => (typeof i === 'object' && i !== null ? i.id : i)).sort((a, b) => a - b)
-        const key = ingredients.length
-        if (!shapeless.has(key)) shapeless.set(key, [])
-        shapeless.get(key).push({ ingredients, result })
-      }
+  const ids = cell => {
+    if (cell === null || cell === undefined) return null
+    const names = Array.isArray(cell) ? cell : expand(cell)
+    const set = new Set()
+    for (const name of names) {
+      const item = registry.itemsByName[name]
+      if (!item) throw new Error(`${RECIPES_FILE}: unknown item ${name}`)
+      set.add(item.id)
+    }
+    return set
+  }
+  for (const recipe of recipes) {
+    const item = registry.itemsByName[recipe.result]
+    if (!item) throw new Error(`${RECIPES_FILE}: unknown result ${recipe.result}`)
+    const result = { id: item.id, count: recipe.count ?? 1 }
+    if (recipe.shape) {
+      const h = recipe.shape.length
+      const w = Math.max(...recipe.shape.map(row => row.length))
+      const cells = []
+      for (const row of recipe.shape) for (let x = 0; x < w; x++) cells.push(ids(row[x]))
+      const mirrored = []
+      for (let y = 0; y < h; y++) for (let x = w - 1; x >= 0; x--) mirrored.push(cells[y * w + x])
+      const key = `${h},${w}`
+      if (!shaped.has(key)) shaped.set(key, [])
+      shaped.get(key).push({ cells, mirrored, result })
+    } else {
+      const ingredients = recipe.ingredients.map(ids)
+      const key = ingredients.length
+      if (!shapeless.has(key)) shapeless.set(key, [])
+      shapeless.get(key).push({ ingredients, result })
     }
   }
   return { shaped, shapeless }
+}
+
+// Whether the items `present` (ids) can be matched one to one with the `ingredients` (Sets).
+function fillsAll (ingredients, present) {
+  const used = new Array(present.length).fill(false)
+  const place = (k) => {
+    if (k === ingredients.length) return true
+    for (let i = 0; i < present.length; i++) {
+      if (used[i] || !ingredients[k].has(present[i])) continue
+      used[i] = true
+      if (place(k + 1)) return true
+      used[i] = false
+    }
+    return false
+  }
+  return place(0)
 }
 
 // grid: item type ids (or null) of a width x width grid, row by row from the top.
@@ -69,18 +108,17 @@ function matchRecipe (index, grid, width) {
   const w = maxX - minX + 1
   const cells = []
   for (let y = minY; y <= maxY; y++) for (let x = minX; x <= maxX; x++) cells.push(grid[y * width + x] ?? null)
-  const equal = (a, b) => a.every((v, i) => v === b[i])
+  const fits = (pattern) => pattern.every((accepts, i) => (accepts === null ? cells[i] === null : cells[i] !== null && accepts.has(cells[i])))
   for (const recipe of index.shaped.get(`${h},${w}`) ?? []) {
-    if (equal(recipe.cells, cells) || equal(recipe.mirrored, cells)) return recipe.result
+    if (fits(recipe.cells) || fits(recipe.mirrored)) return recipe.result
   }
-  const sorted = present.slice().sort((a, b) => a - b)
-  for (const recipe of index.shapeless.get(sorted.length) ?? []) {
-    if (equal(recipe.ingredients, sorted)) return recipe.result
+  for (const recipe of index.shapeless.get(present.length) ?? []) {
+    if (fillsAll(recipe.ingredients, present)) return recipe.result
   }
   return null
 }
 
-module.exports = { buildRecipeIndex, matchRecipe, REMAINDERS }
+module.exports = { buildRecipeIndex, matchRecipe, loadRecipes, REMAINDERS }
 
 module.exports.server = function (serv) {
   const api = install(serv)

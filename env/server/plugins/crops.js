@@ -1,12 +1,12 @@
 'use strict'
 // Crops: breaking wheat, carrots, potatoes, beetroots, sugar cane, mushrooms, pumpkins or cactus
-// in survival puts their minecraft-data block loot straight into
-// the breaker's inventory, counted deterministically as the rulebook counts it
-// (env/rulebook.py _drop_rules): e.g. mature wheat gives 1 wheat and 2 wheat_seeds, unripe wheat
+// in survival puts their block loot (env/data/loot.json, as the simulator reads it) straight
+// into the breaker's inventory: e.g. mature wheat gives 1 wheat and 2 wheat_seeds, unripe wheat
 // 1 wheat_seeds. Breaking a sugar cane or cactus also breaks the stalk above it, block by block.
 // Event: serv.on('cropHarvested', ({ player, position, name, drops }) => ...).
 
-const { guarded, deterministicDrops, giveItem } = require('../blockstate')
+const { guarded, giveItem } = require('../blockstate')
+const loot = require('../../js/loot')
 
 const CROPS = new Set([
   'wheat', 'carrots', 'potatoes', 'beetroots', 'sugar_cane', 'brown_mushroom', 'red_mushroom',
@@ -17,8 +17,6 @@ const STALKS = new Set(['sugar_cane', 'cactus'])
 module.exports.server = () => {}
 
 module.exports.player = (player, serv) => {
-  const registry = serv.registry
-
   player.on('dug', guarded('harvesting a crop', async (data, cancelled) => {
     const block = data.block
     if (cancelled || !data.dropBlock || !CROPS.has(block.name)) return
@@ -33,7 +31,7 @@ module.exports.player = (player, serv) => {
       }
     }
     const age = Number(block.getProperties().age ?? Infinity)
-    const drops = deterministicDrops(registry.blockLoot[block.name], age)
+    const drops = loot.drops(block.name, new Set(), Number.isFinite(age) ? age : undefined)
       .map(([item, count]) => [item, count * blocks])
     for (const [item, count] of drops) giveItem(serv, player, item, count)
     serv.emit('cropHarvested', { player, position: data.position, name: block.name, drops })

@@ -1,13 +1,15 @@
 'use strict'
-// Drops: whatever a player breaks in survival goes straight into that player's inventory,
-// counted as the rulebook counts it (env/rulebook.py _drop_rules: every likely drop at its
-// smallest stack; a block with no loot entry drops itself), as the simulator does. Otherwise
-// the items fly out as entities and the nearest player picks them up, which is not always the
-// one who dug. A block that needs a tool the player does not hold drops nothing. Crops are
-// crops.js's (it runs first and takes them over).
+// Drops: whatever a player breaks in survival goes straight into that player's inventory, as
+// vanilla 1.19.2's block loot table gives it (env/data/loot.json through env/js/loot.js, which
+// the simulator reads too): glass and ice by hand drop nothing, leaves by hand no leaves and a
+// sapling, stick or apple only by chance, shears in hand count. Otherwise the items fly out as
+// entities and the nearest player picks them up, which is not always the one who dug. A block
+// that needs a tool the player does not hold drops nothing. Crops are crops.js's (it runs
+// first and takes them over).
 // Event: serv.on('blockDropped', ({ player, position, name, drops }) => ...).
 
-const { guarded, deterministicDrops, giveItem } = require('../blockstate')
+const { guarded, giveItem } = require('../blockstate')
+const loot = require('../../js/loot')
 
 module.exports.server = () => {}
 
@@ -19,12 +21,10 @@ module.exports.player = (player, serv) => {
     const block = data.block
     data.dropBlock = false
     const info = registry.blocksByName[block.name]
-    if (info && info.harvestTools) {
-      const held = player.inventory && player.inventory.slots[36 + (player.heldItemSlot || 0)]
-      if (!held || !info.harvestTools[held.type]) return
-    }
-    let drops = deterministicDrops(registry.blockLoot[block.name])
-    if (!registry.blockLoot[block.name] && registry.itemsByName[block.name]) drops = [[block.name, 1]]
+    const held = player.inventory && player.inventory.slots[36 + (player.heldItemSlot || 0)]
+    if (info && info.harvestTools && (!held || !info.harvestTools[held.type])) return
+    const tools = new Set(held && held.name === 'shears' ? ['shears'] : [])
+    const drops = loot.drops(block.name, tools)
     for (const [item, count] of drops) giveItem(serv, player, item, count)
     serv.emit('blockDropped', { player, position: data.position, name: block.name, drops })
   }))

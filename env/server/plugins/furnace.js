@@ -10,29 +10,17 @@
 //   /furnaceput x y z input|fuel item [count]   fill the input or fuel slot
 //   /furnaceget x y z   print {"input":..,"fuel":..,"output":..,"burn":..,"cook":..} as JSON
 
-const fs = require('fs')
-const path = require('path')
 const UserError = require('flying-squid').UserError
 const { install, attachPlayer, dropContentsWhenReplaced } = require('./windows_common')
 const { parsePosition, positionKey } = require('./chest')
+const { SMELTING_FILE, loadSmelting: readSmelting } = require('../../js/smelting')
 
-const TICKS_PER_SECOND = 20
-const SMELTING_FILE = path.join(__dirname, '..', '..', 'data', 'smelting.json')
 
-// Reads the smelting table: { cookTicks, recipes: Map(inputName -> outputName),
-// fuels: Map(name -> burn ticks) }. Throws naming the file and the bad entry.
+// The smelting table as Maps: { cookTicks, recipes: Map(input -> output), fuels: Map(item ->
+// burn ticks) }, from env/js/smelting.js (tags expanded).
 function loadSmelting (file = SMELTING_FILE) {
-  const data = JSON.parse(fs.readFileSync(file, 'utf8'))
-  const seconds = data.seconds_per_item
-  if (typeof seconds !== 'number' || !(seconds > 0)) throw new Error(`${file}: seconds_per_item must be a positive number`)
-  const cookTicks = Math.round(seconds * TICKS_PER_SECOND)
-  const recipes = new Map(Object.entries(data.recipes ?? {}))
-  const fuels = new Map()
-  for (const [name, items] of Object.entries(data.fuels ?? {})) {
-    if (typeof items !== 'number' || !(items > 0)) throw new Error(`${file}: fuel ${name} must smelt a positive number of items`)
-    fuels.set(name, Math.round(items * cookTicks))
-  }
-  return { cookTicks, recipes, fuels }
+  const { cookTicks, recipes, fuels } = readSmelting(file)
+  return { cookTicks, recipes: new Map(Object.entries(recipes)), fuels: new Map(Object.entries(fuels)) }
 }
 
 module.exports = { loadSmelting }

@@ -1,0 +1,87 @@
+"""How much a player or a container can hold: slots (env/data/capacity.json) times stack
+sizes (minecraft-data's items: milk buckets stack to 1, eggs to 16, most to 64).
+
+Pure functions, used by the actions' `check()` (a take into a full inventory, a put into a
+full chest are refused), by the simulator, and by `world_problem`, which the task spec calls
+so that a task whose chest cannot hold its contents is refused at import.
+
+    >>> stack_size("milk_bucket"), stack_size("egg"), stack_size("cobblestone")
+    (1, 16, 64)
+    >>> slots_for({"milk_bucket": 30})
+    30
+    >>> room_for({"cobblestone": 100}, "cobblestone", 36)
+    2204
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from pathlib import Path
+
+from env.world import WorldSetup
+
+DATA = Path(__file__).parent / "data" / "capacity.json"
+
+
+@cache
+def _capacity() -> dict[str, object]:
+    return json.loads(DATA.read_text())
+
+
+@cache
+def _stack_sizes() -> dict[str, int]:
+    from env.rulebook import VERSION, minecraft_data_dir  # env.rulebook imports env.world too
+
+    base = minecraft_data_dir(VERSION)
+    paths = json.loads((base / "dataPaths.json").read_text())["pc"][VERSION]
+    items = json.loads((base / paths["items"] / "items.json").read_text())
+    return {i["name"]: int(i["stackSize"]) for i in items}
+
+
+def stack_size(item: str) -> int:
+    """How many of `item` one slot holds (64 for a name minecraft-data does not know)."""
+    return _stack_sizes().get(item, 64)
+
+
+def player_slots() -> int:
+    return int(_capacity()["player"])  # type: ignore[arg-type]
+
+
+def container_slots(kind: str = "chest") -> int:
+    """Slots of a container kind (chest, barrel: 27); unknown kinds count as a chest."""
+    kinds: dict[str, int] = _capacity()["containers"]  # type: ignore[assignment]
+    return int(kinds.get(kind, kinds["chest"]))
+
+
+def slots_for(items: dict[str, int]) -> int:
+    """Slots that `items` fill when each kind is packed into full stacks."""
+    return sum(math.ceil(n / stack_size(i)) for i, n in items.items() if n > 0)
+
+
+def room_for(items: dict[str, int], item: str, slots: int) -> int:
+    """How many more of `item` fit in `slots` slots that hold `items` (the free slots, and
+    the rest of a partly filled stack of `item`)."""
+    size = stack_size(item)
+    free = max(0, slots - slots_for(items))
+    held = items.get(item, 0)
+    partial = (-held) % size if held > 0 else 0
+    return free * size + partial
+
+
+def world_problem(world: WorldSetup) -> str | None:
+    """One line naming the first holder in `world` that cannot hold what the task puts in it
+    (a chest with more stacks than its 27 slots, a player given more than 36), else None."""
+    for c in world.containers:
+        need, have = slots_for(c.items), container_slots(c.kind)
+        if need > have:
+            what = ", ".join(f"{n} {i}" for i, n in sorted(c.items.items())
+                             if stack_size(i) < 64 or n > 64 * 4)
+            return (f"the {c.kind} at {c.pos} cannot hold its contents: they need {need} "
+                    f"slots and it has {have}" + (f" ({what} ...)" if what else ""))
+    need = slots_for(world.agent_items)
+    if need > player_slots():
+        return (f"the items every player starts with need {need} slots and a player has "
+                f"{player_slots()}")
+    return None
