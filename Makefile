@@ -22,11 +22,15 @@ env/node_modules/.installed: env/package.json env/package-lock.json
 	cd env && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian packages the tests use: mosquitto (the external-broker tests).
+# Debian packages the tests use: mosquitto (the external-broker tests), chromium (the watch
+# page's end-to-end tests, driven by playwright-core: no browser download).
 system:
 	@command -v mosquitto >/dev/null 2>&1 || ( \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients >/dev/null; \
 	  else echo "mosquitto is missing: sudo apt-get install mosquitto (its tests will be skipped)"; fi )
+	@command -v chromium >/dev/null 2>&1 || ( \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: sudo apt-get install chromium (the watch page tests will be skipped)"; fi )
 
 demo: setup
 	$(BIN)/causalcraft run $(TASK) --agents $(AGENTS) --out runs/demo.json

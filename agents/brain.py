@@ -101,6 +101,8 @@ class _Steps:
         self.me, self.obs, self.hub, self.attempt = me, obs, hub, attempt
         self.last: ActionResult | None = None
         self.taken: dict[str, int] = {}
+        self.borrowed: list[tuple[Pos, str, int]] = []
+        """Taken from a container other than through the hub: (where, item, count)."""
 
     # -- plumbing -------------------------------------------------------------------------
     def do(self, action: Action) -> Generator[Action, ActionResult, bool]:
@@ -144,7 +146,12 @@ class _Steps:
         return True
 
     def give_back(self) -> Generator[Action, ActionResult, None]:
-        """After a failure, return to the hub what this subtask took, so a retry finds it."""
+        """After a failure, return what this subtask took where it came from (the hub, or
+        the container of a `fetch` step), so a retry finds it."""
+        for pos, item, n in self.borrowed:
+            n = min(n, self.held(item))
+            if n and (yield from self.go(pos)):
+                yield from self.do(Put(pos=pos, item=item, count=n))
         back = {i: min(n, self.held(i)) for i, n in sorted(self.taken.items()) if self.held(i)}
         if not back or self.hub is None or not (yield from self.go(self.hub)):
             return
@@ -395,6 +402,16 @@ class _Steps:
         spec = st.actions[self.role % len(st.actions)]
         steps = spec.get("steps") if isinstance(spec, dict) and "steps" in spec else [spec]
         actions = [parse_action(s) for s in steps]  # type: ignore[arg-type]
+        # `fetch`: take what the role places from its container, unless already held
+        for take in [parse_action(f) for f in (  # type: ignore[arg-type]
+                spec.get("fetch", []) if isinstance(spec, dict) else [])]:
+            if not isinstance(take, Take) or self.held(take.item) >= take.count:
+                continue
+            if not (yield from self.go(take.pos)):
+                return self.fail(f"could not reach the chest at {take.pos}")
+            if not (yield from self.do(take)):
+                return self.fail(f"could not take {take.item}")
+            self.borrowed.append((take.pos, take.item, take.count))
         first = actions[0]
         target = getattr(first, "pos", None)
         # `via`: what carries the agent where it acts (a plate that teleports), unless it is

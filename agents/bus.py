@@ -221,6 +221,21 @@ class Topics:
     def events(self) -> str:
         return f"{self.prefix}/events"
 
+    @property
+    def plan(self) -> str:
+        """The refined plan, for viewers (retained)."""
+        return f"{self.prefix}/plan"
+
+    @property
+    def progress(self) -> str:
+        """The Planner's progress, for viewers (retained)."""
+        return f"{self.prefix}/progress"
+
+    @property
+    def score(self) -> str:
+        """The score as it changes, for viewers (retained)."""
+        return f"{self.prefix}/score"
+
     def agent_pattern(self, leaf: str = "#") -> str:
         """Pattern over all agents' topics, e.g. ``agent_pattern("request")``."""
         return f"{self.prefix}/agent/+/{leaf}" if leaf != "#" else f"{self.prefix}/agent/#"
@@ -381,21 +396,22 @@ class Bus:
 
     # -- sending -------------------------------------------------------------------------------
 
-    async def publish(self, topic: str, message: Envelope) -> None:
-        """Publish `message` as JSON on `topic` with QoS 1; returns once the broker acked it."""
+    async def publish(self, topic: str, message: Envelope, retain: bool = False) -> None:
+        """Publish `message` as JSON on `topic` with QoS 1; returns once the broker acked it.
+        With `retain`, the broker keeps it for later subscribers (a viewer joining late)."""
         if not isinstance(message, Envelope):
             raise TypeError(
                 f"bus messages must be Envelope models, got {type(message).__name__} for {topic!r}"
             )
-        await self.publish_raw(topic, message.model_dump_json().encode())
+        await self.publish_raw(topic, message.model_dump_json().encode(), retain)
 
-    async def publish_raw(self, topic: str, payload: bytes) -> None:
+    async def publish_raw(self, topic: str, payload: bytes, retain: bool = False) -> None:
         """Publish bytes as they are (bridges from other systems; tests of bad input)."""
         try:
             check_topic_name(topic)
         except BrokerError as exc:
             raise ValueError(str(exc)) from None
-        await self.client.publish(topic, payload, qos=QOS)
+        await self.client.publish(topic, payload, qos=QOS, retain=retain)
 
     # -- receiving -----------------------------------------------------------------------------
 

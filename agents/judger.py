@@ -17,11 +17,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from agents.messages import ActionRequest, ActionResult, Event, PlannerState, TraceEntry
+from agents.messages import (
+    ActionRequest,
+    ActionResult,
+    Event,
+    PlannerState,
+    ScoreUpdate,
+    TraceEntry,
+)
 from env.actions import Action, Rendezvous, parse_action
 from env.backend import Backend, Outcome
 from env.refusals import Code, refuse
@@ -170,8 +178,11 @@ class JudgerCore:
 class Judger:
     """The Judger on the bus."""
 
-    def __init__(self, bus: object, topics: object, backend: Backend, agents: list[str]) -> None:
+    def __init__(self, bus: object, topics: object, backend: Backend, agents: list[str],
+                 scorer: Callable[[Sequence[TraceEntry]], ScoreUpdate] | None = None) -> None:
         self.bus, self.topics = bus, topics
+        self.scorer = scorer
+        """The score after each action, published (retained) for viewers."""
         self.core = JudgerCore(backend, list(agents))
         self.realtime = backend.realtime
         self._threads: dict[str, asyncio.Task[None]] = {}
@@ -182,7 +193,16 @@ class Judger:
         await self.bus.publish(self.topics.result(result.agent), result)
         line = self.core.describe(result)
         log.info(line)
-        await self.bus.publish(self.topics.events, Event(sender="judger", text=line))
+        entry = next((t for t in reversed(self.core.trace) if t.agent == result.agent), None)
+        data = {"action": entry.model_dump(mode="json")} if entry is not None else {}
+        await self.bus.publish(self.topics.events, Event(sender="judger", text=line, data=data))
+        if self.scorer is not None:
+            try:
+                update = self.scorer(list(self.core.trace))
+            except Exception:  # a viewer's figure must never stop the episode
+                log.exception("scoring for viewers failed")
+                return
+            await self.bus.publish(self.topics.score, update, retain=True)
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Handle actions and planner states until `stop` is set."""

@@ -110,3 +110,48 @@ class Event(Message):
     kind: Literal["event"] = "event"
     text: str
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+class PlanGraph(Message):
+    """The plan as refined, for viewers (topic `plan`, retained): every subtask, every edge
+    the prior proposed or the refinement added with its verdict and ATE, and the DFS lines."""
+
+    kind: Literal["plan"] = "plan"
+    task: str
+    backend: str
+    planner: str
+    agents: list[str]
+    nodes: list[dict[str, Any]]
+    """{id, kind, target, agents}"""
+    edges: list[dict[str, Any]]
+    """{source, target, kept, ate (None: not tested), origin ("prior" or "repair"), rules}"""
+    lines: list[list[str]]
+    minecraft: str | None = None
+    """host:port of the game server a 1.19.2 client can join as a spectator."""
+
+
+class PlanProgress(Message):
+    """The Planner's view after each change (topic `progress`, retained): each subtask's
+    state (waiting, ready, working, done, failed), who holds what, each line's busy rate,
+    the edges added on failures."""
+
+    kind: Literal["progress"] = "progress"
+    status: dict[str, str]
+    holders: dict[str, list[str]]
+    busy: list[float]
+    repaired: list[tuple[str, str, float]] = Field(default_factory=list)
+    finished: bool = False
+
+
+class ScoreUpdate(Message):
+    """The score after an action (topic `score`, retained): the family's score and
+    completion with its details, makespan so far and the lower bound of the work so far."""
+
+    kind: Literal["score"] = "score"
+    score: float
+    completion: float
+    details: dict[str, float] = Field(default_factory=dict)
+    makespan_s: float
+    lower_bound_s: float
+    actions: int
+    failed_actions: int

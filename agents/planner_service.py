@@ -24,7 +24,9 @@ from agents.messages import (
     ActionResult,
     Assignment,
     Event,
+    PlanGraph,
     PlannerState,
+    PlanProgress,
     SubtaskReport,
     WorkRequest,
 )
@@ -196,6 +198,21 @@ class PlannerCore:
         return PlannerState(sender="planner", idle=sorted(self.free), done=self.finished,
                             seq=self.state_seq)
 
+    def progress(self) -> PlanProgress:
+        """What viewers show: each subtask waiting (a predecessor not done), ready, working,
+        done or failed; holders; each line's busy rate."""
+        status = {}
+        for sid, st in self.status.items():
+            if st == "open":
+                preds_done = all(self.status.get(p) == "done" for p in self.graph.predecessors(sid))
+                st = "ready" if preds_done else "waiting"
+            status[sid] = {"running": "working"}.get(st, st)
+        busy = [round(self.sched_state.busy(k), 4) for k in range(len(self.lines))]
+        return PlanProgress(sender="planner", status=status,
+                            holders={s: list(h) for s, h in self.holders.items()}, busy=busy,
+                            repaired=[(u, v, round(a, 4)) for u, v, a in self.repaired],
+                            finished=self.finished)
+
     def summary(self) -> dict[str, object]:
         return {
             "done": sorted(s for s, v in self.status.items() if v == "done"),
@@ -210,8 +227,10 @@ class PlannerService:
     """The Planner on the bus."""
 
     def __init__(self, bus: object, topics: object, core: PlannerCore, hub: Pos | None,
-                 lease_s: float = 60.0) -> None:
+                 lease_s: float = 60.0, plan_graph: PlanGraph | None = None) -> None:
         self.bus, self.topics, self.core, self.hub = bus, topics, core, hub
+        self.plan_graph = plan_graph
+        """Published once, retained, for viewers (with their progress after each change)."""
         self.lease_s = lease_s
         self.last_seen: dict[str, float] = {}
         self.finished = asyncio.Event()
@@ -227,14 +246,23 @@ class PlannerService:
             assert a.subtask is not None
             await self.bus.publish(self.topics.assign(a.agent), a)
             await self.bus.publish(self.topics.events, Event(
-                sender="planner", text=f"{a.agent} <- {a.subtask.id} (role {a.role})"))
+                sender="planner", text=f"{a.agent} <- {a.subtask.id} (role {a.role})",
+                data={"assign": {"agent": a.agent, "subtask": a.subtask.id}}))
+        await self._publish_progress()
         if self.core.finished:
             for agent in self.core.agents:
                 await self.bus.publish(self.topics.assign(agent),
                                        Assignment(sender="planner", agent=agent, done=True))
             self.finished.set()
 
+    async def _publish_progress(self) -> None:
+        if self.plan_graph is not None:
+            await self.bus.publish(self.topics.progress, self.core.progress(), retain=True)
+
     async def serve(self, stop: asyncio.Event) -> None:
+        if self.plan_graph is not None:
+            await self.bus.publish(self.topics.plan, self.plan_graph, retain=True)
+            await self._publish_progress()
         await self.bus.subscribe(self.topics.agent_pattern("request"))
         await self.bus.subscribe(self.topics.agent_pattern("report"))
         await self.bus.subscribe(f"{self.topics.prefix}/judger/result/+")
@@ -247,6 +275,7 @@ class PlannerService:
                     continue
                 if isinstance(msg, SubtaskReport):
                     self.core.report(msg)
+                    await self._publish_progress()
                 elif isinstance(msg, WorkRequest):
                     self.core.request(msg)
                 else:

@@ -804,12 +804,37 @@ def trigger_agents(trigger: Trigger) -> int:
     return max(1, len(trigger.conditions), trigger.min_players)
 
 
+def _chest_stock(task: TaskSpec) -> dict[Pos, dict[str, int]]:
+    """What each unlocked container holds at the start (a locked one wants a key first)."""
+    return {c.pos: dict(c.items) for c in task.world.containers if c.lock is None}
+
+
+def _take_from(stock: dict[Pos, dict[str, int]], item: str, near: Pos) -> Pos | None:
+    """The unlocked container nearest `near` that still holds `item`, one taken from it
+    (`stock` is updated); None when none holds it."""
+    held = [pos for pos, items in stock.items() if items.get(item, 0) > 0]
+    if not held:
+        return None
+    pos = min(held, key=lambda p: (distance(p, near), p))
+    stock[pos][item] -= 1
+    return pos
+
+
 def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
+    """One `trigger` subtask per trigger. A block condition's player brings the block: from
+    what the players start with (`world.agent_items`), or a trigger gives it, or else it is
+    taken from the nearest unlocked container holding one (a `fetch` list of `take` actions
+    on the role, done before going to the condition); anything else is obtained the cooking
+    ways (`_Supplier.plan`: a locked chest's key, a recipe...), delivered to the hub and
+    taken from there (kept by whoever got it when there is no hub)."""
     triggers = {t.id: t for t in task.world.triggers}
     supplier = _Supplier(task, rules)
     given = {e.item for t in triggers.values() for e in t.effects if e.kind == "give" and e.item}
     subtasks: list[Subtask] = []
-    items: dict[str, int] = {}
+    stock = _chest_stock(task)
+    players = max(1, task.agents or task.min_agents or 1)
+    held = {i: n * players for i, n in task.world.agent_items.items() if n > 0}
+    short: dict[str, int] = {}
     origin = task.world.spawn[0] if task.world.spawn else None
     occupied = frozenset(b.pos for b in task.world.blocks if b.name not in ("air", "cave_air"))
     carried = carriers(task, rules)
@@ -825,6 +850,25 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
             t = triggers[tid]
             mine = {i: c for (cid, i), c in carried.items() if cid == tid}
             roles = trigger_roles(t, occupied, {i: trigger_roles(c)[0] for i, c in mine.items()})
+            fetch_s = 0.0
+            fetch_rules: list[str] = []
+            for i, c in enumerate(t.conditions):
+                if is_mechanism(c.block) or c.block in given:
+                    continue
+                if held.get(c.block, 0) > 0:
+                    held[c.block] -= 1
+                    continue
+                chest = _take_from(stock, c.block, c.pos)
+                if chest is None:  # made (or fetched with a key) and brought to the hub;
+                    short[c.block] = short.get(c.block, 0) + 1  # with no hub, kept in hand
+                    chest = supplier.hub
+                    if chest is None:
+                        continue
+                else:
+                    fetch_rules.append(f"container:{pos_key(chest)}:{c.block}")
+                roles[i] = {**roles[i], "fetch": [
+                    {"name": "take", "pos": list(chest), "item": c.block, "count": 1}]}
+                fetch_s += walk_s(chest, c.pos) / 2 + 1.0
             carry_s = sum(max(2.0, c.window_s) for c in mine.values())  # standing on the plate
             agents = trigger_agents(t)
             meet = gathering(t, walker)
@@ -835,13 +879,6 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
                            "steps": [{"name": "wait", "seconds": GATHER_WAIT_S}]}
                           ] * (task.agents - agents)
                 agents = task.agents
-            for c in t.conditions:
-                if is_mechanism(c.block):
-                    continue
-                for item, n in place_inputs([BlueprintBlock(name=c.block, pos=c.pos)],
-                                            rules).items():  # the items that place it
-                    if item not in given:
-                        items[item] = items.get(item, 0) + n
             far = max((distance(origin or room.origin, c.pos) for c in t.conditions), default=0.0)
             hold = max((float(r.get("hold_s", 0.0)) for r in roles), default=0.0)  # type: ignore[arg-type]
             subtasks.append(Subtask(
@@ -851,12 +888,11 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
                 rules=[f"trigger:{tid}"] + sorted({f"trigger:{c.id}" for c in mine.values()})
                 + sorted(r.id for r in rules.rules.values()
                          if r.kind == "trigger" and (tid in r.inputs or (
-                             r.id.startswith("after:") and r.output == tid))),
-                seconds=round(far / WALK_SPEED + ACT_S + hold + carry_s, 3)))
-    for name, n in sorted(items.items()):
-        if supplier.hub_items.get(name, 0) >= n:
-            continue
+                             r.id.startswith("after:") and r.output == tid)))
+                + sorted(set(fetch_rules) & set(rules.rules)),
+                seconds=round(far / WALK_SPEED + ACT_S + hold + carry_s + fetch_s, 3)))
+    for name, n in sorted(short.items()):
         if supplier.way(name) is None:
             raise DecompositionError(f"no way to obtain {name!r} for a trigger of {task.id}")
-        subtasks += supplier.plan(name, n - supplier.hub_items.get(name, 0))
+        subtasks += supplier.plan(name, n)
     return [s.model_copy(update={"keep": False}) for s in subtasks]

@@ -7,6 +7,8 @@
     causalcraft bench ...      (see `causalcraft bench --help`)
     causalcraft report DIR ...
     causalcraft server start|stop|status
+    causalcraft watch --broker URL [EPISODE]
+    causalcraft replay RESULT.json --watch [--speed X] [--backend sim|minecraft]
 
 Every bad input ends with one line naming the problem and exit status 2.
 """
@@ -61,6 +63,15 @@ def _folder(text: str) -> Path:
     return path
 
 
+def _watch_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--watch", action="store_true",
+                   help="serve a live page of the run on 127.0.0.1 (prints its address)")
+    p.add_argument("--watch-port", type=int, default=0,
+                   help="port of the page (default: a free one); a taken port only warns")
+    p.add_argument("--watch-linger", type=float, default=None, metavar="S",
+                   help="keep the page up S seconds after the run (default: until Ctrl-C)")
+
+
 def build_parser() -> Parser:
     from agents.brain import DEFAULT_PRIOR_NOISE
 
@@ -91,6 +102,7 @@ def build_parser() -> Parser:
     run.add_argument("--strict", action="store_true",
                      help="a task-file line that cannot be read is an error (default: skipped, "
                           "with a warning kept in the result's import_warnings)")
+    _watch_arguments(run)
 
     tasks = sub.add_parser("tasks", help="list tasks")
     tsub = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=Parser)
@@ -99,17 +111,33 @@ def build_parser() -> Parser:
 
     sub.add_parser("planners", help="list planner configurations")
 
-    watch = sub.add_parser("watch", help="print the events of episodes on a broker, live")
+    watch = sub.add_parser("watch", help="follow an episode on a broker: the page, or lines")
     watch.add_argument("--broker", required=True,
                        help="mqtt://host:port of the broker the episodes use (run them with "
                             "the same --broker)")
-    watch.add_argument("--episode", default="+", help="one episode id (default: all)")
+    watch.add_argument("episode_id", nargs="?", metavar="EPISODE",
+                       help="serve the watch page for this episode (its id is printed by "
+                            "`run --watch`); without it, print every episode's events")
+    watch.add_argument("--watch-port", type=int, default=0,
+                       help="port of the page on 127.0.0.1 (default: a free one)")
+    watch.add_argument("--episode", default="+", help="print one episode's events only")
     watch.add_argument("--count", type=_positive_int, help="stop after this many events")
 
     from tasks.bench import add_bench_arguments, add_report_arguments
 
     add_bench_arguments(sub.add_parser("bench", help="run a benchmark sweep"))
     add_report_arguments(sub.add_parser("report", help="summarize a sweep"))
+
+    replay = sub.add_parser("replay", help="play a result file's trace on the watch page")
+    replay.add_argument("result", type=Path, help="a result JSON written by `run --out`")
+    replay.add_argument("--speed", type=float, default=1.0,
+                        help="times faster than the recorded clock (default 1)")
+    replay.add_argument("--backend", choices=["sim", "minecraft"], default="sim",
+                        help="re-enact on this backend (minecraft: the embedded server, shown "
+                             "in 3D)")
+    replay.add_argument("--source", type=_folder, help="read VillagerBench files from this "
+                        "folder (as the run did)")
+    _watch_arguments(replay)
 
     server = sub.add_parser("server", help="the embedded Minecraft server")
     server.add_argument("action", choices=["start", "stop", "status"])
@@ -156,12 +184,39 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as err:
         first = err.errors()[0]
         raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
-    result = run_episode(cfg)
-    print(_summary(result))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1))
-        print(f"result      {args.out}")
+    if not args.watch:
+        _print_result(run_episode(cfg), args.out)
+        return 0
+    from tasks.watch.session import WatchSession
+
+    with WatchSession(args.watch_port) as session:
+        _print_result(run_episode(cfg, on_bus=session.on_bus), args.out)
+        session.linger(args.watch_linger)
+    return 0
+
+
+def _print_result(result: dict[str, Any], out: Path | None) -> None:
+    print(_summary(result), flush=True)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1))
+        print(f"result      {out}", flush=True)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Play a result file's trace on the page (and on a backend), at `--speed`."""
+    from tasks.watch.replay import load_result, replay_on_page
+    from tasks.watch.session import WatchSession
+
+    if not args.speed > 0:
+        raise CliError(f"--speed: must be positive, got {args.speed}")
+    result = load_result(args.result)
+    if not args.watch:
+        raise CliError("replay: add --watch (the page is where a replay is shown)")
+    with WatchSession(args.watch_port) as session:
+        summary = replay_on_page(result, session, args.backend, args.speed, args.source)
+        print(summary, flush=True)
+        session.linger(args.watch_linger)
     return 0
 
 
@@ -194,6 +249,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
         address = parse_broker_url(args.broker)
     except BrokerError as err:
         raise CliError(f"--broker: {err}") from None
+    if args.episode_id:
+        return _watch_page(args, f"mqtt://{address.host}:{address.port}")
 
     async def follow() -> None:
         url = f"mqtt://{address.host}:{address.port}"
@@ -210,6 +267,37 @@ def cmd_watch(args: argparse.Namespace) -> int:
                     return
 
     asyncio.run(follow())
+    return 0
+
+
+def _watch_page(args: argparse.Namespace, url: str) -> int:
+    """The page for one episode on an external broker, until Ctrl-C."""
+    import asyncio
+
+    from agents.bus import BusError
+    from tasks.watch.live import follow_bus
+    from tasks.watch.page import PageServer, WatchError
+
+    try:
+        page = PageServer(args.watch_port).start()
+    except WatchError as err:
+        raise CliError(str(err)) from None
+    page.info.update(episode=args.episode_id, broker=url)
+    page.push("info", dict(page.info))
+    try:
+        page.run_coroutine(follow_bus(page, url, args.episode_id)).result(timeout=15)
+    except (BusError, OSError, TimeoutError) as err:
+        page.stop()
+        raise CliError(f"--broker: cannot follow {url}: {err}") from None
+    print(f"watch page  {page.url}  (episode {args.episode_id} on {url}; Ctrl-C to stop)",
+          flush=True)
+    try:
+        while True:
+            asyncio.run(asyncio.sleep(3600))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        page.stop()
     return 0
 
 
@@ -238,6 +326,8 @@ def cmd_server(args: argparse.Namespace) -> int:
         return 0 if args.action == "status" else 1
     print(f"server running: pid {status.pid}, {status.host}:{status.port} "
           f"(Minecraft 1.19.2, offline mode), log {status.log_path}")
+    print(f"join it with a Java 1.19.2 client: Multiplayer -> Direct Connection -> "
+          f"{status.host}:{status.port}; any name but agent<N> joins as a spectator")
     return 0
 
 
@@ -248,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             logging.getLogger("causalcraft").setLevel(logging.INFO)
         handlers = {"run": cmd_run, "tasks": cmd_tasks, "planners": cmd_planners,
-                    "server": cmd_server, "watch": cmd_watch}
+                    "server": cmd_server, "watch": cmd_watch, "replay": cmd_replay}
         if args.command in ("bench", "report"):
             from tasks import bench
 

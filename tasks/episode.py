@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -126,7 +127,13 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
                                                      estimator, pc.tau)
 
 
-async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str, Any]:
+OnBus = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+"""Called once the broker is up, before any participant speaks: (broker URL, episode id,
+what the page shows about the run). A viewer subscribes there, so it misses nothing."""
+
+
+async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
+               on_bus: OnBus | None = None) -> dict[str, Any]:
     agents = agent_ids(cfg.agents)
     judged = JudgedBackend(backend, make_judge(spec, cfg.agents), cfg.budget == "villagerbench")
     brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed)
@@ -149,8 +156,21 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend) -> dict[str
         buses = {}
         for name in ["judger", "planner", *agents]:
             buses[name] = await stack.enter_async_context(Bus(url, f"{topics.episode}-{name}"))
-        judger = Judger(buses["judger"], topics, judged, agents)  # type: ignore[arg-type]
-        planner = PlannerService(buses["planner"], topics, core, spec.hub)
+        # Viewers' messages (plan, progress, score) when someone can watch: with --watch, or
+        # on an external broker (`causalcraft watch`); a plain run skips their cost.
+        viewers = on_bus is not None or cfg.broker is not None
+        server = getattr(backend, "server", None)
+        address = f"{server.host}:{server.port}" if server is not None else cfg.server
+        if on_bus is not None:
+            await on_bus(url, topics.episode, {"task": spec.id, "minecraft": address})
+        from tasks.watch.feed import make_scorer, plan_graph
+
+        judger = Judger(buses["judger"], topics, judged, agents,  # type: ignore[arg-type]
+                        scorer=make_scorer(spec, backend, true_graph, cfg.agents)
+                        if viewers else None)
+        planner = PlannerService(buses["planner"], topics, core, spec.hub, plan_graph=plan_graph(
+            spec.id, backend.name, cfg.planner, agents, plan, record,
+            address if backend.name == "minecraft" else None) if viewers else None)
         workers = [Worker(a, buses[a], topics, brain, backend.observe(a)) for a in agents]
         # Subscriptions first, so that no early message is lost.
         tasks = [asyncio.create_task(judger.serve(stop)),
@@ -218,8 +238,10 @@ async def _finished_or_over_budget(finished: asyncio.Event, judged: JudgedBacken
     return bool(done)
 
 
-def run_episode(cfg: EpisodeConfig | dict[str, Any]) -> dict[str, Any]:
-    """Run one episode and return its result (see the module docstring)."""
+def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
+                ) -> dict[str, Any]:
+    """Run one episode and return its result (see the module docstring). `on_bus`: see
+    `OnBus` (the watch page)."""
     from tasks.catalog import load_task
 
     if not isinstance(cfg, EpisodeConfig):
@@ -230,7 +252,7 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any]) -> dict[str, Any]:
     backend = make_backend(cfg, spec)
     try:
         backend.build(spec.world, agent_ids(cfg.agents))
-        return asyncio.run(_run(cfg, spec, backend))
+        return asyncio.run(_run(cfg, spec, backend, on_bus))
     finally:
         backend.close()
         server = getattr(backend, "server", None)

@@ -53,3 +53,14 @@ CHAINS = [f"escape/{rooms}-{seed}" for rooms in range(1, 5) for seed in range(4)
 def test_every_public_chain_finishes(task: str, agents: int) -> None:
     result = _run(task, agents)
     assert (result["metrics"]["completion"], result["subtasks"]["failed"]) == (1.0, {})
+
+
+VILLAGERBENCH = [f"escape/vb-{rooms}-{seed}" for rooms in range(1, 5) for seed in range(4)]
+
+
+@pytest.mark.parametrize("task", VILLAGERBENCH)
+def test_every_villagerbench_instance_finishes(task: str) -> None:
+    # among them atom 2 (a gold block from a chest for the sign) and atom 17 followed by
+    # another room (the way out passes over the closed trapdoor under a two-high exit)
+    result = _run(task, 3)
+    assert (result["metrics"]["completion"], result["subtasks"]["failed"]) == (1.0, {})

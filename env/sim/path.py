@@ -1,11 +1,23 @@
 """Walking: which cells an agent may stand in, and the shortest walk between two of them.
 
-A cell is *standable* when the feet and head cells are passable and the cell below holds the
-agent up. Moves go to the 8 neighbouring columns (diagonals only when both orthogonal
-columns are free, so no corner is cut), stepping up at most one block (straight moves only)
-or dropping any height. Open doors, gates and trapdoors are passable, closed ones are not;
-fences and walls are neither passable nor stood on; water is passable, lava is not; thin
-blocks (plates, buttons, levers, torches, crops, carpets, flowers) are passable.
+A cell is *standable* when the agent's body (0.6 wide, 1.8 tall) fits in it and in the cell
+above, held up by the top face of the cell below or by a low floor in the cell itself. What
+an agent bumps into is read from each block state's collision shape (`env.collision`, from
+minecraft-data), not from block names:
+
+- no box (air, water, plates, buttons, torches, crops, open fence gates): passable;
+- boxes no higher than half a block (carpets 1/16, closed bottom trapdoors 3/16, snow
+  layers, bottom slabs): a floor inside the cell; the agent stands on it, and needs a third
+  free cell above only when the floor is higher than 2 - 1.8 = 0.2 blocks;
+- a thin panel leaving a gap of at least the body's width along one axis (doors, open
+  trapdoors): passable along that axis only, so a closed door in a wall blocks the way
+  through and an open one does not;
+- anything else up to a block high holds an agent up; higher (fences, walls, closed fence
+  gates at 1.5) is neither passable nor stood on. Lava is never entered.
+
+Moves go to the 8 neighbouring columns (diagonals only when both orthogonal columns are
+free and the target holds no panel, so no corner is cut), stepping up at most one block
+(straight moves only) or dropping any height.
 
     >>> from env.sim.state import SimState
     >>> from env.rulebook import load_rulebook
@@ -20,15 +32,29 @@ import heapq
 import math
 from collections.abc import Callable, Iterable
 
+from env.collision import Box, collision_boxes, load_shapes
 from env.rulebook import BlockInfo
-from env.sim.state import ground_block, truthy
+from env.sim.state import ground_block
 from env.world import BlockState, Pos, WorldSetup
 
-OPENABLE = ("_door", "_trapdoor", "_fence_gate")
-ALWAYS_PASSABLE = frozenset({"air", "cave_air", "void_air", "water", "light"})
+HAZARDS = frozenset({"lava"})
+"""Blocks without a collision box that an agent never walks into."""
+BODY_WIDTH = 0.6
+BODY_HEIGHT = 1.8
+LOW_FLOOR = 0.5
+"""Boxes no higher than this are a floor the agent stands on inside the cell."""
+HEAD_ROOM = 2.0 - BODY_HEIGHT
+"""How high a floor may be before the agent needs a third free cell above it."""
 
-# Kinds of blocks for walking.
-_OPEN, _SOLID, _BARRIER, _DOOR, _TRAPDOOR = range(5)
+# Flags of a cell for walking.
+FEET = 1  # the body's lower part may be in the cell
+SUPPORT = 2  # its top face holds up an agent standing in the cell above
+FLOOR = 4  # a low floor holds up an agent standing in this cell
+HEAD = 8  # the body's upper part (0.8 to 1.8 above the feet) may be in the cell
+TALL_FLOOR = 16  # a floor higher than HEAD_ROOM: the cell two above must be free too
+NO_X = 32  # a panel: no move along x into, out of or through the cell
+NO_Z = 64  # a panel: no move along z
+PANEL = NO_X | NO_Z
 
 SQRT2 = math.sqrt(2.0)
 OCTILE_SLACK = 1.0824  # the most octile distance exceeds straight-line distance by
@@ -41,19 +67,58 @@ _STRAIGHT = ((1, 0), (-1, 0), (0, 1), (0, -1))
 _DIAGONAL = ((1, 1), (1, -1), (-1, 1), (-1, -1))
 
 
-def _kind_of(name: str, blocks: dict[str, BlockInfo]) -> int:
-    if name in ALWAYS_PASSABLE or name.endswith("_carpet"):
-        return _OPEN
-    if name.endswith("_trapdoor"):
-        return _TRAPDOOR
-    if name.endswith(OPENABLE):
-        return _DOOR
-    if name == "lava" or name.endswith(("_fence", "_wall")):
-        return _BARRIER
-    info = blocks.get(name)
-    if info is not None and not info.solid:
-        return _OPEN
-    return _SOLID
+def _gap(spans: list[tuple[float, float]]) -> float:
+    """The widest free stretch of [0, 1] that the spans leave."""
+    best, at = 0.0, 0.0
+    for lo, hi in sorted(spans):
+        best = max(best, lo - at)
+        at = max(at, hi)
+    return max(best, 1.0 - at)
+
+
+def _blocked(boxes: list[Box]) -> int:
+    """NO_X / NO_Z for the boxes the body would meet: moving along x needs a free stretch
+    of the body's width across z, and the other way round."""
+    if not boxes:
+        return 0
+    flags = 0
+    if _gap([(b[2], b[5]) for b in boxes]) < BODY_WIDTH:
+        flags |= NO_X
+    if _gap([(b[0], b[3]) for b in boxes]) < BODY_WIDTH:
+        flags |= NO_Z
+    return flags
+
+
+def cell_flags(name: str, state: dict[str, object] | None = None) -> int:
+    """The walking flags (FEET, SUPPORT, FLOOR, HEAD, TALL_FLOOR, NO_X, NO_Z) of a cell
+    holding block `name` in `state`, from its collision shape.
+
+    >>> cell_flags("air") == FEET | HEAD
+    True
+    >>> cell_flags("stone") == SUPPORT
+    True
+    >>> cell_flags("iron_trapdoor", {"open": False}) == FEET | FLOOR
+    True
+    >>> cell_flags("stone_slab", {"type": "bottom"}) == FEET | FLOOR | TALL_FLOOR
+    True
+    >>> cell_flags("oak_door", {"facing": "north", "open": False}) == FEET | HEAD | NO_Z
+    True
+    >>> cell_flags("oak_fence")
+    0
+    """
+    if name in HAZARDS:
+        return 0
+    boxes = collision_boxes(name, state)
+    if not boxes:
+        return FEET | HEAD
+    top = max(b[4] for b in boxes)
+    if top <= LOW_FLOOR:
+        return FEET | FLOOR | (TALL_FLOOR if top > HEAD_ROOM + 1e-9 else 0)
+    body = _blocked([b for b in boxes if b[4] > LOW_FLOOR])
+    if body == PANEL:  # the body does not fit: a block to stand on, or a barrier
+        return SUPPORT if top <= 1.0 + 1e-9 else 0
+    head = _blocked([b for b in boxes if b[1] < 1.0 - HEAD_ROOM])
+    return FEET | body | (HEAD | head if head != PANEL else 0)
 
 
 def path_length(cells: list[Pos]) -> float:
@@ -70,57 +135,81 @@ class Walker:
         self.block = block
         self.blocks = blocks
         self.lo, self.hi = bounds
-        self._kinds: dict[str, int] = {}
+        self._kinds: dict[object, int] = {}
         self._cache: dict[Pos, int] | None = None
+        self._fit_cache: dict[Pos, int] | None = None
+        self._fall_cache: dict[Pos, int | None] | None = None
+        load_shapes()
 
     def _flags(self, pos: Pos) -> int:
-        """1: the cell can be walked through; 2: the cell holds an agent up. Cached during
-        one search (the world does not change during it)."""
+        """The cell's walking flags (`cell_flags`). Cached during one search (the world
+        does not change during it)."""
         cache = self._cache
         if cache is not None:
             flags = cache.get(pos)
             if flags is not None:
                 return flags
         b = self.block(pos)
-        kind = self._kinds.get(b.name)
-        if kind is None:
-            kind = self._kinds[b.name] = _kind_of(b.name, self.blocks)
-        if kind == _OPEN:
-            flags = 1
-        elif kind == _SOLID:
-            flags = 2
-        elif kind == _DOOR:
-            flags = 1 if truthy(b.state.get("open")) else 0
-        elif kind == _TRAPDOOR:
-            flags = 1 if truthy(b.state.get("open")) else 2
-        else:
-            flags = 0
+        key: object = (b.name, tuple(sorted((k, str(v)) for k, v in b.state.items()))) \
+            if b.state else b.name
+        flags = self._kinds.get(key)
+        if flags is None:
+            flags = self._kinds[key] = cell_flags(b.name, b.state)
         if cache is not None:
             cache[pos] = flags
         return flags
 
     def passable(self, pos: Pos) -> bool:
-        return bool(self._flags(pos) & 1)
+        """Whether an agent's feet may be in the cell (nothing, a low floor or a panel)."""
+        return bool(self._flags(pos) & FEET)
 
     def supports(self, pos: Pos) -> bool:
-        return bool(self._flags(pos) & 2)
+        """Whether the cell's top face holds up an agent standing in the cell above."""
+        return bool(self._flags(pos) & SUPPORT)
 
     def inside(self, pos: Pos) -> bool:
         lo, hi = self.lo, self.hi
         return lo[0] <= pos[0] <= hi[0] and lo[1] <= pos[1] <= hi[1] and lo[2] <= pos[2] <= hi[2]
 
+    def _fits(self, x: int, y: int, z: int) -> int:
+        """-1 when the body does not fit with its feet in cell (x, y, z); else the panel
+        bits (NO_X, NO_Z) of the cells it takes. Cached during one search."""
+        memo = self._fit_cache
+        if memo is not None:
+            got = memo.get((x, y, z))
+            if got is None:
+                got = memo[(x, y, z)] = self._fits_now(x, y, z)
+            return got
+        return self._fits_now(x, y, z)
+
+    def _fits_now(self, x: int, y: int, z: int) -> int:
+        flags = self._flags
+        feet, head = flags((x, y, z)), flags((x, y + 1, z))
+        if not feet & FEET or not head & HEAD:
+            return -1
+        if feet & TALL_FLOOR:
+            top = flags((x, y + 2, z))
+            if not top & HEAD:
+                return -1
+            head |= top
+        return (feet | head) & PANEL
+
+    def _held(self, x: int, y: int, z: int) -> bool:
+        return bool(self._flags((x, y, z)) & FLOOR or self._flags((x, y - 1, z)) & SUPPORT)
+
     def standable(self, pos: Pos) -> bool:
         x, y, z = pos
-        return self.inside(pos) and self.passable(pos) and self.passable((x, y + 1, z)) \
-            and self.supports((x, y - 1, z))
+        return self.inside(pos) and self._fits(x, y, z) >= 0 and self._held(x, y, z)
 
     def why_not_standable(self, pos: Pos) -> str:
         x, y, z = pos
         if not self.inside(pos):
             return f"{pos} is outside the task bounds {self.lo}..{self.hi}"
-        for cell, part in ((pos, "feet"), ((x, y + 1, z), "head")):
-            if not self.passable(cell):
-                return f"the {part} cell {cell} holds {self.block(cell).name}"
+        if not self._flags(pos) & FEET:
+            return f"the feet cell {pos} holds {self.block(pos).name}"
+        for cell in ((x, y + 1, z), (x, y + 2, z)):
+            if not self._flags(cell) & HEAD:
+                return f"no head room: {cell} holds {self.block(cell).name}"
         below = (x, y - 1, z)
         return f"nothing to stand on at {below} ({self.block(below).name})"
 
@@ -135,17 +224,26 @@ class Walker:
         (1, -60, 2)
         """
         x, y, z = pos
-        while y > self.lo[1] and not self.supports((x, y - 1, z)) \
-                and self.passable((x, y - 1, z)):
+        while y > self.lo[1] and not self._held(x, y, z) and self.passable((x, y - 1, z)):
             y -= 1
         return (x, y, z)
 
     def _fall(self, x: int, y: int, z: int) -> int | None:
-        """Where an agent whose feet and head are free at height y in column (x, z) lands."""
+        """Where an agent whose body fits at height y in column (x, z) lands (cached during
+        one search)."""
+        memo = self._fall_cache
+        if memo is None:
+            return self._fall_now(x, y, z)
+        key = (x, y, z)
+        if key not in memo:
+            memo[key] = self._fall_now(x, y, z)
+        return memo[key]
+
+    def _fall_now(self, x: int, y: int, z: int) -> int | None:
         flags, low = self._flags, self.lo[1]
-        while not flags((x, y - 1, z)) & 2:
+        while not (flags((x, y, z)) & FLOOR or flags((x, y - 1, z)) & SUPPORT):
             y -= 1
-            if y < low or not flags((x, y, z)) & 1:
+            if y < low or not flags((x, y, z)) & FEET:
                 return None
         return y
 
@@ -153,29 +251,33 @@ class Walker:
         """The cells one move from `cell` reaches (the search's inner loop, kept flat)."""
         x, y, z = cell
         lo, hi = self.lo, self.hi
-        flags = self._flags
+        flags, fits = self._flags, self._fits
+        here = (flags((x, y, z)) | flags((x, y + 1, z))) & PANEL
         out: list[Pos] = []
         free: dict[tuple[int, int], bool] = {}
         for dx, dz in _STRAIGHT:
             nx, nz = x + dx, z + dz
-            if not (lo[0] <= nx <= hi[0] and lo[2] <= nz <= hi[2]):
+            axis = NO_X if dx else NO_Z
+            if here & axis or not (lo[0] <= nx <= hi[0] and lo[2] <= nz <= hi[2]):
                 free[dx, dz] = False
                 continue
-            is_free = bool(flags((nx, y, nz)) & 1 and flags((nx, y + 1, nz)) & 1)
-            free[dx, dz] = is_free
+            at = fits(nx, y, nz)
+            free[dx, dz] = is_free = at >= 0 and not at & axis
             if is_free:
                 ny = self._fall(nx, y, nz)
                 if ny is not None:
                     out.append((nx, ny, nz))
-            elif flags((nx, y, nz)) & 2 and y + 1 <= hi[1] and flags((x, y + 2, z)) & 1 \
-                    and flags((nx, y + 1, nz)) & 1 and flags((nx, y + 2, nz)) & 1:
+            elif flags((nx, y, nz)) & SUPPORT and y + 1 <= hi[1] \
+                    and flags((x, y + 2, z)) & HEAD:
                 # a step up onto the block ahead, with room above the agent's head
-                out.append((nx, y + 1, nz))
+                up = fits(nx, y + 1, nz)
+                if up >= 0 and not up & axis:
+                    out.append((nx, y + 1, nz))
         for dx, dz in _DIAGONAL:
             nx, nz = x + dx, z + dz
-            if not (free[dx, 0] and free[0, dz]):
+            if here or not (free[dx, 0] and free[0, dz]):
                 continue
-            if flags((nx, y, nz)) & 1 and flags((nx, y + 1, nz)) & 1:
+            if fits(nx, y, nz) == 0:
                 ny = self._fall(nx, y, nz)
                 if ny is not None:
                     out.append((nx, ny, nz))
@@ -197,11 +299,11 @@ class Walker:
             return [start]
         if within == 0.0 and not self.standable(goal):
             return None
-        self._cache = {}
+        self._cache, self._fit_cache, self._fall_cache = {}, {}, {}
         try:
             return self._search(start, reached, estimate, lambda: self._goals(goal, within))
         finally:
-            self._cache = None
+            self._cache = self._fit_cache = self._fall_cache = None
 
     def _goals(self, goal: Pos, within: float) -> list[Pos] | None:
         """The standable cells a walk may end in (None when there are too many to list)."""
@@ -229,8 +331,7 @@ class Walker:
                 continue
             for ph in ([y - 1, *heights] if dx == 0 or dz == 0 else heights):
                 p = (px, ph, pz)
-                if self.supports((px, ph - 1, pz)) and self.standable(p) \
-                        and cell in self.neighbours(p):
+                if self.standable(p) and cell in self.neighbours(p):
                     yield p
 
     def enclosed(self, goals: list[Pos], start: Pos, budget: int) -> bool:

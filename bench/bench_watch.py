@@ -1,0 +1,87 @@
+"""Update latency of the watch page: from a bus message's sending (its `sent_at`) to the
+browser frame that shows it, over one episode run with --watch, in headless Chromium.
+
+    python bench/bench_watch.py [--task construction/task_0] [--backend minecraft]
+                                [--screens DIR]
+
+Prints the number of live updates and their median and 95th percentile in milliseconds.
+Only updates that arrive while the page is open count (not the catch-up of earlier ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from env.minecraft.server import node_binary  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--task", default="construction/task_0")
+    ap.add_argument("--backend", default="minecraft", choices=["sim", "minecraft"])
+    ap.add_argument("--agents", default="3")
+    ap.add_argument("--screens", type=Path, default=Path(tempfile.mkdtemp()))
+    ap.add_argument("--no-world", action="store_true",
+                    help="open the page without its 3D view (?world=0)")
+    args = ap.parse_args()
+    args.screens.mkdir(parents=True, exist_ok=True)
+    log = args.screens / "run.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with log.open("w") as out:
+        run = subprocess.Popen([sys.executable, "-m", "tasks.cli", "run", args.task, "--agents",
+                                args.agents, "--backend", args.backend, "--watch",
+                                "--watch-linger", "30"], cwd=ROOT, env=env, stdout=out,
+                               stderr=subprocess.STDOUT)
+        try:
+            url = None
+            for _ in range(600):
+                match = re.search(r"watch page\s+(\S+)", log.read_text())
+                if match:
+                    url = match.group(1)
+                    break
+                time.sleep(0.2)
+            if url is None:
+                print(f"no page: {log.read_text()}")
+                return 1
+            tag = args.task.replace("/", "-") + ("-no-world" if args.no_world else "")
+            world = [] if args.no_world else [
+                "--world", str(args.screens / f"{tag}-world.png"), "--world-wait", "1"]
+            browse = subprocess.run(
+                [str(node_binary()), str(ROOT / "tests/watch/js/browse.js"),
+                 url + ("?world=0" if args.no_world else ""),
+                 str(args.screens / f"{tag}-page.png"), "--until-finished", "--timeout", "400",
+                 *world],
+                capture_output=True, text=True, timeout=600)
+        finally:
+            run.terminate()
+            run.wait(timeout=30)
+    seen = json.loads([x for x in browse.stdout.splitlines() if x.startswith("{")][-1])
+    if not seen.get("ok"):
+        print(f"page failed: {seen}")
+        return 1
+    ms = sorted(1000 * x for x in seen["latency"])
+    if not ms:
+        print("no live update reached the page")
+        return 1
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+    print(f"{args.task} ({args.backend}{', page without 3D' if args.no_world else ''}): "
+          f"{len(ms)} live updates, bus -> painted frame: "
+          f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms")
+    print(f"screenshots in {args.screens}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+'use strict'
+// The 3D view of a running server, for the watch page: a spectator bot (see
+// server/plugins/spectators.js) streams what it sees to prismarine-viewer's browser viewer.
+// Two cameras: free (orbit with the mouse) and "follow an agent" (the page opens
+// /?follow=<name>: a chase camera behind and above that player). Players carry name tags.
+//
+// Usage: node viewer.js --server HOST:PORT [--port HTTP_PORT] [--name NAME] [--view-distance N]
+// Prints `causalcraft-viewer ready port=<http port>` once it serves; stops on SIGTERM or when
+// its standard input closes (its owner went away).
+
+
+const fs = require('fs')
+const http = require('http')
+const express = require('express')
+const mineflayer = require('mineflayer')
+// The Node half of the viewer only (its index also loads the 3D renderer, which needs the
+// native canvas package the browser view does not).
+const { WorldView } = require('prismarine-viewer/viewer/lib/worldView')
+const { setupRoutes } = require('prismarine-viewer/lib/common')
+
+const VERSION = '1.19.2'
+const CHASE = { back: 7, up: 5 } // the follow camera's offset from the agent, in blocks
+
+function parseArgs (argv) {
+  const opts = { server: null, port: 0, name: 'watcher', viewDistance: 4 }
+  for (let i = 0; i < argv.length; i += 2) {
+    const [arg, value] = [argv[i], argv[i + 1]]
+    if (arg === '--server') opts.server = value
+    else if (arg === '--port') opts.port = Number(value)
+    else if (arg === '--name') opts.name = value
+    else if (arg === '--view-distance') opts.viewDistance = Number(value)
+    else throw new Error(`unknown argument ${JSON.stringify(arg)}; expected --server, --port, --name or --view-distance`)
+  }
+  if (!opts.server || !/^[^:\s]*:\d+$/.test(opts.server)) throw new Error(`--server must be host:port, got ${JSON.stringify(opts.server)}`)
+  return opts
+}
+
+function followed (socket) {
+  // The page picks the camera in the viewer's address; the socket's handshake carries it.
+  const referer = socket.handshake.headers.referer || ''
+  try {
+    return new URL(referer).searchParams.get('follow')
+  } catch (err) {
+    return null
+  }
+}
+
+// The browser bundle predates worlds below y = 0 (1.18+; the flat world's ground is at
+// y = -61): it meshes the sections of y 0..255 only, and centres its orbit camera only on a
+// position above 0. It is served with those bounds set to 1.19's (y -64..319).
+// Its mesher (worker.js) likewise drops every face whose neighbour is below y = 0, and finds
+// a section by y / 16.
+const BUNDLES = {
+  'index.js': [
+    ['t.y>0&&s&&', 's&&'], // the orbit camera's first centre
+    ['for(let i=0;i<256;i+=16)', 'for(let i=-64;i<320;i+=16)'] // sections meshed and unloaded
+  ],
+  'worker.js': [
+    ['if(g.position.y<0)continue;', 'if(g.position.y<-64)continue;'],
+    ['if(n.position.y<0)continue}', 'if(n.position.y<-64)continue}'],
+    // a section's index in its column counts from the column's lowest y, not from 0
+    ['i&&i.sections[Math.floor(a/16)]', 'i&&i.sections[Math.floor((a-(i.minY||0))/16)]'],
+    ['l&&l.sections[Math.floor(n/16)]', 'l&&l.sections[Math.floor((n-(l.minY||0))/16)]']
+  ]
+}
+
+function bundle (name) {
+  let text = fs.readFileSync(require.resolve(`prismarine-viewer/public/${name}`), 'utf8')
+  for (const [from, to] of BUNDLES[name]) {
+
+    if (!text.includes(from)) process.stderr.write(`viewer: bundle changed, ${from} not found; the view may miss what is below y = 0\n`)
+    text = text.split(from).join(to)
+  }
+  return text
+}
+
+function serve (bot, opts) {
+  const app = express()
+  for (const name of Object.keys(BUNDLES)) {
+    const code = bundle(name)
+    app.get(`/${name}`, (req, res) => res.type('application/javascript').send(code))
+  }
+  setupRoutes(app)
+  const server = http.createServer(app)
+  const io = require('socket.io')(server, { path: '/socket.io' })
+  io.on('connection', (socket) => {
+    socket.emit('version', bot.version)
+    const target = followed(socket)
+    const centre = () => {
+      if (target) {
+        const agent = bot.players[target] && bot.players[target].entity
+        return agent ? agent.position : bot.entity.position
+      }
+      // The free camera starts over the agents (their mean position), else where the bot is.
+      const agents = Object.values(bot.players).filter(p => p.entity && p.username !== bot.username)
+      if (!agents.length) return bot.entity.position
+      const sum = agents.reduce((acc, p) => acc.plus(p.entity.position), bot.entity.position.scaled(0))
+      return sum.scaled(1 / agents.length)
+    }
+    process.stderr.write(`viewer: a page connected (camera ${target ? 'follows ' + target : 'free'}, at ${centre()})\n`)
+    const worldView = new WorldView(bot.world, opts.viewDistance, centre(), socket)
+    worldView.init(centre())
+    worldView.listenToBot(bot)
+    let last = null
+    const update = () => {
+      const pos = centre()
+      if (target) {
+        // A chase camera: behind (+z) and above the agent, looking down at it.
+        const cam = pos.offset(0, CHASE.up - 1.62, CHASE.back)
+        socket.emit('position', { pos: cam, yaw: 0, pitch: -Math.atan2(CHASE.up, CHASE.back) })
+      } else if (!last) {
+        socket.emit('position', { pos }) // the orbit camera starts there, then is the user's
+      }
+      if (!last || last.distanceTo(pos) > 4) {
+        worldView.updatePosition(pos)
+        last = pos.clone()
+      }
+    }
+    update()
+    const timer = setInterval(update, 100)
+    socket.on('disconnect', () => {
+      clearInterval(timer)
+      worldView.removeListenersFromBot(bot)
+    })
+  })
+  server.listen(opts.port, '127.0.0.1', () => {
+    process.stdout.write(`causalcraft-viewer ready port=${server.address().port}\n`)
+  })
+  return server
+}
+
+function main () {
+  const opts = parseArgs(process.argv.slice(2))
+  const [host, port] = opts.server.split(':')
+  const bot = mineflayer.createBot({ host: host || '127.0.0.1', port: Number(port), username: opts.name, version: VERSION, auth: 'offline' })
+  bot.once('spawn', () => serve(bot, opts))
+  bot.on('kicked', (reason) => { process.stderr.write(`viewer: kicked: ${reason}\n`); process.exit(1) })
+  bot.on('error', (err) => { process.stderr.write(`viewer: ${err.message}\n`) })
+  bot.on('end', () => process.exit(0))
+  const stop = () => { try { bot.quit() } catch (err) {} setTimeout(() => process.exit(0), 500) }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  process.stdin.on('end', stop)
+  process.stdin.resume()
+}
+
+try {
+  main()
+} catch (err) {
+  process.stderr.write(`viewer: ${err.message}\n`)
+  process.exit(2)
+}
+

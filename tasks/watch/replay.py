@@ -1,0 +1,157 @@
+"""Playing a result file's trace on the watch page, at a chosen speed, re-enacted on a
+backend (the simulator, or the embedded server so that the 3D view shows it).
+
+The page gets the same updates as from a live episode: the plan (from the result's `graph`),
+each action as the Judger recorded it (refusals with their reasons), the Planner's progress
+as the trace shows it (a subtask is working from its first action, done when its last action
+ends), and the score of the re-enacted world after each action.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from agents.messages import TraceEntry
+from planner.schedule import ScheduleState
+from planner.subtask import Plan, Subtask
+from tasks.replay import replay as replay_entries
+from tasks.watch.feed import make_scorer, plan_graph
+from tasks.watch.session import WatchSession
+
+NEEDED = ("task", "agents", "trace", "graph", "config", "subtasks")
+
+
+def load_result(path: Path) -> dict[str, Any]:
+    """A result file written by `run --out`. Raises ValueError naming what is wrong."""
+    try:
+        result = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such result file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a result file (not JSON: {err})") from None
+    if not isinstance(result, dict):
+        raise ValueError(f"{path}: not a result file (not a JSON object)")
+    missing = [k for k in NEEDED if k not in result]
+    if missing:
+        raise ValueError(f"{path}: not a result file (missing {', '.join(missing)})")
+    return result
+
+
+def progress_states(plan: Plan, edges: list[tuple[str, str]], done: set[str],
+                    working: dict[str, list[str]], failed: set[str]) -> dict[str, str]:
+    """Each subtask's state for the page: done, failed, working (someone acts on it), ready
+    (every predecessor done) or waiting.
+
+    >>> p = Plan(task="t", hub=None, subtasks=[Subtask(id="a", kind="walk", target="x"),
+    ...     Subtask(id="b", kind="walk", target="y")])
+    >>> progress_states(p, [("a", "b")], set(), {}, set())
+    {'a': 'ready', 'b': 'waiting'}
+    """
+    preds: dict[str, list[str]] = {}
+    for u, v in edges:
+        preds.setdefault(v, []).append(u)
+    out = {}
+    for s in plan.subtasks:
+        if s.id in done:
+            out[s.id] = "done"
+        elif s.id in working:
+            out[s.id] = "working"
+        elif s.id in failed:
+            out[s.id] = "failed"
+        else:
+            ready = all(p in done for p in preds.get(s.id, []))
+            out[s.id] = "ready" if ready else "waiting"
+    return out
+
+
+def replay_on_page(result: dict[str, Any], session: WatchSession, backend_name: str,
+                   speed: float, source: Path | None = None) -> str:
+    """Re-enact `result`'s trace on `backend_name`, pushing every update to the session's
+    page, `speed` times faster than recorded. Returns a one-line summary."""
+    from tasks.catalog import load_task
+    from tasks.episode import EpisodeConfig, agent_ids, make_backend
+
+    cfg = EpisodeConfig.model_validate({**result["config"], "backend": backend_name,
+                                        "source": source, "server": None})
+    spec = load_task(cfg.task, cfg.source, agents=cfg.agents)
+    agents = agent_ids(cfg.agents)
+    backend = make_backend(cfg, spec)
+    try:
+        backend.build(spec.world, agents)
+        return _play(result, spec, backend, agents, session, speed)
+    finally:
+        backend.close()
+        server = getattr(backend, "server", None)
+        if server is not None:
+            server.stop()
+
+
+def _play(result: dict[str, Any], spec: Any, backend: Any, agents: list[str],
+          session: WatchSession, speed: float) -> str:
+    import networkx as nx
+
+    graph = result["graph"]
+    plan = Plan(task=spec.id, hub=spec.hub,
+                subtasks=[Subtask.model_validate(n) for n in graph.get("nodes", [])])
+    server = getattr(backend, "server", None)
+    address = f"{server.host}:{server.port}" if server is not None else None
+    if address:
+        session.start_viewer(address)
+    page = session.page
+    if page is not None:
+        page.info.update(task=spec.id, speed=speed, minecraft=address, replay=True)
+        page.push("info", dict(page.info))
+        page.push("plan", plan_graph(spec.id, backend.name, result.get("planner", "?"), agents,
+                                     plan, graph, address).model_dump(mode="json"))
+    true_graph = nx.DiGraph([tuple(e) for e in graph.get("true_edges", [])])
+    scorer = make_scorer(spec, backend, true_graph, len(agents))
+    repaired = [tuple(e) for e in result["subtasks"].get("repaired_edges", [])]
+    edges = [tuple(e) for e in graph.get("edges", [])] + [(u, v) for u, v, _ in repaired]
+    lines = [list(x) for x in graph.get("lines", [])]
+    sched = ScheduleState.start(lines, agents)
+    final_done = set(result["subtasks"].get("done", []))
+    final_failed = set(result["subtasks"].get("failed", {}))
+    trace = sorted(result["trace"], key=lambda t: (t["end"], t["start"], t["agent"]))
+    last_of = {t["subtask"]: i for i, t in enumerate(trace) if t.get("subtask")}
+    done: set[str] = set()
+    working: dict[str, list[str]] = {}
+    so_far: list[TraceEntry] = []
+    start = time.monotonic()
+    for i, entry in enumerate(trace):
+        delay = start + entry["end"] / speed - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        replay_entries([entry], backend)
+        so_far.append(TraceEntry.model_validate(entry))
+        sid = entry.get("subtask")
+        if sid:
+            holders = working.setdefault(sid, [])
+            if entry["agent"] not in holders:
+                holders.append(entry["agent"])
+                sched.claim(entry["agent"], sid)
+            if last_of.get(sid) == i and sid in final_done:
+                for a in working.pop(sid):
+                    sched.release(a)
+                done.add(sid)
+                sched.mark_done(sid)
+        if page is None:
+            continue
+        page.push("event", {"text": "", "data": {"action": entry}})
+        page.push("score", scorer(so_far).model_dump(mode="json"))
+        page.push("progress", {
+            "status": progress_states(plan, edges, done, working, set()),
+            "holders": working, "busy": [round(sched.busy(k), 4) for k in range(len(lines))],
+            "repaired": [list(r) for r in repaired], "finished": False})
+    final = scorer(so_far)
+    if page is not None:
+        page.push("progress", {
+            "status": progress_states(plan, edges, done, {}, final_failed - done),
+            "holders": {}, "busy": [round(sched.busy(k), 4) for k in range(len(lines))],
+            "repaired": [list(r) for r in repaired], "finished": True})
+        page.push("state", {"idle": agents, "done": True})
+    recorded = result.get("metrics", {}).get("score")
+    return (f"replayed    {len(trace)} actions of {spec.id} on {backend.name}: score "
+            f"{final.score:.1f} (recorded {recorded})")

@@ -1,0 +1,91 @@
+"""One watch page for one run: the page server, its hook into the episode's bus, the 3D
+viewer of a Minecraft server, and keeping the page up after the run. Nothing here may stop
+or slow the episode: each failure is one warning line and the run goes on without it."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import Any
+
+from tasks.watch.live import on_bus_for
+from tasks.watch.page import PageServer, WatchError
+
+log = logging.getLogger("causalcraft.watch")
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+class WatchSession:
+    """`with WatchSession(port) as w: run_episode(cfg, on_bus=w.on_bus)`; then `w.linger(s)`.
+    `w.page` is None when the page could not be served (the reason was printed)."""
+
+    def __init__(self, port: int = 0, viewer: bool = True) -> None:
+        self.page: PageServer | None = None
+        self.viewer_process: Any = None
+        self.want_viewer = viewer
+        try:
+            self.page = PageServer(port).start()
+        except WatchError as err:
+            say(f"causalcraft: warning: {err}; the run goes on without the page")
+            return
+        say(f"watch page  {self.page.url}  (open it in a browser)")
+
+    def __enter__(self) -> WatchSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def on_bus(self, url: str, episode: str, info: dict[str, Any]) -> None:
+        if self.page is None:
+            return
+        say(f"episode     {episode} on {url}  (`causalcraft watch --broker URL {episode}` "
+            "follows it from elsewhere)")
+        minecraft = info.get("minecraft")
+        if minecraft:
+            say(f"minecraft   {minecraft}  (join with a Java 1.19.2 client: you are a spectator)")
+            import asyncio
+
+            await asyncio.to_thread(self.start_viewer, minecraft)
+        await on_bus_for(self.page)(url, episode, info)
+
+    def start_viewer(self, minecraft: str) -> None:
+        """The 3D view of the server at host:port, shown in the page."""
+        if self.page is None or not self.want_viewer or self.viewer_process is not None:
+            return
+        from tasks.watch.viewer import ViewerError, ViewerProcess
+
+        host, _, port = minecraft.rpartition(":")
+        try:
+            self.viewer_process = ViewerProcess(host or "127.0.0.1", int(port)).start()
+        except ViewerError as err:
+            say(f"causalcraft: warning: 3D view not available: {err}")
+            return
+        self.page.info["viewer"] = self.viewer_process.url
+        self.page.push("info", {"viewer": self.viewer_process.url})
+
+    def linger(self, seconds: float | None) -> None:
+        """Keep the page up after the run: `seconds`, or until Ctrl-C when None."""
+        if self.page is None or seconds == 0:
+            return
+        self.page.push("end", {})
+        say(f"watch page  {self.page.url}  stays up "
+            + ("until Ctrl-C" if seconds is None else f"for {seconds:g} s"))
+        try:
+            if seconds is None:
+                while True:
+                    time.sleep(3600)
+            time.sleep(seconds)
+        except KeyboardInterrupt:
+            pass
+
+    def close(self) -> None:
+        if self.viewer_process is not None:
+            self.viewer_process.stop()
+            self.viewer_process = None
+        if self.page is not None:
+            self.page.stop()

@@ -1,0 +1,161 @@
+"""The watch page's server and feed: what it serves, and that nothing on the watching side
+(a taken or wrong port, a browser that stalls or goes away) stops or changes the episode."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+import urllib.request
+
+import pytest
+
+from agents.messages import PlanGraph
+from planner.subtask import Plan, Subtask
+from tasks.cli import main
+from tasks.episode import run_episode
+from tasks.watch.feed import plan_graph
+from tasks.watch.hub import Hub
+from tasks.watch.page import PageServer, WatchError
+from tasks.watch.replay import load_result
+from tests.watch.conftest import free_port
+
+TASK = "cooking/cake_20"
+
+
+def test_plan_graph_marks_pruned_and_repaired_edges_with_their_ate() -> None:
+    plan = Plan(task="t", hub=None, subtasks=[Subtask(id=s, kind="walk", target=s)
+                                              for s in ("a", "b", "c")])
+    record = {"prior_edges": [["a", "b"], ["a", "c"]], "edges": [["a", "b"], ["b", "c"]],
+              "lines": [["a", "b", "c"]],
+              "refinement": {"verdicts": [
+                  {"u": "a", "v": "b", "ate": 0.75, "kept": True, "origin": "prior",
+                   "rules": ["r1"]},
+                  {"u": "a", "v": "c", "ate": 0.0, "kept": False, "origin": "prior",
+                   "rules": []},
+                  {"u": "b", "v": "c", "ate": 0.5, "kept": True, "origin": "repair",
+                   "rules": ["r2"]}]}}
+    g = plan_graph("t", "sim", "full", ["agent1", "agent2"], plan, record)
+    assert isinstance(g, PlanGraph)
+    assert [(e["source"], e["target"], e["kept"], e["ate"], e["origin"]) for e in g.edges] == [
+        ("a", "b", True, 0.75, "prior"), ("a", "c", False, 0.0, "prior"),
+        ("b", "c", True, 0.5, "repair")]
+    assert g.lines == [["a", "b", "c"]]
+    assert [n["id"] for n in g.nodes] == ["a", "b", "c"]
+
+
+def test_hub_replays_history_to_a_late_follower_then_goes_live() -> None:
+    async def scenario() -> list[str]:
+        hub = Hub(asyncio.get_running_loop())
+        hub.push("score", {"score": 1.0}, sent_at=5.0)
+        seen: list[str] = []
+
+        async def follower() -> None:
+            async for line in hub.follow():
+                seen.append(json.loads(line)["kind"])
+                if len(seen) == 2:
+                    return
+
+        task = asyncio.create_task(follower())
+        await asyncio.sleep(0.01)
+        hub.push("plan", {})
+        await asyncio.wait_for(task, 2)
+        return seen
+
+    assert asyncio.run(scenario()) == ["score", "plan"]
+
+
+def test_page_serves_the_page_the_vendored_graph_library_and_events() -> None:
+    page = PageServer(0).start()
+    try:
+        page.push("score", {"score": 2.0}, sent_at=7.0)
+        html = urllib.request.urlopen(page.url, timeout=5).read().decode()
+        assert "/vendor/cytoscape.min.js" in html and "app.js" in html
+        lib = urllib.request.urlopen(page.url + "vendor/cytoscape.min.js", timeout=5).read()
+        assert len(lib) > 100_000  # the npm package's own build, served locally
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(page.url + "../pyproject.toml", timeout=5)
+        stream = urllib.request.urlopen(page.url + "events", timeout=5)
+        assert stream.readline() == b"event: hello\n"
+        assert stream.readline() == b"data: 1\n"
+        stream.readline()
+        record = json.loads(stream.readline().decode().removeprefix("data: "))
+        assert (record["kind"], record["data"], record["sent_at"]) == ("score", {"score": 2.0},
+                                                                      7.0)
+    finally:
+        page.stop()
+
+
+def test_a_taken_port_is_one_clear_error() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        with pytest.raises(WatchError, match=r"cannot serve the watch page on 127.0.0.1:\d+"):
+            PageServer(s.getsockname()[1]).start()
+    with pytest.raises(WatchError, match="between 0 and 65535"):
+        PageServer(70000)
+
+
+def test_a_taken_or_wrong_port_warns_and_the_run_goes_on(capsys, tmp_path) -> None:
+    plain = run_episode({"task": TASK, "agents": 3})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        for port in (str(s.getsockname()[1]), "70000"):
+            out = tmp_path / f"r{port}.json"
+            assert main(["run", TASK, "--agents", "3", "--watch", "--watch-port", port,
+                         "--watch-linger", "0", "--out", str(out)]) == 0
+            err = capsys.readouterr().err
+            assert "warning:" in err and "the run goes on without the page" in err
+            assert json.loads(out.read_text())["trace"] == plain["trace"]
+
+
+def test_a_stalled_or_closed_browser_changes_nothing(capsys, tmp_path) -> None:
+    """One browser connects and never reads; another reads a little and closes. The
+    episode's trace is the same as without any page, and the run is not held up."""
+    plain = run_episode({"task": TASK, "agents": 3})
+    port = free_port()
+    socks: list[socket.socket] = []
+
+    def browsers() -> None:
+        for _ in range(40):
+            try:
+                stalled = socket.create_connection(("127.0.0.1", port), timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            return
+        stalled.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+        socks.append(stalled)
+        closed = socket.create_connection(("127.0.0.1", port), timeout=1)
+        closed.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+        closed.recv(100)
+        closed.close()
+
+    import threading
+
+    t = threading.Thread(target=browsers)
+    t.start()
+    out = tmp_path / "r.json"
+    t0 = time.monotonic()
+    assert main(["run", TASK, "--agents", "3", "--watch", "--watch-port", str(port),
+                 "--watch-linger", "0", "--out", str(out)]) == 0
+    elapsed = time.monotonic() - t0
+    t.join()
+    for s in socks:
+        s.close()
+    assert json.loads(out.read_text())["trace"] == plain["trace"]
+    assert elapsed < 60
+
+
+def test_replay_names_what_is_wrong_with_a_result_file(tmp_path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    with pytest.raises(ValueError, match="not a result file .missing task, agents, trace"):
+        load_result(bad)
+    bad.write_text("nope")
+    with pytest.raises(ValueError, match="not JSON"):
+        load_result(bad)
+    assert main(["replay", str(tmp_path / "none.json"), "--watch"]) == 2
