@@ -451,12 +451,19 @@ class _Steps:
         return (True, None) if ok else self.fail("could not get there")
 
 
-def make_brain(kind: str, rules: Rulebook, prior_noise: float, seed: int) -> Brain:
+def make_brain(kind: str, rules: Rulebook, prior_noise: float, seed: int,
+               llm: object | None = None) -> Brain:
+    """The brain called `kind`: offline, llm or hybrid (the last two need `llm`, an
+    `agents.llm.LLMClient`)."""
     if kind == "offline":
         return OfflineBrain(rules, prior_noise, seed)
-    if kind == "llm":
-        from agents.llm import LLMClient, LLMSettings
-        from agents.llm_brain import LLMBrain
+    if kind in ("llm", "hybrid"):
+        from agents.llm import LLMClient, LLMError
+        from agents.llm_brain import HybridBrain, LLMBrain
 
-        return LLMBrain(LLMClient(LLMSettings.from_env()))
-    raise ValueError(f"unknown brain {kind!r}: choose offline or llm")
+        if not isinstance(llm, LLMClient):
+            raise LLMError(f"--brain {kind} needs an LLM endpoint: --base-url and --model "
+                           "(or --replay FILE)")
+        brain = LLMBrain(llm)
+        return brain if kind == "llm" else HybridBrain(brain, rules, seed)  # type: ignore[return-value]
+    raise ValueError(f"unknown brain {kind!r}: choose offline, llm or hybrid")

@@ -1,16 +1,24 @@
-"""The LLM brain's client: any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp
-server) through the `openai` package.
+"""The LLM client: any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp server)
+through the `openai` package, for structured questions only.
 
-- Structured output: every answer is JSON parsed into a pydantic model; an answer that does
-  not parse is sent back once with the error, then refused with a clear `LLMError`.
-- Retries with exponential backoff on connection errors, timeouts, 429 and 5xx.
-- Token accounting (prompt + completion) and call counts.
-- A record/replay cache keyed by the request (model, messages, schema), as JSON lines, so an
-  episode can be rerun exactly and offline (`mode="replay"` never touches the network).
+- `ask_json(system, user, schema)`: the answer is JSON, constrained where the server allows
+  (`response_format={"type": "json_object", "schema": ...}`, or one forced tool call when
+  `tools="auto"`), then parsed into the pydantic `schema` and an optional `check`. An answer
+  that does not validate is sent back with the validation error up to `reasks` times; then
+  the call fails with `LLMAnswerError`, recorded like any other call.
+- Every request has `max_tokens` and a bounded timeout; 429, 5xx, timeouts, connection
+  errors and garbage bodies are retried `max_retries` times with doubling backoff; 400, 401,
+  403, 404 and 422 are not. Every error names the URL and the model (`LLMError`).
+- Budgets (tokens per episode and per participant) and a call rate cap (calls per second).
+- Thread-safe: participants call it from worker threads (`asyncio.to_thread` or an executor),
+  so no model call ever runs on the event loop; `close()` aborts requests in flight.
+- Record/replay: a JSON-lines cache keyed by the request (model, messages, schema, sampling
+  parameters; not the URL). `record` answers from the cache when it can and appends every new
+  call; `replay` answers only from it and raises `LLMReplayMiss` on a request it lacks;
+  `live` neither reads nor writes it. A cached answer brings its recorded calls, tokens and
+  seconds, so a replayed episode reports the same figures as the recorded one. The first
+  line of a cache records the model, URL and mode it was made with.
 
-Settings come from the environment: CAUSALCRAFT_LLM_URL (base URL, e.g.
-http://127.0.0.1:8000/v1), CAUSALCRAFT_LLM_MODEL, OPENAI_API_KEY (any string for local
-servers), CAUSALCRAFT_LLM_CACHE (the cache file), CAUSALCRAFT_LLM_MODE (live, record, replay).
 Nothing the LLM writes is executed: answers are data, validated against a schema.
 """
 
@@ -18,135 +26,455 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import logging
+import statistics
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
+
+from agents.settings import LLMSettings
 
 T = TypeVar("T", bound=BaseModel)
 
+log = logging.getLogger("causalcraft.llm")
+
+NO_RETRY = frozenset({400, 401, 403, 404, 422})
+ENDPOINT_ERRORS = frozenset({401, 403, 404})
+HINTS = {400: "the request was refused (context too long, or a parameter the server lacks?)",
+         401: "the key was refused (check OPENAI_API_KEY)",
+         403: "the key may not use this model",
+         404: "not found (does the base URL end in /v1, and does the server serve this model?)",
+         422: "the server could not read the request"}
+
 
 class LLMError(RuntimeError):
-    """The LLM could not give a usable answer (after retries), or replay missed."""
+    """The LLM could not give a usable answer. The text names the URL and the model;
+    `answer` holds the model's last text, when there was one."""
+
+    answer: str | None = None
 
 
-class LLMSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LLMHTTPError(LLMError):
+    """The endpoint failed (HTTP status, timeout, connection, garbage), after retries.
+    `tries`: requests sent; `seconds`: time spent on them."""
 
-    base_url: str
-    model: str
-    api_key: str = "none"
-    cache: Path | None = None
-    mode: Literal["live", "record", "replay"] = "record"
-    max_retries: int = Field(4, ge=0, le=10)
-    timeout_s: float = Field(60.0, gt=0)
-    temperature: float = 0.0
-
-    @classmethod
-    def from_env(cls) -> LLMSettings:
-        url = os.environ.get("CAUSALCRAFT_LLM_URL")
-        model = os.environ.get("CAUSALCRAFT_LLM_MODEL")
-        if not url or not model:
-            raise LLMError("the LLM brain needs CAUSALCRAFT_LLM_URL (an OpenAI-compatible base "
-                           "URL) and CAUSALCRAFT_LLM_MODEL; or use --brain offline")
-        cache = os.environ.get("CAUSALCRAFT_LLM_CACHE", "runs/llm_cache.jsonl")
-        return cls(base_url=url, model=model, api_key=os.environ.get("OPENAI_API_KEY", "none"),
-                   cache=Path(cache) if cache else None,
-                   mode=os.environ.get("CAUSALCRAFT_LLM_MODE", "record"))  # type: ignore[arg-type]
+    tries: int = 1
+    seconds: float = 0.0
 
 
-def request_key(model: str, messages: list[dict[str, str]], schema: str) -> str:
-    blob = json.dumps({"model": model, "messages": messages, "schema": schema},
-                      sort_keys=True, ensure_ascii=False)
+class LLMEndpointError(LLMHTTPError):
+    """The endpoint refuses every call (401, 403, 404: wrong key, model or URL): no episode
+    can go on, so planning stops at the first such answer with one line."""
+
+
+class LLMAnswerError(LLMError):
+    """The model answered, but no answer validated after the re-asks."""
+
+
+class LLMBudgetError(LLMError):
+    """A token budget is spent: no further call is made."""
+
+
+class LLMReplayMiss(LLMError):
+    """Replay met a request that the cache does not hold."""
+
+
+@dataclass
+class CallRecord:
+    """One question asked (with its re-asks and retries), as the result file lists it."""
+
+    purpose: str
+    agent: str
+    key: str
+    ok: bool
+    requests: int = 0
+    retries: int = 0
+    reasks: int = 0
+    parse_failures: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    answer: str | None = None
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+def request_key(model: str, messages: list[dict[str, str]], schema: dict[str, Any],
+                params: dict[str, Any]) -> str:
+    """sha256 of what defines an answer (the URL is left out: a replay may point
+    elsewhere)."""
+    blob = json.dumps({"model": model, "messages": messages, "schema": schema,
+                       "params": params}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _first_json(text: str) -> Any:
+    """The JSON value in the text (whole, or its first {...} span)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        start, end = text.find("{"), text.rfind("}")
+        if 0 <= start < end:
+            return json.loads(text[start:end + 1])
+        raise
+
+
+def validation_text(err: ValidationError, limit: int = 3) -> str:
+    """A short text for the model: the first errors, each `field: message`."""
+    parts = []
+    for e in err.errors()[:limit]:
+        where = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        parts.append(f"{where}: {e['msg']}")
+    return "; ".join(parts)
+
+
+class _RateLimit:
+    """At most `rate` calls per second across threads (0: unlimited)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.next_at = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self.lock:
+            now = time.monotonic()
+            at = max(now, self.next_at)
+            self.next_at = at + self.interval
+        if at > now:
+            time.sleep(at - now)
+
+
+@dataclass
+class _Outcome:
+    text: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float
+    retries: int
+
+
+def cache_header(path: Path) -> dict[str, Any]:
+    """The model, URL and mode a cache was recorded with (its first header line; {} when
+    there is none)."""
+    try:
+        with path.open() as fh:
+            for line in fh:
+                rec = json.loads(line)
+                if rec.get("cache") == "causalcraft-llm":
+                    return {k: rec.get(k) for k in ("model", "base_url", "mode")}
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {}
+
+
 class LLMClient:
-    def __init__(self, settings: LLMSettings, transport: object | None = None) -> None:
+    """Structured questions to one endpoint (see the module docstring). `transport`: an
+    object with the `openai.OpenAI` interface (tests), else one is made from the settings."""
+
+    def __init__(self, settings: LLMSettings, transport: Any = None) -> None:
         self.settings = settings
-        self.calls = 0
-        self.tokens = 0
+        self.records: list[CallRecord] = []
         self.cache_hits = 0
-        self._cache: dict[str, dict[str, object]] = {}
+        self._cache: dict[str, dict[str, Any]] = {}
         self._client = transport
-        if settings.cache and settings.cache.exists():
+        self._lock = threading.Lock()
+        self._rate = _RateLimit(settings.rate)
+        self._closed = False
+        if settings.mode != "live" and settings.cache and settings.cache.exists():
             for line in settings.cache.read_text().splitlines():
                 try:
                     rec = json.loads(line)
-                    self._cache[rec["key"]] = rec
-                except (ValueError, KeyError):
+                    if "key" in rec:
+                        self._cache[rec["key"]] = rec
+                except (ValueError, KeyError, TypeError):
                     # A torn last line (a killed run) is skipped, never fatal; the file keeps it.
                     continue
+        if settings.mode == "record" and settings.cache is not None and \
+                not cache_header(settings.cache):
+            self._write({"cache": "causalcraft-llm", "model": settings.model,
+                         "base_url": settings.base_url, "mode": settings.mode})
 
-    def _openai(self) -> object:
-        if self._client is None:
-            import openai
+    # -- accounting -----------------------------------------------------------------------
+    @property
+    def where(self) -> str:
+        return f"{self.settings.base_url or '(no URL)'} (model {self.settings.model or '?'})"
 
-            self._client = openai.OpenAI(base_url=self.settings.base_url,
-                                         api_key=self.settings.api_key,
-                                         timeout=self.settings.timeout_s, max_retries=0)
-        return self._client
+    @property
+    def calls(self) -> int:
+        """Questions asked (each counts once, with its re-asks and retries inside)."""
+        return len(self.records)
 
-    def _record(self, rec: dict[str, object]) -> None:
-        self._cache[str(rec["key"])] = rec
-        if self.settings.cache and self.settings.mode != "replay":
-            self.settings.cache.parent.mkdir(parents=True, exist_ok=True)
-            with self.settings.cache.open("a") as fh:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    @property
+    def tokens(self) -> int:
+        return sum(r.tokens for r in self.records)
 
-    def _call(self, messages: list[dict[str, str]]) -> tuple[str, int]:
+    def tokens_of(self, agent: str) -> int:
+        return sum(r.tokens for r in self.records if r.agent == agent)
+
+    def stats(self) -> dict[str, Any]:
+        """The `llm` block of a result: totals, per participant, per purpose, every call."""
+        with self._lock:
+            recs = list(self.records)
+
+        def block(rs: list[CallRecord]) -> dict[str, Any]:
+            secs = [r.seconds for r in rs if r.requests]
+            return {"calls": len(rs), "failed": sum(1 for r in rs if not r.ok),
+                    "requests": sum(r.requests for r in rs),
+                    "retries": sum(r.retries for r in rs),
+                    "reasks": sum(r.reasks for r in rs),
+                    "parse_failures": sum(r.parse_failures for r in rs),
+                    "prompt_tokens": sum(r.prompt_tokens for r in rs),
+                    "completion_tokens": sum(r.completion_tokens for r in rs),
+                    "tokens": sum(r.tokens for r in rs),
+                    "seconds": round(sum(secs), 3),
+                    "median_latency_s": round(statistics.median(secs), 3) if secs else 0.0}
+
+        by_agent: dict[str, list[CallRecord]] = {}
+        by_purpose: dict[str, list[CallRecord]] = {}
+        for r in recs:
+            by_agent.setdefault(r.agent, []).append(r)
+            by_purpose.setdefault(r.purpose, []).append(r)
+        s = self.settings
+        return {"model": s.model, "base_url": s.base_url, **block(recs),
+                "by_agent": {a: block(rs) for a, rs in sorted(by_agent.items())},
+                "by_purpose": {p: block(rs) for p, rs in sorted(by_purpose.items())},
+                "calls_log": [{k: v for k, v in asdict(r).items() if k != "answer"}
+                              for r in recs]}
+
+    # -- transport ------------------------------------------------------------------------
+    def _openai(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                import openai
+
+                self._client = openai.OpenAI(
+                    base_url=self.settings.base_url,
+                    api_key=self.settings.api_key.get_secret_value() or "none",
+                    timeout=self.settings.timeout_s, max_retries=0)
+            return self._client
+
+    def close(self) -> None:
+        """Abort requests in flight and refuse new ones (the episode is over)."""
+        self._closed = True
+        client = self._client
+        if client is not None and hasattr(client, "close"):
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+
+    def _request(self, messages: list[dict[str, str]], schema: dict[str, Any],
+                 temperature: float, seed: int, tool: str | None) -> _Outcome:
+        """One answer over HTTP, with retries. Raises LLMHTTPError naming URL and model."""
         import openai
 
-        delay = 0.5
-        for attempt in range(self.settings.max_retries + 1):
+        s = self.settings
+        kwargs: dict[str, Any] = {"model": s.model, "messages": messages,
+                                  "temperature": temperature, "seed": seed,
+                                  "max_tokens": s.max_tokens}
+        if tool and s.tools == "auto":
+            kwargs["tools"] = [{"type": "function", "function": {
+                "name": tool, "description": "answer with this tool", "parameters": schema}}]
+            kwargs["tool_choice"] = {"type": "function", "function": {"name": tool}}
+        else:
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        delay = s.backoff_s
+        t0 = time.perf_counter()
+        for attempt in range(s.max_retries + 1):
+            if self._closed:
+                raise LLMHTTPError(f"{self.where}: the client was closed")
+            self._rate.wait()
+            started = time.perf_counter()
             try:
-                resp = self._openai().chat.completions.create(  # type: ignore[attr-defined]
-                    model=self.settings.model, messages=messages,
-                    temperature=self.settings.temperature,
-                    response_format={"type": "json_object"})
+                resp = self._openai().chat.completions.create(**kwargs)
+                msg = resp.choices[0].message
+                if tool and s.tools == "auto" and getattr(msg, "tool_calls", None):
+                    text = msg.tool_calls[0].function.arguments
+                else:
+                    text = msg.content
+                if not isinstance(text, str):
+                    raise TypeError("the answer has no text")
                 usage = resp.usage
-                tokens = (usage.prompt_tokens + usage.completion_tokens) if usage else 0
-                return resp.choices[0].message.content or "", tokens
-            except (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError,
-                    openai.InternalServerError, ConnectionError, TimeoutError) as err:
-                if attempt == self.settings.max_retries:
-                    raise LLMError(f"the LLM endpoint failed {attempt + 1} times: {err}") from err
+                log.info("llm %s: %.2fs, %s+%s tokens%s", self.where,
+                         time.perf_counter() - started, getattr(usage, "prompt_tokens", "?"),
+                         getattr(usage, "completion_tokens", "?"),
+                         f" (retry {attempt})" if attempt else "")
+                return _Outcome(text, int(getattr(usage, "prompt_tokens", 0) or 0),
+                                int(getattr(usage, "completion_tokens", 0) or 0),
+                                time.perf_counter() - t0, attempt)
+            except openai.APIStatusError as err:
+                code = err.status_code
+                why = f"HTTP {code}"
+                if code in HINTS:
+                    why += f": {HINTS[code]}"
+                if code in NO_RETRY:
+                    cls = LLMEndpointError if code in ENDPOINT_ERRORS else LLMHTTPError
+                    err_ = cls(f"{self.where}: {why}")
+                    err_.tries, err_.seconds = attempt + 1, time.perf_counter() - t0
+                    raise err_ from None
+            except openai.APITimeoutError:
+                why = f"no answer within {s.timeout_s:g} s"
+            except openai.APIConnectionError as err:
+                why = f"cannot connect ({err.__cause__ or err})"
+            except (TypeError, AttributeError, IndexError, ValueError,
+                    openai.APIResponseValidationError) as err:
+                why = f"the server's reply is not an OpenAI chat completion ({err})"
+            if attempt < s.max_retries:
+                log.info("llm %s: %s; retry %d in %.1fs", self.where, why, attempt + 1, delay)
                 time.sleep(delay)
                 delay *= 2
-        raise LLMError("unreachable")
+        failure = LLMHTTPError(f"{self.where}: {why} (after {s.max_retries + 1} tries)")
+        failure.tries, failure.seconds = s.max_retries + 1, time.perf_counter() - t0
+        raise failure
 
-    def ask(self, system: str, user: str, schema: type[T]) -> T:
-        """One structured question; the answer parsed into `schema`."""
-        messages = [{"role": "system", "content": system + "\nAnswer with one JSON object."},
+    # -- the cache ------------------------------------------------------------------------
+    def _write(self, rec: dict[str, Any]) -> None:
+        cache = self.settings.cache
+        if cache is None or self.settings.mode != "record":
+            return
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with cache.open("a") as fh:
+            fh.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
+
+    # -- the question ---------------------------------------------------------------------
+    def ask_json(self, system: str, user: str, schema: type[T], *,
+                 json_schema: dict[str, Any] | None = None,
+                 check: Callable[[T], str | None] | None = None,
+                 purpose: str = "ask", agent: str = "planner",
+                 temperature: float | None = None, seed: int | None = None,
+                 tool: str | None = None) -> T:
+        """One structured question, the answer parsed into `schema` (then `check`: None or
+        what is wrong). `json_schema` is what the server is sent (default: the model's).
+        Raises LLMError subclasses; every call, failed or not, is recorded."""
+        s = self.settings
+        sent = json_schema or schema.model_json_schema()
+        temp = s.temperature if temperature is None else temperature
+        seed_ = s.seed if seed is None else seed
+        messages = [{"role": "system", "content": system},
                     {"role": "user", "content": user}]
-        key = request_key(self.settings.model, messages, schema.__name__)
-        rec = self._cache.get(key)
-        if rec is not None:
-            self.cache_hits += 1
-            return schema.model_validate_json(str(rec["answer"]))
-        if self.settings.mode == "replay":
-            raise LLMError(f"replay: no recorded answer for this {schema.__name__} request "
-                           f"(key {key[:12]})")
-        text, tokens = self._call(messages)
-        self.calls += 1
-        self.tokens += tokens
+        key = request_key(s.model, messages, sent,
+                          {"temperature": temp, "seed": seed_, "max_tokens": s.max_tokens,
+                           "reasks": s.reasks, "tool": tool if s.tools == "auto" else None})
+        self._spend_check(agent)
+        if s.mode != "live":
+            with self._lock:
+                hit = self._cache.get(key)
+            if hit is not None:
+                return self._from_cache(hit, schema, check, purpose, agent)
+            if s.mode == "replay":
+                raise LLMReplayMiss(f"replay of {s.cache}: no recorded answer for this "
+                                    f"{purpose} request of {agent} (key {key[:12]}); the "
+                                    "episode differs from the recorded one")
+        rec = CallRecord(purpose, agent, key[:16], ok=False)
+        convo = list(messages)
+        parsed: T | None = None
         try:
-            parsed = schema.model_validate_json(text)
-        except ValidationError as err:
-            # One repair round: show the model its own answer and what was wrong.
-            fix = [*messages, {"role": "assistant", "content": text},
-                   {"role": "user", "content": f"That answer is invalid: {err.errors()[:3]}. "
-                                               "Answer again with valid JSON only."}]
-            text, tokens = self._call(fix)
-            self.calls += 1
-            self.tokens += tokens
-            try:
-                parsed = schema.model_validate_json(text)
-            except ValidationError as err2:
-                raise LLMError(f"the LLM's answer is not a valid {schema.__name__}: "
-                               f"{err2.errors()[0]['loc']} {err2.errors()[0]['msg']}") from None
-        self._record({"key": key, "schema": schema.__name__, "messages": messages,
-                      "answer": parsed.model_dump_json(), "tokens": tokens})
+            for round_ in range(s.reasks + 1):
+                out = self._request(convo, sent, temp, seed_ + round_, tool)
+                rec.requests += out.retries + 1
+                rec.retries += out.retries
+                rec.prompt_tokens += out.prompt_tokens
+                rec.completion_tokens += out.completion_tokens
+                rec.seconds += out.seconds
+                text = out.text or ""
+                problem = self._validate(text, schema, check)
+                if isinstance(problem, BaseModel):
+                    parsed = problem  # type: ignore[assignment]
+                    rec.answer = text
+                    break
+                rec.parse_failures += 1
+                log.info("llm %s answer of %s for %s invalid: %s", purpose, agent, self.where,
+                         problem)
+                if round_ == s.reasks:
+                    rec.error = f"{self.where}: no valid {purpose} answer after {s.reasks} " \
+                                f"re-asks: {problem}"
+                    rec.answer = text
+                    break
+                rec.reasks += 1
+                convo = [*convo, {"role": "assistant", "content": text},
+                         {"role": "user", "content": f"That answer is invalid: {problem}. "
+                                                     "Answer again with valid JSON only."}]
+        except LLMHTTPError as err:
+            rec.error = str(err)
+            rec.requests += err.tries
+            rec.retries += err.tries - 1
+            rec.seconds += err.seconds
+            endpoint = isinstance(err, LLMEndpointError)
+        else:
+            endpoint = False
+        rec.ok = parsed is not None
+        rec.seconds = round(rec.seconds, 3)
+        with self._lock:
+            self.records.append(rec)
+            entry = {"key": key, **{k: v for k, v in asdict(rec).items() if k != "key"}}
+            if endpoint:
+                entry["endpoint"] = True
+            self._cache[key] = entry
+            self._write(entry)
+        if parsed is None:
+            err_cls = LLMEndpointError if endpoint else \
+                LLMHTTPError if rec.parse_failures == 0 else LLMAnswerError
+            failure = err_cls(rec.error or f"{self.where}: no answer")
+            failure.answer = rec.answer
+            raise failure
         return parsed
+
+    def _validate(self, text: str, schema: type[T],
+                  check: Callable[[T], str | None] | None) -> T | str:
+        try:
+            data = _first_json(text)
+        except json.JSONDecodeError as err:
+            return f"not JSON ({err.msg})"
+        try:
+            parsed = schema.model_validate(data)
+        except ValidationError as err:
+            return validation_text(err)
+        if check is not None:
+            why = check(parsed)
+            if why:
+                return why
+        return parsed
+
+    def _from_cache(self, hit: dict[str, Any], schema: type[T],
+                    check: Callable[[T], str | None] | None, purpose: str, agent: str) -> T:
+        fields = {k: hit[k] for k in CallRecord.__dataclass_fields__ if k in hit}
+        rec = CallRecord(**{**fields, "key": str(hit["key"])[:16], "purpose": purpose,
+                            "agent": agent})
+        with self._lock:
+            self.cache_hits += 1
+            self.records.append(rec)
+        log.info("llm %s answer of %s from the cache (%s, %d tokens recorded)", purpose, agent,
+                 "ok" if rec.ok else "failed", rec.tokens)
+        if not rec.ok:
+            err_cls = LLMAnswerError if rec.parse_failures else \
+                LLMEndpointError if hit.get("endpoint") else LLMHTTPError
+            failure = err_cls(rec.error or f"{self.where}: recorded failure")
+            failure.answer = rec.answer
+            raise failure
+        parsed = self._validate(rec.answer or "", schema, check)
+        if isinstance(parsed, str):
+            raise LLMAnswerError(f"the recorded {purpose} answer no longer validates: {parsed}")
+        return parsed
+
+    def _spend_check(self, agent: str) -> None:
+        s = self.settings
+        with self._lock:
+            total = sum(r.tokens for r in self.records)
+            mine = sum(r.tokens for r in self.records if r.agent == agent)
+        if s.budget_tokens is not None and total >= s.budget_tokens:
+            raise LLMBudgetError(f"the episode's LLM budget of {s.budget_tokens} tokens is "
+                                 f"spent ({total} used)")
+        if s.agent_budget_tokens is not None and mine >= s.agent_budget_tokens:
+            raise LLMBudgetError(f"{agent}'s LLM budget of {s.agent_budget_tokens} tokens is "
+                                 f"spent ({mine} used)")

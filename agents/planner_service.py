@@ -62,6 +62,8 @@ class PlannerCore:
     keep_out: list[tuple[int, int]] = field(default_factory=list)
     rounds: bool = False
     """Hand out work in rounds: nothing until every agent is free (AgentVerse's protocol)."""
+    repair_blocking: bool = False
+    """`repair` may call a model: reports are then handled in a thread."""
     deferred: dict[str, int] = field(default_factory=dict)
     """A failed subtask waits until the world has moved on: it is ready again only once more
     subtasks are done than when it failed (retrying at once would fail the same way)."""
@@ -274,7 +276,10 @@ class PlannerService:
                     self.core.fired.update(msg.fired_total)
                     continue
                 if isinstance(msg, SubtaskReport):
-                    self.core.report(msg)
+                    if self.core.repair_blocking:
+                        await asyncio.to_thread(self.core.report, msg)
+                    else:
+                        self.core.report(msg)
                     await self._publish_progress()
                 elif isinstance(msg, WorkRequest):
                     self.core.request(msg)

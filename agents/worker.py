@@ -1,16 +1,38 @@
 """A Worker: asks the Planner for work, turns its subtask into actions with its brain, sends
-each action to the Judger, and reports the subtask done or failed."""
+each action to the Judger, and reports the subtask done or failed.
+
+A brain whose steps call a model (`brain.blocking`) is stepped in a thread, so that the
+event loop (the bus, the other participants, keep-alives, Ctrl-C) never waits on a model:
+three agents waiting on a model take about as long as one."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Generator
+from dataclasses import dataclass
 
 from agents.brain import Brain
 from agents.messages import ActionRequest, ActionResult, Assignment, SubtaskReport, WorkRequest
+from env.actions import Action
 from env.backend import Observation
 
 log = logging.getLogger("causalcraft.worker")
+
+
+@dataclass
+class _End:
+    value: tuple[bool, str | None]
+
+
+def _step(steps: Generator[Action, ActionResult, tuple[bool, str | None]],
+          result: ActionResult | None) -> Action | _End:
+    """One step of a brain's generator; its end as `_End` (a StopIteration cannot cross a
+    thread's future)."""
+    try:
+        return next(steps) if result is None else steps.send(result)
+    except StopIteration as end:
+        return _End(end.value)
 
 MAX_ACTIONS_PER_SUBTASK = 400
 
@@ -77,28 +99,37 @@ class Worker:
         steps = self.brain.act(a.subtask, a.role, a.partners, self.agent, self.obs, a.hub,
                                attempt=a.attempt, keep_out=frozenset(a.keep_out))
         not_before = a.not_before
-        try:
-            action = next(steps)
-            for _ in range(MAX_ACTIONS_PER_SUBTASK):
-                self.seq += 1
-                payload = action.model_dump(mode="json")
-                if not_before:
-                    payload["not_before"] = not_before
-                    not_before = 0.0
-                await self.bus.publish(self.topics.action(self.agent), ActionRequest(
-                    sender=self.agent, agent=self.agent, seq=self.seq, subtask=a.subtask.id,
-                    attempt=a.attempt, action=payload))
-                result = await self._result(self.seq, stop)
-                if result is None:
-                    return False, "stopped"
-                self.clock = result.end
-                if result.observation is not None:
-                    self.obs = result.observation
-                action = steps.send(result)
-            return False, f"more than {MAX_ACTIONS_PER_SUBTASK} actions"
-        except StopIteration as end:
-            ok, reason = end.value
-            return ok, reason
+        blocking = bool(getattr(self.brain, "blocking", False))
+
+        async def step(result: ActionResult | None) -> Action | _End:
+            if blocking:
+                return await asyncio.to_thread(_step, steps, result)
+            return _step(steps, result)
+
+        action = await step(None)
+        for _ in range(MAX_ACTIONS_PER_SUBTASK):
+            if isinstance(action, _End):
+                return action.value
+            if stop.is_set():
+                return False, "stopped"
+            self.seq += 1
+            payload = action.model_dump(mode="json")
+            if not_before:
+                payload["not_before"] = not_before
+                not_before = 0.0
+            await self.bus.publish(self.topics.action(self.agent), ActionRequest(
+                sender=self.agent, agent=self.agent, seq=self.seq, subtask=a.subtask.id,
+                attempt=a.attempt, action=payload))
+            result = await self._result(self.seq, stop)
+            if result is None:
+                return False, "stopped"
+            self.clock = result.end
+            if result.observation is not None:
+                self.obs = result.observation
+            action = await step(result)
+        if isinstance(action, _End):
+            return action.value
+        return False, f"more than {MAX_ACTIONS_PER_SUBTASK} actions"
 
     async def _result(self, seq: int, stop: asyncio.Event) -> ActionResult | None:
         while True:

@@ -22,6 +22,7 @@ from planner.refine import (
     Interventional,
     LLMJudge,
     RuleOracle,
+    judge_accuracy,
     refine,
     rules_can_complete,
 )
@@ -81,14 +82,19 @@ def get_config(name: str) -> PlannerConfig:
 
 def make_estimator(cfg: PlannerConfig, ask: Callable[[str], str] | None = None,
                    can_complete: CanComplete | None = None,
-                   rules: Rulebook | None = None) -> Estimator | None:
-    """The configuration's estimator (None for "none"). `llm` needs `ask`; `sim` uses
+                   rules: Rulebook | None = None,
+                   judge: Callable[[str, int], str] | None = None,
+                   samples: int = 3, batch: int = 20) -> Estimator | None:
+    """The configuration's estimator (None for "none"). `llm` needs `judge` (a brain's
+    `judge(prompt, sample)`, `samples` seeded samples per batch) or `ask`; `sim` uses
     `can_complete` (a simulator callback) or, without one, the rules' symbolic run."""
     if cfg.estimator == "none":
         return None
     if cfg.estimator == "rules":
         return RuleOracle()
     if cfg.estimator == "llm":
+        if judge is not None:
+            return LLMJudge(judge, k=samples, batch=batch, sampled=True)
         if ask is None:
             raise ValueError(f"planner {cfg.name!r} needs an LLM brain to judge edges "
                              "(--brain llm)")
@@ -103,6 +109,7 @@ def make_estimator(cfg: PlannerConfig, ask: Callable[[str], str] | None = None,
 def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: int = 0,
                   agents: int = 2, backend: Any = None,
                   can_complete: CanComplete | None = None,
+                  decomposition: str = "rules",
                   ) -> tuple[Plan, nx.DiGraph, nx.DiGraph, list[list[str]], Scheduler,
                              dict[str, object]]:
     """Everything the Planner needs before the first assignment, as configuration `name`
@@ -113,15 +120,35 @@ def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: 
     `brain.ask` (an LLM brain's text call) is used by `ate-llm` and the `llm` scheduler;
     `can_complete` (a simulator callback) by `ate-sim`. `agents` and `backend` are accepted
     for the episode runner's call and not used yet.
+
+    `decomposition`: "rules" (`planner.decompose.decompose`, the default: every brain works
+    on the same subtasks) or "llm" (`brain.decompose(spec, rule_plan)`: the model's subtasks
+    grounded on the rules' ones; its edges are the prior). When an LLM judges edges, the
+    record holds its answers and its accuracy against the rule oracle (`judge_accuracy`).
     """
     cfg = get_config(name)
     rules = task_rules(spec, rules)
     plan = decompose(spec, rules)
-    true = rule_graph(plan, rules)
-    prior_raw = brain.prior(plan, true)
-    prior, problems = graph_from_prior(plan, list(prior_raw.edges))
+    decomp: dict[str, object] = {"decomposition": "rules"}
+    if decomposition == "llm":
+        if not hasattr(brain, "decompose"):
+            raise ValueError("--decompose llm needs an LLM brain (--brain llm or hybrid)")
+        plan, llm_edges, decomp = brain.decompose(spec, plan)
+        true = rule_graph(plan, rules)
+        # The prior: the edges the decomposition named and those the brain's prior names.
+        asked = [(str(u), str(v), 1.0) for u, v in brain.prior(plan, true).edges]
+        unique = {(u, v): (u, v, c) for u, v, c in reversed(llm_edges + asked)}
+        prior, problems = graph_from_prior(plan, sorted(unique.values()))
+    elif decomposition != "rules":
+        raise ValueError(f"unknown decomposition {decomposition!r}: choose rules or llm")
+    else:
+        true = rule_graph(plan, rules)
+        prior_raw = brain.prior(plan, true)
+        prior, problems = graph_from_prior(plan, list(prior_raw.edges))
     ask = getattr(brain, "ask", None)
-    estimator = make_estimator(cfg, ask, can_complete, rules)
+    estimator = make_estimator(cfg, ask, can_complete, rules, getattr(brain, "judge", None),
+                               getattr(brain, "judge_samples", 3),
+                               getattr(brain, "judge_batch", 20))
     refinement = None
     graph = prior
     if estimator is not None:
@@ -142,10 +169,16 @@ def build_planner(name: str, spec: TaskSpec, rules: Rulebook, brain: Any, seed: 
         "final_spurious": len(set(graph.edges) - true_edges),
         "final_missing": len(true_edges - set(graph.edges)),
         "lines": lines,
-        "problems": problems,
+        "problems": problems + list(getattr(brain, "problems", [])),
         "refinement": refinement.record() if refinement else None,
     }
+    record.update(decomp)
     if isinstance(estimator, LLMJudge):
         record["llm_judge_calls"] = estimator.n_calls
+        record["llm_judge_answers"] = [{"edges": c.edges, "answer": c.answer, "error": c.error}
+                                       for c in estimator.calls]
+        if refinement is not None:
+            record["judge_accuracy"] = judge_accuracy(estimator, refinement.verdicts, plan,
+                                                      rules, cfg.tau)
     return plan, true, graph, lines, scheduler, record
 

@@ -205,13 +205,17 @@ class LLMJudge:
 
     name = "llm"
 
-    def __init__(self, ask: Callable[[str], str], k: int = 3, batch: int = 20,
-                 max_rules: int = 6) -> None:
+    def __init__(self, ask: Callable[..., str], k: int = 3, batch: int = 20,
+                 max_rules: int = 6, sampled: bool = False) -> None:
         if k < 1 or batch < 1 or max_rules < 1:
             raise ValueError(f"k, batch and max_rules must be >= 1 (got {k}, {batch}, "
                              f"{max_rules})")
         self.ask, self.k, self.batch, self.max_rules = ask, k, batch, max_rules
+        self.sampled = sampled
+        """`ask(prompt, sample)` with the sample's index (a seed per sample) when True."""
         self.calls: list[JudgeCall] = []
+        self.answers: dict[Edge, list[tuple[float, dict[str, float]]]] = {}
+        """Per edge, every valid sample: (p(v needs u), {rule id: p(... without it)})."""
 
     @property
     def n_calls(self) -> int:
@@ -239,9 +243,10 @@ class LLMJudge:
             chunk = items[start:start + self.batch]
             prompt = judge_prompt(chunk)
             samples: dict[str, list[float]] = {it.key: [] for it in chunk}
-            for _ in range(self.k):
-                text = self.ask(prompt)
+            for sample in range(self.k):
+                text = ""
                 try:
+                    text = self.ask(prompt, sample) if self.sampled else self.ask(prompt)
                     answer = parse_judge_answer(text, chunk)
                 except PromptError as err:
                     self.calls.append(JudgeCall(len(chunk), text, str(err)))
@@ -251,6 +256,7 @@ class LLMJudge:
                     if it.key not in answer:
                         continue
                     base, without = answer[it.key]
+                    self.answers.setdefault((it.u.id, it.v.id), []).append((base, without))
                     diffs = [base - p for p in without.values()]
                     if diffs:
                         samples[it.key].append(sum(diffs) / len(diffs))
@@ -266,6 +272,75 @@ class LLMJudge:
                 out[edge] = EdgeEffect(sum(got) / len(got), tried, self.name, spread=spread,
                                        samples=len(got))
         return out
+
+
+def oracle_interventions(u: Subtask, v: Subtask, plan: Plan, rules: Rulebook
+                         ) -> tuple[int, dict[str, int]]:
+    """The rule oracle's Y for one edge: (Y as the rules stand, {rule id: Y with it
+    removed}) for every rule of R_e."""
+    index = PlanIndex.of(plan)
+    table = rules.rules
+    r_e = rules_of_edge(u, v, mention_index(rules))
+    y0 = 1 if provides(u, table.get) & requires(v, table.get, index) else 0
+    out: dict[str, int] = {}
+    for rid in sorted(r_e):
+        def lookup(x: str, rid: str = rid) -> Rule | None:
+            return None if x == rid else table.get(x)
+
+        out[rid] = 1 if provides(u, lookup) & requires(v, lookup, index) else 0
+    return y0, out
+
+
+def judge_accuracy(judge: LLMJudge, verdicts: list[EdgeVerdict], plan: Plan,
+                   rules: Rulebook, tau: float = 0.0) -> dict[str, object]:
+    """Score an LLM judge against the rule oracle on the same graph.
+
+    Per edge: the judge's keep/prune verdict (an unanswered edge is kept, as `refine` does)
+    against the oracle's (ATE > tau). Per intervention (edge, rule removed) the judge
+    answered: its effect, the mean over samples of p(needs) - p(needs without r), against
+    the oracle's Y - Y(without r); each says "the rule matters" when its effect > 0.5.
+    A false keep: the judge keeps (or says matters) where the oracle does not; a false
+    prune: the reverse. Returns counts and accuracies (None when nothing was judged)."""
+    subs = plan.by_id()
+    prior = [e for e in verdicts if e.origin == "prior" and e.u in subs and e.v in subs]
+    truth = RuleOracle().effects([(e.u, e.v) for e in prior], plan, rules)
+    e_agree = e_fk = e_fp = 0
+    for e in prior:
+        t = truth[(e.u, e.v)].ate
+        oracle_keep = t is not None and t > tau
+        if e.kept == oracle_keep:
+            e_agree += 1
+        elif e.kept:
+            e_fk += 1
+        else:
+            e_fp += 1
+    i_n = i_agree = i_fk = i_fp = 0
+    for (u, v), samples in sorted(judge.answers.items()):
+        if u not in subs or v not in subs:
+            continue
+        y0, without = oracle_interventions(subs[u], subs[v], plan, rules)
+        asked = sorted({r for _, w in samples for r in w})
+        for rid in asked:
+            diffs = [base - w[rid] for base, w in samples if rid in w]
+            says = sum(diffs) / len(diffs) > 0.5
+            truth_says = (y0 - without.get(rid, y0)) > 0.5
+            i_n += 1
+            if says == truth_says:
+                i_agree += 1
+            elif says:
+                i_fk += 1
+            else:
+                i_fp += 1
+    return {
+        "edges": len(prior), "edge_accuracy": round(e_agree / len(prior), 4) if prior else None,
+        "edge_false_keeps": e_fk, "edge_false_prunes": e_fp,
+        "unanswered_edges": sum(1 for e in prior if e.ate is None),
+        "interventions": i_n,
+        "intervention_accuracy": round(i_agree / i_n, 4) if i_n else None,
+        "intervention_false_keeps": i_fk, "intervention_false_prunes": i_fp,
+        "samples": judge.k, "judge_calls": judge.n_calls,
+        "failed_judge_calls": sum(1 for c in judge.calls if c.error),
+    }
 
 
 CanComplete = Callable[[Plan, set[str], str], bool]

@@ -1,7 +1,10 @@
 """The `causalcraft` command line.
 
     causalcraft run TASK [--source DIR] [--backend sim|minecraft] [--agents N] [--planner NAME]
-                         [--brain offline] [--prior-noise P] [--seed S] [--out FILE.json]
+                         [--brain offline|llm|hybrid] [--decompose rules|llm]
+                         [--model M --base-url URL] [--record FILE | --replay FILE]
+                         [--llm-budget TOKENS] [--agent-llm-budget TOKENS] [--llm-rate N]
+                         [--llm-config FILE.json] [--prior-noise P] [--seed S] [--out FILE.json]
     causalcraft tasks list [--source DIR]
     causalcraft planners
     causalcraft bench ...      (see `causalcraft bench --help`)
@@ -72,6 +75,87 @@ def _watch_arguments(p: argparse.ArgumentParser) -> None:
                    help="keep the page up S seconds after the run (default: until Ctrl-C)")
 
 
+def _tokens(text: str) -> int:
+    return _positive_int(text)
+
+
+def _per_second(text: str) -> float:
+    try:
+        value = float(text.removesuffix("/s"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate (calls per second)") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
+    return value
+
+
+def add_llm_arguments(p: argparse.ArgumentParser) -> None:
+    """The LLM flags (`agents.settings.LLMSettings`); the key comes from OPENAI_API_KEY."""
+    g = p.add_argument_group("LLM (for --brain llm|hybrid; the key is read from "
+                             "OPENAI_API_KEY)")
+    g.add_argument("--model", help="model name as the endpoint knows it")
+    g.add_argument("--base-url", help="OpenAI-compatible base URL, e.g. "
+                   "http://127.0.0.1:8080/v1")
+    mode = g.add_mutually_exclusive_group()
+    mode.add_argument("--record", type=Path, metavar="FILE",
+                      help="record every call in this cache (answers found there are reused)")
+    mode.add_argument("--replay", type=Path, metavar="FILE",
+                      help="answer only from this cache, offline; a missing request fails")
+    g.add_argument("--llm-budget", type=_tokens, metavar="TOKENS",
+                   help="tokens the whole episode may spend")
+    g.add_argument("--agent-llm-budget", type=_tokens, metavar="TOKENS",
+                   help="tokens each participant (worker, planner) may spend")
+    g.add_argument("--llm-rate", type=_per_second, metavar="N",
+                   help="at most N calls per second")
+    g.add_argument("--max-tokens", type=_tokens, help="completion tokens per call")
+    g.add_argument("--llm-timeout", type=float, metavar="S", help="seconds per request")
+    g.add_argument("--judge-samples", type=_positive_int, metavar="K",
+                   help="samples per edge batch of the LLM ATE judge (default 3)")
+    g.add_argument("--llm-config", type=Path, metavar="FILE",
+                   help="JSON file of LLM settings (flags win over it, it over the "
+                        "CAUSALCRAFT_LLM_* environment)")
+
+
+LLM_FLAGS = ("model", "base_url", "record", "replay", "llm_budget", "agent_llm_budget",
+             "llm_rate", "max_tokens", "llm_timeout", "judge_samples", "llm_config")
+
+
+def llm_settings_of(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The LLM settings the flags ask for, checked (None for the offline brain). Raises
+    CliError with one line for a bad value."""
+    from agents.llm import cache_header
+    from agents.settings import SettingsError, load_settings
+
+    if args.brain == "offline":
+        given = [f for f in LLM_FLAGS if getattr(args, f, None) is not None]
+        if given or args.decompose == "llm":
+            what = "--decompose llm" if not given else "--" + given[0].replace("_", "-")
+            raise CliError(f"{what} needs --brain llm or --brain hybrid")
+        return None
+    flags: dict[str, Any] = {"model": args.model, "base_url": args.base_url,
+                             "budget_tokens": args.llm_budget,
+                             "agent_budget_tokens": args.agent_llm_budget,
+                             "rate": args.llm_rate, "max_tokens": args.max_tokens,
+                             "timeout_s": args.llm_timeout,
+                             "judge_samples": args.judge_samples}
+    if args.record is not None:
+        flags.update(mode="record", cache=args.record)
+    elif args.replay is not None:
+        if not args.replay.is_file():
+            raise CliError(f"--replay: {args.replay} does not exist")
+        header = cache_header(args.replay)
+        flags.update(mode="replay", cache=args.replay)
+        for key in ("model", "base_url"):
+            if flags[key] is None and header.get(key):
+                flags[key] = header[key]
+    try:
+        settings = load_settings(args.llm_config, **flags)
+        settings.needs_endpoint()
+    except SettingsError as err:
+        raise CliError(str(err)) from None
+    return settings.public()
+
+
 def build_parser() -> Parser:
     from agents.brain import DEFAULT_PRIOR_NOISE
 
@@ -86,7 +170,12 @@ def build_parser() -> Parser:
     run.add_argument("--backend", choices=["sim", "minecraft"], default="sim")
     run.add_argument("--agents", type=_positive_int, default=3)
     run.add_argument("--planner", default="full", help="planner configuration (see `planners`)")
-    run.add_argument("--brain", choices=["offline", "llm"], default="offline")
+    run.add_argument("--brain", choices=["offline", "llm", "hybrid"], default="offline",
+                     help="offline (rules, no network), llm (the model plans and acts) or "
+                          "hybrid (the model plans, the rules act)")
+    run.add_argument("--decompose", choices=["rules", "llm"], default="rules",
+                     help="who splits the task into subtasks (default rules)")
+    add_llm_arguments(run)
     run.add_argument("--prior-noise", type=_rate, default=DEFAULT_PRIOR_NOISE,
                      help=f"offline brain's prior error rate (default {DEFAULT_PRIOR_NOISE})")
     run.add_argument("--seed", type=int, default=0)
@@ -164,6 +253,18 @@ def _summary(result: dict[str, Any]) -> str:
     ]
     for text in result.get("import_warnings") or []:
         lines.append(f"import      {text}")
+    llm = result.get("llm")
+    if llm:
+        lines.append(f"llm         {llm['model']} at {llm['base_url']} "
+                     f"({result.get('run', {}).get('llm_mode')}): {llm['calls']} calls "
+                     f"({llm['failed']} failed, {llm['reasks']} re-asks), {llm['tokens']} "
+                     f"tokens, {llm['seconds']:.1f} s, median {llm['median_latency_s']:.2f} s")
+    acc = result.get("graph", {}).get("judge_accuracy")
+    if acc:
+        lines.append(f"judge       edges {acc['edges']}: accuracy {acc['edge_accuracy']}, "
+                     f"false keeps {acc['edge_false_keeps']}, false prunes "
+                     f"{acc['edge_false_prunes']}; interventions {acc['interventions']}: "
+                     f"accuracy {acc['intervention_accuracy']}")
     failed = result.get("subtasks", {}).get("failed") or {}
     for sid, why in sorted(failed.items()):
         lines.append(f"unfinished  {sid}: {why or 'never started'}")
@@ -175,9 +276,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from tasks.episode import EpisodeConfig, run_episode
 
+    llm = llm_settings_of(args)
     try:
         cfg = EpisodeConfig(task=args.task, source=args.source, backend=args.backend,
                             agents=args.agents, planner=args.planner, brain=args.brain,
+                            decompose=args.decompose, llm=llm,
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
                             server=args.server, budget=args.budget,
                             timeout_s=args.timeout, strict=args.strict)

@@ -31,6 +31,7 @@ from env.goals import ConstructionGoal
 from env.rulebook import load_rulebook
 from env.scoring import score as score_world
 from planner.configs import get_config
+from tasks.judge_report import judge_metrics
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
 from tasks.villagerbench import JudgedBackend, make_judge
@@ -48,7 +49,11 @@ class EpisodeConfig(BaseModel):
     backend: Literal["sim", "minecraft"] = "sim"
     agents: int = Field(3, ge=1, le=8)
     planner: str = "full"
-    brain: Literal["offline", "llm"] = "offline"
+    brain: Literal["offline", "llm", "hybrid"] = "offline"
+    decompose: Literal["rules", "llm"] = "rules"
+    """Who splits the task: the rules (the default, fair comparisons) or the LLM."""
+    llm: dict[str, Any] | None = None
+    """LLM settings (`agents.settings.LLMSettings` fields, never the key) for llm/hybrid."""
     prior_noise: float = Field(DEFAULT_PRIOR_NOISE, ge=0.0, le=1.0)
     seed: int = 0
     broker: str | None = None
@@ -100,7 +105,7 @@ def prepare_plan(spec: TaskSpec, cfg: EpisodeConfig, backend: Backend,
     from planner.configs import build_planner
 
     return build_planner(cfg.planner, spec, backend.rules, brain, seed=cfg.seed,
-                         agents=cfg.agents, backend=backend)
+                         agents=cfg.agents, backend=backend, decomposition=cfg.decompose)
 
 
 def building_site(spec: TaskSpec) -> list[tuple[int, int]]:
@@ -108,6 +113,24 @@ def building_site(spec: TaskSpec) -> list[tuple[int, int]]:
     if not isinstance(spec.goal, ConstructionGoal):
         return []
     return sorted({(b.pos[0], b.pos[2]) for b in spec.goal.blueprint})
+
+
+def llm_client(cfg: EpisodeConfig) -> Any:
+    """The LLM client of an llm/hybrid episode (None for the offline brain). Raises
+    agents.settings.SettingsError on a bad setting."""
+    if cfg.brain == "offline":
+        return None
+    from agents.llm import LLMClient
+    from agents.settings import load_settings
+
+    settings = load_settings(**(cfg.llm or {}))
+    settings.needs_endpoint()
+    return LLMClient(settings)
+
+
+STABLE_LLM_KEYS = ("mode", "cache")
+"""LLM settings that say how this run was made, not what it is: kept out of `config` (they
+go in the `run` block), so that a replay's result equals the recorded one."""
 
 
 def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: Any,
@@ -122,7 +145,9 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
     if pc.estimator == "none":
         return None
     rules = task_rules(spec, backend.rules)
-    estimator = make_estimator(pc, getattr(brain, "ask", None), None, rules)
+    estimator = make_estimator(pc, getattr(brain, "ask", None), None, rules,
+                               getattr(brain, "judge", None), getattr(brain, "judge_samples", 3),
+                               getattr(brain, "judge_batch", 20))
     return lambda graph, failed, done: missing_edges(graph, plan, rules, failed, done,
                                                      estimator, pc.tau)
 
@@ -133,16 +158,29 @@ what the page shows about the run). A viewer subscribes there, so it misses noth
 
 
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
-               on_bus: OnBus | None = None) -> dict[str, Any]:
+               client: Any = None, on_bus: OnBus | None = None) -> dict[str, Any]:
+    try:
+        return await _episode(cfg, spec, backend, client, on_bus)
+    finally:
+        # Abort model requests still in flight (a timeout, Ctrl-C) before the loop closes.
+        if client is not None:
+            client.close()
+
+
+async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
+                   client: Any, on_bus: OnBus | None = None) -> dict[str, Any]:
     agents = agent_ids(cfg.agents)
     judged = JudgedBackend(backend, make_judge(spec, cfg.agents), cfg.budget == "villagerbench")
-    brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed)
+    brain = make_brain(cfg.brain, backend.rules, cfg.prior_noise, cfg.seed, client)
     t0 = time.perf_counter()
-    plan, true_graph, graph, lines, scheduler, record = prepare_plan(spec, cfg, backend, brain)
+    # In a thread: an LLM brain's planning calls must not hold the event loop.
+    plan, true_graph, graph, lines, scheduler, record = await asyncio.to_thread(
+        prepare_plan, spec, cfg, backend, brain)
     plan_s = time.perf_counter() - t0
     core = PlannerCore(plan=plan, graph=graph.copy(), lines=lines, scheduler=scheduler,
                        agents=agents, repair=failure_repair(cfg, spec, backend, brain, plan),
                        keep_out=building_site(spec), rounds=get_config(cfg.planner).rounds)
+    core.repair_blocking = client is not None
     topics = Topics(f"ep{uuid.uuid4().hex[:10]}")
     stop = asyncio.Event()
 
@@ -168,7 +206,8 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         judger = Judger(buses["judger"], topics, judged, agents,  # type: ignore[arg-type]
                         scorer=make_scorer(spec, backend, true_graph, cfg.agents)
                         if viewers else None)
-        planner = PlannerService(buses["planner"], topics, core, spec.hub, plan_graph=plan_graph(
+        planner = PlannerService(buses["planner"], topics, core, spec.hub,
+                                 lease_s=lease_for(client), plan_graph=plan_graph(
             spec.id, backend.name, cfg.planner, agents, plan, record,
             address if backend.name == "minecraft" else None) if viewers else None)
         workers = [Worker(a, buses[a], topics, brain, backend.observe(a)) for a in agents]
@@ -198,7 +237,7 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
     metrics["budget_s"] = villagerbench["max_action_time"]
     metrics["budget_stop"] = judged.stopped
     metrics["critical_path_s"] = round(critical, 4)
-    metrics["plan_s"] = round(plan_s, 4)
+    metrics.update(judge_metrics(record.get("judge_accuracy")))
     record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True) for s in plan.subtasks],
               **record}
     return {
@@ -210,7 +249,8 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         "planner": cfg.planner,
         "brain": brain.name,
         "prior_noise": cfg.prior_noise,
-        "config": cfg.model_dump(mode="json"),
+        "config": stable_config(cfg),
+        "decomposition": cfg.decompose,
         "metrics": metrics,
         "villagerbench": villagerbench,
         "timed_out": timed_out,
@@ -219,6 +259,12 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         "graph": record,
         "trace": [t.model_dump(mode="json") for t in trace],
         "import_warnings": list(spec.import_warnings),
+        **({"llm": client.stats()} if client is not None else {}),
+        "run": {"plan_s": round(plan_s, 4), "wall_s": round(time.perf_counter() - t0, 3),
+                "llm_mode": client.settings.mode if client is not None else None,
+                "llm_cache": str(client.settings.cache) if client is not None and
+                client.settings.cache else None,
+                "llm_cache_hits": client.cache_hits if client is not None else 0},
     }
 
 
@@ -238,6 +284,25 @@ async def _finished_or_over_budget(finished: asyncio.Event, judged: JudgedBacken
     return bool(done)
 
 
+def lease_for(client: Any, base_s: float = 60.0) -> float:
+    """How long the Planner waits on a silent worker: longer than one model step can take
+    (every re-ask, each with all its retries and backoff, timing out)."""
+    if client is None:
+        return base_s
+    s = client.settings
+    tries = s.max_retries + 1
+    one = tries * s.timeout_s + s.backoff_s * (2 ** tries)
+    return max(base_s, (s.reasks + 1) * one + 10.0)
+
+
+def stable_config(cfg: EpisodeConfig) -> dict[str, Any]:
+    """The config as a result records it: without how the LLM answers were obtained."""
+    out = cfg.model_dump(mode="json")
+    if out.get("llm"):
+        out["llm"] = {k: v for k, v in out["llm"].items() if k not in STABLE_LLM_KEYS}
+    return out
+
+
 def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
                 ) -> dict[str, Any]:
     """Run one episode and return its result (see the module docstring). `on_bus`: see
@@ -249,11 +314,14 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
     spec = load_task(cfg.task, cfg.source, agents=cfg.agents, strict=cfg.strict)
     if cfg.agents < spec.min_agents:
         raise ValueError(f"{spec.id} needs at least {spec.min_agents} agents, got {cfg.agents}")
+    client = llm_client(cfg)
     backend = make_backend(cfg, spec)
     try:
         backend.build(spec.world, agent_ids(cfg.agents))
-        return asyncio.run(_run(cfg, spec, backend, on_bus))
+        return asyncio.run(_run(cfg, spec, backend, client, on_bus))
     finally:
+        if client is not None:
+            client.close()
         backend.close()
         server = getattr(backend, "server", None)
         if server is not None and not cfg.server:

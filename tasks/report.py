@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tasks.bench import CONFIG, EPISODES, latest_by_key, read_records
+from tasks.judge_report import judge_rows, render_judge_table
 from tasks.stats import (
     COMPARE_METRICS,
     SUMMARY_METRICS,
@@ -375,11 +376,13 @@ def report(
             text += "\n" + villagerbench_tables(records, order)
         if len(noise_values(records)) > 1:
             text += "\n" + noise_table(records, order)
+        text += render_judge_table(judge_rows(records))
     elif fmt == "csv":
         text = render_csv(summary, comparison)
     else:
         text = json.dumps({"episodes": len(records), "ok": ok, "errors": len(records) - ok,
-                           "reference": ref, "summary": summary, "compare": comparison},
+                           "reference": ref, "summary": summary, "compare": comparison,
+                           "judge": judge_rows(records)},
                           indent=2) + "\n"
     if plot is not None:
         try:

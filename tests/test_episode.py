@@ -29,7 +29,7 @@ def test_same_seed_same_trace_with_noise_and_failures() -> None:
                         prior_noise=0.5, seed=3)
     a, b = run_episode(cfg), run_episode(cfg)
     assert a["trace"] == b["trace"]
-    assert a["metrics"] == b["metrics"] | {"plan_s": a["metrics"]["plan_s"]}
+    assert a["metrics"] == b["metrics"]  # wall-clock figures are in `run`
 
 
 def test_full_repairs_what_the_noisy_prior_missed() -> None:

@@ -1,75 +1,223 @@
-"""The LLM client: structured answers, repair, retries, record/replay (scripted transport)."""
+"""The LLM client against a local HTTP server speaking the OpenAI protocol (recorded answers):
+retries, re-asks, budgets, rate limit, timeouts, garbage, record/replay, the key."""
 
+import json
+import threading
+import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from llm_fake_server import FakeOpenAI
 from pydantic import BaseModel
 
-from agents.llm import LLMClient, LLMError, LLMSettings
+from agents.llm import (
+    LLMAnswerError,
+    LLMBudgetError,
+    LLMClient,
+    LLMHTTPError,
+    LLMReplayMiss,
+    cache_header,
+)
+from agents.settings import LLMSettings, SettingsError, load_settings
 
 
 class Edges(BaseModel):
     edges: list[tuple[str, str]]
 
 
-class Script:
-    """Answers chat calls from a list; an exception in the list is raised instead."""
-
-    def __init__(self, answers: list[object]) -> None:
-        self.answers = list(answers)
-        self.seen: list[list[dict[str, str]]] = []
-        self.chat = SimpleNamespace(completions=SimpleNamespace(create=self.create))
-
-    def create(self, model: str, messages: list[dict[str, str]], **kw: object) -> object:
-        self.seen.append(messages)
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        usage = SimpleNamespace(prompt_tokens=10, completion_tokens=5)
-        return SimpleNamespace(usage=usage, choices=[SimpleNamespace(
-            message=SimpleNamespace(content=answer))])
+GOOD = '{"edges": [["a", "b"]]}'  # 3 words: the fake counts 10 + 3 tokens
 
 
-def settings(tmp_path: Path, mode: str = "record") -> LLMSettings:
-    return LLMSettings(base_url="http://127.0.0.1:9/v1", model="m", cache=tmp_path / "c.jsonl",
-                       mode=mode, max_retries=2)
+def client(url: str, tmp_path: Path | None = None, mode: str = "live", **kw: object
+           ) -> LLMClient:
+    cache = tmp_path / "c.jsonl" if tmp_path is not None else None
+    return LLMClient(LLMSettings(base_url=url, model="m", mode=mode, cache=cache,
+                                 backoff_s=0.01, **kw))
 
 
-def test_record_then_replay_without_the_endpoint(tmp_path: Path) -> None:
-    script = Script(['{"edges": [["a", "b"]]}'])
-    client = LLMClient(settings(tmp_path), transport=script)
-    assert client.ask("sys", "q", Edges).edges == [("a", "b")]
-    assert (client.calls, client.tokens) == (1, 15)
-    replay = LLMClient(settings(tmp_path, "replay"), transport=Script([]))
-    assert replay.ask("sys", "q", Edges).edges == [("a", "b")]
-    assert (replay.calls, replay.cache_hits) == (0, 1)
-    with pytest.raises(LLMError, match="replay: no recorded answer for this Edges request"):
-        replay.ask("sys", "another question", Edges)
+def test_record_then_replay_with_the_server_stopped(tmp_path: Path) -> None:
+    with FakeOpenAI([GOOD]) as srv:
+        rec = client(srv.url, tmp_path, "record")
+        assert rec.ask_json("sys", "q", Edges).edges == [("a", "b")]
+        url = srv.url
+    assert (rec.calls, rec.tokens) == (1, 13)
+    assert cache_header(tmp_path / "c.jsonl") == {"model": "m", "base_url": url,
+                                                  "mode": "record"}
+    replay = client(url, tmp_path, "replay")
+    assert replay.ask_json("sys", "q", Edges).edges == [("a", "b")]
+    # The replay reports the recorded figures, not zeros.
+    assert (replay.calls, replay.tokens, replay.cache_hits) == (1, 13, 1)
+    assert replay.stats()["seconds"] == rec.stats()["seconds"]
+    with pytest.raises(LLMReplayMiss, match="no recorded answer for this ask request"):
+        replay.ask_json("sys", "another question", Edges)
 
 
-def test_invalid_answer_gets_one_repair_round(tmp_path: Path) -> None:
-    script = Script(['{"edges": "none"}', '{"edges": []}'])
-    client = LLMClient(settings(tmp_path), transport=script)
-    assert client.ask("sys", "q", Edges).edges == []
-    assert client.calls == 2
-    assert "That answer is invalid" in script.seen[1][-1]["content"]
-    bad = LLMClient(settings(tmp_path / "x"), transport=Script(["no json", "still none"]))
-    with pytest.raises(LLMError, match="not a valid Edges"):
-        bad.ask("sys", "q", Edges)
+def test_live_mode_neither_reads_nor_writes_the_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "c.jsonl"
+    with FakeOpenAI([GOOD]) as srv:
+        client(srv.url, tmp_path, "record", max_retries=0).ask_json("sys", "q", Edges)
+        before = cache.read_text()
+        live = LLMClient(LLMSettings(base_url=srv.url, model="m", mode="live", cache=cache))
+        srv.answers = ['{"edges": []}']
+        assert live.ask_json("sys", "q", Edges).edges == []  # asked again, not from the cache
+        assert len(srv.requests) == 2
+    assert cache.read_text() == before
 
 
-def test_retries_connection_errors_then_gives_up(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("agents.llm.time.sleep", lambda s: None)
-    err = ConnectionError("connection refused")
-    ok = LLMClient(settings(tmp_path), transport=Script([err, err, '{"edges": []}']))
-    assert ok.ask("sys", "q", Edges).edges == []
-    down = LLMClient(settings(tmp_path / "y"), transport=Script([err, err, err]))
-    with pytest.raises(LLMError, match="failed 3 times"):
-        down.ask("sys", "q", Edges)
+def test_request_carries_max_tokens_schema_and_seed(tmp_path: Path) -> None:
+    with FakeOpenAI([GOOD]) as srv:
+        client(srv.url, max_tokens=77, seed=5).ask_json("sys", "q", Edges)
+    req = srv.requests[0]
+    assert req["path"] == "/v1/chat/completions"
+    assert req["max_tokens"] == 77 and req["seed"] == 5
+    assert req["response_format"] == {"type": "json_object",
+                                      "schema": Edges.model_json_schema()}
 
 
-def test_settings_from_env_name_what_is_missing(monkeypatch) -> None:
-    monkeypatch.delenv("CAUSALCRAFT_LLM_URL", raising=False)
-    with pytest.raises(LLMError, match="CAUSALCRAFT_LLM_URL"):
-        LLMSettings.from_env()
+def test_429_and_500_are_retried_with_backoff(tmp_path: Path) -> None:
+    with FakeOpenAI([{"status": 429}, {"status": 500}, GOOD]) as srv:
+        c = client(srv.url, max_retries=2)
+        assert c.ask_json("sys", "q", Edges).edges == [("a", "b")]
+    assert len(srv.requests) == 3
+    s = c.stats()
+    assert (s["calls"], s["requests"], s["retries"], s["failed"]) == (1, 3, 2, 0)
+
+
+def test_persistent_500_fails_naming_url_and_model() -> None:
+    with FakeOpenAI(default={"status": 500}) as srv:
+        c = client(srv.url, max_retries=2)
+        with pytest.raises(LLMHTTPError) as err:
+            c.ask_json("sys", "q", Edges)
+    assert str(err.value) == f"{srv.url} (model m): HTTP 500 (after 3 tries)"
+    assert len(srv.requests) == 3
+    assert c.stats()["failed"] == 1 and c.records[0].error == str(err.value)
+    assert (c.records[0].requests, c.records[0].retries) == (3, 2)
+
+
+@pytest.mark.parametrize("status, hint", [
+    (400, "context too long"), (401, "OPENAI_API_KEY"), (404, "end in /v1")])
+def test_client_errors_are_not_retried_and_say_why(status: int, hint: str) -> None:
+    with FakeOpenAI(default={"status": status}) as srv:
+        with pytest.raises(LLMHTTPError, match=hint) as err:
+            client(srv.url, max_retries=3).ask_json("sys", "q", Edges)
+    assert len(srv.requests) == 1
+    assert f"{srv.url} (model m): HTTP {status}" in str(err.value)
+
+
+def test_a_hung_endpoint_fails_within_its_bounds() -> None:
+    with FakeOpenAI(default={"sleep": 30.0, "then": GOOD}) as srv:
+        c = client(srv.url, timeout_s=0.3, max_retries=1)
+        t0 = time.perf_counter()
+        with pytest.raises(LLMHTTPError, match="no answer within 0.3 s"):
+            c.ask_json("sys", "q", Edges)
+        took = time.perf_counter() - t0
+    # 2 tries of 0.3 s and a 0.01 s backoff (slack for a loaded machine), not the 60 s the
+    # two hung answers would take, nor the 317 s of unbounded retries.
+    assert took < 15
+    assert len(srv.requests) == 2
+
+
+def test_garbage_bodies_are_retried_then_fail() -> None:
+    with FakeOpenAI([{"garbage": "<html>oops"}, GOOD]) as srv:
+        assert client(srv.url, max_retries=1).ask_json("sys", "q", Edges).edges == [("a", "b")]
+    with FakeOpenAI(default={"garbage": "not json at all"}) as srv:
+        with pytest.raises(LLMHTTPError, match="not an OpenAI chat completion"):
+            client(srv.url, max_retries=1).ask_json("sys", "q", Edges)
+
+
+def test_invalid_answers_are_reasked_with_the_error() -> None:
+    with FakeOpenAI(['{"edges": "none"}', "no json", GOOD]) as srv:
+        c = client(srv.url, reasks=2)
+        assert c.ask_json("sys", "q", Edges).edges == [("a", "b")]
+    second = srv.requests[1]["messages"]
+    assert second[-2] == {"role": "assistant", "content": '{"edges": "none"}'}
+    assert second[-1]["content"].startswith("That answer is invalid: edges: Input should be")
+    assert "not JSON" in srv.requests[2]["messages"][-1]["content"]
+    r = c.records[0]
+    assert (r.ok, r.reasks, r.parse_failures, r.requests) == (True, 2, 2, 3)
+
+
+def test_reasks_are_bounded_then_the_call_is_recorded_as_failed(tmp_path: Path) -> None:
+    with FakeOpenAI(default='{"foo": 1}') as srv:
+        c = client(srv.url, tmp_path, "record", reasks=1)
+        with pytest.raises(LLMAnswerError, match="no valid ask answer after 1 re-asks: "
+                                                  "edges: Field required") as err:
+            c.ask_json("sys", "q", Edges)
+    assert len(srv.requests) == 2 and err.value.answer == '{"foo": 1}'
+    lines = [json.loads(x) for x in (tmp_path / "c.jsonl").read_text().splitlines()]
+    assert lines[-1]["ok"] is False and lines[-1]["parse_failures"] == 2
+    # The replay fails the same way, offline.
+    with pytest.raises(LLMAnswerError, match="edges: Field required"):
+        client("http://127.0.0.1:9/v1", tmp_path, "replay", reasks=1).ask_json("sys", "q",
+                                                                      Edges)
+
+
+def test_budgets_stop_further_calls() -> None:
+    with FakeOpenAI(default=GOOD) as srv:
+        c = client(srv.url, budget_tokens=20)
+        c.ask_json("sys", "q1", Edges)
+        c.ask_json("sys", "q2", Edges)  # 13 < 20 when it starts
+        with pytest.raises(LLMBudgetError, match="budget of 20 tokens is spent \\(26 used\\)"):
+            c.ask_json("sys", "q3", Edges)
+        a = client(srv.url, agent_budget_tokens=10)
+        a.ask_json("sys", "q", Edges, agent="agent1")
+        with pytest.raises(LLMBudgetError, match="agent1's LLM budget of 10 tokens"):
+            a.ask_json("sys", "q", Edges, agent="agent1")
+        a.ask_json("sys", "q", Edges, agent="agent2")  # another participant's budget
+    assert len(srv.requests) == 4
+
+
+def test_rate_limit_spaces_calls() -> None:
+    with FakeOpenAI(default=GOOD) as srv:
+        c = client(srv.url, rate=10.0)
+        t0 = time.perf_counter()
+        for i in range(4):
+            c.ask_json("sys", f"q{i}", Edges)
+        assert time.perf_counter() - t0 >= 0.29
+
+
+def test_calls_from_threads_overlap() -> None:
+    """Three participants waiting on a slow model take about as long as one."""
+    with FakeOpenAI(default={"sleep": 1.0, "then": GOOD}) as srv:
+        c = client(srv.url)
+        threads = [threading.Thread(target=c.ask_json, args=("sys", f"q{i}", Edges))
+                   for i in range(3)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        took = time.perf_counter() - t0
+    assert c.calls == 3 and took < 2.2  # one after another: 3 s
+
+
+def test_the_key_is_sent_but_never_written(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-123")
+    with FakeOpenAI([GOOD]) as srv:
+        s = load_settings(base_url=srv.url, model="m", mode="record", cache=tmp_path / "c.jsonl")
+        c = LLMClient(s)
+        c.ask_json("sys", "q", Edges)
+    sent = {k.lower(): v for k, v in srv.headers[0].items()}
+    assert sent["authorization"] == "Bearer sk-test-secret-123"
+    assert "sk-test" not in (tmp_path / "c.jsonl").read_text()
+    assert "sk-test" not in json.dumps(c.stats()) + json.dumps(s.public()) + repr(s)
+
+
+def test_settings_fail_at_start_with_one_line(tmp_path: Path, monkeypatch) -> None:
+    with pytest.raises(SettingsError, match="^LLM setting base_url: 'localhost:8080' is not "
+                                            "an http\\(s\\) URL$"):
+        load_settings(base_url="localhost:8080", model="m")
+    with pytest.raises(SettingsError, match="LLM setting max_tokens: Input should be greater"):
+        load_settings(base_url="http://x/v1", model="m", max_tokens=0)
+    with pytest.raises(SettingsError, match="replay cache .* does not exist"):
+        load_settings(mode="replay", cache=tmp_path / "none.jsonl")
+    cfg = tmp_path / "llm.json"
+    cfg.write_text('{"api_key": "sk-x"}')
+    with pytest.raises(SettingsError, match="the key is read from OPENAI_API_KEY only"):
+        load_settings(cfg)
+    # Precedence: flags over the file over the environment.
+    monkeypatch.setenv("CAUSALCRAFT_LLM_MODEL", "from-env")
+    monkeypatch.setenv("CAUSALCRAFT_LLM_MAX_TOKENS", "99")
+    cfg.write_text('{"model": "from-file", "timeout_s": 5}')
+    s = load_settings(cfg, base_url="http://x/v1", timeout_s=7)
+    assert (s.model, s.max_tokens, s.timeout_s) == ("from-file", 99, 7)

@@ -1,0 +1,73 @@
+"""`causalcraft run` with an LLM brain: flags checked at start in one line; an episode recorded
+against a local OpenAI-protocol server replays to the same result with the server gone."""
+
+import json
+from pathlib import Path
+
+import pytest
+from llm_fake_server import FakeOpenAI
+
+from tasks.cli import main
+
+
+@pytest.mark.parametrize("args, line", [
+    (["--model", "m"], "causalcraft: error: --model needs --brain llm or --brain hybrid"),
+    (["--decompose", "llm"], "causalcraft: error: --decompose llm needs --brain llm or "
+                             "--brain hybrid"),
+    (["--brain", "llm"], "causalcraft: error: the LLM brain needs --base-url (an "
+                         "OpenAI-compatible URL ending in /v1) and --model; or use --brain "
+                         "offline"),
+    (["--brain", "llm", "--base-url", "localhost:1/v1", "--model", "m"],
+     "causalcraft: error: LLM setting base_url: 'localhost:1/v1' is not an http(s) URL"),
+    (["--brain", "llm", "--replay", "/nonexistent.jsonl"],
+     "causalcraft: error: --replay: /nonexistent.jsonl does not exist"),
+    (["--brain", "llm", "--llm-budget", "0"],
+     "causalcraft: error: causalcraft run: argument --llm-budget: '0' must be at least 1"),
+])
+def test_bad_llm_flags_fail_with_one_line(args: list[str], line: str, capsys,
+                                          monkeypatch) -> None:
+    monkeypatch.delenv("CAUSALCRAFT_LLM_BASE_URL", raising=False)
+    monkeypatch.delenv("CAUSALCRAFT_LLM_MODEL", raising=False)
+    assert main(["run", "cooking/cake_0", *args]) == 2
+    assert capsys.readouterr().err.strip() == line
+
+
+def stable(path: Path) -> str:
+    data = json.loads(path.read_text())
+    data.pop("run")
+    return json.dumps(data, indent=1)
+
+
+def test_hybrid_episode_records_then_replays_offline(tmp_path: Path, capsys) -> None:
+    """A model that never answers usefully: the episode still ends cleanly, every call is
+    on record, and the replay (no server) gives the same result."""
+    args = ["run", "cooking/rabbit_stew_0", "--brain", "hybrid", "--decompose", "llm",
+            "--planner", "ate-llm", "--model", "m", "--timeout", "120"]
+    with FakeOpenAI(default='{"foo": 1}') as srv:
+        rc = main([*args, "--base-url", srv.url, "--record", str(tmp_path / "c.jsonl"),
+                   "--out", str(tmp_path / "a.json")])
+        sent = len(srv.requests)
+    assert rc == 0
+    first = json.loads((tmp_path / "a.json").read_text())
+    assert first["llm"]["requests"] == sent and first["llm"]["failed"] == first["llm"]["calls"]
+    assert first["graph"]["fallback"] == "rules"
+    assert first["run"]["llm_mode"] == "record"
+    assert main([*args, "--replay", str(tmp_path / "c.jsonl"),
+                 "--out", str(tmp_path / "b.json")]) == 0
+    assert stable(tmp_path / "b.json") == stable(tmp_path / "a.json")
+    out = capsys.readouterr().out
+    assert f"llm         m at {srv.url} (replay): {first['llm']['calls']} calls" in out
+
+
+@pytest.mark.parametrize("status, why", [
+    (401, "HTTP 401: the key was refused (check OPENAI_API_KEY)"),
+    (404, "HTTP 404: not found (does the base URL end in /v1, and does the server serve this "
+          "model?)")])
+def test_a_refusing_endpoint_stops_the_run_with_one_line(status: int, why: str,
+                                                         capsys) -> None:
+    with FakeOpenAI(default={"status": status}) as srv:
+        rc = main(["run", "cooking/cake_0", "--brain", "llm", "--base-url", srv.url,
+                   "--model", "m"])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert err == f"causalcraft: error: {srv.url} (model m): {why}\n"
