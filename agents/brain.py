@@ -40,6 +40,7 @@ from env.goals import BlueprintBlock
 from env.refusals import Code
 from env.rulebook import Rulebook
 from env.world import STAND_Y, Pos, distance, in_reach
+from planner.decompose import place_inputs, upper_halves
 from planner.subtask import Plan, Subtask
 
 DEFAULT_PRIOR_NOISE = 0.3
@@ -194,6 +195,8 @@ class _Steps:
         if self.held(st.target) - before < st.count:
             return self.fail(f"harvested {self.held(st.target) - before} of {st.count} "
                              f"{st.target}")
+        if st.tool and self.taken.get(st.tool) and st.tool != st.target:
+            yield from self.deliver(st.tool)  # back to the hub, for whoever digs next
         ok = yield from self.deliver(st.target)
         return (True, None) if ok else self.fail(f"could not deliver {st.target}")
 
@@ -304,16 +307,19 @@ class _Steps:
 
     def _place(self) -> Acting:
         st = self.st
-        need: dict[str, int] = {}
-        for b in st.blocks:
-            need[b.name] = need.get(b.name, 0) + 1
+        need = place_inputs(st.blocks, self.rules)  # the items that place them
         # All at once when the hub has them; one by one on a retry, when some are built already.
         lazy = not (yield from self.fetch_inputs(need))
+        upper = upper_halves(st.blocks)  # made by the door below them
         for b in sorted(st.blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2])):
-            if lazy and self.held(b.name) == 0 and self.hub is not None:
+            if b.pos in upper:
+                continue
+            for item in place_inputs([b], self.rules):
+                if not lazy or self.held(item) > 0 or self.hub is None:
+                    continue
                 if (yield from self.go(self.hub)):
-                    if (yield from self.do(Take(pos=self.hub, item=b.name, count=1))):
-                        self.taken[b.name] = self.taken.get(b.name, 0) + 1
+                    if (yield from self.do(Take(pos=self.hub, item=item, count=1))):
+                        self.taken[item] = self.taken.get(item, 0) + 1
             if not (yield from self._stand_for(b.pos)) and \
                     not (yield from self.go(b.pos, within=3.0)) and \
                     not (yield from self.go(b.pos, within=4.5)):

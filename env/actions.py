@@ -319,14 +319,19 @@ class Place(Action):
     item: str
     pos: Pos
     facing: Facing | Literal["x", "y", "z"] | None = None
-    summary: ClassVar[str] = "place a block of item at pos (facing a direction or axis)"
+    summary: ClassVar[str] = ("place the block named item at pos (facing a direction or axis), "
+                              "holding the item that places it (a torch for wall_torch, "
+                              "wheat_seeds for wheat)")
     _v = field_validator("pos", mode="before")(_pos)
     _n = field_validator("item", mode="before")(_name)
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if self.item not in rules.blocks:
             return refuse(Code.NOT_A_BLOCK, item=self.item)
-        missing = _holds(view, agent, {self.item: 1})
+        how = rules.placement(self.item)
+        if how is None or how.item is None:
+            return refuse(Code.NOT_PLACEABLE, item=self.item)
+        missing = _holds(view, agent, how.needs())
         if missing:
             return missing
         here = view.block(self.pos)

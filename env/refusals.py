@@ -52,6 +52,7 @@ class Code(StrEnum):
     NOT_RIPE = "not_ripe"
     NEEDS_TOOL = "needs_tool"
     NOT_A_BLOCK = "not_a_block"
+    NOT_PLACEABLE = "not_placeable"
     CELL_TAKEN = "cell_taken"
     NO_SUPPORT = "no_support"
     CELL_OCCUPIED = "cell_occupied"

@@ -28,6 +28,7 @@ from pydantic import Field
 from env.durations import DURATIONS
 from env.loot import drops as loot_drops
 from env.loot import loot_tables, shears_drop
+from env.placement import Placement, placement
 from env.tags import expand
 from env.world import Model, WorldSetup
 
@@ -160,6 +161,11 @@ class Rulebook:
     def smelts_to(self, item: str) -> str | None:
         rule = self.rules.get(f"smelt:{item}")
         return rule.output if rule else None
+
+    def placement(self, block: str) -> Placement | None:
+        """How a player places `block`: the item held, what else is used up or given back
+        (env/data/block_items.json, see `env.placement`); None if it is not a block."""
+        return placement(block)
 
     def without(self, *rule_ids: str) -> Rulebook:
         """The rulebook with these rules removed: do(r := nothing)."""

@@ -7,14 +7,18 @@
 Cooking walks the rulebook backwards from the dish, choosing for each needed item one way the
 world supports, in this order: stock in the hub (no subtask), a chest that is not the hub
 (`fetch`), a block or animal in the world (`harvest`, `kill`, `milk`), a recipe (`craft`), a
-furnace recipe (`smelt`). Counts multiply through: 3 milk buckets need 3 buckets, which need
-9 iron ingots. Construction groups blueprint blocks into `place` subtasks by layer and
-material; escape makes one `trigger` subtask per trigger, except a trigger that carries a
-player (a teleport) to where another trigger's condition is acted on: it becomes the `via`
-step of that condition's role (`carriers`); a trigger whose teleport takes players where no
-walk goes wants every player of the task by it (`gathering`). Every subtask lists the rule
-ids it rests on and an estimated `seconds` from the shared durations (`env.rulebook`,
-`env.actions`).
+furnace recipe (`smelt`); an item the task says comes from the world (`"coal": "coal in
+mine"`) tries the world first, and a tool a block needs may come from any chest or a recipe.
+Counts multiply through: 3 milk buckets need 3 buckets, which need 9 iron ingots. Choices are
+made against the whole task: fuels are chosen last, never burning what the dish consumes, and
+an item the hub holds too little of gets the rest from its next way (`_Supplier`).
+Construction groups blueprint blocks into `place` subtasks by layer and material, each taking
+the items that place its blocks (`Rulebook.placement`); escape makes one `trigger` subtask
+per trigger, except a trigger that carries a player (a teleport) to where another trigger's
+condition is acted on: it becomes the `via` step of that condition's role (`carriers`); a
+trigger whose teleport takes players where no walk goes wants every player of the task by it
+(`gathering`). Every subtask lists the rule ids it rests on and an estimated `seconds` from
+the shared durations (`env.rulebook`, `env.actions`).
 
 The rulebook given may be the game's alone: the task's world rules (containers, sources,
 triggers) are added here when missing (`task_rules`).
@@ -53,8 +57,6 @@ if TYPE_CHECKING:  # the planner reads task specs; it does not import the tasks 
     from tasks.spec import TaskSpec
 
 MECHANISMS = ("lever", "_button", "_pressure_plate")
-FUEL_ORDER = ("coal", "charcoal", "coal_block", "oak_log", "spruce_log", "birch_log",
-              "oak_planks", "spruce_planks", "birch_planks", "stick")
 
 
 class DecompositionError(ValueError):
@@ -198,10 +200,42 @@ class _Way:
     sites: list[Pos] = field(default_factory=list)
     extra_rules: list[str] = field(default_factory=list)
     fuel: str | None = None
+    capacity: float = math.inf
+    """How many items this way can supply at most (a chest's count, the world's blocks)."""
+
+
+WAY_ORDER = ("stock", "fetch", "world", "craft", "smelt")
+"""The order ways are tried in: the hub's stock, another chest, the world, a recipe."""
+WORLD_FIRST = ("world", "stock", "fetch", "craft", "smelt")
+"""The order for an item the task says comes from a place in the world (a farm, a mine)."""
+IN_CHEST = "chest"
+
+
+def source_hints(goal: CookingGoal) -> dict[str, str]:
+    """Where the task says things come from: VillagerBench's `"<ingredient>": "<item> in
+    <place>"` hints as {item: place}, place lowercased (`{"coal": "mine"}` for `"coal":
+    "coal in mine"`, `{"acacia_log": "pasture"}` for `"bowl": "acacia_log in pasture"`).
+
+    >>> source_hints(CookingGoal(target="cake", check_points=[], sources={
+    ...     "wheat": "hay_block in farm", "milk": "bucket in chest"}))
+    {'hay_block': 'farm', 'bucket': 'chest'}
+    """
+    out: dict[str, str] = {}
+    for text in goal.sources.values():
+        item, sep, place = text.rpartition(" in ")
+        if sep and item.strip() and place.strip():
+            out[item.strip().removeprefix("minecraft:")] = place.strip().lower()
+    return out
 
 
 class _Supplier:
-    """Chooses a way for each item (memoized), then sums demand down the item graph."""
+    """Chooses a way for each item (memoized), then sums demand down the item graph.
+
+    Choices are made against the whole task: an item the task says comes from a place in the
+    world (`"coal": "coal in mine"`) is taken there first; the fuel of every smelt is chosen
+    after the dish's own needs are known, so that nothing the dish consumes is burnt (the
+    stew's one bowl), preferring a fuel the task names, then the one that burns longest; and
+    where the hub holds too little of an item, the rest comes from its next way."""
 
     def __init__(self, task: TaskSpec, rules: Rulebook) -> None:
         self.task = task
@@ -221,8 +255,17 @@ class _Supplier:
         for e in task.world.entities:
             self.animals.setdefault(e.type, []).append(
                 (math.floor(e.pos[0]), math.floor(e.pos[1]), math.floor(e.pos[2])))
+        goal = task.goal
+        self.hints = source_hints(goal) if isinstance(goal, CookingGoal) else {}
+        self.named: set[str] = set(self.hints)
+        if isinstance(goal, CookingGoal):
+            self.named |= {k.removeprefix("minecraft:") for k in goal.sources}
+        self.banned: set[tuple[str, str]] = set()
+        """(item, way kind) pairs ruled out because they cannot supply enough."""
         self.ways: dict[str, _Way | None] = {}
         self._visiting: set[str] = set()
+        self._fuels: list[str] | None = None
+        """Fuels some way supplies (computed once per set of ways)."""
 
     def near(self, sites: Iterable[Pos]) -> list[Pos]:
         ref = self.hub or (0, 0, 0)
@@ -256,24 +299,44 @@ class _Supplier:
         return found
 
     def _choose(self, item: str) -> _Way | None:
+        place = self.hints.get(item)
+        order = WORLD_FIRST if place is not None and place != IN_CHEST else WAY_ORDER
+        for kind in order:
+            if (item, kind) in self.banned:
+                continue
+            found = getattr(self, f"_by_{kind}")(item)
+            if found is not None:
+                return found
+        return None
+
+    def _by_stock(self, item: str) -> _Way | None:
         if item in self.hub_items and self.has_rule(self.stock_rule(item) or ""):
-            return _Way("stock", item)
+            return _Way("stock", item, capacity=self.hub_items[item])
+        return None
+
+    def _by_fetch(self, item: str) -> _Way | None:
         ref = self.hub or (0, 0, 0)
         for pos, items, lock in sorted(self.chests, key=lambda c: (distance(c[0], ref), c[0])):
             rid = f"container:{pos_key(pos)}:{item}"
             if item in items and self.has_rule(rid):
                 return _Way("fetch", item, rule=self.rules.get(rid), per_op=1, station=pos,
-                            tool=lock)
+                            tool=lock, capacity=items[item])
+        return None
+
+    def _by_world(self, item: str) -> _Way | None:
         for rule in self.rules.producers(item, kind="mine"):
             src = rule.source or ""
             if src in self.blocks and self.has_rule(f"source:block:{src}") and rule.output == item:
                 info = self.rules.blocks.get(src)
-                tool = next((t for t in (info.tools if info else ()) if t in self.hub_items), None)
-                if info and info.tools and tool is None:
-                    continue
+                tool = None
+                if info and info.tools:
+                    tool = self.tool_for(info.tools)
+                    if tool is None:
+                        continue
                 return _Way("harvest", item, rule=rule, per_op=rule.count, source=src, tool=tool,
                             sites=self.near(self.blocks[src]),
-                            extra_rules=[f"source:block:{src}"])
+                            extra_rules=[f"source:block:{src}"],
+                            capacity=rule.count * len(self.blocks[src]))
         for kind in ("kill", "milk"):
             for rule in self.rules.producers(item, kind=kind):  # type: ignore[arg-type]
                 src = rule.source or ""
@@ -285,7 +348,12 @@ class _Supplier:
                                     None)
                     return _Way(kind, item, rule=rule, per_op=rule.count, inputs=dict(rule.inputs),
                                 source=src, tool=tool, sites=self.near(self.animals[src])[:1],
-                                extra_rules=[f"source:entity:{src}"])
+                                extra_rules=[f"source:entity:{src}"],
+                                capacity=(rule.count * len(self.animals[src]) if kind == "kill"
+                                          else math.inf))
+        return None
+
+    def _by_craft(self, item: str) -> _Way | None:
         for rule in self.rules.producers(item, kind="craft"):
             if rule.output != item or not all(self.way(i) for i in rule.inputs):
                 continue
@@ -296,33 +364,160 @@ class _Supplier:
                     continue
             return _Way("craft", item, rule=rule, per_op=rule.count, inputs=dict(rule.inputs),
                         station=station, tool=make)
+        return None
+
+    def _by_smelt(self, item: str) -> _Way | None:
         for rule in self.rules.producers(item, kind="smelt"):
             if rule.output != item or not all(self.way(i) for i in rule.inputs):
                 continue
             station, make = self.station_for("furnace")
             if make and not self.way(make):
                 continue
-            fuel = self.fuel()
-            if fuel is None:
+            if not self.fuel_candidates():
                 continue
+            # the fuel is chosen in `plan`, once the whole task's needs are known
             return _Way("smelt", item, rule=rule, per_op=rule.count, inputs=dict(rule.inputs),
-                        station=station, tool=make, fuel=fuel, extra_rules=[f"fuel:{fuel}"])
+                        station=station, tool=make)
         return None
 
-    def fuel(self) -> str | None:
-        fuels = [r.inputs and next(iter(r.inputs)) for r in self.rules.of_kind("fuel")]
-        known = {f for f in fuels if f}
-        order = [f for f in FUEL_ORDER if f in known] + sorted(known - set(FUEL_ORDER))
-        for f in order:  # stock first, then anything reachable without a furnace
-            if f in self.hub_items:
-                return f
-        for f in order:
-            w = self.way(f)
-            if w is not None and w.kind in ("fetch", "harvest", "craft"):
-                return f
+    def tool_for(self, tools: Iterable[str]) -> str | None:
+        """The tool to dig with, of any that will do: one in the hub, else one in another
+        chest, else one that can be crafted."""
+        tools = list(tools)
+        for t in tools:
+            if self.hub_items.get(t, 0) > 0:
+                return t
+        for kinds in (("fetch",), ("craft",)):
+            for t in tools:
+                w = self.way(t)
+                if w is not None and w.kind in kinds:
+                    return t
         return None
+
+    def fuel_candidates(self, consumed: dict[str, int] | None = None) -> list[str]:
+        """Fuels that some way other than a furnace supplies (or the hub holds), in order of
+        preference: one the task names first, what the dish consumes last, then one the hub
+        holds, and else the longest burning, then by name."""
+        consumed = consumed or {}
+        if self._fuels is None:
+            self._fuels = []
+            for rule in self.rules.of_kind("fuel"):
+                fuel = next(iter(rule.inputs), None)
+                if fuel is None or self.rules.fuel_value(fuel) <= 0:
+                    continue
+                if self.hub_items.get(fuel, 0) <= 0:
+                    w = self.way(fuel)
+                    if w is None or w.kind not in ("fetch", "harvest", "kill", "craft"):
+                        continue
+                self._fuels.append(fuel)
+        return sorted(self._fuels, key=lambda f: (consumed.get(f, 0) > 0, f not in self.named,
+                                          self.hub_items.get(f, 0) <= 0,
+                                          -self.rules.fuel_value(f), f))
+
+    def _available(self, item: str, demand: dict[str, int]) -> float:
+        """How many more of `item` the world can supply beyond `demand`."""
+        w = self.way(item)
+        have = self.hub_items.get(item, 0)
+        if w is not None and w.kind != "stock":
+            have += w.capacity
+        return have - demand.get(item, 0)
+
+    # -- demand ---------------------------------------------------------------------------
+    def _ops(self, way: _Way, need: int) -> tuple[int, dict[str, int]]:
+        """Operations for `need` items and the inputs they take (fuel included)."""
+        ops = math.ceil(need / way.per_op)
+        inputs = {i: n * ops for i, n in way.inputs.items()}
+        if way.kind == "smelt" and way.fuel:
+            fuel_need = math.ceil(ops / self.rules.fuel_value(way.fuel))
+            inputs[way.fuel] = inputs.get(way.fuel, 0) + fuel_need
+        return ops, inputs
+
+    def _short(self, item: str, need: int, target: str) -> int:
+        """How many of `item` its way must make (the hub's stock covers the rest)."""
+        if item == target:
+            return need
+        return max(0, need - self.hub_items.get(item, 0))
+
+    def demand(self, target: str, count: int) -> tuple[list[str], dict[str, int]]:
+        """The items in order (parents first) and how many of each the task consumes."""
+        order = self._topo(target)
+        demand: dict[str, int] = {target: count}
+        for item in order:
+            need = demand.get(item, 0)
+            way = self.ways.get(item)
+            short = self._short(item, need, target)
+            if need <= 0 or way is None or short <= 0 or (way.kind == "stock" and item != target):
+                continue
+            _, inputs = self._ops(way, short)
+            for i, n in inputs.items():
+                demand[i] = demand.get(i, 0) + n
+            if way.tool and way.kind in ("craft", "smelt", "harvest"):
+                demand[way.tool] = max(demand.get(way.tool, 0), 1)
+        return order, demand
+
+    def _choose_fuels(self, target: str, count: int) -> None:
+        """Give every smelt its fuel, against what the rest of the task consumes."""
+        smelts = [w for w in self.ways.values() if w is not None and w.kind == "smelt"]
+        for w in smelts:
+            w.fuel, w.extra_rules = None, []
+        order, demand = self.demand(target, count)
+        consumed = dict(demand)
+        for item in order:
+            way = self.ways.get(item)
+            short = self._short(item, demand.get(item, 0), target)
+            if way is None or way.kind != "smelt" or short <= 0:
+                continue
+            ops = math.ceil(short / way.per_op)
+            candidates = self.fuel_candidates(consumed)
+            pick = next((f for f in candidates
+                         if self._available(f, demand) >= math.ceil(
+                             ops / self.rules.fuel_value(f))), None)
+            if pick is None:
+                pick = candidates[0] if candidates else None
+            if pick is None:
+                continue
+            way.fuel, way.extra_rules = pick, [f"fuel:{pick}"]
+            demand[pick] = demand.get(pick, 0) + math.ceil(ops / self.rules.fuel_value(pick))
+
+    def _shortage(self, target: str, count: int) -> tuple[str, str] | None:
+        """An (item, way kind) whose hub stock or chest holds less than the task needs."""
+        order, demand = self.demand(target, count)
+        for item in order:
+            way = self.ways.get(item)
+            need = demand.get(item, 0)
+            if way is None or need <= 0:
+                continue
+            if way.kind == "stock" and item != target and need > self.hub_items.get(item, 0):
+                return item, "stock"
+            if way.kind == "fetch" and self._short(item, need, target) > way.capacity:
+                return item, "fetch"
+        return None
+
+    def settle(self, target: str, count: int) -> None:
+        """Choose the ways for `target`: fuels last, and a way that holds too little replaced
+        by the next one (keeping it where there is no other)."""
+        kept: set[tuple[str, str]] = set()
+        for _ in range(32):
+            if self.way(target) is None:
+                return
+            self._choose_fuels(target, count)
+            short = self._shortage(target, count)
+            if short is None or short in kept:
+                return
+            self.banned.add(short)
+            self._forget()
+            if self.way(target) is None or self.way(short[0]) is None:
+                self.banned.discard(short)
+                kept.add(short)
+                self._forget()
+
+    def _forget(self) -> None:
+        """Drop every way chosen (after a ban), to choose again."""
+        self.ways.clear()
+        self._fuels = None
 
     def plan(self, target: str, count: int) -> list[Subtask]:
+        self.settle(target, count)
         if self.way(target) is None:
             raise DecompositionError(f"no way to obtain {target!r} in task {self.task.id}: "
                                      f"no stock, chest, world source or recipe supplies it")
@@ -349,14 +544,10 @@ class _Supplier:
             return Subtask(id=f"fetch:{way.item}", kind="fetch", target=way.item, count=need,
                            station=self.hub, keep=keep, rules=[self.stock_rule(way.item) or ""],
                            seconds=walk_s(self.hub, self.hub) + 1.0)
-        ops = math.ceil(need / way.per_op)
-        inputs = {i: n * ops for i, n in way.inputs.items()}
-        if way.kind == "smelt" and way.fuel:
-            fuel_need = math.ceil(ops / self.rules.fuel_value(way.fuel))
-            inputs[way.fuel] = inputs.get(way.fuel, 0) + fuel_need
+        ops, inputs = self._ops(way, need)
         for i, n in inputs.items():
             demand[i] = demand.get(i, 0) + n
-        if way.tool and way.kind in ("craft", "smelt"):
+        if way.tool and way.kind in ("craft", "smelt", "harvest"):
             demand[way.tool] = max(demand.get(way.tool, 0), 1)
         rule_ids = ([way.rule.id] if way.rule else []) + way.extra_rules
         rule_ids += [r for r in (self.stock_rule(i) for i in inputs) if r]
@@ -395,12 +586,12 @@ class _Supplier:
             if item in mark:
                 return
             mark.add(item)
-            way = self.ways.get(item)
+            way = self.way(item)
             if way is not None:
                 deps = list(way.inputs) + ([way.fuel] if way.fuel else []) + \
-                    ([way.tool] if way.tool and way.kind in ("craft", "smelt") else [])
+                    ([way.tool] if way.tool and way.kind in ("craft", "smelt", "harvest")
+                     else [])
                 for dep in deps:
-                    self.way(dep)
                     visit(dep)
             seen.append(item)
 
@@ -416,20 +607,57 @@ def _cooking(task: TaskSpec, goal: CookingGoal, rules: Rulebook) -> list[Subtask
 # --- construction ------------------------------------------------------------------------
 
 
+def upper_halves(blueprint: Iterable[BlueprintBlock]) -> set[Pos]:
+    """The cells of a blueprint that are the upper half of a door listed below them: placing
+    the lower half (one door item) makes both, so the upper one is never placed on its own.
+    Pairs are taken from the bottom up (two doors stacked are lower, upper, lower, upper)."""
+    doors = sorted((b for b in blueprint if b.name.endswith("_door")),
+                   key=lambda b: (b.pos[0], b.pos[2], b.pos[1]))
+    names = {b.pos: b.name for b in doors}
+    upper: set[Pos] = set()
+    for b in doors:
+        x, y, z = b.pos
+        if (x, y - 1, z) not in upper and names.get((x, y - 1, z)) == b.name:
+            upper.add(b.pos)
+    return upper
+
+
 def place_groups(blueprint: list[BlueprintBlock], size: int = PLACE_GROUP
                  ) -> list[list[BlueprintBlock]]:
     """Blueprint blocks grouped by layer (y) and material, nearby blocks together (sorted by
-    x then z), at most `size` per group; groups ordered by y, material, first position."""
+    x then z), at most `size` per group; groups ordered by y, material, first position. The
+    upper half of a door goes with its lower half (`upper_halves`), placed by it."""
+    upper = upper_halves(blueprint)
     by_key: dict[tuple[int, str], list[BlueprintBlock]] = {}
     for b in blueprint:
-        if b.name == "air":
+        if b.name == "air" or b.pos in upper:
             continue
         by_key.setdefault((b.pos[1], b.name), []).append(b)
     groups: list[list[BlueprintBlock]] = []
     for key in sorted(by_key):
         row = sorted(by_key[key], key=lambda b: (b.pos[0], b.pos[2]))
         groups += [row[i:i + size] for i in range(0, len(row), size)]
-    return groups
+    above = {(b.pos[0], b.pos[1] - 1, b.pos[2]): b for b in blueprint if b.pos in upper}
+    return [group + [above[b.pos] for b in group if b.pos in above] for group in groups]
+
+
+def place_inputs(blocks: Iterable[BlueprintBlock], rules: Rulebook) -> dict[str, int]:
+    """The items that place `blocks` ({item: count}, `Rulebook.placement`: wheat from wheat
+    seeds, a wall torch from a torch, fire from one flint and steel, which is not used up)."""
+    blocks = list(blocks)
+    upper = upper_halves(blocks)
+    need: dict[str, int] = {}
+    for b in blocks:
+        if b.pos in upper:
+            continue  # made with its lower half
+        found = rules.placement(b.name)
+        if found is None or found.item is None:
+            continue
+        for item, n in found.cost().items():
+            need[item] = need.get(item, 0) + n
+        if found.kept:
+            need[found.item] = max(need.get(found.item, 0), 1)
+    return need
 
 
 def _construction(task: TaskSpec, blueprint: list[BlueprintBlock], rules: Rulebook
@@ -437,20 +665,19 @@ def _construction(task: TaskSpec, blueprint: list[BlueprintBlock], rules: Rulebo
     supplier = _Supplier(task, rules)
     hub = supplier.hub
     subtasks: list[Subtask] = []
-    needed: dict[str, int] = {}
     counter: dict[tuple[int, str], int] = {}
     for group in place_groups(blueprint):
         name, y = group[0].name, group[0].pos[1]
         k = counter.get((y, name), 0)
         counter[(y, name)] = k + 1
-        needed[name] = needed.get(name, 0) + len(group)
-        stock = supplier.stock_rule(name)
+        inputs = place_inputs(group, rules)
+        stock = [r for r in (supplier.stock_rule(i) for i in inputs) if r]
         far = max(distance(hub, b.pos) for b in group) if hub else 0.0
         subtasks.append(Subtask(
             id=f"place:{name}:y{y}:{k}", kind="place", target=name, count=len(group),
-            inputs={name: len(group)}, blocks=group, sites=[b.pos for b in group],
-            rules=[stock] if stock else [],
+            inputs=inputs, blocks=group, sites=[b.pos for b in group], rules=stock,
             seconds=round(2 * far / WALK_SPEED + PLACE_S * len(group), 3)))
+    needed = place_inputs([b for b in blueprint if b.name != "air"], rules)
     made: dict[str, str] = {}
     extra: list[Subtask] = []
     for name, n in sorted(needed.items()):  # materials the hub lacks come from elsewhere
@@ -463,9 +690,9 @@ def _construction(task: TaskSpec, blueprint: list[BlueprintBlock], rules: Rulebo
             if sub.target == name and sub.rules:
                 made[name] = sub.rules[0]
             extra.append(sub.model_copy(update={"keep": False}))
-    # a place subtask rests on the rule that supplies its blocks
-    subtasks = [s.model_copy(update={"rules": list(dict.fromkeys([*s.rules, made[s.target]]))})
-                if s.target in made else s for s in subtasks]
+    # a place subtask rests on the rules that supply its items
+    subtasks = [s.model_copy(update={"rules": list(dict.fromkeys(
+        [*s.rules, *(made[i] for i in s.inputs if i in made)]))}) for s in subtasks]
     return subtasks + extra
 
 

@@ -514,6 +514,9 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--servers", metavar="K", default="0",
                         help="--backend minecraft: run on K embedded servers at once, one "
                              "episode per server at a time (default: one server per episode)")
+    parser.add_argument("--strict", action="store_true",
+                        help="a task-file line that cannot be read fails its episode "
+                             "(default: skipped, with a warning)")
 
 
 def _positive_int(flag: str, text: str) -> int:
@@ -682,6 +685,9 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
             source=checked.source, backend=checked.backend, brain=checked.brain,
             prior_noises=checked.prior_noises, budget=checked.budget,
         )
+        if getattr(args, "strict", False):
+            for run in runs:
+                run["config"]["strict"] = True
         if runner is None:
             noise = _check_with_episode_config(runs)
             if noise is not None and checked.prior_noises is None:

@@ -91,9 +91,12 @@ def _unknown(task_id: str, source: Path | None) -> TaskError:
     return TaskError(f"unknown task id {task_id!r}{hint}")
 
 
-def load_task(task_id: str, source: Path | None = None, agents: int = 2) -> TaskSpec:
+def load_task(task_id: str, source: Path | None = None, agents: int = 2,
+              strict: bool = False) -> TaskSpec:
     """The TaskSpec of `task_id`. `agents` matters for escape rooms (one copy of each random
-    lever or plate per agent)."""
+    lever or plate per agent). A blueprint line that cannot be read, or a cooking task's hint
+    that cannot, is passed over and listed in the spec's `import_warnings`; with `strict` it
+    is a TaskError naming the task and the line or field."""
     family, _, name = task_id.partition("/")
     try:
         if family == "cooking" and name:
@@ -103,12 +106,12 @@ def load_task(task_id: str, source: Path | None = None, agents: int = 2) -> Task
                 raise _unknown(task_id, source)
             structures, _ = _read(STRUCTURES_FILE, source)
             return import_cooking(settings[names.index(name)], structures,  # type: ignore[index]
-                                  file=spath)
+                                  file=spath, strict=strict)
         if family == "construction" and name:
             blueprints, bpath = _blueprints(source)
             if name not in blueprints:
                 raise _unknown(task_id, source)
-            return import_construction(name, blueprints[name], file=bpath)
+            return import_construction(name, blueprints[name], file=bpath, strict=strict)
         if family == "escape" and name:
             atoms, apath = _read(ESCAPE_FILE, source)
             return import_escape(name, atoms, agents, file=apath)

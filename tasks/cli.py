@@ -212,6 +212,9 @@ def build_parser() -> Parser:
     run.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
                      help="villagerbench (default): stop once the action time passes the task's "
                           "max_action_time, as VillagerBench does; none: run to the end")
+    run.add_argument("--strict", action="store_true",
+                     help="a task-file line that cannot be read is an error (default: skipped, "
+                          "with a warning kept in the result's import_warnings)")
     run.add_argument("--processes", action="store_true",
                      help="run the Planner, the Judger and each Worker as its own process")
     _add_participant_tuning(run)
@@ -307,6 +310,8 @@ def _summary(result: dict[str, Any]) -> str:
     ]
     if result.get("failure"):
         lines.append(f"FAILED      {result['failure']}")
+    for text in result.get("import_warnings") or []:
+        lines.append(f"import      {text}")
     llm = result.get("llm")
     if llm:
         lines.append(f"llm         {llm['model']} at {llm['base_url']} "
@@ -343,7 +348,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
                             server=args.server, budget=args.budget, timeout_s=args.timeout,
                             processes=args.processes, lease_s=args.lease or 60.0,
-                            brain_latency_s=args.brain_latency)
+                            brain_latency_s=args.brain_latency, strict=args.strict)
     except ValidationError as err:
         first = err.errors()[0]
         raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
@@ -572,7 +577,8 @@ def main(argv: list[str] | None = None) -> int:
             BusError, ProcessError) as err:
         # One line for the user; with -v the traceback too, in case it is a bug of ours.
         logging.getLogger("causalcraft").info("details of the error below", exc_info=True)
-        text = str(err).strip("'\"")
+        # a KeyError's str() is the repr of its message: take the message itself
+        text = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
         print(f"causalcraft: error: {text}", file=sys.stderr)
         return EXIT_USAGE
 

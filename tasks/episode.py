@@ -75,6 +75,8 @@ class EpisodeConfig(BaseModel):
     """A worker silent this long loses its subtask to another."""
     brain_latency_s: float = Field(0.0, ge=0)
     """Seconds of sleep added to every brain call (a slow LLM, for measurements)."""
+    strict: bool = False
+    """A task-file line that cannot be read is an error, instead of skipped with a warning."""
 
 
 def agent_ids(n: int) -> list[str]:
@@ -346,6 +348,7 @@ def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: lis
         "breakdown": breakdown,
         "graph": record,
         "trace": [t.model_dump(mode="json") for t in trace],
+        "import_warnings": list(spec.import_warnings),
         **({"llm": llm} if llm is not None else {}),
         "run": {"plan_s": round(plan_s, 4), **(run or {})},
     }
@@ -394,7 +397,7 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
 
     if not isinstance(cfg, EpisodeConfig):
         cfg = EpisodeConfig.model_validate(cfg)
-    spec = load_task(cfg.task, cfg.source, agents=cfg.agents)
+    spec = load_task(cfg.task, cfg.source, agents=cfg.agents, strict=cfg.strict)
     if cfg.agents < spec.min_agents:
         raise ValueError(f"{spec.id} needs at least {spec.min_agents} agents, got {cfg.agents}")
     if cfg.processes:

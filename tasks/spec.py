@@ -34,6 +34,9 @@ class TaskSpec(Model):
     agents: int | None = None
     """The number of players the spec was built for, where it depends on it (an escape chain
     places one copy of a random block per player); None otherwise."""
+    import_warnings: list[str] = Field(default_factory=list)
+    """Parts of the task file that could not be read and were skipped, each quoting its line
+    (`line 3: skipped: unknown block 'glowstne' in '...'`); empty for a clean file."""
 
     _hub = field_validator("hub", mode="before")(_as_pos)
 

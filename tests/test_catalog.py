@@ -102,10 +102,14 @@ def test_malformed_files_name_file_and_task(tmp_path: Path) -> None:
     bp.write_text(json.dumps({"task_7": ["material: stone facing: A position: [0, -60, 0]",
                                          "material: stone facing: A position: [0, -60]"]}))
     with pytest.raises(TaskError) as err:
-        load_task("construction/task_7", tmp_path)
+        load_task("construction/task_7", tmp_path, strict=True)
     assert str(err.value) == (
         f"{bp}, task 'task_7', line 2: position must be [x y z], got [0 -60] in "
         "'material: stone facing: A position: [0, -60]'")
+    # without strict the line is skipped, and the spec says so
+    assert load_task("construction/task_7", tmp_path).import_warnings == [
+        "line 2: skipped: position must be [x y z], got [0 -60] in "
+        "'material: stone facing: A position: [0, -60]'"]
     (tmp_path / "farm_setting.json").write_text(json.dumps([{"name": "soup_0"}]))
     with pytest.raises(TaskError, match=r"farm_setting.json, task 'soup_0': missing field "
                                         r"'target'"):

@@ -136,29 +136,55 @@ def test_duplicate_positions_later_line_wins() -> None:
                                               ("grass_block", (0, -60, 0))]
 
 
-@pytest.mark.parametrize(("line", "message"), [
+MALFORMED = [
     ("material: no_such_block facing: A position: [0, 0, 0]", "unknown block 'no_such_block'"),
     ("material: dirt facing: A position: [0, 0]", "position must be [x y z], got [0 0]"),
     ("material: dirt facing: A position: [0, 0.5, 0]", "must be whole numbers"),
-    ("[material:dirt facing:A positions:[start:[0 0 0]]]", "has no 'end:' after it"),
     ("[material:dirt facing:A positions:[end:[0 0 0]]]", "has no 'start:' before it"),
     ("[material:dirt facing:Q position:[0 0 0]]", "unknown facing 'Q'"),
     ("[material:dirt facing:A]", "dirt has no position"),
-    ("[material:dirt facing:A colour:red position:[0 0 0]]", "unknown key 'colour:'"),
+    ("[material:dirt facing:A colour:red position:[0 0 0]]",
+     "ignored the unknown key 'colour:red' of dirt"),
     ("[material:dirt facing:A position:[0 0 0]", "never closed"),
     ("facing:A position:[0 0 0]", "comes before any 'material:'"),
     ("[material:dirt shape:circle corners:[[0 0 0] [1 0 1]]]", "unknown shape 'circle'"),
     ("[material:dirt corners:[[0 0 0] [1 0 1] [2 0 2]]]", "2 or 4 corners, got 3"),
     ("material: dirt facing: A position: [0, 0, 0] $", "cannot read '$'"),
-])
-def test_malformed_lines_name_the_problem(line: str, message: str) -> None:
+]
+
+
+@pytest.mark.parametrize(("line", "message"), MALFORMED)
+def test_strict_malformed_lines_name_the_problem(line: str, message: str) -> None:
     with pytest.raises(TaskError) as err:
         parse_blueprint(["material: dirt facing: A position: [5, 5, 5]", line],
-                        file="bp.json", task="task_x")
+                        file="bp.json", task="task_x", strict=True)
     text = str(err.value)
     assert text.startswith("bp.json, task 'task_x', line 2: ")
     assert message in text
+    assert repr(line.strip()) in text
     assert "\n" not in text
+
+
+@pytest.mark.parametrize(("line", "message"), MALFORMED)
+def test_malformed_lines_are_skipped_with_a_warning_quoting_them(line: str,
+                                                                  message: str) -> None:
+    warnings: list[str] = []
+    got = parse_blueprint(["material: dirt facing: A position: [5, 5, 5]", line],
+                          file="bp.json", task="task_x", warnings=warnings)
+    assert (got[0].name, got[0].pos) == ("dirt", (5, 5, 5))
+    assert len(warnings) == 1
+    assert warnings[0].startswith("line 2: ")
+    assert message in warnings[0] and repr(line.strip()) in warnings[0]
+    # a line passed over only in part keeps what it could read
+    readable = "colour" in line or "never closed" in message or "facing:Q" in line
+    assert len(got) == (2 if readable else 1)
+
+
+def test_a_task_with_no_readable_line_is_an_error() -> None:
+    with pytest.raises(TaskError, match=r"^bp.json, task 'task_x': no blueprint line could be "
+                                        r"read \(line 1: skipped: unknown block 'glowstne'"):
+        parse_blueprint(["material: glowstne facing: A position: [0, -60, 0]"],
+                        file="bp.json", task="task_x")
 
 
 def test_line_error_is_a_value_error() -> None:
@@ -204,3 +230,86 @@ def test_census_every_public_task_parses_and_every_shape_is_seen() -> None:
     assert set(shapes) == {"material", "name", "facing", "position", "positions", "start",
                            "end", "coords", "shape", "corners", "missing", "height"}
     assert total == 1756
+
+
+# -- forms the public half does not use -----------------------------------------------------
+
+def test_single_among_positions() -> None:
+    assert blocks("[material:stone facing:A positions:[single:[-8 -60 0] [-9 -60 0] "
+                  "single:[-10 -60 0]]]") == [
+        ("stone", (-8, -60, 0), None), ("stone", (-9, -60, 0), None),
+        ("stone", (-10, -60, 0), None)]
+    assert blocks("[material:oak_log facing:y positions:[single:[0 0 0] start:[1 0 0] "
+                  "end:[2 0 0]]]") == [("oak_log", (0, 0, 0), "y"), ("oak_log", (1, 0, 0), "y"),
+                                       ("oak_log", (2, 0, 0), "y")]
+
+
+def test_start_without_end_is_one_block_with_its_facing() -> None:
+    assert blocks("[material:oak_stairs positions:[start:[-8 -60 0] facing:N start:[-9 -60 0] "
+                  "facing:E start:[-10 -60 0] end:[-10 -60 1]]]") == [
+        ("oak_stairs", (-8, -60, 0), "north"), ("oak_stairs", (-9, -60, 0), "east"),
+        ("oak_stairs", (-10, -60, 0), None), ("oak_stairs", (-10, -60, 1), None)]
+    assert blocks("[material:stone facing:A positions:[start:[0 0 0] start:[1 0 0]]]") == [
+        ("stone", (0, 0, 0), None), ("stone", (1, 0, 0), None)]
+    # a facing between a start and its end is the box's
+    assert blocks("[material:oak_stairs positions:[start:[0 0 0] facing:W end:[1 0 0]]]") == [
+        ("oak_stairs", (0, 0, 0), "west"), ("oak_stairs", (1, 0, 0), "west")]
+
+
+def test_irregular_shape_is_the_listed_positions() -> None:
+    assert blocks("[material:smooth_sandstone facing:A shape:irregular positions:[[-8 -60 0] "
+                  "[-9 -60 1]]]") == [("smooth_sandstone", (-8, -60, 0), None),
+                                     ("smooth_sandstone", (-9, -60, 1), None)]
+    assert blocks("[material:dirt facing:A shape:irregular position:[0 0 0]]") == [
+        ("dirt", (0, 0, 0), None)]
+
+
+@pytest.mark.parametrize("line", [
+    "material:  stone ,  facing : A ,  position : [ -8 , -60 , 0 ] ,",
+    "[ material : stone , facing : A , positions : [ [-8, -60, 0], ] ]",
+    "material: minecraft:stone facing: A position: [-8, -60, 0];",
+    "material: 'stone' facing: a position: (-8, -60, 0)",
+    'material: "minecraft:stone", facing: "A", position: [-8, -60, 0]',
+    "material=stone facing=A position=[-8 -60 0]",
+    "block: stone direction: any coords: [[-8 -60 0]]",
+    "Material: STONE Facing: A Position: [-8, -60, 0]",
+    "material: stone facing: A position: {x: -8, y: -60, z: 0}",
+])
+def test_spacing_commas_quotes_and_key_spellings(line: str) -> None:
+    assert blocks(line) == [("stone", (-8, -60, 0), None)]
+
+
+def test_facing_after_a_position_belongs_to_it_and_axis_is_a_facing() -> None:
+    assert blocks("material: oak_stairs position: [0, 0, 0] facing: S position: [1, 0, 0] "
+                  "facing: N") == [("oak_stairs", (0, 0, 0), "south"),
+                                   ("oak_stairs", (1, 0, 0), "north")]
+    assert blocks("material: oak_log axis: x positions: [[0 0 0] [1 0 0]]") == [
+        ("oak_log", (0, 0, 0), "x"), ("oak_log", (1, 0, 0), "x")]
+
+
+def test_names_with_spaces_and_flat_position_runs() -> None:
+    assert blocks("material: Oak Planks facing: A positions: [0 0 0 1 0 0]") == [
+        ("oak_planks", (0, 0, 0), None), ("oak_planks", (1, 0, 0), None)]
+
+
+def test_semicolons_separate_groups_of_one_line() -> None:
+    assert blocks("material: cobblestone facing: A position: [0, 0, 0]; material: glass "
+                  "facing: A position: [1, 0, 0]") == [("cobblestone", (0, 0, 0), None),
+                                                       ("glass", (1, 0, 0), None)]
+
+
+def test_made_up_blueprints_load_with_their_warnings() -> None:
+    from tasks.catalog import load_task
+
+    variants = Path(__file__).parent / "fixtures" / "villagerbench_variants"
+    names = json.loads((variants / "blueprint_description_all.json").read_text())
+    for name in names:
+        spec = load_task(f"construction/{name}", variants)
+        want = 1 if name == "made_with_bad_line" else 0
+        assert len(spec.import_warnings) == want, (name, spec.import_warnings)
+    bad = load_task("construction/made_with_bad_line", variants)
+    assert bad.import_warnings == [
+        "line 2: skipped: position must be [x y z], got [-9 -60] in "
+        "'material: stone facing: A position: [-9, -60]'"]
+    with pytest.raises(TaskError, match=r"task 'made_with_bad_line', line 2: "):
+        load_task("construction/made_with_bad_line", variants, strict=True)

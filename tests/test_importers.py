@@ -130,9 +130,22 @@ def test_malformed_cooking_names_the_problem(edit, message: str) -> None:  # typ
     task = _task("cake_0")
     edit(task)
     with pytest.raises(TaskError) as err:
-        import_cooking(task, STRUCTURES)
+        import_cooking(task, STRUCTURES, strict=True)
     assert message in str(err.value)
     assert str(err.value).startswith("farm_setting.json, task 'cake_0'")
+
+
+def test_cooking_hints_that_cannot_be_read_are_passed_over() -> None:
+    task = _task("cake_0")
+    task["milk"] = "milk_bucket at chest"
+    task["component"].append({"name": "cow_pasture", "type": "structure", "position": [-6, 0, 7],
+                              "facing": "north"})
+    spec = import_cooking(task, STRUCTURES)
+    assert spec.import_warnings == [
+        "field 'milk': expected an '<item> in <place>' hint, got 'milk_bucket at chest'; "
+        "passed over",
+        "component[2]: unexpected field(s) ['facing'] on a structure; passed over"]
+    assert "milk" not in spec.goal.sources  # type: ignore[union-attr]
 
 
 # -- construction ----------------------------------------------------------------------------
@@ -155,7 +168,21 @@ def test_construction_world_has_a_supply_chest() -> None:
 
 def test_construction_unknown_material() -> None:
     with pytest.raises(TaskError, match=r"task 'task_z', line 1: unknown block 'glowstne'"):
-        import_construction("task_z", ["material: glowstne facing: A position: [0, -60, 0]"])
+        import_construction("task_z", ["material: glowstne facing: A position: [0, -60, 0]"],
+                            strict=True)
+
+
+def test_construction_skipped_lines_are_recorded_in_the_spec() -> None:
+    lines = ["material: stone facing: A position: [0, -60, 0]",
+             "material: glowstne facing: A position: [1, -60, 0]"]
+    spec = import_construction("task_z", lines)
+    assert spec.import_warnings == [
+        "line 2: skipped: unknown block 'glowstne' in "
+        "'material: glowstne facing: A position: [1, -60, 0]'"]
+    assert [b.name for b in spec.goal.blueprint] == ["stone"]  # type: ignore[union-attr]
+    with pytest.raises(TaskError, match=r"^blueprint_description_all.json, task 'task_z', "
+                                        r"line 2: unknown block 'glowstne' in 'material: "):
+        import_construction("task_z", lines, strict=True)
 
 
 # -- escape ----------------------------------------------------------------------------------

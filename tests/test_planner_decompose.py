@@ -278,3 +278,15 @@ def test_a_teleport_past_a_closed_exit_gathers_every_player() -> None:
         3, [{"name": "activate", "pos": [0, -60, 12]}, stand, stand])
     # atom 8's final lever teleports to itself, which a walk reaches: no gathering
     assert plan.by_id()["trigger:room0:final"].agents == 1
+
+
+def test_a_doors_upper_half_is_placed_by_its_lower_half() -> None:
+    from planner.decompose import place_inputs, upper_halves
+
+    door = [BlueprintBlock(name="spruce_door", pos=(0, Y + k, 0), facing="east")
+            for k in range(4)]  # two doors stacked
+    snow = BlueprintBlock(name="snow_block", pos=(0, Y + 4, 0))
+    assert upper_halves([*door, snow]) == {(0, Y + 1, 0), (0, Y + 3, 0)}
+    groups = place_groups([*door, snow])
+    assert [[b.pos[1] - Y for b in g] for g in groups] == [[0, 1], [2, 3], [4]]
+    assert place_inputs(groups[0], load_rulebook()) == {"spruce_door": 1}

@@ -320,8 +320,8 @@ def test_budget_stop_in_an_episode(budget: str, monkeypatch: pytest.MonkeyPatch)
 
     real = tasks.catalog.load_task
 
-    def tight(task_id, source=None, agents=2):  # type: ignore[no-untyped-def]
-        return real(task_id, source, agents).model_copy(update={"budget_s": 2.0})
+    def tight(task_id, source=None, agents=2, **more):  # type: ignore[no-untyped-def]
+        return real(task_id, source, agents, **more).model_copy(update={"budget_s": 2.0})
 
     monkeypatch.setattr(tasks.catalog, "load_task", tight)
     result = run_episode({"task": "cooking/cake_0", "agents": 2, "budget": budget})

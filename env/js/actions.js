@@ -22,6 +22,9 @@ const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
 const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
+// How each block is placed: the item held, what else it uses up (env/data/block_items.json,
+// the table the Python side reads too, through env/placement.py).
+const BLOCK_ITEMS = require('../data/block_items.json').blocks
 
 const DATA_DIR = path.join(__dirname, '..', 'data')
 const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf8'))
@@ -540,11 +543,19 @@ async function comeBack (bot, cell) {
 const FACES = [[0, -1, 0], [0, 1, 0], [1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 0, -1]]
 const YAW = { north: 0, west: Math.PI / 2, south: Math.PI, east: -Math.PI / 2 }
 const OPPOSITE = { north: 'south', south: 'north', east: 'west', west: 'east', up: 'down', down: 'up' }
+// The index in FACES of the neighbour in each direction.
+const FACE_OF = { down: 0, up: 1, east: 2, west: 3, south: 4, north: 5 }
 
+// `item` names the block to place; the bot holds the item that places it (a torch for a
+// wall_torch, wheat_seeds for wheat: BLOCK_ITEMS).
 async function place (bot, { item, pos, facing = null }) {
-  const type = itemId(bot, item)
   if (!bot.registry.blocksByName[item]) refuse(C.NOT_A_BLOCK, { item })
-  requireItems(bot, { [item]: 1 })
+  const how = BLOCK_ITEMS[item]
+  if (!how || !how.item) refuse(C.NOT_PLACEABLE, { item })
+  const needs = { [how.item]: 1 }
+  for (const [name, n] of Object.entries(how.extra || {})) needs[name] = (needs[name] || 0) + n
+  requireItems(bot, needs)
+  const type = itemId(bot, how.item)
   const held = bot.inventory.items().find(i => i.type === type)
   const target = blockAtOrRefuse(bot, pos)
   if (!REPLACEABLE.has(target.name)) refuse(C.CELL_TAKEN, { pos, block: target.name })
@@ -558,7 +569,9 @@ async function place (bot, { item, pos, facing = null }) {
   let ref = null
   let face = null
   // With an axis asked for, prefer a neighbour along that axis (logs take the clicked face's axis).
-  const order = facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
+  // A wall variant (wall_torch facing west) hangs on the block behind it (east of it).
+  const wallFace = item.includes('wall_') && FACE_OF[facing] !== undefined ? [FACE_OF[OPPOSITE[facing]]] : []
+  const order = wallFace.length ? wallFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
   for (const i of order) {
     const [dx, dy, dz] = FACES[i]
     const n = bot.blockAt(at(pos).offset(dx, dy, dz))
@@ -578,16 +591,23 @@ async function place (bot, { item, pos, facing = null }) {
   // Sneaking, as a player does to place against a block that opens (a crafting table, chest
   // or furnace would open its window instead of taking the block).
   bot.setControlState('sneak', true)
+  // With extra items (a flower pot, then the plant put in it) the held item makes a first block.
+  const first = how.extra ? how.item : item
   try {
     await withTimeout(bot._genericPlace(ref, face, { forceLook: facing ? 'ignore' : true }), 5000, `placing ${item}`)
     // Still sneaking until the block is there: the server reads the click after a hop.
-    await waitFor(() => { const b = bot.blockAt(at(pos)); return b && b.name === item }, 3000)
+    await waitFor(() => { const b = bot.blockAt(at(pos)); return b && b.name === first }, 3000)
   } catch (err) {
     const now = bot.blockAt(at(pos))
-    if (!now || now.name !== item) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}: ${err.message}` })
+    if (!now || now.name !== first) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}: ${err.message}` })
   } finally {
     bot.setControlState('sneak', false)
   }
+  for (const extra of Object.keys(how.extra || {})) {
+    await bot.equip(bot.inventory.items().find(i => i.name === extra), 'hand')
+    await withTimeout(bot.activateBlock(bot.blockAt(at(pos))), 5000, `putting ${extra} into ${first}`)
+  }
+  if (how.extra) await waitFor(() => { const b = bot.blockAt(at(pos)); return b && b.name === item }, 3000)
   let block = bot.blockAt(at(pos))
   if (!block || block.name !== item) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}` })
   const want = facing === 'x' || facing === 'y' || facing === 'z' ? ['axis', facing] : facing ? ['facing', facing] : null

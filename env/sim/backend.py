@@ -501,8 +501,13 @@ class SimBackend:
                      (above, {**state, "half": "upper", "open": False})]
         at = start + PLACE_S
 
+        how = self.rules.placement(action.item)
+
         def apply() -> None:
-            s.take(agent, action.item, 1)
+            for item, n in (how.cost() if how else {action.item: 1}).items():
+                s.take(agent, item, n)
+            for item, n in (how.leaves if how else {}).items():
+                s.give(agent, item, n)
             for cell, st in cells:
                 s.set_block(cell, BlockState(name=action.item, state=st), at)
             if action.item in CONTAINERS:

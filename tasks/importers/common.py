@@ -66,24 +66,24 @@ def known_items() -> frozenset[str]:
     return frozenset(load_rulebook().items)
 
 
-WALL_VARIANTS = {"torch": "wall_torch", "redstone_torch": "redstone_wall_torch",
-                 "soul_torch": "soul_wall_torch"}
-
-
 def fit_state(name: str, state: dict[str, StateValue]) -> tuple[str, dict[str, StateValue]]:
     """A block and its states as Minecraft 1.19.2 has them. VillagerBench's files give a few
-    states the block does not have: a torch with a horizontal `facing` is the wall torch;
-    other properties the block lacks, or values it does not allow, are dropped (a server
-    would refuse the whole block).
+    states the block does not have: a floor block with a horizontal `facing` it lacks is its
+    wall variant (a torch, a sign, a head, a coral fan: `env.placement.wall_variant`); other
+    properties the block lacks, or values it does not allow, are dropped (a server would
+    refuse the whole block).
 
     >>> fit_state("torch", {"facing": "north"})
     ('wall_torch', {'facing': 'north'})
     """
+    from env.placement import wall_variant
     from env.rulebook import load_rulebook
 
     blocks = load_rulebook().blocks
-    if name in WALL_VARIANTS and state.get("facing") in ("north", "south", "east", "west"):
-        name = WALL_VARIANTS[name]
+    wall = wall_variant(name)
+    if wall and state.get("facing") in ("north", "south", "east", "west") \
+            and "facing" not in (blocks[name].states if name in blocks else {}):
+        name = wall
     allowed = blocks[name].states if name in blocks else {}
     kept = {k: v for k, v in state.items()
             if k in allowed and str(v).lower() in allowed[k]}

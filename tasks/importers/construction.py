@@ -38,24 +38,28 @@ Budget (`budget_s`): VillagerBench's max_action_time, `tasks.villagerbench.const
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from env.goals import BlueprintBlock, ConstructionGoal
+from env.placement import material_needs
 from env.world import STAND_Y, BlockSpec, ContainerSpec, Pos, WorldSetup
 from tasks.importers.common import (
     TaskError,
     bounds_covering,
     check_block,
     free_cells_near,
-    known_items,
     where,
 )
 from tasks.spec import TaskSpec
 from tasks.villagerbench import construction_budget
 
+log = logging.getLogger("causalcraft.tasks")
 BLUEPRINT_FILE = "blueprint_description_all.json"
+AIR = ("air", "cave_air", "void_air")
 
 BlueprintFacing = Literal["north", "south", "east", "west", "up", "down", "x", "y", "z"] | None
 
@@ -66,22 +70,33 @@ _FACINGS: dict[str, BlueprintFacing] = {
     "north": "north", "south": "south", "east": "east", "west": "west", "up": "up",
     "down": "down",
 }
-_GROUP_KEYS = ("material", "name")
-_POSITION_KEYS = ("position", "coords", "coord", "pos")
-_SHAPES = ("rectangle", "box", "cuboid", "square")
-_TOKEN = re.compile(r"""\s*(?:
-    (?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*:(?!:) |
-    (?P<open>\[) | (?P<close>\]) |
+# Every key a line may use, by the role it plays (the first of each is the public files' own).
+_KEYS: dict[str, tuple[str, ...]] = {
+    "material": ("material", "name", "block", "block_name"),
+    "facing": ("facing", "direction", "orientation", "face", "axis"),
+    "position": ("position", "coords", "coord", "pos", "coordinate", "single", "point", "at",
+                 "location", "loc", "cell"),
+    "positions": ("positions", "coordinates", "points", "cells", "locations", "blocks"),
+    "start": ("start", "from", "begin"),
+    "end": ("end", "to"),
+    "shape": ("shape",),
+    "corners": ("corners", "corner", "vertices"),
+    "missing": ("missing", "except", "exclude", "holes"),
+    "height": ("height",),
+}
+_ROLE = {alias: role for role, aliases in _KEYS.items() for alias in aliases}
+_BOX_SHAPES = ("rectangle", "box", "cuboid", "square", "cube", "line", "wall", "floor",
+               "column", "fill", "filled", "solid")
+"""Shapes that span the box of their `corners`."""
+_LIST_SHAPES = ("irregular", "custom", "list", "points", "scattered", "single", "none")
+"""Shapes that are only the positions listed."""
+_TOKEN = re.compile(r"""[\s,;'"]*(?:
+    (?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*[:=](?!:) |
+    (?P<open>[\[({]) | (?P<close>[\])}]) |
     (?P<num>[+-]?\d+(?:\.\d+)?) |
-    (?P<word>[A-Za-z_][A-Za-z0-9_]*) |
-    (?P<comma>,)
+    (?P<word>[A-Za-z_][A-Za-z0-9_]*)
 )""", re.VERBOSE)
-
-# Blocks whose item has another name (a blueprint may hold them; the chest holds the item).
-_BLOCK_ITEMS = {"redstone_wire": "redstone", "wall_torch": "torch", "carrots": "carrot",
-                "potatoes": "potato", "beetroots": "beetroot_seeds", "cocoa": "cocoa_beans",
-                "tripwire": "string", "soul_wall_torch": "soul_torch",
-                "redstone_wall_torch": "redstone_torch"}
+_SEPARATORS = " \t\r\n,;'\""
 
 
 class LineError(ValueError):
@@ -95,29 +110,36 @@ class Pair:
 
 
 Node = object  # int | float | str | Pair | list[Node]
+Warn = Callable[[str], None]
+"""Where a problem that does not stop the reading is reported."""
+
+
+def _ignore(_: str) -> None:
+    return None
 
 
 def tokenize(line: str) -> list[tuple[str, str]]:
-    """(kind, text) tokens of a blueprint line: key, open, close, num, word."""
-    text = line.replace("minecraft:", "")
+    """(kind, text) tokens of a blueprint line: key, open, close, num, word. Commas,
+    semicolons, quotes and spaces separate tokens; `(`/`{` read as `[`, `=` as `:`."""
+    text = re.sub(r"minecraft\s*:\s*(?=[A-Za-z_])", "", line)
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(text):
-        if text[i:].strip() == "":
+        if text[i:].strip(_SEPARATORS) == "":
             break
         m = _TOKEN.match(text, i)
-        if not m or m.end() == i:
-            bad = text[i:].lstrip()[:20]
+        if not m or m.end() == i or m.lastgroup is None:
+            bad = text[i:].lstrip(_SEPARATORS)[:20]
             raise LineError(f"cannot read {bad!r}")
-        kind = m.lastgroup or ""
-        if kind != "comma":
-            out.append((kind, m.group(kind)))
+        kind = m.lastgroup
+        out.append((kind, m.group(kind)))
         i = m.end()
     return out
 
 
-def parse_tokens(tokens: list[tuple[str, str]]) -> list[Node]:
-    """Nested lists and key/value pairs from the tokens of one line."""
+def parse_tokens(tokens: list[tuple[str, str]], warn: Warn = _ignore) -> list[Node]:
+    """Nested lists and key/value pairs from the tokens of one line. Brackets left open at
+    the end of the line are closed (with a warning)."""
     pos = 0
 
     def value() -> Node:
@@ -128,9 +150,10 @@ def parse_tokens(tokens: list[tuple[str, str]]) -> list[Node]:
         if kind == "open":
             pos += 1
             items = seq()
-            if pos >= len(tokens) or tokens[pos][0] != "close":
-                raise LineError("a '[' is never closed")
-            pos += 1
+            if pos >= len(tokens):
+                warn("a '[' is never closed (closed at the end of the line)")
+            else:
+                pos += 1
             return items
         if kind == "num":
             pos += 1
@@ -149,7 +172,12 @@ def parse_tokens(tokens: list[tuple[str, str]]) -> list[Node]:
             kind, text = tokens[pos]
             if kind == "key":
                 pos += 1
-                items.append(Pair(text.lower(), value()))
+                got = value()
+                if isinstance(got, str):  # `material: oak planks` is oak_planks
+                    while pos < len(tokens) and tokens[pos][0] == "word":
+                        got = f"{got}_{tokens[pos][1]}"
+                        pos += 1
+                items.append(Pair(text.lower(), got))
             else:
                 items.append(value())
         return items
@@ -160,13 +188,27 @@ def parse_tokens(tokens: list[tuple[str, str]]) -> list[Node]:
     return items
 
 
-def _facing(value: Node) -> BlueprintFacing:
-    if not isinstance(value, str) or value.lower() not in _FACINGS:
-        raise LineError(f"unknown facing {value!r} (A, x, y, z, N, S, E, W, or a direction)")
-    return _FACINGS[value.lower()]
+def _facing(value: Node, warn: Warn | None = None) -> BlueprintFacing:
+    """A facing word: `A`/any, an axis, a direction letter or word. An unknown one is "any",
+    with a warning (without `warn`, a LineError)."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str) and value.lower() in _FACINGS:
+        return _FACINGS[value.lower()]
+    what = f"unknown facing {_show(value)!r} (A, x, y, z, N, S, E, W, or a direction)"
+    if warn is None:
+        raise LineError(what)
+    warn(f"{what}, read as any")
+    return None
 
 
 def _coord(value: Node, what: str) -> Pos:
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
+        value = value[0]  # [[x y z]]
+    if isinstance(value, list) and len(value) == 3 and all(isinstance(v, Pair) for v in value):
+        named = {v.key: v.value for v in value}  # type: ignore[union-attr]
+        if set(named) == {"x", "y", "z"}:  # {x: 1, y: 2, z: 3}
+            value = [named["x"], named["y"], named["z"]]
     if not isinstance(value, list) or len(value) != 3 or not all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in value):
         raise LineError(f"{what} must be [x y z], got {_show(value)}")
@@ -176,9 +218,12 @@ def _coord(value: Node, what: str) -> Pos:
 
 
 def _coords(value: Node, what: str) -> list[Pos]:
-    """One [x y z], or a list of them."""
+    """One [x y z], a list of them, or a flat run of 3k numbers [x y z x y z ...]."""
     if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
         return [_coord(v, what) for v in value]
+    if isinstance(value, list) and len(value) > 3 and len(value) % 3 == 0 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return [_coord(value[i:i + 3], what) for i in range(0, len(value), 3)]
     return [_coord(value, what)]
 
 
@@ -197,51 +242,79 @@ def _show(value: Node) -> str:
     return str(value)
 
 
+def _role(item: Node) -> str | None:
+    return _ROLE.get(item.key) if isinstance(item, Pair) else None
+
+
 Placed = list[tuple[Pos, BlueprintFacing, bool]]
 """(position, facing, facing given here) for the cells of one group, in order."""
 
 
-def _position_list(items: list[Node]) -> Placed:
-    """The cells of a `positions:[...]` list; a `facing:` sets the entry just before it."""
+def _position_list(items: list[Node], warn: Warn = _ignore) -> Placed:
+    """The cells of a `positions:[...]` list (or of a group's own position entries).
+
+    Entries: `[x y z]`, `position:`/`coords:`/`single:` (one cell or a list of cells),
+    `start:[..] end:[..]` (the box between them, corners included), a `start:` with no `end:`
+    after it (its one cell), a nested `positions:` list. A `facing:` after an entry sets that
+    entry's facing; one before any entry sets the facing of the entries that follow it."""
     out: Placed = []
     chunks: list[tuple[int, int]] = []  # (start, end) in `out` of each entry
+    lead: BlueprintFacing = None
+    lead_given = False
     i = 0
     while i < len(items):
         item = items[i]
+        role = _role(item)
         start = len(out)
-        if isinstance(item, list):
-            out += [(p, None, False) for p in _coords(item, "a position")]
-        elif isinstance(item, Pair) and item.key in _POSITION_KEYS:
-            out += [(p, None, False) for p in _coords(item.value, item.key)]
-        elif isinstance(item, Pair) and item.key == "start":
-            nxt = items[i + 1] if i + 1 < len(items) else None
-            if not (isinstance(nxt, Pair) and nxt.key == "end"):
-                raise LineError(f"'start:{_show(item.value)}' has no 'end:' after it")
-            cells = _box(_coord(item.value, "start"), _coord(nxt.value, "end"))
-            out += [(p, None, False) for p in cells]
-            i += 1
-        elif isinstance(item, Pair) and item.key == "facing":
-            if not chunks:
-                raise LineError("'facing:' inside positions comes before any position")
-            s, e = chunks[-1]
-            face = _facing(item.value)
-            out[s:e] = [(p, face, True) for p, _, _ in out[s:e]]
+        if role == "facing":
+            face = _facing(item.value, warn)  # type: ignore[attr-defined]
+            if chunks and chunks[-1][1] == len(out) and i > 0 and _role(items[i - 1]) != "facing":
+                s, e = chunks[-1]
+                out[s:e] = [(p, face, True) for p, _, _ in out[s:e]]
+            else:
+                lead, lead_given = face, True
             i += 1
             continue
-        elif isinstance(item, Pair) and item.key == "positions":
-            if not isinstance(item.value, list):
-                raise LineError(f"positions must be a list, got {_show(item.value)}")
-            out += _position_list(item.value)
-        elif isinstance(item, Pair) and item.key == "end":
-            raise LineError(f"'end:{_show(item.value)}' has no 'start:' before it")
+        if isinstance(item, list):
+            cells = _coords(item, "a position")
+        elif role == "position":
+            cells = _coords(item.value, item.key)  # type: ignore[attr-defined]
+        elif role == "start":
+            corner = _coord(item.value, item.key)  # type: ignore[attr-defined]
+            ahead = [_role(x) for x in items[i + 1:i + 3]]
+            if ahead[:1] == ["end"]:
+                cells = _box(corner, _coord(items[i + 1].value, "end"))  # type: ignore[attr-defined]
+                i += 1
+            elif ahead == ["facing", "end"]:  # start:[..] facing:F end:[..]
+                cells = _box(corner, _coord(items[i + 2].value, "end"))  # type: ignore[attr-defined]
+                face = _facing(items[i + 1].value, warn)  # type: ignore[attr-defined]
+                out += [(p, face, True) for p in cells]
+                chunks.append((start, len(out)))
+                i += 3
+                continue
+            else:
+                cells = [corner]  # a start with no end: its one cell
+        elif role == "positions":
+            value = item.value  # type: ignore[attr-defined]
+            if not isinstance(value, list):
+                raise LineError(f"positions must be a list, got {_show(value)}")
+            placed = _position_list(value, warn)
+            out += placed
+            chunks.append((start, len(out)))
+            i += 1
+            continue
+        elif role == "end":
+            raise LineError(f"'end:{_show(item.value)}' has no 'start:' before it")  # type: ignore[attr-defined]
         else:
             raise LineError(f"unexpected {_show(item)!r} in positions")
+        out += [(p, lead, lead_given) for p in cells]
         chunks.append((start, len(out)))
         i += 1
     return out
 
 
-def _group_cells(name: str, entries: list[Pair]) -> list[tuple[Pos, BlueprintFacing]]:
+def _group_cells(name: str, entries: list[Pair], warn: Warn = _ignore
+                 ) -> list[tuple[Pos, BlueprintFacing]]:
     """The blueprint cells of one `material:` group."""
     default: BlueprintFacing = None
     cells: Placed = []
@@ -249,36 +322,54 @@ def _group_cells(name: str, entries: list[Pair]) -> list[tuple[Pos, BlueprintFac
     corners: list[Pos] | None = None
     missing: set[Pos] = set()
     height: int | None = None
+    run: list[Node] = []  # consecutive position entries, read together
+
+    def flush() -> None:
+        if run:
+            cells.extend(_position_list(run, warn))
+            run.clear()
+
     for pair in entries:
-        key, value = pair.key, pair.value
-        if key == "facing":
-            default = _facing(value)
-        elif key == "positions":
-            if not isinstance(value, list) or not value:
-                raise LineError(f"positions must be a nonempty list, got {_show(value)}")
-            if all(isinstance(v, int | float) for v in value):
-                cells += [(_coord(value, "positions"), None, False)]
-            else:
-                cells += _position_list(value)
-        elif key in _POSITION_KEYS or key in ("start", "end"):
-            cells += _position_list([pair])
-        elif key == "shape":
-            if not isinstance(value, str) or value.lower() not in _SHAPES:
-                raise LineError(f"unknown shape {_show(value)!r} (rectangle)")
-            shape = value.lower()
-        elif key == "corners":
+        role = _ROLE.get(pair.key)
+        value = pair.value
+        if role == "facing" and not run:
+            default = _facing(value, warn)
+        elif role in ("facing", "position", "positions", "start", "end"):
+            if role == "positions" and isinstance(value, list) and value and all(
+                    isinstance(v, int | float) for v in value):
+                value = [value]  # positions:[x y z]
+                pair = Pair(pair.key, value)
+            run.append(pair)
+            continue
+        elif role == "shape":
+            flush()
+            word = value[0] if isinstance(value, list) and len(value) == 1 else value
+            if not isinstance(word, str) or word.lower() not in (*_BOX_SHAPES, *_LIST_SHAPES):
+                raise LineError(f"unknown shape {_show(value)!r} (rectangle, or irregular "
+                                f"with a list of positions)")
+            shape = word.lower()
+        elif role == "corners":
+            flush()
             corners = _coords(value, "a corner")
-            if len(corners) not in (2, 4):
+            if len(corners) not in (2, 4, 8):
                 raise LineError(f"corners needs 2 or 4 corners, got {len(corners)}")
-        elif key == "missing":
+        elif role == "missing":
+            flush()
             missing |= set(_coords(value, "a missing cell"))
-        elif key == "height":
+        elif role == "height":
+            flush()
+            if isinstance(value, list) and len(value) == 1:
+                value = value[0]
             if isinstance(value, bool) or not isinstance(value, int):
                 raise LineError(f"height must be an integer, got {_show(value)}")
             height = value
         else:
-            raise LineError(f"unknown key '{key}:' for {name}")
-    if shape is not None and corners is None:
+            flush()
+            warn(f"ignored the unknown key '{pair.key}:{_show(value)}' of {name}")
+            continue
+        flush()
+    flush()
+    if shape in _BOX_SHAPES and corners is None:
         raise LineError(f"shape:{shape} for {name} has no corners")
     if corners is not None:
         lo = tuple(min(c[i] for c in corners) for i in range(3))
@@ -297,15 +388,17 @@ def _group_cells(name: str, entries: list[Pair]) -> list[tuple[Pos, BlueprintFac
     return [(p, face if given else default) for p, face, given in cells if p not in missing]
 
 
-def parse_line(line: str) -> list[BlueprintBlock]:
-    """The blueprint blocks one text line describes, in the line's order.
+def parse_line(line: str, warn: Warn = _ignore) -> list[BlueprintBlock]:
+    """The blueprint blocks one text line describes, in the line's order. Problems that
+    leave the line readable (an unknown key, a bracket never closed) go to `warn`; a line
+    that cannot be read raises LineError or TaskError.
 
     >>> blocks = parse_line("[material:bone_block facing:y positions:[[1 2 3] [1 3 3]]]")
     >>> [(b.name, b.pos, b.facing) for b in blocks]
     [('bone_block', (1, 2, 3), 'y'), ('bone_block', (1, 3, 3), 'y')]
     """
     items: list[Node] = []
-    for item in parse_tokens(tokenize(line)):
+    for item in parse_tokens(tokenize(line), warn):
         # a bracketed run of `key: value` pairs (the whole line, or one group of several)
         if isinstance(item, list) and item and isinstance(item[0], Pair):
             items += item
@@ -317,10 +410,13 @@ def parse_line(line: str) -> list[BlueprintBlock]:
     for item in items:
         if not isinstance(item, Pair):
             raise LineError(f"unexpected {_show(item)!r} outside a 'key: value'")
-        if item.key in _GROUP_KEYS:
-            if not isinstance(item.value, str):
+        if _ROLE.get(item.key) == "material":
+            value = item.value
+            if isinstance(value, list) and len(value) == 1:
+                value = value[0]
+            if not isinstance(value, str):
                 raise LineError(f"{item.key} must be a block name, got {_show(item.value)}")
-            groups.append((item.value, []))
+            groups.append((value, []))
         elif not groups:
             raise LineError(f"'{item.key}:' comes before any 'material:'")
         else:
@@ -328,43 +424,92 @@ def parse_line(line: str) -> list[BlueprintBlock]:
     out: list[BlueprintBlock] = []
     for name, entries in groups:
         block = check_block(name.lower(), "block")
-        for pos, face in _group_cells(block, entries):
+        for pos, face in _group_cells(block, entries, warn):
             out.append(BlueprintBlock(name=block, pos=pos, facing=face))
     return out
 
 
-def parse_blueprint(lines: object, *, file: str = BLUEPRINT_FILE, task: str = "?"
+def parse_blueprint(lines: object, *, file: str = BLUEPRINT_FILE, task: str = "?",
+                    strict: bool = False, warnings: list[str] | None = None
                     ) -> list[BlueprintBlock]:
-    """Every block of a task's lines; a later line wins where two place the same position."""
+    """Every block of a task's lines; a later line wins where two place the same position.
+
+    A line that cannot be read is skipped, and a problem that leaves a line readable is
+    passed over; each is reported as one warning quoting the line (`line N: what in '...'`),
+    appended to `warnings` and logged. With `strict`, the first of them is a TaskError
+    instead. A task with no readable line is a TaskError either way."""
     if not isinstance(lines, list) or not lines:
         raise TaskError(f"{where(file, task)}: expected a nonempty list of text lines")
     by_pos: dict[Pos, BlueprintBlock] = {}
+    found: list[str] = []
     for n, line in enumerate(lines, start=1):
         at = where(file, task, f"line {n}")
         if not isinstance(line, str):
             raise TaskError(f"{at}: expected a text line, got {line!r}")
+        quoted = repr(line.strip()[:120])
+
+        def warn(what: str, n: int = n, at: str = at, quoted: str = quoted) -> None:
+            if strict:
+                raise TaskError(f"{at}: {what} in {quoted}")
+            text = f"line {n}: {what} in {quoted}"
+            found.append(text)
+            log.warning("%s, task %r, %s", file, task, text)
+
         try:
-            blocks = parse_line(line)
+            blocks = parse_line(line, warn)
         except (LineError, TaskError) as exc:
             msg = str(exc).removeprefix("block: ")
-            raise TaskError(f"{at}: {msg} in {line.strip()[:80]!r}") from None
+            if strict or msg.startswith(at):
+                raise TaskError(msg if msg.startswith(at) else f"{at}: {msg} in {quoted}") \
+                    from None
+            warn(f"skipped: {msg}")
+            continue
         for b in blocks:
             by_pos.pop(b.pos, None)
             by_pos[b.pos] = b
+    if warnings is not None:
+        warnings.extend(found)
+    if not by_pos:
+        first = f" ({found[0]})" if found else ""
+        raise TaskError(f"{where(file, task)}: no blueprint line could be read{first}")
     return list(by_pos.values())
 
 
 def material_items(blueprint: list[BlueprintBlock], *, at: str = "") -> dict[str, int]:
-    """The items needed to place the blueprint: {item: count}, in first-use order."""
-    need: dict[str, int] = {}
+    """The items that place the blueprint, {item: count} in first-use order: each block's
+    placing item (`env.placement`: wheat from wheat seeds, wall_torch from a torch, water from
+    a water bucket, fire from one flint and steel that is not used up)."""
+    from env.placement import placement
+
     for b in blueprint:
-        if b.name == "air":
+        found = placement(b.name)
+        if found is not None and found.item is None and b.name not in AIR:
+            raise TaskError(f"{at}: block {b.name!r} cannot be placed by a player "
+                            f"({found.why})")
+    return material_needs([b.name for b in blueprint if b.name not in AIR])
+
+
+def _placeable(blueprint: list[BlueprintBlock], at: str, strict: bool,
+               warnings: list[str]) -> list[BlueprintBlock]:
+    """The blueprint without the blocks no player can place (a portal, a piston's head),
+    each left out with a warning (with `strict`, a TaskError). Air stays: it asks for an
+    empty cell."""
+    from env.placement import placement
+
+    kept: list[BlueprintBlock] = []
+    for b in blueprint:
+        found = placement(b.name)
+        if b.name in AIR or found is None or found.item is not None:
+            kept.append(b)
             continue
-        item = _BLOCK_ITEMS.get(b.name, b.name)
-        if item not in known_items():
-            raise TaskError(f"{at}: block {b.name!r} has no item to place it with")
-        need[item] = need.get(item, 0) + 1
-    return need
+        what = f"block {b.name!r} at {list(b.pos)} cannot be placed by a player ({found.why})"
+        if strict:
+            raise TaskError(f"{at}: {what}")
+        warnings.append(f"{what}; left out")
+        log.warning("%s: %s; left out", at, what)
+    if not kept:
+        raise TaskError(f"{at}: no block of the blueprint can be placed")
+    return kept
 
 
 # The chest stands this far past the blueprint's box, so that builders fetching from it (within
@@ -374,9 +519,13 @@ SCAFFOLD = "dirt"
 SCAFFOLD_COUNT = 16
 
 
-def import_construction(name: str, lines: object, *, file: str = BLUEPRINT_FILE) -> TaskSpec:
-    """Build the TaskSpec of one blueprint task."""
-    blueprint = parse_blueprint(lines, file=file, task=name)
+def import_construction(name: str, lines: object, *, file: str = BLUEPRINT_FILE,
+                        strict: bool = False) -> TaskSpec:
+    """Build the TaskSpec of one blueprint task. Lines skipped or read in part are listed in
+    the spec's `import_warnings`; with `strict` the first is a TaskError (`parse_blueprint`)."""
+    warnings: list[str] = []
+    blueprint = parse_blueprint(lines, file=file, task=name, strict=strict, warnings=warnings)
+    blueprint = _placeable(blueprint, where(file, name), strict, warnings)
     items = material_items(blueprint, at=where(file, name))
     xs = [b.pos[0] for b in blueprint]
     ys = [b.pos[1] for b in blueprint]
@@ -396,4 +545,4 @@ def import_construction(name: str, lines: object, *, file: str = BLUEPRINT_FILE)
                    f"{list(hub)}):\n{text}")
     return TaskSpec(id=f"construction/{name}", family="construction", description=description,
                     world=world, goal=ConstructionGoal(blueprint=blueprint), hub=hub,
-                    budget_s=construction_budget(blueprint))
+                    budget_s=construction_budget(blueprint), import_warnings=warnings)

@@ -17,6 +17,8 @@ gets one step.
 
 from __future__ import annotations
 
+import logging
+
 from env.goals import CheckPoint, CookingGoal
 from env.world import STAND_Y, BlockSpec, ContainerSpec, EntitySpec, Pos, StateValue, WorldSetup
 from tasks.importers.common import (
@@ -38,6 +40,7 @@ from tasks.villagerbench import cooking_budget
 
 SETTINGS_FILE = "farm_setting.json"
 STRUCTURES_FILE = "farm_blue_print.json"
+log = logging.getLogger("causalcraft.tasks")
 CONTAINER_BLOCKS = ("chest", "trapped_chest", "barrel")
 FACINGS = ("north", "south", "east", "west", "up", "down")
 _TASK_KEYS = {"name", "target", "component", "check_point"}
@@ -159,12 +162,25 @@ def _check_points(raw: object, at: str) -> list[CheckPoint]:
     return out
 
 
-def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FILE) -> TaskSpec:
-    """Build the TaskSpec of one farm_setting task, with `structures` the blueprint file."""
+def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FILE,
+                   strict: bool = False) -> TaskSpec:
+    """Build the TaskSpec of one farm_setting task, with `structures` the blueprint file.
+
+    What only advises (a source hint that is not `<item> in <place>`, an unknown field on a
+    structure component) is passed over with a warning kept in the spec's `import_warnings`;
+    with `strict` it is a TaskError. Everything that builds the world is checked strictly."""
     if not isinstance(task, dict) or not isinstance(task.get("name"), str):
         raise TaskError(f"{file}: a task needs a string 'name'")
     name = task["name"]
     at = where(file, name)
+    warnings: list[str] = []
+
+    def warn(here: str, what: str) -> None:
+        if strict:
+            raise TaskError(f"{here}: {what}")
+        warnings.append(f"{here.removeprefix(at + ', ')}: {what}; passed over")
+        log.warning("%s: %s; passed over", here, what)
+
     if not isinstance(structures, dict):
         raise TaskError(f"{STRUCTURES_FILE}: expected an object of named structures")
     for key in ("target", "component", "check_point"):
@@ -177,8 +193,8 @@ def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FIL
             continue
         parts = value.split(" in ") if isinstance(value, str) else []
         if len(parts) != 2 or not all(p.strip() for p in parts):
-            raise TaskError(f"{at}, field {key!r}: expected an '<item> in <place>' hint, "
-                            f"got {value!r}")
+            warn(f"{at}, field {key!r}", f"expected an '<item> in <place>' hint, got {value!r}")
+            continue
         sources[key] = value
     if not isinstance(task["component"], list):
         raise TaskError(f"{at}: 'component' must be a list")
@@ -207,7 +223,7 @@ def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FIL
         elif comp["type"] == "structure":
             extra = set(comp) - {"name", "type", "position"}
             if extra:
-                raise TaskError(f"{cat}: unexpected field(s) {sorted(extra)} on a structure")
+                warn(cat, f"unexpected field(s) {sorted(extra)} on a structure")
             if not isinstance(comp["name"], str):
                 raise TaskError(f"{cat}: structure name must be a string")
             b, c, e = _structure(comp["name"], structures, origin, cat)
@@ -237,4 +253,4 @@ def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FIL
                     world=world, goal=CookingGoal(target=target, check_points=check_points,
                                                   sources=sources),
                     hub=hub, budget_s=cooking_budget(name, sources)
-                    or cooking_budget(target, sources) or 40.0)
+                    or cooking_budget(target, sources) or 40.0, import_warnings=warnings)
