@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from env.minecraft.server import ServerProcess  # noqa: E402
+from env.minecraft.server import EVERY_BOT_PLAYS, ServerProcess  # noqa: E402
 from env.rulebook import load_rulebook  # noqa: E402
 from tests.differential.harness import duration_ok, duration_table, run_many  # noqa: E402
 
@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, help="also write the figures here")
     args = p.parse_args(argv)
     rules = load_rulebook()
-    with ServerProcess(log_path=Path("runs/logs/bench_differential_server.log")) as server:
+    with ServerProcess(log_path=Path("runs/logs/bench_differential_server.log"),
+                       extra_env=EVERY_BOT_PLAYS) as server:
         tally = run_many(range(args.start, args.start + args.sequences), rules, server,
                          workers=args.workers, durations=False)
     for line in tally.disagreements:

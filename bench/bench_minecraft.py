@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from env.actions import Action, MoveTo, Put, Take  # noqa: E402
 from env.minecraft.backend import MinecraftBackend  # noqa: E402
-from env.minecraft.server import ServerProcess  # noqa: E402
+from env.minecraft.server import EVERY_BOT_PLAYS, ServerProcess  # noqa: E402
 from env.rulebook import load_rulebook  # noqa: E402
 from env.world import ContainerSpec, Pos, WorldSetup  # noqa: E402
 
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if any(n < 1 or n > 8 for n in args.bots):
         parser.error("--bots: each count must be in 1..8 (the bench lays out 8 chests a row)")
-    with ServerProcess() as server:
+    with ServerProcess(extra_env=EVERY_BOT_PLAYS) as server:
         print(f"server start: {server.startup_s:.2f} s (port {server.port})")
         print(f"{'bots':>4} {'join s':>7} {'build s':>8} {'chest act/s':>12} "
               f"{'walk act/s':>11} {'failed':>6}   (median of {args.runs} runs)")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from env.minecraft.server import ServerProcess, node_binary  # noqa: E402
+from env.minecraft.server import EVERY_BOT_PLAYS, ServerProcess, node_binary  # noqa: E402
 
 BENCH_JS = Path(__file__).resolve().parent.parent / "tests" / "server" / "js" / "bench_join.js"
 
@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> None:
         for run in range(args.repeat):
             # One server per (run, bot count), so joins never meet earlier bots' leftovers.
             for n in args.bots:
-                with ServerProcess(log_path=Path(tmp) / f"server-{run}-{n}.log") as server:
+                with ServerProcess(log_path=Path(tmp) / f"server-{run}-{n}.log",
+                                   extra_env=EVERY_BOT_PLAYS) as server:
                     assert server.startup_s is not None and server.port is not None
                     starts.append(server.startup_s)
                     result = run_bots(server.port, n, args.crafts, f"r{run}n{n}_")

@@ -33,6 +33,12 @@ GAME_MODES = ("survival", "creative", "adventure", "spectator")
 STATE_FILE = "server.json"
 
 
+EVERY_BOT_PLAYS = {"CAUSALCRAFT_AGENT_NAMES": ".*"}
+"""`extra_env` for a server whose every player is an actor (tests and benchmarks with bots of
+any name): by default only players named agent<N> act and any other name joins as a spectator
+(env/server/plugins/spectators.js)."""
+
+
 class ServerError(BackendError):
     """The server could not be started, awaited or stopped."""
 

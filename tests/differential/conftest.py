@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from env.minecraft.server import ServerProcess
+from env.minecraft.server import EVERY_BOT_PLAYS, ServerProcess
 from env.rulebook import Rulebook, load_rulebook
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     log = tmp_path_factory.mktemp("server") / "server.log"
-    with ServerProcess(log_path=log) as proc:
+    with ServerProcess(log_path=log, extra_env=EVERY_BOT_PLAYS) as proc:
         yield proc
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from env.minecraft.server import ServerProcess, node_binary
+from env.minecraft.server import EVERY_BOT_PLAYS, ServerProcess, node_binary
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 
@@ -18,7 +18,8 @@ JS_DIR = Path(__file__).resolve().parent / "js"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     log = tmp_path_factory.mktemp("server") / "server.log"
-    with ServerProcess(log_path=log, extra_env={"CAUSALCRAFT_DIAGNOSTICS": "1"}) as proc:
+    env = {"CAUSALCRAFT_DIAGNOSTICS": "1", **EVERY_BOT_PLAYS}  # test bots of any name act
+    with ServerProcess(log_path=log, extra_env=env) as proc:
         yield proc
 
 
