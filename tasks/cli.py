@@ -168,6 +168,9 @@ def llm_settings_of(args: argparse.Namespace) -> dict[str, Any] | None:
         if not args.replay.is_file():
             raise CliError(f"--replay: {args.replay} does not exist")
         header = cache_header(args.replay)
+        if not header:
+            raise CliError(f"--replay: {args.replay} is not a recording of LLM answers "
+                           "(no causalcraft-llm header line)")
         flags.update(mode="replay", cache=args.replay)
         for key in ("model", "base_url"):
             if flags[key] is None and header.get(key):
@@ -340,6 +343,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from tasks.episode import EpisodeConfig, run_episode
 
+    if args.out is not None and args.out.is_dir():
+        raise CliError(f"--out: {args.out} is a folder; give the result file's path")
     llm = llm_settings_of(args)
     try:
         cfg = EpisodeConfig(task=args.task, source=args.source, backend=args.backend,

@@ -32,6 +32,26 @@ def test_bad_llm_flags_fail_with_one_line(args: list[str], line: str, capsys,
     assert capsys.readouterr().err.strip() == line
 
 
+@pytest.mark.parametrize("content", ["not json at all\n", '{"a": 1}\n', ""])
+def test_a_replay_file_that_is_no_recording_fails_with_one_line(content: str, tmp_path: Path,
+                                                                 capsys) -> None:
+    fake = tmp_path / "garbage.jsonl"
+    fake.write_text(content)
+    assert main(["run", "cooking/cake_0", "--brain", "llm", "--base-url",
+                 "http://127.0.0.1:9/v1", "--model", "m", "--replay", str(fake)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"causalcraft: error: --replay: {fake} is not a recording of LLM answers "
+        "(no causalcraft-llm header line)")
+
+
+def test_out_naming_a_folder_fails_before_the_episode(tmp_path: Path, capsys) -> None:
+    assert main(["run", "cooking/cake_0", "--out", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == (f"causalcraft: error: --out: {tmp_path} is a folder; give "
+                                    "the result file's path")
+    assert "makespan" not in captured.out  # no episode ran
+
+
 def stable(path: Path) -> str:
     data = json.loads(path.read_text())
     data.pop("run")

@@ -37,6 +37,17 @@ def load_result(path: Path) -> dict[str, Any]:
     missing = [k for k in NEEDED if k not in result]
     if missing:
         raise ValueError(f"{path}: not a result file (missing {', '.join(missing)})")
+    shapes = {"trace": list, "subtasks": dict, "graph": dict}
+    wrong = [k for k, kind in shapes.items() if k in result and not isinstance(result[k], kind)]
+    if wrong:
+        raise ValueError(f"{path}: not a result file ({wrong[0]!r} is not a JSON "
+                         f"{'list' if shapes[wrong[0]] is list else 'object'})")
+    bad = next((i for i, t in enumerate(result.get("trace", []))
+                if not isinstance(t, dict) or not all(
+                    isinstance(t.get(k), int | float) for k in ("start", "end"))), None)
+    if bad is not None:
+        raise ValueError(f"{path}: not a result file (trace entry {bad} has no numeric "
+                         "start and end)")
     return result
 
 

@@ -158,4 +158,11 @@ def test_replay_names_what_is_wrong_with_a_result_file(tmp_path) -> None:
     bad.write_text("nope")
     with pytest.raises(ValueError, match="not JSON"):
         load_result(bad)
+    keys = {"task": "cooking/cake_0", "agents": 2, "graph": {}, "config": {}, "subtasks": {}}
+    bad.write_text(json.dumps({**keys, "trace": 5}))
+    with pytest.raises(ValueError, match="'trace' is not a JSON list"):
+        load_result(bad)
+    bad.write_text(json.dumps({**keys, "trace": [{"start": 0, "end": 1}, {"end": "x"}]}))
+    with pytest.raises(ValueError, match="trace entry 1 has no numeric start and end"):
+        load_result(bad)
     assert main(["replay", str(tmp_path / "none.json"), "--watch"]) == 2
