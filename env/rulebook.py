@@ -15,6 +15,7 @@ a counterfactual test removes or swaps one rule (`without`, `replaced`) and asks
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -229,6 +230,26 @@ def minecraft_data_dir(version: str = VERSION) -> Path:
     raise FileNotFoundError(
         "minecraft-data is not installed: run `make setup` (npm install in env/), or set "
         "CAUSALCRAFT_MINECRAFT_DATA to minecraft-data's data folder")
+
+
+@functools.cache
+def build_height(version: str = VERSION) -> tuple[int, int]:
+    """The overworld's lowest and highest block y, inclusive: (-64, 319) in 1.19.2.
+
+    Source: the `minecraft:overworld` dimension type (`min_y`, `height`) of the login packet
+    in minecraft-data (`loginPacket.json`). Raises FileNotFoundError without minecraft-data."""
+    base = minecraft_data_dir(version)
+    paths = json.loads((base / "dataPaths.json").read_text())["pc"].get(version)
+    if paths is None or "loginPacket" not in paths:
+        raise ValueError(f"minecraft-data has no login packet for Minecraft {version}")
+    login = json.loads((base / paths["loginPacket"] / "loginPacket.json").read_text())
+    types = login["dimensionCodec"]["value"]["minecraft:dimension_type"]["value"]["value"]
+    for entry in types["value"]["value"]:
+        if entry["name"]["value"] == "minecraft:overworld":
+            element = entry["element"]["value"]
+            low = int(element["min_y"]["value"])
+            return low, low + int(element["height"]["value"]) - 1
+    raise ValueError(f"minecraft-data's login packet for {version} has no overworld")
 
 
 def _mcdata(version: str) -> dict[str, object]:

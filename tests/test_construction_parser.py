@@ -127,6 +127,13 @@ def test_height_as_layer_count_and_as_own_level() -> None:
         (0, -60, 0), (0, -59, 0), (0, -58, 0)]
 
 
+def test_the_build_height_edges_are_kept() -> None:
+    got = parse_blueprint(["material: dirt facing: A position: [0, 319, 0]",
+                           "material: dirt facing: A position: [0, -64, 0]"], task="edges",
+                          strict=True)
+    assert sorted(b.pos for b in got) == [(0, -64, 0), (0, 319, 0)]
+
+
 def test_duplicate_positions_later_line_wins() -> None:
     got = parse_blueprint(["material: dirt facing: A position: [0, -60, 0]",
                            "material: stone facing: A position: [1, -60, 0]",
@@ -150,6 +157,12 @@ MALFORMED = [
     ("[material:dirt shape:circle corners:[[0 0 0] [1 0 1]]]", "unknown shape 'circle'"),
     ("[material:dirt corners:[[0 0 0] [1 0 1] [2 0 2]]]", "2 or 4 corners, got 3"),
     ("material: dirt facing: A position: [0, 0, 0] $", "cannot read '$'"),
+    # 1.19.2's overworld holds blocks at y -64 to 319 (minecraft-data, loginPacket.json:
+    # minecraft:overworld min_y -64, height 384).
+    ("material: dirt facing: A position: [0, 320, 0]",
+     "dirt at [0, 320, 0] is outside the world's build height (y -64 to 319)"),
+    ("material: stone facing: A position: [0, -65, 0]",
+     "stone at [0, -65, 0] is outside the world's build height (y -64 to 319)"),
 ]
 
 

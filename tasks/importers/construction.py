@@ -440,6 +440,9 @@ def parse_blueprint(lines: object, *, file: str = BLUEPRINT_FILE, task: str = "?
     instead. A task with no readable line is a TaskError either way."""
     if not isinstance(lines, list) or not lines:
         raise TaskError(f"{where(file, task)}: expected a nonempty list of text lines")
+    from env.rulebook import build_height
+
+    low, high = build_height()
     by_pos: dict[Pos, BlueprintBlock] = {}
     found: list[str] = []
     for n, line in enumerate(lines, start=1):
@@ -465,6 +468,10 @@ def parse_blueprint(lines: object, *, file: str = BLUEPRINT_FILE, task: str = "?
             warn(f"skipped: {msg}")
             continue
         for b in blocks:
+            if not low <= b.pos[1] <= high:
+                warn(f"{b.name} at {list(b.pos)} is outside the world's build height "
+                     f"(y {low} to {high}); left out")
+                continue
             by_pos.pop(b.pos, None)
             by_pos[b.pos] = b
     if warnings is not None:
