@@ -175,13 +175,19 @@ def render_breakdown_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_episode_breakdown(breakdown: Mapping[str, Any]) -> str:
-    """A plain-text table of one episode's breakdown: one row per agent and the total."""
+def render_episode_breakdown(breakdown: Mapping[str, Any],
+                             planning_s: float | None = None) -> str:
+    """A plain-text table of one episode's breakdown: one row per agent and the total.
+    `planning_s`: the planning wall time to show (default: the breakdown's own, if any; a
+    result file keeps it in its `run` block, since it alone varies between runs)."""
+    if planning_s is None:
+        planning_s = breakdown.get("planning_s")
     width = max(len(a) for a in [*breakdown["agents"], "total"])
     head = f"{'':{width}}  " + "  ".join(f"{lab:>12}" for lab in SHORT_LABELS)
     rows = [head]
     for name, cats in [*breakdown["agents"].items(), ("total", breakdown["total"])]:
         rows.append(f"{name:{width}}  " + "  ".join(f"{cats[k]:12.1f}" for k, _ in CATEGORIES))
-    rows.append(f"(seconds; each agent's row sums to the makespan {breakdown['makespan_s']:.1f} s;"
-                f" planning {breakdown['planning_s']:.2f} s wall time)")
+    planning = f"; planning {planning_s:.2f} s wall time" if planning_s is not None else ""
+    rows.append(f"(seconds; each agent's row sums to the makespan "
+                f"{breakdown['makespan_s']:.1f} s{planning})")
     return "\n".join(rows)

@@ -334,7 +334,8 @@ def _summary(result: dict[str, Any]) -> str:
         from tasks.breakdown import render_episode_breakdown
 
         lines.append("where the time went:")
-        lines.append(render_episode_breakdown(result["breakdown"]))
+        lines.append(render_episode_breakdown(result["breakdown"],
+                                                (result.get("run") or {}).get("plan_s")))
     return "\n".join(lines)
 
 

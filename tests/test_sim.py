@@ -662,7 +662,7 @@ def test_enclosure_shortcut_is_a_proof() -> None:
         (29, Y, -1), (29, Y, 0), (29, Y, 1), (30, Y, -1), (30, Y, 1), (31, Y, -1), (31, Y, 0),
         (31, Y, 1)]
     out = sim.execute("a", MoveTo(pos=(30, Y - 3, 0)), 0.0)
-    assert out.ok and out.seconds == pytest.approx((29 + math.sqrt(10)) / WALK_SPEED)
+    assert out.ok and out.seconds == pytest.approx((29 + math.sqrt(10)) / WALK_SPEED + MOVE_EXTRA)
     assert sim.execute("a", MoveTo(pos=(0, Y, 0)), 10.0).reason == \
         "no path to (0, -60, 0) from (30, -63, 0)"
 

@@ -142,7 +142,8 @@ def state_suffix(state: dict[str, StateValue]) -> str:
     return "[" + ",".join(f"{k}={text(v)}" for k, v in sorted(state.items())) + "]"
 
 
-VANILLA_COMMANDS = ("setblock", "fill", "data", "item", "give", "summon", "gamerule", "tp")
+VANILLA_COMMANDS = ("setblock", "fill", "data", "item", "give", "clear", "summon", "gamerule",
+                    "tp")
 """The only commands the backend sends a server (vanilla 1.19.2 syntax): the same code then
 drives a vanilla or Paper server as well as the embedded one."""
 CHEST_SLOTS = 27
