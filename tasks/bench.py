@@ -54,7 +54,8 @@ CONFIG = "config.json"
 TRACES = "traces"
 
 BACKENDS = ("sim", "minecraft")
-BRAINS = ("offline", "llm")
+BRAINS = ("offline", "llm", "hybrid")
+DECOMPOSITIONS = ("rules", "llm")
 BUDGETS = ("villagerbench", "none")
 DEFAULT_TASKS = ("cooking/*", "construction/*", "escape/*")
 DEFAULT_OUT = Path("results/bench")
@@ -98,13 +99,17 @@ def plan_runs(
     prior_noise: float | None = None,
     prior_noises: Sequence[float] | None = None,
     budget: str | None = None,
+    decompose: str = "rules",
+    llm: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The sweep's episodes: the cross product in the order task, planner, agents, prior
     noise, seed.
 
     `prior_noises` makes the offline brain's prior noise one more axis (each value in the
     key as `.p<noise>`); without it every run has `prior_noise`. `budget` is the episodes'
-    `--budget` (None: the episode's default).
+    `--budget` (None: the episode's default). `decompose` (`llm`: the model splits the task)
+    and `llm` (the LLM settings, `agents.settings.LLMSettings.public()`: never the key) go
+    into every config of an llm or hybrid sweep.
 
     `seeds` is a count K (seeds 0..K-1) or an explicit list. Each run is
     `{"key": ..., "config": {task, source, backend, agents, planner, brain, prior_noise,
@@ -133,6 +138,10 @@ def plan_runs(
                         }
                         if budget is not None:
                             config["budget"] = budget
+                        if decompose != "rules":
+                            config["decompose"] = decompose
+                        if llm is not None:
+                            config["llm"] = dict(llm)
                         key = run_key({**config, "noise_axis": noise})
                         if key in seen:
                             raise ValueError(f"plan_runs: run {key!r} appears twice")
@@ -500,7 +509,12 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seeds 0..K-1 per configuration (default: 3)")
     parser.add_argument("--jobs", metavar="J", default="1",
                         help="episodes run in parallel processes (default: 1)")
-    parser.add_argument("--brain", metavar="offline|llm", default="offline")
+    parser.add_argument("--brain", metavar="offline|llm|hybrid", default="offline",
+                        help="offline (rules, no network), llm (the model plans and acts) or "
+                             "hybrid (the model plans, the rules act); the LLM flags below "
+                             "apply to every episode")
+    parser.add_argument("--decompose", metavar="rules|llm", default="rules",
+                        help="who splits each task into subtasks (default rules)")
     parser.add_argument("--prior-noise", metavar="P[,P...]", default=None,
                         help="offline brain's prior noise values to sweep, each in [0, 1] "
                              "(default: the episode's default, not an axis)")
@@ -517,6 +531,9 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="a task-file line that cannot be read fails its episode "
                              "(default: skipped, with a warning)")
+    from tasks.cli import add_llm_arguments
+
+    add_llm_arguments(parser)
 
 
 def _positive_int(flag: str, text: str) -> int:
@@ -557,6 +574,22 @@ class BenchArgs:
     servers: int = 0
     prior_noises: list[float] | None = None
     budget: str = "villagerbench"
+    decompose: str = "rules"
+    llm: dict[str, Any] | None = None
+    """The LLM settings of an llm or hybrid sweep (no key), checked at start."""
+
+
+def _llm_settings(args: argparse.Namespace, brain: str, decompose: str) -> dict[str, Any] | None:
+    """The sweep's LLM settings from its flags, through the same settings model as `run`
+    (`tasks.cli.llm_settings_of`); raises BenchError with its one line."""
+    from tasks.cli import LLM_FLAGS, CliError, llm_settings_of
+
+    flags = argparse.Namespace(**{f: getattr(args, f, None) for f in LLM_FLAGS})
+    flags.brain, flags.decompose = brain, decompose
+    try:
+        return llm_settings_of(flags)
+    except CliError as err:
+        raise BenchError(str(err)) from None
 
 
 def check_bench_args(args: argparse.Namespace) -> BenchArgs:
@@ -597,6 +630,11 @@ def check_bench_args(args: argparse.Namespace) -> BenchArgs:
     budget = str(getattr(args, "budget", "villagerbench"))
     if budget not in BUDGETS:
         raise BenchError(f"--budget: {budget!r} is not one of {', '.join(BUDGETS)}")
+    decompose = str(getattr(args, "decompose", "rules"))
+    if decompose not in DECOMPOSITIONS:
+        raise BenchError(f"--decompose: {decompose!r} is not one of "
+                         f"{', '.join(DECOMPOSITIONS)}")
+    llm = _llm_settings(args, brain, decompose)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise BenchError(f"--out: {out} is a file, not a folder")
@@ -615,6 +653,8 @@ def check_bench_args(args: argparse.Namespace) -> BenchArgs:
         servers=servers,
         prior_noises=noises,
         budget=budget,
+        decompose=decompose,
+        llm=llm,
     )
 
 
@@ -684,6 +724,7 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
             checked.tasks, checked.planners, checked.agents, checked.seeds,
             source=checked.source, backend=checked.backend, brain=checked.brain,
             prior_noises=checked.prior_noises, budget=checked.budget,
+            decompose=checked.decompose, llm=checked.llm,
         )
         if getattr(args, "strict", False):
             for run in runs:
@@ -708,6 +749,8 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
             "out": str(checked.out),
             "resume": checked.resume,
         }
+        if checked.llm is not None:
+            sweep.update(decompose=checked.decompose, llm=checked.llm)
         if checked.servers:
             from env.minecraft.server import ServerError
             from tasks.server_pool import server_pool

@@ -377,7 +377,7 @@ def test_bench_main_runs_a_sweep(tmp_path: Path, catalog: None,
         (["--seeds", "-1"], "--seeds: -1 must be at least 1"),
         (["--jobs", "two"], "--jobs: 'two' is not a whole number"),
         (["--backend", "bedrock"], "--backend: 'bedrock' is not one of sim, minecraft"),
-        (["--brain", "gpt"], "--brain: 'gpt' is not one of offline, llm"),
+        (["--brain", "gpt"], "--brain: 'gpt' is not one of offline, llm, hybrid"),
         (["--planners", "full,,villager"], "--planners: 'full,,villager' has an empty name; "
                                            "write NAME,NAME,..."),
         (["--planners", "full,full"], "--planners: full given twice"),
