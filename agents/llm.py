@@ -178,6 +178,35 @@ def cache_header(path: Path) -> dict[str, Any]:
     return {}
 
 
+def _block(calls: list[dict[str, Any]]) -> dict[str, Any]:
+    secs = [c["seconds"] for c in calls if c["requests"]]
+    return {"calls": len(calls), "failed": sum(1 for c in calls if not c["ok"]),
+            **{k: sum(c[k] for c in calls) for k in ("requests", "retries", "reasks",
+                                                      "parse_failures", "prompt_tokens",
+                                                      "completion_tokens")},
+            "tokens": sum(c["prompt_tokens"] + c["completion_tokens"] for c in calls),
+            "seconds": round(sum(secs), 3),
+            "median_latency_s": round(statistics.median(secs), 3) if secs else 0.0}
+
+
+def stats_of(calls: list[dict[str, Any]], model: str, base_url: str) -> dict[str, Any]:
+    """The `llm` block of a result from its calls (`CallRecord` fields but `answer`, in the
+    order asked): the totals (calls, failed, requests, retries, reasks, parse_failures,
+    prompt/completion tokens, seconds, median_latency_s: the median seconds of a call that
+    sent requests), the same per participant (`by_agent`) and per purpose (`by_purpose`),
+    and `calls_log`, the calls themselves. A participant process's blocks merge by
+    concatenating their `calls_log`s."""
+    by_agent: dict[str, list[dict[str, Any]]] = {}
+    by_purpose: dict[str, list[dict[str, Any]]] = {}
+    for c in calls:
+        by_agent.setdefault(c["agent"], []).append(c)
+        by_purpose.setdefault(c["purpose"], []).append(c)
+    return {"model": model, "base_url": base_url, **_block(calls),
+            "by_agent": {a: _block(cs) for a, cs in sorted(by_agent.items())},
+            "by_purpose": {p: _block(cs) for p, cs in sorted(by_purpose.items())},
+            "calls_log": [dict(c) for c in calls]}
+
+
 class LLMClient:
     """Structured questions to one endpoint (see the module docstring). `transport`: an
     object with the `openai.OpenAI` interface (tests), else one is made from the settings."""
@@ -223,34 +252,12 @@ class LLMClient:
         return sum(r.tokens for r in self.records if r.agent == agent)
 
     def stats(self) -> dict[str, Any]:
-        """The `llm` block of a result: totals, per participant, per purpose, every call."""
+        """The `llm` block of a result: totals, per participant, per purpose, every call
+        (see `stats_of`)."""
         with self._lock:
             recs = list(self.records)
-
-        def block(rs: list[CallRecord]) -> dict[str, Any]:
-            secs = [r.seconds for r in rs if r.requests]
-            return {"calls": len(rs), "failed": sum(1 for r in rs if not r.ok),
-                    "requests": sum(r.requests for r in rs),
-                    "retries": sum(r.retries for r in rs),
-                    "reasks": sum(r.reasks for r in rs),
-                    "parse_failures": sum(r.parse_failures for r in rs),
-                    "prompt_tokens": sum(r.prompt_tokens for r in rs),
-                    "completion_tokens": sum(r.completion_tokens for r in rs),
-                    "tokens": sum(r.tokens for r in rs),
-                    "seconds": round(sum(secs), 3),
-                    "median_latency_s": round(statistics.median(secs), 3) if secs else 0.0}
-
-        by_agent: dict[str, list[CallRecord]] = {}
-        by_purpose: dict[str, list[CallRecord]] = {}
-        for r in recs:
-            by_agent.setdefault(r.agent, []).append(r)
-            by_purpose.setdefault(r.purpose, []).append(r)
-        s = self.settings
-        return {"model": s.model, "base_url": s.base_url, **block(recs),
-                "by_agent": {a: block(rs) for a, rs in sorted(by_agent.items())},
-                "by_purpose": {p: block(rs) for p, rs in sorted(by_purpose.items())},
-                "calls_log": [{k: v for k, v in asdict(r).items() if k != "answer"}
-                              for r in recs]}
+        return stats_of([{k: v for k, v in asdict(r).items() if k != "answer"} for r in recs],
+                        self.settings.model, self.settings.base_url)
 
     # -- transport ------------------------------------------------------------------------
     def _openai(self) -> Any:

@@ -93,12 +93,14 @@ def outcome(result: dict[str, Any], budget: int, rc: int) -> str:
 
 
 def run_one(name: str, seed: int, server: LlamaServer, out: Path,
-            timeout_s: float) -> dict[str, Any]:
+            timeout_s: float, llm_timeout: float | None = None) -> dict[str, Any]:
     args, budget = RUNS[name]
     path = out / f"{name.replace(' ', '_')}.s{seed}.json"
     cmd = [sys.executable, "-m", "tasks.cli", "run", *args, "--base-url", server.url,
            "--model", server.alias, "--llm-budget", str(budget), "--seed", str(seed),
            "--timeout", str(timeout_s), "--out", str(path)]
+    if llm_timeout is not None:
+        cmd += ["--llm-timeout", str(llm_timeout)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CAUSALCRAFT_LLM_SEED": str(seed)}
     t0 = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env,
@@ -163,6 +165,9 @@ def main() -> None:
     p.add_argument("--runs", nargs="+", choices=sorted(RUNS), default=list(RUNS),
                    help="which runs (default both)")
     p.add_argument("--timeout", type=float, default=900.0, help="each episode's --timeout")
+    p.add_argument("--llm-timeout", type=float, metavar="S",
+                   help="seconds per request (default: the settings' 30); a CPU model "
+                        "serving 3 agents one request at a time may need more")
     p.add_argument("--out", type=Path, default=Path("results/bench_llm"),
                    help="folder of the result files and the report (report.md)")
     args = p.parse_args()
@@ -173,8 +178,9 @@ def main() -> None:
               flush=True)
         for seed in range(args.repeats):
             for name in args.runs:
-                episodes.append(run_one(name, seed, srv, args.out, args.timeout))
-    text = report(episodes)
+                episodes.append(run_one(name, seed, srv, args.out, args.timeout,
+                                        args.llm_timeout))
+    text = f"`{' '.join(sys.argv)}`\n\n" + report(episodes)
     (args.out / "report.md").write_text(text + "\n")
     print(text)
 

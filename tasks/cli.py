@@ -35,6 +35,8 @@ from agents.processes import ProcessError
 from env.backend import BackendError
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (128 + SIGINT), as shells report it."""
 
 
 class CliError(Exception):
@@ -237,7 +239,9 @@ def build_parser() -> Parser:
     agent.add_argument("--backend", choices=["sim", "minecraft"], default="sim")
     agent.add_argument("--agents", type=_positive_int, default=3)
     agent.add_argument("--planner", default="full")
-    agent.add_argument("--brain", choices=["offline", "llm"], default="offline")
+    agent.add_argument("--brain", choices=["offline", "llm", "hybrid"], default="offline")
+    agent.add_argument("--decompose", choices=["rules", "llm"], default="rules")
+    add_llm_arguments(agent)
     agent.add_argument("--prior-noise", type=_rate, default=DEFAULT_PRIOR_NOISE)
     agent.add_argument("--seed", type=int, default=0)
     agent.add_argument("--server", help="host:port of the Minecraft server (Judger, "
@@ -358,16 +362,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as err:
         first = err.errors()[0]
         raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
-    if not args.watch:
-        result = run_episode(cfg)
-        _print_result(result, args.out)
-        return 1 if result.get("failure") else 0
-    from tasks.watch.session import WatchSession
+    try:
+        if not args.watch:
+            result = run_episode(cfg)
+            _print_result(result, args.out)
+            return _run_status(result, args.out)
+        from tasks.watch.session import WatchSession
 
-    with WatchSession(args.watch_port) as session:
-        result = run_episode(cfg, on_bus=session.on_bus)
-        _print_result(result, args.out)
-        session.linger(args.watch_linger)
+        with WatchSession(args.watch_port) as session:
+            result = run_episode(cfg, on_bus=session.on_bus)
+            _print_result(result, args.out)
+            session.linger(args.watch_linger)
+        return _run_status(result, args.out)
+    except KeyboardInterrupt:
+        # Before the episode started (planning) there is no result to keep.
+        kept = f"; the LLM calls made so far are kept in {args.record}" if args.record else ""
+        print(f"causalcraft: interrupted (Ctrl-C) before the episode started: no result{kept}",
+              file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
+
+
+def _run_status(result: dict[str, Any], out: Path | None) -> int:
+    """0 done, 1 failed, 130 interrupted (Ctrl-C: the partial result was printed, and kept
+    in `out`)."""
+    if result.get("interrupted"):
+        where = f" and written to {out}" if out else ""
+        print(f"causalcraft: interrupted (Ctrl-C): the partial result is above{where}",
+              file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
     return 1 if result.get("failure") else 0
 
 
@@ -407,6 +429,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
                                 broker=args.broker, task=args.task, source=args.source,
                                 backend=args.backend, agents=args.agents,
                                 planner=args.planner, brain=args.brain,
+                                decompose=args.decompose, llm=llm_settings_of(args),
                                 prior_noise=args.prior_noise, seed=args.seed,
                                 server=args.server, budget=args.budget,
                                 lease_s=args.lease or 60.0,
@@ -578,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("causalcraft: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except (ValueError, FileNotFoundError, KeyError, LLMError, BackendError, BrokerError,
             BusError, ProcessError) as err:
         # One line for the user; with -v the traceback too, in case it is a bug of ours.

@@ -168,6 +168,11 @@ what the page shows about the run). A viewer subscribes there, so it misses noth
 
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                client: Any = None, on_bus: OnBus | None = None) -> dict[str, Any]:
+    from agents.model_threads import DaemonExecutor
+
+    # Blocking calls (model requests) in daemon threads: an interrupted episode never
+    # waits on a request in flight.
+    asyncio.get_running_loop().set_default_executor(DaemonExecutor())
     try:
         return await _episode(cfg, spec, backend, client, on_bus)
     finally:
@@ -237,8 +242,16 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         watchdog = asyncio.create_task(_watch_health(backend, failure))
         ended = asyncio.create_task(
             _finished_or_over_budget(planner.finished, judged, cfg.timeout_s))
-        await asyncio.wait({watchdog, ended}, return_when=asyncio.FIRST_COMPLETED)
-        timed_out = ended.done() and not ended.result()
+        interrupted = False
+        try:
+            await asyncio.wait({watchdog, ended}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            # Ctrl-C: stop every participant now and keep what happened (a partial result).
+            interrupted = True
+            this = asyncio.current_task()
+            if this is not None:
+                this.uncancel()
+        timed_out = not interrupted and ended.done() and not ended.result()
         for waiter in (watchdog, ended):
             waiter.cancel()
         await asyncio.gather(watchdog, ended, return_exceptions=True)
@@ -253,6 +266,9 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         elif timed_out:
             log.warning("episode %s hit its %.0f s wall-clock limit", cfg.task, cfg.timeout_s)
         stop.set()
+        if interrupted:
+            for task in tasks:  # a worker may be waiting on the model: no waiting for it
+                task.cancel()
         for name, outcome in zip(["judger", "planner", *agents],
                                  await asyncio.gather(*tasks, return_exceptions=True),
                                  strict=True):
@@ -292,6 +308,10 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                                  else 0})
     if failure:
         result["failure"] = failure[0]
+    elif interrupted:
+        result["interrupted"] = True
+        result["failure"] = ("interrupted (Ctrl-C): the episode was stopped; this result is "
+                             "partial")
     return result
 
 

@@ -70,7 +70,12 @@ class ParticipantConfig(BaseModel):
     backend: Literal["sim", "minecraft"] = "sim"
     agents: int = Field(3, ge=1, le=8)
     planner: str = "full"
-    brain: Literal["offline", "llm"] = "offline"
+    brain: Literal["offline", "llm", "hybrid"] = "offline"
+    decompose: Literal["rules", "llm"] = "rules"
+    llm: dict[str, Any] | None = None
+    """LLM settings (`agents.settings.LLMSettings` fields, never the key: each participant
+    reads OPENAI_API_KEY from its environment). Each participant that calls the model has
+    its own client, so `budget_tokens` and `rate` hold per participant process."""
     prior_noise: float = Field(0.3, ge=0.0, le=1.0)
     seed: int = 0
     server: str | None = Field(None, pattern=r"^[^:\s]*:\d{1,5}$")
@@ -84,6 +89,7 @@ class ParticipantConfig(BaseModel):
 
         return EpisodeConfig(task=self.task, source=self.source, backend=self.backend,
                              agents=self.agents, planner=self.planner, brain=self.brain,
+                             decompose=self.decompose, llm=self.llm,
                              prior_noise=self.prior_noise, seed=self.seed, server=self.server,
                              budget=self.budget, timeout_s=self.timeout_s, lease_s=self.lease_s,
                              brain_latency_s=self.brain_latency_s)
@@ -106,15 +112,26 @@ def _counts(bus: Bus) -> dict[str, int]:
             "reconnects": bus.reconnects}
 
 
-def _brain(cfg: ParticipantConfig, rules: Any) -> Any:
+def _brain(cfg: ParticipantConfig, rules: Any) -> tuple[Any, Any]:
+    """The participant's brain and its LLM client (None for the offline brain)."""
     from agents.brain import make_brain
+    from tasks.episode import llm_client
 
-    brain = make_brain(cfg.brain, rules, cfg.prior_noise, cfg.seed)
+    client = llm_client(cfg.episode_config())
+    brain = make_brain(cfg.brain, rules, cfg.prior_noise, cfg.seed, client)
     if cfg.brain_latency_s:
         from agents.latency import LatencyBrain
 
         brain = LatencyBrain(brain, cfg.brain_latency_s)
-    return brain
+    return brain, client
+
+
+def _llm_data(client: Any) -> dict[str, Any]:
+    """A summary's LLM part: the client's `llm` block and cache hits ({} without one)."""
+    if client is None:
+        return {}
+    client.close()
+    return {"llm": client.stats(), "llm_cache_hits": client.cache_hits}
 
 
 async def run_judger(cfg: ParticipantConfig) -> dict[str, Any]:
@@ -176,24 +193,27 @@ async def run_planner(cfg: ParticipantConfig) -> dict[str, Any]:
     from env.rulebook import load_rulebook
     from planner.configs import build_planner, get_config
     from tasks.catalog import load_task
-    from tasks.episode import agent_ids, building_site, failure_repair
+    from tasks.episode import agent_ids, building_site, failure_repair, lease_for
 
     ecfg = cfg.episode_config()
     spec = load_task(ecfg.task, ecfg.source, agents=ecfg.agents)
     rules = load_rulebook().with_world(spec.world)
-    brain = _brain(cfg, rules)
+    brain, client = _brain(cfg, rules)
     t0 = time.perf_counter()
     plan, true_graph, graph, lines, scheduler, record = build_planner(
-        ecfg.planner, spec, rules, brain, seed=ecfg.seed, agents=ecfg.agents)
+        ecfg.planner, spec, rules, brain, seed=ecfg.seed, agents=ecfg.agents,
+        decomposition=ecfg.decompose)
     plan_s = time.perf_counter() - t0
     core = PlannerCore(plan=plan, graph=graph.copy(), lines=lines, scheduler=scheduler,
                        agents=agent_ids(ecfg.agents),
                        repair=failure_repair(ecfg, spec, _RulesOnly(rules), brain, plan),
                        keep_out=building_site(spec), rounds=get_config(ecfg.planner).rounds)
+    core.repair_blocking = client is not None
     topics = Topics(cfg.episode)
     stop = asyncio.Event()
     async with _bus(cfg, cfg.id) as bus:
-        service = PlannerService(bus, topics, core, spec.hub, lease_s=cfg.lease_s)
+        service = PlannerService(bus, topics, core, spec.hub,
+                                 lease_s=max(cfg.lease_s, lease_for(client, cfg.lease_s)))
         serving = asyncio.create_task(service.serve(stop))
         await service.ready.wait()
         _announce("planner", cfg.id)
@@ -207,7 +227,7 @@ async def run_planner(cfg: ParticipantConfig) -> dict[str, Any]:
                 "true_edges": sorted(map(list, true_graph.edges)),
                 "brain": brain.name, "llm_calls": brain.llm_calls, "tokens": brain.tokens,
                 "finished": service.finished.is_set(), "refused": len(core.refused),
-                "gone": sorted(core.gone), **_counts(bus)}
+                "gone": sorted(core.gone), **_counts(bus), **_llm_data(client)}
         await bus.publish(topics.summary("planner"),
                           Summary(sender=cfg.id, role="planner", agent=cfg.id, data=data))
         return data
@@ -265,7 +285,7 @@ async def run_worker(cfg: ParticipantConfig) -> dict[str, Any]:
         raise ValueError(f"--id {cfg.id!r}: a worker of a {ecfg.agents}-agent episode is one "
                          f"of {', '.join(agent_ids(ecfg.agents))}")
     spec = load_task(ecfg.task, ecfg.source, agents=ecfg.agents)
-    brain = _brain(cfg, load_rulebook().with_world(spec.world))
+    brain, client = _brain(cfg, load_rulebook().with_world(spec.world))
     topics = Topics(cfg.episode)
     stop = asyncio.Event()
     async with _bus(cfg, cfg.id) as bus:
@@ -279,7 +299,7 @@ async def run_worker(cfg: ParticipantConfig) -> dict[str, Any]:
         await asyncio.gather(serving, return_exceptions=True)
         data = {"llm_calls": brain.llm_calls, "tokens": brain.tokens,
                 "brain_calls": getattr(brain, "calls", None), "actions_sent": worker.seq,
-                **_counts(bus)}
+                **_counts(bus), **_llm_data(client)}
         await bus.publish(topics.summary("worker", cfg.id),
                           Summary(sender=cfg.id, role="worker", agent=cfg.id, data=data))
         return data
@@ -298,8 +318,11 @@ def run_participant(cfg: ParticipantConfig) -> int:
 
 
 def participant_argv(role: Role, name: str, episode: str, broker: str, ecfg: Any,
-                     python: str = sys.executable) -> list[str]:
+                     python: str = sys.executable, llm_config: Path | None = None
+                     ) -> list[str]:
     """The command line of one participant of episode `ecfg` (an `EpisodeConfig`).
+    `llm_config`: the JSON file of the episode's LLM settings (`--llm-config`; no key: the
+    participant reads OPENAI_API_KEY from the environment it inherits).
 
     >>> from tasks.episode import EpisodeConfig
     >>> participant_argv("worker", "agent1", "e1", "mqtt://127.0.0.1:1883",
@@ -316,6 +339,10 @@ def participant_argv(role: Role, name: str, episode: str, broker: str, ecfg: Any
         argv += ["--source", str(ecfg.source)]
     if ecfg.server:
         argv += ["--server", ecfg.server]
+    if ecfg.decompose != "rules":
+        argv += ["--decompose", ecfg.decompose]
+    if llm_config is not None:
+        argv += ["--llm-config", str(llm_config)]
     return argv
 
 
@@ -370,11 +397,18 @@ class EpisodeProcesses:
         # so that no request or action can be lost) the workers.
         phases: list[list[tuple[Role, str]]] = [[("judger", "judger"), ("planner", "planner")],
                                                 [("worker", a) for a in self.agents]]
+        llm_config = None
+        if ecfg.llm is not None:
+            import json
+
+            llm_config = self.owner.log_dir / "llm.json"
+            llm_config.parent.mkdir(parents=True, exist_ok=True)
+            llm_config.write_text(json.dumps(ecfg.llm, indent=1))
         for phase in phases:
             for role, name in phase:
                 env = {PASSWORD_ENV: self.passwords[name]} if own_accounts else {}
-                self.owner.start(name, participant_argv(role, name, self.episode, url, ecfg),
-                                 env=env)
+                self.owner.start(name, participant_argv(role, name, self.episode, url, ecfg,
+                                                        llm_config=llm_config), env=env)
             for role, name in phase:
                 self.owner.await_ready(self.owner.children[name], ready_line(role, name),
                                        timeout_s=300.0)
@@ -457,6 +491,14 @@ def assemble(ecfg: Any, summaries: dict[str, dict[str, Any]], agents: list[str])
     llm_calls = (planner or {}).get("llm_calls", 0) + sum(w["llm_calls"] for w in workers)
     tokens = (planner or {}).get("tokens", 0) + sum(w["tokens"] for w in workers)
     parts = [s for s in summaries.values()]
+    llm = None
+    if ecfg.llm is not None:
+        from agents.llm import stats_of
+
+        # The planner's calls, then each worker's, in agent order.
+        calls = [c for p in [planner, *workers] for c in ((p or {}).get("llm") or {})
+                 .get("calls_log", [])]
+        llm = stats_of(calls, ecfg.llm.get("model", ""), ecfg.llm.get("base_url", ""))
     result = episode_result(
         ecfg, spec, brain=(planner or {}).get("brain", ecfg.brain), trace=trace,
         score=(judger or {}).get("score", 0.0), completion=(judger or {}).get("completion", 0.0),
@@ -468,7 +510,10 @@ def assemble(ecfg: Any, summaries: dict[str, dict[str, Any]], agents: list[str])
         rejected=sum(p.get("rejected", 0) for p in parts),
         plan_s=(planner or {}).get("plan_s", 0.0), backend=(judger or {}).get("backend"),
         villagerbench=(judger or {}).get("villagerbench", {}),
-        budget_stop=bool((judger or {}).get("budget_stop", False)))
+        budget_stop=bool((judger or {}).get("budget_stop", False)), llm=llm,
+        run={"llm_mode": ecfg.llm.get("mode"), "llm_cache": ecfg.llm.get("cache"),
+             "llm_cache_hits": sum(p.get("llm_cache_hits", 0) for p in parts)}
+        if ecfg.llm is not None else None)
     result["processes"] = {
         "participants": sorted(summaries),
         "missing": missing + [a for a in agents if a not in summaries],
