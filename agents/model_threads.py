@@ -4,9 +4,10 @@ call, so that nothing waits on a call abandoned by an interrupted episode.
 An episode's event loop uses it as its default executor (`asyncio.to_thread` and
 `run_in_executor(None, ...)`). asyncio's own default executor is joined when the loop
 closes and again when the interpreter exits, so a Ctrl-C during a model request would wait
-for the request's timeout (and its retries); with this one the loop closes at once and the
-abandoned thread ends with the process. Calls that are awaited to their end behave as with
-any executor.
+for the request's timeout (and its retries). This one is joined when the loop closes too
+(`shutdown(wait=True)`: no call outlives a finished episode), unless `abandon()` was called
+(an interrupted episode): then the loop closes at once and the calls still running end with
+the process (daemon threads).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class DaemonExecutor(ThreadPoolExecutor):
         super().__init__(max_workers=1, thread_name_prefix=prefix)
         self.prefix = prefix
         self._shut = False
+        self._abandoned = False
+        self._threads: set[threading.Thread] = set()
+        self._guard = threading.Lock()
 
     def submit(self, fn: Callable[..., T], /, *args: Any,  # type: ignore[override]
                **kwargs: Any) -> Future[T]:
@@ -49,11 +53,27 @@ class DaemonExecutor(ThreadPoolExecutor):
                 future.set_exception(exc)
             else:
                 future.set_result(result)
+            finally:
+                with self._guard:
+                    self._threads.discard(threading.current_thread())
 
-        threading.Thread(target=run, name=f"{self.prefix}-{next(_names)}", daemon=True).start()
+        thread = threading.Thread(target=run, name=f"{self.prefix}-{next(_names)}",
+                                  daemon=True)
+        with self._guard:
+            self._threads.add(thread)
+        thread.start()
         return future
 
+    def abandon(self) -> None:
+        """Let `shutdown` return without waiting for the calls still running."""
+        self._abandoned = True
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Refuse new calls; calls running go on (daemon threads: they never hold the
-        process)."""
+        """Refuse new calls; with `wait` (and not abandoned), wait for those running."""
         self._shut = True
+        if not wait or self._abandoned:
+            return
+        with self._guard:
+            running = list(self._threads)
+        for thread in running:
+            thread.join()

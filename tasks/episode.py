@@ -172,9 +172,17 @@ async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
 
     # Blocking calls (model requests) in daemon threads: an interrupted episode never
     # waits on a request in flight.
-    asyncio.get_running_loop().set_default_executor(DaemonExecutor())
+    executor = DaemonExecutor()
+    asyncio.get_running_loop().set_default_executor(executor)
     try:
-        return await _episode(cfg, spec, backend, client, on_bus)
+        result = await _episode(cfg, spec, backend, client, on_bus)
+    except BaseException:
+        executor.abandon()
+        raise
+    else:
+        if result.get("interrupted") or result.get("timed_out"):
+            executor.abandon()  # a model call may still be in flight: not waited for
+        return result
     finally:
         # Abort model requests still in flight (a timeout, Ctrl-C) before the loop closes.
         if client is not None:
