@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -171,6 +172,8 @@ def main() -> None:
     p.add_argument("--out", type=Path, default=Path("results/bench_llm"),
                    help="folder of the result files and the report (report.md)")
     args = p.parse_args()
+    # SIGTERM stops the server and the run in progress too (through the `with` below).
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: sys.exit(143))
     args.out.mkdir(parents=True, exist_ok=True)
     episodes = []
     with LlamaServer(args.gguf, args.out / "server.log", DEFAULT_ALIAS, args.threads) as srv:
