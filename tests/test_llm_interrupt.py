@@ -13,11 +13,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from llm_fake_server import FakeOpenAI
+
+from agents.model_threads import DaemonExecutor
 
 ROOT = Path(__file__).resolve().parent.parent
 HANG = {"sleep": 600, "then": "{}"}
@@ -93,3 +96,23 @@ def test_ctrl_c_during_the_episode_keeps_the_partial_result(tmp_path: Path) -> N
     assert isinstance(result["trace"], list)
     lines = (tmp_path / "calls.jsonl").read_text().splitlines()
     assert len(lines) == 2 and json.loads(lines[1])["purpose"] == "prior"
+
+
+def test_the_episode_executor_waits_for_its_calls_unless_abandoned() -> None:
+    finished = DaemonExecutor()
+    done = finished.submit(time.sleep, 0.2)
+    finished.shutdown(wait=True)
+    assert done.done() and done.result() is None
+    with pytest.raises(RuntimeError):
+        finished.submit(time.sleep, 0)
+
+    hung = DaemonExecutor()
+    release = threading.Event()
+    call = hung.submit(release.wait, 30)
+    hung.abandon()
+    t0 = time.monotonic()
+    hung.shutdown(wait=True)
+    assert time.monotonic() - t0 < 1.0 and not call.done()
+    assert all(t.daemon for t in threading.enumerate() if t.name.startswith("blocking-call"))
+    release.set()
+    assert call.result(timeout=5) is True
