@@ -110,10 +110,22 @@ def run_one(name: str, seed: int, server: LlamaServer, out: Path,
     if not path.is_file():
         raise SystemExit(f"{name} seed {seed}: no result (exit {done.returncode}):\n"
                          f"{done.stderr[-2000:]}")
-    result = json.loads(path.read_text())
+    meta = {"name": name, "seed": seed, "rc": done.returncode, "wall_s": round(wall, 3),
+            "budget": budget, "command": cmd}
+    path.with_suffix(".meta.json").write_text(json.dumps(meta, indent=1))
     print(f"ran {name} seed {seed}: exit {done.returncode}, {wall:.1f} s", flush=True)
-    return {"name": name, "seed": seed, "rc": done.returncode, "wall_s": wall,
-            "budget": budget, "result": result, "path": str(path)}
+    return {**meta, "result": json.loads(path.read_text()), "path": str(path)}
+
+
+def load_episodes(out: Path) -> list[dict[str, Any]]:
+    """The episodes already run into `out` (each result beside its `.meta.json`)."""
+    episodes = []
+    for meta_path in sorted(out.glob("*.meta.json")):
+        meta = json.loads(meta_path.read_text())
+        result = meta_path.with_name(meta_path.name.removesuffix(".meta.json") + ".json")
+        episodes.append({**meta, "result": json.loads(result.read_text()),
+                         "path": str(result)})
+    return sorted(episodes, key=lambda e: (e["seed"], list(RUNS).index(e["name"])))
 
 
 def report(episodes: list[dict[str, Any]]) -> str:
@@ -171,7 +183,12 @@ def main() -> None:
                         "serving 3 agents one request at a time may need more")
     p.add_argument("--out", type=Path, default=Path("results/bench_llm"),
                    help="folder of the result files and the report (report.md)")
+    p.add_argument("--tabulate", action="store_true",
+                   help="run nothing: print the tables of the episodes already in --out")
     args = p.parse_args()
+    if args.tabulate:
+        print(report(load_episodes(args.out)))
+        return
     # SIGTERM stops the server and the run in progress too (through the `with` below).
     signal.signal(signal.SIGTERM, lambda _sig, _frame: sys.exit(143))
     args.out.mkdir(parents=True, exist_ok=True)
