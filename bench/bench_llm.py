@@ -12,7 +12,8 @@ cache). From each result file's `llm` block (`calls_log`: one entry per question
 re-asks and retries inside) and `graph.judge_accuracy` it prints:
 
 - per call: median and p95 latency (seconds of one question, re-asks and retries included),
-  median prompt and completion tokens, parse failures, re-asks, failed calls; per purpose;
+  median prompt and completion tokens (of the calls answered: a call whose every request
+  timed out has none), parse failures, re-asks, retries, failed calls; per purpose;
 - per episode: calls, tokens, wall time, outcome (done, budget spent, timed out, unfinished);
 - the judge's accuracy against the rule oracle: per edge and per intervention (accuracy,
   false keeps, false prunes).
@@ -63,8 +64,9 @@ def call_row(name: str, calls: list[dict[str, Any]]) -> str:
     asked = [c for c in calls if c["requests"]]
     secs = [c["seconds"] for c in asked]
     per_request = [c["seconds"] / c["requests"] for c in asked]
-    prompt = [c["prompt_tokens"] for c in asked]
-    completion = [c["completion_tokens"] for c in asked]
+    answered = [c for c in asked if c["prompt_tokens"] or c["completion_tokens"]]
+    prompt = [c["prompt_tokens"] for c in answered]  # of the calls the server answered
+    completion = [c["completion_tokens"] for c in answered]
     med = statistics.median
     return (f"| {name} | {len(calls)} | {sum(c['requests'] for c in calls)} | "
             f"{med(secs) if secs else 0:.2f} | {percentile(secs, 0.95):.2f} | "
