@@ -7,9 +7,11 @@ then runs, as a user would, on the simulator:
     causalcraft run cooking/cake_0 --brain llm --base-url URL --model smollm2-135m
     causalcraft run cooking/rabbit_stew_0 --brain hybrid --decompose llm --planner ate-llm ...
 
-`--repeats N` times each (episode seed and LLM seed 0..N-1), every call live over HTTP (no
-cache). From each result file's `llm` block (`calls_log`: one entry per question, with its
-re-asks and retries inside) and `graph.judge_accuracy` it prints:
+`--repeats N` times each (episode seed and LLM seed 0..N-1), every call over HTTP and
+recorded (`--record`, a fresh file per run: `--replay` reruns it offline, and a run stopped
+while planning keeps its calls there). From each result file's `llm` block (`calls_log`:
+one entry per question, with its re-asks and retries inside) and `graph.judge_accuracy` it
+prints:
 
 - per call: median and p95 latency (seconds of one question, re-asks and retries included),
   median prompt and completion tokens (of the calls answered: a call whose every request
@@ -101,7 +103,9 @@ def run_one(name: str, seed: int, server: LlamaServer, out: Path,
     path = out / f"{name.replace(' ', '_')}.s{seed}.json"
     cmd = [sys.executable, "-m", "tasks.cli", "run", *args, "--base-url", server.url,
            "--model", server.alias, "--llm-budget", str(budget), "--seed", str(seed),
-           "--timeout", str(timeout_s), "--out", str(path)]
+           "--timeout", str(timeout_s), "--out", str(path),
+           "--record", str(path.with_suffix(".calls.jsonl"))]
+    path.with_suffix(".calls.jsonl").unlink(missing_ok=True)
     if llm_timeout is not None:
         cmd += ["--llm-timeout", str(llm_timeout)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CAUSALCRAFT_LLM_SEED": str(seed)}
