@@ -503,8 +503,9 @@ class PlannerService:
         if self.ordered and not self.core.finished:
             waiting = {h[1] for h in self.held}
             for other in self.core.agents:
+                # At work, or between its report and its request: it will send one.
                 if other == agent or other in waiting or other in self.core.gone or \
-                        not self.core.holding(other):
+                        other in self.core.free:
                     continue
                 earliest = max(self.known.get(other, 0.0), self.not_before.get(other, 0.0))
                 if (earliest, other) < (clock, agent):
@@ -516,9 +517,9 @@ class PlannerService:
         """Handle the held reports and requests whose turn it is.
 
         An agent's report and request carry its clock; one is handled
-        once no other agent at work could still send one with an earlier clock (ties by
-        agent id): its next one comes no earlier than the end of its last action run, nor
-        before its subtask may start. So who gets which subtask is decided in virtual-time
+        once no other agent (at work, or yet to ask for work) could still send one with an
+        earlier clock (ties by agent id): its next one comes no earlier than the end of its
+        last action run, nor before its subtask may start. So who gets which subtask is decided in virtual-time
         order, whatever order the messages arrive in."""
         while (msg := self._next_event()) is not None:
             self.known[msg.agent] = max(self.known.get(msg.agent, 0.0), msg.clock)

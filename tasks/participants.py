@@ -411,6 +411,9 @@ class EpisodeProcesses:
             t2 = time.perf_counter()
         result = assemble(self.ecfg, summaries, self.agents)
         result["processes"]["startup_s"] = round(t1 - t0, 3)
+        result["processes"]["ready_s"] = {
+            c.name: round(c.ready_at - c.started_at, 3) for c in self.owner.children.values()
+            if c.ready_at is not None}
         result["processes"]["episode_s"] = round(t2 - t1, 3)
         return result
 
