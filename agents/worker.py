@@ -35,6 +35,7 @@ from agents.messages import (
 )
 from env.actions import Action
 from env.backend import Observation
+from env.refusals import Code
 
 log = logging.getLogger("causalcraft.worker")
 
@@ -105,6 +106,7 @@ class Worker:
         self.obs = first
         self.clock = 0.0
         self.seq = 0
+        self.last_code: Code | None = None  # of the last refused action of the subtask
         self.heartbeat_s = heartbeat_s
         self.ahead = ahead if getattr(brain, "replayable", False) else 0
         """Think ahead on provisional results, at most this many actions (0: never)."""
@@ -205,6 +207,7 @@ class Worker:
                 return
             if msg.wait or msg.subtask is None:
                 continue
+            self.last_code = None
             before = self.seq
             ok, reason = await (self._do_ahead(msg, stop) if self.ahead else
                                 self._do(msg, stop))
@@ -215,7 +218,7 @@ class Worker:
                 self.clock = max(self.clock, msg.not_before)
             await self.bus.publish(self.topics.report(self.agent), SubtaskReport(
                 sender=self.agent, agent=self.agent, subtask=msg.subtask.id, ok=ok,
-                reason=reason, clock=self.clock))
+                reason=reason, code=None if ok else self.last_code, clock=self.clock))
             await self.bus.publish(self.topics.request(self.agent),
                                    WorkRequest(sender=self.agent, agent=self.agent,
                                                clock=self.clock, pos=self.obs.pos))
@@ -256,6 +259,7 @@ class Worker:
             if result is None:
                 return False, "stopped"
             self.clock = result.end
+            self.last_code = None if result.ok else result.code
             if result.observation is not None:
                 self.obs = result.observation
             action = await step(result)
@@ -374,6 +378,7 @@ class Worker:
                 sent.pop(0)
                 ran.append((entry.action, msg))
                 self.clock = msg.end
+                self.last_code = None if msg.ok else msg.code
                 if msg.observation is not None:
                     self.obs = msg.observation
                 if not entry.fed:
