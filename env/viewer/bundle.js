@@ -44,6 +44,18 @@ const PATCHES = {
       count: 1
     },
     {
+      why: "name tags read like the game's: white on a dark box, centred (not black 50 pt squeezed into a square)",
+      from: 'r.font="50pt Arial",r.fillStyle="#000000",r.textAlign="left",r.textBaseline="top";const a=t.username;r.fillText(a,100,0);',
+      to: 'r.font="bold 52px Arial",r.textAlign="center",r.textBaseline="middle";const a=t.username,w=r.measureText(a).width+24;r.fillStyle="rgba(0,0,0,0.5)",r.fillRect(250-w/2,20,w,60),r.fillStyle="#ffffff",r.fillText(a,250,52);',
+      count: 1
+    },
+    {
+      why: "a name tag's sprite keeps its canvas's 5:1 shape",
+      from: 'u.position.y+=t.height+.6,',
+      to: 'u.scale.set(2.5,.5,1),u.position.y+=t.height+.6,',
+      count: 1
+    },
+    {
       why: 'the viewer is window.viewer, so a page or a test can read its camera and meshes',
       from: 'const u=new r(l);',
       to: 'const u=new r(l);window.viewer=u;',

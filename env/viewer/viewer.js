@@ -55,9 +55,13 @@ function bundle (name) {
 
 function serve (bot, opts) {
   const app = express()
+  app.set('etag', false) // the bundles are large: no hash of them per request
   for (const name of Object.keys(PATCHES)) {
-    const code = bundle(name)
-    app.get(`/${name}`, (req, res) => res.type('application/javascript').send(code))
+    // Encoded once; the browser keeps it for the viewer's life (the follow camera reloads
+    // the page: the 63 MB worker bundle is not fetched again).
+    const code = Buffer.from(bundle(name))
+    app.get(`/${name}`, (req, res) => res.type('application/javascript')
+      .set('Cache-Control', 'private, max-age=3600').send(code))
   }
   setupRoutes(app)
   const server = http.createServer(app)

@@ -6,9 +6,7 @@
 const path = require('path')
 const { chromium } = require(path.join(__dirname, '..', '..', '..', 'env', 'node_modules', 'playwright-core'))
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist']
+const { CHROMIUM_ARGS } = require('./chromium')
 
 async function main () {
   const [url, shot, ...rest] = process.argv.slice(2)

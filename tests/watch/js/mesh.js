@@ -62,7 +62,7 @@ function mesh (code) {
 
 async function main () {
   const { text, missing } = patched('worker.js')
-  const result = { missing, patched: await mesh(text) }
+  const result = { missing: [...patched('index.js').missing, ...missing], patched: await mesh(text) }
   if (process.argv.includes('--original-too')) {
     result.original = await mesh(fs.readFileSync(require.resolve(path.join(ENV, 'node_modules', 'prismarine-viewer', 'public', 'worker.js')), 'utf8'))
   }
