@@ -56,6 +56,12 @@ const PATCHES = {
       count: 1
     },
     {
+      why: 'at most FPS frames a second (?fps=N in the address, default 30): without a GPU each frame costs a core',
+      from: '!function t(){window.requestAnimationFrame(t),h&&h.update(),u.update(),l.render(u.scene,u.camera)}()',
+      to: '!function t(e){window.requestAnimationFrame(t);const i=1e3/(Number(new URLSearchParams(location.search).get("fps"))||30);if(e-(t.last||-1e9)<i-1)return;t.last=e,h&&h.update(),u.update(),l.render(u.scene,u.camera)}(performance.now())',
+      count: 1
+    },
+    {
       why: 'the viewer is window.viewer, so a page or a test can read its camera and meshes',
       from: 'const u=new r(l);',
       to: 'const u=new r(l);window.viewer=u;',

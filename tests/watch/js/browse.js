@@ -33,6 +33,7 @@ async function main () {
       scores: window.cc.scores.map(s => s.score),
       refusals: window.cc.refusals,
       latency: window.cc.latency,
+      latencyParts: window.cc.latencyParts,
       finished: window.cc.finished,
       viewer: !!window.cc.viewer
     }))
