@@ -52,7 +52,11 @@ function showInfo (info) {
   }
   // ?world=0 leaves the 3D view out (it renders continuously: costly without a GPU).
   if (info.viewer && new URLSearchParams(location.search).get('world') !== '0') {
-    $('world').hidden = false
+    if ($('world').hidden) {
+      $('world').hidden = false
+      // The plan's pane just narrowed: fit the graph to it again.
+      requestAnimationFrame(() => { cy.resize(); cy.fit(undefined, 45) })
+    }
     cc.viewer = ownSite(info.viewer)
     if (!$('viewer').src) $('viewer').src = viewerSrc('')
   }

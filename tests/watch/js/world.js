@@ -1,12 +1,13 @@
 'use strict'
 // Opens the watch page of a Minecraft-backed run in headless Chromium and checks its 3D pane:
-// 1. "follow AGENT": the camera sits at the chase offset from a player and moves with it;
-//    once the ground is in, a screenshot of the pane (follow camera);
-// 2. the free camera: the ground (sections below y = 0) is meshed and the agents are in the
-//    scene: a screenshot of the pane.
+// 1. the free camera: the ground (sections below y = 0) is meshed and the agents are in the
+//    scene: a screenshot of the pane;
+// 2. "follow AGENT": the camera sits at the chase offset from a player and moves with it;
+//    once the ground is in, a screenshot of the pane (follow camera).
 // Prints one JSON line: {ok, groundMs, groundSections, entities, follow: {samples, moved,
 // offsetError}, shots}. The viewer is read through window.viewer (env/viewer/bundle.js).
 // Usage: node world.js URL FREE.png FOLLOW.png [--agent agent1] [--follow-s 12] [--timeout S]
+//        [--page PAGE.png] (the whole page, last)
 const path = require('path')
 const { chromium } = require(path.join(__dirname, '..', '..', '..', 'env', 'node_modules', 'playwright-core'))
 const { CHROMIUM_ARGS } = require('./chromium')
@@ -43,6 +44,23 @@ function cameraAndPlayers () {
   }
 }
 
+const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])
+
+// From camera samples: per sample, how far the camera is from where the chase camera of the
+// nearest player would be (tweens and the 100 ms update lag a little); the median of that
+// once the camera has reached its agent (offsetError), and how far it went from there (moved).
+function follow (samples) {
+  const errs = samples.map(s => s.players.length ? Math.min(...s.players.map(p =>
+    dist(s.camera, [p[0] + CHASE.x, p[1] + CHASE.y, p[2] + CHASE.z]))) : Infinity)
+  const first = errs.findIndex(e => e < 1.5)
+  if (first < 0) return { held: 0, moved: 0, offsetError: null }
+  const held = samples.slice(first)
+  let moved = 0
+  for (const s of held) moved = Math.max(moved, dist(s.camera, held[0].camera))
+  const sorted = errs.slice(first).sort((a, b) => a - b)
+  return { held: held.length, moved, offsetError: sorted[Math.floor(sorted.length / 2)] }
+}
+
 async function viewerFrame (page, follow, timeout) {
   const deadline = Date.now() + timeout
   while (Date.now() < deadline) {
@@ -74,45 +92,40 @@ async function main () {
     await page.waitForSelector('#world:not([hidden])', { timeout })
     await page.waitForFunction((a) => [...document.querySelectorAll('#follow option')].some(o => o.value === a), agent, { timeout })
 
-    // Follow first, while the agents still move.
-    await page.selectOption('#follow', agent)
-    let frame = await viewerFrame(page, agent, timeout)
-    const samples = []
-    for (let i = 0; i < followS * 4; i++) {
-      samples.push(await frame.evaluate(cameraAndPlayers))
-      await page.waitForTimeout(250)
-    }
+    // The free camera, over the agents.
+    let frame = await viewerFrame(page, null, timeout)
     await frame.waitForFunction(groundShown, null, { timeout, polling: 250 })
     const groundMs = Date.now() - t0
-    await page.waitForTimeout(1000) // a few frames with the meshes in
-    await page.locator('#world').screenshot({ path: followShot })
-
-    // Then the free camera, over the agents.
-    await page.selectOption('#follow', '')
-    frame = await viewerFrame(page, null, timeout)
-    await frame.waitForFunction(groundShown, null, { timeout, polling: 250 })
     await page.waitForTimeout(1000)
     const ground = await frame.evaluate(groundState)
     await page.locator('#world').screenshot({ path: freeShot })
+    // Then follow the agent.
+    await page.selectOption('#follow', agent)
+    frame = await viewerFrame(page, agent, timeout)
+    // Samples every 250 ms, for --follow-s at most: until the camera, once behind a player,
+    // has gone 2 blocks with it.
+    const samples = []
+    const followEnd = Date.now() + 1000 * followS
+    while (Date.now() < followEnd) {
+      samples.push(await frame.evaluate(cameraAndPlayers))
+      const { moved } = follow(samples)
+      if (moved >= 2 && samples.length >= 8) break
+      await page.waitForTimeout(250)
+    }
+    await frame.waitForFunction(groundShown, null, { timeout, polling: 250 })
+    await page.waitForTimeout(1000) // a few frames with the meshes in
+    await page.locator('#world').screenshot({ path: followShot })
 
-    const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])
-    // Per sample, how far the camera is from where the chase camera of the nearest player
-    // would be (tweens and the 100 ms update lag a little); the median over the samples once
-    // the camera has reached its agent, and how far it went from there.
-    const errs = samples.map(s => s.players.length ? Math.min(...s.players.map(p =>
-      dist(s.camera, [p[0] + CHASE.x, p[1] + CHASE.y, p[2] + CHASE.z]))) : Infinity)
-    const first = errs.findIndex(e => e < 1.5)
-    const held = first < 0 ? [] : samples.slice(first)
-    let moved = 0
-    for (const s of held) moved = Math.max(moved, dist(s.camera, held[0].camera))
-    const sorted = errs.slice(Math.max(first, 0)).sort((a, b) => a - b)
-    const offsetError = first < 0 ? null : sorted[Math.floor(sorted.length / 2)]
+    const pageShot = opt('--page', null)
+    if (pageShot) await page.screenshot({ path: pageShot })
+
+    const { held, moved, offsetError } = follow(samples)
     console.log(JSON.stringify({
       ok: errors.length === 0,
       errors,
       groundMs,
       ...ground,
-      follow: { agent, samples: samples.length, held: held.length, moved, offsetError },
+      follow: { agent, samples: samples.length, held, moved, offsetError },
       shots: [freeShot, followShot]
     }))
   } finally {
