@@ -201,7 +201,7 @@ def test_smelt_beef_in_a_furnace(backend: MinecraftBackend) -> None:
                   ["smelt_a"])
     out = run(backend, "smelt_a", name="smelt", furnace=furnace, item="beef", count=1)
     assert out.ok, out.reason
-    assert 9.0 <= out.seconds <= 20.0
+    assert out.seconds >= 9.0  # 200 ticks; longer when the server's ticks lag
     view = backend.view()
     assert view.inventory("smelt_a") == {"cooked_beef": 1}
     assert view.block(furnace).name == "furnace"
