@@ -327,7 +327,8 @@ def test_rendezvous_waits_for_every_agent(backend: MinecraftBackend) -> None:
     first.join()
     assert outcomes["meet_a"].ok and outcomes["meet_b"].ok
     assert outcomes["meet_a"].seconds >= 0.4
-    assert outcomes["meet_b"].seconds < 0.2
+    # the last to come does not wait for the first (its time is its own round trip only)
+    assert outcomes["meet_b"].seconds < outcomes["meet_a"].seconds
 
 
 def test_kill_a_cow_gives_its_loot(backend: MinecraftBackend) -> None:
