@@ -127,6 +127,7 @@ function showProgress (p) {
     else cy.add({ group: 'edges', data: { id, source: u, target: v, kept: true, ate, origin: 'repair', rules: [] }, classes: 'repaired' })
   }
   document.body.dataset.doneNodes = Object.values(p.status).filter(s => s === 'done').length
+  document.body.dataset.nodes = Object.keys(p.status).length
   showLines()
 }
 

@@ -22,7 +22,13 @@ async function main () {
     await page.goto(url, { timeout: 30000 })
     await page.waitForFunction(() => window.cc && document.body.dataset.doneNodes > 0 &&
       document.body.dataset.scoreMoved === '1', null, { timeout, polling: 200 })
-    if (untilFinished) await page.waitForFunction(() => window.cc.finished, null, { timeout, polling: 200 })
+    if (untilFinished) {
+      await page.waitForFunction(() => window.cc.finished, null, { timeout, polling: 200 })
+      // The end and the last progress are separate messages: give the last one a moment to
+      // paint before reading the page (what it shows then is what the test checks).
+      await page.waitForFunction(() => document.body.dataset.doneNodes === document.body.dataset.nodes,
+        null, { timeout: 15000, polling: 100 }).catch(() => {})
+    }
     if (worldShot) {
       await page.waitForTimeout(Number(opt('--world-wait', 8)) * 1000)
       await page.locator('#world').screenshot({ path: worldShot })
