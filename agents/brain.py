@@ -67,6 +67,8 @@ class OfflineBrain:
     """The rule-grounded brain. `prior_noise` is the prior's error rate (0: the rules' graph)."""
 
     name = "offline"
+    replayable = True
+    """The same calls give the same actions (a worker may replay a subtask's steps)."""
 
     def __init__(self, rules: Rulebook, prior_noise: float = DEFAULT_PRIOR_NOISE,
                  seed: int = 0) -> None:

@@ -20,15 +20,11 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Self
 from urllib.parse import urlsplit
 
-from amqtt.contexts import Action
-from amqtt.plugins.base import BaseTopicPlugin
-from amqtt.session import Session
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 logger = logging.getLogger(__name__)
@@ -201,34 +197,6 @@ def free_port(host: str = LOOPBACK) -> int:
 # --- amqtt, in process -----------------------------------------------------------------------
 
 
-class PublishACLPlugin(BaseTopicPlugin):
-    """amqtt topic plugin: a user may publish only on its own patterns; subscribing is free.
-
-    amqtt's own ACL plugin also restricts subscriptions unless every user is listed in a
-    deprecated option, so the bus ships this narrower one.
-    """
-
-    @dataclass
-    class Config:
-        publish: dict[str, list[str]] = field(default_factory=dict)
-
-    async def topic_filtering(
-        self,
-        *,
-        session: Session | None = None,
-        topic: str | None = None,
-        action: Action | None = None,
-    ) -> bool:
-        if action != Action.PUBLISH:
-            return True
-        username = session.username if session is not None else None
-        patterns = self.config.publish.get(username or "", [])
-        allowed = topic is not None and any(topic_matches(topic, p) for p in patterns)
-        if not allowed:
-            logger.info("broker dropped a publish by %r on %r: not in its ACL", username, topic)
-        return allowed
-
-
 def amqtt_password_line(username: str, password: str) -> str:
     """One line of an amqtt password file (argon2 hash)."""
     from pwdlib import PasswordHash
@@ -275,7 +243,7 @@ class EmbeddedBroker:
                 "amqtt.plugins.authentication.FileAuthPlugin": {
                     "password_file": str(password_file),
                 },
-                f"{__name__}.PublishACLPlugin": {"publish": self.access.publish_acl()},
+                "agents.amqtt_acl.PublishACLPlugin": {"publish": self.access.publish_acl()},
             }
         return {
             "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:0"}},

@@ -427,7 +427,19 @@ class Bus:
     async def __aenter__(self) -> Self:
         if self._client is not None:
             raise BusError(f"bus {self.client_id!r} is already connected")
-        self._client = await self._connect()
+        deadline = time.monotonic() + self.reconnect_s
+        while True:
+            try:
+                self._client = await self._connect()
+                break
+            except BusError as exc:
+                # With reconnection, a broker that is slow to answer (a busy machine, many
+                # clients connecting at once) is tried again; a refusal (credentials) is not.
+                if self.reconnect_s <= 0 or time.monotonic() > deadline or \
+                        isinstance(exc.__cause__, aiomqtt.MqttCodeError):
+                    raise
+                logger.warning("%s; trying again", exc)
+                await asyncio.sleep(0.5)
         self._inbox = asyncio.Queue()
         self._closed_reason = None
         self._online.set()

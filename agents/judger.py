@@ -3,9 +3,16 @@ the backend, logs it, and answers the Worker with the result and, on failure, th
 
 Two clocks:
 - virtual (the simulator): the Judger is the time authority. It runs one action at a time, in
-  order of virtual start time (ties by agent id), and only once every agent that is not idle
-  has submitted its next action, so the same seed gives the same trace whatever the message
-  timing. A `rendezvous` waits until all its agents have reached it; they leave together.
+  order of virtual start time (ties by agent id), and only once no agent still to move could
+  come before it, so the same seed gives the same trace whatever the message timing. A
+  `rendezvous` waits until all its agents have reached it; they leave together.
+  An action that must wait for its turn can be answered at once with a *provisional* result
+  (what it gives on a copy of the world as known now, with the sender's own earlier waiting
+  actions): its worker chooses its next actions on it meanwhile. When the action's turn
+  comes, the real result says whether the provisional one held; if not, the actions chosen on
+  it are dropped and the worker chooses again from the real one. What runs, and in which
+  order, is what a Judger without provisional answers runs (speculation, as in optimistic
+  parallel simulation, with the rollback on the worker's side).
 - real time (a Minecraft server): each action runs as it arrives, in its own thread.
 
 `JudgerCore` holds the rules (ordering, validation, logging) and no transport; `Judger` wires
@@ -32,7 +39,7 @@ from agents.messages import (
     TraceEntry,
 )
 from env.actions import Action, Rendezvous, parse_action
-from env.backend import Backend, Outcome
+from env.backend import Backend, Observation, Outcome
 from env.refusals import Code, refuse
 
 log = logging.getLogger("causalcraft.judger")
@@ -50,6 +57,18 @@ class _Pending:
     action: Action | None
     error: Outcome | None
     start: float
+    received: float = field(default_factory=time.monotonic)
+    answered: ActionResult | None = None
+    """The provisional result sent for it, if any."""
+
+
+_ENVELOPE = {"message_id", "sent_at", "provisional", "confirmed"}
+
+
+def same_result(a: ActionResult, b: ActionResult) -> bool:
+    """Whether two results of one action say the same to its worker (message ids and send
+    times aside)."""
+    return a.model_dump(exclude=_ENVELOPE) == b.model_dump(exclude=_ENVELOPE)
 
 
 @dataclass
@@ -68,6 +87,14 @@ class JudgerCore:
     last_seq: dict[str, int] = field(default_factory=dict)
     refused: list[tuple[str, int, str]] = field(default_factory=list)
     """Requests refused before they could run: (agent, seq, reason); none is in the trace."""
+    queued: dict[str, list[_Pending]] = field(default_factory=dict)
+    """Actions chosen on a provisional result, behind the agent's pending one, in order."""
+    settled: dict[str, tuple[int, bool | None]] = field(default_factory=dict)
+    """Each agent's last action run: (seq, whether its provisional result held; None: none)."""
+    dropped: int = 0
+    """Actions dropped because the provisional result they were chosen on did not hold."""
+    held_s: dict[str, float] = field(default_factory=dict)
+    """Wall seconds each agent's actions waited between arriving and running (their turn)."""
 
     def __post_init__(self) -> None:
         for a in self.agents:
@@ -85,9 +112,42 @@ class JudgerCore:
         last = self.last_seq.get(req.agent, 0)
         if req.seq <= last:
             return f"stale sequence number {req.seq} (last taken {last})"
+        if req.after is not None:
+            if not self.follows(req):
+                return f"action {req.seq} was chosen on a result of action {req.after} " \
+                       "that is not (or no longer) the agent's latest provisional one"
+            return None
         if req.agent in self.pending:
             return f"{req.agent} already has action {self.pending[req.agent].request.seq} pending"
         return None
+
+    def chain(self, agent: str) -> list[_Pending]:
+        """The agent's actions not run yet: the pending one, then those queued behind it."""
+        head = self.pending.get(agent)
+        return [] if head is None else [head, *self.queued.get(agent, [])]
+
+    def follows(self, req: ActionRequest) -> bool:
+        """Whether `req` (chosen on the provisional result of action `req.after`) may be
+        taken: that result is the latest one sent to the agent and still stands, or its
+        action has run since and it held."""
+        chain = self.chain(req.agent)
+        if chain:
+            last = chain[-1]
+            return last.request.seq == req.after and last.answered is not None
+        return self.settled.get(req.agent) == (req.after, True)
+
+    def superseded(self, req: ActionRequest, sender: str | None) -> bool:
+        """A well-formed action chosen on a provisional result that did not hold (or on an
+        action dropped with it): the worker has dropped it too. It is not run and not
+        answered (`dropped` counts it); any other bad request is for `screen`."""
+        if req.after is None or req.agent not in self.clock or sender != req.agent or \
+                req.seq <= self.last_seq.get(req.agent, 0) or self.follows(req):
+            return False
+        self.last_seq[req.agent] = req.seq
+        self.dropped += 1
+        log.debug("dropped action %s of %s: chosen on a result that did not hold", req.seq,
+                  req.agent)
+        return True
 
     def refuse(self, req: ActionRequest, reason: str) -> ActionResult:
         """The answer to a screened-out request: the world, the clocks and the trace are
@@ -110,6 +170,9 @@ class JudgerCore:
             action = parse_action(req.action)
         except ValidationError as err:
             error = _validation_refusal(err)
+        if req.after is not None and req.agent in self.pending:
+            self.queued.setdefault(req.agent, []).append(_Pending(req, action, error, 0.0))
+            return
         start = max(self.clock[req.agent], action.not_before if action else 0.0)
         self.pending[req.agent] = _Pending(req, action, error, start)
         self.idle.discard(req.agent)
@@ -117,6 +180,9 @@ class JudgerCore:
     def planner_state(self, state: PlannerState) -> None:
         self.idle = set(state.idle)
         self.finished = state.done
+        for agent in self.idle:
+            # Gone (its lease ran out): what it chose ahead is not run.
+            self.dropped += len(self.queued.pop(agent, []))
 
     # -- virtual-time ordering ------------------------------------------------------------
     def waiting_for(self) -> list[str]:
@@ -172,26 +238,75 @@ class JudgerCore:
         return all(a in self.pending and isinstance(self.pending[a].action, Rendezvous)
                    and self.pending[a].action.tag == p.action.tag for a in others)
 
+    # -- provisional results --------------------------------------------------------------
+    def can_answer_ahead(self) -> bool:
+        """Provisional results need a world that can be copied (the simulator's)."""
+        return not self.backend.realtime and callable(getattr(self.backend, "clone", None))
+
+    def to_answer(self) -> list[str]:
+        """Agents whose latest action waits for its turn, asked for a provisional answer and
+        not answered yet (a rendezvous never is: it depends on others)."""
+        if not self.can_answer_ahead():
+            return []
+        out = []
+        for agent in self.agents:
+            chain = self.chain(agent)
+            if chain and chain[-1].answered is None and chain[-1].request.speculate and \
+                    not any(isinstance(p.action, Rendezvous) for p in chain):
+                out.append(agent)
+        return out
+
+    def answer_ahead(self, agent: str) -> ActionResult:
+        """The provisional result of `agent`'s latest action: its chain of waiting actions
+        run on a copy of the world as it is now (nothing here changes)."""
+        chain = self.chain(agent)
+        world = self.backend.clone()  # type: ignore[attr-defined]
+        fired = list(self.fired)
+        end = self.clock[agent]
+        result: ActionResult | None = None
+        for i, p in enumerate(chain):
+            start = p.start if i == 0 else max(end, p.action.not_before if p.action else 0.0)
+            outcome = self._outcome(world, p, start)
+            end = start + max(0.0, outcome.seconds)
+            fired.extend(f for f in outcome.fired if f not in fired)
+            result = self._result(p, outcome, start, end, fired, world.observe(agent))
+        assert result is not None
+        result = result.model_copy(update={"provisional": True})
+        chain[-1].answered = result
+        return result
+
     # -- running one action ---------------------------------------------------------------
-    def run(self, p: _Pending) -> ActionResult:
-        """Validate and execute one pending action (any clock)."""
-        agent = p.request.agent
+    def _outcome(self, backend: Backend, p: _Pending, start: float) -> Outcome:
         if p.error is not None:
-            return self._finish(p, p.error)
+            return p.error
         assert p.action is not None
-        refusal = p.action.check(self.backend.view(), agent, self.backend.rules)
+        agent = p.request.agent
+        refusal = p.action.check(backend.view(), agent, backend.rules)
         if refusal is not None:
-            return self._finish(p, Outcome.refused(refusal))
+            return Outcome.refused(refusal)
         try:
-            outcome = self.backend.execute(agent, p.action, p.start)
+            return backend.execute(agent, p.action, start)
         except Exception as err:  # a backend fault is the action's failure, not the Judger's
             log.exception("backend failed on %s", p.request.action)
-            outcome = Outcome.refused(refuse(Code.BACKEND_ERROR, error=str(err)))
-        return self._finish(p, outcome)
+            return Outcome.refused(refuse(Code.BACKEND_ERROR, error=str(err)))
+
+    def run(self, p: _Pending) -> ActionResult:
+        """Validate and execute one pending action (any clock)."""
+        return self._finish(p, self._outcome(self.backend, p, p.start))
+
+    def _result(self, p: _Pending, outcome: Outcome, start: float, end: float,
+                fired_total: list[str], observation: Observation) -> ActionResult:
+        name = p.action.name if p.action else str(p.request.action.get("name", "?"))
+        return ActionResult(sender="judger", agent=p.request.agent, seq=p.request.seq,
+                            ok=outcome.ok, reason=outcome.reason, code=outcome.code,
+                            params=outcome.params, start=start, end=end,
+                            fired=list(outcome.fired), fired_total=list(fired_total),
+                            observation=observation, action=name)
 
     def _finish(self, p: _Pending, outcome: Outcome) -> ActionResult:
         agent = p.request.agent
         self.pending.pop(agent, None)
+        self.held_s[agent] = self.held_s.get(agent, 0.0) + time.monotonic() - p.received
         end = p.start + max(0.0, outcome.seconds)
         self.clock[agent] = end
         self.fired.extend(f for f in outcome.fired if f not in self.fired)
@@ -203,14 +318,23 @@ class JudgerCore:
                                      ok=outcome.ok, reason=outcome.reason, code=outcome.code,
                                      subtask=p.request.subtask, attempt=p.request.attempt,
                                      at=tuple(round(v, 3) for v in observation.pos)))
-        return ActionResult(sender="judger", agent=agent, seq=p.request.seq, ok=outcome.ok,
-                            reason=outcome.reason, code=outcome.code,
-                            params=outcome.params, start=p.start, end=end,
-                            fired=list(outcome.fired), fired_total=list(self.fired),
-                            observation=observation, action=name)
+        result = self._result(p, outcome, p.start, end, self.fired, observation)
+        if p.answered is not None:
+            result.confirmed = same_result(result, p.answered)
+        self.settled[agent] = (p.request.seq, result.confirmed)
+        behind = self.queued.pop(agent, [])
+        if behind and result.confirmed:
+            head, rest = behind[0], behind[1:]
+            head.start = max(end, head.action.not_before if head.action else 0.0)
+            self.pending[agent] = head
+            if rest:
+                self.queued[agent] = rest
+        else:
+            self.dropped += len(behind)
+        return result
 
     def describe(self, r: ActionResult) -> str:
-        t = self.trace[-1]
+        t = next((t for t in reversed(self.trace) if t.agent == r.agent), self.trace[-1])
         args = ", ".join(f"{k}={v}" for k, v in t.args.items() if v not in (None, 0.0, []))
         verdict = "ok" if r.ok else f"REFUSED: {r.reason}"
         fired = f" -> fired {', '.join(r.fired)}" if r.fired else ""
@@ -274,6 +398,8 @@ class Judger:
                 continue
             elif isinstance(msg, ActionRequest):
                 sender = _topic_agent(topic)
+                if not self.realtime and self.core.superseded(msg, sender):
+                    continue
                 reason = self.core.screen(msg, sender)
                 if reason is not None:
                     refusal = self.core.refuse(msg, reason)
@@ -292,6 +418,9 @@ class Judger:
             if not self.realtime:
                 for result in self.core.step():
                     await self._send(result)
+                for agent in self.core.to_answer():
+                    await self.bus.publish(self.topics.result(agent),
+                                           self.core.answer_ahead(agent))
 
     # -- real time ------------------------------------------------------------------------
     def _start_realtime(self, req: ActionRequest) -> None:

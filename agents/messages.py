@@ -57,6 +57,12 @@ class ActionRequest(Message):
     subtask: str | None = None
     attempt: int = Field(0, ge=0)
     action: dict[str, Any]
+    speculate: bool = False
+    """Answer with a provisional result if the action cannot run at once (see `ActionResult
+    .provisional`): the worker thinks on while earlier actions are ordered."""
+    after: int | None = Field(None, ge=1)
+    """This action was chosen on the provisional result of the sender's action `after`; the
+    Judger drops it if that result turns out otherwise."""
 
 
 class ActionResult(Message):
@@ -76,6 +82,13 @@ class ActionResult(Message):
     observation: Observation | None = None
     action: str | None = None
     """The action's name (`smelt`, `move_to`, ...)."""
+    provisional: bool = False
+    """What the action would give on the world as known now, before the actions of others
+    that may still come before it in virtual time (nothing is run or logged): a worker may
+    choose its next action on it. The real result follows."""
+    confirmed: bool | None = None
+    """On the real result of an action answered provisionally first: True if it is the same,
+    False if not (the sender's actions chosen on it are then dropped); None otherwise."""
 
 
 class SubtaskReport(Message):

@@ -407,8 +407,19 @@ class PlannerService:
     """The Planner on the bus."""
 
     def __init__(self, bus: object, topics: object, core: PlannerCore, hub: Pos | None,
-                 lease_s: float = 60.0, plan_graph: PlanGraph | None = None) -> None:
+                 lease_s: float = 60.0, plan_graph: PlanGraph | None = None,
+                 ordered: bool = True) -> None:
         self.bus, self.topics, self.core, self.hub = bus, topics, core, hub
+        self.ordered = ordered
+        """Handle reports and requests in virtual-time order (`_handle_ready`): on for a
+        virtual-time backend, so who gets what does not depend on message timing."""
+        self.known: dict[str, float] = {}
+        """Each agent's clock as last seen (its request, report, or an action's end)."""
+        self.not_before: dict[str, float] = {}
+        """Each agent's latest assignment's `not_before`."""
+        self.held: list[tuple[float, str, int, SubtaskReport | WorkRequest]] = []
+        """Reports and requests not handled yet: (clock, agent, arrival, message)."""
+        self._arrivals = 0
         self.plan_graph = plan_graph
         """Published once, retained, for viewers (with their progress after each change)."""
         self.lease_s = lease_s
@@ -427,6 +438,7 @@ class PlannerService:
         now = time.monotonic()
         for a in assignments:
             self.last_seen[a.agent] = now
+            self.not_before[a.agent] = a.not_before
             assert a.subtask is not None
             await self.bus.publish(self.topics.assign(a.agent), a)
             await self.bus.publish(self.topics.events, Event(
@@ -476,10 +488,15 @@ class PlannerService:
                         self.last_seen[msg.agent] = time.monotonic()
                     continue
                 if isinstance(msg, ActionResult):
+                    if msg.provisional:
+                        continue  # not run (yet): nothing happened in the world
                     self.last_seen[msg.agent] = time.monotonic()
+                    if msg.agent in self.core.agents and msg.seq:
+                        self.known[msg.agent] = max(self.known.get(msg.agent, 0.0), msg.end)
                     self.core.fired.update(msg.fired_total)
                     if self.core.action_done(msg) and not self.core.finished:
                         await self._publish_assignments()
+                    await self._handle_ready()
                     continue
                 if not isinstance(msg, SubtaskReport | WorkRequest):
                     continue
@@ -488,18 +505,51 @@ class PlannerService:
                     self.core.refuse(msg.agent, reason)
                     continue
                 self.last_seen[msg.agent] = time.monotonic()
-                if isinstance(msg, SubtaskReport):
-                    if self.core.repair_blocking:
-                        await asyncio.to_thread(self.core.report, msg)
-                    else:
-                        self.core.report(msg)
-                    await self._publish_progress()
-                else:
-                    self.core.request(msg)
-                if not self.core.finished:
-                    await self._publish_assignments()
+                self._arrivals += 1
+                self.held.append((msg.clock, msg.agent, self._arrivals, msg))
+                await self._handle_ready()
         finally:
             lease_task.cancel()
+
+    def _next_event(self) -> SubtaskReport | WorkRequest | None:
+        """The held report or request to handle now, if any (`_handle_ready`)."""
+        if not self.held:
+            return None
+        self.held.sort(key=lambda h: h[:3])
+        clock, agent, _n, msg = self.held[0]
+        if self.ordered and not self.core.finished:
+            waiting = {h[1] for h in self.held}
+            for other in self.core.agents:
+                # At work, or between its report and its request: it will send one.
+                if other == agent or other in waiting or other in self.core.gone or \
+                        other in self.core.free:
+                    continue
+                earliest = max(self.known.get(other, 0.0), self.not_before.get(other, 0.0))
+                if (earliest, other) < (clock, agent):
+                    return None
+        self.held.pop(0)
+        return msg
+
+    async def _handle_ready(self) -> None:
+        """Handle the held reports and requests whose turn it is.
+
+        An agent's report and request carry its clock; one is handled
+        once no other agent (at work, or yet to ask for work) could still send one with an
+        earlier clock (ties by agent id): its next one comes no earlier than the end of its
+        last action run, nor before its subtask may start. So who gets which subtask is
+        decided in virtual-time order, whatever order the messages arrive in."""
+        while (msg := self._next_event()) is not None:
+            self.known[msg.agent] = max(self.known.get(msg.agent, 0.0), msg.clock)
+            if isinstance(msg, SubtaskReport):
+                if self.core.repair_blocking:
+                    await asyncio.to_thread(self.core.report, msg)
+                else:
+                    self.core.report(msg)
+                await self._publish_progress()
+            else:
+                self.core.request(msg)
+            if not self.core.finished:
+                await self._publish_assignments()
 
     async def _seat(self, req: SeatRequest) -> None:
         """Give a worker without an id the first agent id nobody has taken (the same one
@@ -526,6 +576,7 @@ class PlannerService:
                 log.warning("%s never asked for work in %.0fs: starting without them",
                             sorted(never), self.lease_s)
                 await self._publish_assignments()
+                await self._handle_ready()
             for holders in list(self.core.holders.values()):
                 for agent in holders:
                     if now - self.last_seen.get(agent, now) > self.lease_s:
@@ -533,6 +584,7 @@ class PlannerService:
                         log.warning("%s silent for %.0fs: took back %s", agent, self.lease_s,
                                     back)
                         await self._publish_assignments()
+                        await self._handle_ready()  # nobody waits for it any more
                         break
 
 

@@ -50,6 +50,8 @@ class Child:
     process: subprocess.Popen[bytes]
     log_path: Path
     started_at: float = field(default_factory=time.monotonic)
+    ready_at: float | None = None
+    """When its ready line was seen (monotonic seconds), once it was."""
 
     @property
     def pid(self) -> int:
@@ -107,6 +109,7 @@ class ProcessOwner:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if any(line.startswith(ready) for line in child.log_text().splitlines()):
+                child.ready_at = time.monotonic()
                 return
             if not child.running():
                 raise ProcessError(f"{child.name} exited with status {child.process.returncode} "

@@ -237,6 +237,7 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                         scorer=make_scorer(spec, backend, true_graph, cfg.agents)
                         if viewers else None)
         planner = PlannerService(buses["planner"], topics, core, spec.hub,
+                                 ordered=not backend.realtime,
                                  lease_s=max(cfg.lease_s, lease_for(client)), plan_graph=plan_graph(
             spec.id, backend.name, cfg.planner, agents, plan, record,
             address if backend.name == "minecraft" else None) if viewers else None)

@@ -4,8 +4,10 @@ episode as its own process and collects the result.
 
 Each participant connects to the broker on its own, with a persistent session (QoS 1 messages
 wait for it across a lost connection or a broker restart) and reconnects for up to
-`reconnect_s`. It prints `agents.processes.ready_line` once subscribed, so the owner starts
-the next one only when nothing sent to the earlier one can be lost. At the end each sends a
+`reconnect_s`. It prints `agents.processes.ready_line` once subscribed. The owner starts them
+all at once: a worker asks the Judger what it sees and the Planner for work again (the same
+message, so never twice) until each answers, so nothing is lost to a service still starting
+or planning. Workers think ahead on provisional results (`agents.worker`). At the end each sends a
 `Summary` (its part of the result) on its summary topic; the runner assembles the result from
 them, the same dict `tasks.episode.run_episode` returns in one process.
 
@@ -43,7 +45,7 @@ from agents.judger import Judger
 from agents.messages import Summary, TraceEntry
 from agents.planner_service import PlannerCore, PlannerService
 from agents.processes import ProcessOwner, ready_line
-from agents.worker import Worker
+from agents.worker import AHEAD, Worker
 
 log = logging.getLogger("causalcraft.participants")
 
@@ -180,7 +182,9 @@ async def run_judger(cfg: ParticipantConfig) -> dict[str, Any]:
                     "details": result.details, "fired": sorted(backend.fired()),
                     "backend": backend.name, "refused": len(judger.core.refused),
                     "villagerbench": villagerbench, "budget_stop": judged.stopped,
-                    "finished": judger.done.is_set() or judged.stopped, **_counts(bus)}
+                    "finished": judger.done.is_set() or judged.stopped,
+                    "held_s": {a: round(v, 3) for a, v in judger.core.held_s.items()},
+                    "dropped": judger.core.dropped, **_counts(bus)}
             await bus.publish(topics.summary("judger"),
                               Summary(sender=cfg.id, role="judger", agent=cfg.id, data=data))
             return data
@@ -213,7 +217,8 @@ async def run_planner(cfg: ParticipantConfig) -> dict[str, Any]:
     stop = asyncio.Event()
     async with _bus(cfg, cfg.id) as bus:
         service = PlannerService(bus, topics, core, spec.hub,
-                                 lease_s=max(cfg.lease_s, lease_for(client, cfg.lease_s)))
+                                 lease_s=max(cfg.lease_s, lease_for(client, cfg.lease_s)),
+                                 ordered=ecfg.backend != "minecraft")
         serving = asyncio.create_task(service.serve(stop))
         await service.ready.wait()
         _announce("planner", cfg.id)
@@ -289,7 +294,7 @@ async def run_worker(cfg: ParticipantConfig) -> dict[str, Any]:
     topics = Topics(cfg.episode)
     stop = asyncio.Event()
     async with _bus(cfg, cfg.id) as bus:
-        worker = Worker(cfg.id, bus, topics, brain, None)
+        worker = Worker(cfg.id, bus, topics, brain, None, ahead=AHEAD)
         serving = asyncio.create_task(worker.serve(stop))
         await worker.ready.wait()
         _announce("worker", cfg.id)
@@ -299,7 +304,7 @@ async def run_worker(cfg: ParticipantConfig) -> dict[str, Any]:
         await asyncio.gather(serving, return_exceptions=True)
         data = {"llm_calls": brain.llm_calls, "tokens": brain.tokens,
                 "brain_calls": getattr(brain, "calls", None), "actions_sent": worker.seq,
-                **_counts(bus), **_llm_data(client)}
+                "timing": worker.timing.as_dict(), **_counts(bus), **_llm_data(client)}
         await bus.publish(topics.summary("worker", cfg.id),
                           Summary(sender=cfg.id, role="worker", agent=cfg.id, data=data))
         return data
@@ -393,10 +398,6 @@ class EpisodeProcesses:
             self.server = ServerProcess(port=0, log_path=self.owner.log_dir / "server.log")
             self.server.start()
             ecfg = ecfg.model_copy(update={"server": f"{self.server.host}:{self.server.port}"})
-        # Two phases, each started at once: the services, then (once both are subscribed,
-        # so that no request or action can be lost) the workers.
-        phases: list[list[tuple[Role, str]]] = [[("judger", "judger"), ("planner", "planner")],
-                                                [("worker", a) for a in self.agents]]
         llm_config = None
         if ecfg.llm is not None:
             import json
@@ -404,14 +405,17 @@ class EpisodeProcesses:
             llm_config = self.owner.log_dir / "llm.json"
             llm_config.parent.mkdir(parents=True, exist_ok=True)
             llm_config.write_text(json.dumps(ecfg.llm, indent=1))
-        for phase in phases:
-            for role, name in phase:
-                env = {PASSWORD_ENV: self.passwords[name]} if own_accounts else {}
-                self.owner.start(name, participant_argv(role, name, self.episode, url, ecfg,
-                                                        llm_config=llm_config), env=env)
-            for role, name in phase:
-                self.owner.await_ready(self.owner.children[name], ready_line(role, name),
-                                       timeout_s=300.0)
+        # All at once: a worker asks the Judger what it sees, and the Planner for work, again
+        # every 2 s until each answers, so nothing it sends before they are up is lost.
+        everyone: list[tuple[Role, str]] = [("judger", "judger"), ("planner", "planner"),
+                                            *[("worker", a) for a in self.agents]]
+        for role, name in everyone:
+            env = {PASSWORD_ENV: self.passwords[name]} if own_accounts else {}
+            self.owner.start(name, participant_argv(role, name, self.episode, url, ecfg,
+                                                    llm_config=llm_config), env=env)
+        for role, name in everyone:
+            self.owner.await_ready(self.owner.children[name], ready_line(role, name),
+                                   timeout_s=300.0)
         self.started.set()
 
     async def run(self) -> dict[str, Any]:
@@ -441,6 +445,9 @@ class EpisodeProcesses:
             t2 = time.perf_counter()
         result = assemble(self.ecfg, summaries, self.agents)
         result["processes"]["startup_s"] = round(t1 - t0, 3)
+        result["processes"]["ready_s"] = {
+            c.name: round(c.ready_at - c.started_at, 3) for c in self.owner.children.values()
+            if c.ready_at is not None}
         result["processes"]["episode_s"] = round(t2 - t1, 3)
         return result
 
@@ -522,6 +529,10 @@ def assemble(ecfg: Any, summaries: dict[str, dict[str, Any]], agents: list[str])
         "refused": (judger or {}).get("refused", 0) + (planner or {}).get("refused", 0),
         "gone": (planner or {}).get("gone", []),
         "actions_sent": sum(w.get("actions_sent", 0) for w in workers),
+        "actions_dropped": (judger or {}).get("dropped", 0),
+        "timing": {a: {**summaries[a].get("timing", {}),
+                       "held_s": (judger or {}).get("held_s", {}).get(a, 0.0)}
+                   for a in agents if a in summaries},
     }
     if missing:
         result["failure"] = f"no summary from {', '.join(missing)} (the process ended early)"

@@ -24,8 +24,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from scipy import stats as _st
-
 #: Metrics summarized per group, in table order: (name in a flat row, label).
 SUMMARY_METRICS: tuple[tuple[str, str], ...] = (
     ("completion", "completion"),
@@ -96,6 +94,8 @@ def mean_ci(values: Iterable[float], conf: float = 0.95) -> tuple[float, float, 
     if n == 1:
         return (mean, mean, mean)
     var = math.fsum((v - mean) ** 2 for v in xs) / (n - 1)
+    from scipy import stats as _st  # here, not at the top: the CLI starts without it
+
     half = float(_st.t.ppf((1.0 + conf) / 2.0, n - 1)) * math.sqrt(var / n)
     return (mean, mean - half, mean + half)
 
@@ -160,6 +160,8 @@ def paired_diff(a: Sequence[float], b: Sequence[float], conf: float = 0.95) -> P
     if all(x == 0.0 for x in d):
         return PairedDiff(0.0, (0.0, 0.0), 1.0, "none", len(d))
     if len(d) >= 2 and any(x != d[0] for x in d):
+        from scipy import stats as _st
+
         p = float(_st.ttest_1samp(d, 0.0).pvalue)  # the same test as ttest_rel(a, b)
         return PairedDiff(mean, (low, high), p, "t", len(d))
     return PairedDiff(mean, (low, high), wilcoxon_exact_p(d), "wilcoxon", len(d))

@@ -94,3 +94,66 @@ def test_rendezvous_leaves_together_and_fails_if_nobody_comes() -> None:
     [alone] = core.step()
     assert (alone.ok, alone.reason) == (False, "rendezvous u: (a2) never came")
     assert alone.code == Code.RENDEZVOUS_MISSED and alone.params["late"] == ["a2"]
+
+
+SHARED = WorldSetup(containers=[ContainerSpec(pos=(1, Y, 2), items={"wheat": 3})],
+                    spawn=[(0, Y, 0), (1, Y, 0)], agent_items={})
+TAKE = {"name": "take", "pos": [1, Y, 2], "item": "wheat", "count": 3}
+
+
+def shared_judger() -> JudgerCore:
+    sim = SimBackend(load_rulebook())
+    sim.build(SHARED, ["a1", "a2"])
+    return JudgerCore(sim, ["a1", "a2"])
+
+
+def ahead(core: JudgerCore, agent: str, seq: int, action: dict, after: int | None = None
+          ) -> ActionRequest:
+    req = ActionRequest(sender=agent, agent=agent, seq=seq, action=action, speculate=True,
+                        after=after)
+    assert core.screen(req, agent) is None
+    core.submit(req)
+    return req
+
+
+def test_a_waiting_action_is_answered_provisionally_and_what_follows_it_waits_behind() -> None:
+    core = shared_judger()
+    ahead(core, "a2", 1, {**TAKE, "count": 1})
+    assert core.step() == [] and core.to_answer() == ["a2"]  # a1 could still come first
+    first = core.answer_ahead("a2")
+    assert first.provisional and first.ok and first.observation.inventory == {"wheat": 1}
+    assert core.trace == [] and core.backend.view().inventory("a2") == {}  # nothing ran
+    ahead(core, "a2", 2, {"name": "wait", "seconds": 1}, after=1)  # chosen on it
+    second = core.answer_ahead("a2")
+    assert (second.start, second.end) == (first.end, first.end + 1)
+    submit(core, "a1", 1, {**TAKE, "count": 1})
+    results = core.step()
+    # What runs is what a Judger without provisional answers runs; the answers held.
+    assert [(r.agent, r.seq, r.confirmed) for r in results] == [
+        ("a1", 1, None), ("a2", 1, True)]
+    assert core.pending["a2"].request.seq == 2  # next in line, a1 (at its end) may come first
+    core.planner_state(PlannerState(sender="planner", idle=["a1"]))
+    assert [(r.seq, r.confirmed) for r in core.step()] == [(2, True)]
+    assert [(t.agent, t.name, t.start) for t in core.trace] == [
+        ("a1", "take", 0.0), ("a2", "take", 0.0), ("a2", "wait", first.end)]
+
+
+def test_a_provisional_answer_that_does_not_hold_drops_what_was_chosen_on_it() -> None:
+    core = shared_judger()
+    ahead(core, "a2", 1, TAKE)  # all the wheat, on the world as known now
+    assert core.step() == []
+    assert core.answer_ahead("a2").ok
+    ahead(core, "a2", 2, {"name": "wait", "seconds": 1}, after=1)
+    submit(core, "a1", 1, TAKE)  # a1 comes first (same time, first by id) and takes it all
+    results = core.step()
+    assert [(r.agent, r.ok, r.confirmed) for r in results] == [("a1", True, None),
+                                                               ("a2", False, False)]
+    assert core.dropped == 1 and "a2" not in core.pending  # the wait was never run
+    late = ActionRequest(sender="a2", agent="a2", seq=3, action={"name": "wait", "seconds": 1},
+                         after=2)  # chosen further ahead, sent before a2 heard
+    assert core.superseded(late, "a2") and core.dropped == 2
+    assert [t.name for t in core.trace] == ["take", "take"] and core.refused == []
+    # A worker that did not hear of its provisional answer may not claim one.
+    forged = ActionRequest(sender="a1", agent="a1", seq=2, action={"name": "wait", "seconds": 1},
+                           after=1)
+    assert core.screen(forged, "a1") is not None
