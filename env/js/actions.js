@@ -31,6 +31,7 @@ const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf
 // Blocks an action may be placed into (they are replaced), as env/actions.py's REPLACEABLE.
 const REPLACEABLE = new Set(['air', 'cave_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
 const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
+const SMELT_POLL_S = 0.2
 
 function refuse (code, params = {}) {
   throw refused(code, params)
@@ -453,6 +454,19 @@ async function craft (bot, { item, times = 1, table = null }) {
   return { gained }
 }
 
+// Seconds until a furnace another player is using is free again: the items left in its input
+// at the cook time each (the one cooking less what is done), then the owner's next look at the
+// output (smelt polls it every 0.2 s). The Python backend turns it into the episode time
+// `free_at` that the simulator's refusal carries, so a player waits as long on both.
+async function busyFor (furnace, cookTicks) {
+  await waitFor(() => furnace.progressSeconds !== null, 300)
+  const input = furnace.inputItem()
+  const cook = cookTicks / 20
+  const current = furnace.progressSeconds ? furnace.progressSeconds : cook
+  const left = input ? (input.count - 1) * cook + current : 0
+  return Math.round((left + SMELT_POLL_S) * 1000) / 1000
+}
+
 async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) {
   const inputType = itemId(bot, item)
   const fuelType = itemId(bot, fuel)
@@ -468,7 +482,7 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
   const furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the furnace at ${pos}`)
   try {
     if (furnace.inputItem() || furnace.fuelItem() || furnace.outputItem()) {
-      refuse(C.STATION_BUSY, { station: 'furnace', pos })
+      refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, cookTicks) })
     }
     await waitFor(() => furnace.fuelSeconds !== null, 300)
     // A lit furnace keeps its fire: only what the fire left does not cover needs new fuel.
@@ -482,7 +496,7 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
     let out = 0
     const deadline = Date.now() + (cookTicks * 50 + 2000) * n + 10000
     while (out < n && Date.now() < deadline) {
-      await sleep(200)
+      await sleep(SMELT_POLL_S * 1000)
       const output = furnace.outputItem()
       if (output) {
         await furnace.takeOutput()

@@ -57,11 +57,12 @@ PLACE_S = DURATIONS["place_s"]
 ACTIVATE_S = DURATIONS["activate_s"]
 KILL_BARE_S = DURATIONS["kill_bare_s"]
 MOVE_OVERHEAD_S = DURATIONS["move_overhead_s"]
+CENTRE_S = DURATIONS["centre_s"]
 DIG_OVERHEAD_S = DURATIONS["dig_overhead_s"]
 SMELT_OVERHEAD_S = DURATIONS["smelt_overhead_s"]
-HAND_FACTOR = 1.5
-TOOL_FACTOR = 0.4
-MIN_DIG_S = 0.05
+HARVEST_DIVISOR = 30.0
+NO_HARVEST_DIVISOR = 100.0
+TICKS_PER_S = 20.0
 STONE_BUTTON_S = 1.0
 WOODEN_BUTTON_S = 1.5
 SEE_RADIUS = 32.0
@@ -74,18 +75,30 @@ Plan = Refusal | tuple[float, Apply]
 
 
 def dig_seconds(block: str, inventory: dict[str, int], rules: Rulebook) -> float:
-    """How long digging `block` takes: 1.5 x hardness by hand, 0.4 x hardness with one of
-    the block's tools in the inventory; never under 0.05 s.
+    """How long digging `block` takes with the fastest tool in `inventory` (or a hand), as
+    vanilla 1.19.2 times it (minecraft.wiki, Breaking; mineflayer's `digTime`, which the
+    server's bots wait): each tick does speed / hardness / 30 of the block (/ 100 when the
+    block needs a tool that is not held), speed being the tool's multiplier on the block's
+    material (1 by hand); the block breaks after ceil(1 / that) ticks of 1/20 s, at once
+    when one tick is enough (hardness 0: crops, torches).
 
     >>> from env.rulebook import load_rulebook
     >>> dig_seconds("coal_ore", {"wooden_pickaxe": 1}, load_rulebook())
-    1.2
+    2.25
     """
     info = rules.blocks.get(block)
     hardness = info.hardness if info is not None and info.hardness is not None else 0.0
-    tool = info is not None and any(inventory.get(t, 0) > 0 for t in info.tools)
-    seconds = round(max(0.0, hardness) * (TOOL_FACTOR if tool else HAND_FACTOR), 6)
-    return max(MIN_DIG_S, seconds)
+    if hardness <= 0:
+        return 0.0
+    held = [item for item, n in inventory.items() if n > 0]
+    best = math.inf
+    for item in [None, *held]:
+        speed = info.speeds.get(item, 1.0) if info is not None and item is not None else 1.0
+        harvests = info is None or not info.tools or item in info.tools
+        per_tick = speed / hardness / (HARVEST_DIVISOR if harvests else NO_HARVEST_DIVISOR)
+        ticks = 0 if per_tick > 1 else math.ceil(1 / per_tick - 1e-9)
+        best = min(best, ticks / TICKS_PER_S)
+    return round(best, 6)
 
 
 def feet_center(pos: Pos) -> FPos:
@@ -340,7 +353,8 @@ class SimBackend:
                 self.state.positions[agent] = feet_center(end)
 
         moving = len(path) > 1
-        return path_length(path) / WALK_SPEED + (MOVE_OVERHEAD_S if moving else 0.0), apply
+        overhead = MOVE_OVERHEAD_S + (CENTRE_S if action.within == 0.0 else 0.0)
+        return path_length(path) / WALK_SPEED + (overhead if moving else 0.0), apply
 
     def _lock(self, agent: str, pos: Pos) -> Refusal | None:
         c = self.state.containers[pos]
@@ -421,7 +435,7 @@ class SimBackend:
 
         def apply() -> None:
             s.lit_until[pos] = max(lit, start) + fuel * burn_s
-            s.busy_until[pos] = start + seconds
+            s.busy_until[pos] = start + seconds + SMELT_OVERHEAD_S  # until its output is out
             s.take(agent, action.item, action.count)
             s.take(agent, action.fuel, fuel)
             s.give(agent, rule.output, int(rule.count) * action.count)

@@ -57,7 +57,6 @@ NO_Z = 64  # a panel: no move along z
 PANEL = NO_X | NO_Z
 
 SQRT2 = math.sqrt(2.0)
-OCTILE_SLACK = 1.0824  # the most octile distance exceeds straight-line distance by
 # After this many cells without reaching the goal, test whether the goal is walled in by a
 # search back from it of at most ENCLOSURE_BUDGET cells (goals up to ENCLOSURE_WITHIN).
 ENCLOSURE_AFTER = 200
@@ -284,16 +283,24 @@ class Walker:
         return out
 
     def find(self, start: Pos, goal: Pos, within: float = 0.0) -> list[Pos] | None:
-        """The shortest walk (A*) from `start` to a standable cell at most `within` blocks
-        from `goal` (the goal itself when `within` is 0), as a list of cells from `start`;
-        None when there is none inside the bounds."""
+        """The walk (A*) from `start` to a standable cell at most `within` blocks from
+        `goal` (the goal itself when `within` is 0), as a list of cells from `start`; None
+        when there is none inside the bounds.
+
+        With `within` > 0 the walk ends where a player's pathfinder ends it (mineflayer-
+        pathfinder's `GoalNear`, as the server's bots walk): the first cell inside the
+        radius that A* pops when every cell is ranked by its walk so far plus its estimate to
+        the goal's own cell (octile distance on the ground plane plus the height to go), so
+        the walk goes on past the rim towards the goal while that costs no more. Without it,
+        the shortest walk to the goal."""
         def reached(c: Pos) -> bool:
             return math.dist(c, goal) <= within + 1e-9
 
         def estimate(c: Pos) -> float:
             # octile distance on the ground plane: a lower bound of any walk's length
             dx, dz = abs(c[0] - goal[0]), abs(c[2] - goal[2])
-            return max(0.0, max(dx, dz) + (SQRT2 - 1.0) * min(dx, dz) - OCTILE_SLACK * within)
+            octile = max(dx, dz) + (SQRT2 - 1.0) * min(dx, dz)
+            return octile + abs(c[1] - goal[1]) if within > 0.0 else octile
 
         if reached(start):
             return [start]
