@@ -3,12 +3,14 @@ backends, the same task, agents, planner and seed; prints each pair and the sim/
 ratio per family (mean, and the range).
 
     .venv/bin/python bench/bench_makespan.py [--per-family 10] [--agents 3] [--seed 0]
-        [--families cooking,construction,escape] [--out runs/makespan.jsonl]
+        [--families cooking,construction,escape] [--out runs/makespan.jsonl] [--traces]
 
 The first --per-family tasks of each family (in `causalcraft tasks list` order) run on the
 simulator and then on a fresh embedded server each. A ratio of 1 means the simulator's virtual
-time matches the server's wall-clock time; the simulator's action durations are calibrated from
-bench/bench_differential.py's measured ones (env/data/durations.json).
+time matches the server's wall-clock time. The simulator's action durations
+(env/data/durations.json) are calibrated from the server's: `--traces` keeps both traces in each
+row, so the same episode's actions can be compared one by one (the median of each family's
+ratios is printed too: one slow server episode moves the mean).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--planner", default="full")
     p.add_argument("--out", type=Path, default=Path("runs/makespan.jsonl"))
+    p.add_argument("--traces", action="store_true", help="keep both traces in each row")
     args = p.parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     ratios: dict[str, list[float]] = {}
@@ -55,16 +58,22 @@ def main(argv: list[str] | None = None) -> int:
                     row[backend] = {"makespan_s": m["makespan_s"], "completion": m["completion"],
                                     "actions": m["actions"], "failed": m["failed_actions"],
                                     "wall_s": round(time.perf_counter() - t0, 1)}
+                    if args.traces:
+                        row[backend]["trace"] = result["trace"]  # type: ignore[index]
                 sim, srv = row.get("sim"), row.get("minecraft")
                 if isinstance(sim, dict) and isinstance(srv, dict) and "makespan_s" in sim \
                         and "makespan_s" in srv and srv["makespan_s"]:
                     row["ratio"] = round(sim["makespan_s"] / srv["makespan_s"], 3)
                     ratios.setdefault(family, []).append(row["ratio"])  # type: ignore[arg-type]
-                print(json.dumps(row), flush=True)
+                print(json.dumps({k: v for k, v in row.items() if k not in ("sim", "minecraft")}
+                                 | {b: {k: v for k, v in row[b].items() if k != "trace"}
+                                    for b in ("sim", "minecraft") if isinstance(row.get(b), dict)}),
+                      flush=True)
                 out.write(json.dumps(row) + "\n")
     for family, rs in ratios.items():
-        print(f"{family:<13} {len(rs):>3} episodes  sim/server makespan ratio mean "
-              f"{statistics.mean(rs):.3f} (min {min(rs):.3f}, max {max(rs):.3f})")
+        print(f"{family:<13} {len(rs):>3} episodes  sim/server makespan ratio median "
+              f"{statistics.median(rs):.3f}, mean {statistics.mean(rs):.3f} "
+              f"(min {min(rs):.3f}, max {max(rs):.3f})")
     return 0
 
 

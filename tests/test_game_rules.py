@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from env.durations import DURATIONS
 from env.actions import Craft, Dig, Put, Smelt, Take
 from env.capacity import container_slots, player_slots, stack_size
+from env.durations import DURATIONS
 from env.loot import drops as loot_drops
 from env.minecraft.server import node_binary
 from env.refusals import Code

@@ -338,7 +338,8 @@ def test_move_around_a_wall() -> None:
     sim = make(WorldSetup(blocks=wall(3, range(-2, 3))))
     out = sim.execute("a", MoveTo(pos=(6, Y, 0)), 0.0)
     # to (2, 3) diagonally twice and once straight, past the wall's end, and back: 4 + 4 sqrt 2
-    assert out.ok and out.seconds == pytest.approx((4 + 4 * SQRT2) / WALK_SPEED + MOVE_EXTRA + CENTRE)
+    assert out.ok and out.seconds == pytest.approx(
+        (4 + 4 * SQRT2) / WALK_SPEED + MOVE_EXTRA + CENTRE)
     assert sim.view().agent_pos("a") == (6.5, Y, 0.5)
     out = sim.execute("a", MoveTo(pos=(6, Y, 0)), out.seconds)
     assert (out.ok, out.seconds) == (True, 0.0)
@@ -674,7 +675,8 @@ def test_enclosure_shortcut_is_a_proof() -> None:
         (29, Y, -1), (29, Y, 0), (29, Y, 1), (30, Y, -1), (30, Y, 1), (31, Y, -1), (31, Y, 0),
         (31, Y, 1)]
     out = sim.execute("a", MoveTo(pos=(30, Y - 3, 0)), 0.0)
-    assert out.ok and out.seconds == pytest.approx((29 + math.sqrt(10)) / WALK_SPEED + MOVE_EXTRA + CENTRE)
+    assert out.ok and out.seconds == pytest.approx(
+        (29 + math.sqrt(10)) / WALK_SPEED + MOVE_EXTRA + CENTRE)
     assert sim.execute("a", MoveTo(pos=(0, Y, 0)), 10.0).reason == \
         "no path to (0, -60, 0) from (30, -63, 0)"
 

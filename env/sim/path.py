@@ -16,8 +16,9 @@ minecraft-data), not from block names:
   gates at 1.5) is neither passable nor stood on. Lava is never entered.
 
 Moves go to the 8 neighbouring columns (diagonals only when both orthogonal columns are
-free and the target holds no panel, so no corner is cut), stepping up at most one block
-(straight moves only) or dropping any height.
+free and the target holds no panel, so no corner is cut), stepping up at most one block or
+dropping any height. A diagonal step up needs one orthogonal column free at the upper level,
+as mineflayer-pathfinder's diagonal jump does (the server's bots walk with it).
 
     >>> from env.sim.state import SimState
     >>> from env.rulebook import load_rulebook
@@ -274,12 +275,18 @@ class Walker:
                     out.append((nx, y + 1, nz))
         for dx, dz in _DIAGONAL:
             nx, nz = x + dx, z + dz
-            if here or not (free[dx, 0] and free[0, dz]):
+            if here or not (lo[0] <= nx <= hi[0] and lo[2] <= nz <= hi[2]):
                 continue
-            if fits(nx, y, nz) == 0:
+            if free[dx, 0] and free[0, dz] and fits(nx, y, nz) == 0:
                 ny = self._fall(nx, y, nz)
                 if ny is not None:
                     out.append((nx, ny, nz))
+            elif flags((nx, y, nz)) & SUPPORT and y + 1 <= hi[1] \
+                    and flags((x, y + 2, z)) & HEAD and fits(nx, y + 1, nz) == 0 \
+                    and (fits(nx, y + 1, z) == 0 or fits(x, y + 1, nz) == 0):
+                # a diagonal jump onto a block, past one free column at the upper level (as
+                # mineflayer-pathfinder's getMoveDiagonal jumps)
+                out.append((nx, y + 1, nz))
         return out
 
     def find(self, start: Pos, goal: Pos, within: float = 0.0) -> list[Pos] | None:
@@ -336,7 +343,7 @@ class Walker:
             px, pz = x - dx, z - dz
             if not (lo[0] <= px <= hi[0] and lo[2] <= pz <= hi[2]):
                 continue
-            for ph in ([y - 1, *heights] if dx == 0 or dz == 0 else heights):
+            for ph in [y - 1, *heights]:
                 p = (px, ph, pz)
                 if self.standable(p) and cell in self.neighbours(p):
                     yield p
