@@ -53,6 +53,7 @@ from env.world import (
 
 TAKE_S = DURATIONS["take_s"]
 PUT_S = DURATIONS["put_s"]
+CHEST_AGAIN_S = DURATIONS["chest_again_s"]
 PLACE_S = DURATIONS["place_s"]
 ACTIVATE_S = DURATIONS["activate_s"]
 KILL_BARE_S = DURATIONS["kill_bare_s"]
@@ -217,6 +218,7 @@ class SimBackend:
         seconds, apply = plan
         self._advance(start)
         apply()
+        s.last_used[agent] = action.pos if isinstance(action, Take | Put) else None
         fired = self._fire_triggers(start + seconds)
         return Outcome(ok=True, seconds=seconds, fired=fired)
 
@@ -378,7 +380,12 @@ class SimBackend:
                 del items[action.item]
             s.give(agent, action.item, action.count)
 
-        return TAKE_S, apply
+        return self._chest_seconds(agent, action.pos, TAKE_S), apply
+
+    def _chest_seconds(self, agent: str, pos: Pos, first_s: float) -> float:
+        """A take or put: `first_s` (turning to the chest, opening it), or chest_again_s
+        right after another action at the same chest (the server's bot already faces it)."""
+        return CHEST_AGAIN_S if self.state.last_used.get(agent) == pos else first_s
 
     def _put(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Put)
@@ -392,7 +399,7 @@ class SimBackend:
             s.take(agent, action.item, action.count)
             items[action.item] = items.get(action.item, 0) + action.count
 
-        return PUT_S, apply
+        return self._chest_seconds(agent, action.pos, PUT_S), apply
 
     def _craft(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Craft)
