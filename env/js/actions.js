@@ -21,6 +21,7 @@ const { get, online, inventoryOf, sleep, vec, command, events } = require('./bot
 const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
+const support = require('./support')
 const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
 // How each block is placed: the item held, what else it uses up (env/data/block_items.json,
 // the table the Python side reads too, through env/placement.py).
@@ -554,6 +555,12 @@ async function comeBack (bot, cell) {
   await centre(bot, cell)
 }
 
+// A block as env/js/support.js reads it (an unloaded cell counts as air).
+function shapeOf (bot, pos) {
+  const b = bot.blockAt(at(pos))
+  return b ? { name: b.name, props: b.getProperties(), shapes: b.shapes } : { name: 'air', props: {}, shapes: [] }
+}
+
 const FACES = [[0, -1, 0], [0, 1, 0], [1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 0, -1]]
 const YAW = { north: 0, west: Math.PI / 2, south: Math.PI, east: -Math.PI / 2 }
 const OPPOSITE = { north: 'south', south: 'north', east: 'west', west: 'east', up: 'down', down: 'up' }
@@ -574,28 +581,40 @@ async function place (bot, { item, pos, facing = null }) {
   const target = blockAtOrRefuse(bot, pos)
   if (!REPLACEABLE.has(target.name)) refuse(C.CELL_TAKEN, { pos, block: target.name })
   const cell = at(pos)
-  for (const [name, player] of Object.entries(bot.players)) {
-    const e = name === bot.username ? bot.entity : player.entity
-    if (!e) continue
-    const f = e.position.floored()
-    if (f.x === cell.x && f.z === cell.z && (f.y === cell.y || f.y === cell.y - 1)) refuse(C.CELL_OCCUPIED, { who: name, pos })
-  }
+  // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
+  // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
+  // block its face says. A wall block without a facing takes its default (north).
+  const rule = support.ruleFor(item)
+  if (rule && rule.side === 'behind' && !facing) facing = 'north'
+  const placedProps = support.placedState(item, facing)
+  const supportFace = rule ? [FACE_OF[support.supportSide(rule, placedProps)]] : []
   let ref = null
   let face = null
   // With an axis asked for, prefer a neighbour along that axis (logs take the clicked face's axis).
-  // A wall variant (wall_torch facing west) hangs on the block behind it (east of it).
-  const wallFace = item.includes('wall_') && FACE_OF[facing] !== undefined ? [FACE_OF[OPPOSITE[facing]]] : []
-  const order = wallFace.length ? wallFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
+  const order = supportFace.length ? supportFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
+  const anyNeighbour = FACES.some(([dx, dy, dz]) => {
+    const n = bot.blockAt(at(pos).offset(dx, dy, dz))
+    return n && !REPLACEABLE.has(n.name)
+  })
+  if (!anyNeighbour) refuse(C.NO_SUPPORT, { pos })
+  const unheld = support.refusal(item, placedProps, pos, p => shapeOf(bot, p))
+  if (unheld) throw unheld
   for (const i of order) {
     const [dx, dy, dz] = FACES[i]
     const n = bot.blockAt(at(pos).offset(dx, dy, dz))
-    if (n && n.boundingBox === 'block') {
+    if (n && (supportFace.length ? !REPLACEABLE.has(n.name) : n.boundingBox === 'block')) {
       ref = n
       face = new Vec3(-dx, -dy, -dz)
       break
     }
   }
   if (!ref) refuse(C.NO_SUPPORT, { pos })
+  for (const [name, player] of Object.entries(bot.players)) {
+    const e = name === bot.username ? bot.entity : player.entity
+    if (!e) continue
+    const f = e.position.floored()
+    if (f.x === cell.x && f.z === cell.z && (f.y === cell.y || f.y === cell.y - 1)) refuse(C.CELL_OCCUPIED, { who: name, pos })
+  }
   requireReach(bot, pos)
   await bot.equip(held, 'hand')
   if (facing && YAW[facing] !== undefined) {

@@ -38,6 +38,7 @@ from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook, load_rule
 from env.sim.path import Walker, path_length
 from env.sim.state import Container, SimState, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
+from env.support import placed_state, popped
 from env.world import (
     BlockState,
     Condition,
@@ -500,18 +501,33 @@ class SimBackend:
             if container is not None:
                 for item, n in container.items.items():
                     s.give(agent, item, n)
+            self._pop_unheld(agent, cells, start + seconds)
             self._settle()
 
         return seconds + DIG_OVERHEAD_S, apply
 
+    def _pop_unheld(self, agent: str, removed: list[Pos], at: float) -> None:
+        """Blocks that lose their support with `removed` pop off (env/data/support.json):
+        each goes, and its loot (a torch, a lever, a crop's seeds by its age) goes to
+        `agent`, the player who broke the support, as the server's drops plugin hands it."""
+        s = self.state
+        for cell in removed:
+            for gone in popped(cell, s.block):
+                block = s.block(gone)
+                age = block.state.get("age")
+                upper = str(block.state.get("half", "")) == "upper"
+                s.set_block(gone, _AIR, at)
+                if upper:  # the lower half's loot is the block's (one door, one plant)
+                    continue
+                for item, n in loot_drops(block.name, set(),
+                                          int(age) if age is not None else None,
+                                          self.rng).items():
+                    s.give(agent, item, n)
+
     def _place(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Place)
         s = self.state
-        state: dict[str, str | int | bool] = {}
-        if action.facing in ("x", "y", "z"):
-            state["axis"] = action.facing
-        elif action.facing is not None:
-            state["facing"] = action.facing
+        state = placed_state(action.item, action.facing)
         cells = [(action.pos, state)]
         if action.item.endswith("_door"):
             x, y, z = action.pos
