@@ -4,19 +4,24 @@ ratio per family (mean, and the range).
 
     .venv/bin/python bench/bench_makespan.py [--per-family 10] [--agents 3] [--seed 0]
         [--families cooking,construction,escape] [--out runs/makespan.jsonl] [--traces]
+        [--max-load 4]
 
 The first --per-family tasks of each family (in `causalcraft tasks list` order) run on the
 simulator and then on a fresh embedded server each. A ratio of 1 means the simulator's virtual
 time matches the server's wall-clock time. The simulator's action durations
 (env/data/durations.json) are calibrated from the server's: `--traces` keeps both traces in each
 row, so the same episode's actions can be compared one by one (the median of each family's
-ratios is printed too: one slow server episode moves the mean).
+ratios is printed too: one slow server episode moves the mean). The server runs in real time,
+so a machine busy with other work slows its episodes: each row records the 1-minute load
+average before the server episode, and `--max-load L` waits (up to 5 minutes) for the load to
+fall under L first.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -28,6 +33,14 @@ from tasks.catalog import task_ids  # noqa: E402
 from tasks.episode import EpisodeConfig, run_episode  # noqa: E402
 
 
+def wait_for_load(limit: float | None, most_s: float = 300.0) -> float:
+    """The 1-minute load average, after waiting up to `most_s` for it to fall under `limit`."""
+    deadline = time.monotonic() + most_s
+    while limit is not None and os.getloadavg()[0] >= limit and time.monotonic() < deadline:
+        time.sleep(5.0)
+    return round(os.getloadavg()[0], 2)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--per-family", type=int, default=10)
@@ -37,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--planner", default="full")
     p.add_argument("--out", type=Path, default=Path("runs/makespan.jsonl"))
     p.add_argument("--traces", action="store_true", help="keep both traces in each row")
+    p.add_argument("--max-load", type=float, default=None,
+                   help="before each server episode, wait (up to 5 min) for the 1-minute load "
+                        "average to fall under this")
     args = p.parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     ratios: dict[str, list[float]] = {}
@@ -46,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             for task in tasks:
                 row: dict[str, object] = {"task": task, "agents": args.agents, "seed": args.seed}
                 for backend in ("sim", "minecraft"):
+                    if backend == "minecraft":
+                        row["load"] = wait_for_load(args.max_load)
                     t0 = time.perf_counter()
                     try:
                         result = run_episode(EpisodeConfig(
