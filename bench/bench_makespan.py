@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                                     for b in ("sim", "minecraft") if isinstance(row.get(b), dict)}),
                       flush=True)
                 out.write(json.dumps(row) + "\n")
+                out.flush()
     for family, rs in ratios.items():
         print(f"{family:<13} {len(rs):>3} episodes  sim/server makespan ratio median "
               f"{statistics.median(rs):.3f}, mean {statistics.mean(rs):.3f} "
