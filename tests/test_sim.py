@@ -52,6 +52,8 @@ SMELT_EXTRA = DURATIONS["smelt_overhead_s"]
 CENTRE = DURATIONS["centre_s"]
 PLACE_S = DURATIONS["place_s"]
 ACTIVATE_S = DURATIONS["activate_s"]
+MILK_S = DURATIONS["milk_s"]
+KILL_BARE_S = DURATIONS["kill_bare_s"]
 SQRT2 = math.sqrt(2.0)
 PICKAXES = "diamond_pickaxe, golden_pickaxe, iron_pickaxe, netherite_pickaxe, stone_pickaxe, " \
            "wooden_pickaxe"
@@ -322,7 +324,7 @@ def test_kill_and_milk() -> None:
                                  EntitySpec(type="cow", pos=(30.5, Y, 0.5))],
                        agent_items={"bucket": 1})
     sim = make(world)
-    assert run(sim, "a", [Milk(), Kill(entity="cow")]) == [1.0, 4.0]
+    assert run(sim, "a", [Milk(), Kill(entity="cow")]) == [MILK_S, KILL_BARE_S]
     assert sim.view().inventory("a") == {"milk_bucket": 1, "beef": 1, "leather": 1}
     assert [e.id for e in sim.view().entities()] == ["cow#0", "cow#2"]  # the nearest one died
     sim = make(world.model_copy(update={"agent_items": {"iron_sword": 1}}))
