@@ -46,7 +46,7 @@ system:
 	  else echo "chromium is missing: sudo apt-get install chromium (the watch page tests will be skipped)"; fi )
 
 demo: setup
-	$(BIN)/causalcraft run $(TASK) --agents $(AGENTS) --out runs/demo.json
+	$(BIN)/causalcraft run $(TASK) --agents $(AGENTS) --out runs/demo.json --force
 
 llm-server: $(VENV)/.llama-installed $(GGUF)
 

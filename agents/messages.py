@@ -84,6 +84,8 @@ class SubtaskReport(Message):
     subtask: str
     ok: bool
     reason: str | None = None
+    code: Code | None = None
+    """The refusal code of the action the subtask failed on, if any."""
     clock: float = Field(0.0, ge=0.0, allow_inf_nan=False)
 
 

@@ -34,6 +34,7 @@ from agents.messages import (
     Summary,
     WorkRequest,
 )
+from env.refusals import Code
 from env.world import Pos
 from planner.schedule import Dispatch, DispatchView, Scheduler, ScheduleState, split_parts
 from planner.subtask import Plan, Subtask
@@ -94,6 +95,10 @@ class PlannerCore:
     """Dispatching schedulers decide once every agent has asked for work the first time."""
     no_stage: set[str] = field(default_factory=set)
     """Subtasks whose preparation failed: not prepared again."""
+    barred: dict[str, dict[str, int]] = field(default_factory=dict)
+    """subtask -> agent that found no path to it (a closed door, or a teleport took it where
+    no walk leads back) -> subtasks done then: it is not given to that agent again until
+    another subtask is done (which may open the way)."""
     now: float = 0.0
     """The clock of the event (request, report, station freed) being handled: pre-positioning
     decided on it starts no earlier (it takes from the hub what is there by then)."""
@@ -192,6 +197,8 @@ class PlannerCore:
             return
         st = self.subtasks[sid]
         self.role_reports.setdefault(sid, {})[rep.agent] = rep.ok
+        if not rep.ok and rep.code is Code.NO_PATH:
+            self.barred.setdefault(sid, {})[rep.agent] = self.n_done()
         self.done_at[sid] = max(self.done_at.get(sid, 0.0), rep.clock)
         if not rep.ok:
             self.reasons[sid] = rep.reason or "failed"
@@ -260,6 +267,9 @@ class PlannerCore:
 
     def assign(self, hub: Pos | None) -> list[Assignment]:
         """Hand ready subtasks to waiting agents (in clock order, ties by id)."""
+        done = self.n_done()
+        self.barred = {s: kept for s, bars in self.barred.items()
+                       if (kept := {a: n for a, n in bars.items() if n >= done})}
         out: list[Assignment] = []
         if self.rounds and len(self.free) < len(self.agents):
             return out
@@ -273,15 +283,21 @@ class PlannerCore:
                 self.finished = True
             return out
         while self.free:
-            ready = [s for s in self.ready() if self.subtasks[s].agents <= len(self.free)]
+            agent, ready = "", []
+            for agent in sorted(self.free, key=lambda a: (self.free[a], a)):
+                ready = [s for s in self.ready() if agent not in self.barred.get(s, ())
+                         and self.subtasks[s].agents <= len(self.free)
+                         - len(self.barred.get(s, {}).keys() & set(self.free))]
+                if ready:
+                    break
             if not ready:
                 break
-            agent = min(self.free, key=lambda a: (self.free[a], a))
             sid = self.scheduler.pick(agent, ready, self.sched_state)
             if sid is None or sid not in ready:
                 sid = ready[0]
             st = self.subtasks[sid]
-            others = sorted((a for a in self.free if a != agent),
+            others = sorted((a for a in self.free if a != agent
+                             and a not in self.barred.get(sid, ())),
                             key=lambda a: (self.free[a], a))[: st.agents - 1]
             group = [agent, *others]
             not_before = max([self.free[a] for a in group] +
@@ -307,7 +323,8 @@ class PlannerCore:
         at once, pre-positions and splits): see `planner.schedule.LookaheadScheduler`."""
         view = DispatchView(self.subtasks, self.graph, self.status, dict(self.free), self.pos,
                             self.ready(), dict(self.reserved), hub, self.holders,
-                            dict(self.done_at), dict(self.released), set(self.no_stage))
+                            dict(self.done_at), dict(self.released), set(self.no_stage),
+                            {s: set(a) for s, a in self.barred.items()})
         out: list[Assignment] = []
         for d in self.scheduler.dispatch(view):  # type: ignore[attr-defined]
             if d.stage:

@@ -24,6 +24,7 @@ from agents.messages import (
 )
 from env.actions import Action
 from env.backend import Observation
+from env.refusals import Code
 
 log = logging.getLogger("causalcraft.worker")
 
@@ -56,6 +57,7 @@ class Worker:
         self.obs = first
         self.clock = 0.0
         self.seq = 0
+        self.last_code: Code | None = None  # of the last refused action of the subtask
         self.heartbeat_s = heartbeat_s
         self.inbox: asyncio.Queue[Assignment | ActionResult] = asyncio.Queue()
         self.finished = asyncio.Event()
@@ -132,12 +134,13 @@ class Worker:
                 return
             if msg.wait or msg.subtask is None:
                 continue
+            self.last_code = None
             ok, reason = await self._do(msg, stop)
             if stop.is_set():
                 return
             await self.bus.publish(self.topics.report(self.agent), SubtaskReport(
                 sender=self.agent, agent=self.agent, subtask=msg.subtask.id, ok=ok,
-                reason=reason, clock=self.clock))
+                reason=reason, code=None if ok else self.last_code, clock=self.clock))
             await self.bus.publish(self.topics.request(self.agent),
                                    WorkRequest(sender=self.agent, agent=self.agent,
                                                clock=self.clock, pos=self.obs.pos))
@@ -172,6 +175,7 @@ class Worker:
             if result is None:
                 return False, "stopped"
             self.clock = result.end
+            self.last_code = None if result.ok else result.code
             if result.observation is not None:
                 self.obs = result.observation
             action = await step(result)

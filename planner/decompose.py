@@ -871,7 +871,10 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
                 fetch_s += walk_s(chest, c.pos) / 2 + 1.0
             carry_s = sum(max(2.0, c.window_s) for c in mine.values())  # standing on the plate
             agents = trigger_agents(t)
-            meet = gathering(t, walker)
+            # A merge stage's task per player (`room.parts`): each player is taken by its
+            # own copy's teleport, so nobody gathers at another's.
+            own_part = len(room.parts) > 1 and any(tid in part for part in room.parts)
+            meet = None if own_part else gathering(t, walker)
             if meet is not None and task.agents is not None and task.agents > agents:
                 # the others come along, to be within the teleport's reach when it fires
                 pos, radius = meet

@@ -328,6 +328,8 @@ class DispatchView:
     """running subtask -> when its station action ended (its station is free again)."""
     no_stage: set[str] = field(default_factory=set)
     """Subtasks whose preparation failed once: not prepared again."""
+    barred: dict[str, set[str]] = field(default_factory=dict)
+    """subtask -> agents it is not given to (they found no path to it)."""
 
 
 def _travel(a: tuple[float, float, float] | None, b: tuple[int, int, int] | None) -> float:
@@ -476,11 +478,13 @@ class LookaheadScheduler:
             elif mine is not None and staged_for.get(mine) == sid:
                 continue  # its agent is still preparing it, with its inputs in hand
             else:
-                pool = [a for a in free if a not in staged_for]
+                pool = [a for a in free if a not in staged_for
+                        and a not in view.barred.get(sid, ())]
                 if len(pool) < st.agents:
                     continue
                 group = sorted(pool, key=lambda a: (cost(a, st), a))[: st.agents]
-            group += sorted((a for a in free if a not in group and a not in staged_for),
+            group += sorted((a for a in free if a not in group and a not in staged_for
+                             and a not in view.barred.get(sid, ())),
                             key=lambda a: (cost(a, st), a))[: max(0, st.agents - len(group))]
             if len(group) < st.agents:
                 continue
@@ -502,12 +506,14 @@ class LookaheadScheduler:
                 continue
             units = len(st.blocks) if st.kind == "place" else st.count
             group = list(d.agents)
-            while idle and len(group) < units:
+            idle_here = [a for a in idle if a not in view.barred.get(d.sid, ())]
+            while idle_here and len(group) < units:
                 gain = SPLIT_UNIT_S[st.kind] * (-(-units // len(group))
                                                 - (-(-units // (len(group) + 1))))
                 if gain < SPLIT_GAIN_S:
                     break
-                best = min(idle, key=lambda a: (cost(a, st), a))
+                best = min(idle_here, key=lambda a: (cost(a, st), a))
+                idle_here.remove(best)
                 idle.remove(best)
                 take(best)
                 group.append(best)
@@ -524,9 +530,9 @@ class LookaheadScheduler:
         ]
         candidates.sort(key=lambda s: (-self.priority.get(s, 0.0), s))
         for sid in candidates:
-            idle = [a for a in free if a not in staged_for]
+            idle = [a for a in free if a not in staged_for and a not in view.barred.get(sid, ())]
             if not idle:
-                break
+                continue
             st = view.subtasks[sid]
             if st.station in self.exclusive:
                 if st.station in staged_stations:
@@ -564,6 +570,7 @@ class LookaheadScheduler:
             big = max(longs, key=lambda d: (view.subtasks[d.sid].seconds / len(d.agents),
                                             d.sid))
             shorts = [d for d in out if d is not big and len(d.agents) == 1
+                      and d.agents[0] not in view.barred.get(big.sid, ())
                       and view.subtasks[d.sid].agents == 1
                       and view.subtasks[d.sid].station not in self.exclusive
                       and staged_for.get(d.agents[0]) != d.sid]

@@ -324,6 +324,32 @@ class _Recorder:
         return rec
 
 
+SWEEP_RUNTIME_KEYS = frozenset({"jobs", "resume", "out", "servers"})
+"""Arguments of a sweep that change how it runs, not what it holds: a resume may differ in them."""
+
+
+def _check_same_sweep(out: Path, sweep: Mapping[str, Any]) -> None:
+    """Refuse (BenchError) to resume the sweep in `out` with other settings: its episodes
+    and the new ones would mix in one file, and `config.json` would no longer describe them.
+    Arguments in `SWEEP_RUNTIME_KEYS` may differ; a folder without `config.json` passes."""
+    path = out / CONFIG
+    if not path.exists() or not sweep:
+        return
+    try:
+        before = json.loads(path.read_text()).get("sweep") or {}
+    except (OSError, ValueError, AttributeError) as exc:
+        raise BenchError(f"--resume: cannot read {path} ({exc}); choose another --out") from None
+    if not before:
+        return
+    now = json.loads(json.dumps(dict(sweep), default=str))  # as config.json stores it
+    fields = sorted(k for k in set(before) | set(now)
+                    if k not in SWEEP_RUNTIME_KEYS and before.get(k) != now.get(k))
+    if fields:
+        shown = "; ".join(f"{k} {before.get(k)!r} there, {now.get(k)!r} now" for k in fields)
+        raise BenchError(f"--resume: {out} holds a sweep with other settings ({shown}); "
+                         "use the same settings or another --out")
+
+
 def run_bench(
     runs: Sequence[Mapping[str, Any]],
     out_dir: Path | str,
@@ -352,6 +378,7 @@ def run_bench(
     corrupt = 0
     done: set[str] = set()
     if resume:
+        _check_same_sweep(out, sweep or {})
         corrupt = _quarantine(out)
         planned = {r["key"]: r["config"] for r in runs}
         for key, rec in latest_by_key(read_records(episodes)[0]).items():

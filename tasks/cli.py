@@ -210,7 +210,10 @@ def build_parser() -> Parser:
                      "'mosquitto' to start one (default: an embedded one)")
     run.add_argument("--server", help="host:port of a running Minecraft 1.19.2 server for "
                      "--backend minecraft (default: start the embedded one)")
-    run.add_argument("--out", type=Path, help="write the result JSON here")
+    run.add_argument("--out", type=Path, help="write the result JSON here (a new file; "
+                     "--force replaces one)")
+    run.add_argument("--force", action="store_true",
+                     help="let --out replace an existing result file")
     run.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
     run.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
                      help="villagerbench (default): stop once the action time passes the task's "
@@ -294,6 +297,11 @@ def build_parser() -> Parser:
                         help="port to listen on (0: a free one; default 25565, a client's default)")
     server.add_argument("--runs", type=Path, default=Path("runs"),
                         help="folder for the server's record and log (default runs/)")
+    # `-v` also after the subcommand (`causalcraft run X -v`); SUPPRESS keeps one given
+    # before it
+    for parser in [*sub.choices.values(), *tsub.choices.values()]:
+        parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                            help="log every action")
     return p
 
 
@@ -346,6 +354,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.out is not None and args.out.is_dir():
         raise CliError(f"--out: {args.out} is a folder; give the result file's path")
+    if args.out is not None and args.out.exists() and not args.force:
+        raise CliError(f"--out: {args.out} already holds a result; choose another path or "
+                       "pass --force to replace it")
     llm = llm_settings_of(args)
     try:
         cfg = EpisodeConfig(task=args.task, source=args.source, backend=args.backend,

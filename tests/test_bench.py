@@ -415,3 +415,27 @@ def test_prior_noise_is_one_more_axis() -> None:
                                         "cooking/cake_0.full.a3.p0.3.s0"]
     assert [(r["config"]["prior_noise"], r["config"]["budget"]) for r in runs] == [
         (0.0, "none"), (0.3, "none")]
+
+
+def test_resume_with_another_sweep_is_refused_and_changes_nothing(
+        tmp_path: Path, catalog: None, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sweep"
+    first = ["--tasks", "cooking/cake_0", "--planners", "full", "--agents", "2", "--seeds", "1",
+             "--out", str(out)]
+    assert bench_main(parse(first), runner=fake_runner) == 0
+    config, episodes = (out / CONFIG).read_text(), (out / EPISODES).read_text()
+    capsys.readouterr()
+    # other tasks: no key overlaps, so the episodes would mix in one file unnoticed
+    other = ["--tasks", "cooking/cake_1", "--planners", "full,villager", "--agents", "2",
+             "--seeds", "1", "--out", str(out), "--resume"]
+    assert bench_main(parse(other), runner=fake_runner) == 2
+    assert capsys.readouterr().err == (
+        f"causalcraft bench: --resume: {out} holds a sweep with other settings "
+        "(planners ['full'] there, ['full', 'villager'] now; "
+        "task_ids ['cooking/cake_0'] there, ['cooking/cake_1'] now; "
+        "tasks ['cooking/cake_0'] there, ['cooking/cake_1'] now); "
+        "use the same settings or another --out\n")
+    assert ((out / CONFIG).read_text(), (out / EPISODES).read_text()) == (config, episodes)
+    # the same sweep resumes, whatever its --jobs
+    assert bench_main(parse([*first, "--resume", "--jobs", "1"]), runner=fake_runner) == 0
+    assert (out / EPISODES).read_text() == episodes

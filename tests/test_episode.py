@@ -64,6 +64,16 @@ def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
     result = json.loads(out.read_text())
     assert result["task"] == "construction/task_0" and result["metrics"]["completion"] == 1.0
     assert "completion  1.000" in capsys.readouterr().out
+    # a second run to the same file would lose the first result: refused before it runs
+    kept = out.read_text()
+    assert main(["run", "construction/task_0", "--agents", "3", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"causalcraft: error: --out: {out} already holds a result; choose another path or "
+        "pass --force to replace it\n")
+    assert out.read_text() == kept
+    assert main(["run", "construction/task_0", "--agents", "3", "--out", str(out),
+                 "--force"]) == 0
+    assert json.loads(out.read_text())["agents"] == 3
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -115,3 +125,36 @@ def test_watch_follows_an_episode_live(mosquitto_installed: str) -> None:
     assert lines[0].endswith("agent1 <- craft:cake (role 0)")
     assert "agent1 move_to(pos=(-1, -60, 10), within=2.5) ok" in lines[1]
     assert "take(pos=(-1, -60, 10), item=egg, count=1) ok" in lines[2]
+
+
+@pytest.mark.parametrize("argv", [["-v", "run", "cooking/cake_999"],
+                                  ["run", "cooking/cake_999", "-v"],
+                                  ["run", "cooking/cake_999", "--verbose"]])
+def test_verbose_before_or_after_the_subcommand_shows_the_traceback(
+        argv: list[str], capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.handler.setLevel(logging.INFO)  # what -v lets through: the logger decides
+    logger = logging.getLogger("causalcraft")
+    before = logger.level
+    try:
+        assert main(argv) == 2
+    finally:
+        logger.setLevel(before)
+    assert capsys.readouterr().err == ("causalcraft: error: unknown task id "
+                                       "'cooking/cake_999'; did you mean 'cooking/cake_8'?\n")
+    logged = [r for r in caplog.records if r.exc_info is not None]
+    assert [type(r.exc_info[1]).__name__ for r in logged] == ["TaskError"]  # type: ignore[index]
+
+
+def test_without_verbose_an_error_is_one_line(
+        capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.handler.setLevel(logging.INFO)
+    assert logging.getLogger("causalcraft").getEffectiveLevel() == logging.WARNING
+    assert main(["run", "cooking/cake_999"]) == 2
+    assert capsys.readouterr().err == ("causalcraft: error: unknown task id 'cooking/cake_999'; "
+                                       "did you mean 'cooking/cake_8'?\n")
+    assert [r for r in caplog.records if r.exc_info is not None] == []

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import pytest
 
+from tasks.catalog import load_task
 from tasks.episode import run_episode
 
 
@@ -64,3 +68,26 @@ def test_every_villagerbench_instance_finishes(task: str) -> None:
     # another room (the way out passes over the closed trapdoor under a two-high exit)
     result = _run(task, 3)
     assert (result["metrics"]["completion"], result["subtasks"]["failed"]) == (1.0, {})
+
+
+@pytest.mark.parametrize("agents", [2, 3, 4])
+def test_merge_stage_gives_each_player_its_own_lever_flipped_once(agents: int) -> None:
+    # VillagerAgent's merge layout gives each player a task of its own (atom 3: a lever whose
+    # `/tp @a[_position_,distance=..2] _merge_pos_` takes that player on). The atom marks
+    # nothing random, yet each player still needs its own lever: one shared lever was
+    # flipped on by the first player and off again by the next.
+    spec = load_task("escape/vb-3-1", agents=agents)
+    merge = [t for t in spec.world.triggers if t.id.startswith("room2:")]
+    levers = [c.pos for t in merge for c in t.conditions]
+    assert [t.id for t in merge] == [f"room2:main#{j}" for j in range(agents)]
+    assert len(set(levers)) == agents and all(c.block == "lever" for t in merge
+                                              for c in t.conditions)
+    for t in merge:  # each keeps its own teleport, at its own lever
+        assert [(e.kind, e.pos) for e in t.effects] == [("teleport", t.conditions[0].pos)]
+    # far enough apart that one player's teleport does not take a player at another lever
+    assert min(math.dist(p, q) for p, q in itertools.combinations(levers, 2)) >= 5
+    result = _run("escape/vb-3-1", agents)
+    assert (result["metrics"]["completion"], result["subtasks"]["failed"]) == (1.0, {})
+    flips = [tuple(a["args"]["pos"]) for a in result["trace"]
+             if a["ok"] and a["name"] == "activate" and a["subtask"].startswith("trigger:room2:")]
+    assert sorted(flips) == sorted(levers)  # each lever flipped once, by one player

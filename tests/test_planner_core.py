@@ -143,3 +143,36 @@ def test_messages_from_unknown_or_forged_agents_are_refused_with_a_reason() -> N
     assert c.refused == [("intruder", "unknown agent 'intruder'"),
                          ("a1", "stale report on 'x': a1 does not hold it")]
     assert c.screen("a1", sender="a2") == "a message for 'a1' sent on 'a2''s topic"
+
+
+def test_an_agent_that_found_no_path_is_not_given_the_subtask_until_progress() -> None:
+    from env.refusals import Code
+
+    c = core([], ["x", "y", "z"], max_retries=5)
+    ask(c, "a1")
+    ask(c, "a2", 0.5)
+    assert [(a.agent, a.subtask.id) for a in c.assign(None)] == [("a1", "x"), ("a2", "y")]
+    # a1 was carried off by a teleport: no walk leads back to x
+    c.report(SubtaskReport(sender="a1", agent="a1", subtask="x", ok=False,
+                           reason="could not reach", code=Code.NO_PATH, clock=2.0))
+    ask(c, "a1", 2.0)
+    # x is open again, but not for a1: a1 takes z, x waits for an agent that can get there
+    assert [(a.agent, a.subtask.id) for a in c.assign(None)] == [("a1", "z")]
+    report(c, "a2", "y", True, clock=3.0)
+    ask(c, "a2", 3.0)
+    assert [(a.agent, a.subtask.id) for a in c.assign(None)] == [("a2", "x")]
+
+
+def test_a_bar_lifts_once_another_subtask_is_done() -> None:
+    from env.refusals import Code
+
+    c = core([], ["x", "y"], agents=("a1",), max_retries=5)
+    ask(c, "a1")
+    assert [a.subtask.id for a in c.assign(None)] == ["x"]
+    c.report(SubtaskReport(sender="a1", agent="a1", subtask="x", ok=False,
+                           reason="a closed door", code=Code.NO_PATH, clock=1.0))
+    ask(c, "a1", 1.0)
+    assert [a.subtask.id for a in c.assign(None)] == ["y"]
+    report(c, "a1", "y", True, clock=2.0)  # y may have opened the door
+    ask(c, "a1", 2.0)
+    assert [a.subtask.id for a in c.assign(None)] == ["x"]

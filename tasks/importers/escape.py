@@ -44,6 +44,7 @@ records the player count it was built for (`TaskSpec.agents`).
 
 from __future__ import annotations
 
+import math
 import random
 import re
 
@@ -88,6 +89,25 @@ EXIT_CELLS: tuple[Pos, Pos] = ((0, 0, EXIT_Z), (0, 1, EXIT_Z))
 SPAWN_ROW = (0, -1, 1, -2, 2, -3, 3, -4)
 _FLOOR_X = range(-5, 6)
 _FLOOR_Z = range(-4, 3)  # where random copies and supply chests may go
+COPY_SPACING = 5.0
+"""Blocks apart that a merge stage's per-player copies are put where the floor allows: a
+player working its copy (within 2 blocks of it) is then out of another copy's effects
+(VillagerBench's `distance=..2` selectors), as in VillagerBench, where each player's task
+has a room of its own."""
+
+
+def _spaced(rng: random.Random, free: list[Pos], k: int, spacing: float) -> list[Pos]:
+    """`k` cells of `free` in `rng`'s order, each at least `spacing` from those taken before
+    when the floor has room, else the next in order (the floor is too small)."""
+    order = rng.sample(free, len(free))
+    picks: list[Pos] = []
+    for p in order:
+        if len(picks) < k and all(math.dist(p, q) >= spacing for q in picks):
+            picks.append(p)
+    for p in order:
+        if len(picks) < k and p not in picks:
+            picks.append(p)
+    return picks
 _NOT_STATE = {"name", "position", "sub_event", "activate_mode", "random", "command", "lock_key"}
 _ID = re.compile(r"^(\d+)-(\d+)$")
 VB_PREFIX = "vb-"
@@ -210,6 +230,7 @@ class _Room:
         for key in ("init", "condition", "effect"):
             if not isinstance(atom.get(key), list):
                 raise TaskError(f"{at}: missing field {key!r} (a list)")
+        self.per_copy = per_copy and agents > 1
         self._init(agents, seed)
         self._triggers()
         self.parts: list[list[str]] = []
@@ -224,17 +245,23 @@ class _Room:
     def _init(self, agents: int, seed: int) -> None:
         randoms: list[tuple[int, dict, Pos]] = []
         used: set[tuple[int, int]] = set()
+        operated: set[Pos] = set()  # where a condition is: what a player works
         for k in ("init", "condition", "effect"):
             for j, raw in enumerate(self.atom[k]):
                 _, rel = _entry(raw, f"{self.at}, {k}[{j}]")
                 used.add((rel[0], rel[2]))
+                if k == "condition":
+                    operated.add(rel)
         for j, raw in enumerate(self.atom["init"]):
             at = f"{self.at}, init[{j}]"
             name, rel = _entry(raw, at)
             flag = raw.get("random", False)
             if not isinstance(flag, bool):
                 raise TaskError(f"{at}, random: expected true or false, got {flag!r}")
-            if flag:
+            # A merge stage gives each player its own task (VillagerAgent's `merge`: one
+            # room per player), so each gets its own copy of what a condition works, even
+            # when the atom does not mark it random: one lever per player, not one for all.
+            if flag or (self.per_copy and rel in operated):
                 randoms.append((j, raw, rel))
                 continue
             self._place(raw, name, rel, at)
@@ -244,7 +271,8 @@ class _Room:
             at = f"{self.at}, init[{j}]"
             if len(free) < agents:
                 raise TaskError(f"{at}: no room for {agents} copies of a random block")
-            picks = rng.sample(free, agents)
+            picks = (_spaced(rng, free, agents, COPY_SPACING) if self.per_copy
+                     else rng.sample(free, agents))
             free = [p for p in free if p not in picks]
             self.copies[rel] = picks
             for p in picks:
@@ -398,21 +426,29 @@ class _Room:
 
     def _split_per_copy(self, copies: int) -> None:
         """One trigger per copy of the random blocks (VillagerBench's merge stage: one task
-        per player, each with its own copy), the copy's conditions and the effects placed at
-        them; effects elsewhere go with every copy."""
+        per player, each with its own copy): the copy's conditions and the effects placed at
+        them; conditions and effects at a block that is not copied go with every copy. A
+        room whose atom has no random block is not split: its one trigger (a shared lever
+        and its teleport) stays whole, so the lever is flipped once and its effects kept."""
+        if not self.copies:
+            return
+        copied = {self.abs(p) for cs in self.copies.values() for p in cs}
         split: list[Trigger] = []
         for t in self.triggers:
-            spots = {c.pos for c in t.conditions}
+            if not any(c.pos in copied for c in t.conditions):
+                split.append(t)  # nothing of it is copied: one trigger, for whoever fires it
+                continue
             for j in range(copies):
                 mine = {self.abs(cs[j]) for cs in self.copies.values() if j < len(cs)}
-                conds = [c for c in t.conditions if c.pos in mine or c.pos not in
-                         {self.abs(p) for cs in self.copies.values() for p in cs}]
-                effects = [e for e in t.effects if e.pos in mine or e.pos not in spots]
+                conds = [c for c in t.conditions if c.pos in mine or c.pos not in copied]
+                effects = [e for e in t.effects if e.pos in mine or e.pos not in copied]
                 split.append(t.model_copy(update={
                     "id": f"{t.id}#{j}", "conditions": conds, "effects": effects,
                     "min_players": min(t.min_players, len(conds) if t.mode == "and" else 1)}))
         self.triggers = split
-        self.parts = [[t.id for t in split if t.id.endswith(f"#{j}")] for j in range(copies)]
+        whole = [t.id for t in split if "#" not in t.id]
+        self.parts = [[t.id for t in split if t.id.endswith(f"#{j}")] + whole
+                      for j in range(copies)]
 
     # -- walls and supplies ----------------------------------------------------------------
 
