@@ -5,6 +5,7 @@ ratio per family (mean, and the range).
     .venv/bin/python bench/bench_makespan.py [--per-family 10] [--agents 3] [--seed 0]
         [--families cooking,construction,escape] [--out runs/makespan.jsonl] [--traces]
         [--max-load 4]
+    .venv/bin/python bench/bench_makespan.py --summary runs/makespan.jsonl
 
 The first --per-family tasks of each family (in `causalcraft tasks list` order) run on the
 simulator and then on a fresh embedded server each. A ratio of 1 means the simulator's virtual
@@ -53,9 +54,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-load", type=float, default=None,
                    help="before each server episode, wait (up to 5 min) for the 1-minute load "
                         "average to fall under this")
+    p.add_argument("--summary", type=Path, metavar="JSONL",
+                   help="print the figures of a finished run's rows and stop")
     args = p.parse_args(argv)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    rows: list[dict] = []
     ratios: dict[str, list[float]] = {}
+    if args.summary:
+        for line in args.summary.read_text().splitlines():
+            row = json.loads(line)
+            rows.append(row)
+            if "ratio" in row:
+                ratios.setdefault(row["task"].split("/")[0], []).append(row["ratio"])
+        summary(ratios, rows)
+        return 0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("a") as out:
         for family in args.families.split(","):
             tasks = [t for t in task_ids() if t.startswith(family + "/")][:args.per_family]
@@ -89,11 +101,60 @@ def main(argv: list[str] | None = None) -> int:
                       flush=True)
                 out.write(json.dumps(row) + "\n")
                 out.flush()
+                rows.append(row)
+    summary(ratios, rows)
+    return 0
+
+
+def summary(ratios: dict[str, list[float]], rows: list[dict]) -> None:
+    """Prints each family's ratios and, from rows with traces, each action kind's mean
+    duration on both backends and the server's mean pause between an agent's actions."""
     for family, rs in ratios.items():
         print(f"{family:<13} {len(rs):>3} episodes  sim/server makespan ratio median "
               f"{statistics.median(rs):.3f}, mean {statistics.mean(rs):.3f} "
               f"(min {min(rs):.3f}, max {max(rs):.3f})")
-    return 0
+    kinds, pauses = action_table(rows)
+    if kinds:
+        print(f"{'action':<10} {'n':>4} {'sim s':>7} {'server s':>9}   (both ok, same agent and "
+              "arguments, in order)")
+        for name, (n, sim_s, srv_s) in sorted(kinds.items()):
+            print(f"{name:<10} {n:>4} {sim_s:>7.3f} {srv_s:>9.3f}")
+    if pauses:
+        print(f"server pause between one agent's actions (under 1 s): mean "
+              f"{statistics.mean(pauses):.3f} s over {len(pauses)}")
+
+
+def action_table(rows: list[dict]) -> tuple[dict[str, tuple[int, float, float]], list[float]]:
+    """Per action kind (count, sim mean s, server mean s) over the actions both traces of an
+    episode hold (matched by agent, name and arguments, in order) and both ran; and the
+    server's pauses under 1 s between one agent's consecutive actions."""
+    pairs: dict[str, list[tuple[float, float]]] = {}
+    pauses: list[float] = []
+    for row in rows:
+        sim, srv = row.get("sim") or {}, row.get("minecraft") or {}
+        if "trace" not in sim or "trace" not in srv:
+            continue
+        queue: dict[str, list[dict]] = {}
+        for t in sorted(sim["trace"], key=lambda t: t["start"]):
+            queue.setdefault(_key(t), []).append(t)
+        last: dict[str, float] = {}
+        for t in sorted(srv["trace"], key=lambda t: t["start"]):
+            if t["agent"] in last and t["start"] - last[t["agent"]] < 1.0:
+                pauses.append(t["start"] - last[t["agent"]])
+            last[t["agent"]] = t["end"]
+            match = queue.get(_key(t))
+            if match:
+                s = match.pop(0)
+                if s["ok"] and t["ok"]:
+                    pairs.setdefault(t["name"], []).append((s["end"] - s["start"],
+                                                            t["end"] - t["start"]))
+    table = {name: (len(v), statistics.mean(a for a, _ in v), statistics.mean(b for _, b in v))
+             for name, v in pairs.items()}
+    return table, pauses
+
+
+def _key(t: dict) -> str:
+    return json.dumps([t["agent"], t["name"], t["args"]], sort_keys=True)
 
 
 if __name__ == "__main__":
