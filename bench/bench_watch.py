@@ -2,7 +2,7 @@
 browser frame that shows it, over one episode run with --watch, in headless Chromium.
 
     python bench/bench_watch.py [--task construction/task_0] [--backend minecraft]
-                                [--screens DIR]
+                                [--screens DIR] [--no-world | --fps N]
 
 Prints the number of live updates and their median and 95th percentile in milliseconds.
 Only updates that arrive while the page is open count (not the catch-up of earlier ones).
@@ -27,6 +27,12 @@ sys.path.insert(0, str(ROOT))
 from env.minecraft.server import node_binary  # noqa: E402
 
 
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile of `values` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--task", default="construction/task_0")
@@ -35,8 +41,12 @@ def main() -> int:
     ap.add_argument("--screens", type=Path, default=Path(tempfile.mkdtemp()))
     ap.add_argument("--no-world", action="store_true",
                     help="open the page without its 3D view (?world=0)")
+    ap.add_argument("--fps", type=int, default=None,
+                    help="cap the 3D view at this many frames a second (the page's ?fps=N; "
+                         "default: the viewer's 30)")
     args = ap.parse_args()
     args.screens.mkdir(parents=True, exist_ok=True)
+    load_start = os.getloadavg()[0]
     log = args.screens / "run.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with log.open("w") as out:
@@ -60,7 +70,8 @@ def main() -> int:
                 "--world", str(args.screens / f"{tag}-world.png"), "--world-wait", "1"]
             browse = subprocess.run(
                 [str(node_binary()), str(ROOT / "tests/watch/js/browse.js"),
-                 url + ("?world=0" if args.no_world else ""),
+                 url + ("?world=0" if args.no_world else
+                        f"?fps={args.fps}" if args.fps else ""),
                  str(args.screens / f"{tag}-page.png"), "--until-finished", "--timeout", "400",
                  *world],
                 capture_output=True, text=True, timeout=600)
@@ -75,11 +86,22 @@ def main() -> int:
     if not ms:
         print("no live update reached the page")
         return 1
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    print(f"{args.task} ({args.backend}{', page without 3D' if args.no_world else ''}): "
+    p95 = pct(ms, 0.95)
+    view = ", page without 3D" if args.no_world else f", 3D at {args.fps or 30} fps max"
+    print(f"{args.task} ({args.backend}{view}): "
           f"{len(ms)} live updates, bus -> painted frame: "
           f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms")
-    print(f"screenshots in {args.screens}")
+    parts = seen.get("latencyParts") or []
+    if parts:
+        names = ("bus -> page server", "page server -> browser", "handling",
+                 "handled -> frame")
+        print("  where it goes (median / p95 ms): " + "; ".join(
+            f"{name} {statistics.median(col):.1f} / {pct(col, 0.95):.1f}"
+            for name, col in zip(names, ([1000 * p[k] for p in parts] for k in range(4)),
+                                 strict=True)))
+    print(f"load average (1 min) {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at "
+          f"the end; screenshots in "
+          f"{args.screens}")
     return 0
 
 

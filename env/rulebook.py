@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -385,6 +385,19 @@ def _mine_rules(blocks: dict[str, BlockInfo]) -> list[Rule]:
 def crops() -> frozenset[str]:
     """Crops harvested only when ripe (env/data/crops.json)."""
     return frozenset(json.loads((DATA_DIR / "crops.json").read_text())["crops"])
+
+
+def button_seconds(button: str) -> float:
+    """How long `button` stays powered once pressed, in seconds at 20 ticks a second
+    (env/data/redstone.json, from minecraft.wiki/w/Button: stone 20 ticks, wooden 30)."""
+    data = _redstone()
+    ticks = data["button_ticks"].get(button, data["button_ticks_default"])
+    return ticks / data["ticks_per_second"]
+
+
+@cache
+def _redstone() -> dict[str, Any]:
+    return json.loads((DATA_DIR / "redstone.json").read_text())
 
 
 @cache

@@ -401,9 +401,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if not args.watch:
         raise CliError("replay: add --watch (the page is where a replay is shown)")
     with WatchSession(args.watch_port) as session:
-        summary = replay_on_page(result, session, args.backend, args.speed, args.source)
-        print(summary, flush=True)
-        session.linger(args.watch_linger)
+        replay_on_page(result, session, args.backend, args.speed, args.source,
+                       linger=args.watch_linger)
     return 0
 
 

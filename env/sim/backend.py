@@ -34,7 +34,15 @@ from env.backend import Observation, Outcome
 from env.durations import DURATIONS
 from env.loot import drops as loot_drops
 from env.refusals import Code, Refusal, refuse
-from env.rulebook import CRAFT_S, KILL_S, LEFTOVERS, MILK_S, Rulebook, load_rulebook
+from env.rulebook import (
+    CRAFT_S,
+    KILL_S,
+    LEFTOVERS,
+    MILK_S,
+    Rulebook,
+    button_seconds,
+    load_rulebook,
+)
 from env.sim.path import Walker, path_length
 from env.sim.state import Container, SimState, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
@@ -65,11 +73,8 @@ SMELT_OVERHEAD_S = DURATIONS["smelt_overhead_s"]
 HARVEST_DIVISOR = 30.0
 NO_HARVEST_DIVISOR = 100.0
 TICKS_PER_S = 20.0
-STONE_BUTTON_S = 1.0
-WOODEN_BUTTON_S = 1.5
 SEE_RADIUS = 32.0
 CONTAINERS = ("chest", "trapped_chest", "barrel")
-STONE_BUTTONS = ("stone_button", "polished_blackstone_button")
 
 Apply = Callable[[], None]
 Plan = Refusal | tuple[float, Apply]
@@ -600,7 +605,7 @@ class SimBackend:
                                     for h in intervals]
                 s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": on})
             elif name.endswith(BUTTONS):
-                hold = STONE_BUTTON_S if name in STONE_BUTTONS else WOODEN_BUTTON_S
+                hold = button_seconds(name)
                 add_hold(intervals, start, start + hold, agent)
                 s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": True})
             else:

@@ -8,8 +8,6 @@
 // Prints `causalcraft-viewer ready port=<http port>` once it serves; stops on SIGTERM or when
 // its standard input closes (its owner went away).
 
-
-const fs = require('fs')
 const http = require('http')
 const express = require('express')
 const mineflayer = require('mineflayer')
@@ -17,8 +15,9 @@ const mineflayer = require('mineflayer')
 // native canvas package the browser view does not).
 const { WorldView } = require('prismarine-viewer/viewer/lib/worldView')
 const { setupRoutes } = require('prismarine-viewer/lib/common')
+const { PATCHES, VERSION, installedVersion, patched } = require('./bundle')
 
-const VERSION = '1.19.2'
+const GAME_VERSION = '1.19.2'
 const CHASE = { back: 7, up: 5 } // the follow camera's offset from the agent, in blocks
 
 function parseArgs (argv) {
@@ -45,40 +44,24 @@ function followed (socket) {
   }
 }
 
-// The browser bundle predates worlds below y = 0 (1.18+; the flat world's ground is at
-// y = -61): it meshes the sections of y 0..255 only, and centres its orbit camera only on a
-// position above 0. It is served with those bounds set to 1.19's (y -64..319).
-// Its mesher (worker.js) likewise drops every face whose neighbour is below y = 0, and finds
-// a section by y / 16.
-const BUNDLES = {
-  'index.js': [
-    ['t.y>0&&s&&', 's&&'], // the orbit camera's first centre
-    ['for(let i=0;i<256;i+=16)', 'for(let i=-64;i<320;i+=16)'] // sections meshed and unloaded
-  ],
-  'worker.js': [
-    ['if(g.position.y<0)continue;', 'if(g.position.y<-64)continue;'],
-    ['if(n.position.y<0)continue}', 'if(n.position.y<-64)continue}'],
-    // a section's index in its column counts from the column's lowest y, not from 0
-    ['i&&i.sections[Math.floor(a/16)]', 'i&&i.sections[Math.floor((a-(i.minY||0))/16)]'],
-    ['l&&l.sections[Math.floor(n/16)]', 'l&&l.sections[Math.floor((n-(l.minY||0))/16)]']
-  ]
-}
-
+// The browser bundles, patched for worlds below y = 0 and a lighter start (bundle.js).
 function bundle (name) {
-  let text = fs.readFileSync(require.resolve(`prismarine-viewer/public/${name}`), 'utf8')
-  for (const [from, to] of BUNDLES[name]) {
-
-    if (!text.includes(from)) process.stderr.write(`viewer: bundle changed, ${from} not found; the view may miss what is below y = 0\n`)
-    text = text.split(from).join(to)
+  const { text, missing } = patched(name)
+  for (const m of missing) {
+    process.stderr.write(`viewer: prismarine-viewer ${installedVersion()} (patched for ${VERSION}): ${JSON.stringify(m.from)} found ${m.found} times; may not hold: ${m.why}\n`)
   }
   return text
 }
 
 function serve (bot, opts) {
   const app = express()
-  for (const name of Object.keys(BUNDLES)) {
-    const code = bundle(name)
-    app.get(`/${name}`, (req, res) => res.type('application/javascript').send(code))
+  app.set('etag', false) // the bundles are large: no hash of them per request
+  for (const name of Object.keys(PATCHES)) {
+    // Encoded once; the browser keeps it for the viewer's life (the follow camera reloads
+    // the page: the 63 MB worker bundle is not fetched again).
+    const code = Buffer.from(bundle(name))
+    app.get(`/${name}`, (req, res) => res.type('application/javascript')
+      .set('Cache-Control', 'private, max-age=3600').send(code))
   }
   setupRoutes(app)
   const server = http.createServer(app)
@@ -132,7 +115,7 @@ function serve (bot, opts) {
 function main () {
   const opts = parseArgs(process.argv.slice(2))
   const [host, port] = opts.server.split(':')
-  const bot = mineflayer.createBot({ host: host || '127.0.0.1', port: Number(port), username: opts.name, version: VERSION, auth: 'offline' })
+  const bot = mineflayer.createBot({ host: host || '127.0.0.1', port: Number(port), username: opts.name, version: GAME_VERSION, auth: 'offline' })
   bot.once('spawn', () => serve(bot, opts))
   bot.on('kicked', (reason) => { process.stderr.write(`viewer: kicked: ${reason}\n`); process.exit(1) })
   bot.on('error', (err) => { process.stderr.write(`viewer: ${err.message}\n`) })

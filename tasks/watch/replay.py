@@ -3,8 +3,9 @@ backend (the simulator, or the embedded server so that the 3D view shows it).
 
 The page gets the same updates as from a live episode: the plan (from the result's `graph`),
 each action as the Judger recorded it (refusals with their reasons), the Planner's progress
-as the trace shows it (a subtask is working from its first action, done when its last action
-ends), and the score of the re-enacted world after each action.
+as the trace shows it (`TraceProgress`: an attempt at a subtask holds it from its first
+action to its last, a retry takes over, the last attempt's last action makes it done), and
+the score of the re-enacted world after each action.
 """
 
 from __future__ import annotations
@@ -78,10 +79,72 @@ def progress_states(plan: Plan, edges: list[tuple[str, str]], done: set[str],
     return out
 
 
+class TraceProgress:
+    """The Planner's progress as a recorded trace shows it, action by action (`step`).
+
+    An attempt holds its subtask from its first action to its last. A later attempt of the
+    same subtask (it was retried) takes over, and the earlier one's agents let go; a late
+    action of an earlier attempt holds nothing. Between attempts the subtask is open again
+    (ready or waiting). It is done when the last action of its last attempt ends, if the run
+    finished it (`done_at_end`). Subtasks not in `plan_ids` (a pre-positioning `stage:`
+    errand) hold nothing. `sched` (busy rates) is told each claim, release and completion.
+
+    >>> from planner.schedule import ScheduleState
+    >>> t = [{"agent": "a1", "subtask": "s", "attempt": 1},
+    ...      {"agent": "a2", "subtask": "s", "attempt": 2},
+    ...      {"agent": "a2", "subtask": "s", "attempt": 2}]
+    >>> p = TraceProgress({"s"}, t, {"s"}, ScheduleState.start([["s"]], ["a1", "a2"]))
+    >>> p.step(0, t[0]); (p.working, p.done)
+    ({}, set())
+    >>> p.step(1, t[1]); (p.working, p.done)
+    ({'s': ['a2']}, set())
+    >>> p.step(2, t[2]); (p.working, p.done)
+    ({}, {'s'})
+    """
+
+    def __init__(self, plan_ids: set[str], trace: list[dict[str, Any]], done_at_end: set[str],
+                 sched: ScheduleState) -> None:
+        self.plan_ids, self.done_at_end, self.sched = plan_ids, done_at_end, sched
+        self.final: dict[str, int] = {}
+        self.last_of: dict[tuple[str, int], int] = {}
+        for i, t in enumerate(trace):
+            sid, attempt = t.get("subtask"), int(t.get("attempt") or 0)
+            if sid in plan_ids:
+                self.final[sid] = max(self.final.get(sid, attempt), attempt)
+                self.last_of[(sid, attempt)] = i
+        self.current: dict[str, int] = {}
+        self.working: dict[str, list[str]] = {}
+        self.done: set[str] = set()
+
+    def _let_go(self, sid: str) -> None:
+        for agent in self.working.pop(sid, []):
+            self.sched.release(agent)
+
+    def step(self, i: int, entry: dict[str, Any]) -> None:
+        """Take trace entry `i` (in the order the trace was given)."""
+        sid, attempt = entry.get("subtask"), int(entry.get("attempt") or 0)
+        if sid not in self.plan_ids or attempt < self.current.get(sid, attempt):
+            return
+        if attempt != self.current.get(sid):
+            self._let_go(sid)
+            self.current[sid] = attempt
+        holders = self.working.setdefault(sid, [])
+        if entry["agent"] not in holders:
+            holders.append(entry["agent"])
+            self.sched.claim(entry["agent"], sid)
+        if self.last_of[(sid, attempt)] == i:
+            self._let_go(sid)
+            if attempt == self.final[sid] and sid in self.done_at_end:
+                self.done.add(sid)
+                self.sched.mark_done(sid)
+
+
 def replay_on_page(result: dict[str, Any], session: WatchSession, backend_name: str,
-                   speed: float, source: Path | None = None) -> str:
+                   speed: float, source: Path | None = None,
+                   linger: float | None = 0) -> str:
     """Re-enact `result`'s trace on `backend_name`, pushing every update to the session's
-    page, `speed` times faster than recorded. Returns a one-line summary."""
+    page, `speed` times faster than recorded; then keep the page (and the server, so the 3D
+    view stays) up for `linger` s (None: until Ctrl-C). Returns a one-line summary."""
     from tasks.catalog import load_task
     from tasks.episode import EpisodeConfig, agent_ids, make_backend
 
@@ -92,7 +155,10 @@ def replay_on_page(result: dict[str, Any], session: WatchSession, backend_name: 
     backend = make_backend(cfg, spec)
     try:
         backend.build(spec.world, agents)
-        return _play(result, spec, backend, agents, session, speed)
+        summary = _play(result, spec, backend, agents, session, speed)
+        print(summary, flush=True)
+        session.linger(linger)
+        return summary
     finally:
         backend.close()
         server = getattr(backend, "server", None)
@@ -126,9 +192,8 @@ def _play(result: dict[str, Any], spec: Any, backend: Any, agents: list[str],
     final_done = set(result["subtasks"].get("done", []))
     final_failed = set(result["subtasks"].get("failed", {}))
     trace = sorted(result["trace"], key=lambda t: (t["end"], t["start"], t["agent"]))
-    last_of = {t["subtask"]: i for i, t in enumerate(trace) if t.get("subtask")}
-    done: set[str] = set()
-    working: dict[str, list[str]] = {}
+    progress = TraceProgress({s.id for s in plan.subtasks}, trace, final_done, sched)
+    done, working = progress.done, progress.working
     so_far: list[TraceEntry] = []
     start = time.monotonic()
     for i, entry in enumerate(trace):
@@ -137,17 +202,7 @@ def _play(result: dict[str, Any], spec: Any, backend: Any, agents: list[str],
             time.sleep(delay)
         replay_entries([entry], backend)
         so_far.append(TraceEntry.model_validate(entry))
-        sid = entry.get("subtask")
-        if sid:
-            holders = working.setdefault(sid, [])
-            if entry["agent"] not in holders:
-                holders.append(entry["agent"])
-                sched.claim(entry["agent"], sid)
-            if last_of.get(sid) == i and sid in final_done:
-                for a in working.pop(sid):
-                    sched.release(a)
-                done.add(sid)
-                sched.mark_done(sid)
+        progress.step(i, entry)
         if page is None:
             continue
         page.push("event", {"text": "", "data": {"action": entry}})

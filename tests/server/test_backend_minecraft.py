@@ -201,7 +201,7 @@ def test_smelt_beef_in_a_furnace(backend: MinecraftBackend) -> None:
                   ["smelt_a"])
     out = run(backend, "smelt_a", name="smelt", furnace=furnace, item="beef", count=1)
     assert out.ok, out.reason
-    assert 9.0 <= out.seconds <= 20.0
+    assert out.seconds >= 9.0  # 200 ticks; longer when the server's ticks lag
     view = backend.view()
     assert view.inventory("smelt_a") == {"cooked_beef": 1}
     assert view.block(furnace).name == "furnace"
@@ -327,7 +327,8 @@ def test_rendezvous_waits_for_every_agent(backend: MinecraftBackend) -> None:
     first.join()
     assert outcomes["meet_a"].ok and outcomes["meet_b"].ok
     assert outcomes["meet_a"].seconds >= 0.4
-    assert outcomes["meet_b"].seconds < 0.2
+    # the last to come does not wait for the first (its time is its own round trip only)
+    assert outcomes["meet_b"].seconds < outcomes["meet_a"].seconds
 
 
 def test_kill_a_cow_gives_its_loot(backend: MinecraftBackend) -> None:

@@ -79,17 +79,16 @@ def test_buttons_reset_after_their_time(server: ServerProcess, run_bot: RunBot) 
     assert isinstance(stone, dict) and isinstance(oak, dict)
     assert stone["doorOpenWhilePowered"] is True
     assert oak["doorOpenWhilePowered"] is True
-    # 20 and 30 ticks, seen from the bot (one block update each way)
-    assert 0.85 <= stone["seconds"] <= 1.4
-    assert 1.35 <= oak["seconds"] <= 1.9
-    # the server's own record: who pressed, and the reset 20 and 30 ticks later
-    assert result["history"] == [
+    # the server's own record: who pressed, and the reset 20 and 30 game ticks later
+    # (minecraft.wiki/w/Button), counted on the server's tick loop: exact however loaded
+    # the machine is (wall-clock times are for benchmarks, not tests)
+    assert [{k: v for k, v in e.items() if k != "tick"} for e in result["history"]] == [
         {"x": 22, "y": -60, "z": z, "name": name, "powered": powered, "player": player}
         for z, name in ((-14, "stone_button"), (-10, "oak_button"))
         for powered, player in ((True, "button_bot"), (False, None))]
-    stone_s, oak_s = result["serverSeconds"]
-    assert 0.95 <= stone_s <= 1.2
-    assert 1.45 <= oak_s <= 1.7
+    assert result["serverTicks"] == [20, 30]
+    # the bot saw each button on, then off again, with the door open in between
+    assert stone["seconds"] > 0 and oak["seconds"] > 0
 
 
 def test_fill_fills_an_exact_box(server: ServerProcess, run_bot: RunBot) -> None:

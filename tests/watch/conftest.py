@@ -19,6 +19,7 @@ from env.minecraft.server import node_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 BROWSE = Path(__file__).resolve().parent / "js" / "browse.js"
+WORLD = Path(__file__).resolve().parent / "js" / "world.js"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
@@ -92,14 +93,20 @@ def screens(tmp_path: Path) -> Path:
     return folder
 
 
-def browse(url: str, shot: Path, *extra: str, timeout: float = 180.0) -> dict:
-    """Open `url` in headless Chromium until a done node and a moved score (browse.js)."""
-    proc = subprocess.run([str(node_binary()), str(BROWSE), url, str(shot), *extra],
+def run_js(script: Path, *args: str, timeout: float = 180.0) -> dict:
+    """Run a browser script of js/ and return the JSON line it prints (fails the test when
+    it prints none, or reports errors)."""
+    proc = subprocess.run([str(node_binary()), str(script), *args],
                           capture_output=True, text=True, timeout=timeout)
     lines = [x for x in proc.stdout.splitlines() if x.startswith("{")]
     if not lines:
-        pytest.fail(f"browse.js printed nothing (exit {proc.returncode}):\n{proc.stderr}")
+        pytest.fail(f"{script.name} printed nothing (exit {proc.returncode}):\n{proc.stderr}")
     result: dict = json.loads(lines[-1])
     if not result.get("ok"):
         pytest.fail(f"the page failed: {result.get('error') or result.get('errors')}")
     return result
+
+
+def browse(url: str, shot: Path, *extra: str, timeout: float = 180.0) -> dict:
+    """Open `url` in headless Chromium until a done node and a moved score (browse.js)."""
+    return run_js(BROWSE, url, str(shot), *extra, timeout=timeout)

@@ -1,5 +1,6 @@
 """End to end: an episode with --watch and a replay, each opened in headless Chromium until
-the plan shows a done node and the score has moved; a screenshot of each is saved."""
+the plan shows a done node and the score has moved; a screenshot of each is saved. And the
+3D pane of a replay on the embedded server: its ground, its agents, its follow camera."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.watch.conftest import browse, free_port, screens
+from tests.watch.conftest import WORLD, browse, free_port, run_js, screens
 
 TASK = "cooking/cake_20"  # 5 subtasks, a pruned edge, a score that rises in steps
 
@@ -50,3 +51,30 @@ def test_replay_with_watch_plays_the_trace_in_chromium(chromium, command, tmp_pa
     summary = rep.wait_for("replayed")
     assert f"score {result['metrics']['score']:.1f} (recorded {result['metrics']['score']})" \
         in summary
+
+
+def test_replay_on_the_server_shows_ground_bots_and_a_follow_camera_in_chromium(
+        chromium, command, tmp_path: Path):
+    """The 3D pane of a replay re-enacted on the embedded server: the camera that follows an
+    agent sits behind it and moves with it; the flat world's ground (y -61, below 0) is
+    meshed and the agents are in the scene; a screenshot of each camera."""
+    from tasks.episode import run_episode
+
+    result = run_episode({"task": "construction/task_0", "agents": 3})
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(result))
+    # Slowed down, so that the agents still walk while the page loads and follows one:
+    # agent3 walks last, from 9.8 s to 13.9 s of the recording (49 s to 70 s at x0.2).
+    rep = command("replay", str(path), "--watch", "--backend", "minecraft", "--speed", "0.2",
+                  "--watch-linger", "5")
+    url = page_url(rep.wait_for("watch page"))
+    folder = screens(tmp_path)
+    seen = run_js(WORLD, url, str(folder / "world-free.png"), str(folder / "world-follow.png"),
+                  "--agent", "agent3", "--follow-s", "120", timeout=600)
+    assert seen["groundSections"] > 0
+    assert seen["entities"] == 3  # the three agents (the viewer's own bot is not drawn)
+    follow = seen["follow"]
+    assert follow["offsetError"] is not None and follow["offsetError"] < 1.0, follow
+    assert follow["moved"] > 1.0, follow
+    for shot in seen["shots"]:
+        assert Path(shot).stat().st_size > 10_000

@@ -166,3 +166,33 @@ def test_replay_names_what_is_wrong_with_a_result_file(tmp_path) -> None:
     with pytest.raises(ValueError, match="trace entry 1 has no numeric start and end"):
         load_result(bad)
     assert main(["replay", str(tmp_path / "none.json"), "--watch"]) == 2
+
+
+def test_replay_progress_follows_attempts_of_a_retried_subtask() -> None:
+    """Subtask s: attempt 1 by agent1 (its two actions), then a retry, attempt 2 by agent2,
+    with a late action of attempt 1 in between; t failed for good; a stage errand."""
+    from planner.schedule import ScheduleState
+    from tasks.watch.replay import TraceProgress
+
+    trace = [{"agent": "agent1", "subtask": "s", "attempt": 1},
+             {"agent": "agent1", "subtask": "s", "attempt": 1},
+             {"agent": "agent3", "subtask": "stage:t", "attempt": 1},
+             {"agent": "agent2", "subtask": "s", "attempt": 2},
+             {"agent": "agent1", "subtask": "s", "attempt": 1},
+             {"agent": "agent3", "subtask": "t", "attempt": 1},
+             {"agent": "agent2", "subtask": "s", "attempt": 2}]
+    sched = ScheduleState.start([["s"], ["t"]], ["agent1", "agent2", "agent3"])
+    p = TraceProgress({"s", "t"}, trace, {"s"}, sched)
+    seen = []
+    for i, entry in enumerate(trace):
+        p.step(i, entry)
+        seen.append(({k: list(v) for k, v in p.working.items()}, sorted(p.done)))
+    assert seen == [
+        ({"s": ["agent1"]}, []),
+        ({"s": ["agent1"]}, []),
+        ({"s": ["agent1"]}, []),   # a stage errand holds nothing
+        ({"s": ["agent2"]}, []),   # the retry takes over; agent1 lets go
+        ({"s": ["agent2"]}, []),   # a late action of attempt 1 holds nothing
+        ({"s": ["agent2"]}, []),   # t's only action ends: failed for good, not done
+        ({}, ["s"]),               # the last action of the last attempt: done
+    ]

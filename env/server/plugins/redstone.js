@@ -1,8 +1,9 @@
 'use strict'
 // Levers, buttons, pressure plates and a simple power model.
 //
-// Sources: a lever toggles `powered` when used; a button is powered for 1 s (stone and
-// polished blackstone) or 1.5 s (wooden) and then resets; a pressure plate is powered while at
+// Sources: a lever toggles `powered` when used; a button is powered for 20 game ticks (stone
+// and polished blackstone) or 30 (wooden), counted on the server's tick loop as vanilla does
+// (env/data/redstone.json), and then resets; a pressure plate is powered while at
 // least one player stands on it (checked on every player movement; weighted plates carry
 // `power` = the vanilla level for that many players).
 // Power: a powered source powers the blocks touching it (its 3x3x3 cube) and, as vanilla's strong
@@ -13,9 +14,9 @@
 // Events on the server object, for other code (escape-room effects, logs):
 //   serv.on('redstoneSource', ({ world, position, name, powered, player }) => ...)
 //   serv.on('redstoneConsumer', ({ world, position, name, powered }) => ...)
-// /powerhistory [since_ms] answers `powerhistory [{"t":..,"x":..,"y":..,"z":..,"name":..,"powered":..,
-// "player":..}, ...]`: the last source changes (server clock, ms since the epoch), so a reader
-// polling the world cannot miss a button's short press.
+// /powerhistory [since_ms] answers `powerhistory [{"t":..,"tick":..,"x":..,"y":..,"z":..,"name":..,
+// "powered":..,"player":..}, ...]`: the last source changes (server clock, ms since the epoch, and
+// the server's tick count), so a reader polling the world cannot miss a button's short press.
 // serv.recomputePower(world, position) re-evaluates every consumer within reach of `position`
 // (used after /setblock and /fill place a source).
 
@@ -23,8 +24,7 @@ const { Vec3 } = require('vec3')
 const { UserError } = require('flying-squid')
 const { guarded, describeState, withProperties, isOpenable, openablePositions, setOpenable } = require('../blockstate')
 
-const BUTTON_MS_STONE = 1000 // 20 ticks
-const BUTTON_MS_WOOD = 1500 // 30 ticks
+const REDSTONE = require('../../data/redstone.json')
 const PLATE_INSET = 1 / 16 // a plate's detection box: the block minus 1/16 at each side
 const PLATE_HEIGHT = 0.25
 const PLAYER_HALF_WIDTH = 0.3
@@ -44,8 +44,8 @@ function isButton (name) { return name.endsWith('_button') }
 function isPlate (name) { return name.endsWith('_pressure_plate') }
 function isSource (name) { return isLever(name) || isButton(name) || isPlate(name) }
 function isWeighted (name) { return name.endsWith('weighted_pressure_plate') }
-function buttonMs (name) {
-  return name === 'stone_button' || name === 'polished_blackstone_button' ? BUTTON_MS_STONE : BUTTON_MS_WOOD
+function buttonTicks (name) {
+  return REDSTONE.button_ticks[name] ?? REDSTONE.button_ticks_default
 }
 
 /** Is the source block (prismarine-block) giving power? */
@@ -144,7 +144,7 @@ module.exports.server = (serv) => {
     const state = describeState(registry, next)
     const powered = isWeighted(state.name) ? state.properties.power > 0 : state.properties.powered
     serv.emit('redstoneSource', { world, position, name: state.name, powered, player })
-    history.push({ t: Date.now(), x: position.x, y: position.y, z: position.z, name: state.name, powered, player: player ? player.username : null })
+    history.push({ t: Date.now(), tick: serv.tickCount, x: position.x, y: position.y, z: position.z, name: state.name, powered, player: player ? player.username : null })
     if (history.length > HISTORY) history.shift()
     await recomputePower(world, position)
   }
@@ -160,15 +160,25 @@ module.exports.server = (serv) => {
       const world = player.world
       const position = block.position
       await setSource(world, position, { powered: true }, player)
-      setTimeout(guarded(`resetting ${button}`, async () => {
-        const now = await world.getBlock(position)
-        if (now.name === button && now.getProperties().powered) {
-          await setSource(world, position, { powered: false }, null)
-        }
-      }), buttonMs(button))
+      resets.set(`${position}`, { world, position, button, tick: serv.tickCount + buttonTicks(button) })
       return true
     }, true))
   }
+
+  // Pressed buttons, reset on the tick they are due (a lagging server keeps them longer).
+  const resets = new Map() // position key -> { world, position, button, tick }
+  serv.on('tick', () => {
+    for (const [key, r] of resets) {
+      if (serv.tickCount < r.tick) continue
+      resets.delete(key)
+      guarded(`resetting ${r.button}`, async () => {
+        const now = await r.world.getBlock(r.position)
+        if (now.name === r.button && now.getProperties().powered) {
+          await setSource(r.world, r.position, { powered: false }, null)
+        }
+      })()
+    }
+  })
 
   // Pressure plates: which players stand on which plate.
   const pressedBy = new Map() // plate key -> Set of player ids

@@ -6,6 +6,7 @@ const $ = (id) => document.getElementById(id)
 const cc = {
   helloCount: null, // updates already sent before this page connected (catch-up)
   latency: [], // live updates: seconds from the bus message's sending to the painted frame
+  latencyParts: [], // the same, split: [bus, server to browser, handling, to the frame]
   scores: [],
   status: {},
   agents: {},
@@ -51,15 +52,41 @@ function showInfo (info) {
   }
   // ?world=0 leaves the 3D view out (it renders continuously: costly without a GPU).
   if (info.viewer && new URLSearchParams(location.search).get('world') !== '0') {
-    $('world').hidden = false
-    if (!$('viewer').src) $('viewer').src = info.viewer
-    cc.viewer = info.viewer
+    if ($('world').hidden) {
+      $('world').hidden = false
+      // The plan's pane just narrowed: fit the graph to it again.
+      requestAnimationFrame(() => { cy.resize(); cy.fit(undefined, 45) })
+    }
+    cc.viewer = ownSite(info.viewer)
+    if (!$('viewer').src) $('viewer').src = viewerSrc('')
   }
+}
+
+// The 3D view is shown from another site (localhost beside 127.0.0.1, the same machine), so
+// the browser runs it in a process of its own: its rendering never holds up this page's
+// updates.
+function ownSite (url) {
+  const u = new URL(url)
+  if (u.hostname === location.hostname) {
+    if (u.hostname === '127.0.0.1') u.hostname = 'localhost'
+    else if (u.hostname === 'localhost') u.hostname = '127.0.0.1'
+  }
+  return u.href
+}
+
+// The 3D view's address: its camera (follow an agent, or free) and, passed on from this
+// page's address, its frame cap (?fps=N; without a GPU each frame costs CPU).
+function viewerSrc (agent) {
+  const q = new URLSearchParams()
+  if (agent) q.set('follow', agent)
+  const fps = new URLSearchParams(location.search).get('fps')
+  if (fps) q.set('fps', fps)
+  return cc.viewer + (q.toString() ? `?${q}` : '')
 }
 
 $('follow').addEventListener('change', () => {
   const agent = $('follow').value
-  $('viewer').src = cc.viewer + (agent ? `?follow=${encodeURIComponent(agent)}` : '')
+  $('viewer').src = viewerSrc(agent)
 })
 
 function showPlan (plan) {
@@ -100,6 +127,7 @@ function showProgress (p) {
     else cy.add({ group: 'edges', data: { id, source: u, target: v, kept: true, ate, origin: 'repair', rules: [] }, classes: 'repaired' })
   }
   document.body.dataset.doneNodes = Object.values(p.status).filter(s => s === 'done').length
+  document.body.dataset.nodes = Object.keys(p.status).length
   showLines()
 }
 
@@ -192,13 +220,21 @@ source.addEventListener('hello', (ev) => {
   cc.helloCount = +ev.data
   if (!cc.finished) { $('status').textContent = 'live'; $('status').className = 'pill live' }
 })
+const now = () => (performance.timeOrigin + performance.now()) / 1000
 source.onmessage = (ev) => {
+  const arrived = now()
   const u = JSON.parse(ev.data)
   const fn = handlers[u.kind]
   if (fn) fn(u.data)
   if (u.n >= cc.helloCount) {
+    const shown = now()
     requestAnimationFrame(() => {
-      cc.latency.push((performance.timeOrigin + performance.now()) / 1000 - u.sent_at)
+      const frame = now()
+      cc.latency.push(frame - u.sent_at)
+      // Where the time went: bus to page server, page server to browser, the update's
+      // handling, and the wait for the next frame (seconds).
+      cc.latencyParts.push([u.received_at - u.sent_at, arrived - u.received_at,
+        shown - arrived, frame - shown])
     })
   }
 }

@@ -1,6 +1,6 @@
 'use strict'
-// A stone button powers the iron door beside it for 1 s, an oak button for 1.5 s; each then
-// resets by itself and the door shuts. Times are measured from the bot's block updates.
+// A stone button powers the iron door beside it for 20 game ticks, an oak button for 30; each
+// then resets by itself and the door shuts. The server's /powerhistory gives the ticks.
 const { connect, run, Vec3 } = require('./lib')
 const { ask, waitForState, teleport } = require('./world_lib')
 
@@ -31,7 +31,7 @@ run(async (port) => {
   const answer = await ask(bot, '/powerhistory', 'powerhistory ')
   // the server keeps every bot's changes: keep this script's buttons only
   const history = JSON.parse(answer.slice('powerhistory '.length)).filter(e => e.x === 22 && e.name.endsWith('_button'))
-  const serverSeconds = [(history[1].t - history[0].t) / 1000, (history[3].t - history[2].t) / 1000]
+  const serverTicks = [history[1].tick - history[0].tick, history[3].tick - history[2].tick]
   bot.quit()
-  return { stone, oak, history: history.map(({ t, ...rest }) => rest), serverSeconds }
+  return { stone, oak, history: history.map(({ t, ...rest }) => rest), serverTicks }
 })

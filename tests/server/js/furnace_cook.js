@@ -21,7 +21,7 @@ run(async (port) => {
   await sleep(1000)
   const litWhileCooking = bot.blockAt(pos).getProperties().lit
   const progressAfterOneSecond = furnace.progress
-  await waitFor(() => furnace.outputItem()?.name === 'cooked_beef', 15000, 'the steak')
+  await waitFor(() => furnace.outputItem()?.name === 'cooked_beef', 60000, 'the steak')
   const cookSeconds = (Date.now() - started) / 1000
   const slotsWhenDone = [furnace.inputItem(), furnace.fuelItem(), furnace.outputItem()].map(i => (i ? `${i.name}:${i.count}` : null))
   await furnace.takeOutput()

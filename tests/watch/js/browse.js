@@ -6,9 +6,7 @@
 const path = require('path')
 const { chromium } = require(path.join(__dirname, '..', '..', '..', 'env', 'node_modules', 'playwright-core'))
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist']
+const { CHROMIUM_ARGS } = require('./chromium')
 
 async function main () {
   const [url, shot, ...rest] = process.argv.slice(2)
@@ -24,7 +22,13 @@ async function main () {
     await page.goto(url, { timeout: 30000 })
     await page.waitForFunction(() => window.cc && document.body.dataset.doneNodes > 0 &&
       document.body.dataset.scoreMoved === '1', null, { timeout, polling: 200 })
-    if (untilFinished) await page.waitForFunction(() => window.cc.finished, null, { timeout, polling: 200 })
+    if (untilFinished) {
+      await page.waitForFunction(() => window.cc.finished, null, { timeout, polling: 200 })
+      // The end and the last progress are separate messages: give the last one a moment to
+      // paint before reading the page (what it shows then is what the test checks).
+      await page.waitForFunction(() => document.body.dataset.doneNodes === document.body.dataset.nodes,
+        null, { timeout: 15000, polling: 100 }).catch(() => {})
+    }
     if (worldShot) {
       await page.waitForTimeout(Number(opt('--world-wait', 8)) * 1000)
       await page.locator('#world').screenshot({ path: worldShot })
@@ -35,6 +39,7 @@ async function main () {
       scores: window.cc.scores.map(s => s.score),
       refusals: window.cc.refusals,
       latency: window.cc.latency,
+      latencyParts: window.cc.latencyParts,
       finished: window.cc.finished,
       viewer: !!window.cc.viewer
     }))
