@@ -19,6 +19,8 @@ from pydantic import Field, TypeAdapter, field_validator
 from env.capacity import container_slots, player_slots, room_for, stack_size
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import Rule, Rulebook
+from env.support import placed_state
+from env.support import refusal as support_refusal
 from env.tags import tag_of
 from env.world import (
     REACH,
@@ -321,7 +323,10 @@ class Place(Action):
     facing: Facing | Literal["x", "y", "z"] | None = None
     summary: ClassVar[str] = ("place the block named item at pos (facing a direction or axis), "
                               "holding the item that places it (a torch for wall_torch, "
-                              "wheat_seeds for wheat)")
+                              "wheat_seeds for wheat); what cannot float needs its support "
+                              "(a crop farmland below, a wall torch or ladder a full block "
+                              "behind it, a lever or button the block below, or behind it "
+                              "when facing a side)")
     _v = field_validator("pos", mode="before")(_pos)
     _n = field_validator("item", mode="before")(_name)
 
@@ -342,6 +347,10 @@ class Place(Action):
                       (x, y, z - 1)]
         if not any(view.block(n).name not in REPLACEABLE for n in neighbours):
             return refuse(Code.NO_SUPPORT, pos=self.pos)
+        unheld = support_refusal(self.item, placed_state(self.item, self.facing), self.pos,
+                                 view.block)
+        if unheld is not None:
+            return unheld
         for other in view.agents():
             feet = view.agent_pos(other)
             if (math.floor(feet[0]), math.floor(feet[2])) == (x, z) and \

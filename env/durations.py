@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-KEYS = ("take_s", "put_s", "place_s", "activate_s", "craft_s", "milk_s", "kill_s",
-        "kill_bare_s", "move_overhead_s", "dig_overhead_s", "smelt_overhead_s")
+KEYS = ("take_s", "put_s", "chest_again_s", "place_s", "activate_s", "craft_s", "milk_s", "kill_s",
+        "kill_bare_s", "move_overhead_s", "centre_s", "dig_overhead_s", "smelt_overhead_s")
 
 
 def load_durations(path: Path = Path(__file__).parent / "data" / "durations.json"

@@ -181,7 +181,8 @@ def build_loot(version: str = VERSION) -> dict[str, list[dict[str, object]]]:
     """Block loot of `version`: minecraft-data's digest, read as the game means it (a drop
     marked silkTouch needs silk touch, one marked noSilkTouch needs its absence, and both
     are certain within their branch; an unmarked drop of chance >= 0.5 is certain, as the
-    digest halves alternatives; rarer ones keep their chance), with `vanilla_overrides()`."""
+    digest halves alternatives; rarer ones keep their chance), with `vanilla_overrides()`;
+    a wall variant drops as its standing block."""
     base = minecraft_data_dir(version)
     paths = json.loads((base / "dataPaths.json").read_text())["pc"][version]
     loot = json.loads((base / paths["blockLoot"] / "blockLoot.json").read_text())
@@ -205,7 +206,14 @@ def build_loot(version: str = VERSION) -> dict[str, list[dict[str, object]]]:
                 drop["age"] = int(d["blockAge"])
             drops.append(drop)
         out[name] = drops
-    return out
+    # A wall variant (wall_torch, oak_wall_sign, white_wall_banner, a wall skull or coral fan)
+    # drops what its standing block drops (the game's `dropsLike`); the digest leaves it out.
+    for block in json.loads((base / paths["blocks"] / "blocks.json").read_text()):
+        name = block["name"]
+        standing = name.replace("wall_", "", 1)
+        if name not in out and "wall_" in name and standing in out:
+            out[name] = out[standing]
+    return dict(sorted(out.items()))
 
 
 def write_loot() -> None:

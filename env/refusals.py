@@ -55,6 +55,8 @@ class Code(StrEnum):
     NOT_PLACEABLE = "not_placeable"
     CELL_TAKEN = "cell_taken"
     NO_SUPPORT = "no_support"
+    NEEDS_SOIL = "needs_soil"
+    NEEDS_SUPPORT = "needs_support"
     CELL_OCCUPIED = "cell_occupied"
     NO_ROOM_ABOVE = "no_room_above"
     NO_ENTITY = "no_entity"

@@ -114,7 +114,7 @@ def load_task(task_id: str, source: Path | None = None, agents: int = 2,
             return import_construction(name, blueprints[name], file=bpath, strict=strict)
         if family == "escape" and name:
             atoms, apath = _read(ESCAPE_FILE, source)
-            return import_escape(name, atoms, agents, file=apath)
+            return import_escape(name, atoms, agents, file=apath, strict=strict)
     except ValidationError as exc:
         raise TaskError(f"{task_id}: invalid task: {one_line(exc)}") from None
     raise _unknown(task_id, source)

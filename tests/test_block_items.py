@@ -119,7 +119,8 @@ def test_construction_chest_holds_the_placing_items() -> None:
 
 def test_the_sim_places_with_the_placing_item() -> None:
     sim = SimBackend(RB, seed=0)
-    sim.build(WorldSetup(blocks=[BlockSpec(name="stone", pos=(2, Y, 0))],
+    sim.build(WorldSetup(blocks=[BlockSpec(name="stone", pos=(2, Y, 0)),
+                                 BlockSpec(name="farmland", pos=(1, Y - 1, 1))],
                          agent_items={"torch": 1, "flint_and_steel": 1, "water_bucket": 1,
                                       "wheat_seeds": 1}), ["a"])
     for action in (Place(item="wall_torch", pos=(1, Y, 0), facing="west"),

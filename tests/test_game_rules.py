@@ -14,6 +14,7 @@ import pytest
 
 from env.actions import Craft, Dig, Put, Smelt, Take
 from env.capacity import container_slots, player_slots, stack_size
+from env.durations import DURATIONS
 from env.loot import drops as loot_drops
 from env.minecraft.server import node_binary
 from env.refusals import Code
@@ -111,7 +112,7 @@ def test_logs_and_wood_smelt_to_charcoal(wood: str) -> None:
     assert RB.smelts_to(wood) == "charcoal"
     sim = sim_with({wood: 2, "oak_planks": 2})
     out = sim.execute("a", Smelt(furnace=FURNACE, item=wood, count=2, fuel="oak_planks"), 0.0)
-    assert (out.ok, out.seconds) == (True, 20.0)
+    assert (out.ok, out.seconds) == (True, 20.0 + DURATIONS["smelt_overhead_s"])
     assert sim.view().inventory("a") == {"charcoal": 2}  # 1.5 items a plank: both burn
 
 
@@ -124,20 +125,25 @@ def test_saplings_and_slabs_fuel_a_smelt() -> None:
 
 # -- a lit furnace keeps its fire ---------------------------------------------------------------
 
-def test_after_a_lava_bucket_99_more_items_need_no_fuel() -> None:
+def test_after_a_lava_bucket_the_fire_lasts_100_items() -> None:
+    # 20000 ticks of fire (minecraft.wiki, Smelting: a lava bucket smelts 100 items). The fire
+    # burns on between jobs too (vanilla counts it down every tick the furnace is lit), so
+    # after the first item and the moments between jobs (smelt_overhead_s each) 98 more fit.
     sim = sim_with({"beef": 101, "lava_bucket": 1})
     first = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1, fuel="lava_bucket"), 0.0)
     assert first.ok and sim.view().inventory("a") == {"beef": 100, "bucket": 1, "cooked_beef": 1}
     t = first.seconds
-    for count in (64, 35):  # one input stack per job; no coal in hand, none needed
+    for count in (64, 34):  # one input stack per job; no coal in hand, none needed
         job = Smelt(furnace=FURNACE, item="beef", count=count, fuel="coal")
         assert job.check(sim.view(), "a", RB) is None
         out = sim.execute("a", job, t)
         assert out.ok, out.reason
         t += out.seconds
-    assert sim.view().inventory("a") == {"beef": 1, "bucket": 1, "cooked_beef": 100}
+    assert sim.view().inventory("a") == {"beef": 2, "bucket": 1, "cooked_beef": 99}
+    assert sim.state.furnace_fire_s(FURNACE, t) == pytest.approx(
+        1000.0 - 990.0 - 3 * DURATIONS["smelt_overhead_s"])
     out = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1, fuel="coal"), t)
-    assert (out.ok, out.code) == (False, Code.MISSING_ITEMS)  # 20000 ticks: 100 items, no more
+    assert (out.ok, out.code) == (False, Code.MISSING_ITEMS)  # under 10 s of fire left
 
 
 def test_a_cold_furnace_needs_fuel_again() -> None:
@@ -146,7 +152,8 @@ def test_a_cold_furnace_needs_fuel_again() -> None:
     # 80 s of fire from one coal: 70 s are left after the first item; 100 s later it is out.
     late = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1), 110.0)
     assert (late.ok, late.code) == (False, Code.MISSING_ITEMS)
-    early = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1), 10.0)
+    early = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=1),
+                        10.0 + DURATIONS["smelt_overhead_s"])
     assert early.ok and sim.view().inventory("a") == {"cooked_beef": 2}
 
 
@@ -158,12 +165,13 @@ def test_a_furnace_smelts_one_job_at_a_time() -> None:
     sim.state.inventories["b"] = {"rabbit": 2, "coal": 1}
     sim.state.inventories["a"] = {"beef": 2, "coal": 1}
     first = sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=2), 0.0)
-    assert (first.ok, first.seconds) == (True, 20.0)
+    done = 20.0 + DURATIONS["smelt_overhead_s"]  # 10 s per item (vanilla), then the output out
+    assert (first.ok, first.seconds) == (True, done)
     before = sim.snapshot()
     busy = sim.execute("b", Smelt(furnace=FURNACE, item="rabbit", count=2), 5.0)
-    assert (busy.ok, busy.code, busy.params["free_at"]) == (False, Code.STATION_BUSY, 20.0)
+    assert (busy.ok, busy.code, busy.params["free_at"]) == (False, Code.STATION_BUSY, done)
     assert sim.snapshot() == before  # a refused action changes nothing
-    after = sim.execute("b", Smelt(furnace=FURNACE, item="rabbit", count=2), 20.0)
+    after = sim.execute("b", Smelt(furnace=FURNACE, item="rabbit", count=2), done)
     assert after.ok and sim.view().inventory("b") == {"coal": 1, "cooked_rabbit": 2}
 
 

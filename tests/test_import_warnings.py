@@ -43,3 +43,34 @@ def test_strict_bench_fails_the_episode(tmp_path: Path) -> None:
     record = json.loads((out / "episodes.jsonl").read_text().splitlines()[0])
     assert record["config"]["strict"] is True
     assert "line 2: position must be [x y z]" in record["error"]
+
+
+def _atom(init: list[dict], effects: list[dict]) -> dict:
+    return {"init": [{"name": "stone_pressure_plate", "position": [0, 0, 0]}, *init],
+            "condition": [{"name": "stone_pressure_plate", "position": [0, 0, 0],
+                           "powered": True}],
+            "effect": [{"name": "air", "position": [0, 0, 4]}, *effects]}
+
+
+def test_an_escape_block_with_a_state_its_block_lacks_is_left_out_as_the_game_does() -> None:
+    # VillagerAgent sets blocks up with `/setblock x y z name[k=v,...]`; the game refuses the
+    # whole command for a property the block does not have (minecraft-data: a redstone torch
+    # has only `lit`, redstone wire has no `powered`), so the block is not there.
+    from tasks.importers.common import TaskError
+    from tasks.importers.escape import import_escape
+
+    atom = _atom([{"name": "redstone_torch", "position": [1, 1, 2], "facing": "east"},
+                  {"name": "lever", "position": [2, 0, 1], "face": "floor"}],
+                 [{"name": "redstone_wire", "position": [0, 0, 3], "powered": True}])
+    spec = import_escape("1-0", [atom], 2, file="atoms.json")
+    assert spec.import_warnings == [
+        "atoms.json, atom 0, init[1]: redstone_torch has no 'facing' state, so the game "
+        "refuses its /setblock; left out",
+        "atoms.json, atom 0, effect[1]: redstone_wire has no 'powered' state, so the game "
+        "refuses its /setblock; left out"]
+    names = {b.name for b in spec.world.blocks}
+    assert "redstone_torch" not in names and "lever" in names
+    assert [e.block for t in spec.world.triggers for e in t.effects] == ["air"]
+    with pytest.raises(TaskError, match=r"^atoms.json, atom 0, init\[1\]: redstone_torch has "
+                                        r"no 'facing' state, so the game refuses its /setblock$"):
+        import_escape("1-0", [atom], 2, file="atoms.json", strict=True)

@@ -49,6 +49,12 @@ Y = STAND_Y
 CRAFT = DURATIONS["craft_s"]
 MOVE_EXTRA = DURATIONS["move_overhead_s"]
 DIG_EXTRA = DURATIONS["dig_overhead_s"]
+SMELT_EXTRA = DURATIONS["smelt_overhead_s"]
+CENTRE = DURATIONS["centre_s"]
+PLACE_S = DURATIONS["place_s"]
+ACTIVATE_S = DURATIONS["activate_s"]
+MILK_S = DURATIONS["milk_s"]
+KILL_BARE_S = DURATIONS["kill_bare_s"]
 SQRT2 = math.sqrt(2.0)
 PICKAXES = "diamond_pickaxe, golden_pickaxe, iron_pickaxe, netherite_pickaxe, stone_pickaxe, " \
            "wooden_pickaxe"
@@ -172,11 +178,12 @@ def test_cake_leaves_the_buckets() -> None:
 def test_smelting_rabbit_burns_whole_coal() -> None:
     sim = make(WorldSetup(blocks=[BlockSpec(name="furnace", pos=(1, Y, 0))],
                           agent_items={"rabbit": 12, "coal": 3}))
-    assert run(sim, "a", [Smelt(furnace=(1, Y, 0), item="rabbit", count=9)]) == [90.0]
+    assert run(sim, "a", [Smelt(furnace=(1, Y, 0), item="rabbit", count=9)]) == [90.0 + SMELT_EXTRA]
     assert sim.view().inventory("a") == {"cooked_rabbit": 9, "rabbit": 3, "coal": 1}
-    # Two coals burn 160 s; at 90 s the fire still has 70 s, enough for 3 more: no new coal.
-    out = sim.execute("a", Smelt(furnace=(1, Y, 0), item="rabbit", count=3), 90.0)
-    assert (out.ok, out.seconds) == (True, 30.0)
+    # Two coals burn 160 s; after the first job the fire still has 70 s less the moment
+    # the output took, enough for 3 more: no new coal.
+    out = sim.execute("a", Smelt(furnace=(1, Y, 0), item="rabbit", count=3), 90.0 + SMELT_EXTRA)
+    assert (out.ok, out.seconds) == (True, 30.0 + SMELT_EXTRA)
     assert sim.view().inventory("a") == {"cooked_rabbit": 12, "coal": 1}
 
 
@@ -209,7 +216,7 @@ def test_dig_ripe_wheat_but_not_young_wheat() -> None:
     out = sim.execute("a", Dig(pos=(0, Y, 1)), 0.0)
     assert (out.ok, out.reason) == (False, "wheat at (0, -60, 1) is not ripe (age 3 of 7)")
     assert sim.snapshot() == before
-    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == pytest.approx([0.05 + DIG_EXTRA])
+    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == pytest.approx([0.0 + DIG_EXTRA])  # instant
     assert sim.view().inventory("a") == {"wheat": 1, "wheat_seeds": 2}
     assert sim.view().block((1, Y, 0)).name == "air"
 
@@ -222,14 +229,21 @@ def test_coal_ore_needs_a_pickaxe() -> None:
     assert (out.ok, out.reason) == (False, f"coal_ore needs a tool: any of {PICKAXES}")
     assert sim.snapshot() == before
     sim = make(world.model_copy(update={"agent_items": {"wooden_pickaxe": 1}}))
-    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == pytest.approx([1.2 + DIG_EXTRA])  # 0.4 x 3
+    # vanilla: ceil(1 / (2 / 3 / 30)) = 45 ticks (minecraft.wiki, Breaking)
+    assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == pytest.approx([2.25 + DIG_EXTRA])
     assert sim.view().inventory("a") == {"wooden_pickaxe": 1, "coal": 1}
 
 
 def test_dig_times_and_self_drops() -> None:
+    # vanilla 1.19.2's break times (minecraft.wiki, Breaking: "Best tools" table)
     assert dig_seconds("oak_log", {}, RB) == 3.0  # 1.5 x hardness 2, by hand
     assert dig_seconds("stone", {"stone_pickaxe": 1}, RB) == 0.6
-    assert dig_seconds("torch", {}, RB) == 0.05
+    assert dig_seconds("stone", {"wooden_pickaxe": 1}, RB) == 1.15
+    assert dig_seconds("stone", {}, RB) == 7.5  # needs a pickaxe: 5 x hardness
+    assert dig_seconds("oak_log", {"iron_axe": 1, "wooden_axe": 1}, RB) == 0.5  # the fastest
+    assert dig_seconds("dirt", {}, RB) == 0.75
+    assert dig_seconds("torch", {}, RB) == 0.0  # instant
+    assert dig_seconds("wheat", {}, RB) == 0.0
     sim = make(WorldSetup(blocks=[BlockSpec(name="oak_log", pos=(1, Y, 0), state={"axis": "y"})]))
     run(sim, "a", [Dig(pos=(1, Y, 0)), Dig(pos=(0, Y - 1, 1))])
     assert sim.view().inventory("a") == {"oak_log": 1, "dirt": 1}  # grass_block drops dirt
@@ -253,7 +267,7 @@ def test_place_needs_support_and_keeps_facing() -> None:
     seconds = run(sim, "a", [Place(item="oak_log", pos=(1, Y, 0), facing="x"),
                              Place(item="stone", pos=(1, Y + 1, 0), facing="north"),
                              Place(item="chest", pos=(0, Y, 1))])
-    assert seconds == [0.5, 0.5, 0.5]
+    assert seconds == [PLACE_S] * 3
     assert sim.snapshot()["blocks"] == {
         "0,-60,1": {"name": "chest", "state": {}},
         "1,-60,0": {"name": "oak_log", "state": {"axis": "x"}},
@@ -280,9 +294,10 @@ def test_placing_a_door_sets_both_halves() -> None:
 def test_take_and_put_move_chest_contents() -> None:
     sim = make(WorldSetup(containers=[ContainerSpec(pos=(1, Y, 0), items={"wheat": 5})],
                           agent_items={"egg": 2}))
+    # the put right after the take at the same chest: no new turn towards it (as measured)
     assert run(sim, "a", [Take(pos=(1, Y, 0), item="wheat", count=5),
                           Put(pos=(1, Y, 0), item="egg", count=2)]) == [
-        DURATIONS["take_s"], DURATIONS["put_s"]]
+        DURATIONS["take_s"], DURATIONS["chest_again_s"]]
     assert sim.view().inventory("a") == {"wheat": 5}
     assert sim.view().container((1, Y, 0)) == {"egg": 2}
 
@@ -310,7 +325,7 @@ def test_kill_and_milk() -> None:
                                  EntitySpec(type="cow", pos=(30.5, Y, 0.5))],
                        agent_items={"bucket": 1})
     sim = make(world)
-    assert run(sim, "a", [Milk(), Kill(entity="cow")]) == [1.0, 4.0]
+    assert run(sim, "a", [Milk(), Kill(entity="cow")]) == [MILK_S, KILL_BARE_S]
     assert sim.view().inventory("a") == {"milk_bucket": 1, "beef": 1, "leather": 1}
     assert [e.id for e in sim.view().entities()] == ["cow#0", "cow#2"]  # the nearest one died
     sim = make(world.model_copy(update={"agent_items": {"iron_sword": 1}}))
@@ -327,7 +342,8 @@ def test_move_around_a_wall() -> None:
     sim = make(WorldSetup(blocks=wall(3, range(-2, 3))))
     out = sim.execute("a", MoveTo(pos=(6, Y, 0)), 0.0)
     # to (2, 3) diagonally twice and once straight, past the wall's end, and back: 4 + 4 sqrt 2
-    assert out.ok and out.seconds == pytest.approx((4 + 4 * SQRT2) / WALK_SPEED + MOVE_EXTRA)
+    assert out.ok and out.seconds == pytest.approx(
+        (4 + 4 * SQRT2) / WALK_SPEED + MOVE_EXTRA + CENTRE)
     assert sim.view().agent_pos("a") == (6.5, Y, 0.5)
     out = sim.execute("a", MoveTo(pos=(6, Y, 0)), out.seconds)
     assert (out.ok, out.seconds) == (True, 0.0)
@@ -344,9 +360,9 @@ def test_steps_up_one_block_not_two() -> None:
     step = [BlockSpec(name="stone", pos=(2, Y, z)) for z in range(-40, 41)]
     sim = make(WorldSetup(blocks=step, bounds=((-40, -61, -40), (40, -30, 40))))
     out = sim.execute("a", MoveTo(pos=(2, Y + 1, 0)), 0.0)
-    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED + MOVE_EXTRA)
+    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED + MOVE_EXTRA + CENTRE)
     out = sim.execute("a", MoveTo(pos=(4, Y, 0)), 1.0)  # and drop down the far side
-    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED + MOVE_EXTRA)
+    assert out.ok and out.seconds == pytest.approx((1 + SQRT2) / WALK_SPEED + MOVE_EXTRA + CENTRE)
     high = [BlockSpec(name="stone", pos=(2, y, z)) for z in range(-40, 41) for y in (Y, Y + 1)]
     sim = make(WorldSetup(blocks=high, bounds=((-40, -61, -40), (40, -30, 40))))
     out = sim.execute("a", MoveTo(pos=(2, Y + 2, 0)), 0.0)
@@ -378,7 +394,7 @@ def test_opening_a_wooden_door_opens_the_way() -> None:
     run(sim, "a", [Activate(pos=(2, Y, 0))])
     assert [sim.view().block((2, y, 0)).state["open"] for y in (Y, Y + 1)] == [True, True]
     out = sim.execute("a", MoveTo(pos=(5, Y, 0)), 0.5)
-    assert out.ok and out.seconds == pytest.approx(5 / WALK_SPEED + MOVE_EXTRA)
+    assert out.ok and out.seconds == pytest.approx(5 / WALK_SPEED + MOVE_EXTRA + CENTRE)
 
 
 @pytest.mark.parametrize(("gap", "passable"), [
@@ -419,7 +435,7 @@ def test_lever_trigger_clears_a_wall() -> None:
     sim = make(world)
     assert not sim.execute("a", MoveTo(pos=(5, Y, 0)), 0.0).ok
     out = sim.execute("a", Activate(pos=(1, Y, 1)), 0.0)
-    assert (out.ok, out.seconds, out.fired) == (True, 0.5, ["open"])
+    assert (out.ok, out.seconds, out.fired) == (True, ACTIVATE_S, ["open"])
     assert sim.fired() == {"open"}
     assert sim.view().block((1, Y, 1)).state == {"powered": True}
     assert [sim.view().block((2, y, 0)).name for y in (Y, Y + 1)] == ["air", "air"]
@@ -672,7 +688,8 @@ def test_enclosure_shortcut_is_a_proof() -> None:
         (29, Y, -1), (29, Y, 0), (29, Y, 1), (30, Y, -1), (30, Y, 1), (31, Y, -1), (31, Y, 0),
         (31, Y, 1)]
     out = sim.execute("a", MoveTo(pos=(30, Y - 3, 0)), 0.0)
-    assert out.ok and out.seconds == pytest.approx((29 + math.sqrt(10)) / WALK_SPEED + MOVE_EXTRA)
+    assert out.ok and out.seconds == pytest.approx(
+        (29 + math.sqrt(10)) / WALK_SPEED + MOVE_EXTRA + CENTRE)
     assert sim.execute("a", MoveTo(pos=(0, Y, 0)), 10.0).reason == \
         "no path to (0, -60, 0) from (30, -63, 0)"
 

@@ -21,6 +21,7 @@ const { get, online, inventoryOf, sleep, vec, command, events } = require('./bot
 const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
+const support = require('./support')
 const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
 // How each block is placed: the item held, what else it uses up (env/data/block_items.json,
 // the table the Python side reads too, through env/placement.py).
@@ -31,6 +32,7 @@ const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf
 // Blocks an action may be placed into (they are replaced), as env/actions.py's REPLACEABLE.
 const REPLACEABLE = new Set(['air', 'cave_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
 const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
+const SMELT_POLL_S = 0.2
 
 function refuse (code, params = {}) {
   throw refused(code, params)
@@ -453,6 +455,19 @@ async function craft (bot, { item, times = 1, table = null }) {
   return { gained }
 }
 
+// Seconds until a furnace another player is using is free again: the items left in its input
+// at the cook time each (the one cooking less what is done), then the owner's next look at the
+// output (smelt polls it every 0.2 s). The Python backend turns it into the episode time
+// `free_at` that the simulator's refusal carries, so a player waits as long on both.
+async function busyFor (furnace, cookTicks) {
+  await waitFor(() => furnace.progressSeconds !== null, 300)
+  const input = furnace.inputItem()
+  const cook = cookTicks / 20
+  const current = furnace.progressSeconds ? furnace.progressSeconds : cook
+  const left = input ? (input.count - 1) * cook + current : 0
+  return Math.round((left + SMELT_POLL_S) * 1000) / 1000
+}
+
 async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) {
   const inputType = itemId(bot, item)
   const fuelType = itemId(bot, fuel)
@@ -468,7 +483,7 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
   const furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the furnace at ${pos}`)
   try {
     if (furnace.inputItem() || furnace.fuelItem() || furnace.outputItem()) {
-      refuse(C.STATION_BUSY, { station: 'furnace', pos })
+      refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, cookTicks) })
     }
     await waitFor(() => furnace.fuelSeconds !== null, 300)
     // A lit furnace keeps its fire: only what the fire left does not cover needs new fuel.
@@ -482,7 +497,7 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
     let out = 0
     const deadline = Date.now() + (cookTicks * 50 + 2000) * n + 10000
     while (out < n && Date.now() < deadline) {
-      await sleep(200)
+      await sleep(SMELT_POLL_S * 1000)
       const output = furnace.outputItem()
       if (output) {
         await furnace.takeOutput()
@@ -540,6 +555,12 @@ async function comeBack (bot, cell) {
   await centre(bot, cell)
 }
 
+// A block as env/js/support.js reads it (an unloaded cell counts as air).
+function shapeOf (bot, pos) {
+  const b = bot.blockAt(at(pos))
+  return b ? { name: b.name, props: b.getProperties(), shapes: b.shapes } : { name: 'air', props: {}, shapes: [] }
+}
+
 const FACES = [[0, -1, 0], [0, 1, 0], [1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 0, -1]]
 const YAW = { north: 0, west: Math.PI / 2, south: Math.PI, east: -Math.PI / 2 }
 const OPPOSITE = { north: 'south', south: 'north', east: 'west', west: 'east', up: 'down', down: 'up' }
@@ -560,28 +581,40 @@ async function place (bot, { item, pos, facing = null }) {
   const target = blockAtOrRefuse(bot, pos)
   if (!REPLACEABLE.has(target.name)) refuse(C.CELL_TAKEN, { pos, block: target.name })
   const cell = at(pos)
-  for (const [name, player] of Object.entries(bot.players)) {
-    const e = name === bot.username ? bot.entity : player.entity
-    if (!e) continue
-    const f = e.position.floored()
-    if (f.x === cell.x && f.z === cell.z && (f.y === cell.y || f.y === cell.y - 1)) refuse(C.CELL_OCCUPIED, { who: name, pos })
-  }
+  // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
+  // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
+  // block its face says. A wall block without a facing takes its default (north).
+  const rule = support.ruleFor(item)
+  if (rule && rule.side === 'behind' && !facing) facing = 'north'
+  const placedProps = support.placedState(item, facing)
+  const supportFace = rule ? [FACE_OF[support.supportSide(rule, placedProps)]] : []
   let ref = null
   let face = null
   // With an axis asked for, prefer a neighbour along that axis (logs take the clicked face's axis).
-  // A wall variant (wall_torch facing west) hangs on the block behind it (east of it).
-  const wallFace = item.includes('wall_') && FACE_OF[facing] !== undefined ? [FACE_OF[OPPOSITE[facing]]] : []
-  const order = wallFace.length ? wallFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
+  const order = supportFace.length ? supportFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
+  const anyNeighbour = FACES.some(([dx, dy, dz]) => {
+    const n = bot.blockAt(at(pos).offset(dx, dy, dz))
+    return n && !REPLACEABLE.has(n.name)
+  })
+  if (!anyNeighbour) refuse(C.NO_SUPPORT, { pos })
+  const unheld = support.refusal(item, placedProps, pos, p => shapeOf(bot, p))
+  if (unheld) throw unheld
   for (const i of order) {
     const [dx, dy, dz] = FACES[i]
     const n = bot.blockAt(at(pos).offset(dx, dy, dz))
-    if (n && n.boundingBox === 'block') {
+    if (n && (supportFace.length ? !REPLACEABLE.has(n.name) : n.boundingBox === 'block')) {
       ref = n
       face = new Vec3(-dx, -dy, -dz)
       break
     }
   }
   if (!ref) refuse(C.NO_SUPPORT, { pos })
+  for (const [name, player] of Object.entries(bot.players)) {
+    const e = name === bot.username ? bot.entity : player.entity
+    if (!e) continue
+    const f = e.position.floored()
+    if (f.x === cell.x && f.z === cell.z && (f.y === cell.y || f.y === cell.y - 1)) refuse(C.CELL_OCCUPIED, { who: name, pos })
+  }
   requireReach(bot, pos)
   await bot.equip(held, 'hand')
   if (facing && YAW[facing] !== undefined) {

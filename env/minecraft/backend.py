@@ -578,8 +578,11 @@ class MinecraftBackend:
             self._check_triggers()
         seconds = time.perf_counter() - t0
         code = None if result["ok"] else as_code(result.get("code") or Code.ACTION_FAILED)
+        params = dict(result.get("params") or {})
+        if isinstance(params.get("free_in"), int | float):  # a busy station: when, in episode time
+            params["free_at"] = round(start + seconds + float(params.pop("free_in")), 3)
         return Outcome(ok=bool(result["ok"]), reason=result.get("reason"), code=code,
-                       params=result.get("params") or {}, seconds=seconds,
+                       params=params, seconds=seconds,
                        fired=sorted(self.fired() - before))
 
     def _rendezvous_at(self, agent: str, action: Rendezvous, t0: float) -> Outcome:

@@ -46,6 +46,7 @@ from env.rulebook import (
 from env.sim.path import Walker, path_length
 from env.sim.state import Container, SimState, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
+from env.support import placed_state, popped
 from env.world import (
     BlockState,
     Condition,
@@ -61,15 +62,17 @@ from env.world import (
 
 TAKE_S = DURATIONS["take_s"]
 PUT_S = DURATIONS["put_s"]
+CHEST_AGAIN_S = DURATIONS["chest_again_s"]
 PLACE_S = DURATIONS["place_s"]
 ACTIVATE_S = DURATIONS["activate_s"]
 KILL_BARE_S = DURATIONS["kill_bare_s"]
 MOVE_OVERHEAD_S = DURATIONS["move_overhead_s"]
+CENTRE_S = DURATIONS["centre_s"]
 DIG_OVERHEAD_S = DURATIONS["dig_overhead_s"]
 SMELT_OVERHEAD_S = DURATIONS["smelt_overhead_s"]
-HAND_FACTOR = 1.5
-TOOL_FACTOR = 0.4
-MIN_DIG_S = 0.05
+HARVEST_DIVISOR = 30.0
+NO_HARVEST_DIVISOR = 100.0
+TICKS_PER_S = 20.0
 SEE_RADIUS = 32.0
 CONTAINERS = ("chest", "trapped_chest", "barrel")
 
@@ -79,18 +82,30 @@ Plan = Refusal | tuple[float, Apply]
 
 
 def dig_seconds(block: str, inventory: dict[str, int], rules: Rulebook) -> float:
-    """How long digging `block` takes: 1.5 x hardness by hand, 0.4 x hardness with one of
-    the block's tools in the inventory; never under 0.05 s.
+    """How long digging `block` takes with the fastest tool in `inventory` (or a hand), as
+    vanilla 1.19.2 times it (minecraft.wiki, Breaking; mineflayer's `digTime`, which the
+    server's bots wait): each tick does speed / hardness / 30 of the block (/ 100 when the
+    block needs a tool that is not held), speed being the tool's multiplier on the block's
+    material (1 by hand); the block breaks after ceil(1 / that) ticks of 1/20 s, at once
+    when one tick is enough (hardness 0: crops, torches).
 
     >>> from env.rulebook import load_rulebook
     >>> dig_seconds("coal_ore", {"wooden_pickaxe": 1}, load_rulebook())
-    1.2
+    2.25
     """
     info = rules.blocks.get(block)
     hardness = info.hardness if info is not None and info.hardness is not None else 0.0
-    tool = info is not None and any(inventory.get(t, 0) > 0 for t in info.tools)
-    seconds = round(max(0.0, hardness) * (TOOL_FACTOR if tool else HAND_FACTOR), 6)
-    return max(MIN_DIG_S, seconds)
+    if hardness <= 0:
+        return 0.0
+    held = [item for item, n in inventory.items() if n > 0]
+    best = math.inf
+    for item in [None, *held]:
+        speed = info.speeds.get(item, 1.0) if info is not None and item is not None else 1.0
+        harvests = info is None or not info.tools or item in info.tools
+        per_tick = speed / hardness / (HARVEST_DIVISOR if harvests else NO_HARVEST_DIVISOR)
+        ticks = 0 if per_tick > 1 else math.ceil(1 / per_tick - 1e-9)
+        best = min(best, ticks / TICKS_PER_S)
+    return round(best, 6)
 
 
 def feet_center(pos: Pos) -> FPos:
@@ -209,6 +224,7 @@ class SimBackend:
         seconds, apply = plan
         self._advance(start)
         apply()
+        s.last_used[agent] = action.pos if isinstance(action, Take | Put) else None
         fired = self._fire_triggers(start + seconds)
         return Outcome(ok=True, seconds=seconds, fired=fired)
 
@@ -345,7 +361,8 @@ class SimBackend:
                 self.state.positions[agent] = feet_center(end)
 
         moving = len(path) > 1
-        return path_length(path) / WALK_SPEED + (MOVE_OVERHEAD_S if moving else 0.0), apply
+        overhead = MOVE_OVERHEAD_S + (CENTRE_S if action.within == 0.0 else 0.0)
+        return path_length(path) / WALK_SPEED + (overhead if moving else 0.0), apply
 
     def _lock(self, agent: str, pos: Pos) -> Refusal | None:
         c = self.state.containers[pos]
@@ -369,7 +386,12 @@ class SimBackend:
                 del items[action.item]
             s.give(agent, action.item, action.count)
 
-        return TAKE_S, apply
+        return self._chest_seconds(agent, action.pos, TAKE_S), apply
+
+    def _chest_seconds(self, agent: str, pos: Pos, first_s: float) -> float:
+        """A take or put: `first_s` (turning to the chest, opening it), or chest_again_s
+        right after another action at the same chest (the server's bot already faces it)."""
+        return CHEST_AGAIN_S if self.state.last_used.get(agent) == pos else first_s
 
     def _put(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Put)
@@ -383,7 +405,7 @@ class SimBackend:
             s.take(agent, action.item, action.count)
             items[action.item] = items.get(action.item, 0) + action.count
 
-        return PUT_S, apply
+        return self._chest_seconds(agent, action.pos, PUT_S), apply
 
     def _craft(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Craft)
@@ -426,7 +448,7 @@ class SimBackend:
 
         def apply() -> None:
             s.lit_until[pos] = max(lit, start) + fuel * burn_s
-            s.busy_until[pos] = start + seconds
+            s.busy_until[pos] = start + seconds + SMELT_OVERHEAD_S  # until its output is out
             s.take(agent, action.item, action.count)
             s.take(agent, action.fuel, fuel)
             s.give(agent, rule.output, int(rule.count) * action.count)
@@ -484,18 +506,33 @@ class SimBackend:
             if container is not None:
                 for item, n in container.items.items():
                     s.give(agent, item, n)
+            self._pop_unheld(agent, cells, start + seconds)
             self._settle()
 
         return seconds + DIG_OVERHEAD_S, apply
 
+    def _pop_unheld(self, agent: str, removed: list[Pos], at: float) -> None:
+        """Blocks that lose their support with `removed` pop off (env/data/support.json):
+        each goes, and its loot (a torch, a lever, a crop's seeds by its age) goes to
+        `agent`, the player who broke the support, as the server's drops plugin hands it."""
+        s = self.state
+        for cell in removed:
+            for gone in popped(cell, s.block):
+                block = s.block(gone)
+                age = block.state.get("age")
+                upper = str(block.state.get("half", "")) == "upper"
+                s.set_block(gone, _AIR, at)
+                if upper:  # the lower half's loot is the block's (one door, one plant)
+                    continue
+                for item, n in loot_drops(block.name, set(),
+                                          int(age) if age is not None else None,
+                                          self.rng).items():
+                    s.give(agent, item, n)
+
     def _place(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Place)
         s = self.state
-        state: dict[str, str | int | bool] = {}
-        if action.facing in ("x", "y", "z"):
-            state["axis"] = action.facing
-        elif action.facing is not None:
-            state["facing"] = action.facing
+        state = placed_state(action.item, action.facing)
         cells = [(action.pos, state)]
         if action.item.endswith("_door"):
             x, y, z = action.pos

@@ -16,8 +16,9 @@ minecraft-data), not from block names:
   gates at 1.5) is neither passable nor stood on. Lava is never entered.
 
 Moves go to the 8 neighbouring columns (diagonals only when both orthogonal columns are
-free and the target holds no panel, so no corner is cut), stepping up at most one block
-(straight moves only) or dropping any height.
+free and the target holds no panel, so no corner is cut), stepping up at most one block or
+dropping any height. A diagonal step up needs one orthogonal column free at the upper level,
+as mineflayer-pathfinder's diagonal jump does (the server's bots walk with it).
 
     >>> from env.sim.state import SimState
     >>> from env.rulebook import load_rulebook
@@ -57,7 +58,6 @@ NO_Z = 64  # a panel: no move along z
 PANEL = NO_X | NO_Z
 
 SQRT2 = math.sqrt(2.0)
-OCTILE_SLACK = 1.0824  # the most octile distance exceeds straight-line distance by
 # After this many cells without reaching the goal, test whether the goal is walled in by a
 # search back from it of at most ENCLOSURE_BUDGET cells (goals up to ENCLOSURE_WITHIN).
 ENCLOSURE_AFTER = 200
@@ -275,25 +275,39 @@ class Walker:
                     out.append((nx, y + 1, nz))
         for dx, dz in _DIAGONAL:
             nx, nz = x + dx, z + dz
-            if here or not (free[dx, 0] and free[0, dz]):
+            if here or not (lo[0] <= nx <= hi[0] and lo[2] <= nz <= hi[2]):
                 continue
-            if fits(nx, y, nz) == 0:
+            if free[dx, 0] and free[0, dz] and fits(nx, y, nz) == 0:
                 ny = self._fall(nx, y, nz)
                 if ny is not None:
                     out.append((nx, ny, nz))
+            elif flags((nx, y, nz)) & SUPPORT and y + 1 <= hi[1] \
+                    and flags((x, y + 2, z)) & HEAD and fits(nx, y + 1, nz) == 0 \
+                    and (fits(nx, y + 1, z) == 0 or fits(x, y + 1, nz) == 0):
+                # a diagonal jump onto a block, past one free column at the upper level (as
+                # mineflayer-pathfinder's getMoveDiagonal jumps)
+                out.append((nx, y + 1, nz))
         return out
 
     def find(self, start: Pos, goal: Pos, within: float = 0.0) -> list[Pos] | None:
-        """The shortest walk (A*) from `start` to a standable cell at most `within` blocks
-        from `goal` (the goal itself when `within` is 0), as a list of cells from `start`;
-        None when there is none inside the bounds."""
+        """The walk (A*) from `start` to a standable cell at most `within` blocks from
+        `goal` (the goal itself when `within` is 0), as a list of cells from `start`; None
+        when there is none inside the bounds.
+
+        With `within` > 0 the walk ends where a player's pathfinder ends it (mineflayer-
+        pathfinder's `GoalNear`, as the server's bots walk): the first cell inside the
+        radius that A* pops when every cell is ranked by its walk so far plus its estimate to
+        the goal's own cell (octile distance on the ground plane plus the height to go), so
+        the walk goes on past the rim towards the goal while that costs no more. Without it,
+        the shortest walk to the goal."""
         def reached(c: Pos) -> bool:
             return math.dist(c, goal) <= within + 1e-9
 
         def estimate(c: Pos) -> float:
             # octile distance on the ground plane: a lower bound of any walk's length
             dx, dz = abs(c[0] - goal[0]), abs(c[2] - goal[2])
-            return max(0.0, max(dx, dz) + (SQRT2 - 1.0) * min(dx, dz) - OCTILE_SLACK * within)
+            octile = max(dx, dz) + (SQRT2 - 1.0) * min(dx, dz)
+            return octile + abs(c[1] - goal[1]) if within > 0.0 else octile
 
         if reached(start):
             return [start]
@@ -329,7 +343,7 @@ class Walker:
             px, pz = x - dx, z - dz
             if not (lo[0] <= px <= hi[0] and lo[2] <= pz <= hi[2]):
                 continue
-            for ph in ([y - 1, *heights] if dx == 0 or dz == 0 else heights):
+            for ph in [y - 1, *heights]:
                 p = (px, ph, pz)
                 if self.standable(p) and cell in self.neighbours(p):
                     yield p

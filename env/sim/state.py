@@ -70,6 +70,9 @@ class SimState:
     """Exclusive stations (furnaces) at work, and the virtual time their job ends."""
     on_ground: dict[str, dict[str, int]] = field(default_factory=dict)
     """Items that did not fit an agent's inventory and fell at its feet, per agent."""
+    last_used: dict[str, Pos | None] = field(default_factory=dict)
+    """The block each agent's last action used (None: none), so that a take or put right
+    after another at the same chest costs no new turn towards it."""
 
     # -- WorldView ------------------------------------------------------------------------
     def block(self, pos: Pos) -> BlockState:
@@ -165,4 +168,5 @@ class SimState:
             lit_until=dict(self.lit_until),
             busy_until=dict(self.busy_until),
             on_ground={a: dict(items) for a, items in self.on_ground.items()},
+            last_used=dict(self.last_used),
         )

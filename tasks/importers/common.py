@@ -59,6 +59,15 @@ def known_blocks() -> frozenset[str]:
     return frozenset(load_rulebook().blocks)
 
 
+def block_states(name: str) -> frozenset[str]:
+    """The block-state properties `name` has in 1.19.2 (minecraft-data), e.g. a lever's
+    face, facing and powered; a redstone torch has only lit."""
+    from env.rulebook import load_rulebook
+
+    info = load_rulebook().blocks.get(name)
+    return frozenset(info.states) if info is not None else frozenset()
+
+
 @cache
 def known_items() -> frozenset[str]:
     from env.rulebook import load_rulebook

@@ -63,6 +63,7 @@ from env.world import (
 )
 from tasks.importers.common import (
     TaskError,
+    block_states,
     bounds_covering,
     check_block,
     check_count,
@@ -215,7 +216,7 @@ class _Room:
     """Builds one room: its blocks, containers, entities and triggers, in absolute terms."""
 
     def __init__(self, index: int, atom_index: int, atom: dict, agents: int, seed: int,
-                 merge_to: Pos, at: str, per_copy: bool = False) -> None:
+                 merge_to: Pos, at: str, per_copy: bool = False, strict: bool = False) -> None:
         self.index = index
         self.atom_index = atom_index
         self.atom = atom
@@ -231,6 +232,9 @@ class _Room:
             if not isinstance(atom.get(key), list):
                 raise TaskError(f"{at}: missing field {key!r} (a list)")
         self.per_copy = per_copy and agents > 1
+        self.strict = strict
+        self.warnings: list[str] = []
+        """Init blocks left out (see `_place`); with `strict` the first is a TaskError."""
         self._init(agents, seed)
         self._triggers()
         self.parts: list[list[str]] = []
@@ -288,6 +292,8 @@ class _Room:
             return
         block = check_block(name, f"{at}, name")
         state = _states(raw, at)
+        if not self._settable(raw, at):
+            return
         self.blocks[rel] = BlockSpec(name=block, pos=self.abs(rel), state=state)
         items: dict[str, int] = {}
         command = raw.get("command")
@@ -317,6 +323,22 @@ class _Room:
             return {item: count}
         raise TaskError(f"{at}: unsupported init command {command!r}")
 
+    def _settable(self, raw: dict, at: str) -> bool:
+        """Whether the game takes the `/setblock x y z block[k=v,...]` VillagerAgent sends for
+        this init or effect block: it refuses the whole command for a property the block does
+        not have (a redstone torch has no facing), so the block is left out with a warning
+        (with `strict`: a TaskError)."""
+        block = check_block(raw["name"], f"{at}, name")
+        unknown = sorted(set(_states(raw, at)) - block_states(block))
+        if not unknown:
+            return True
+        what = (f"{at}: {block} has no {', '.join(repr(k) for k in unknown)} state, so the "
+                "game refuses its /setblock")
+        if self.strict:
+            raise TaskError(what)
+        self.warnings.append(f"{what}; left out")
+        return False
+
     # -- conditions and effects ------------------------------------------------------------
 
     def _positions(self, rel: Pos) -> list[Pos]:
@@ -324,6 +346,8 @@ class _Room:
         return self.copies.get(rel, [rel])
 
     def _effects(self, raw: dict, rel: Pos, at: str) -> list[Effect]:
+        if raw.get("command") is None and not self._settable(raw, at):
+            return []
         out = []
         for p in self._positions(rel):
             out.append(self._effect(raw, p, at))
@@ -519,8 +543,8 @@ def villagerbench_rooms(atoms: list, agents: int, rooms: int, seed: int
     return out, tree.complexity, start
 
 
-def import_escape(name: str, atoms: object, agents: int = 2, *, file: str = ATOMS_FILE
-                  ) -> TaskSpec:
+def import_escape(name: str, atoms: object, agents: int = 2, *, file: str = ATOMS_FILE,
+                  strict: bool = False) -> TaskSpec:
     """Build the TaskSpec of `name` for `agents` agents: `"vb-<rooms>-<seed>"` is
     VillagerBench's instance (`tasks.importers.escape_tree`), `"<rooms>-<seed>"` our chain."""
     rooms, seed = parse_escape_name(name)
@@ -544,7 +568,7 @@ def import_escape(name: str, atoms: object, agents: int = 2, *, file: str = ATOM
             raise TaskError(f"{at}: expected an object, got {type(atom).__name__}")
         last = i == len(plan) - 1
         merge_to = (0, 0, EXIT_Z + 2) if last else _add((0, 0, ROOM_PITCH), ENTRY)
-        room = _Room(i, a, atom, copies, seed, merge_to, at, per_copy)
+        room = _Room(i, a, atom, copies, seed, merge_to, at, per_copy, strict)
         needed = _item_counts(atom.get("in"), f"{at}, in")
         missing = {k: v - available.get(k, 0) for k, v in needed.items()
                    if v > available.get(k, 0)}
@@ -594,5 +618,6 @@ def import_escape(name: str, atoms: object, agents: int = 2, *, file: str = ATOM
     return TaskSpec(id=f"escape/{name}", family="escape", description=description,
                     world=world, goal=EscapeGoal(rooms=goal_rooms),
                     min_agents=max(r.min_players for r in goal_rooms), agents=agents,
-                    budget_s=escape_budget(complexity))
+                    budget_s=escape_budget(complexity),
+                    import_warnings=[w for r in built for w in r.warnings])
 

@@ -128,3 +128,71 @@ def test_a_block_placed_on_a_crafting_table_is_placed(backend: MinecraftBackend,
     assert srv.verdicts[0].ok
     assert srv.final["blocks"][",".join(map(str, at(1, 2, 1)))] == "dirt"
     assert srv.final["inventories"][A] == {"dirt": 1}
+
+
+# -- support: what cannot float (env/data/support.json) ------------------------------------------
+
+def test_crops_are_planted_only_on_farmland(backend: MinecraftBackend, rules: Rulebook) -> None:
+    # minecraft.wiki/w/Wheat_Seeds, /w/Carrot: planted only on farmland; a flower
+    # (minecraft.wiki/w/Flower) on grass, dirt or farmland.
+    world = WorldSetup(blocks=[BlockSpec(name="farmland", pos=at(1, 2, -1)),
+                               BlockSpec(name="farmland", pos=at(2, 2, -1))],
+                       spawn=[at(0, 0), at(3, 0)],
+                       agent_items={"wheat_seeds": 2, "carrot": 1, "poppy": 1})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "place", "item": "wheat", "pos": list(at(1, 1))},
+         B: {"name": "place", "item": "carrots", "pos": list(at(2, 2))}},
+        {A: {"name": "place", "item": "wheat", "pos": list(at(1, 2))},
+         B: {"name": "place", "item": "poppy", "pos": list(at(4, 2))}}])
+    assert [v.code for v in srv.verdicts] == [Code.NEEDS_SOIL, None, None, None]
+    assert srv.verdicts[0].reason == (f"wheat can only be placed on farmland: at {at(1, 1)} "
+                                      "it would stand on grass_block")
+    key = ",".join
+    assert {k: srv.final["blocks"].get(key(map(str, at(*c)))) for k, c in
+            (("wheat", (1, 2)), ("carrots", (2, 2)), ("poppy", (4, 2)), ("none", (1, 1)))} == \
+        {"wheat": "wheat", "carrots": "carrots", "poppy": "poppy", "none": "air"}
+    assert srv.final["inventories"][A] == {"carrot": 1, "poppy": 1, "wheat_seeds": 1}
+
+
+def test_wall_blocks_hang_only_on_a_sturdy_face(backend: MinecraftBackend,
+                                                rules: Rulebook) -> None:
+    # minecraft.wiki/w/Torch, /w/Ladder, /w/Lever: a wall torch, ladder or wall lever needs a
+    # full face of the block behind it; a lever on the floor stands on the block below; a carpet
+    # (minecraft.wiki/w/Carpet) on anything that is not air.
+    world = WorldSetup(blocks=[BlockSpec(name="stone", pos=at(1, 3)),
+                               BlockSpec(name="stone", pos=at(2, 3))],
+                       spawn=[at(0, 0), at(3, 0)],
+                       agent_items={"torch": 1, "ladder": 1, "lever": 2, "white_carpet": 1})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "place", "item": "wall_torch", "pos": list(at(1, 2)), "facing": "north"},
+         B: {"name": "place", "item": "wall_torch", "pos": list(at(4, 2)), "facing": "north"}},
+        {A: {"name": "place", "item": "ladder", "pos": list(at(2, 2)), "facing": "north"},
+         B: {"name": "place", "item": "lever", "pos": list(at(4, 2)), "facing": "north"}},
+        {A: {"name": "place", "item": "lever", "pos": list(at(0, 2))},
+         B: {"name": "place", "item": "white_carpet", "pos": list(at(4, 2))}}])
+    assert [v.code for v in srv.verdicts] == [None, Code.NEEDS_SUPPORT, None,
+                                              Code.NEEDS_SUPPORT, None, None]
+    blocks = srv.final["blocks"]
+    assert [blocks.get(",".join(map(str, at(*c)))) for c in ((1, 2), (2, 2), (0, 2), (4, 2))] \
+        == ["wall_torch", "ladder", "lever", "white_carpet"]
+    assert srv.final["inventories"][B] == {"ladder": 1, "lever": 2, "torch": 1}
+
+
+def test_breaking_a_support_pops_what_it_held(backend: MinecraftBackend,
+                                              rules: Rulebook) -> None:
+    # minecraft.wiki/w/Torch: "a torch ... breaks and drops itself when the block it is attached
+    # to is removed"; a crop whose farmland goes drops as if broken (wheat's loot at age 3: one
+    # seed).
+    world = WorldSetup(blocks=[BlockSpec(name="stone", pos=at(1, 1)),
+                               BlockSpec(name="torch", pos=at(1, 1, 1)),
+                               BlockSpec(name="farmland", pos=at(3, 2, -1)),
+                               BlockSpec(name="wheat", pos=at(3, 2), state={"age": 3})],
+                       spawn=[at(0, 0), at(3, 0)], agent_items={"wooden_pickaxe": 1})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "dig", "pos": list(at(1, 1))},
+         B: {"name": "dig", "pos": list(at(3, 2, -1))}}])
+    assert [v.ok for v in srv.verdicts] == [True, True]
+    assert srv.final["inventories"][A] == {"cobblestone": 1, "torch": 1, "wooden_pickaxe": 1}
+    assert srv.final["inventories"][B] == {"dirt": 1, "wheat_seeds": 1, "wooden_pickaxe": 1}
+    assert [srv.final["blocks"].get(",".join(map(str, at(*c)))) for c in
+            ((1, 1, 1), (3, 2))] == ["air", "air"]

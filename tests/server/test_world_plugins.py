@@ -197,3 +197,23 @@ def test_plugin_drops_match_the_rulebook() -> None:
     assert server["kill:rabbit"] == {"rabbit_hide": 1, "rabbit": 1}
     assert "mine:glass" not in server and "mine:ice" not in server
     assert server["mine:oak_leaves"] == {"oak_leaves": 1}  # with shears only
+
+
+def test_blocks_that_cannot_float_need_their_support(server: ServerProcess,
+                                                      run_bot: RunBot) -> None:
+    """Vanilla 1.19.2 (minecraft.wiki/w/Wheat_Seeds, /w/Lever, /w/Ladder, /w/Torch): seeds
+    plant only on farmland; a lever clicked onto a block's side hangs on that wall, a ladder
+    faces away from the block it is clicked onto; breaking the block pops what it held (the
+    torch on top, the lever, the ladder) and they drop as items (to the breaker here)."""
+    result = run_bot("support_rules.js", server.port, timeout=90.0)
+    assert result["seedsOnGrass"] == "air"
+    assert result["seedsOnFarmland"] == "wheat"
+    assert result["lever"]["name"] == "lever"
+    assert (result["lever"]["properties"]["face"], result["lever"]["properties"]["facing"]) == \
+        ("wall", "east")
+    assert (result["ladder"]["name"], result["ladder"]["properties"]["facing"]) == \
+        ("ladder", "north")
+    assert result["before"] == {"wheat_seeds": 1, "wooden_pickaxe": 1}
+    assert result["left"] == ["air", "air", "air"]
+    assert result["after"] == {"cobblestone": 1, "ladder": 1, "lever": 1, "torch": 1,
+                               "wheat_seeds": 1, "wooden_pickaxe": 1}

@@ -1,5 +1,5 @@
 'use strict'
-// Animals: vanilla health, loot on death and milking.
+// Animals: vanilla health, loot on death and milking; physics steps of one tick at most.
 // - A living entity that dies gives its minecraft-data entity loot, counted deterministically
 //   as the rulebook counts it (env/rulebook.py _drop_rules): killed by a player, the items go
 //   into that player's inventory; otherwise (/kill) they drop as item entities where it died.
@@ -51,6 +51,14 @@ module.exports.server = (serv) => {
       if (!sendVelocity) return
       entity.sendVelocity = (vel, maxVel) => sendVelocity(clampVelocity(vel), maxVel)
     })
+    // One physics step covers at most one game tick, as vanilla's fixed 20 ticks a second do:
+    // flying-squid steps by the wall time since the last step, and on a busy machine a long
+    // step let a falling cow pass through the ground (it was found at y -181, out of reach).
+    setImmediate(() => {
+      const step = entity.calculatePhysics
+      if (!step) return
+      entity.calculatePhysics = (delta) => step(Math.min(delta, TICK_S))
+    })
     const takeDamage = entity.takeDamage
     entity.takeDamage = (options) => {
       const wasAlive = entity.health > 0
@@ -62,6 +70,7 @@ module.exports.server = (serv) => {
 }
 
 const MAX_SPEED = 8 // blocks per second, about vanilla's strongest knockback
+const TICK_S = 0.05
 
 function clampVelocity (vel) {
   const clamp = (v) => Math.max(-MAX_SPEED, Math.min(MAX_SPEED, v))
