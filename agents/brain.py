@@ -483,5 +483,6 @@ def make_brain(kind: str, rules: Rulebook, prior_noise: float, seed: int,
             raise LLMError(f"--brain {kind} needs an LLM endpoint: --base-url and --model "
                            "(or --replay FILE)")
         brain = LLMBrain(llm)
-        return brain if kind == "llm" else HybridBrain(brain, rules, seed)  # type: ignore[return-value]
+        return brain if kind == "llm" else HybridBrain(  # type: ignore[return-value]
+            brain, rules, seed, prior_noise)
     raise ValueError(f"unknown brain {kind!r}: choose offline, llm or hybrid")

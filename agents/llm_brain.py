@@ -320,6 +320,8 @@ class LLMBrain:
         self.judge_samples = client.settings.judge_samples
         self.judge_batch = client.settings.judge_batch
         self.problems: list[str] = []
+        self.prior_failed = False
+        """The last prior call gave no edge at all (failed, or nothing in it parsed)."""
 
     @property
     def llm_calls(self) -> int:
@@ -343,6 +345,7 @@ class LLMBrain:
         return answer.model_dump_json()
 
     def prior(self, plan: Plan, true_graph: nx.DiGraph) -> nx.DiGraph:
+        self.prior_failed = False
         try:
             answer = self.client.ask_json(PLANNER_SYSTEM, prior_prompt(plan), PriorAnswer,
                                           check=_prior_check(plan), purpose="prior")
@@ -351,13 +354,17 @@ class LLMBrain:
             raise
         except LLMAnswerError as err:
             edges = lenient_edges(err.answer)
+            self.prior_failed = True
             self.problems.append(f"prior: {err}; went on with the {len(edges)} edges that "
                                  "parsed")
         except LLMError as err:
+            self.prior_failed = True
             self.problems.append(f"prior: {err}; went on without prior edges")
             edges = []
         graph, problems = graph_from_prior(plan, edges)
         self.problems += [f"prior: {p}" for p in problems]
+        # a failed answer of which no edge between known subtasks survived
+        self.prior_failed = self.prior_failed and graph.number_of_edges() == 0
         return graph
 
     def decompose(self, task: TaskSpec, catalog: Plan
@@ -448,10 +455,15 @@ class HybridBrain:
     name = "hybrid"
     blocking = False
 
-    def __init__(self, llm: LLMBrain, rules: Rulebook, seed: int = 0) -> None:
+    def __init__(self, llm: LLMBrain, rules: Rulebook, seed: int = 0,
+                 prior_noise: float = 0.0) -> None:
         self.llm = llm
         self.client = llm.client
         self.executor = OfflineBrain(rules, 0.0, seed)
+        self.fallback_prior = OfflineBrain(rules, prior_noise, seed)
+        """The rules' prior at the episode's noise: what planning goes on with when no edge
+        of the model's prior parsed (as the decomposition falls back to the rules' split),
+        so the judge still has edges to judge."""
         self.problems = llm.problems
         self.judge_samples = llm.judge_samples
         self.judge_batch = llm.judge_batch
@@ -468,7 +480,14 @@ class HybridBrain:
         return self.llm.judge(prompt, sample)
 
     def prior(self, plan: Plan, true_graph: nx.DiGraph) -> nx.DiGraph:
-        return self.llm.prior(plan, true_graph)
+        self.llm.prior_failed = False
+        graph = self.llm.prior(plan, true_graph)
+        if self.llm.prior_failed:
+            noise = self.fallback_prior.prior_noise
+            self.problems.append(f"prior: no edge of the model's parsed; went on with the "
+                                 f"rules' prior at noise {noise:g}")
+            return self.fallback_prior.prior(plan, true_graph)
+        return graph
 
     def decompose(self, task: TaskSpec, catalog: Plan
                   ) -> tuple[Plan, list[tuple[str, str, float]], dict[str, Any]]:

@@ -255,3 +255,21 @@ def test_workers_waiting_on_a_model_do_not_block_the_loop_or_each_other() -> Non
     took, ticks = asyncio.run(scenario())
     assert took < 1.2  # one after another: 1.5 s
     assert ticks >= 4  # the loop kept running meanwhile
+
+
+def test_hybrid_goes_on_with_the_rules_prior_when_no_edge_of_the_model_parses() -> None:
+    # a model that names no known subtask, every time: nothing of its prior parses, so the
+    # hybrid brain plans on the rules' prior at the episode's noise (as the decomposition
+    # falls back to the rules' split), and the judge has edges to judge
+    garbage = '{"edges": [{"before": ",1,0,", "after": "cake"}]}'
+    true_graph = nx.DiGraph([("milk", "cake")])
+    with FakeOpenAI([garbage] * 3) as srv:
+        brain = HybridBrain(llm(srv.url, reasks=2), load_rulebook(), seed=0, prior_noise=0.0)
+        graph = brain.prior(PLAN, true_graph)
+    assert sorted(graph.edges) == [("milk", "cake")]
+    assert brain.problems[-1] == ("prior: no edge of the model's parsed; went on with the "
+                                  "rules' prior at noise 0")
+    with FakeOpenAI(['{"edges": [{"before": "milk", "after": "cake"}]}']) as srv:
+        brain = HybridBrain(llm(srv.url), load_rulebook(), seed=0, prior_noise=0.0)
+        assert sorted(brain.prior(PLAN, nx.DiGraph()).edges) == [("milk", "cake")]
+    assert not any("rules' prior" in p for p in brain.problems)
