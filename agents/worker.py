@@ -40,6 +40,16 @@ from env.refusals import Code
 log = logging.getLogger("causalcraft.worker")
 
 
+def heartbeat_for(lease_s: float) -> float:
+    """Seconds between a worker's heartbeats for a Planner that takes a worker silent for
+    `lease_s` seconds for gone: three beats per lease, at most every 5 s.
+
+    >>> heartbeat_for(60.0), heartbeat_for(4.0)
+    (5.0, 1.333)
+    """
+    return round(min(5.0, lease_s / 3), 3)
+
+
 @dataclass
 class _End:
     value: tuple[bool, str | None]
@@ -131,6 +141,7 @@ class Worker:
             await asyncio.gather(beat, return_exceptions=True)
 
     async def _beat(self, stop: asyncio.Event) -> None:
+        """A Heartbeat every `heartbeat_s` s (`heartbeat_for` the Planner's lease)."""
         while not stop.is_set() and not self.finished.is_set():
             await self.bus.publish(self.topics.alive(self.agent),
                                    Heartbeat(sender=self.agent, agent=self.agent))

@@ -25,7 +25,7 @@ from agents.broker import EmbeddedBroker, parse_broker_url
 from agents.bus import Bus, Topics
 from agents.judger import Judger
 from agents.planner_service import PlannerCore, PlannerService
-from agents.worker import Worker
+from agents.worker import Worker, heartbeat_for
 from env.backend import Backend
 from env.goals import ConstructionGoal
 from env.rulebook import load_rulebook
@@ -241,7 +241,8 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                                  lease_s=max(cfg.lease_s, lease_for(client)), plan_graph=plan_graph(
             spec.id, backend.name, cfg.planner, agents, plan, record,
             address if backend.name == "minecraft" else None) if viewers else None)
-        workers = [Worker(a, buses[a], topics, brain, backend.observe(a)) for a in agents]
+        workers = [Worker(a, buses[a], topics, brain, backend.observe(a),
+                          heartbeat_s=heartbeat_for(planner.lease_s)) for a in agents]
         # Subscriptions first, so that no early message is lost.
         tasks = [asyncio.create_task(judger.serve(stop)),
                  asyncio.create_task(planner.serve(stop))]

@@ -45,7 +45,7 @@ from agents.judger import Judger
 from agents.messages import Summary, TraceEntry
 from agents.planner_service import PlannerCore, PlannerService
 from agents.processes import ProcessOwner, ready_line
-from agents.worker import AHEAD, Worker
+from agents.worker import AHEAD, Worker, heartbeat_for
 
 log = logging.getLogger("causalcraft.participants")
 
@@ -294,7 +294,10 @@ async def run_worker(cfg: ParticipantConfig) -> dict[str, Any]:
     topics = Topics(cfg.episode)
     stop = asyncio.Event()
     async with _bus(cfg, cfg.id) as bus:
-        worker = Worker(cfg.id, bus, topics, brain, None, ahead=AHEAD)
+        # a beat well inside the Planner's lease: a worker waiting its turn is not taken
+        # for gone
+        worker = Worker(cfg.id, bus, topics, brain, None, ahead=AHEAD,
+                        heartbeat_s=heartbeat_for(cfg.lease_s))
         serving = asyncio.create_task(worker.serve(stop))
         await worker.ready.wait()
         _announce("worker", cfg.id)
