@@ -93,14 +93,17 @@ def stop(proc: subprocess.Popen) -> None:
 
 def causalcraft(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tasks.cli", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=1200,
+                          capture_output=True, text=True, timeout=2400,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+# One CPU server answers the agents one request at a time: on a busy machine a request may
+# wait minutes (the default 30 s made every call time out under load).
+SLOW = ["--llm-timeout", "300"]
 RUNS = {
-    "cake_llm": ["cooking/cake_0", "--brain", "llm", "--llm-budget", "20000"],
+    "cake_llm": ["cooking/cake_0", "--brain", "llm", "--llm-budget", "20000", *SLOW],
     "stew_hybrid": ["cooking/rabbit_stew_0", "--brain", "hybrid", "--decompose", "llm",
-                    "--planner", "ate-llm", "--llm-budget", "40000"],
+                    "--planner", "ate-llm", "--llm-budget", "40000", *SLOW],
 }
 
 
@@ -118,7 +121,7 @@ def recorded(llama_server: dict[str, Any]) -> dict[str, Path]:
     for name, args in RUNS.items():
         done = causalcraft("run", *args, "--base-url", llama_server["url"], "--model", MODEL,
                            "--record", str(tmp / f"{name}.jsonl"),
-                           "--out", str(tmp / f"{name}.json"), "--timeout", "900")
+                           "--out", str(tmp / f"{name}.json"), "--timeout", "1800")
         assert done.returncode == 0, done.stderr[-3000:]
         out[name] = tmp / f"{name}.json"
     stop(llama_server["proc"])
@@ -157,7 +160,7 @@ def test_replay_reproduces_the_result_with_the_server_stopped(
     tmp: Path = llama_server["tmp"]
     again = tmp / f"{name}.replay.json"
     done = causalcraft("run", *RUNS[name], "--replay", str(tmp / f"{name}.jsonl"),
-                       "--out", str(again), "--timeout", "900")
+                       "--out", str(again), "--timeout", "1800")
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(again.read_text())["run"]["llm_mode"] == "replay"
     assert stable(again) == stable(recorded[name])
