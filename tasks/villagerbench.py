@@ -101,7 +101,12 @@ def cooking_complexity(name: str, sources: dict[str, str]) -> int:
 
 def cooking_budget(name: str, sources: dict[str, str]) -> float:
     """max_action_time = 40 * complexity (farm_craft_judger.py)."""
-    return 40.0 * cooking_complexity(name, sources)
+    return cooking_budget_of(cooking_complexity(name, sources))
+
+
+def cooking_budget_of(complexity: float) -> float:
+    """max_action_time of a cooking task of `complexity` (40 s each, farm_craft_judger.py)."""
+    return 40.0 * complexity
 
 
 _KEEP: dict[str, set[tuple[int, int, int]] | None] = {
@@ -390,7 +395,10 @@ def make_judge(spec: Any, agents: int) -> VillagerBenchJudge:
     if isinstance(goal, ConstructionGoal):
         complexity = construction_complexity(goal.blueprint)
     elif isinstance(goal, CookingGoal):
-        complexity = float(cooking_complexity(spec.id.partition("/")[2], goal.sources))
+        # as the budget was made (tasks/importers/cooking.py): by the task's name as
+        # VillagerAgent keys it, else by its dish, else 1 (40 s)
+        complexity = float(cooking_complexity(spec.id.partition("/")[2], goal.sources)
+                           or cooking_complexity(goal.target, goal.sources) or 1)
     elif isinstance(goal, EscapeGoal):
         complexity = (spec.budget_s - 60.0) / 30.0
     return VillagerBenchJudge(family=spec.family, goal=goal, budget_s=spec.budget_s,
@@ -445,5 +453,5 @@ class JudgedBackend:
 
 
 __all__ = ["BUDGET_STOP_REASON", "FINAL", "POLL_S", "JudgedBackend", "VillagerBenchJudge",
-           "construction_budget", "cooking_budget", "escape_budget", "make_judge",
-           "stamped_action_time", "sub_event"]
+           "construction_budget", "cooking_budget", "cooking_budget_of", "escape_budget",
+           "make_judge", "stamped_action_time", "sub_event"]

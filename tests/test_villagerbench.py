@@ -17,6 +17,7 @@ from tasks.villagerbench import (
     VillagerBenchJudge,
     construction_complexity,
     cooking_complexity,
+    make_judge,
     stamped_action_time,
 )
 
@@ -338,3 +339,16 @@ def test_budget_stop_in_an_episode(budget: str, monkeypatch: pytest.MonkeyPatch)
         assert result["metrics"]["budget_stop"] is False
         assert result["metrics"]["completion"] == 1.0
         assert max(t["end"] for t in result["trace"]) > stop
+
+
+def test_a_cooking_task_named_without_its_dish_has_the_complexity_its_budget_has() -> None:
+    # VillagerAgent keys cooking complexity on the task's name ("cake" or "rabbit_stew" in
+    # it); a task named otherwise gets its budget from its dish, and the block's complexity
+    # must be the one that budget came from: stew 6 (all sources in the chest), 6 x 40 s
+    from pathlib import Path
+
+    variants = Path(__file__).parent / "fixtures" / "villagerbench_variants"
+    spec = load_task("cooking/made_scarce_two_coal", variants, agents=3)
+    judge = make_judge(spec, 3)
+    assert (spec.goal.target, spec.budget_s, judge.complexity) == ("rabbit_stew", 240.0, 6.0)
+    assert judge.block(0.0)["complexity"] == 6.0

@@ -36,7 +36,7 @@ from tasks.importers.common import (
     where,
 )
 from tasks.spec import TaskSpec
-from tasks.villagerbench import cooking_budget
+from tasks.villagerbench import cooking_budget, cooking_budget_of
 
 SETTINGS_FILE = "farm_setting.json"
 STRUCTURES_FILE = "farm_blue_print.json"
@@ -253,4 +253,5 @@ def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FIL
                     world=world, goal=CookingGoal(target=target, check_points=check_points,
                                                   sources=sources),
                     hub=hub, budget_s=cooking_budget(name, sources)
-                    or cooking_budget(target, sources) or 40.0, import_warnings=warnings)
+                    or cooking_budget(target, sources) or cooking_budget_of(1),
+                    import_warnings=warnings)
