@@ -97,7 +97,7 @@ def _watch_arguments(p: argparse.ArgumentParser) -> None:
                    help="serve a live page of the run on 127.0.0.1 (prints its address)")
     p.add_argument("--watch-port", type=int, default=0,
                    help="port of the page (default: a free one); a taken port only warns")
-    p.add_argument("--watch-linger", type=float, default=None, metavar="S",
+    p.add_argument("--watch-linger", type=_seconds, default=None, metavar="S",
                    help="keep the page up S seconds after the run (default: until Ctrl-C)")
 
 
@@ -420,6 +420,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if not args.speed > 0:
         raise CliError(f"--speed: must be positive, got {args.speed}")
     result = load_result(args.result)
+    if args.source is None and isinstance(result.get("config"), dict) \
+            and result["config"].get("source"):
+        args.source = Path(result["config"]["source"])  # the task files the run used
     if not args.watch:
         raise CliError("replay: add --watch (the page is where a replay is shown)")
     with WatchSession(args.watch_port) as session:

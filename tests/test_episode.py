@@ -81,6 +81,7 @@ def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
     (["run", "cooking/cake_0", "--agents", "0"], "--agents"),
     (["run", "cooking/cake_0", "--prior-noise", "2"], "between 0 and 1"),
     (["run", "cooking/cake_0", "--planner", "nope"], "unknown planner 'nope'"),
+    (["run", "cooking/cake_0", "--watch", "--watch-linger", "-5"], "must be a finite number"),
     (["run", "cooking/cake_0", "--source", "/no/such/dir"], "is not a folder"),
     (["fly"], "invalid choice"),
 ])

@@ -31,6 +31,9 @@ def load_result(path: Path) -> dict[str, Any]:
         result = json.loads(Path(path).read_text())
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: no such result file") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path}: is a folder; give a result file written by `run --out`") \
+            from None
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ValueError(f"{path}: not a result file (not JSON: {err})") from None
     if not isinstance(result, dict):
@@ -49,6 +52,19 @@ def load_result(path: Path) -> dict[str, Any]:
     if bad is not None:
         raise ValueError(f"{path}: not a result file (trace entry {bad} has no numeric "
                          "start and end)")
+    from pydantic import ValidationError
+
+    from env.actions import parse_action
+
+    for i, entry in enumerate(result["trace"]):
+        try:
+            TraceEntry.model_validate(entry)
+            parse_action({"name": entry.get("name"), **dict(entry.get("args") or {})})
+        except (ValidationError, ValueError, TypeError) as err:
+            first = err.errors()[0] if isinstance(err, ValidationError) else None
+            what = (f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']}" if first
+                    else str(err).splitlines()[0])
+            raise ValueError(f"{path}: not a result file (trace entry {i}: {what})") from None
     return result
 
 

@@ -166,6 +166,14 @@ def test_replay_names_what_is_wrong_with_a_result_file(tmp_path) -> None:
     with pytest.raises(ValueError, match="trace entry 1 has no numeric start and end"):
         load_result(bad)
     assert main(["replay", str(tmp_path / "none.json"), "--watch"]) == 2
+    with pytest.raises(ValueError, match=r"is a folder; give a result file"):
+        load_result(tmp_path)
+    move = {"agent": "agent1", "name": "move_to", "args": {"pos": [0, -60, 0]}, "start": 0.0,
+            "end": 1.0, "ok": True, "subtask": "s", "attempt": 1}
+    bad.write_text(json.dumps({**keys, "trace": [move, {**move, "args": {"pos": "x"}}]}))
+    with pytest.raises(ValueError, match=r"^.*bad.json: not a result file \(trace entry 1: "
+                                         r"move_to\.pos: "):
+        load_result(bad)
 
 
 def test_replay_progress_follows_attempts_of_a_retried_subtask() -> None:
