@@ -15,6 +15,7 @@ starting; `kill` sends one child SIGKILL (fault tests).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -39,6 +40,13 @@ def ready_line(role: str, name: str) -> str:
 
 class ProcessError(RuntimeError):
     """A child process could not be started, or died before it was ready."""
+
+
+def _kill_session(pid: int) -> None:
+    """SIGKILL what is left of the process group `pid` leads (each child starts its own
+    session); nothing if it is gone."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 @dataclass
@@ -128,11 +136,13 @@ class ProcessOwner:
             return None
 
     def kill(self, name: str) -> None:
-        """SIGKILL child `name` (no clean-up on its side: a crash, as a fault test wants)."""
+        """SIGKILL child `name` (no clean-up on its side: a crash, as a fault test wants),
+        and what it started (its session: the Node bridge of a Minecraft participant)."""
         child = self.children[name]
         if child.running():
             child.process.send_signal(signal.SIGKILL)
             child.process.wait(timeout=10)
+        _kill_session(child.process.pid)
 
     def stop(self, name: str) -> int | None:
         """SIGTERM, then SIGKILL after `grace_s`; the exit status."""
@@ -144,6 +154,9 @@ class ProcessOwner:
             except subprocess.TimeoutExpired:
                 child.process.kill()
                 child.process.wait(timeout=10)
+        # What the child started and left behind (a Node bridge outlives its Python parent,
+        # holding the broker password in its environment) goes with it.
+        _kill_session(child.process.pid)
         return child.process.returncode
 
     def stop_all(self) -> dict[str, int | None]:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -211,3 +213,38 @@ def test_workers_without_an_id_are_seated_by_the_planner(run: Any) -> None:
     assert run(scenario(), timeout=60) == [
         "agent1", "agent2",
         "episode s1: every one of its 2 agents is taken (scale the workers to --agents)"]
+
+
+def test_stopping_a_participant_stops_what_it_left_behind(tmp_path: Path) -> None:
+    # A Minecraft participant's Node bridge outlives its Python parent (with the broker
+    # password in its environment): stopping the participant must end its whole session.
+    import os
+    import signal
+    import subprocess
+
+    from agents.processes import ProcessOwner
+
+    pid_file = tmp_path / "grandchild.pid"
+    script = ("import subprocess, sys\n"
+              "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'])\n"
+              f"open({str(pid_file)!r}, 'w').write(str(p.pid))\n"
+              "print('ready', flush=True)\n")
+    owner = ProcessOwner(tmp_path / "logs", grace_s=2.0)
+    owner.start("judger", [sys.executable, "-c", script], ready="ready", timeout_s=60)
+    grandchild = int(pid_file.read_text())
+    owner.children["judger"].process.wait(timeout=30)  # the parent is gone, the child is not
+    os.kill(grandchild, 0)  # still there (an orphan)
+    owner.stop("judger")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        if subprocess.run(["ps", "-o", "stat=", "-p", str(grandchild)], capture_output=True,
+                          text=True).stdout.strip().startswith("Z"):
+            break  # killed, waiting to be reaped by init
+        time.sleep(0.1)
+    else:
+        os.kill(grandchild, signal.SIGKILL)
+        raise AssertionError("the participant's child outlived it")
