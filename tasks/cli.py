@@ -359,7 +359,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.is_dir():
         raise CliError(f"--out: {args.out} is a folder; give the result file's path")
     if args.out is not None and args.out.exists() and not args.force:
-        raise CliError(f"--out: {args.out} already holds a result; choose another path or "
+        raise CliError(f"--out: {args.out} already exists; choose another path or "
                        "pass --force to replace it")
     llm = llm_settings_of(args)
     try:

@@ -68,7 +68,7 @@ def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
     kept = out.read_text()
     assert main(["run", "construction/task_0", "--agents", "3", "--out", str(out)]) == 2
     assert capsys.readouterr().err == (
-        f"causalcraft: error: --out: {out} already holds a result; choose another path or "
+        f"causalcraft: error: --out: {out} already exists; choose another path or "
         "pass --force to replace it\n")
     assert out.read_text() == kept
     assert main(["run", "construction/task_0", "--agents", "3", "--out", str(out),
