@@ -215,6 +215,8 @@ class LLMClient:
         self.settings = settings
         self.records: list[CallRecord] = []
         self.cache_hits = 0
+        self.replay_misses = 0
+        """Requests a replay met that the recording does not hold (the run then differs)."""
         self._cache: dict[str, dict[str, Any]] = {}
         self._client = transport
         self._lock = threading.Lock()
@@ -256,8 +258,11 @@ class LLMClient:
         (see `stats_of`)."""
         with self._lock:
             recs = list(self.records)
-        return stats_of([{k: v for k, v in asdict(r).items() if k != "answer"} for r in recs],
-                        self.settings.model, self.settings.base_url)
+        out = stats_of([{k: v for k, v in asdict(r).items() if k != "answer"} for r in recs],
+                       self.settings.model, self.settings.base_url)
+        if self.replay_misses:
+            out["replay_misses"] = self.replay_misses
+        return out
 
     # -- transport ------------------------------------------------------------------------
     def _openai(self) -> Any:
@@ -298,6 +303,7 @@ class LLMClient:
             kwargs["response_format"] = {"type": "json_object", "schema": schema}
         delay = s.backoff_s
         t0 = time.perf_counter()
+        connects_failed = 0
         for attempt in range(s.max_retries + 1):
             if self._closed:
                 raise LLMHTTPError(f"{self.where}: the client was closed")
@@ -334,6 +340,7 @@ class LLMClient:
                 why = f"no answer within {s.timeout_s:g} s"
             except openai.APIConnectionError as err:
                 why = f"cannot connect ({err.__cause__ or err})"
+                connects_failed += 1
             except (TypeError, AttributeError, IndexError, ValueError,
                     openai.APIResponseValidationError) as err:
                 why = f"the server's reply is not an OpenAI chat completion ({err})"
@@ -341,7 +348,9 @@ class LLMClient:
                 log.info("llm %s: %s; retry %d in %.1fs", self.where, why, attempt + 1, delay)
                 time.sleep(delay)
                 delay *= 2
-        failure = LLMHTTPError(f"{self.where}: {why} (after {s.max_retries + 1} tries)")
+        # No try reached a server: nothing answers at the URL, and no call will do better.
+        cls = LLMEndpointError if connects_failed == s.max_retries + 1 else LLMHTTPError
+        failure = cls(f"{self.where}: {why} (after {s.max_retries + 1} tries)")
         failure.tries, failure.seconds = s.max_retries + 1, time.perf_counter() - t0
         raise failure
 
@@ -380,6 +389,8 @@ class LLMClient:
             if hit is not None:
                 return self._from_cache(hit, schema, check, purpose, agent)
             if s.mode == "replay":
+                with self._lock:
+                    self.replay_misses += 1
                 raise LLMReplayMiss(f"replay of {s.cache}: no recorded answer for this "
                                     f"{purpose} request of {agent} (key {key[:12]}); the "
                                     "episode differs from the recorded one")

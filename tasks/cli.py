@@ -395,12 +395,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_status(result: dict[str, Any], out: Path | None) -> int:
     """0 done, 1 failed, 130 interrupted (Ctrl-C: the partial result was printed, and kept
-    in `out`)."""
+    in `out`). A replay that met requests its recording lacks is 1, with one line: it ran,
+    but it is not the recorded episode."""
     if result.get("interrupted"):
         where = f" and written to {out}" if out else ""
         print(f"causalcraft: interrupted (Ctrl-C): the partial result is above{where}",
               file=sys.stderr, flush=True)
         return EXIT_INTERRUPTED
+    misses = (result.get("llm") or {}).get("replay_misses", 0)
+    if misses:
+        print(f"causalcraft: error: --replay: {misses} model request(s) not in the recording, "
+              "so this run is not the recorded one (see graph.problems and the unfinished "
+              "subtasks)", file=sys.stderr, flush=True)
+        return 1
     return 1 if result.get("failure") else 0
 
 

@@ -91,3 +91,33 @@ def test_a_refusing_endpoint_stops_the_run_with_one_line(status: int, why: str,
     assert rc == 2
     err = capsys.readouterr().err
     assert err == f"causalcraft: error: {srv.url} (model m): {why}\n"
+
+
+def test_a_replay_missing_a_request_fails_loudly(tmp_path: Path, capsys) -> None:
+    # recorded on cake_0, replayed on rabbit_stew_0: its prior request is not on record
+    with FakeOpenAI(default='{"foo": 1}') as srv:
+        assert main(["run", "cooking/cake_0", "--brain", "hybrid", "--model", "m",
+                     "--base-url", srv.url, "--record", str(tmp_path / "c.jsonl")]) == 0
+    capsys.readouterr()
+    rc = main(["run", "cooking/rabbit_stew_0", "--brain", "hybrid", "--model", "m",
+               "--replay", str(tmp_path / "c.jsonl"), "--out", str(tmp_path / "r.json")])
+    assert rc == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "causalcraft: error: --replay: 1 model request(s) not in the recording, so this run "
+        "is not the recorded one (see graph.problems and the unfinished subtasks)")
+    assert json.loads((tmp_path / "r.json").read_text())["llm"]["replay_misses"] == 1
+
+
+def test_no_server_at_the_url_stops_the_run_with_one_line(capsys) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    rc = main(["run", "cooking/cake_0", "--brain", "hybrid", "--model", "m", "--base-url", url,
+               "--llm-timeout", "2"])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"causalcraft: error: {url} (model m): cannot connect (")
+    assert err.endswith("(after 3 tries)\n") and len(err.splitlines()) == 1
