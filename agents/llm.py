@@ -162,6 +162,8 @@ class _Outcome:
     completion_tokens: int
     seconds: float
     retries: int
+    cut: bool = False
+    """The server stopped the answer at max_tokens (finish_reason "length")."""
 
 
 def cache_header(path: Path) -> dict[str, Any]:
@@ -325,7 +327,8 @@ class LLMClient:
                          f" (retry {attempt})" if attempt else "")
                 return _Outcome(text, int(getattr(usage, "prompt_tokens", 0) or 0),
                                 int(getattr(usage, "completion_tokens", 0) or 0),
-                                time.perf_counter() - t0, attempt)
+                                time.perf_counter() - t0, attempt,
+                                getattr(resp.choices[0], "finish_reason", None) == "length")
             except openai.APIStatusError as err:
                 code = err.status_code
                 why = f"HTTP {code}"
@@ -412,6 +415,9 @@ class LLMClient:
                     rec.answer = text
                     break
                 rec.parse_failures += 1
+                if out.cut:
+                    problem = (f"the answer was cut at --max-tokens {s.max_tokens} (raise it): "
+                               f"{problem}")
                 log.info("llm %s answer of %s for %s invalid: %s", purpose, agent, self.where,
                          problem)
                 if round_ == s.reasks:

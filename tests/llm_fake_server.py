@@ -49,6 +49,9 @@ class FakeOpenAI:
         if isinstance(answer, dict) and "sleep" in answer:
             time.sleep(answer["sleep"])
             answer = answer.get("then")
+        finish = "stop"
+        if isinstance(answer, dict) and "cut" in answer:  # stopped at max_tokens
+            answer, finish = answer["cut"], "length"
         try:
             if answer is None:
                 self._send(h, 500, {"error": {"message": "no scripted answer"}})
@@ -57,7 +60,7 @@ class FakeOpenAI:
                 self._send(h, 200, {
                     "id": "c1", "object": "chat.completion", "created": 0,
                     "model": body.get("model", "m"),
-                    "choices": [{"index": 0, "finish_reason": "stop",
+                    "choices": [{"index": 0, "finish_reason": finish,
                                  "message": {"role": "assistant", "content": answer}}],
                     "usage": {"prompt_tokens": 10, "completion_tokens": n,
                               "total_tokens": 10 + n}})

@@ -221,3 +221,15 @@ def test_settings_fail_at_start_with_one_line(tmp_path: Path, monkeypatch) -> No
     cfg.write_text('{"model": "from-file", "timeout_s": 5}')
     s = load_settings(cfg, base_url="http://x/v1", timeout_s=7)
     assert (s.model, s.max_tokens, s.timeout_s) == ("from-file", 99, 7)
+
+
+def test_an_answer_cut_at_max_tokens_says_so() -> None:
+    # the server stopped at max_tokens (finish_reason "length"): the JSON is cut short, and
+    # the re-ask and the error say which setting to raise
+    with FakeOpenAI([{"cut": '{"edges": [["a", "b"'}, {"cut": '{"edges": [['}]) as srv:
+        c = client(srv.url, reasks=1, max_tokens=64)
+        with pytest.raises(LLMAnswerError, match=r"no valid edges answer after 1 re-asks: the "
+                                                  r"answer was cut at --max-tokens 64 \(raise "
+                                                  r"it\): not JSON"):
+            c.ask_json("sys", "q", Edges, purpose="edges")
+    assert "cut at --max-tokens 64" in srv.requests[1]["messages"][-1]["content"]
