@@ -23,7 +23,8 @@ SECTIONS = [f"0,{y},0" for y in range(-64, 320, 16)]
 @pytest.fixture(scope="module")
 def meshed() -> dict:
     if not (ROOT / "env" / "node_modules" / "prismarine-viewer").is_dir():
-        pytest.skip("prismarine-viewer is not installed (make setup)")
+        pytest.fail("prismarine-viewer is not installed: run make setup (the test command "
+                    "installs it)")
     proc = subprocess.run([str(node_binary()), str(MESH), "--original-too"],
                           capture_output=True, text=True, timeout=300)
     lines = [x for x in proc.stdout.splitlines() if x.startswith("{")]
