@@ -44,7 +44,7 @@ from env.rulebook import (
     load_rulebook,
 )
 from env.sim.path import Walker, path_length
-from env.sim.state import Container, SimState, ground_block, same_state, truthy
+from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
 from env.support import placed_state, popped
 from env.world import (
@@ -319,15 +319,26 @@ class SimBackend:
                 s.set_block(eff.pos, BlockState(name=eff.block or "air", state=dict(eff.state)),
                             at)
             else:
-                for agent in self._agents_near(eff):
+                for agent in self._agents_near(eff, at):
                     if eff.kind == "give" and eff.item:
                         s.give(agent, eff.item, eff.count)
                     elif eff.kind == "teleport" and eff.to is not None:
                         s.positions[agent] = feet_center(eff.to)
+                        s.walks.pop(agent, None)  # the walk ends here, as a bot's does
         self._settle()
 
-    def _agents_near(self, eff: Effect) -> list[str]:
-        return [a for a, p in self.state.positions.items() if effect_reaches(eff, p)]
+    def pos_at(self, agent: str, t: float) -> FPos:
+        """Where `agent` is at virtual time `t`: along its walk while it walks (a walk is
+        applied whole when it starts, but an agent is only part of the way at any moment
+        of it, and a trigger's give or teleport reaches it there, as on a server)."""
+        s = self.state
+        walk = s.walks.get(agent)
+        if walk is not None and t < walk.arrive:
+            return walk.at(t)
+        return s.agent_pos(agent)
+
+    def _agents_near(self, eff: Effect, at: float) -> list[str]:
+        return [a for a in self.state.positions if effect_reaches(eff, self.pos_at(a, at))]
 
     def _settle(self) -> None:
         """Agents whose floor is gone fall to the next block down."""
@@ -359,6 +370,7 @@ class SimBackend:
         def apply() -> None:
             if len(path) > 1:
                 self.state.positions[agent] = feet_center(end)
+                self.state.walks[agent] = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
 
         moving = len(path) > 1
         overhead = MOVE_OVERHEAD_S + (CENTRE_S if action.within == 0.0 else 0.0)
@@ -629,6 +641,7 @@ class SimBackend:
 
         def apply() -> None:
             s.positions[agent] = feet_center(action.pos)
+            s.walks[agent] = Walk(start, tuple(path), WALK_SPEED)
             add_hold(s.powered.setdefault(action.pos, []), arrive, arrive + action.hold_s,
                      agent)
             b = s.block(action.pos)
