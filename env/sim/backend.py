@@ -318,6 +318,10 @@ class SimBackend:
             if eff.kind == "set_block":
                 s.set_block(eff.pos, BlockState(name=eff.block or "air", state=dict(eff.state)),
                             at)
+                # What the old block held pops off (env/data/support.json), as after any
+                # block change in the game; no player broke it, so its loot goes to nobody.
+                for gone in popped(eff.pos, s.block, cleared=False):
+                    s.set_block(gone, _AIR, at)
             else:
                 for agent in self._agents_near(eff, at):
                     if eff.kind == "give" and eff.item:
