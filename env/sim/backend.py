@@ -130,10 +130,10 @@ class SimBackend:
     Durations: walking path length / WALK_SPEED; take, put, place, activate 0.5 s; craft 1 s
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill 2 s with a sword,
     4 s without; milk 1 s; step_on the walk plus `hold_s`. A lever, button or door changes at
-    the action's start; a plate is held from the agent's arrival. Only drops that come by
-    chance (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is
-    the live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
-    `clone()` an independent world.
+    the action's end (the click, as a bot turns to it first); a plate is held from the agent's
+    arrival. Only drops that come by chance (env/data/loot.json) are random, from a
+    generator seeded with `seed`. `view()` is the live state (call it after `build`),
+    `snapshot()` a plain-data copy for comparisons, `clone()` an independent world.
     """
 
     name = "sim"
@@ -610,19 +610,23 @@ class SimBackend:
         block = s.block(pos)
         name = block.name
 
+        # The block changes on the click that ends the action (a bot turns to it, then
+        # uses it), so a trigger it completes fires then, not when the action starts.
+        click = start + ACTIVATE_S
+
         def apply() -> None:
             intervals = s.powered.setdefault(pos, [])
             if name == "lever":
                 on = not truthy(block.state.get("powered"))
                 if on:
-                    intervals.append(Hold(start, math.inf, agent))
+                    intervals.append(Hold(click, math.inf, agent))
                 else:
-                    intervals[:] = [h._replace(off=start) if h.off == math.inf else h
+                    intervals[:] = [h._replace(off=click) if h.off == math.inf else h
                                     for h in intervals]
                 s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": on})
             elif name.endswith(BUTTONS):
                 hold = button_seconds(name)
-                add_hold(intervals, start, start + hold, agent)
+                add_hold(intervals, click, click + hold, agent)
                 s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": True})
             else:
                 s.powered.pop(pos, None)
@@ -630,7 +634,7 @@ class SimBackend:
                 for cell in self._door_halves(pos):
                     b = s.block(cell)
                     s.set_block(cell, BlockState(name=b.name, state={**b.state, "open": is_open}),
-                                start)
+                                click)
 
         return ACTIVATE_S, apply
 
