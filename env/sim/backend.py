@@ -31,12 +31,11 @@ from env.actions import (
     Wait,
 )
 from env.backend import Observation, Outcome
-from env.durations import DURATIONS
+from env.durations import DURATIONS, kill_seconds
 from env.loot import drops as loot_drops
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import (
     CRAFT_S,
-    KILL_S,
     LEFTOVERS,
     MILK_S,
     Rulebook,
@@ -65,7 +64,6 @@ PUT_S = DURATIONS["put_s"]
 CHEST_AGAIN_S = DURATIONS["chest_again_s"]
 PLACE_S = DURATIONS["place_s"]
 ACTIVATE_S = DURATIONS["activate_s"]
-KILL_BARE_S = DURATIONS["kill_bare_s"]
 MOVE_OVERHEAD_S = DURATIONS["move_overhead_s"]
 CENTRE_S = DURATIONS["centre_s"]
 DIG_OVERHEAD_S = DURATIONS["dig_overhead_s"]
@@ -128,12 +126,13 @@ class SimBackend:
     """`env.backend.Backend` in process and in virtual time.
 
     Durations: walking path length / WALK_SPEED; take, put, place, activate 0.5 s; craft 1 s
-    per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill 2 s with a sword,
-    4 s without; milk 1 s; step_on the walk plus `hold_s`. A lever, button or door changes at
-    the action's end (the click, as a bot turns to it first); a plate is held from the agent's
-    arrival. Only drops that come by chance (env/data/loot.json) are random, from a
-    generator seeded with `seed`. `view()` is the live state (call it after `build`),
-    `snapshot()` a plain-data copy for comparisons, `clone()` an independent world.
+    per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill by the animal's
+    health (`env.durations.kill_seconds`); milk 1 s; step_on the walk plus `hold_s`. A
+    lever, button or door changes at the action's end (the click, as a bot turns to it
+    first); a plate is held from the agent's arrival. Only drops that come by chance
+    (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is the
+    live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
+    `clone()` an independent world.
     """
 
     name = "sim"
@@ -589,7 +588,7 @@ class SimBackend:
                 for item, n in rule.byproducts.items():
                     s.give(agent, item, n)
 
-        return (KILL_S if armed else KILL_BARE_S), apply
+        return kill_seconds(action.entity, armed), apply
 
     def _milk(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Milk)
