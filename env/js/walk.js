@@ -7,7 +7,8 @@
 // boxes above the low floor that leave a free stretch of the body's width across one axis make
 // a panel, passable along that axis only; a move that starts or ends in a panel cell goes
 // straight along its free axis, never diagonally. A block with no box at all (an open fence
-// gate) is passable; low floors (slabs, closed trapdoors) keep stock handling. Numbers from env/data/walking.json.
+// gate) is passable; a floor no higher than 2 - body_height (a closed trapdoor) is stood in,
+// as the simulator does, and higher low floors (slabs) keep stock handling. Numbers from env/data/walking.json.
 
 const { Movements } = require('mineflayer-pathfinder')
 const { Vec3 } = require('vec3')
@@ -47,10 +48,21 @@ function lowOnly (shapes) {
   return shapes.length > 0 && shapes.every(b => b[4] <= WALKING.low_floor)
 }
 
+function top (shapes) {
+  return Math.max(...shapes.map(b => b[4]))
+}
+
 class PanelMovements extends Movements {
   getBlock (pos, dx, dy, dz) {
     const b = super.getBlock(pos, dx, dy, dz)
     b.panel = 0
+    if (b.physical && b.shapes && lowOnly(b.shapes) && top(b.shapes) <= 2 - WALKING.body_height) {
+      // a floor so low (a closed trapdoor, 3/16) that the body stands in its cell under a
+      // ceiling two blocks above the ground, as on a carpet: walked into, not climbed onto
+      b.physical = false
+      b.safe = !this.blocksToAvoid.has(b.type)
+      return b
+    }
     if (b.physical && !b.climbable && b.shapes && !lowOnly(b.shapes)) {
       const bits = panelBits(b.shapes)
       if (bits !== PANEL) {

@@ -369,3 +369,29 @@ def test_a_bot_walks_through_an_open_door_in_a_wall_as_the_simulator_does(
     assert (out.ok, sim_out.ok) == (through, through), (out.reason, sim_out.reason)
     if not through:
         assert out.code == sim_out.code == Code.NO_PATH
+
+
+def test_a_bot_steps_onto_a_closed_trapdoor_under_a_low_ceiling_as_the_simulator_does(
+        backend: MinecraftBackend) -> None:
+    """A closed bottom trapdoor is 3/16 high (minecraft-data collision shape): a player (1.8
+    tall) stands on it in its own cell under a block two above the ground, as on a carpet.
+    Stock mineflayer-pathfinder climbs it as a block and then finds no head room, so the exit
+    of escape/vb-2-2 (a trapdoor before a two-high opening) stayed shut on the server."""
+    from env.sim.backend import SimBackend
+
+    x0 = 240
+    # a corridor along z, 1 wide and 2 high, with a closed trapdoor at z = 23
+    cells = [(x, y, z) for z in range(20, 27) for x in (x0 - 1, x0 + 1) for y in (-60, -59)]
+    cells += [(x0, -58, z) for z in range(20, 27)] + [(x0, y, 19) for y in (-60, -59)]
+    world = WorldSetup(
+        blocks=[*(BlockSpec(name="stone_bricks", pos=p) for p in cells),
+                BlockSpec(name="iron_trapdoor", pos=(x0, -60, 23),
+                          state={"facing": "north", "open": False, "half": "bottom"})],
+        spawn=[(x0, -60, 20)], bounds=((x0 - 3, -61, 18), (x0 + 3, -55, 30)))
+    backend.build(world, ["trap_a"])
+    goal = (x0, -60, 26)
+    out = run(backend, "trap_a", name="move_to", pos=goal)
+    sim = SimBackend(backend.rules)
+    sim.build(world, ["trap_a"])
+    sim_out = sim.execute("trap_a", parse_action({"name": "move_to", "pos": goal}), 0.0)
+    assert (out.ok, sim_out.ok) == (True, True), (out.reason, sim_out.reason)
