@@ -304,20 +304,21 @@ class Topics:
         - each agent (`agents`: id -> password) publishes only under ``agent/<id>/``;
         - ``planner`` alone assigns (``planner/...``) and publishes the state;
         - ``judger`` alone publishes results (``judger/...``);
-        - both publish events; `observers` (runner, watch page) publish nothing.
+        - both publish events, and what viewers read: the Planner the plan and its
+          progress, the Judger the score; `observers` (runner, watch page) publish nothing.
 
         >>> acl = Topics("e1").participants_access({"a1": "x"}, "p", "j").publish_acl()
         >>> acl["a1"], acl["judger"]
-        (['cc/e1/agent/a1/#'], ['cc/e1/judger/#', 'cc/e1/events'])
+        (['cc/e1/agent/a1/#'], ['cc/e1/judger/#', 'cc/e1/events', 'cc/e1/score'])
         """
         users = [
             BrokerUser(username=agent_id, password=password, publish=tuple(self.acl(agent_id)))
             for agent_id, password in agents.items()
         ]
         users.append(BrokerUser(username="planner", password=planner, publish=(
-            f"{self.prefix}/planner/#", self.state, self.events)))
+            f"{self.prefix}/planner/#", self.state, self.events, self.plan, self.progress)))
         users.append(BrokerUser(username="judger", password=judger, publish=(
-            f"{self.prefix}/judger/#", self.events)))
+            f"{self.prefix}/judger/#", self.events, self.score)))
         users += [
             BrokerUser(username=check_id(name, "observer name"), password=password, publish=())
             for name, password in (observers or {}).items()

@@ -163,7 +163,9 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
 
 OnBus = Callable[[str, str, dict[str, Any]], Awaitable[None]]
 """Called once the broker is up, before any participant speaks: (broker URL, episode id,
-what the page shows about the run). A viewer subscribes there, so it misses nothing."""
+what the page shows about the run: task, minecraft host:port or None, and `account`, the
+(username, password) a viewer logs in with on a broker with accounts, never shown). A
+viewer subscribes there, so it misses nothing."""
 
 
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
@@ -420,10 +422,11 @@ def stable_config(cfg: EpisodeConfig) -> dict[str, Any]:
     return out
 
 
-def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
-                ) -> dict[str, Any]:
+def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None,
+                keep_server: Callable[[Any], None] | None = None) -> dict[str, Any]:
     """Run one episode and return its result (see the module docstring). `on_bus`: see
-    `OnBus` (the watch page)."""
+    `OnBus` (the watch page). `keep_server`: who stops the embedded game server instead
+    of the episode (the watch page keeps it, and its 3D view, up while it lingers)."""
     from tasks.catalog import load_task
 
     if not isinstance(cfg, EpisodeConfig):
@@ -434,7 +437,7 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
     if cfg.processes:
         from tasks.participants import run_processes
 
-        return run_processes(cfg)
+        return run_processes(cfg, on_bus=on_bus, keep_server=keep_server)
     client = llm_client(cfg)
     backend = make_backend(cfg, spec)
     try:
@@ -446,4 +449,4 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
         backend.close()
         server = getattr(backend, "server", None)
         if server is not None and not cfg.server:
-            server.stop()
+            (keep_server or type(server).stop)(server)

@@ -48,13 +48,16 @@ async def follow_bus(page: PageServer, url: str, episode: str, username: str | N
 
 def on_bus_for(page: PageServer, timeout: float = 10.0):  # -> tasks.episode.OnBus
     """The episode hook that attaches `page` to the episode's bus (waiting, at most
-    `timeout` s, until it is subscribed, so it misses nothing). A failure is logged and
-    the episode goes on without the page."""
+    `timeout` s, until it is subscribed, so it misses nothing), as the info's `account`
+    (username, password) when the broker has accounts. A failure is logged and the
+    episode goes on without the page."""
 
     async def on_bus(url: str, episode: str, info: dict[str, Any]) -> None:
-        page.info.update(info, episode=episode, broker=url)
+        shown = {k: v for k, v in info.items() if k != "account"}
+        username, password = info.get("account") or (None, None)
+        page.info.update(shown, episode=episode, broker=url)
         page.push("info", dict(page.info))
-        future = page.run_coroutine(follow_bus(page, url, episode))
+        future = page.run_coroutine(follow_bus(page, url, episode, username, password))
         try:
             await asyncio.wait_for(asyncio.wrap_future(future), timeout)
         except (TimeoutError, BusError, OSError) as err:

@@ -20,12 +20,15 @@ def say(text: str) -> None:
 
 
 class WatchSession:
-    """`with WatchSession(port) as w: run_episode(cfg, on_bus=w.on_bus)`; then `w.linger(s)`.
-    `w.page` is None when the page could not be served (the reason was printed)."""
+    """`with WatchSession(port) as w: run_episode(cfg, on_bus=w.on_bus,
+    keep_server=w.keep_server)`; then `w.linger(s)`. `w.page` is None when the page could
+    not be served (the reason was printed). The embedded game server handed to
+    `keep_server` and the 3D view stay up until the page closes."""
 
     def __init__(self, port: int = 0, viewer: bool = True) -> None:
         self.page: PageServer | None = None
         self.viewer_process: Any = None
+        self.server: Any = None
         self.want_viewer = viewer
         try:
             self.page = PageServer(port).start()
@@ -52,6 +55,14 @@ class WatchSession:
 
             await asyncio.to_thread(self.start_viewer, minecraft)
         await on_bus_for(self.page)(url, episode, info)
+
+    def keep_server(self, server: Any) -> None:
+        """Take over stopping the episode's embedded game server (anything with `stop()`):
+        with a 3D view it stays up while the page lingers; without one it stops now."""
+        if self.viewer_process is None:
+            server.stop()
+            return
+        self.server = server
 
     def start_viewer(self, minecraft: str) -> None:
         """The 3D view of the server at host:port, shown in the page."""
@@ -87,5 +98,8 @@ class WatchSession:
         if self.viewer_process is not None:
             self.viewer_process.stop()
             self.viewer_process = None
+        if self.server is not None:
+            server, self.server = self.server, None
+            server.stop()
         if self.page is not None:
             self.page.stop()

@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.watch.conftest import WORLD, browse, free_port, run_js, screens
 
 TASK = "cooking/cake_20"  # 5 subtasks, a pruned edge, a score that rises in steps
@@ -78,3 +80,22 @@ def test_replay_on_the_server_shows_ground_bots_and_a_follow_camera_in_chromium(
     assert follow["moved"] > 1.0, follow
     for shot in seen["shots"]:
         assert Path(shot).stat().st_size > 10_000
+
+
+@pytest.mark.mosquitto
+def test_run_with_processes_on_mosquitto_shows_plan_and_score_in_chromium(
+        chromium, command, tmp_path: Path, mosquitto_installed: str):
+    """Every participant in its own process, on mosquitto with each one's account and ACL:
+    the page logs in as an observer and shows the plan, its progress and the final score."""
+    out = tmp_path / "r.json"
+    run = command("run", TASK, "--agents", "3", "--processes", "--broker", "mosquitto",
+                  "--watch", "--watch-linger", "120", "--out", str(out))
+    url = page_url(run.wait_for("watch page"))
+    seen = browse(url, screens(tmp_path) / "watch-processes.png", "--until-finished",
+                  "--timeout", "240", timeout=300)
+    run.wait_for("stays up", timeout=300)
+    result = json.loads(out.read_text())
+    assert result["processes"]["missing"] == []
+    assert seen["doneNodes"] == 5
+    assert len(set(seen["scores"])) > 1
+    assert seen["scores"][-1] == result["metrics"]["score"]
