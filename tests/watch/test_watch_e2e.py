@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 
-from tests.watch.conftest import WORLD, browse, free_port, run_js, screens
+from tests.watch.conftest import ROOT, WORLD, browse, free_port, run_js, screens
+
+PING = ROOT / "tests" / "watch" / "js" / "ping.js"
 
 TASK = "cooking/cake_20"  # 5 subtasks, a pruned edge, a score that rises in steps
 
@@ -99,3 +103,24 @@ def test_run_with_processes_on_mosquitto_shows_plan_and_score_in_chromium(
     assert seen["doneNodes"] == 5
     assert len(set(seen["scores"])) > 1
     assert seen["scores"][-1] == result["metrics"]["score"]
+
+
+@pytest.mark.server
+def test_run_with_watch_keeps_its_server_and_3d_view_while_the_page_lingers(
+        command, tmp_path: Path):
+    """After the episode, the page lingers: the embedded server and the 3D view (its
+    spectator bot still on the server) stay up with it, then both stop."""
+    run = command("run", "construction/task_0", "--agents", "3", "--backend", "minecraft",
+                  "--watch", "--watch-linger", "45")
+    text = run.wait_for("stays up", timeout=400)
+    host, port = re.search(r"minecraft\s+(\S+):(\d+)", text).groups()
+    info = json.loads(urlopen(page_url(text) + "info", timeout=10).read())
+    with urlopen(info["viewer"], timeout=10) as viewer:
+        assert viewer.status == 200 and b"<html" in viewer.read().lower()
+    status = run_js(PING, host, port, timeout=60)
+    assert status["online"] == 1  # the 3D view's bot (the agents have left)
+    assert run.proc.wait(timeout=120) == 0
+    with pytest.raises(OSError):
+        urlopen(info["viewer"], timeout=5)
+    with pytest.raises(OSError):
+        socket.create_connection((host, int(port)), timeout=5).close()
