@@ -18,7 +18,7 @@ import socket
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, ClassVar, Self
@@ -390,6 +390,11 @@ class Bus:
         self._inbox: asyncio.Queue[tuple[str, Envelope] | None] = asyncio.Queue()
         self._closed_reason: str | None = None
         self._online = asyncio.Event()
+        self.taps: list[Callable[[str, Envelope, bytes], None]] = []
+        """Listeners in this process, called with (topic, message, its JSON) for each message
+        this client publishes, before it goes to the broker: a viewer in the publisher's
+        process (the watch page) gets it without a broker round trip. A tap must return at
+        once; its errors are logged and never reach the publisher."""
 
     # -- connection ----------------------------------------------------------------------------
 
@@ -535,7 +540,13 @@ class Bus:
             raise TypeError(
                 f"bus messages must be Envelope models, got {type(message).__name__} for {topic!r}"
             )
-        await self.publish_raw(topic, message.model_dump_json().encode(), retain)
+        payload = message.model_dump_json().encode()
+        for tap in self.taps:
+            try:
+                tap(topic, message, payload)
+            except Exception:  # a viewer must never stop a participant
+                logger.exception("bus %r: a tap failed on %s", self.client_id, topic)
+        await self.publish_raw(topic, payload, retain)
 
     async def publish_raw(self, topic: str, payload: bytes, retain: bool = False) -> None:
         """Publish bytes as they are (bridges from other systems; tests of bad input)."""

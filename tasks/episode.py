@@ -161,11 +161,13 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
                                                      estimator, pc.tau)
 
 
-OnBus = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+OnBus = Callable[[str, str, dict[str, Any]], Awaitable[Any]]
 """Called once the broker is up, before any participant speaks: (broker URL, episode id,
 what the page shows about the run: task, minecraft host:port or None, and `account`, the
 (username, password) a viewer logs in with on a broker with accounts, never shown). A
-viewer subscribes there, so it misses nothing."""
+viewer subscribes there, so it misses nothing. With `local` in the info (the participants
+publish in the caller's process) it may instead return a tap (`agents.bus.Bus.taps`) that
+the caller adds to every participant's bus client; None otherwise."""
 
 
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
@@ -232,7 +234,11 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         server = getattr(backend, "server", None)
         address = f"{server.host}:{server.port}" if server is not None else cfg.server
         if on_bus is not None:
-            await on_bus(url, topics.episode, {"task": spec.id, "minecraft": address})
+            tap = await on_bus(url, topics.episode, {"task": spec.id, "minecraft": address,
+                                                     "local": True})
+            if tap is not None:
+                for bus in buses.values():
+                    bus.taps.append(tap)
         from tasks.watch.feed import make_scorer, plan_graph
 
         judger = Judger(buses["judger"], topics, judged, agents,  # type: ignore[arg-type]

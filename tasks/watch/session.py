@@ -43,9 +43,11 @@ class WatchSession:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    async def on_bus(self, url: str, episode: str, info: dict[str, Any]) -> None:
+    async def on_bus(self, url: str, episode: str, info: dict[str, Any]) -> Any:
+        """`tasks.episode.OnBus`: the page follows the episode (a tap for its bus clients
+        when they are in this process, `tasks.watch.live`)."""
         if self.page is None:
-            return
+            return None
         say(f"episode     {episode} on {url}  (`causalcraft watch --broker URL {episode}` "
             "follows it from elsewhere)")
         minecraft = info.get("minecraft")
@@ -54,7 +56,7 @@ class WatchSession:
             import asyncio
 
             await asyncio.to_thread(self.start_viewer, minecraft)
-        await on_bus_for(self.page)(url, episode, info)
+        return await on_bus_for(self.page)(url, episode, info)
 
     def keep_server(self, server: Any) -> None:
         """Take over stopping the episode's embedded game server (anything with `stop()`):
