@@ -137,6 +137,7 @@ module.exports.player = function (player, serv) {
 
   player.on('disconnected', () => {
     if (!player.uuid || !player.inventory) return
+    api.releaseOnDisconnect(player) // the cursor drops first: it is not part of what is kept
     left.set(player.uuid, {
       position: player.position.clone(),
       slots: player.inventory.slots.map(item => (item ? { type: item.type, count: Number(item.count), metadata: item.metadata, nbt: item.nbt } : null))
