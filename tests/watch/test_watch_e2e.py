@@ -107,11 +107,13 @@ def test_run_with_processes_on_mosquitto_shows_plan_and_score_in_chromium(
 
 @pytest.mark.server
 def test_run_with_watch_keeps_its_server_and_3d_view_while_the_page_lingers(
-        command, tmp_path: Path):
+        chromium, command, tmp_path: Path):
     """After the episode, the page lingers: the embedded server and the 3D view (its
-    spectator bot still on the server) stay up with it, then both stop."""
+    spectator bot still on the server) stay up with it, then both stop. The page's last
+    score (read off the game by the Judger) is the result's."""
+    out = tmp_path / "r.json"
     run = command("run", "construction/task_0", "--agents", "3", "--backend", "minecraft",
-                  "--watch", "--watch-linger", "45")
+                  "--watch", "--watch-linger", "60", "--out", str(out))
     text = run.wait_for("stays up", timeout=400)
     host, port = re.search(r"minecraft\s+(\S+):(\d+)", text).groups()
     info = json.loads(urlopen(page_url(text) + "info", timeout=10).read())
@@ -119,6 +121,11 @@ def test_run_with_watch_keeps_its_server_and_3d_view_while_the_page_lingers(
         assert viewer.status == 200 and b"<html" in viewer.read().lower()
     status = run_js(PING, host, port, timeout=60)
     assert status["online"] == 1  # the 3D view's bot (the agents have left)
+    seen = browse(page_url(text) + "?world=0", screens(tmp_path) / "watch-minecraft.png",
+                  "--until-finished")
+    result = json.loads(out.read_text())
+    assert seen["scores"][-1] == result["metrics"]["score"]
+    assert seen["doneNodes"] == len(result["subtasks"]["done"])
     assert run.proc.wait(timeout=120) == 0
     with pytest.raises(OSError):
         urlopen(info["viewer"], timeout=5)
