@@ -21,6 +21,7 @@
 // Window 0 (the player inventory with its 2x2 grid) is the session `inventorySession(player)`.
 
 const INVENTORY_SLOTS = 46
+const DROP_HEIGHT = 1.32 // above the feet: eye height 1.62 less 0.3 (vanilla Player.drop)
 
 function install (serv) {
   if (serv.ccWindows) return serv.ccWindows
@@ -382,9 +383,11 @@ function install (serv) {
     if (left > 0) dropAtFeet(player, type, left)
   }
 
+  // Vanilla's Player.drop: the item starts 0.3 below the eyes (1.62 - 0.3 above the feet) and
+  // falls; one started level with the feet falls through the floor in flying-squid's physics.
   function dropAtFeet (player, type, count) {
     const { Vec3 } = require('vec3')
-    serv.spawnObject(registry.entitiesByName.item.id, player.world, player.position.clone(), {
+    serv.spawnObject(registry.entitiesByName.item.id, player.world, player.position.offset(0, DROP_HEIGHT, 0), {
       velocity: new Vec3(0, 0, 0), itemId: type, itemCount: count, pickupTime: 2000, deathTime: 5 * 60 * 1000
     })
   }

@@ -46,6 +46,10 @@ run(async (port) => {
   bot = await connect(port, 'carrier')
   await waitFor(() => bot.inventory.count(bot.registry.itemsByName.bread.id) === 5 &&
     bot.inventory.count(bot.registry.itemsByName.oak_planks.id) === 3, 10000, 'the items picked up again')
+    .catch(err => {
+      const seen = { witnessAt: witness.entity.position, witnessHolds: witness.inventory.items().map(i => [i.name, i.count]), at: bot.entity.position, holds: bot.inventory.items().map(i => [i.name, i.count]), items: Object.values(bot.entities).filter(e => e.name === 'item').map(e => e.position) }
+      throw new Error(`${err.message}: ${JSON.stringify(seen)}`)
+    })
   const reply = new Promise(resolve => bot.on('messagestr', msg => { if (msg.includes('[')) resolve(msg) }))
   bot.chat('/chestget 5 -60 4')
   const chestget = JSON.parse((await reply).replace(/^[^[]*/, ''))
