@@ -255,6 +255,8 @@ def build_parser() -> Parser:
     agent.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
     agent.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
                        help="the Judger's budget stop (see `run --budget`)")
+    agent.add_argument("--viewers", action="store_true",
+                       help="publish what the watch page shows (plan, progress, score)")
     _add_participant_tuning(agent)
     _watch_arguments(run)
 
@@ -384,7 +386,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from tasks.watch.session import WatchSession
 
         with WatchSession(args.watch_port) as session:
-            result = run_episode(cfg, on_bus=session.on_bus)
+            result = run_episode(cfg, on_bus=session.on_bus, keep_server=session.keep_server)
             _print_result(result, args.out)
             session.linger(args.watch_linger)
         return _run_status(result, args.out)
@@ -458,7 +460,8 @@ def cmd_agent(args: argparse.Namespace) -> int:
                                 prior_noise=args.prior_noise, seed=args.seed,
                                 server=args.server, budget=args.budget,
                                 lease_s=args.lease or 60.0,
-                                brain_latency_s=args.brain_latency, timeout_s=args.timeout)
+                                brain_latency_s=args.brain_latency, timeout_s=args.timeout,
+                                viewers=args.viewers)
     except ValidationError as err:
         first = err.errors()[0]
         raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
