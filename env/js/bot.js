@@ -233,11 +233,24 @@ async function ask (name, line, pattern, timeoutMs = 5000) {
 
 // Opens the chest at x y z through the protocol (as a player would), answers its contents as
 // JSON {"item": count}, and closes it. The bot must be within reach of the chest.
+function isContainer (blockName) {
+  return ['chest', 'trapped_chest', 'barrel', 'hopper', 'dispenser', 'dropper'].includes(blockName) ||
+    blockName.endsWith('shulker_box')
+}
+
 async function peekChest (name, x, y, z, timeoutMs = 5000) {
   const bot = get(name)
   if (!online(bot)) throw new Error(`bot ${name} is not connected`)
-  const block = bot.blockAt(new Vec3(x, y, z))
+  const at = new Vec3(x, y, z)
+  // The block update of a chest just set may come after the call: wait for it.
+  const deadline = Date.now() + timeoutMs
+  let block = bot.blockAt(at)
+  while (!(block && isContainer(block.name)) && Date.now() < deadline) {
+    await sleep(50)
+    block = bot.blockAt(at)
+  }
   if (!block) throw new Error(`${name} has not loaded the chunk of ${x} ${y} ${z}`)
+  if (!isContainer(block.name)) throw new Error(`${name} sees ${block.name} at ${x} ${y} ${z}, not a chest`)
   let timer
   const late = new Promise((resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`opening the chest at ${x} ${y} ${z} took over ${timeoutMs} ms`)), timeoutMs)
