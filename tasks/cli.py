@@ -390,10 +390,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             _print_result(result, args.out)
             session.linger(args.watch_linger)
         return _run_status(result, args.out)
-    except KeyboardInterrupt as stop:
+    except KeyboardInterrupt:
         # Before the episode started (planning) there is no result to keep.
         kept = f"; the LLM calls made so far are kept in {args.record}" if args.record else ""
-        how = ("terminated (SIGTERM)", EXIT_TERMINATED) if isinstance(stop, Terminated) else \
+        how = ("terminated (SIGTERM)", EXIT_TERMINATED) if terminated() else \
             ("interrupted (Ctrl-C)", EXIT_INTERRUPTED)
         print(f"causalcraft: {how[0]} before the episode started: no result{kept}",
               file=sys.stderr, flush=True)
@@ -401,14 +401,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run_status(result: dict[str, Any], out: Path | None) -> int:
-    """0 done, 1 failed, 130 interrupted (Ctrl-C: the partial result was printed, and kept
-    in `out`). A replay that met requests its recording lacks is 1, with one line: it ran,
-    but it is not the recorded episode."""
+    """0 done, 1 failed, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM): the partial
+    result was printed, and kept in `out`. A replay that met requests its recording lacks is
+    1, with one line: it ran, but it is not the recorded episode."""
     if result.get("interrupted"):
         where = f" and written to {out}" if out else ""
-        print(f"causalcraft: interrupted (Ctrl-C): the partial result is above{where}",
+        how = ("terminated (SIGTERM)", EXIT_TERMINATED) if terminated() else \
+            ("interrupted (Ctrl-C)", EXIT_INTERRUPTED)
+        print(f"causalcraft: {how[0]}: the partial result is above{where}",
               file=sys.stderr, flush=True)
-        return EXIT_INTERRUPTED
+        return how[1]
     misses = (result.get("llm") or {}).get("replay_misses", 0)
     if misses:
         print(f"causalcraft: error: --replay: {misses} model request(s) not in the recording, "
@@ -602,14 +604,25 @@ def _run_server(args: argparse.Namespace) -> int:
     return 1
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a `kill`, a supervisor, `--processes` stopping a participant), raised where
-    the main thread is, so the run unwinds as on Ctrl-C: partial results are written and
-    the exit hooks run (the Node bridge and the servers this process started go with it)."""
+_SIGTERM_SEEN: list[bool] = []
 
 
-def _on_sigterm(_signum: int, _frame: object) -> None:
-    raise Terminated
+def _on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM (a `kill`, a supervisor, `--processes` stopping a participant) goes the way of
+    Ctrl-C: to whatever handles SIGINT now (inside an episode, asyncio's, which cancels the
+    episode so that it ends with its partial result written; elsewhere a KeyboardInterrupt),
+    so exit hooks run and the Node bridge and servers this process started go with it."""
+    _SIGTERM_SEEN.append(True)
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)  # type: ignore[arg-type]
+        return
+    raise KeyboardInterrupt
+
+
+def terminated() -> bool:
+    """Whether this process was asked to stop by SIGTERM (not Ctrl-C)."""
+    return bool(_SIGTERM_SEEN)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -641,10 +654,10 @@ def _main(argv: list[str] | None) -> int:
         text = str(err).removeprefix("causalcraft: ")
         print(f"causalcraft: error: {text}", file=sys.stderr)
         return EXIT_USAGE
-    except Terminated:
-        print("causalcraft: terminated", file=sys.stderr)
-        return EXIT_TERMINATED
     except KeyboardInterrupt:
+        if terminated():
+            print("causalcraft: terminated", file=sys.stderr)
+            return EXIT_TERMINATED
         print("causalcraft: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (ValueError, FileNotFoundError, KeyError, LLMError, BackendError, BrokerError,
