@@ -342,6 +342,44 @@ def _travel(a: tuple[float, float, float] | None, b: tuple[int, int, int] | None
     return d / WALK_SPEED
 
 
+#: How close a worker walks to what it acts on (a chest, a station), blocks; the same as the
+#: offline brain's `agents.brain.NEAR` (a test keeps them equal).
+ARRIVE_WITHIN = 2.5
+
+
+def arrival_lead(pos: tuple[float, float, float] | None, hub: tuple[int, int, int] | None,
+                 station: tuple[int, int, int] | None, fetch: bool,
+                 within: float = ARRIVE_WITHIN) -> float:
+    """Seconds an agent at `pos` needs at least to reach `station`, through the hub first when
+    it must `fetch` inputs there: each leg's straight line less `within` (a worker stops that
+    close), at walking speed. A lower bound of the real walk (paths go round obstacles), so
+    an agent sent off this long before a station frees never arrives while it is busy.
+
+    >>> round(arrival_lead((0.5, -60.0, 0.5), (0, -60, 0), (10, -60, 0), fetch=True), 3)
+    1.737
+    >>> arrival_lead((0.5, -60.0, 0.5), None, None, fetch=False)
+    0.0
+    """
+    from env.actions import WALK_SPEED
+
+    if station is None:
+        return 0.0
+    legs: list[tuple[tuple[float, float, float] | None, tuple[int, int, int]]] = []
+    if fetch and hub is not None:
+        legs.append((pos, hub))
+        legs.append(((hub[0] + 0.5, float(hub[1]), hub[2] + 0.5), station))
+    else:
+        legs.append((pos, station))
+    total = 0.0
+    for a, b in legs:
+        if a is None:
+            continue
+        d = sum((float(x) - float(y)) ** 2 for x, y in zip(a, (b[0] + 0.5, b[1], b[2] + 0.5),
+                                                             strict=True)) ** 0.5
+        total += max(0.0, d - within) / WALK_SPEED
+    return total
+
+
 def where_work_is(st: Subtask) -> tuple[int, int, int] | None:
     """Where a subtask's own work happens: its station, else its first block or site."""
     if st.station is not None:
@@ -490,8 +528,14 @@ class LookaheadScheduler:
                 continue
             for a in group:
                 take(a)
-            out.append(Dispatch(sid, tuple(group),
-                                not_before=self._freed_at(st.station, view)))
+            freed = self._freed_at(st.station, view)
+            if freed > 0.0:
+                # Leave early enough to reach the station as it frees, not only then.
+                lead = min(arrival_lead(view.pos.get(a), view.hub, st.station,
+                                        fetch=bool(st.inputs) and staged_for.get(a) != sid)
+                           for a in group)
+                freed = max(0.0, freed - lead)
+            out.append(Dispatch(sid, tuple(group), not_before=freed))
             started.append(sid)
             if st.station in self.exclusive:
                 busy.add(st.station)

@@ -52,8 +52,27 @@ def test_a_furnace_given_up_is_free_from_the_end_of_its_smelt() -> None:
     subs = [smelt("smelt:a", "beef"), smelt("smelt:b", "rabbit")]
     v = view(subs, [], ["agent2"], status={"smelt:a": "running"}, released={"smelt:a": 15.0},
              reserved={"smelt:b": "agent2"})
+    v.pos["agent2"] = (6.5, -59.0, 7.5)  # staged: it waits by the furnace, inputs in hand
     out = LookaheadScheduler(v.graph, v.subtasks, {FURNACE}).dispatch(v)
     assert out == [Dispatch("smelt:b", ("agent2",), not_before=15.0)]
+
+
+def test_an_agent_far_from_a_busy_furnace_leaves_before_it_frees() -> None:
+    # At the hub, inputs still to take: the straight walk hub -> furnace less the 2.5 blocks
+    # a worker stops short is sqrt(6^2 + 1 + 5^2) - 2.5 = 5.374 blocks, 1.245 s at
+    # 4.317 blocks/s (vanilla walking speed), so it leaves at 15 - 1.245.
+    subs = [smelt("smelt:a", "beef"), smelt("smelt:b", "rabbit")]
+    v = view(subs, [], ["agent2"], status={"smelt:a": "running"}, released={"smelt:a": 15.0})
+    out = LookaheadScheduler(v.graph, v.subtasks, {FURNACE}).dispatch(v)
+    assert [(d.sid, d.agents, d.stage) for d in out] == [("smelt:b", ("agent2",), False)]
+    assert out[0].not_before == pytest.approx(15.0 - (62 ** 0.5 - 2.5) / 4.317, abs=1e-9)
+
+
+def test_arrive_within_is_the_workers_reach() -> None:
+    from agents.brain import NEAR
+    from planner.schedule import ARRIVE_WITHIN
+
+    assert ARRIVE_WITHIN == NEAR
 
 
 def test_the_next_wave_is_prepared_with_what_the_hub_holds_now() -> None:
