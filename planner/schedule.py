@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import networkx as nx
 
+from env.goals import BlueprintBlock
 from planner.prompts import PromptError, assign_prompt, parse_assignment
 from planner.subtask import Subtask
 
@@ -304,6 +305,8 @@ class Dispatch:
     wait_at: tuple[int, int, int] | None = None
     not_before: float = 0.0
     """Virtual time before which it cannot start (an exclusive station is freed)."""
+    last: bool = False
+    """No open work is left to follow it: its agents need not walk back to the hub after."""
 
 
 @dataclass
@@ -380,6 +383,37 @@ def arrival_lead(pos: tuple[float, float, float] | None, hub: tuple[int, int, in
     return total
 
 
+def tour_seconds(blocks: list[BlueprintBlock]) -> float:
+    """Seconds of walking between a place job's blocks that its estimate (`seconds`: the
+    walk to its farthest block and back, plus one placement each) leaves out: the straight
+    steps between consecutive blocks in the order a worker builds them (by layer, x, z),
+    less the reach a worker places from (`env.world.REACH`), at walking speed. Scattered
+    blocks make a long job that merits splitting; a row makes none.
+
+    >>> from env.goals import BlueprintBlock as B
+    >>> tour_seconds([B(name="dirt", pos=(0, -60, z)) for z in range(4)])
+    0.0
+    >>> ends = [B(name="dirt", pos=(0, -60, -10)), B(name="dirt", pos=(0, -60, 10))]
+    >>> round(tour_seconds(ends), 3)  # (20 - 4.5) / 4.317
+    3.59
+    """
+    from env.actions import WALK_SPEED
+    from env.world import REACH
+
+    order = sorted(blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2]))
+    total = 0.0
+    for a, b in zip(order, order[1:], strict=False):
+        d = sum((x - y) ** 2 for x, y in zip(a.pos, b.pos, strict=True)) ** 0.5
+        total += max(0.0, d - REACH) / WALK_SPEED
+    return total
+
+
+def job_seconds(st: Subtask) -> float:
+    """What the lookahead scheduler expects a subtask to take: its `seconds`, plus for a
+    place job the walk between its blocks (`tour_seconds`)."""
+    return st.seconds + (tour_seconds(st.blocks) if st.kind == "place" else 0.0)
+
+
 def where_work_is(st: Subtask) -> tuple[int, int, int] | None:
     """Where a subtask's own work happens: its station, else its first block or site."""
     if st.station is not None:
@@ -390,11 +424,21 @@ def where_work_is(st: Subtask) -> tuple[int, int, int] | None:
     return st.sites[0] if st.sites else None
 
 
+def _run_key(blocks: list[BlueprintBlock]) -> Callable[[BlueprintBlock], tuple[int, ...]]:
+    """Order for cutting blocks into compact runs: by layer, then along the wider of x and z
+    (a wall along z is cut into stretches of wall, not into its ends)."""
+    xs = [b.pos[0] for b in blocks] or [0]
+    zs = [b.pos[2] for b in blocks] or [0]
+    if max(zs) - min(zs) > max(xs) - min(xs):
+        return lambda b: (b.pos[1], b.pos[2], b.pos[0])
+    return lambda b: (b.pos[1], b.pos[0], b.pos[2])
+
+
 def split_parts(st: Subtask, k: int) -> list[Subtask]:
     """`st` cut into k parts of near-equal work, one per agent, each keeping `st`'s id (so
     the trace counts them as one subtask done by several agents): blocks in compact runs
-    (by layer, then x, then z), or the count (and sites, buckets) shared out. k = 1, or a
-    kind that cannot be split, gives [st].
+    (by layer, then along the wider of x and z), or the count (and sites, buckets) shared
+    out. k = 1, or a kind that cannot be split, gives [st].
 
     >>> from planner.subtask import Subtask
     >>> parts = split_parts(Subtask(id="k", kind="kill", target="beef", count=5), 2)
@@ -408,7 +452,7 @@ def split_parts(st: Subtask, k: int) -> list[Subtask]:
     sizes = [units // k + (1 if r < units % k else 0) for r in range(k)]
     parts: list[Subtask] = []
     if st.kind == "place":
-        blocks = sorted(st.blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2]))
+        blocks = sorted(st.blocks, key=_run_key(st.blocks))
         at = 0
         for n in sizes:
             chunk = blocks[at:at + n]
@@ -431,6 +475,24 @@ def split_parts(st: Subtask, k: int) -> list[Subtask]:
             update["inputs"] = {i: c for i, c in update["inputs"].items() if c}
         parts.append(st.model_copy(update=update))
     return parts
+
+
+def mark_last(out: list[Dispatch], view: DispatchView) -> list[Dispatch]:
+    """`out` with `last` set on the work it starts when, once it starts, no subtask is left
+    open (everything else is done or running): no agent of it will be given more work but a
+    retry, so a walk back to the hub after it would only lengthen the episode.
+
+    >>> from planner.subtask import Subtask
+    >>> v = DispatchView({"a": Subtask(id="a", kind="place", target="stone")}, nx.DiGraph(),
+    ...                  {"a": "open"}, {"w": 0.0}, {}, ["a"])
+    >>> mark_last([Dispatch("a", ("w",))], v)
+    [Dispatch(sid='a', agents=('w',), stage=False, inputs=(), wait_at=None, not_before=0.0, \
+last=True)]
+    """
+    starting = {d.sid for d in out if not d.stage}
+    if any(v == "open" and s not in starting for s, v in view.status.items()):
+        return out
+    return [d if d.stage else replace(d, last=True) for d in out]
 
 
 class LookaheadScheduler:
@@ -457,7 +519,8 @@ class LookaheadScheduler:
 
     def __init__(self, dag: nx.DiGraph, subtasks: dict[str, Subtask],
                  exclusive: set[tuple[int, int, int]] | None = None) -> None:
-        self.priority = remaining_path(dag, {s.id: s.seconds for s in subtasks.values()})
+        self.seconds = {s.id: job_seconds(s) for s in subtasks.values()}
+        self.priority = remaining_path(dag, self.seconds)
         self.exclusive = set(exclusive or ())
         self.producers: dict[str, set[str]] = {}
         for s in subtasks.values():
@@ -590,7 +653,7 @@ class LookaheadScheduler:
             take(agent)
             staged_for[agent] = sid
             out.append(Dispatch(sid, (agent,), stage=True, inputs=inputs, wait_at=wait_at))
-        return out
+        return mark_last(out, view)
 
     def _rebalance(self, out: list[Dispatch], view: DispatchView,
                    staged_for: dict[str, str]) -> list[Dispatch]:
@@ -611,7 +674,7 @@ class LookaheadScheduler:
                      and staged_for.get(d.agents[0]) != d.sid]
             if not longs:
                 return out
-            big = max(longs, key=lambda d: (view.subtasks[d.sid].seconds / len(d.agents),
+            big = max(longs, key=lambda d: (self._s(d.sid, view) / len(d.agents),
                                             d.sid))
             shorts = [d for d in out if d is not big and len(d.agents) == 1
                       and d.agents[0] not in view.barred.get(big.sid, ())
@@ -620,14 +683,18 @@ class LookaheadScheduler:
                       and staged_for.get(d.agents[0]) != d.sid]
             if not shorts:
                 return out
-            small = min(shorts, key=lambda d: (view.subtasks[d.sid].seconds, d.sid))
+            small = min(shorts, key=lambda d: (self._s(d.sid, view), d.sid))
             k = len(big.agents)
-            long_s = view.subtasks[big.sid].seconds
-            if view.subtasks[small.sid].seconds >= long_s / k - long_s / (k + 1):
+            long_s = self._s(big.sid, view)
+            if self._s(small.sid, view) >= long_s / k - long_s / (k + 1):
                 return out
             out.remove(small)
             out[out.index(big)] = Dispatch(big.sid, (*big.agents, small.agents[0]),
                                            not_before=big.not_before)
+
+    def _s(self, sid: str, view: DispatchView) -> float:
+        """Expected seconds of `sid` (`job_seconds`)."""
+        return self.seconds.get(sid, job_seconds(view.subtasks[sid]))
 
     def _made_later(self, sid: str, view: DispatchView) -> set[str]:
         """Inputs of `sid` that some subtask not done yet still has to make."""
