@@ -632,11 +632,16 @@ class LookaheadScheduler:
             if view.status.get(sid) == "open" and sid not in view.reserved
             and sid not in started and sid not in view.no_stage and st.agents == 1
             and (sid not in view.ready or st.station in busy)
-            and all(view.status.get(p) in ("done", "running") or p in started
-                    or p in view.reserved for p in view.graph.predecessors(sid))
+            and all(view.status.get(p) in ("done", "running", "open")
+                    for p in view.graph.predecessors(sid))
         ]
         candidates.sort(key=lambda s: (-self.priority.get(s, 0.0), s))
+        staged_now: set[str] = set()
         for sid in candidates:
+            if not all(view.status.get(p) in ("done", "running") or p in started
+                       or p in view.reserved or p in staged_now
+                       for p in view.graph.predecessors(sid)):
+                continue
             idle = [a for a in free if a not in staged_for and a not in view.barred.get(sid, ())]
             if not idle:
                 continue
@@ -652,6 +657,7 @@ class LookaheadScheduler:
                                              a))
             take(agent)
             staged_for[agent] = sid
+            staged_now.add(sid)
             out.append(Dispatch(sid, (agent,), stage=True, inputs=inputs, wait_at=wait_at))
         return mark_last(out, view)
 

@@ -218,3 +218,22 @@ def test_the_last_builder_stays_off_site_and_keeps_its_scaffold_dirt() -> None:
     last = [t for t in r["trace"] if t["subtask"] == "place:dirt:y-60:0"][-1]
     assert last["name"] == "place"
     assert last["end"] == pytest.approx(r["metrics"]["makespan_s"], abs=1e-4)
+
+
+def test_a_chain_is_prepared_two_waves_ahead_in_one_round() -> None:
+    # a -> b -> c, four free agents: a starts; b is prepared; c, whose predecessor b is
+    # being prepared in this same round, is prepared too (not one round later, when the
+    # agent left for it may set off only as late as the next event).
+    subs = [Subtask(id=f"place:{n}", kind="place", target="stone", inputs={"stone": 1},
+                    blocks=[BlueprintBlock(name="stone", pos=(5, -60 + k, 0))], seconds=2.0)
+            for k, n in enumerate("abc")]
+    v = view(subs, [("place:a", "place:b"), ("place:b", "place:c")],
+             ["agent1", "agent2", "agent3", "agent4"])
+    out = LookaheadScheduler(v.graph, v.subtasks).dispatch(v)
+    assert [(d.sid, d.agents, d.stage) for d in out] == [
+        ("place:a", ("agent1",), False),
+        ("place:b", ("agent2",), True),
+        ("place:c", ("agent3",), True),
+    ]
+    assert [(d.inputs, d.wait_at) for d in out[1:]] == [
+        ((("stone", 1),), (5, -59, 0)), ((("stone", 1),), (5, -58, 0))]
