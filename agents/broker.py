@@ -20,6 +20,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Self
@@ -205,6 +206,18 @@ def amqtt_password_line(username: str, password: str) -> str:
     return f"{username}:{PasswordHash((Argon2Hasher(),)).hash(password)}"
 
 
+class SnapshotTable(dict[str, list[Any]]):
+    """A dict whose iteration (keys, `items()`) walks a copy taken when it starts, values
+    (lists) included: the table may change while a loop over it is suspended at an await.
+    Lookups and updates go to the table itself."""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(super().__iter__()))
+
+    def items(self) -> list[tuple[str, list[Any]]]:  # type: ignore[override]
+        return [(k, list(v)) for k, v in super().items()]
+
+
 class EmbeddedBroker:
     """An amqtt broker in this process and event loop, on 127.0.0.1 with a free port.
 
@@ -266,6 +279,11 @@ class EmbeddedBroker:
             lines = [amqtt_password_line(u.username, u.password) for u in self.access.users]
             password_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
         broker = Broker(self._config(password_file))
+        # amqtt 0.12.1 iterates its subscription table across awaits (broadcasting a message,
+        # sending retained ones to a returning client): a client that subscribed or left
+        # meanwhile cut the broadcast short ("dictionary changed size during iteration"), and
+        # the subscribers not reached yet never got the message. Iterations walk a snapshot.
+        broker._subscriptions = SnapshotTable(broker._subscriptions)  # noqa: SLF001
         try:
             await broker.start()
         except Exception as exc:

@@ -18,7 +18,7 @@ import socket
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, ClassVar, Self
@@ -304,20 +304,21 @@ class Topics:
         - each agent (`agents`: id -> password) publishes only under ``agent/<id>/``;
         - ``planner`` alone assigns (``planner/...``) and publishes the state;
         - ``judger`` alone publishes results (``judger/...``);
-        - both publish events; `observers` (runner, watch page) publish nothing.
+        - both publish events, and what viewers read: the Planner the plan and its
+          progress, the Judger the score; `observers` (runner, watch page) publish nothing.
 
         >>> acl = Topics("e1").participants_access({"a1": "x"}, "p", "j").publish_acl()
         >>> acl["a1"], acl["judger"]
-        (['cc/e1/agent/a1/#'], ['cc/e1/judger/#', 'cc/e1/events'])
+        (['cc/e1/agent/a1/#'], ['cc/e1/judger/#', 'cc/e1/events', 'cc/e1/score'])
         """
         users = [
             BrokerUser(username=agent_id, password=password, publish=tuple(self.acl(agent_id)))
             for agent_id, password in agents.items()
         ]
         users.append(BrokerUser(username="planner", password=planner, publish=(
-            f"{self.prefix}/planner/#", self.state, self.events)))
+            f"{self.prefix}/planner/#", self.state, self.events, self.plan, self.progress)))
         users.append(BrokerUser(username="judger", password=judger, publish=(
-            f"{self.prefix}/judger/#", self.events)))
+            f"{self.prefix}/judger/#", self.events, self.score)))
         users += [
             BrokerUser(username=check_id(name, "observer name"), password=password, publish=())
             for name, password in (observers or {}).items()
@@ -389,6 +390,11 @@ class Bus:
         self._inbox: asyncio.Queue[tuple[str, Envelope] | None] = asyncio.Queue()
         self._closed_reason: str | None = None
         self._online = asyncio.Event()
+        self.taps: list[Callable[[str, Envelope, bytes], None]] = []
+        """Listeners in this process, called with (topic, message, its JSON) for each message
+        this client publishes, before it goes to the broker: a viewer in the publisher's
+        process (the watch page) gets it without a broker round trip. A tap must return at
+        once; its errors are logged and never reach the publisher."""
 
     # -- connection ----------------------------------------------------------------------------
 
@@ -534,7 +540,13 @@ class Bus:
             raise TypeError(
                 f"bus messages must be Envelope models, got {type(message).__name__} for {topic!r}"
             )
-        await self.publish_raw(topic, message.model_dump_json().encode(), retain)
+        payload = message.model_dump_json().encode()
+        for tap in self.taps:
+            try:
+                tap(topic, message, payload)
+            except Exception:  # a viewer must never stop a participant
+                logger.exception("bus %r: a tap failed on %s", self.client_id, topic)
+        await self.publish_raw(topic, payload, retain)
 
     async def publish_raw(self, topic: str, payload: bytes, retain: bool = False) -> None:
         """Publish bytes as they are (bridges from other systems; tests of bad input)."""

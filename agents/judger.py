@@ -349,6 +349,8 @@ class Judger:
         self.bus, self.topics = bus, topics
         self.scorer = scorer
         """The score after each action, published (retained) for viewers."""
+        self._scoring: asyncio.Task[None] | None = None
+        self._score_due = False
         self.core = JudgerCore(backend, list(agents))
         self.realtime = backend.realtime
         self._threads: dict[str, asyncio.Task[None]] = {}
@@ -368,13 +370,33 @@ class Judger:
         entry = next((t for t in reversed(self.core.trace) if t.agent == result.agent), None)
         data = {"action": entry.model_dump(mode="json")} if entry is not None else {}
         await self.bus.publish(self.topics.events, Event(sender="judger", text=line, data=data))
-        if self.scorer is not None:
-            try:
-                update = self.scorer(list(self.core.trace))
-            except Exception:  # a viewer's figure must never stop the episode
-                log.exception("scoring for viewers failed")
-                return
-            await self.bus.publish(self.topics.score, update, retain=True)
+        if self.scorer is None:
+            return
+        if not self.realtime:
+            await self._publish_score()
+            return
+        # A real server's score reads the world (one bridge call per block): in a thread,
+        # one at a time, for the latest trace, so that the loop (and an embedded broker on
+        # it) never waits on the game for a viewer's figure.
+        self._score_due = True
+        if self._scoring is None or self._scoring.done():
+            self._scoring = asyncio.create_task(self._score_latest())
+
+    async def _publish_score(self, in_thread: bool = False) -> None:
+        assert self.scorer is not None
+        trace = list(self.core.trace)
+        try:
+            update = (await asyncio.to_thread(self.scorer, trace) if in_thread
+                      else self.scorer(trace))
+        except Exception:  # a viewer's figure must never stop the episode
+            log.exception("scoring for viewers failed")
+            return
+        await self.bus.publish(self.topics.score, update, retain=True)
+
+    async def _score_latest(self) -> None:
+        while self._score_due:
+            self._score_due = False
+            await self._publish_score(in_thread=True)
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Handle actions and planner states until `stop` is set."""
@@ -421,6 +443,9 @@ class Judger:
                 for agent in self.core.to_answer():
                     await self.bus.publish(self.topics.result(agent),
                                            self.core.answer_ahead(agent))
+        if self._scoring is not None:
+            # The last score a viewer sees is the world's at the end.
+            await asyncio.gather(self._scoring, return_exceptions=True)
 
     # -- real time ------------------------------------------------------------------------
     def _start_realtime(self, req: ActionRequest) -> None:

@@ -400,8 +400,16 @@ class LLMClient:
         rec = CallRecord(purpose, agent, key[:16], ok=False)
         convo = list(messages)
         parsed: T | None = None
+        spent: str | None = None
         try:
             for round_ in range(s.reasks + 1):
+                # A re-ask is a request like any other: not once the budget is spent.
+                spent = self._over_budget(agent, rec.prompt_tokens + rec.completion_tokens) \
+                    if round_ else None
+                if spent:
+                    rec.error = f"{self.where}: no valid {purpose} answer; {spent}"
+                    break
+                rec.reasks += 1 if round_ else 0
                 out = self._request(convo, sent, temp, seed_ + round_, tool)
                 rec.requests += out.retries + 1
                 rec.retries += out.retries
@@ -425,7 +433,6 @@ class LLMClient:
                                 f"re-asks: {problem}"
                     rec.answer = text
                     break
-                rec.reasks += 1
                 convo = [*convo, {"role": "assistant", "content": text},
                          {"role": "user", "content": f"That answer is invalid: {problem}. "
                                                      "Answer again with valid JSON only."}]
@@ -447,7 +454,7 @@ class LLMClient:
             self._cache[key] = entry
             self._write(entry)
         if parsed is None:
-            err_cls = LLMEndpointError if endpoint else \
+            err_cls = LLMBudgetError if spent else LLMEndpointError if endpoint else \
                 LLMHTTPError if rec.parse_failures == 0 else LLMAnswerError
             failure = err_cls(rec.error or f"{self.where}: no answer")
             failure.answer = rec.answer
@@ -491,14 +498,20 @@ class LLMClient:
             raise LLMAnswerError(f"the recorded {purpose} answer no longer validates: {parsed}")
         return parsed
 
-    def _spend_check(self, agent: str) -> None:
+    def _spend_check(self, agent: str, pending: int = 0) -> None:
+        """Raises LLMBudgetError when the episode's or `agent`'s tokens are spent, counting
+        `pending` tokens of the question under way (its earlier rounds) with the records."""
+        why = self._over_budget(agent, pending)
+        if why:
+            raise LLMBudgetError(why)
+
+    def _over_budget(self, agent: str, pending: int = 0) -> str | None:
         s = self.settings
         with self._lock:
-            total = sum(r.tokens for r in self.records)
-            mine = sum(r.tokens for r in self.records if r.agent == agent)
+            total = sum(r.tokens for r in self.records) + pending
+            mine = sum(r.tokens for r in self.records if r.agent == agent) + pending
         if s.budget_tokens is not None and total >= s.budget_tokens:
-            raise LLMBudgetError(f"the episode's LLM budget of {s.budget_tokens} tokens is "
-                                 f"spent ({total} used)")
+            return f"the episode's LLM budget of {s.budget_tokens} tokens is spent ({total} used)"
         if s.agent_budget_tokens is not None and mine >= s.agent_budget_tokens:
-            raise LLMBudgetError(f"{agent}'s LLM budget of {s.agent_budget_tokens} tokens is "
-                                 f"spent ({mine} used)")
+            return f"{agent}'s LLM budget of {s.agent_budget_tokens} tokens is spent ({mine} used)"
+        return None

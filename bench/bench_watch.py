@@ -2,10 +2,14 @@
 browser frame that shows it, over one episode run with --watch, in headless Chromium.
 
     python bench/bench_watch.py [--task construction/task_0] [--backend minecraft]
-                                [--screens DIR] [--no-world | --fps N]
+                                [--screens DIR] [--no-world | --fps N] [--runs N]
 
-Prints the number of live updates and their median and 95th percentile in milliseconds.
-Only updates that arrive while the page is open count (not the catch-up of earlier ones).
+Prints, per run, the number of live updates and their median and 95th percentile in
+milliseconds, split into legs: bus -> page server (in the episode's process the page takes
+each message from the bus client that publishes it), page server -> browser, the page's
+handling, and the wait for the next frame; with `--runs N`, also the N runs pooled. Only
+updates that arrive while the page is open count (not the catch-up of earlier ones). The
+1-minute load average is printed with each run: on a shared machine the tail follows it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ def pct(values: list[float], q: float) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=1, help="episodes to run (default 1)")
     ap.add_argument("--task", default="construction/task_0")
     ap.add_argument("--backend", default="minecraft", choices=["sim", "minecraft"])
     ap.add_argument("--agents", default="3")
@@ -45,6 +50,25 @@ def main() -> int:
                     help="cap the 3D view at this many frames a second (the page's ?fps=N; "
                          "default: the viewer's 30)")
     args = ap.parse_args()
+    pooled: list[float] = []
+    for run in range(args.runs):
+        if args.runs > 1:
+            print(f"run {run + 1} of {args.runs}", flush=True)
+        ms = one_run(args, args.screens / f"run{run + 1}" if args.runs > 1 else args.screens)
+        if ms is None:
+            return 1
+        pooled += ms
+    if args.runs > 1:
+        pooled.sort()
+        print(f"pooled over {args.runs} runs: {len(pooled)} live updates, median "
+              f"{statistics.median(pooled):.1f} ms, p95 {pct(pooled, 0.95):.1f} ms")
+    return 0
+
+
+def one_run(args: argparse.Namespace, screens: Path) -> list[float] | None:
+    """One episode watched in headless Chromium; its latencies (ms, sorted), None if the page
+    failed (the reason printed)."""
+    args = argparse.Namespace(**{**vars(args), "screens": screens})
     args.screens.mkdir(parents=True, exist_ok=True)
     load_start = os.getloadavg()[0]
     log = args.screens / "run.log"
@@ -64,7 +88,7 @@ def main() -> int:
                 time.sleep(0.2)
             if url is None:
                 print(f"no page: {log.read_text()}")
-                return 1
+                return None
             tag = args.task.replace("/", "-") + ("-no-world" if args.no_world else "")
             world = [] if args.no_world else [
                 "--world", str(args.screens / f"{tag}-world.png"), "--world-wait", "1"]
@@ -81,11 +105,11 @@ def main() -> int:
     seen = json.loads([x for x in browse.stdout.splitlines() if x.startswith("{")][-1])
     if not seen.get("ok"):
         print(f"page failed: {seen}")
-        return 1
+        return None
     ms = sorted(1000 * x for x in seen["latency"])
     if not ms:
         print("no live update reached the page")
-        return 1
+        return None
     p95 = pct(ms, 0.95)
     view = ", page without 3D" if args.no_world else f", 3D at {args.fps or 30} fps max"
     print(f"{args.task} ({args.backend}{view}): "
@@ -101,8 +125,8 @@ def main() -> int:
                                  strict=True)))
     print(f"load average (1 min) {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at "
           f"the end; screenshots in "
-          f"{args.screens}")
-    return 0
+          f"{args.screens}", flush=True)
+    return ms
 
 
 if __name__ == "__main__":

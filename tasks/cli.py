@@ -23,7 +23,9 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, NoReturn
@@ -36,6 +38,7 @@ from env.backend import BackendError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process it terminated
 """Ctrl-C (128 + SIGINT), as shells report it."""
 
 
@@ -252,6 +255,8 @@ def build_parser() -> Parser:
     agent.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
     agent.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
                        help="the Judger's budget stop (see `run --budget`)")
+    agent.add_argument("--viewers", action="store_true",
+                       help="publish what the watch page shows (plan, progress, score)")
     _add_participant_tuning(agent)
     _watch_arguments(run)
 
@@ -381,16 +386,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         from tasks.watch.session import WatchSession
 
         with WatchSession(args.watch_port) as session:
-            result = run_episode(cfg, on_bus=session.on_bus)
+            result = run_episode(cfg, on_bus=session.on_bus, keep_server=session.keep_server)
             _print_result(result, args.out)
             session.linger(args.watch_linger)
         return _run_status(result, args.out)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         # Before the episode started (planning) there is no result to keep.
         kept = f"; the LLM calls made so far are kept in {args.record}" if args.record else ""
-        print(f"causalcraft: interrupted (Ctrl-C) before the episode started: no result{kept}",
+        how = ("terminated (SIGTERM)", EXIT_TERMINATED) if isinstance(stop, Terminated) else \
+            ("interrupted (Ctrl-C)", EXIT_INTERRUPTED)
+        print(f"causalcraft: {how[0]} before the episode started: no result{kept}",
               file=sys.stderr, flush=True)
-        return EXIT_INTERRUPTED
+        return how[1]
 
 
 def _run_status(result: dict[str, Any], out: Path | None) -> int:
@@ -453,7 +460,8 @@ def cmd_agent(args: argparse.Namespace) -> int:
                                 prior_noise=args.prior_noise, seed=args.seed,
                                 server=args.server, budget=args.budget,
                                 lease_s=args.lease or 60.0,
-                                brain_latency_s=args.brain_latency, timeout_s=args.timeout)
+                                brain_latency_s=args.brain_latency, timeout_s=args.timeout,
+                                viewers=args.viewers)
     except ValidationError as err:
         first = err.errors()[0]
         raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
@@ -576,14 +584,8 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 def _run_server(args: argparse.Namespace) -> int:
     """The embedded server in the foreground: stopped with it (Ctrl-C, SIGTERM)."""
-    import signal
-
     from env.minecraft.server import ServerError, ServerProcess
 
-    def interrupt(_sig: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
     args.runs.mkdir(parents=True, exist_ok=True)
     server = ServerProcess(port=args.port, host=args.host, log_path=args.runs / "server.log")
     try:
@@ -600,8 +602,28 @@ def _run_server(args: argparse.Namespace) -> int:
     return 1
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a `kill`, a supervisor, `--processes` stopping a participant), raised where
+    the main thread is, so the run unwinds as on Ctrl-C: partial results are written and
+    the exit hooks run (the Node bridge and the servers this process started go with it)."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    on_main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGTERM, _on_sigterm) if on_main else None
+    try:
+        return _main(argv)
+    finally:
+        if on_main:
+            signal.signal(signal.SIGTERM, before)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.verbose:
@@ -619,6 +641,9 @@ def main(argv: list[str] | None = None) -> int:
         text = str(err).removeprefix("causalcraft: ")
         print(f"causalcraft: error: {text}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        print("causalcraft: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("causalcraft: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

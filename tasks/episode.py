@@ -161,9 +161,13 @@ def failure_repair(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend, brain: 
                                                      estimator, pc.tau)
 
 
-OnBus = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+OnBus = Callable[[str, str, dict[str, Any]], Awaitable[Any]]
 """Called once the broker is up, before any participant speaks: (broker URL, episode id,
-what the page shows about the run). A viewer subscribes there, so it misses nothing."""
+what the page shows about the run: task, minecraft host:port or None, and `account`, the
+(username, password) a viewer logs in with on a broker with accounts, never shown). A
+viewer subscribes there, so it misses nothing. With `local` in the info (the participants
+publish in the caller's process) it may instead return a tap (`agents.bus.Bus.taps`) that
+the caller adds to every participant's bus client; None otherwise."""
 
 
 async def _run(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
@@ -230,7 +234,11 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         server = getattr(backend, "server", None)
         address = f"{server.host}:{server.port}" if server is not None else cfg.server
         if on_bus is not None:
-            await on_bus(url, topics.episode, {"task": spec.id, "minecraft": address})
+            tap = await on_bus(url, topics.episode, {"task": spec.id, "minecraft": address,
+                                                     "local": True})
+            if tap is not None:
+                for bus in buses.values():
+                    bus.taps.append(tap)
         from tasks.watch.feed import make_scorer, plan_graph
 
         judger = Judger(buses["judger"], topics, judged, agents,  # type: ignore[arg-type]
@@ -420,10 +428,11 @@ def stable_config(cfg: EpisodeConfig) -> dict[str, Any]:
     return out
 
 
-def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
-                ) -> dict[str, Any]:
+def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None,
+                keep_server: Callable[[Any], None] | None = None) -> dict[str, Any]:
     """Run one episode and return its result (see the module docstring). `on_bus`: see
-    `OnBus` (the watch page)."""
+    `OnBus` (the watch page). `keep_server`: who stops the embedded game server instead
+    of the episode (the watch page keeps it, and its 3D view, up while it lingers)."""
     from tasks.catalog import load_task
 
     if not isinstance(cfg, EpisodeConfig):
@@ -434,7 +443,7 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
     if cfg.processes:
         from tasks.participants import run_processes
 
-        return run_processes(cfg)
+        return run_processes(cfg, on_bus=on_bus, keep_server=keep_server)
     client = llm_client(cfg)
     backend = make_backend(cfg, spec)
     try:
@@ -446,4 +455,4 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
         backend.close()
         server = getattr(backend, "server", None)
         if server is not None and not cfg.server:
-            server.stop()
+            (keep_server or type(server).stop)(server)

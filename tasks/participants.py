@@ -85,6 +85,9 @@ class ParticipantConfig(BaseModel):
     lease_s: float = Field(60.0, gt=0)
     brain_latency_s: float = Field(0.0, ge=0)
     timeout_s: float = Field(600.0, gt=0)
+    viewers: bool = False
+    """Publish what the watch page shows: the Planner its plan and progress, the Judger
+    the score after each action (`tasks.watch.feed`)."""
 
     def episode_config(self) -> Any:
         from tasks.episode import EpisodeConfig
@@ -154,7 +157,9 @@ async def run_judger(cfg: ParticipantConfig) -> dict[str, Any]:
         topics = Topics(cfg.episode)
         stop = asyncio.Event()
         async with _bus(cfg, cfg.id) as bus:
-            judger = Judger(bus, topics, judged, agents)  # type: ignore[arg-type]
+            judger = Judger(bus, topics, judged, agents,  # type: ignore[arg-type]
+                            scorer=_viewer_scorer(spec, backend, ecfg.agents)
+                            if cfg.viewers else None)
             serving = asyncio.create_task(judger.serve(stop))
             await judger.ready.wait()
             _announce("judger", cfg.id)
@@ -198,6 +203,7 @@ async def run_planner(cfg: ParticipantConfig) -> dict[str, Any]:
     from planner.configs import build_planner, get_config
     from tasks.catalog import load_task
     from tasks.episode import agent_ids, building_site, failure_repair, lease_for
+    from tasks.watch.feed import plan_graph
 
     ecfg = cfg.episode_config()
     spec = load_task(ecfg.task, ecfg.source, agents=ecfg.agents)
@@ -218,7 +224,10 @@ async def run_planner(cfg: ParticipantConfig) -> dict[str, Any]:
     async with _bus(cfg, cfg.id) as bus:
         service = PlannerService(bus, topics, core, spec.hub,
                                  lease_s=max(cfg.lease_s, lease_for(client, cfg.lease_s)),
-                                 ordered=ecfg.backend != "minecraft")
+                                 ordered=ecfg.backend != "minecraft",
+                                 plan_graph=plan_graph(
+                                     spec.id, ecfg.backend, ecfg.planner, agent_ids(ecfg.agents),
+                                     plan, record, ecfg.server) if cfg.viewers else None)
         serving = asyncio.create_task(service.serve(stop))
         await service.ready.wait()
         _announce("planner", cfg.id)
@@ -236,6 +245,18 @@ async def run_planner(cfg: ParticipantConfig) -> dict[str, Any]:
         await bus.publish(topics.summary("planner"),
                           Summary(sender=cfg.id, role="planner", agent=cfg.id, data=data))
         return data
+
+
+def _viewer_scorer(spec: Any, backend: Any, agents: int) -> Any:
+    """The Judger's score for viewers. The lower bound is taken over the rules'
+    dependency graph of the task (the Judger plans nothing; with the rules' decomposition
+    it is the Planner's true graph, with an LLM's the subtasks it shares with the rules')."""
+    from planner.decompose import decompose, task_rules
+    from planner.graph import rule_graph
+    from tasks.watch.feed import make_scorer
+
+    rules = task_rules(spec, backend.rules)
+    return make_scorer(spec, backend, rule_graph(decompose(spec, rules), rules), agents)
 
 
 class _RulesOnly:
@@ -326,11 +347,12 @@ def run_participant(cfg: ParticipantConfig) -> int:
 
 
 def participant_argv(role: Role, name: str, episode: str, broker: str, ecfg: Any,
-                     python: str = sys.executable, llm_config: Path | None = None
-                     ) -> list[str]:
+                     python: str = sys.executable, llm_config: Path | None = None,
+                     viewers: bool = False) -> list[str]:
     """The command line of one participant of episode `ecfg` (an `EpisodeConfig`).
     `llm_config`: the JSON file of the episode's LLM settings (`--llm-config`; no key: the
-    participant reads OPENAI_API_KEY from the environment it inherits).
+    participant reads OPENAI_API_KEY from the environment it inherits). `viewers`:
+    publish what the watch page shows (`--viewers`).
 
     >>> from tasks.episode import EpisodeConfig
     >>> participant_argv("worker", "agent1", "e1", "mqtt://127.0.0.1:1883",
@@ -351,6 +373,8 @@ def participant_argv(role: Role, name: str, episode: str, broker: str, ecfg: Any
         argv += ["--decompose", ecfg.decompose]
     if llm_config is not None:
         argv += ["--llm-config", str(llm_config)]
+    if viewers:
+        argv.append("--viewers")
     return argv
 
 
@@ -362,7 +386,9 @@ class EpisodeProcesses:
     """
 
     def __init__(self, ecfg: Any, *, log_dir: Path | None = None,
-                 broker: EmbeddedBroker | MosquittoBroker | None = None) -> None:
+                 broker: EmbeddedBroker | MosquittoBroker | None = None,
+                 on_bus: Any = None, keep_server: Callable[[Any], None] | None = None
+                 ) -> None:
         from tasks.episode import agent_ids
 
         self.ecfg = ecfg
@@ -370,10 +396,20 @@ class EpisodeProcesses:
         self.topics = Topics(self.episode)
         self.agents = agent_ids(ecfg.agents)
         self.passwords = {name: secrets.token_urlsafe(16)
-                          for name in ["planner", "judger", "runner", *self.agents]}
+                          for name in ["planner", "judger", "runner", "watch", *self.agents]}
         self.access: AccessControl = self.topics.participants_access(
             {a: self.passwords[a] for a in self.agents}, self.passwords["planner"],
-            self.passwords["judger"], {"runner": self.passwords["runner"]})
+            self.passwords["judger"],
+            {"runner": self.passwords["runner"], "watch": self.passwords["watch"]})
+        self.on_bus = on_bus
+        """`tasks.episode.OnBus`: called once the broker (and the embedded game server) is
+        up, before any participant starts; its info carries the page's broker account."""
+        self.keep_server = keep_server
+        """Who stops the embedded game server instead of this run (the watch page keeps
+        it up while it lingers); None: stopped with the participants."""
+        self.viewers = on_bus is not None or ecfg.broker is not None
+        """Participants publish plan, progress and score: with a page, or on a broker
+        someone else can watch (as in one process)."""
         self.broker = broker
         self.owner = ProcessOwner(log_dir or Path("runs") / "logs" / self.episode)
         self.started = threading.Event()
@@ -393,13 +429,18 @@ class EpisodeProcesses:
             return MosquittoBroker(self.access, persistence=True)
         return None
 
-    def _start_children(self, url: str, own_accounts: bool) -> None:
-        ecfg = self.ecfg
-        if ecfg.backend == "minecraft" and not ecfg.server:
+    def _start_server(self) -> None:
+        """The embedded game server of a Minecraft run without `--server`."""
+        if self.ecfg.backend == "minecraft" and not self.ecfg.server and self.server is None:
             from env.minecraft.server import ServerProcess
 
             self.server = ServerProcess(port=0, log_path=self.owner.log_dir / "server.log")
             self.server.start()
+
+    def _start_children(self, url: str, own_accounts: bool) -> None:
+        self._start_server()
+        ecfg = self.ecfg
+        if self.server is not None:
             ecfg = ecfg.model_copy(update={"server": f"{self.server.host}:{self.server.port}"})
         llm_config = None
         if ecfg.llm is not None:
@@ -415,7 +456,8 @@ class EpisodeProcesses:
         for role, name in everyone:
             env = {PASSWORD_ENV: self.passwords[name]} if own_accounts else {}
             self.owner.start(name, participant_argv(role, name, self.episode, url, ecfg,
-                                                    llm_config=llm_config), env=env)
+                                                    llm_config=llm_config,
+                                                    viewers=self.viewers), env=env)
         for role, name in everyone:
             self.owner.await_ready(self.owner.children[name], ready_line(role, name),
                                    timeout_s=300.0)
@@ -442,6 +484,13 @@ class EpisodeProcesses:
             await bus.subscribe(self.topics.agent_pattern("summary"), Summary)
             stack.callback(self._stop)
             t0 = time.perf_counter()
+            if self.on_bus is not None:
+                await asyncio.to_thread(self._start_server)
+                server = (f"{self.server.host}:{self.server.port}" if self.server is not None
+                          else self.ecfg.server if self.ecfg.backend == "minecraft" else None)
+                await self.on_bus(url, self.episode, {
+                    "task": self.ecfg.task, "minecraft": server,
+                    "account": ("watch", self.passwords["watch"]) if own_accounts else None})
             await asyncio.to_thread(self._start_children, url, own_accounts)
             t1 = time.perf_counter()
             summaries = await self._collect(bus)
@@ -457,7 +506,7 @@ class EpisodeProcesses:
     def _stop(self) -> None:
         self.owner.stop_all()
         if self.server is not None:
-            self.server.stop()
+            (self.keep_server or type(self.server).stop)(self.server)
 
     async def _collect(self, bus: Bus) -> dict[str, dict[str, Any]]:
         """The summaries: the Judger's and the Planner's (waited for up to the episode's
@@ -542,12 +591,14 @@ def assemble(ecfg: Any, summaries: dict[str, dict[str, Any]], agents: list[str])
     return result
 
 
-def run_processes(ecfg: Any, on_start: Callable[[EpisodeProcesses], None] | None = None
+def run_processes(ecfg: Any, on_start: Callable[[EpisodeProcesses], None] | None = None,
+                  on_bus: Any = None, keep_server: Callable[[Any], None] | None = None
                   ) -> dict[str, Any]:
     """Run episode `ecfg` (an `EpisodeConfig`) with every participant in its own process;
     the result has the same keys as `run_episode`'s, plus ``processes`` (who took part,
-    duplicates dropped, reconnects, refusals)."""
-    episode = EpisodeProcesses(ecfg)
+    duplicates dropped, reconnects, refusals). `on_bus`, `keep_server`: the watch page's
+    hooks (`EpisodeProcesses`)."""
+    episode = EpisodeProcesses(ecfg, on_bus=on_bus, keep_server=keep_server)
     if on_start is not None:
         on_start(episode)
     return asyncio.run(episode.run())

@@ -37,8 +37,9 @@ def test_participants_access_rights() -> None:
     assert access.publish_acl() == {
         "agent1": ["cc/acl1/agent/agent1/#"],
         "agent2": ["cc/acl1/agent/agent2/#"],
-        "planner": ["cc/acl1/planner/#", "cc/acl1/state", "cc/acl1/events"],
-        "judger": ["cc/acl1/judger/#", "cc/acl1/events"],
+        "planner": ["cc/acl1/planner/#", "cc/acl1/state", "cc/acl1/events", "cc/acl1/plan",
+                    "cc/acl1/progress"],
+        "judger": ["cc/acl1/judger/#", "cc/acl1/events", "cc/acl1/score"],
         "runner": [],
     }
     text = mosquitto_acl(access)

@@ -202,6 +202,57 @@ def test_embedded_broker_lifecycle(run: Callable[..., Any]) -> None:
     assert _port_open(port) is False
 
 
+def test_embedded_broker_delivers_to_every_subscriber_when_one_subscribes_mid_broadcast(
+        run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client that subscribes while the broker is between two subscribers of a message
+    (suspended at an await of its broadcast) no longer cuts that broadcast short: the
+    subscribers after that point get the message too ("dictionary changed size during
+    iteration" lost it for them)."""
+    from amqtt.broker import Action, Broker
+
+    joined = asyncio.Event()
+    filtering = Broker._topic_filtering  # noqa: SLF001
+    late: dict[str, Any] = {}
+
+    async def slow_filtering(self: Broker, *args: Any, **kwargs: Any) -> bool:
+        if kwargs.get("action") is Action.RECEIVE and not joined.is_set() and "join" in late:
+            joined.set()
+            await late["join"]()  # another client subscribes while this broadcast waits
+        return bool(await filtering(self, *args, **kwargs))
+
+    monkeypatch.setattr(Broker, "_topic_filtering", slow_filtering)
+
+    async def scenario() -> dict[str, list[str]]:
+        async with EmbeddedBroker() as broker:
+            assert broker.port is not None
+            kw = {"hostname": "127.0.0.1", "port": broker.port, "socket_options": NODELAY}
+            async with aiomqtt.Client(identifier="first", **kw) as first, \
+                    aiomqtt.Client(identifier="second", **kw) as second, \
+                    aiomqtt.Client(identifier="sender", **kw) as sender, \
+                    aiomqtt.Client(identifier="later", **kw) as later:
+                await first.subscribe("a/#", qos=1)
+                await second.subscribe("a/+", qos=1)
+
+                async def join() -> None:
+                    await later.subscribe("c/#", qos=1)
+
+                late["join"] = join
+                await sender.publish("a/1", b"one", qos=1)
+                await asyncio.wait_for(joined.wait(), 10)
+                await sender.publish("c/2", b"two", qos=1)
+
+                async def read(client: aiomqtt.Client) -> list[str]:
+                    async for message in client.messages:
+                        return [str(message.topic)]
+                    return []
+
+                return {name: await asyncio.wait_for(read(client), 10)
+                        for name, client in (("first", first), ("second", second),
+                                             ("later", later))}
+
+    assert run(scenario()) == {"first": ["a/1"], "second": ["a/1"], "later": ["c/2"]}
+
+
 def test_mosquitto_missing_binary_error() -> None:
     broker = MosquittoBroker(binary="no-such-mosquitto-binary")
     with pytest.raises(BrokerError) as info:

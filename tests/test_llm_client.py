@@ -167,6 +167,24 @@ def test_budgets_stop_further_calls() -> None:
     assert len(srv.requests) == 4
 
 
+def test_reasks_stop_when_the_budget_is_spent() -> None:
+    # '{"foo": 1}' is 2 words: the fake counts 10 + 2 tokens a round. With 20 tokens, the
+    # first re-ask (12 used) is sent, the second (24 used) is not, whatever --reasks allows.
+    with FakeOpenAI(default='{"foo": 1}') as srv:
+        c = client(srv.url, budget_tokens=20, reasks=3)
+        with pytest.raises(LLMBudgetError, match="no valid ask answer; the episode's LLM "
+                                                 "budget of 20 tokens is spent \\(24 used\\)"):
+            c.ask_json("sys", "q", Edges)
+        a = client(srv.url, agent_budget_tokens=12, reasks=3)
+        with pytest.raises(LLMBudgetError, match="agent1's LLM budget of 12 tokens is spent "
+                                                 "\\(12 used\\)"):
+            a.ask_json("sys", "q", Edges, agent="agent1")
+    assert len(srv.requests) == 3
+    r = c.records[0]
+    assert (r.ok, r.requests, r.reasks, r.parse_failures, r.tokens) == (False, 2, 1, 2, 24)
+    assert (a.records[0].requests, a.records[0].tokens) == (1, 12)
+
+
 def test_rate_limit_spaces_calls() -> None:
     with FakeOpenAI(default=GOOD) as srv:
         c = client(srv.url, rate=10.0)

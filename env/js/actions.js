@@ -468,6 +468,43 @@ async function busyFor (furnace, cookTicks) {
   return Math.round((left + SMELT_POLL_S) * 1000) / 1000
 }
 
+// One queue per furnace position: furnaceLock(key) resolves, in call order, to the function
+// that lets the next caller in.
+const furnaceQueues = new Map()
+function furnaceLock (key) {
+  const prev = furnaceQueues.get(key) || Promise.resolve()
+  let release
+  const mine = new Promise(resolve => { release = resolve })
+  const tail = prev.then(() => mine)
+  furnaceQueues.set(key, tail)
+  tail.then(() => { if (furnaceQueues.get(key) === tail) furnaceQueues.delete(key) })
+  return prev.then(() => release)
+}
+
+// Puts the fuel, then the input. A player of another process can fill a slot between the look
+// and the put, with an item of another kind (then there is no room for ours): the fuel this
+// bot put comes back (what was on its cursor goes back to its inventory as the window closes),
+// and the furnace counts as busy.
+async function loadFurnace (bot, furnace, { pos, cookTicks, fuelType, fuelCount, inputType, n }) {
+  let fuelIn = false
+  try {
+    if (fuelCount) {
+      await furnace.putFuel(fuelType, null, fuelCount)
+      fuelIn = true
+    }
+    await furnace.putInput(inputType, null, n)
+  } catch (err) {
+    const fuelSlot = furnace.fuelItem()
+    const input = furnace.inputItem()
+    const taken = (fuelSlot && fuelSlot.type !== fuelType) || (input && input.type !== inputType)
+    if (!taken) throw err
+    if (fuelIn && fuelSlot && fuelSlot.type === fuelType) {
+      await furnace.takeFuel().catch(() => {})
+    }
+    refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, cookTicks) })
+  }
+}
+
 async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) {
   const inputType = itemId(bot, item)
   const fuelType = itemId(bot, fuel)
@@ -480,20 +517,32 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
   if (n > stack) refuse(C.OVER_ONE_STACK, { station: 'furnace', max: stack, item, count: n })
   requireReach(bot, pos)
   const before = inventoryOf(bot)
-  const furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the furnace at ${pos}`)
+  // Bots of this bridge load one furnace one at a time: between "it is empty" and "my items are
+  // in" another bot's items must not come in.
+  const release = await furnaceLock(String(pos))
+  let furnace
   try {
-    if (furnace.inputItem() || furnace.fuelItem() || furnace.outputItem()) {
-      refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, cookTicks) })
+    furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the furnace at ${pos}`)
+  } catch (err) {
+    release()
+    throw err
+  }
+  try {
+    try {
+      if (furnace.inputItem() || furnace.fuelItem() || furnace.outputItem()) {
+        refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, cookTicks) })
+      }
+      await waitFor(() => furnace.fuelSeconds !== null, 300)
+      // A lit furnace keeps its fire: only what the fire left does not cover needs new fuel.
+      const fireTicks = Math.max(0, Math.floor((furnace.fuelSeconds || 0) * 20))
+      const fuelCount = Math.max(0, Math.ceil((cookTicks * n - fireTicks) / fuels[fuel] - 1e-9))
+      const need = { [item]: n }
+      if (fuelCount) need[fuel] = (need[fuel] || 0) + fuelCount
+      requireItems(bot, need)
+      await loadFurnace(bot, furnace, { pos, cookTicks, fuelType, fuelCount, inputType, n })
+    } finally {
+      release()
     }
-    await waitFor(() => furnace.fuelSeconds !== null, 300)
-    // A lit furnace keeps its fire: only what the fire left does not cover needs new fuel.
-    const fireTicks = Math.max(0, Math.floor((furnace.fuelSeconds || 0) * 20))
-    const fuelCount = Math.max(0, Math.ceil((cookTicks * n - fireTicks) / fuels[fuel] - 1e-9))
-    const need = { [item]: n }
-    if (fuelCount) need[fuel] = (need[fuel] || 0) + fuelCount
-    requireItems(bot, need)
-    if (fuelCount) await furnace.putFuel(fuelType, null, fuelCount)
-    await furnace.putInput(inputType, null, n)
     let out = 0
     const deadline = Date.now() + (cookTicks * 50 + 2000) * n + 10000
     while (out < n && Date.now() < deadline) {

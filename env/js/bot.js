@@ -233,11 +233,24 @@ async function ask (name, line, pattern, timeoutMs = 5000) {
 
 // Opens the chest at x y z through the protocol (as a player would), answers its contents as
 // JSON {"item": count}, and closes it. The bot must be within reach of the chest.
+function isContainer (blockName) {
+  return ['chest', 'trapped_chest', 'barrel', 'hopper', 'dispenser', 'dropper'].includes(blockName) ||
+    blockName.endsWith('shulker_box')
+}
+
 async function peekChest (name, x, y, z, timeoutMs = 5000) {
   const bot = get(name)
   if (!online(bot)) throw new Error(`bot ${name} is not connected`)
-  const block = bot.blockAt(new Vec3(x, y, z))
+  const at = new Vec3(x, y, z)
+  // The block update of a chest just set may come after the call: wait for it.
+  const deadline = Date.now() + timeoutMs
+  let block = bot.blockAt(at)
+  while (!(block && isContainer(block.name)) && Date.now() < deadline) {
+    await sleep(50)
+    block = bot.blockAt(at)
+  }
   if (!block) throw new Error(`${name} has not loaded the chunk of ${x} ${y} ${z}`)
+  if (!isContainer(block.name)) throw new Error(`${name} sees ${block.name} at ${x} ${y} ${z}, not a chest`)
   let timer
   const late = new Promise((resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`opening the chest at ${x} ${y} ${z} took over ${timeoutMs} ms`)), timeoutMs)
@@ -341,10 +354,31 @@ function quitAll () {
   for (const name of [...bots.keys()]) quit(name)
 }
 
-// Test hook: drop the bot's connection without a clean quit (as a network failure would).
-function drop (name) {
+// Test hook: drop the bot's connection without a clean quit (as a network failure would);
+// with midMove, in the middle of moving an item: its first stack is on the cursor.
+async function drop (name, midMove = false) {
   const bot = get(name)
+  const first = bot.inventory.items()[0]
+  if (midMove && first) {
+    await bot.clickWindow(first.slot, 0, 0)
+    await sleep(300) // the click reaches the server before the connection goes
+  }
   bot._client.socket.destroy()
+}
+
+// After a rejoin: what the bot dropped as it left (a stack on its cursor, its crafting grid:
+// the server drops them where it stood, as vanilla does) lies at its feet, and is picked up
+// once its pickup delay (2 s) is over. Waits until no item is within `radius` blocks, or
+// `timeoutMs` (looking for one second at least); answers how many are left.
+async function collectDropped (name, radius, timeoutMs) {
+  const bot = get(name)
+  const deadline = Date.now() + timeoutMs
+  const near = () => Object.values(bot.entities).filter(e => e.name === 'item' &&
+    e.position.distanceTo(bot.entity.position) <= radius).length
+  // The item entities around come with the join's first packets: look for a moment first.
+  const looked = Date.now() + Math.min(1000, timeoutMs)
+  while (Date.now() < deadline && online(bot) && (near() > 0 || Date.now() < looked)) await sleep(100)
+  return near()
 }
 
 // Runs one of this module's functions as a job: answers at once, emits 'done' when it ends.
@@ -360,6 +394,6 @@ function startCall (fnName, argsJson, jobId) {
 }
 
 module.exports = {
-  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, seeEachOther, waitAt, settle,
+  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, seeEachOther, waitAt, settle, collectDropped,
   status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
 }

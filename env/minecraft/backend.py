@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import math
 import re
 import socket
@@ -41,7 +42,12 @@ from env.world import (
 )
 
 JOIN_TIMEOUT_MS = 30000
+log = logging.getLogger("causalcraft.minecraft")
 SETUP_TIMEOUT_MS = 15000
+# A rejoined bot waits this long for the items it dropped on leaving (pickup delay 2 s: 40
+# ticks, vanilla's Player.drop) within this many blocks of it to be picked up.
+COLLECT_RADIUS = 1.5
+COLLECT_TIMEOUT_MS = 6000
 ASK_TIMEOUT_MS = 10000  # a command's answer, from a server that may be busy
 TRIGGER_POLL_S = 0.1
 RENDEZVOUS_TIMEOUT_S = 300.0
@@ -602,10 +608,11 @@ class MinecraftBackend:
     def online(self, agent: str) -> bool:
         return bool(json.loads(self._bridge.call("bot", "status", agent))["online"])
 
-    def drop_connection(self, agent: str) -> None:
+    def drop_connection(self, agent: str, *, mid_move: bool = False) -> None:
         """Cuts the bot's connection without a clean quit, as a network failure would (the
-        next `view` or `execute` rejoins it)."""
-        self._bridge.call("bot", "drop", agent)
+        next `view` or `execute` rejoins it). With `mid_move`, it goes while moving an item:
+        its first stack on the cursor, which the server drops at its feet (as vanilla does)."""
+        self._bridge.run_call("drop", agent, mid_move)
 
     def _reconnect_if_dropped(self, agent: str) -> bool:
         """Rejoins a dropped bot with the same name and puts it back where it was last seen
@@ -621,6 +628,11 @@ class MinecraftBackend:
             sender = next((a for a in self._agents if a != agent and self.online(a)), agent)
             self._bridge.call("bot", "commands", sender, json.dumps([f"/tp {agent} {x} {y} {z}"]))
             self._bridge.run_call("settle", agent, x, y, z, SETUP_TIMEOUT_MS)
+        # What it had in hand but in no slot as it left dropped at its feet: pick it up again.
+        left = self._bridge.run_call("collectDropped", agent, COLLECT_RADIUS, COLLECT_TIMEOUT_MS)
+        if left:
+            log.warning("%s rejoined; %d dropped item stack(s) near it were not picked up",
+                        agent, left)
         return True
 
     # ---- escape-room triggers ----------------------------------------------------------------

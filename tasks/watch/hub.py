@@ -30,6 +30,16 @@ class Hub:
         self._grown.set()
         self._grown = asyncio.Event()
 
+    def push_json(self, kind: str, payload: bytes | str, sent_at: float) -> None:
+        """Add one update whose payload is JSON text already (a bus message as it was
+        published): it is framed as it is, never parsed or serialised again."""
+        now = time.time()
+        data = payload.decode() if isinstance(payload, bytes) else payload
+        self.history.append(f'{{"n":{len(self.history)},"kind":{json.dumps(kind)},'
+                            f'"sent_at":{sent_at!r},"received_at":{now!r},"data":{data}}}')
+        self._grown.set()
+        self._grown = asyncio.Event()
+
     def push_threadsafe(self, kind: str, payload: dict[str, Any],
                         sent_at: float | None = None) -> None:
         self.loop.call_soon_threadsafe(self.push, kind, payload, sent_at)

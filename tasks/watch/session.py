@@ -20,12 +20,15 @@ def say(text: str) -> None:
 
 
 class WatchSession:
-    """`with WatchSession(port) as w: run_episode(cfg, on_bus=w.on_bus)`; then `w.linger(s)`.
-    `w.page` is None when the page could not be served (the reason was printed)."""
+    """`with WatchSession(port) as w: run_episode(cfg, on_bus=w.on_bus,
+    keep_server=w.keep_server)`; then `w.linger(s)`. `w.page` is None when the page could
+    not be served (the reason was printed). The embedded game server handed to
+    `keep_server` and the 3D view stay up until the page closes."""
 
     def __init__(self, port: int = 0, viewer: bool = True) -> None:
         self.page: PageServer | None = None
         self.viewer_process: Any = None
+        self.server: Any = None
         self.want_viewer = viewer
         try:
             self.page = PageServer(port).start()
@@ -40,9 +43,11 @@ class WatchSession:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    async def on_bus(self, url: str, episode: str, info: dict[str, Any]) -> None:
+    async def on_bus(self, url: str, episode: str, info: dict[str, Any]) -> Any:
+        """`tasks.episode.OnBus`: the page follows the episode (a tap for its bus clients
+        when they are in this process, `tasks.watch.live`)."""
         if self.page is None:
-            return
+            return None
         say(f"episode     {episode} on {url}  (`causalcraft watch --broker URL {episode}` "
             "follows it from elsewhere)")
         minecraft = info.get("minecraft")
@@ -51,7 +56,15 @@ class WatchSession:
             import asyncio
 
             await asyncio.to_thread(self.start_viewer, minecraft)
-        await on_bus_for(self.page)(url, episode, info)
+        return await on_bus_for(self.page)(url, episode, info)
+
+    def keep_server(self, server: Any) -> None:
+        """Take over stopping the episode's embedded game server (anything with `stop()`):
+        with a 3D view it stays up while the page lingers; without one it stops now."""
+        if self.viewer_process is None:
+            server.stop()
+            return
+        self.server = server
 
     def start_viewer(self, minecraft: str) -> None:
         """The 3D view of the server at host:port, shown in the page."""
@@ -87,5 +100,8 @@ class WatchSession:
         if self.viewer_process is not None:
             self.viewer_process.stop()
             self.viewer_process = None
+        if self.server is not None:
+            server, self.server = self.server, None
+            server.stop()
         if self.page is not None:
             self.page.stop()

@@ -235,6 +235,42 @@ def test_a_furnace_smelts_one_job_at_a_time(backend: MinecraftBackend) -> None:
     assert view.inventory("busy_b") == {"beef": 1, "coal": 1}
 
 
+def test_two_smelts_at_the_same_moment_load_one_furnace_one_after_the_other(
+        backend: MinecraftBackend) -> None:
+    """Two bots that reach one furnace at the same moment (different dishes) never mix their
+    items in it: one smelts, the other is refused as busy (with when it is free) and keeps what
+    it brought."""
+    furnace = (64, -60, 30)
+    backend.build(WorldSetup(blocks=[BlockSpec(name="furnace", pos=furnace,
+                                               state={"facing": "north"})],
+                             spawn=[(63, -60, 28), (65, -60, 28)],
+                             agent_items={"beef": 1, "potato": 1, "coal": 1}),
+                  ["race_a", "race_b"])
+    outs: dict[str, Outcome] = {}
+    start = threading.Barrier(2)
+
+    def smelt(agent: str, item: str) -> None:
+        start.wait()
+        outs[agent] = run(backend, agent, name="smelt", furnace=furnace, item=item, count=1)
+
+    threads = [threading.Thread(target=smelt, args=("race_a", "beef")),
+               threading.Thread(target=smelt, args=("race_b", "potato"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(90)
+    done = sorted(a for a, o in outs.items() if o.ok)
+    busy = sorted(a for a, o in outs.items() if o.code is Code.STATION_BUSY)
+    assert len(done) == 1 and len(busy) == 1, {a: (o.ok, o.code, o.reason)
+                                               for a, o in outs.items()}
+    assert isinstance(outs[busy[0]].params.get("free_at"), float)
+    view = backend.view()
+    cooked = {"race_a": {"cooked_beef": 1, "potato": 1},
+              "race_b": {"baked_potato": 1, "beef": 1}}
+    assert view.inventory(done[0]) == cooked[done[0]]
+    assert view.inventory(busy[0]) == {"beef": 1, "potato": 1, "coal": 1}
+
+
 def test_milk_a_cow(backend: MinecraftBackend) -> None:
     backend.build(WorldSetup(entities=[EntitySpec(type="cow", pos=(72.5, -60, 22.5))],
                              spawn=[(70, -60, 22)], agent_items={"bucket": 1}), ["milk_a"])
@@ -298,6 +334,13 @@ def test_a_dropped_bot_rejoins_where_it_was(backend: MinecraftBackend) -> None:
     assert after.inventory("drop_a") == {"apple": 3}
     assert all(abs(a - b) < 0.6 for a, b in zip(after.agent_pos("drop_a"), where, strict=True))
     assert run(backend, "drop_a", name="wait", seconds=0.2).ok
+
+    # Gone in the middle of moving its apples (the stack on its cursor): the server drops them
+    # at its feet, as vanilla does for a player who disconnects; back, it picks them up.
+    backend.drop_connection("drop_a", mid_move=True)
+    time.sleep(0.5)
+    assert backend.online("drop_a") is False
+    assert backend.view().inventory("drop_a") == {"apple": 3}
 
 
 def test_kill_a_rabbit_gives_its_loot(backend: MinecraftBackend) -> None:

@@ -32,3 +32,15 @@ def test_a_player_who_rejoins_gets_inventory_and_position_back(server: ServerPro
     expected = {"position": [7, -60, 9], "inventory": {"bread": 3, "oak_log": 70}}
     assert result["before"] == expected
     assert result["after"] == expected
+
+
+def test_a_player_who_drops_off_with_items_in_hand_loses_none(server: ServerProcess,
+                                                               run_bot: RunBot) -> None:
+    # Vanilla 1.19.2 (AbstractContainerMenu.removed, InventoryMenu.removed via
+    # clearContainer): a disconnected player's carried stack and crafting grid drop where it
+    # stood; they are not kept with its inventory.
+    result = run_bot("drop_carried.js", server.port)
+    assert result["carried"] == {"cursor": ["bread", 5]}
+    assert result["dropped"] == 3  # item entities: the carried stack, and one per grid slot
+    assert result["chestget"] == []
+    assert result["after"] == {"bread": 5, "oak_planks": 3}

@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from pathlib import Path
+from urllib.request import urlopen
 
-from tests.watch.conftest import WORLD, browse, free_port, run_js, screens
+import pytest
+
+from tests.watch.conftest import ROOT, WORLD, browse, free_port, run_js, screens
+
+PING = ROOT / "tests" / "watch" / "js" / "ping.js"
 
 TASK = "cooking/cake_20"  # 5 subtasks, a pruned edge, a score that rises in steps
 
@@ -78,3 +84,50 @@ def test_replay_on_the_server_shows_ground_bots_and_a_follow_camera_in_chromium(
     assert follow["moved"] > 1.0, follow
     for shot in seen["shots"]:
         assert Path(shot).stat().st_size > 10_000
+
+
+@pytest.mark.mosquitto
+def test_run_with_processes_on_mosquitto_shows_plan_and_score_in_chromium(
+        chromium, command, tmp_path: Path, mosquitto_installed: str):
+    """Every participant in its own process, on mosquitto with each one's account and ACL:
+    the page logs in as an observer and shows the plan, its progress and the final score."""
+    out = tmp_path / "r.json"
+    run = command("run", TASK, "--agents", "3", "--processes", "--broker", "mosquitto",
+                  "--watch", "--watch-linger", "120", "--out", str(out))
+    url = page_url(run.wait_for("watch page"))
+    seen = browse(url, screens(tmp_path) / "watch-processes.png", "--until-finished",
+                  "--timeout", "240", timeout=300)
+    run.wait_for("stays up", timeout=300)
+    result = json.loads(out.read_text())
+    assert result["processes"]["missing"] == []
+    assert seen["doneNodes"] == 5
+    assert len(set(seen["scores"])) > 1
+    assert seen["scores"][-1] == result["metrics"]["score"]
+
+
+@pytest.mark.server
+def test_run_with_watch_keeps_its_server_and_3d_view_while_the_page_lingers(
+        chromium, command, tmp_path: Path):
+    """After the episode, the page lingers: the embedded server and the 3D view (its
+    spectator bot still on the server) stay up with it, then both stop. The page's last
+    score (read off the game by the Judger) is the result's."""
+    out = tmp_path / "r.json"
+    run = command("run", "construction/task_0", "--agents", "3", "--backend", "minecraft",
+                  "--watch", "--watch-linger", "60", "--out", str(out))
+    text = run.wait_for("stays up", timeout=400)
+    host, port = re.search(r"minecraft\s+(\S+):(\d+)", text).groups()
+    info = json.loads(urlopen(page_url(text) + "info", timeout=10).read())
+    with urlopen(info["viewer"], timeout=10) as viewer:
+        assert viewer.status == 200 and b"<html" in viewer.read().lower()
+    status = run_js(PING, host, port, timeout=60)
+    assert status["online"] == 1  # the 3D view's bot (the agents have left)
+    seen = browse(page_url(text) + "?world=0", screens(tmp_path) / "watch-minecraft.png",
+                  "--until-finished")
+    result = json.loads(out.read_text())
+    assert seen["scores"][-1] == result["metrics"]["score"]
+    assert seen["doneNodes"] == len(result["subtasks"]["done"])
+    assert run.proc.wait(timeout=120) == 0
+    with pytest.raises(OSError):
+        urlopen(info["viewer"], timeout=5)
+    with pytest.raises(OSError):
+        socket.create_connection((host, int(port)), timeout=5).close()

@@ -204,3 +204,52 @@ def test_replay_progress_follows_attempts_of_a_retried_subtask() -> None:
         ({"s": ["agent2"]}, []),   # t's only action ends: failed for good, not done
         ({}, ["s"]),               # the last action of the last attempt: done
     ]
+
+
+def test_a_bus_tap_gets_each_message_as_the_broker_delivers_it_and_never_stops_a_publish():
+    """The page in the episode's process takes the viewer messages from the publishing bus
+    client (`Bus.taps`): the same bytes a subscriber gets through the broker, framed on the
+    page as published; a tap that fails is logged and the message still goes out."""
+    from agents.broker import EmbeddedBroker
+    from agents.bus import Bus, Topics
+    from agents.messages import Event, ScoreUpdate
+    from tasks.watch.live import tap_for
+
+    topics = Topics("tap1")
+    page = PageServer(0).start()
+    tapped: list[tuple[str, bytes]] = []
+
+    def broken(topic, message, payload):
+        raise RuntimeError("a viewer went wrong")
+
+    async def scenario() -> list[bytes]:
+        async with EmbeddedBroker() as broker, Bus(broker.url, "tap1-judger") as judger, \
+                Bus(broker.url, "tap1-viewer") as viewer:
+            await viewer.subscribe(topics.all)
+            judger.taps += [broken, lambda t, m, p: tapped.append((t, p)),
+                            tap_for(page, topics.episode)]
+            await judger.publish(topics.score, ScoreUpdate(
+                sender="judger", score=12.5, completion=0.25, details={"a": 0.5},
+                makespan_s=3.0, lower_bound_s=2.0, actions=4, failed_actions=1), retain=True)
+            await judger.publish(topics.events, Event(sender="judger", text="agent1 ok"))
+            await judger.publish(topics.result("agent1"), Event(sender="judger", text="x"))
+            got = []
+            for _ in range(3):
+                _topic, msg = await viewer.receive(timeout=5)
+                got.append(msg.model_dump_json().encode())
+            return got
+
+    try:
+        delivered = asyncio.run(scenario())
+        assert [p for _t, p in tapped] == delivered
+        assert [t for t, _p in tapped] == [topics.score, topics.events, topics.result("agent1")]
+        deadline = time.monotonic() + 5
+        while len(page.hub.history) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        shown = [json.loads(line) for line in page.hub.history]
+        # Only the episode's viewer topics reach the page, each as it was published.
+        assert [u["kind"] for u in shown] == ["score", "event"]
+        assert [u["data"] for u in shown] == [json.loads(p) for p in delivered[:2]]
+        assert shown[0]["sent_at"] == shown[0]["data"]["sent_at"]
+    finally:
+        page.stop()

@@ -1,5 +1,6 @@
 'use strict'
-// Animals: vanilla health, loot on death and milking; physics steps of one tick at most.
+// Animals: vanilla health, loot on death and milking. Every entity (animals, dropped items):
+// physics steps of one tick at most.
 // - A living entity that dies gives its minecraft-data entity loot, counted deterministically
 //   as the rulebook counts it (env/rulebook.py _drop_rules): killed by a player, the items go
 //   into that player's inventory; otherwise (/kill) they drop as item entities where it died.
@@ -39,6 +40,15 @@ module.exports.server = (serv) => {
   }
 
   serv.on('newEntity', (entity) => {
+    // One physics step covers at most one game tick, as vanilla's fixed 20 ticks a second do:
+    // flying-squid steps by the wall time since the last step, and on a busy machine a long
+    // step let a falling cow, or a dropped item, pass through the ground (found at y -181,
+    // out of reach).
+    setImmediate(() => {
+      const step = entity.calculatePhysics
+      if (!step) return
+      entity.calculatePhysics = (delta) => step(Math.min(delta, TICK_S))
+    })
     if (entity.type !== 'mob') return
     // spawnMob and /summon set the name and health after this event.
     setImmediate(() => {
@@ -50,14 +60,6 @@ module.exports.server = (serv) => {
       const sendVelocity = entity.sendVelocity
       if (!sendVelocity) return
       entity.sendVelocity = (vel, maxVel) => sendVelocity(clampVelocity(vel), maxVel)
-    })
-    // One physics step covers at most one game tick, as vanilla's fixed 20 ticks a second do:
-    // flying-squid steps by the wall time since the last step, and on a busy machine a long
-    // step let a falling cow pass through the ground (it was found at y -181, out of reach).
-    setImmediate(() => {
-      const step = entity.calculatePhysics
-      if (!step) return
-      entity.calculatePhysics = (delta) => step(Math.min(delta, TICK_S))
     })
     const takeDamage = entity.takeDamage
     entity.takeDamage = (options) => {

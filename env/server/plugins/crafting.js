@@ -188,7 +188,7 @@ module.exports.server = function (serv) {
   function returnGrid (player, slots, from, to) {
     for (let i = from; i <= to; i++) {
       const item = slots[i]
-      if (item) api.giveToInventory(player, item.type, item.count, item.nbt)
+      if (item) api.returnToPlayer(player, item.type, item.count, item.nbt)
     }
   }
 

@@ -10,7 +10,7 @@
 //   error, to check the point above.
 // - A player who reconnects (same name, so same offline uuid) gets back the inventory and the
 //   position they left with, as on a vanilla server (flying-squid without a world folder
-//   forgets them).
+//   forgets them); it picks up nothing before they are back.
 // - Picking up an item entity takes its whole count (flying-squid's takes one).
 // - /give <player> <item> [count] counts items as numbers and splits them into stacks
 //   (flying-squid's concatenates the count as a string).
@@ -137,13 +137,24 @@ module.exports.player = function (player, serv) {
 
   player.on('disconnected', () => {
     if (!player.uuid || !player.inventory) return
+    api.releaseOnDisconnect(player) // the cursor drops first: it is not part of what is kept
     left.set(player.uuid, {
       position: player.position.clone(),
       slots: player.inventory.slots.map(item => (item ? { type: item.type, count: Number(item.count), metadata: item.metadata, nbt: item.nbt } : null))
     })
   })
+  // A player picks nothing up until its kept inventory is back: flying-squid lists a player
+  // (and lets it collect items near it) before it has spawned, and the restore below would
+  // then write over what it picked up.
+  let collect = player.collect
+  Object.defineProperty(player, 'collect', {
+    configurable: true,
+    get: () => (entity) => { if (player.ccInventoryBack && collect) collect(entity) },
+    set: (fn) => { collect = fn }
+  })
   player.once('spawned', () => {
     const saved = left.get(player.uuid)
+    player.ccInventoryBack = true
     if (!saved) return
     left.delete(player.uuid)
     const Item = require('prismarine-item')(serv.registry)

@@ -21,6 +21,7 @@
 // Window 0 (the player inventory with its 2x2 grid) is the session `inventorySession(player)`.
 
 const INVENTORY_SLOTS = 46
+const DROP_HEIGHT = 1.32 // above the feet: eye height 1.62 less 0.3 (vanilla Player.drop)
 
 function install (serv) {
   if (serv.ccWindows) return serv.ccWindows
@@ -369,8 +370,38 @@ function install (serv) {
     if (st.cursor) {
       const cursor = st.cursor
       st.cursor = null
-      giveToInventory(player, cursor.type, cursor.count, cursor.nbt)
+      returnToPlayer(player, cursor.type, cursor.count, cursor.nbt)
     }
+  }
+
+  // Vanilla's AbstractContainerMenu.dropOrPlaceInInventory: what a closing window gives back
+  // (the cursor, a crafting grid) goes into the inventory, what does not fit drops at the
+  // player's feet; a player who has disconnected (or died) gets it all dropped there instead.
+  function returnToPlayer (player, type, count, nbt) {
+    const gone = state(player).disconnected || !(player.health > 0)
+    const left = gone ? count : giveToInventory(player, type, count, nbt)
+    if (left > 0) dropAtFeet(player, type, left)
+  }
+
+  // Vanilla's Player.drop: the item starts 0.3 below the eyes (1.62 - 0.3 above the feet) and
+  // falls; one started level with the feet falls through the floor in flying-squid's physics.
+  function dropAtFeet (player, type, count) {
+    const { Vec3 } = require('vec3')
+    serv.spawnObject(registry.entitiesByName.item.id, player.world, player.position.offset(0, DROP_HEIGHT, 0), {
+      velocity: new Vec3(0, 0, 0), itemId: type, itemCount: count, pickupTime: 2000, deathTime: 5 * 60 * 1000
+    })
+  }
+
+  // A player who disconnects closes its windows as vanilla's Player.remove does (the open
+  // container, then the inventory window): the carried item and what lies on a crafting grid
+  // drop where it stood; they are not in the inventory the server keeps for its return. Runs
+  // once, before that inventory is saved, whichever 'disconnected' listener comes first.
+  function releaseOnDisconnect (player) {
+    const st = state(player)
+    if (st.disconnected) return
+    st.disconnected = true
+    if (st.session) closeWindow(player) // the open container, with the cursor
+    closeWindow(player) // then the inventory window: its 2x2 grid (and a cursor left there)
   }
 
   function playerHook (player) {
@@ -394,10 +425,7 @@ function install (serv) {
       const st = state(player)
       if (windowId === 0 || (st.session && st.session.id === windowId)) closeWindow(player)
     })
-    player.on('disconnected', () => {
-      const session = state(player).session
-      if (session && session.storage && session.storage.viewers) session.storage.viewers.delete(player)
-    })
+    player.on('disconnected', () => releaseOnDisconnect(player))
   }
 
   const api = {
@@ -413,6 +441,8 @@ function install (serv) {
     sendFull,
     broadcastContainer,
     giveToInventory,
+    returnToPlayer,
+    releaseOnDisconnect,
     throwItems,
     addToRange,
     inventorySession,
