@@ -345,10 +345,12 @@ class _Steps:
                 continue  # already there (an earlier attempt placed it)
             if code is not Code.NO_SUPPORT or not (yield from self._scaffolded(b)):
                 return self.fail(f"could not place {b.name} at {b.pos}")
-        # Blocks an earlier attempt had already placed were fetched for nothing: return what
-        # was taken here and not placed (not what the agent held before, its scaffold dirt).
-        # Then wait off the building site, by the hub, so as not to stand where others build.
-        unused = {i: min(n, self.held(i) - before.get(i, 0)) for i, n in sorted(self.taken.items())}
+        # Blocks left in hand go back for whoever builds next (an earlier attempt had already
+        # placed some, or a preparation took more than this part needed), but not the
+        # scaffold dirt the agent came with. Then wait off the building site, by the hub, so
+        # as not to stand where others build.
+        unused = {i: self.held(i) - (before.get(i, 0) if i == SCAFFOLD else 0)
+                  for i in sorted(set(need) | set(self.taken))}
         unused = {i: n for i, n in unused.items() if n > 0}
         if unused and self.hub is not None and (yield from self.go(self.hub)):
             for item, n in unused.items():

@@ -237,3 +237,14 @@ def test_a_chain_is_prepared_two_waves_ahead_in_one_round() -> None:
     ]
     assert [(d.inputs, d.wait_at) for d in out[1:]] == [
         ((("stone", 1),), (5, -59, 0)), ((("stone", 1),), (5, -58, 0))]
+
+
+def test_blocks_a_preparation_took_beyond_its_part_go_back_to_the_hub() -> None:
+    from tasks.episode import run_episode
+
+    # Four builders on a tower whose purpur blocks the hub holds exactly: agents prepared
+    # for one layer are given parts of another; what they hold beyond their part goes back,
+    # so every layer is built.
+    r = run_episode({"task": "construction/task_44", "planner": "causal-cp", "agents": 4,
+                     "seed": 0})
+    assert r["metrics"]["completion"] == 1.0
