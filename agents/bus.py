@@ -55,6 +55,7 @@ class Envelope(BaseModel):
     each such subclass is registered under its kind, so a subscription without a model
     parses every payload into the class its ``kind`` names.
 
+    >>> from typing import Literal
     >>> class Hello(Envelope):
     ...     kind: Literal["hello"] = "hello"
     ...     text: str

@@ -28,3 +28,19 @@ def load_durations(path: Path = Path(__file__).parent / "data" / "durations.json
 
 
 DURATIONS = load_durations()
+
+ANIMALS = json.loads((Path(__file__).parent / "data" / "animals.json").read_text())
+
+
+def kill_seconds(entity: str, armed: bool) -> float:
+    """How long killing one `entity` takes on the server: the bot hits every `hit_s` and each
+    hit takes `damage_per_hit` of the animal's max health (env/data/animals.json); the last
+    hit, the body's removal and the loot cost kill_s (armed) or kill_bare_s.
+
+    >>> round(kill_seconds("cow", True), 2), round(kill_seconds("rabbit", False), 2)
+    (6.33, 2.83)
+    """
+    health = ANIMALS["max_health"].get(entity, ANIMALS["default_health"])
+    hits = -(-health // ANIMALS["damage_per_hit"])
+    last = DURATIONS["kill_s"] if armed else DURATIONS["kill_bare_s"]
+    return last + ANIMALS["hit_s"] * (hits - 1)

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from env.durations import DURATIONS
+from env.durations import DURATIONS, kill_seconds
 from env.loot import drops as loot_drops
 from env.loot import loot_tables, shears_drop
 from env.placement import Placement, placement
@@ -355,7 +355,7 @@ def _drop_rules(loot: list[dict], key: str, kind: RuleKind, foods: frozenset[str
             main = next(iter(counts))
         extra = {i: n for i, n in counts.items() if i != main}
         tools = blocks[name].tools if kind == "mine" and name in blocks else ()
-        seconds = KILL_S if kind == "kill" else 0.0
+        seconds = kill_seconds(name, armed=True) if kind == "kill" else 0.0
         rules.append(Rule(id=f"{kind}:{name}", kind=kind, output=main, count=counts[main],
                           byproducts=extra, source=name, tools=tools, seconds=seconds))
     return rules

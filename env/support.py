@@ -179,12 +179,15 @@ def _soils(rule: SupportRule) -> str:
     return " or ".join(names)
 
 
-def popped(removed: Pos, block_at: BlockAt) -> list[Pos]:
+def popped(removed: Pos, block_at: BlockAt, *, cleared: bool = True) -> list[Pos]:
     """The cells whose blocks fall off once the block at `removed` is gone (`block_at` sees
     the world after it), in the order they go, cascading: a torch on a lever's block, the
-    upper half of a door whose lower half went."""
+    upper half of a door whose lower half went. With `cleared` False the cell `removed` was
+    changed rather than emptied (a trigger's /setblock of another block there): what
+    `block_at` says is there now is what holds its neighbours (vanilla's neighbour update
+    after any block change)."""
     out: list[Pos] = []
-    gone = {removed}
+    gone = {removed} if cleared else set()
     queue = [removed]
 
     def now(p: Pos) -> BlockState:

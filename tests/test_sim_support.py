@@ -123,3 +123,36 @@ def test_breaking_a_support_pops_what_it_held_to_the_breaker() -> None:
     # a door's two halves go, one door drops
     assert sim.view().inventory("a")["oak_door"] == 1
     assert [sim.view().block((3, Y + h, 2)).name for h in (1, 2)] == ["air", "air"]
+
+
+def test_a_trigger_that_clears_or_replaces_a_block_pops_only_what_loses_its_support() -> None:
+    # A trigger's set_block is a block change like any (vanilla's /setblock updates the
+    # neighbours): the torch on a cleared block and the door standing on it pop, cascading to
+    # the door's upper half; a torch on a block replaced by another full block stays. Nobody
+    # broke them: no inventory gets their loot.
+    from env.actions import StepOn
+    from env.world import Condition, Effect, Trigger
+
+    plate = (0, Y, 2)
+    world = WorldSetup(
+        blocks=[BlockSpec(name="stone", pos=(2, Y, 2)), BlockSpec(name="torch", pos=(2, Y + 1, 2)),
+                BlockSpec(name="wall_torch", pos=(2, Y, 3), state={"facing": "south"}),
+                BlockSpec(name="stone", pos=(4, Y, 2)),
+                BlockSpec(name="oak_door", pos=(4, Y + 1, 2), state={"half": "lower"}),
+                BlockSpec(name="oak_door", pos=(4, Y + 2, 2), state={"half": "upper"}),
+                BlockSpec(name="stone", pos=(6, Y, 2)), BlockSpec(name="torch", pos=(6, Y + 1, 2)),
+                BlockSpec(name="stone_pressure_plate", pos=plate)],
+        triggers=[Trigger(id="t", conditions=[
+            Condition(pos=plate, block="stone_pressure_plate", state={"powered": True})],
+            effects=[Effect(kind="set_block", pos=(2, Y, 2), block="air"),
+                     Effect(kind="set_block", pos=(4, Y, 2), block="air"),
+                     Effect(kind="set_block", pos=(6, Y, 2), block="stone_bricks")])],
+        spawn=[(0, Y, 0)])
+    sim = SimBackend(RB.with_world(world), seed=0)
+    sim.build(world, ["a"])
+    out = sim.execute("a", StepOn(pos=plate, hold_s=0.5), 0.0)
+    assert out.ok and out.fired == ["t"]
+    names = [sim.view().block(p).name for p in ((2, Y + 1, 2), (2, Y, 3), (4, Y + 1, 2),
+                                                 (4, Y + 2, 2), (6, Y, 2), (6, Y + 1, 2))]
+    assert names == ["air", "air", "air", "air", "stone_bricks", "torch"]
+    assert sim.view().inventory("a") == {}

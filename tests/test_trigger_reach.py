@@ -4,6 +4,8 @@ used to reach half a block further than the simulator)."""
 
 from __future__ import annotations
 
+import pytest
+
 from env.actions import parse_action
 from env.minecraft.backend import effect_commands
 from env.rulebook import load_rulebook
@@ -40,3 +42,41 @@ def test_the_simulator_teleports_the_same_players() -> None:
     assert out.ok and out.fired == ["t"]
     assert sim.view().agent_pos("near") == (20.5, float(Y), 20.5)
     assert sim.view().agent_pos("far") == (3.5, float(Y), 0.5)
+
+
+def _walker_and_lever() -> SimBackend:
+    # "walker" walks along z = 1 from x = -6 to x = 6, past the lever's teleport (radius 2
+    # around (0.5, Y, 0.5)); "flipper" flips the lever from 3 blocks away.
+    world = WorldSetup(
+        blocks=[BlockSpec(name="lever", pos=(0, Y, 0), state={"powered": False})],
+        triggers=[Trigger(id="t", conditions=[Condition(pos=(0, Y, 0), block="lever",
+                                                        state={"powered": True})],
+                          effects=[Effect(kind="teleport", pos=(0, Y, 0), to=(20, Y, 20),
+                                          radius=2.0)])],
+        spawn=[(-6, Y, 1), (0, Y, -3)])
+    sim = SimBackend(load_rulebook().with_world(world))
+    sim.build(world, ["walker", "flipper"])
+    out = sim.execute("walker", parse_action({"name": "move_to", "pos": [6, Y, 1]}), 0.0)
+    assert out.ok
+    return sim
+
+
+def test_a_teleport_catches_an_agent_walking_past_where_it_then_is() -> None:
+    # The walk leaves at move_overhead_s (0.13 s) and goes 4.317 blocks/s (env/data/
+    # durations.json, vanilla's walking speed): at 1.5 s the walker is at x = -0.13, 0.6
+    # blocks from the lever, though its walk, applied whole, ends at x = 6. On a server a
+    # bot is where its walk has got to when the effect runs, and is teleported there.
+    sim = _walker_and_lever()
+    assert sim.pos_at("walker", 1.5)[0] == pytest.approx(-6 + 0.5 + (1.5 - 0.13) * 4.317)
+    out = sim.execute("flipper", parse_action({"name": "activate", "pos": [0, Y, 0]}), 1.5)
+    assert out.ok and out.fired == ["t"]
+    assert sim.view().agent_pos("walker") == (20.5, float(Y), 20.5)
+    assert sim.view().agent_pos("flipper") == (0.5, float(Y), -2.5)
+
+
+def test_a_teleport_misses_an_agent_still_far_along_its_walk_or_already_past() -> None:
+    for at in (0.2, 3.0):  # x = -5.7 (not there yet), x = 6 (arrived, 5.5 blocks away)
+        sim = _walker_and_lever()
+        out = sim.execute("flipper", parse_action({"name": "activate", "pos": [0, Y, 0]}), at)
+        assert out.ok and out.fired == ["t"]
+        assert sim.view().agent_pos("walker") == (6.5, float(Y), 1.5)

@@ -122,3 +122,44 @@ def test_standing_on_a_closed_trapdoor_in_front_of_a_low_exit() -> None:
     assert walker.landing((0, Y + 3, 3)) == (0, Y, 3)
     assert walker.find((0, Y, 1), (0, Y, 6)) == [(0, Y, 1), (0, Y, 2), (0, Y, 3), (0, Y, 4),
                                                  (0, Y, 5), (0, Y, 6)]
+
+
+STATES = [
+    ("iron_door", {"facing": "north", "hinge": "right", "open": True, "half": "lower"}),
+    ("iron_door", {"facing": "north", "hinge": "left", "open": True, "half": "lower"}),
+    ("oak_door", {"facing": "east", "hinge": "left", "open": False, "half": "upper"}),
+    ("birch_door", {"facing": "north", "hinge": "right", "open": False, "half": "lower"}),
+    ("iron_trapdoor", {"facing": "north", "open": True, "half": "bottom"}),
+    ("oak_fence_gate", {"facing": "north", "open": True}),
+    ("oak_fence_gate", {"facing": "north", "open": False}),
+    ("glass_pane", {}), ("stone", {}), ("ladder", {"facing": "north"}),
+]
+
+
+def test_server_bots_read_panels_as_the_simulator_does() -> None:
+    """The server bots' pathfinder movements (env/js/walk.js) pass the same panels along the
+    same axes as the simulator (NO_X / NO_Z), from the same shapes and body width
+    (env/data/walking.json). Stock mineflayer-pathfinder takes every door for a wall, so a
+    bot never went through an open one (an escape room's exit)."""
+    import json
+    import subprocess
+    from pathlib import Path
+
+    from env.minecraft.server import node_binary
+
+    js = ("const Block = require('prismarine-block')('1.19.2');"
+          "const { panelBits } = require('./js/walk');"
+          "const out = JSON.parse(process.argv[1]).map(([n, p]) =>"
+          " panelBits(Block.fromProperties(n, p, 0).shapes));"
+          "console.log(JSON.stringify(out))")
+    env_dir = Path(__file__).resolve().parent.parent / "env"
+    out = subprocess.run([str(node_binary()), "-e", js, json.dumps(STATES)], cwd=env_dir,
+                         check=True, capture_output=True, text=True).stdout
+    want = []
+    for name, state in STATES:
+        flags = cell_flags(name, state)
+        # JS bits: 1 = NO_X, 2 = NO_Z; a cell whose body fits neither way is a wall (3)
+        want.append(3 if not flags & FEET else (1 if flags & NO_X else 0)
+                    | (2 if flags & NO_Z else 0))
+    assert json.loads(out) == want
+    assert want[:2] == [1, 1] and want[3] == 2  # open doors: along z only; closed: x only

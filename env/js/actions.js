@@ -135,12 +135,20 @@ function halt (bot) {
 async function goto (bot, goal, distance, pos) {
   const ms = 10000 + 1500 * distance
   const from = bot.entity.position.floored()
-  try {
-    await withTimeout(bot.pathfinder.goto(goal), ms, 'walking')
-  } catch (err) {
-    halt(bot)
-    if (err instanceof Refused) throw err
-    refuse(C.NO_PATH, { pos, start: [from.x, from.y, from.z] })
+  const start = bot.entity.position.clone()
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await withTimeout(bot.pathfinder.goto(goal), ms, 'walking')
+      return
+    } catch (err) {
+      halt(bot)
+      if (err instanceof Refused) throw err
+      // A search that gives up part-way along a walk it had found (a replan on a busy
+      // machine) is tried once more from where the bot stands; a walk that never left its
+      // cell is no path.
+      if (attempt === 0 && bot.entity.position.distanceTo(start) > 0.5) continue
+      refuse(C.NO_PATH, { pos, start: [from.x, from.y, from.z] })
+    }
   }
 }
 

@@ -19,7 +19,8 @@
 
 const { EventEmitter } = require('events')
 const mineflayer = require('mineflayer')
-const { pathfinder, Movements } = require('mineflayer-pathfinder')
+const { pathfinder } = require('mineflayer-pathfinder')
+const { PanelMovements, keepPathOnPanelFloors } = require('./walk')
 const { Vec3 } = require('vec3')
 
 const VERSION = '1.19.2'
@@ -38,9 +39,10 @@ function online (bot) {
   return Boolean(bot && bot.entity && !bot._ccEnded)
 }
 
-// Movements that never change the world: no digging, no scaffolding, no door opening.
+// Movements that never change the world: no digging, no scaffolding, no door opening; through
+// open doors and other panels as the simulator walks (walk.js).
 function safeMovements (bot) {
-  const moves = new Movements(bot)
+  const moves = new PanelMovements(bot)
   moves.canDig = false
   moves.allow1by1towers = false
   moves.allowParkour = false
@@ -93,6 +95,7 @@ function join (host, port, name, timeoutMs = 30000) {
       clearTimeout(timer)
       bot.loadPlugin(pathfinder)
       bot.pathfinder.setMovements(safeMovements(bot))
+      keepPathOnPanelFloors(bot)
       bot.pathfinder.thinkTimeout = 5000
       bots.set(name, bot)
       resolve(JSON.stringify({ pos: vec(bot.entity.position) }))

@@ -30,6 +30,7 @@ from env.backend import BackendError, Observation, Outcome
 from env.minecraft.bridge import BridgeError, JsBridge
 from env.refusals import Code, as_code, refuse
 from env.rulebook import Rulebook
+from env.support import popped
 from env.world import (
     BlockState,
     EntityState,
@@ -651,9 +652,36 @@ class MinecraftBackend:
                     self._fired.add(trig.id)
                 snap = self.snapshot()
                 where = {a: tuple(s["pos"]) for a, s in snap["agents"].items() if s["pos"]}
-                cmds = effect_commands(trig, where)
+                cmds = effect_commands(trig, where) + self._pop_commands(trig)
                 if cmds:
                     self._bridge.call("bot", "commands", self.operator, json.dumps(cmds))
+
+    def _pop_commands(self, trigger: Trigger) -> list[str]:
+        """The /setblock ... air commands that remove what the trigger's set_block effects
+        leave without support (env/support.py, the simulator's rules; a torch on a wall an
+        effect clears), read from the world before the effects run. Their loot goes to
+        nobody, as in the simulator."""
+        changes = {e.pos: BlockState(name=e.block or "air", state=dict(e.state))
+                   for e in trigger.effects if e.kind == "set_block"}
+        if not changes:
+            return []
+        around = sorted({(x + dx, y + dy, z + dz) for x, y, z in changes
+                         for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)})
+        seen = self.read_blocks(around)
+
+        def block_at(p: Pos) -> BlockState:
+            if p in changes:
+                return changes[p]
+            if p not in seen:
+                seen.update(self.read_blocks([p]))
+            return seen[p]
+
+        out: list[str] = []
+        for pos in list(changes):
+            for gone in popped(pos, block_at, cleared=False):
+                changes[gone] = BlockState(name="air")
+                out.append(f"/setblock {gone[0]} {gone[1]} {gone[2]} air")
+        return out
 
     def _watch_triggers(self) -> None:
         while not self._stop.wait(TRIGGER_POLL_S):

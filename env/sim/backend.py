@@ -31,12 +31,11 @@ from env.actions import (
     Wait,
 )
 from env.backend import Observation, Outcome
-from env.durations import DURATIONS
+from env.durations import DURATIONS, kill_seconds
 from env.loot import drops as loot_drops
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import (
     CRAFT_S,
-    KILL_S,
     LEFTOVERS,
     MILK_S,
     Rulebook,
@@ -44,7 +43,7 @@ from env.rulebook import (
     load_rulebook,
 )
 from env.sim.path import Walker, path_length
-from env.sim.state import Container, SimState, ground_block, same_state, truthy
+from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
 from env.support import placed_state, popped
 from env.world import (
@@ -65,7 +64,6 @@ PUT_S = DURATIONS["put_s"]
 CHEST_AGAIN_S = DURATIONS["chest_again_s"]
 PLACE_S = DURATIONS["place_s"]
 ACTIVATE_S = DURATIONS["activate_s"]
-KILL_BARE_S = DURATIONS["kill_bare_s"]
 MOVE_OVERHEAD_S = DURATIONS["move_overhead_s"]
 CENTRE_S = DURATIONS["centre_s"]
 DIG_OVERHEAD_S = DURATIONS["dig_overhead_s"]
@@ -128,11 +126,12 @@ class SimBackend:
     """`env.backend.Backend` in process and in virtual time.
 
     Durations: walking path length / WALK_SPEED; take, put, place, activate 0.5 s; craft 1 s
-    per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill 2 s with a sword,
-    4 s without; milk 1 s; step_on the walk plus `hold_s`. A lever, button or door changes at
-    the action's start; a plate is held from the agent's arrival. Only drops that come by
-    chance (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is
-    the live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
+    per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill by the animal's
+    health (`env.durations.kill_seconds`); milk 1 s; step_on the walk plus `hold_s`. A
+    lever, button or door changes at the action's end (the click, as a bot turns to it
+    first); a plate is held from the agent's arrival. Only drops that come by chance
+    (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is the
+    live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
     `clone()` an independent world.
     """
 
@@ -318,16 +317,31 @@ class SimBackend:
             if eff.kind == "set_block":
                 s.set_block(eff.pos, BlockState(name=eff.block or "air", state=dict(eff.state)),
                             at)
+                # What the old block held pops off (env/data/support.json), as after any
+                # block change in the game; no player broke it, so its loot goes to nobody.
+                for gone in popped(eff.pos, s.block, cleared=False):
+                    s.set_block(gone, _AIR, at)
             else:
-                for agent in self._agents_near(eff):
+                for agent in self._agents_near(eff, at):
                     if eff.kind == "give" and eff.item:
                         s.give(agent, eff.item, eff.count)
                     elif eff.kind == "teleport" and eff.to is not None:
                         s.positions[agent] = feet_center(eff.to)
+                        s.walks.pop(agent, None)  # the walk ends here, as a bot's does
         self._settle()
 
-    def _agents_near(self, eff: Effect) -> list[str]:
-        return [a for a, p in self.state.positions.items() if effect_reaches(eff, p)]
+    def pos_at(self, agent: str, t: float) -> FPos:
+        """Where `agent` is at virtual time `t`: along its walk while it walks (a walk is
+        applied whole when it starts, but an agent is only part of the way at any moment
+        of it, and a trigger's give or teleport reaches it there, as on a server)."""
+        s = self.state
+        walk = s.walks.get(agent)
+        if walk is not None and t < walk.arrive:
+            return walk.at(t)
+        return s.agent_pos(agent)
+
+    def _agents_near(self, eff: Effect, at: float) -> list[str]:
+        return [a for a in self.state.positions if effect_reaches(eff, self.pos_at(a, at))]
 
     def _settle(self) -> None:
         """Agents whose floor is gone fall to the next block down."""
@@ -359,6 +373,7 @@ class SimBackend:
         def apply() -> None:
             if len(path) > 1:
                 self.state.positions[agent] = feet_center(end)
+                self.state.walks[agent] = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
 
         moving = len(path) > 1
         overhead = MOVE_OVERHEAD_S + (CENTRE_S if action.within == 0.0 else 0.0)
@@ -573,7 +588,7 @@ class SimBackend:
                 for item, n in rule.byproducts.items():
                     s.give(agent, item, n)
 
-        return (KILL_S if armed else KILL_BARE_S), apply
+        return kill_seconds(action.entity, armed), apply
 
     def _milk(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Milk)
@@ -594,19 +609,23 @@ class SimBackend:
         block = s.block(pos)
         name = block.name
 
+        # The block changes on the click that ends the action (a bot turns to it, then
+        # uses it), so a trigger it completes fires then, not when the action starts.
+        click = start + ACTIVATE_S
+
         def apply() -> None:
             intervals = s.powered.setdefault(pos, [])
             if name == "lever":
                 on = not truthy(block.state.get("powered"))
                 if on:
-                    intervals.append(Hold(start, math.inf, agent))
+                    intervals.append(Hold(click, math.inf, agent))
                 else:
-                    intervals[:] = [h._replace(off=start) if h.off == math.inf else h
+                    intervals[:] = [h._replace(off=click) if h.off == math.inf else h
                                     for h in intervals]
                 s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": on})
             elif name.endswith(BUTTONS):
                 hold = button_seconds(name)
-                add_hold(intervals, start, start + hold, agent)
+                add_hold(intervals, click, click + hold, agent)
                 s.blocks[pos] = BlockState(name=name, state={**block.state, "powered": True})
             else:
                 s.powered.pop(pos, None)
@@ -614,7 +633,7 @@ class SimBackend:
                 for cell in self._door_halves(pos):
                     b = s.block(cell)
                     s.set_block(cell, BlockState(name=b.name, state={**b.state, "open": is_open}),
-                                start)
+                                click)
 
         return ACTIVATE_S, apply
 
@@ -629,6 +648,7 @@ class SimBackend:
 
         def apply() -> None:
             s.positions[agent] = feet_center(action.pos)
+            s.walks[agent] = Walk(start, tuple(path), WALK_SPEED)
             add_hold(s.powered.setdefault(action.pos, []), arrive, arrive + action.hold_s,
                      agent)
             b = s.block(action.pos)

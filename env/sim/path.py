@@ -30,8 +30,10 @@ as mineflayer-pathfinder's diagonal jump does (the server's bots walk with it).
 from __future__ import annotations
 
 import heapq
+import json
 import math
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from env.collision import Box, collision_boxes, load_shapes
 from env.rulebook import BlockInfo
@@ -40,9 +42,11 @@ from env.world import BlockState, Pos, WorldSetup
 
 HAZARDS = frozenset({"lava"})
 """Blocks without a collision box that an agent never walks into."""
-BODY_WIDTH = 0.6
-BODY_HEIGHT = 1.8
-LOW_FLOOR = 0.5
+_WALKING = json.loads((Path(__file__).resolve().parent.parent / "data" / "walking.json")
+                      .read_text())
+BODY_WIDTH: float = _WALKING["body_width"]
+BODY_HEIGHT: float = _WALKING["body_height"]
+LOW_FLOOR: float = _WALKING["low_floor"]
 """Boxes no higher than this are a floor the agent stands on inside the cell."""
 HEAD_ROOM = 2.0 - BODY_HEIGHT
 """How high a floor may be before the agent needs a third free cell above it."""

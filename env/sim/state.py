@@ -6,7 +6,9 @@ dirt under it, bedrock at the bottom, air above the ground and below the bedrock
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from env.capacity import player_slots, room_for
 from env.sim.triggers import Hold
@@ -47,6 +49,40 @@ class Container:
     lock: str | None = None
 
 
+class Walk(NamedTuple):
+    """A walk along `cells` (feet cells, start first) at `speed` blocks/s, leaving at `leave`
+    (virtual s); the agent stands in `cells[0]` until then and in `cells[-1]` after."""
+
+    leave: float
+    cells: tuple[Pos, ...]
+    speed: float
+
+    def at(self, t: float) -> FPos:
+        """Where the feet are at virtual time `t` (straight between cell centres).
+
+        >>> Walk(1.0, ((0, -60, 0), (1, -60, 0), (2, -60, 0)), 2.0).at(1.75)
+        (2.0, -60.0, 0.5)
+        """
+        x, y, z = self.cells[0]
+        here = (x + 0.5, float(y), z + 0.5)
+        go = max(0.0, t - self.leave) * self.speed
+        for a, b in zip(self.cells, self.cells[1:], strict=False):
+            step = math.dist(a, b)
+            if go < step:
+                f = go / step
+                return (a[0] + 0.5 + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]),
+                        a[2] + 0.5 + f * (b[2] - a[2]))
+            go -= step
+            here = (b[0] + 0.5, float(b[1]), b[2] + 0.5)
+        return here
+
+    @property
+    def arrive(self) -> float:
+        """When the walk ends (virtual s)."""
+        return self.leave + sum(math.dist(a, b) for a, b in zip(self.cells, self.cells[1:],
+                                                                strict=False)) / self.speed
+
+
 @dataclass
 class SimState:
     """Everything the simulator knows. It is also the `WorldView` handed to `check()`: its
@@ -73,6 +109,9 @@ class SimState:
     last_used: dict[str, Pos | None] = field(default_factory=dict)
     """The block each agent's last action used (None: none), so that a take or put right
     after another at the same chest costs no new turn towards it."""
+    walks: dict[str, Walk] = field(default_factory=dict)
+    """Each agent's last walk, so that where it was at any moment of it can be told (a
+    trigger's effect that fires mid-walk reaches the agent where it then is)."""
 
     # -- WorldView ------------------------------------------------------------------------
     def block(self, pos: Pos) -> BlockState:
@@ -169,4 +208,5 @@ class SimState:
             busy_until=dict(self.busy_until),
             on_ground={a: dict(items) for a, items in self.on_ground.items()},
             last_used=dict(self.last_used),
+            walks=dict(self.walks),
         )

@@ -32,12 +32,18 @@ from env.backend import Backend, BackendError, Outcome
 from env.rulebook import Rulebook
 from env.sim import SimBackend
 from env.world import (
+    ENTITY_REACH,
+    ENTITY_SLACK,
     GROUND_Y,
     REACH,
     STAND_Y,
     BlockSpec,
+    Condition,
     ContainerSpec,
+    Effect,
+    EntitySpec,
     Pos,
+    Trigger,
     WorldSetup,
     block_center,
     distance,
@@ -54,6 +60,12 @@ FURNACE = (5, 0, 2)
 SPAWNS = ((0, 0, 0), (3, 0, 0), (6, 0, 0))
 PARK = (4, 0, -3)  # where bots not in a sequence wait, outside the arena
 DIG_ROW = tuple((x, 0, 3) for x in range(0, 8))
+# A pressure plate whose trigger clears a plank wall (and so pops the torch on it); a cow to
+# milk and kill. (No give or teleport at the plate: the server fires it when the player's
+# box first touches the plate, up to 0.75 from its middle, the simulator on arrival.)
+PLATE = (8, 0, 0)
+PLATE_WALL = (8, 0, 3)
+COW = (4, 0, 1)
 STOCK = ("cobblestone", "oak_log", "oak_planks", "spruce_planks", "stick", "coal", "potato",
          "wheat", "bucket", "milk_bucket", "dirt", "raw_iron", "sand")
 BLOCKS_TO_DIG = ("dirt", "oak_log", "oak_planks", "cobblestone", "sand", "crafting_table")
@@ -120,8 +132,21 @@ def make_world(rng: random.Random, origin: Pos, agents: int) -> WorldSetup:
     held.pop("milk_bucket", None)
     if rng.random() < 0.3:
         held["wooden_pickaxe"] = 1
+    if rng.random() < 0.3:
+        held["wooden_sword"] = 1
+    plate, wall = _abs(origin, PLATE), _abs(origin, PLATE_WALL)
+    blocks += [BlockSpec(name="stone_pressure_plate", pos=plate),
+               BlockSpec(name="oak_planks", pos=wall),
+               BlockSpec(name="torch", pos=(wall[0], wall[1] + 1, wall[2]))]
+    trigger = Trigger(id="plate", conditions=[
+        Condition(pos=plate, block="stone_pressure_plate", state={"powered": True})],
+        effects=[Effect(kind="set_block", pos=wall, block="air")])
+    cow = _abs(origin, COW)
     return WorldSetup(
         blocks=blocks,
+        triggers=[trigger],
+        entities=[EntitySpec(type="cow", pos=(cow[0] + 0.5, float(cow[1]), cow[2] + 0.5))]
+        if rng.random() < 0.7 else [],
         containers=[ContainerSpec(pos=_abs(origin, CHEST), items=stock),
                     ContainerSpec(pos=_abs(origin, FAR_CHEST), items=far)],
         spawn=[_abs(origin, s) for s in SPAWNS[:agents]],
@@ -145,15 +170,23 @@ def _footprint(act: dict[str, Any], origin: Pos) -> set[tuple[str, Pos]]:
     if name == "move_to":
         x, y, z = act["pos"]
         return {("cell", (x, y, z)), ("cell", (x, y + 1, z)), ("cell", (x, y - 1, z))}
+    if name == "step_on":  # the plate's cell and the wall its trigger clears
+        x, y, z = act["pos"]
+        wx, wy, wz = _abs(origin, PLATE_WALL)
+        return {("cell", (x, y, z)), ("cell", (x, y + 1, z)), ("cell", (wx, wy, wz)),
+                ("cell", (wx, wy + 1, wz))}
+    if name in ("kill", "milk"):
+        return {("entity", act["entity"])}
     return set()
 
 
-KINDS = ("take", "put", "craft", "smelt", "dig", "place", "move_to", "wait")
+KINDS = ("take", "put", "craft", "smelt", "dig", "place", "move_to", "wait", "step_on",
+         "milk", "kill")
 PROFILES = {
     # Every kind, 2 to 4 rounds: the bench script.
-    "full": {"weights": (5, 4, 4, 1, 3, 3, 2, 1), "rounds": (2, 3, 4)},
+    "full": {"weights": (5, 4, 4, 2, 3, 3, 2, 1, 1, 1, 1), "rounds": (2, 3, 4)},
     # No smelting (10 s of real time an item) and fewer digs, 2 rounds: the CI test.
-    "ci": {"weights": (5, 4, 4, 0, 1, 3, 2, 0), "rounds": (2,)},
+    "ci": {"weights": (5, 4, 4, 0, 1, 3, 2, 0, 1, 1, 1), "rounds": (2,)},
 }
 
 
@@ -183,10 +216,16 @@ def _random_action(rng: random.Random, origin: Pos,
     if kind == "place":
         x = rng.randrange(0, 8)
         z = rng.choice((1, 3, 4))
+        if (x, z) == (COW[0], COW[2]):
+            z = 4  # not into the cow
         return {"name": "place", "item": rng.choice(PLACEABLE),
                 "pos": list(_abs(origin, (x, rng.choice((0, 0, 1)), z)))}
     if kind == "move_to":
         return {"name": "move_to", "pos": list(_abs(origin, (rng.randrange(0, 8), 0, 0)))}
+    if kind == "step_on":
+        return {"name": "step_on", "pos": list(_abs(origin, PLATE)), "hold_s": 1.0}
+    if kind in ("milk", "kill"):
+        return {"name": kind, "entity": "cow"}
     return {"name": "wait", "seconds": 0.5}
 
 
@@ -196,6 +235,14 @@ def _borderline(feet: Pos, target: tuple[int, ...], margin: float = 0.3) -> bool
     eyes = (feet[0] + 0.5, feet[1] + 1.62, feet[2] + 0.5)
     d = distance(eyes, block_center(target))  # type: ignore[arg-type]
     return abs(d - (REACH + 0.5)) < margin
+
+
+def _borderline_entity(feet: Pos, animal: Pos, margin: float = 0.3) -> bool:
+    """Whether an animal standing in cell `animal` is within `margin` of the reach limit for
+    entities (feet to the animal) from the middle of the cell `feet`."""
+    d = distance((feet[0] + 0.5, float(feet[1]), feet[2] + 0.5),
+                 (animal[0] + 0.5, float(animal[1]), animal[2] + 0.5))
+    return abs(d - (ENTITY_REACH + ENTITY_SLACK)) < margin
 
 
 def make_sequence(seed: int, origin: Pos = (0, STAND_Y, 0), agents: int | None = None,
@@ -227,11 +274,17 @@ def make_sequence(seed: int, origin: Pos = (0, STAND_Y, 0), agents: int | None =
                     continue
                 if act["name"] == "dig" and target == (me[0], me[1] - 1, me[2]):
                     continue
-                if len(target) == 3 and act["name"] != "move_to" and _borderline(me, target):
+                if len(target) == 3 and act["name"] not in ("move_to", "step_on") \
+                        and _borderline(me, target):
+                    continue
+                if act["name"] in ("kill", "milk") and _borderline_entity(
+                        me, _abs(origin, COW)):
+                    continue
+                if act["name"] == "step_on" and fp & (busy - mine):
                     continue
                 taken |= fp
                 rnd[agent] = act
-                if act["name"] == "move_to":
+                if act["name"] in ("move_to", "step_on"):
                     cells[agent] = target  # type: ignore[assignment]
                     busy |= {("cell", c) for c in (target, (target[0], target[1] + 1,
                                                             target[2]))}
@@ -294,6 +347,10 @@ def reset_arena(backend: Any, origin: Pos) -> None:
     """Puts the arena back to the superflat ground (grass, air above) on a server."""
     x0, z0 = origin[0], origin[2]
     x1, z1 = x0 + SIZE[0] - 1, z0 + SIZE[2] - 1
+    # A cow left alive goes to a pen 40 blocks off, out of every arena's reach (killing it
+    # would drop its loot where a bot could pick it up); the selector's radius, around the
+    # operator bot in this arena, stops short of the next arena (16 blocks on).
+    backend.send_commands([f"/tp @e[type=cow,r=6] {x0 + 4} {STAND_Y} {z0 - 40}"])
     # Each /fill's answer is awaited ("no blocks were filled" when nothing changed), so that
     # no late answer is taken for a later command's.
     for line in (f"/fill {x0} {GROUND_Y} {z0} {x1} {GROUND_Y} {z1} grass_block",

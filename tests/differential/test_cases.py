@@ -13,7 +13,17 @@ from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.refusals import Code
 from env.rulebook import Rulebook
-from env.world import GROUND_Y, STAND_Y, BlockSpec, ContainerSpec, Pos, WorldSetup
+from env.world import (
+    GROUND_Y,
+    STAND_Y,
+    BlockSpec,
+    Condition,
+    ContainerSpec,
+    Effect,
+    Pos,
+    Trigger,
+    WorldSetup,
+)
 from tests.differential.harness import (
     Run,
     Sequence_,
@@ -196,3 +206,41 @@ def test_breaking_a_support_pops_what_it_held(backend: MinecraftBackend,
     assert srv.final["inventories"][B] == {"dirt": 1, "wheat_seeds": 1, "wooden_pickaxe": 1}
     assert [srv.final["blocks"].get(",".join(map(str, at(*c)))) for c in
             ((1, 1, 1), (3, 2))] == ["air", "air"]
+
+
+def test_a_block_a_trigger_clears_pops_what_it_held(backend: MinecraftBackend,
+                                                    rules: Rulebook) -> None:
+    # A trigger's /setblock changes a block as any change does in the game: its neighbours
+    # are updated and a torch, a wall torch or a lever that lost its support breaks
+    # (minecraft.wiki/w/Torch: it "breaks and drops itself when the block it is attached to
+    # is removed"; /setblock with the default replace mode updates the neighbours). A block
+    # replaced by another full block still holds them. No player broke anything, so no
+    # inventory gets the loot.
+    wall, kept = at(2, 3), at(6, 3)
+    plate = at(0, 2)
+    world = WorldSetup(
+        blocks=[BlockSpec(name="stone", pos=wall),
+                BlockSpec(name="torch", pos=at(2, 3, 1)),
+                BlockSpec(name="wall_torch", pos=at(2, 4), state={"facing": "south"}),
+                BlockSpec(name="lever", pos=at(3, 3),
+                          state={"face": "wall", "facing": "east", "powered": False}),
+                BlockSpec(name="stone", pos=kept),
+                BlockSpec(name="torch", pos=at(6, 3, 1)),
+                BlockSpec(name="stone_pressure_plate", pos=plate)],
+        triggers=[Trigger(id="clear", conditions=[
+            Condition(pos=plate, block="stone_pressure_plate", state={"powered": True})],
+            effects=[Effect(kind="set_block", pos=wall, block="air"),
+                     Effect(kind="set_block", pos=kept, block="stone_bricks")])],
+        spawn=[at(0, 0), at(3, 0)])
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "step_on", "pos": list(plate), "hold_s": 1.0},
+         B: {"name": "wait", "seconds": 1.0}},
+        {A: {"name": "wait", "seconds": 1.0}, B: {"name": "wait", "seconds": 1.0}}])
+    cell = ",".join
+    for run in (sim, srv):
+        blocks = run.final["blocks"]
+        assert [blocks[cell(map(str, p))] for p in (wall, at(2, 3, 1), at(2, 4), at(3, 3))] \
+            == ["air"] * 4
+        assert [blocks[cell(map(str, p))] for p in (kept, at(6, 3, 1))] == \
+            ["stone_bricks", "torch"]
+        assert run.final["inventories"] == {A: {}, B: {}}

@@ -34,7 +34,8 @@ def test_sequences_mix_ok_and_refused_actions_of_every_kind() -> None:
     for seed in range(200):
         for v in run_on_sim(make_sequence(seed, ORIGIN), rules, ORIGIN).verdicts:
             (ok if v.ok else refused)[v.name] = (ok if v.ok else refused).get(v.name, 0) + 1
-    for name in ("take", "put", "craft", "smelt", "dig", "place", "move_to"):
+    for name in ("take", "put", "craft", "smelt", "dig", "place", "move_to", "step_on", "kill",
+                 "milk"):
         assert ok.get(name, 0) >= 5, (name, ok)
     for name in ("take", "put", "craft", "smelt", "dig", "place"):
         assert refused.get(name, 0) >= 5, (name, refused)

@@ -10,8 +10,9 @@
 
 const { guarded, deterministicDrops, giveItem } = require('../blockstate')
 
-// Vanilla max health (half-hearts); other living entities keep flying-squid's 20.
-const MAX_HEALTH = { rabbit: 3, chicken: 4, sheep: 8, cow: 10, pig: 10, mooshroom: 10, goat: 10 }
+// Vanilla max health (half-hearts, env/data/animals.json); other living entities keep
+// flying-squid's 20.
+const MAX_HEALTH = require('../../data/animals.json').max_health
 const MILKABLE = new Set(['cow', 'mooshroom', 'goat'])
 const DEATH_ANIMATION_MS = 1000
 const MOUSE_INTERACT = 0
