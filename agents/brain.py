@@ -310,6 +310,7 @@ class _Steps:
     def _place(self) -> Acting:
         st = self.st
         need = place_inputs(st.blocks, self.rules)  # the items that place them
+        before = {item: self.held(item) for item in need}
         # All at once when the hub has them; one by one on a retry, when some are built already.
         lazy = not (yield from self.fetch_inputs(need))
         upper = upper_halves(st.blocks)  # made by the door below them
@@ -344,10 +345,17 @@ class _Steps:
                 continue  # already there (an earlier attempt placed it)
             if code is not Code.NO_SUPPORT or not (yield from self._scaffolded(b)):
                 return self.fail(f"could not place {b.name} at {b.pos}")
-        # Blocks an earlier attempt had already placed were fetched for nothing: return them.
-        # Then wait off the building site, by the hub, so as not to stand where others build.
-        yield from self.give_back()
-        if self.hub is not None:
+        # Blocks left in hand go back for whoever builds next (an earlier attempt had already
+        # placed some, or a preparation took more than this part needed), but not the
+        # scaffold dirt the agent came with. Then wait off the building site, by the hub, so
+        # as not to stand where others build.
+        unused = {i: self.held(i) - (before.get(i, 0) if i == SCAFFOLD else 0)
+                  for i in sorted(set(need) | set(self.taken))}
+        unused = {i: n for i, n in unused.items() if n > 0}
+        if unused and self.hub is not None and (yield from self.go(self.hub)):
+            for item, n in unused.items():
+                yield from self.do(Put(pos=self.hub, item=item, count=n))
+        if self.hub is not None and not st.stay:
             yield from self.go(self.hub)
         return True, None
 

@@ -352,6 +352,8 @@ class PlannerCore:
         sid, group = d.sid, list(d.agents)
         st = self.subtasks[sid]
         parts = split_parts(st, len(group)) if st.agents == 1 else [st] * len(group)
+        if d.last and st.kind == "place":
+            parts = [p.model_copy(update={"stay": True}) for p in parts]
         group = group[:len(parts)]
         # A predecessor's output exists from its last work action on (its worker may still
         # be walking back to report).

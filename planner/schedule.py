@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import networkx as nx
 
+from env.goals import BlueprintBlock
 from planner.prompts import PromptError, assign_prompt, parse_assignment
 from planner.subtask import Subtask
 
@@ -304,6 +305,8 @@ class Dispatch:
     wait_at: tuple[int, int, int] | None = None
     not_before: float = 0.0
     """Virtual time before which it cannot start (an exclusive station is freed)."""
+    last: bool = False
+    """No open work is left to follow it: its agents need not walk back to the hub after."""
 
 
 @dataclass
@@ -342,6 +345,75 @@ def _travel(a: tuple[float, float, float] | None, b: tuple[int, int, int] | None
     return d / WALK_SPEED
 
 
+#: How close a worker walks to what it acts on (a chest, a station), blocks; the same as the
+#: offline brain's `agents.brain.NEAR` (a test keeps them equal).
+ARRIVE_WITHIN = 2.5
+
+
+def arrival_lead(pos: tuple[float, float, float] | None, hub: tuple[int, int, int] | None,
+                 station: tuple[int, int, int] | None, fetch: bool,
+                 within: float = ARRIVE_WITHIN) -> float:
+    """Seconds an agent at `pos` needs at least to reach `station`, through the hub first when
+    it must `fetch` inputs there: each leg's straight line less `within` (a worker stops that
+    close), at walking speed. A lower bound of the real walk (paths go round obstacles), so
+    an agent sent off this long before a station frees never arrives while it is busy.
+
+    >>> round(arrival_lead((0.5, -60.0, 0.5), (0, -60, 0), (10, -60, 0), fetch=True), 3)
+    1.737
+    >>> arrival_lead((0.5, -60.0, 0.5), None, None, fetch=False)
+    0.0
+    """
+    from env.actions import WALK_SPEED
+
+    if station is None:
+        return 0.0
+    legs: list[tuple[tuple[float, float, float] | None, tuple[int, int, int]]] = []
+    if fetch and hub is not None:
+        legs.append((pos, hub))
+        legs.append(((hub[0] + 0.5, float(hub[1]), hub[2] + 0.5), station))
+    else:
+        legs.append((pos, station))
+    total = 0.0
+    for a, b in legs:
+        if a is None:
+            continue
+        d = sum((float(x) - float(y)) ** 2 for x, y in zip(a, (b[0] + 0.5, b[1], b[2] + 0.5),
+                                                             strict=True)) ** 0.5
+        total += max(0.0, d - within) / WALK_SPEED
+    return total
+
+
+def tour_seconds(blocks: list[BlueprintBlock]) -> float:
+    """Seconds of walking between a place job's blocks that its estimate (`seconds`: the
+    walk to its farthest block and back, plus one placement each) leaves out: the straight
+    steps between consecutive blocks in the order a worker builds them (by layer, x, z),
+    less the reach a worker places from (`env.world.REACH`), at walking speed. Scattered
+    blocks make a long job that merits splitting; a row makes none.
+
+    >>> from env.goals import BlueprintBlock as B
+    >>> tour_seconds([B(name="dirt", pos=(0, -60, z)) for z in range(4)])
+    0.0
+    >>> ends = [B(name="dirt", pos=(0, -60, -10)), B(name="dirt", pos=(0, -60, 10))]
+    >>> round(tour_seconds(ends), 3)  # (20 - 4.5) / 4.317
+    3.59
+    """
+    from env.actions import WALK_SPEED
+    from env.world import REACH
+
+    order = sorted(blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2]))
+    total = 0.0
+    for a, b in zip(order, order[1:], strict=False):
+        d = sum((x - y) ** 2 for x, y in zip(a.pos, b.pos, strict=True)) ** 0.5
+        total += max(0.0, d - REACH) / WALK_SPEED
+    return total
+
+
+def job_seconds(st: Subtask) -> float:
+    """What the lookahead scheduler expects a subtask to take: its `seconds`, plus for a
+    place job the walk between its blocks (`tour_seconds`)."""
+    return st.seconds + (tour_seconds(st.blocks) if st.kind == "place" else 0.0)
+
+
 def where_work_is(st: Subtask) -> tuple[int, int, int] | None:
     """Where a subtask's own work happens: its station, else its first block or site."""
     if st.station is not None:
@@ -352,11 +424,21 @@ def where_work_is(st: Subtask) -> tuple[int, int, int] | None:
     return st.sites[0] if st.sites else None
 
 
+def _run_key(blocks: list[BlueprintBlock]) -> Callable[[BlueprintBlock], tuple[int, ...]]:
+    """Order for cutting blocks into compact runs: by layer, then along the wider of x and z
+    (a wall along z is cut into stretches of wall, not into its ends)."""
+    xs = [b.pos[0] for b in blocks] or [0]
+    zs = [b.pos[2] for b in blocks] or [0]
+    if max(zs) - min(zs) > max(xs) - min(xs):
+        return lambda b: (b.pos[1], b.pos[2], b.pos[0])
+    return lambda b: (b.pos[1], b.pos[0], b.pos[2])
+
+
 def split_parts(st: Subtask, k: int) -> list[Subtask]:
     """`st` cut into k parts of near-equal work, one per agent, each keeping `st`'s id (so
     the trace counts them as one subtask done by several agents): blocks in compact runs
-    (by layer, then x, then z), or the count (and sites, buckets) shared out. k = 1, or a
-    kind that cannot be split, gives [st].
+    (by layer, then along the wider of x and z), or the count (and sites, buckets) shared
+    out. k = 1, or a kind that cannot be split, gives [st].
 
     >>> from planner.subtask import Subtask
     >>> parts = split_parts(Subtask(id="k", kind="kill", target="beef", count=5), 2)
@@ -370,7 +452,7 @@ def split_parts(st: Subtask, k: int) -> list[Subtask]:
     sizes = [units // k + (1 if r < units % k else 0) for r in range(k)]
     parts: list[Subtask] = []
     if st.kind == "place":
-        blocks = sorted(st.blocks, key=lambda b: (b.pos[1], b.pos[0], b.pos[2]))
+        blocks = sorted(st.blocks, key=_run_key(st.blocks))
         at = 0
         for n in sizes:
             chunk = blocks[at:at + n]
@@ -393,6 +475,24 @@ def split_parts(st: Subtask, k: int) -> list[Subtask]:
             update["inputs"] = {i: c for i, c in update["inputs"].items() if c}
         parts.append(st.model_copy(update=update))
     return parts
+
+
+def mark_last(out: list[Dispatch], view: DispatchView) -> list[Dispatch]:
+    """`out` with `last` set on the work it starts when, once it starts, no subtask is left
+    open (everything else is done or running): no agent of it will be given more work but a
+    retry, so a walk back to the hub after it would only lengthen the episode.
+
+    >>> from planner.subtask import Subtask
+    >>> v = DispatchView({"a": Subtask(id="a", kind="place", target="stone")}, nx.DiGraph(),
+    ...                  {"a": "open"}, {"w": 0.0}, {}, ["a"])
+    >>> mark_last([Dispatch("a", ("w",))], v)
+    [Dispatch(sid='a', agents=('w',), stage=False, inputs=(), wait_at=None, not_before=0.0, \
+last=True)]
+    """
+    starting = {d.sid for d in out if not d.stage}
+    if any(v == "open" and s not in starting for s, v in view.status.items()):
+        return out
+    return [d if d.stage else replace(d, last=True) for d in out]
 
 
 class LookaheadScheduler:
@@ -419,7 +519,8 @@ class LookaheadScheduler:
 
     def __init__(self, dag: nx.DiGraph, subtasks: dict[str, Subtask],
                  exclusive: set[tuple[int, int, int]] | None = None) -> None:
-        self.priority = remaining_path(dag, {s.id: s.seconds for s in subtasks.values()})
+        self.seconds = {s.id: job_seconds(s) for s in subtasks.values()}
+        self.priority = remaining_path(dag, self.seconds)
         self.exclusive = set(exclusive or ())
         self.producers: dict[str, set[str]] = {}
         for s in subtasks.values():
@@ -490,8 +591,14 @@ class LookaheadScheduler:
                 continue
             for a in group:
                 take(a)
-            out.append(Dispatch(sid, tuple(group),
-                                not_before=self._freed_at(st.station, view)))
+            freed = self._freed_at(st.station, view)
+            if freed > 0.0:
+                # Leave early enough to reach the station as it frees, not only then.
+                lead = min(arrival_lead(view.pos.get(a), view.hub, st.station,
+                                        fetch=bool(st.inputs) and staged_for.get(a) != sid)
+                           for a in group)
+                freed = max(0.0, freed - lead)
+            out.append(Dispatch(sid, tuple(group), not_before=freed))
             started.append(sid)
             if st.station in self.exclusive:
                 busy.add(st.station)
@@ -525,11 +632,16 @@ class LookaheadScheduler:
             if view.status.get(sid) == "open" and sid not in view.reserved
             and sid not in started and sid not in view.no_stage and st.agents == 1
             and (sid not in view.ready or st.station in busy)
-            and all(view.status.get(p) in ("done", "running") or p in started
-                    or p in view.reserved for p in view.graph.predecessors(sid))
+            and all(view.status.get(p) in ("done", "running", "open")
+                    for p in view.graph.predecessors(sid))
         ]
         candidates.sort(key=lambda s: (-self.priority.get(s, 0.0), s))
+        staged_now: set[str] = set()
         for sid in candidates:
+            if not all(view.status.get(p) in ("done", "running") or p in started
+                       or p in view.reserved or p in staged_now
+                       for p in view.graph.predecessors(sid)):
+                continue
             idle = [a for a in free if a not in staged_for and a not in view.barred.get(sid, ())]
             if not idle:
                 continue
@@ -545,8 +657,9 @@ class LookaheadScheduler:
                                              a))
             take(agent)
             staged_for[agent] = sid
+            staged_now.add(sid)
             out.append(Dispatch(sid, (agent,), stage=True, inputs=inputs, wait_at=wait_at))
-        return out
+        return mark_last(out, view)
 
     def _rebalance(self, out: list[Dispatch], view: DispatchView,
                    staged_for: dict[str, str]) -> list[Dispatch]:
@@ -567,7 +680,7 @@ class LookaheadScheduler:
                      and staged_for.get(d.agents[0]) != d.sid]
             if not longs:
                 return out
-            big = max(longs, key=lambda d: (view.subtasks[d.sid].seconds / len(d.agents),
+            big = max(longs, key=lambda d: (self._s(d.sid, view) / len(d.agents),
                                             d.sid))
             shorts = [d for d in out if d is not big and len(d.agents) == 1
                       and d.agents[0] not in view.barred.get(big.sid, ())
@@ -576,14 +689,18 @@ class LookaheadScheduler:
                       and staged_for.get(d.agents[0]) != d.sid]
             if not shorts:
                 return out
-            small = min(shorts, key=lambda d: (view.subtasks[d.sid].seconds, d.sid))
+            small = min(shorts, key=lambda d: (self._s(d.sid, view), d.sid))
             k = len(big.agents)
-            long_s = view.subtasks[big.sid].seconds
-            if view.subtasks[small.sid].seconds >= long_s / k - long_s / (k + 1):
+            long_s = self._s(big.sid, view)
+            if self._s(small.sid, view) >= long_s / k - long_s / (k + 1):
                 return out
             out.remove(small)
             out[out.index(big)] = Dispatch(big.sid, (*big.agents, small.agents[0]),
                                            not_before=big.not_before)
+
+    def _s(self, sid: str, view: DispatchView) -> float:
+        """Expected seconds of `sid` (`job_seconds`)."""
+        return self.seconds.get(sid, job_seconds(view.subtasks[sid]))
 
     def _made_later(self, sid: str, view: DispatchView) -> set[str]:
         """Inputs of `sid` that some subtask not done yet still has to make."""

@@ -14,7 +14,9 @@ Kinds and what a Worker does for each (the offline brain in `agents.brain` follo
 - `craft`: take `inputs` from the hub, craft `target` x `count` (at `station` if given), deliver.
 - `smelt`: take `inputs` (item + fuel) from the hub, smelt at furnace `station`, deliver.
 - `fetch`: take `count` of `target` from the chest at `station` (not the hub) and deliver.
-- `place`: take the blocks from the hub and place each of `blocks` (name, pos, facing).
+- `place`: take the blocks from the hub and place each of `blocks` (name, pos, facing), then
+  wait off the building site by the hub (where the next work starts), or where it is if
+  `stay`.
 - `trigger`: bring about an escape-room trigger: `sites` are the positions to act on
   (levers, buttons, plates), `agents` the number of players needed at once.
 - `walk`: reach `sites[0]` (pass through an opened exit).
@@ -57,6 +59,9 @@ class Subtask(Model):
     """For `trigger`: the per-agent actions, one list item per role (name, pos, hold_s)."""
     agents: int = 1
     keep: bool = False
+    stay: bool = False
+    """For `place`: once built, wait off the building site where the work ended, not back
+    by the hub (a scheduler sets it on work that no other work is left to follow)."""
     rules: list[str] = Field(default_factory=list)
     """Ids of the rules this subtask rests on."""
     seconds: float = 1.0

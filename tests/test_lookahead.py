@@ -52,8 +52,29 @@ def test_a_furnace_given_up_is_free_from_the_end_of_its_smelt() -> None:
     subs = [smelt("smelt:a", "beef"), smelt("smelt:b", "rabbit")]
     v = view(subs, [], ["agent2"], status={"smelt:a": "running"}, released={"smelt:a": 15.0},
              reserved={"smelt:b": "agent2"})
+    v.pos["agent2"] = (6.5, -59.0, 7.5)  # staged: it waits by the furnace, inputs in hand
     out = LookaheadScheduler(v.graph, v.subtasks, {FURNACE}).dispatch(v)
-    assert out == [Dispatch("smelt:b", ("agent2",), not_before=15.0)]
+    # the last open subtask: nothing is left to follow it
+    assert out == [Dispatch("smelt:b", ("agent2",), not_before=15.0, last=True)]
+
+
+def test_an_agent_far_from_a_busy_furnace_leaves_before_it_frees() -> None:
+    # At the hub, inputs still to take: the straight walk hub -> furnace less the 2.5 blocks
+    # a worker stops short is sqrt(6^2 + 1 + 5^2) - 2.5 = 5.374 blocks, 1.245 s at
+    # 4.317 blocks/s (vanilla walking speed), so it leaves at 15 - 1.245.
+    subs = [smelt("smelt:a", "beef"), smelt("smelt:b", "rabbit")]
+    v = view(subs, [], ["agent2"], status={"smelt:a": "running"}, released={"smelt:a": 15.0})
+    out = LookaheadScheduler(v.graph, v.subtasks, {FURNACE}).dispatch(v)
+    assert [(d.sid, d.agents, d.stage, d.last) for d in out] == [
+        ("smelt:b", ("agent2",), False, True)]
+    assert out[0].not_before == pytest.approx(15.0 - (62 ** 0.5 - 2.5) / 4.317, abs=1e-9)
+
+
+def test_arrive_within_is_the_workers_reach() -> None:
+    from agents.brain import NEAR
+    from planner.schedule import ARRIVE_WITHIN
+
+    assert ARRIVE_WITHIN == NEAR
 
 
 def test_the_next_wave_is_prepared_with_what_the_hub_holds_now() -> None:
@@ -78,7 +99,7 @@ def test_the_prepared_agent_gets_its_subtask_and_others_do_not() -> None:
     v = view([a, b], [("place:a", "place:b")], ["agent1", "agent2"],
              status={"place:a": "done"}, reserved={"place:b": "agent2"})
     assert LookaheadScheduler(v.graph, v.subtasks).dispatch(v) == [
-        Dispatch("place:b", ("agent2",))]
+        Dispatch("place:b", ("agent2",), last=True)]
     # still preparing (not free): nobody else takes it
     v2 = view([a, b], [("place:a", "place:b")], ["agent1"], status={"place:a": "done"},
               reserved={"place:b": "agent2"})
@@ -161,3 +182,69 @@ def test_lower_bound_definition_is_pinned_for_prepared_and_split_work() -> None:
              t("z", "place", 4, 5, "b")]
     assert trace_lower_bound(g, trace, agents=3) == pytest.approx((4.0, 4.0, 10 / 3))
     assert trace_lower_bound(g, trace, agents=2) == (5.0, 4.0, 5.0)
+
+
+def test_a_wall_along_z_is_cut_into_stretches() -> None:
+    wall = [BlueprintBlock(name="stone", pos=(x, -60, z)) for z in range(6) for x in (0, 1)]
+    st = Subtask(id="place:wall", kind="place", target="stone", count=12,
+                 inputs={"stone": 12}, blocks=wall, seconds=6.0)
+    parts = split_parts(st, 2)
+    # z spans 6 blocks and x 2: each part is three rows of the wall, not one of its faces
+    assert [sorted({b.pos[2] for b in p.blocks}) for p in parts] == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_a_scattered_building_job_goes_out_before_a_compact_one() -> None:
+    row = Subtask(id="place:row", kind="place", target="stone", count=3, inputs={"stone": 3},
+                  blocks=[BlueprintBlock(name="stone", pos=(0, -60, z)) for z in range(3)],
+                  seconds=4.0)
+    spread = Subtask(id="place:spread", kind="place", target="dirt", count=2,
+                     inputs={"dirt": 2}, seconds=4.0,
+                     blocks=[BlueprintBlock(name="dirt", pos=(0, -60, z)) for z in (-10, 10)])
+    v = view([row, spread], [], ["agent1"])
+    # the same estimate, but 3.59 s of walking between the scattered blocks
+    assert LookaheadScheduler(v.graph, v.subtasks).dispatch(v) == [
+        Dispatch("place:spread", ("agent1",))]
+
+
+def test_the_last_builder_stays_off_site_and_keeps_its_scaffold_dirt() -> None:
+    from tasks.episode import run_episode
+
+    r = run_episode({"task": "construction/task_42", "planner": "causal-cp", "agents": 3,
+                     "seed": 0})
+    assert r["metrics"]["completion"] == 1.0
+    # The blueprint's dirt is placed from each builder's own scaffold dirt: none goes back.
+    assert not [t for t in r["trace"] if t["name"] == "put" and t["args"]["item"] == "dirt"]
+    # place:dirt started when nothing else was left open: its builder ends where it built.
+    last = [t for t in r["trace"] if t["subtask"] == "place:dirt:y-60:0"][-1]
+    assert last["name"] == "place"
+    assert last["end"] == pytest.approx(r["metrics"]["makespan_s"], abs=1e-4)
+
+
+def test_a_chain_is_prepared_two_waves_ahead_in_one_round() -> None:
+    # a -> b -> c, four free agents: a starts; b is prepared; c, whose predecessor b is
+    # being prepared in this same round, is prepared too (not one round later, when the
+    # agent left for it may set off only as late as the next event).
+    subs = [Subtask(id=f"place:{n}", kind="place", target="stone", inputs={"stone": 1},
+                    blocks=[BlueprintBlock(name="stone", pos=(5, -60 + k, 0))], seconds=2.0)
+            for k, n in enumerate("abc")]
+    v = view(subs, [("place:a", "place:b"), ("place:b", "place:c")],
+             ["agent1", "agent2", "agent3", "agent4"])
+    out = LookaheadScheduler(v.graph, v.subtasks).dispatch(v)
+    assert [(d.sid, d.agents, d.stage) for d in out] == [
+        ("place:a", ("agent1",), False),
+        ("place:b", ("agent2",), True),
+        ("place:c", ("agent3",), True),
+    ]
+    assert [(d.inputs, d.wait_at) for d in out[1:]] == [
+        ((("stone", 1),), (5, -59, 0)), ((("stone", 1),), (5, -58, 0))]
+
+
+def test_blocks_a_preparation_took_beyond_its_part_go_back_to_the_hub() -> None:
+    from tasks.episode import run_episode
+
+    # Four builders on a tower whose purpur blocks the hub holds exactly: agents prepared
+    # for one layer are given parts of another; what they hold beyond their part goes back,
+    # so every layer is built.
+    r = run_episode({"task": "construction/task_44", "planner": "causal-cp", "agents": 4,
+                     "seed": 0})
+    assert r["metrics"]["completion"] == 1.0
