@@ -267,7 +267,10 @@ class Smelt(Action):
         cook_s = rules.get(f"smelt:{self.item}").seconds if f"smelt:{self.item}" in rules \
             else 10.0
         left_s = max(0.0, cook_s * self.count - fire_s)
-        return max(0, math.ceil(left_s / (cook_s * rules.fuel_value(self.fuel)) - 1e-9))
+        per_item = rules.fuel_value(self.fuel)
+        if per_item <= 0:  # not a fuel: none would do (check() refuses it as not_fuel)
+            return 0
+        return max(0, math.ceil(left_s / (cook_s * per_item) - 1e-9))
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         if rules.smelts_to(self.item) is None:

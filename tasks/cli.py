@@ -168,6 +168,12 @@ def llm_settings_of(args: argparse.Namespace) -> dict[str, Any] | None:
                              "timeout_s": args.llm_timeout,
                              "judge_samples": args.judge_samples}
     if args.record is not None:
+        if args.record.is_dir():
+            raise CliError(f"--record: {args.record} is a folder; give the recording's path")
+        if args.record.exists() and args.record.stat().st_size and \
+                not cache_header(args.record):
+            raise CliError(f"--record: {args.record} exists and is not a recording of LLM "
+                           "answers (no causalcraft-llm header line); it is left as it is")
         flags.update(mode="record", cache=args.record)
     elif args.replay is not None:
         if not args.replay.is_file():
@@ -363,6 +369,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.out is not None and args.out.is_dir():
         raise CliError(f"--out: {args.out} is a folder; give the result file's path")
+    if args.out is not None:  # where it goes must hold a file, before the episode is run
+        blocked = next((p for p in args.out.parents if p.exists() and not p.is_dir()), None)
+        if blocked is not None:
+            raise CliError(f"--out: {blocked} is a file, so {args.out} cannot be written")
+        existing = next(p for p in args.out.parents if p.exists())
+        if not os.access(existing, os.W_OK):
+            raise CliError(f"--out: {existing} is not writable, so {args.out} cannot be written")
     if args.out is not None and args.out.exists() and not args.force:
         raise CliError(f"--out: {args.out} already exists; choose another path or "
                        "pass --force to replace it")

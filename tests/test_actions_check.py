@@ -191,6 +191,10 @@ def test_fuel_needed_rounds_up() -> None:
     assert [Smelt(furnace=(0, Y, 0), item="beef", count=n).fuel_needed(RB)
             for n in (1, 8, 9, 16, 17)] == [1, 1, 2, 2, 3]
     assert Smelt(furnace=(0, Y, 0), item="beef", count=3, fuel="stick").fuel_needed(RB) == 6
+    # not a fuel (minecraft.wiki/w/Smelting#Fuel: dirt, crimson planks do not burn): none
+    # would do, and no error; check() refuses it as not_fuel
+    for fuel in ("dirt", "crimson_planks"):
+        assert Smelt(furnace=(0, Y, 0), item="beef", fuel=fuel).fuel_needed(RB) == 0
 
 
 def test_loose_input_is_parsed() -> None:

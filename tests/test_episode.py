@@ -74,6 +74,11 @@ def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
     assert main(["run", "construction/task_0", "--agents", "3", "--out", str(out),
                  "--force"]) == 0
     assert json.loads(out.read_text())["agents"] == 3
+    # a path under a file cannot be written: said before the episode runs
+    under = out / "r.json"
+    assert main(["run", "construction/task_0", "--agents", "2", "--out", str(under)]) == 2
+    assert capsys.readouterr().err == (
+        f"causalcraft: error: --out: {out} is a file, so {under} cannot be written\n")
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -121,3 +121,18 @@ def test_no_server_at_the_url_stops_the_run_with_one_line(capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith(f"causalcraft: error: {url} (model m): cannot connect (")
     assert err.endswith("(after 3 tries)\n") and len(err.splitlines()) == 1
+
+
+def test_record_never_overwrites_what_is_not_a_recording(tmp_path: Path, capsys) -> None:
+    kept = tmp_path / "result.json"
+    kept.write_text('{"task": "cooking/cake_0"}\n')
+    base = ["run", "cooking/cake_0", "--brain", "llm", "--base-url", "http://127.0.0.1:9/v1",
+            "--model", "m"]
+    assert main([*base, "--record", str(kept)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"causalcraft: error: --record: {kept} exists and is not a recording of LLM answers "
+        "(no causalcraft-llm header line); it is left as it is")
+    assert kept.read_text() == '{"task": "cooking/cake_0"}\n'
+    assert main([*base, "--record", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"causalcraft: error: --record: {tmp_path} is a folder; give the recording's path")
