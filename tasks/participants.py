@@ -496,6 +496,9 @@ class EpisodeProcesses:
             summaries = await self._collect(bus)
             t2 = time.perf_counter()
         result = assemble(self.ecfg, summaries, self.agents)
+        if result["timed_out"]:
+            log.warning("episode %s hit its %.0f s wall-clock limit", self.ecfg.task,
+                        self.ecfg.timeout_s)
         result["processes"]["startup_s"] = round(t1 - t0, 3)
         result["processes"]["ready_s"] = {
             c.name: round(c.ready_at - c.started_at, 3) for c in self.owner.children.values()
@@ -564,8 +567,10 @@ def assemble(ecfg: Any, summaries: dict[str, dict[str, Any]], agents: list[str])
         details=(judger or {}).get("details", {}), true_graph=true_graph,
         subtasks=(planner or {}).get("subtasks", {}), record=(planner or {}).get("graph", {}),
         llm_calls=llm_calls, tokens=tokens,
-        timed_out=not ((planner or {}).get("finished", False)
-                       or (judger or {}).get("budget_stop", False)),
+        # The Judger knows whether the episode ran to its end (or to a budget stop); the
+        # Planner counts an episode the Judger stopped at its wall-clock limit as finished.
+        timed_out=not ((judger or {}).get("finished", False) if judger is not None
+                       else (planner or {}).get("finished", False)),
         rejected=sum(p.get("rejected", 0) for p in parts),
         plan_s=(planner or {}).get("plan_s", 0.0), backend=(judger or {}).get("backend"),
         villagerbench=(judger or {}).get("villagerbench", {}),

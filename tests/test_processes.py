@@ -97,6 +97,18 @@ def test_processes_give_the_same_result_as_one_process_and_leak_no_secret(
         assert all(secret not in " ".join(c.argv) for c in episode.owner.children.values())
 
 
+def test_processes_record_an_episode_cut_at_its_wall_clock_limit_as_timed_out(
+        tmp_path: Any) -> None:
+    # A brain that takes 1 s a call cannot finish construction/task_0 in 6 s: the result
+    # says it timed out, as the one-process run's does (the Planner took the Judger's stop
+    # for a finished episode).
+    cfg = EpisodeConfig(task="construction/task_0", agents=2, seed=0, timeout_s=6,
+                        brain_latency_s=1.0, processes=True)
+    many = Running(EpisodeProcesses(cfg, log_dir=tmp_path / "logs")).join(120)
+    assert many["metrics"]["completion"] < 1.0
+    assert many["timed_out"] is True
+
+
 @pytest.mark.mosquitto
 def test_a_worker_killed_mid_subtask_loses_its_subtask_to_another(
         mosquitto_installed: str) -> None:
