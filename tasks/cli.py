@@ -88,8 +88,15 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    value = _seconds(text)
+    if value <= 0.0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 seconds")
+    return value
+
+
 def _add_participant_tuning(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lease", type=_seconds, default=60.0, help="seconds of silence after "
+    p.add_argument("--lease", type=_positive_seconds, default=60.0, help="seconds of silence after "
                    "which a worker's subtask goes to another (default 60)")
     p.add_argument("--brain-latency", type=_seconds, default=0.0, help="seconds of sleep "
                    "added to every brain call, as a slow LLM would take (default 0)")
@@ -386,7 +393,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                             decompose=args.decompose, llm=llm,
                             prior_noise=args.prior_noise, seed=args.seed, broker=args.broker,
                             server=args.server, budget=args.budget, timeout_s=args.timeout,
-                            processes=args.processes, lease_s=args.lease or 60.0,
+                            processes=args.processes, lease_s=args.lease,
                             brain_latency_s=args.brain_latency, strict=args.strict)
     except ValidationError as err:
         first = err.errors()[0]
@@ -474,7 +481,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
                                 decompose=args.decompose, llm=llm_settings_of(args),
                                 prior_noise=args.prior_noise, seed=args.seed,
                                 server=args.server, budget=args.budget,
-                                lease_s=args.lease or 60.0,
+                                lease_s=args.lease,
                                 brain_latency_s=args.brain_latency, timeout_s=args.timeout,
                                 viewers=args.viewers)
     except ValidationError as err:

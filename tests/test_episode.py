@@ -88,6 +88,7 @@ def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
     (["run", "cooking/cake_0", "--planner", "nope"], "unknown planner 'nope'"),
     (["run", "cooking/cake_0", "--watch", "--watch-linger", "-5"], "must be a finite number"),
     (["run", "cooking/cake_0", "--source", "/no/such/dir"], "is not a folder"),
+    (["run", "cooking/cake_0", "--lease", "0"], "'0' must be more than 0 seconds"),
     (["fly"], "invalid choice"),
 ])
 def test_cli_errors_are_one_clear_line(argv, message, capsys) -> None:  # noqa: ANN001
