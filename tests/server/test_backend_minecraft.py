@@ -382,6 +382,18 @@ def test_kill_a_cow_gives_its_loot(backend: MinecraftBackend) -> None:
     assert backend.view().inventory("kill_cow") == {"beef": 1, "leather": 1}
 
 
+def _walk_on_both(backend: MinecraftBackend, world: WorldSetup, agent: str,
+                  goal: tuple[int, int, int]) -> tuple[Outcome, Outcome]:
+    """The outcome of one `move_to` to `goal` in `world`, on the server and on the simulator."""
+    from env.sim.backend import SimBackend
+
+    backend.build(world, [agent])
+    out = run(backend, agent, name="move_to", pos=goal)
+    sim = SimBackend(backend.rules)
+    sim.build(world, [agent])
+    return out, sim.execute(agent, parse_action({"name": "move_to", "pos": goal}), 0.0)
+
+
 @pytest.mark.parametrize("door, state, through", [
     ("iron_door", {"facing": "north", "hinge": "right", "open": True}, True),
     ("iron_door", {"facing": "north", "hinge": "left", "open": True}, True),
@@ -393,8 +405,6 @@ def test_a_bot_walks_through_an_open_door_in_a_wall_as_the_simulator_does(
     blockCollisionShapes for the state), so a player walks through it; a closed one is a wall.
     The door is set as an escape room's effect sets it: the lower half only, air above
     (vanilla's /setblock places one half)."""
-    from env.sim.backend import SimBackend
-
     x0 = {"right": 200, "left": 210}[state["hinge"]] + (20 if not state["open"] else 0)
     # a closed pen x0-1..x0+1, z 21..23, whose only way out is the door at (x0, 24)
     ring = {(x, z) for x in range(x0 - 2, x0 + 3) for z in (20, 24)} | \
@@ -403,12 +413,7 @@ def test_a_bot_walks_through_an_open_door_in_a_wall_as_the_simulator_does(
              for y in (-60, -59, -58) if (x, y, z) not in ((x0, -60, 24), (x0, -59, 24))]
     world = WorldSetup(blocks=[*walls, BlockSpec(name=door, pos=(x0, -60, 24), state=state)],
                        spawn=[(x0, -60, 21)], bounds=((x0 - 5, -61, 19), (x0 + 5, -55, 29)))
-    backend.build(world, ["door_a"])
-    goal = (x0, -60, 27)
-    out = run(backend, "door_a", name="move_to", pos=goal)
-    sim = SimBackend(backend.rules)
-    sim.build(world, ["door_a"])
-    sim_out = sim.execute("door_a", parse_action({"name": "move_to", "pos": goal}), 0.0)
+    out, sim_out = _walk_on_both(backend, world, "door_a", (x0, -60, 27))
     assert (out.ok, sim_out.ok) == (through, through), (out.reason, sim_out.reason)
     if not through:
         assert out.code == sim_out.code == Code.NO_PATH
@@ -420,8 +425,6 @@ def test_a_bot_steps_onto_a_closed_trapdoor_under_a_low_ceiling_as_the_simulator
     tall) stands on it in its own cell under a block two above the ground, as on a carpet.
     Stock mineflayer-pathfinder climbs it as a block and then finds no head room, so the exit
     of escape/vb-2-2 (a trapdoor before a two-high opening) stayed shut on the server."""
-    from env.sim.backend import SimBackend
-
     x0 = 240
     # a corridor along z, 1 wide and 2 high, with a closed trapdoor at z = 23
     cells = [(x, y, z) for z in range(20, 27) for x in (x0 - 1, x0 + 1) for y in (-60, -59)]
@@ -431,10 +434,5 @@ def test_a_bot_steps_onto_a_closed_trapdoor_under_a_low_ceiling_as_the_simulator
                 BlockSpec(name="iron_trapdoor", pos=(x0, -60, 23),
                           state={"facing": "north", "open": False, "half": "bottom"})],
         spawn=[(x0, -60, 20)], bounds=((x0 - 3, -61, 18), (x0 + 3, -55, 30)))
-    backend.build(world, ["trap_a"])
-    goal = (x0, -60, 26)
-    out = run(backend, "trap_a", name="move_to", pos=goal)
-    sim = SimBackend(backend.rules)
-    sim.build(world, ["trap_a"])
-    sim_out = sim.execute("trap_a", parse_action({"name": "move_to", "pos": goal}), 0.0)
+    out, sim_out = _walk_on_both(backend, world, "trap_a", (x0, -60, 26))
     assert (out.ok, sim_out.ok) == (True, True), (out.reason, sim_out.reason)
