@@ -49,6 +49,9 @@ def main() -> int:
     ap.add_argument("--fps", type=int, default=None,
                     help="cap the 3D view at this many frames a second (the page's ?fps=N; "
                          "default: the viewer's 30)")
+    ap.add_argument("--scale", type=float, default=None,
+                    help="draw the 3D view at this many pixels per CSS pixel (the page's "
+                         "?scale=S)")
     args = ap.parse_args()
     pooled: list[float] = []
     for run in range(args.runs):
@@ -63,6 +66,15 @@ def main() -> int:
         print(f"pooled over {args.runs} runs: {len(pooled)} live updates, median "
               f"{statistics.median(pooled):.1f} ms, p95 {pct(pooled, 0.95):.1f} ms")
     return 0
+
+
+def query(args: argparse.Namespace) -> str:
+    """The page's query string for these options ('' for none)."""
+    if args.no_world:
+        return "?world=0"
+    asked = {"fps": args.fps, "scale": args.scale}
+    pairs = [f"{k}={v:g}" for k, v in asked.items() if v is not None]
+    return "?" + "&".join(pairs) if pairs else ""
 
 
 def one_run(args: argparse.Namespace, screens: Path) -> list[float] | None:
@@ -94,8 +106,7 @@ def one_run(args: argparse.Namespace, screens: Path) -> list[float] | None:
                 "--world", str(args.screens / f"{tag}-world.png"), "--world-wait", "1"]
             browse = subprocess.run(
                 [str(node_binary()), str(ROOT / "tests/watch/js/browse.js"),
-                 url + ("?world=0" if args.no_world else
-                        f"?fps={args.fps}" if args.fps else ""),
+                 url + query(args),
                  str(args.screens / f"{tag}-page.png"), "--until-finished", "--timeout", "400",
                  *world],
                 capture_output=True, text=True, timeout=600)
@@ -123,6 +134,8 @@ def one_run(args: argparse.Namespace, screens: Path) -> list[float] | None:
             f"{name} {statistics.median(col):.1f} / {pct(col, 0.95):.1f}"
             for name, col in zip(names, ([1000 * p[k] for p in parts] for k in range(4)),
                                  strict=True)))
+    if os.environ.get("CC_DUMP"):
+        (args.screens / "seen.json").write_text(json.dumps(seen))
     print(f"load average (1 min) {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at "
           f"the end; screenshots in "
           f"{args.screens}", flush=True)

@@ -56,9 +56,15 @@ const PATCHES = {
       count: 1
     },
     {
-      why: 'at most FPS frames a second (?fps=N in the address, default 30): without a GPU each frame costs a core',
+      why: 'a frame is drawn only when something in view changed (at least once a second), at most ?fps=N a second (default 30; 10 on a software renderer, where each frame costs a core): ccFrame, below',
       from: '!function t(){window.requestAnimationFrame(t),h&&h.update(),u.update(),l.render(u.scene,u.camera)}()',
-      to: '!function t(e){window.requestAnimationFrame(t);const i=1e3/(Number(new URLSearchParams(location.search).get("fps"))||30);if(e-(t.last||-1e9)<i-1)return;t.last=e,h&&h.update(),u.update(),l.render(u.scene,u.camera)}(performance.now())',
+      to: '!function t(e){window.requestAnimationFrame(t),globalThis.ccFrame(e,l,u,h)}(performance.now())',
+      count: 1
+    },
+    {
+      why: 'the drawing scale (?scale=S; by default 0.5 on a software renderer, where every pixel costs CPU)',
+      from: 'l.setPixelRatio(window.devicePixelRatio||1)',
+      to: 'l.setPixelRatio(globalThis.ccPixelRatio(l))',
       count: 1
     },
     {
@@ -106,6 +112,59 @@ const PATCHES = {
 // other than air, a count the chunk keeps on every change) has no faces: every face belongs
 // to its own block's section. Its geometry is empty, which also clears an old mesh.
 const PRELUDE = {
+  'index.js': `globalThis.ccPixelRatio = function (renderer) {
+  const asked = Number(new URLSearchParams(location.search).get('scale'))
+  return asked > 0 ? asked : window.devicePixelRatio || 1
+};
+globalThis.ccView = { software: null, fps: null, drawn: 0, skipped: 0 };
+globalThis.ccFrame = (function () {
+  const asked = Number(new URLSearchParams(location.search).get('fps'))
+  let last = -1e9
+  let drawn = -1e9
+  let before = []
+  // What the camera shows, as numbers: the canvas, the camera, and every object of the
+  // scene (which one, shown or not, where, turned how, its geometry and its texture's
+  // version: a new chunk mesh, a moved entity, a loaded texture all change it).
+  function look (renderer, viewer) {
+    const out = [renderer.domElement.width, renderer.domElement.height, viewer.camera.fov, viewer.camera.aspect]
+    const add = (o) => {
+      const p = o.position
+      const q = o.quaternion
+      out.push(o.id, o.visible ? 1 : 0, p.x, p.y, p.z, q.x, q.y, q.z, q.w, o.scale.x, o.scale.y)
+      if (o.geometry) out.push(o.geometry.id)
+      const m = o.material
+      if (m && m.map) out.push(m.map.version)
+    }
+    add(viewer.camera)
+    viewer.scene.traverse(add)
+    return out
+  }
+  function software (renderer) {
+    const gl = renderer.getContext()
+    const info = gl.getExtension('WEBGL_debug_renderer_info')
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER))
+    return /swiftshader|llvmpipe|softpipe|software/i.test(name)
+  }
+  return function (now, renderer, viewer, controls) {
+    const view = globalThis.ccView
+    if (view.software === null) {
+      view.software = software(renderer)
+      view.fps = asked > 0 ? asked : view.software ? 10 : 30
+    }
+    if (now - last < 1000 / view.fps - 1) return
+    last = now
+    if (controls) controls.update()
+    viewer.update()
+    const seen = look(renderer, viewer)
+    const same = seen.length === before.length && seen.every((v, i) => v === before[i])
+    before = seen
+    if (same && now - drawn < 1000) { view.skipped++; return }
+    drawn = now
+    view.drawn++
+    renderer.render(viewer.scene, viewer.camera)
+  }
+})();
+`,
   'worker.js': `globalThis.ccSectionGeometry = function (mesh, x, y, z, world, states) {
   const column = world.getColumn(x, z)
   const section = column && column.sections[Math.floor((y - (column.minY || 0)) / 16)]
@@ -118,13 +177,92 @@ const PRELUDE = {
 `
 }
 
+// The game versions whose data the page's worker needs for a server of `gameVersion`: that
+// one and the viewer's own name for it (its getVersion: 1.19.2 is drawn as 1.19).
+function servedVersions (gameVersion) {
+  const { getVersion } = require('prismarine-viewer/viewer/lib/version')
+  return [...new Set([gameVersion, getVersion(gameVersion)].filter(Boolean))]
+}
+
 function installedVersion () {
   return require('prismarine-viewer/package.json').version
 }
 
+// The end (index of its closing brace) of the object literal that opens at text[open].
+function objectEnd (text, open) {
+  let depth = 0
+  let quote = null
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]
+    if (quote) {
+      if (c === '\\') i++
+      else if (c === quote) quote = null
+    } else if (c === '"' || c === "'") quote = c
+    else if (c === '{') depth++
+    else if (c === '}' && --depth === 0) return i
+  }
+  return -1
+}
+
+// The end (index of the closing quote) of the single-quoted string whose text starts at `from`.
+function stringEnd (text, from) {
+  for (let i = text.indexOf("'", from); i >= 0; i = text.indexOf("'", i + 1)) {
+    let slashes = 0
+    while (text[i - 1 - slashes] === '\\') slashes++
+    if (slashes % 2 === 0) return i
+  }
+  return -1
+}
+
+// The worker bundle without the game data of other versions: it carries minecraft-data for
+// every version (pc 0.30c to 1.21 and bedrock, 63 MB), each file a module
+// (`e.exports=JSON.parse('...')`) named by getters in one map (`e.exports={pc:{"1.19.2":
+// {get blocks(){return n(24642)},...}}}`). A data module that no getter of `versions` names,
+// but another version's does, is emptied (`e.exports={}`): the page runs one version, and the
+// browser no longer downloads and parses the rest. Versions the bundle asks for by name are
+// kept too (its mesher reads the tints of `n(90915)("1.16.2")`). Returns {text, dropped
+// (modules), bytes (dropped), versions (kept)}; the text as it was when the map is not found.
+function trimData (text, versions) {
+  versions = [...new Set([...versions,
+    ...[...text.matchAll(/\b\w\(\d+\)\("(\d+\.\d+(?:\.\d+)?)"\)/g)].map(m => m[1])])]
+  const at = text.indexOf('e.exports={pc:{')
+  const end = at < 0 ? -1 : objectEnd(text, at + 'e.exports='.length)
+  if (end < 0) return { text, dropped: 0, bytes: 0, versions }
+  const map = text.slice(at, end + 1)
+  const keep = new Set()
+  const named = new Set()
+  const entry = /[{,]("[^"]*"|[\w.]+):\{((?:(?:get \w+\(\)\{return \w+\(\d+\)\}|\w+:"[^"]*"),?)*)\}/g
+  for (const [, key, getters] of map.matchAll(entry)) {
+    const ids = [...getters.matchAll(/return \w+\((\d+)\)/g)].map(m => m[1])
+    for (const id of ids) named.add(id)
+    if (versions.includes(key.replace(/"/g, ''))) for (const id of ids) keep.add(id)
+  }
+  const data = /[{,](\d+):(\w)=>\{"use strict";\2\.exports=JSON\.parse\('/g
+  const out = []
+  let copied = 0
+  let dropped = 0
+  let bytes = 0
+  for (let m = data.exec(text); m; m = data.exec(text)) {
+    const open = m.index + m[0].length
+    const close = stringEnd(text, open)
+    if (close < 0) break
+    data.lastIndex = close
+    if (!named.has(m[1]) || keep.has(m[1])) continue
+    const from = open - `${m[2]}.exports=JSON.parse('`.length
+    out.push(text.slice(copied, from), `${m[2]}.exports={}`)
+    copied = close + 2 // past "')"
+    dropped++
+    bytes += close + 2 - from
+  }
+  out.push(text.slice(copied))
+  return { text: out.join(''), dropped, bytes, versions }
+}
+
 // The served text of bundle `name` ('index.js' or 'worker.js') and the patches that did not
 // apply as expected (each {why, from, found}); none when the pinned version is installed.
-function patched (name, source = null) {
+// With `versions` (game versions, e.g. ['1.19.2', '1.19']), the worker bundle keeps only
+// their game data (trimData); `trimmed` says how much went.
+function patched (name, source = null, versions = null) {
   let text = source ?? fs.readFileSync(require.resolve(`prismarine-viewer/public/${name}`), 'utf8')
   const missing = []
   for (const p of PATCHES[name]) {
@@ -132,7 +270,13 @@ function patched (name, source = null) {
     if (found !== p.count) missing.push({ why: p.why, from: p.from, found })
     text = text.split(p.from).join(p.to)
   }
-  return { text: (PRELUDE[name] || '') + text, missing }
+  let trimmed = null
+  if (versions && name === 'worker.js') {
+    trimmed = trimData(text, versions)
+    text = trimmed.text
+    trimmed = { dropped: trimmed.dropped, bytes: trimmed.bytes, versions: trimmed.versions }
+  }
+  return { text: (PRELUDE[name] || '') + text, missing, trimmed }
 }
 
-module.exports = { PATCHES, PRELUDE, VERSION, FLOOR, CEILING, patched, installedVersion }
+module.exports = { PATCHES, PRELUDE, VERSION, FLOOR, CEILING, patched, trimData, servedVersions, installedVersion }

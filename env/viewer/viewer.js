@@ -15,7 +15,7 @@ const mineflayer = require('mineflayer')
 // native canvas package the browser view does not).
 const { WorldView } = require('prismarine-viewer/viewer/lib/worldView')
 const { setupRoutes } = require('prismarine-viewer/lib/common')
-const { PATCHES, VERSION, installedVersion, patched } = require('./bundle')
+const { PATCHES, VERSION, installedVersion, patched, servedVersions } = require('./bundle')
 
 const GAME_VERSION = '1.19.2'
 const CHASE = { back: 7, up: 5 } // the follow camera's offset from the agent, in blocks
@@ -44,9 +44,10 @@ function followed (socket) {
   }
 }
 
-// The browser bundles, patched for worlds below y = 0 and a lighter start (bundle.js).
+// The browser bundles, patched for worlds below y = 0 and a lighter start, the worker with
+// the game data of this server's version only (bundle.js).
 function bundle (name) {
-  const { text, missing } = patched(name)
+  const { text, missing } = patched(name, null, servedVersions(GAME_VERSION))
   for (const m of missing) {
     process.stderr.write(`viewer: prismarine-viewer ${installedVersion()} (patched for ${VERSION}): ${JSON.stringify(m.from)} found ${m.found} times; may not hold: ${m.why}\n`)
   }

@@ -79,8 +79,10 @@ function ownSite (url) {
 function viewerSrc (agent) {
   const q = new URLSearchParams()
   if (agent) q.set('follow', agent)
-  const fps = new URLSearchParams(location.search).get('fps')
-  if (fps) q.set('fps', fps)
+  for (const name of ['fps', 'scale']) {
+    const value = new URLSearchParams(location.search).get(name)
+    if (value) q.set(name, value)
+  }
   return cc.viewer + (q.toString() ? `?${q}` : '')
 }
 
@@ -234,7 +236,7 @@ source.onmessage = (ev) => {
       // Where the time went: bus to page server, page server to browser, the update's
       // handling, and the wait for the next frame (seconds).
       cc.latencyParts.push([u.received_at - u.sent_at, arrived - u.received_at,
-        shown - arrived, frame - shown])
+        shown - arrived, frame - shown, u.kind, frame - performance.timeOrigin / 1000])
     })
   }
 }

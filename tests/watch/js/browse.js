@@ -41,7 +41,8 @@ async function main () {
       latency: window.cc.latency,
       latencyParts: window.cc.latencyParts,
       finished: window.cc.finished,
-      viewer: !!window.cc.viewer
+      viewer: !!window.cc.viewer,
+      opened: performance.timeOrigin / 1000
     }))
     console.log(JSON.stringify({ ok: errors.length === 0, errors, shot, ...stats }))
   } finally {

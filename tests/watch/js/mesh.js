@@ -12,7 +12,7 @@ const { Worker } = require('worker_threads')
 
 const ENV = path.join(__dirname, '..', '..', '..', 'env')
 const req = (name) => require(path.join(ENV, 'node_modules', name))
-const { patched } = require(path.join(ENV, 'viewer', 'bundle.js'))
+const { patched, servedVersions } = require(path.join(ENV, 'viewer', 'bundle.js'))
 const { Vec3 } = req('vec3')
 const Chunk = req('prismarine-chunk')('1.19.2')
 const registry = req('minecraft-data')('1.19.2')
@@ -61,8 +61,9 @@ function mesh (code) {
 }
 
 async function main () {
-  const { text, missing } = patched('worker.js')
-  const result = { missing: [...patched('index.js').missing, ...missing], patched: await mesh(text) }
+  // As the page gets it: patched, with the game data of 1.19.2 only.
+  const { text, missing, trimmed } = patched('worker.js', null, servedVersions('1.19.2'))
+  const result = { missing: [...patched('index.js').missing, ...missing], trimmed, size: text.length, patched: await mesh(text) }
   if (process.argv.includes('--original-too')) {
     result.original = await mesh(fs.readFileSync(require.resolve(path.join(ENV, 'node_modules', 'prismarine-viewer', 'public', 'worker.js')), 'utf8'))
   }
