@@ -128,11 +128,11 @@ def one_run(args: argparse.Namespace, screens: Path) -> list[float] | None:
           f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms")
     parts = seen.get("latencyParts") or []
     if parts:
-        names = ("bus -> page server", "page server -> browser", "handling",
-                 "handled -> frame")
+        names = ("bus -> page server", "in the page server", "page server -> browser",
+                 "handling", "handled -> frame")
         print("  where it goes (median / p95 ms): " + "; ".join(
             f"{name} {statistics.median(col):.1f} / {pct(col, 0.95):.1f}"
-            for name, col in zip(names, ([1000 * p[k] for p in parts] for k in range(4)),
+            for name, col in zip(names, ([1000 * p[k] for p in parts] for k in range(len(names))),
                                  strict=True)))
     if os.environ.get("CC_DUMP"):
         (args.screens / "seen.json").write_text(json.dumps(seen))

@@ -46,9 +46,18 @@ class Hub:
 
     async def follow(self, start: int = 0):  # -> AsyncIterator[str]
         """Every update from index `start`, waiting for new ones."""
+        async for batch in self.follow_batches(start):
+            for line in batch:
+                yield line
+
+    async def follow_batches(self, start: int = 0):  # -> AsyncIterator[list[str]]
+        """The same updates, as lists: all those waiting at each wake-up (a burst is
+        written to a browser at once, not one message at a time)."""
         i = start
         while True:
-            while i < len(self.history):
-                yield self.history[i]
-                i += 1
+            if i < len(self.history):
+                batch = self.history[i:]
+                i += len(batch)
+                yield batch
+                continue
             await self._grown.wait()

@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,10 @@ class PageServer:
         # The page tells catch-up (history) from live updates by this count.
         writer.write(f"event: hello\ndata: {len(self.hub.history)}\n\n".encode())
         await writer.drain()
-        async for line in self.hub.follow():
-            writer.write(b"data: " + line.encode() + b"\n\n")
+        async for batch in self.hub.follow_batches():
+            # Each update's event id is when it was written (unix seconds), so the page can
+            # tell the time spent here from the time on the way to it.
+            stamp = f"id: {time.time()!r}\ndata: ".encode()
+            writer.write(b"".join(stamp + line.encode() + b"\n\n" for line in batch))
             # A browser that stops reading is dropped after 10 s; it reconnects by itself.
             await asyncio.wait_for(writer.drain(), timeout=10)

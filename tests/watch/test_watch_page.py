@@ -66,6 +66,30 @@ def test_hub_replays_history_to_a_late_follower_then_goes_live() -> None:
     assert asyncio.run(scenario()) == ["score", "plan"]
 
 
+def test_hub_hands_a_burst_to_a_follower_at_once() -> None:
+    """Updates pushed between two wake-ups of a follower come as one batch (one write to the
+    browser), in order; then the follower waits for the next."""
+    async def scenario() -> list[list[int]]:
+        hub = Hub(asyncio.get_running_loop())
+        batches: list[list[int]] = []
+
+        async def follower() -> None:
+            async for batch in hub.follow_batches():
+                batches.append([json.loads(line)["n"] for line in batch])
+                if sum(map(len, batches)) == 4:
+                    return
+
+        hub.push("plan", {})
+        task = asyncio.create_task(follower())
+        await asyncio.sleep(0.01)
+        for _ in range(3):
+            hub.push("progress", {})
+        await asyncio.wait_for(task, 2)
+        return batches
+
+    assert asyncio.run(scenario()) == [[0], [1, 2, 3]]
+
+
 def test_page_serves_the_page_the_vendored_graph_library_and_events() -> None:
     page = PageServer(0).start()
     try:
@@ -80,9 +104,12 @@ def test_page_serves_the_page_the_vendored_graph_library_and_events() -> None:
         assert stream.readline() == b"event: hello\n"
         assert stream.readline() == b"data: 1\n"
         stream.readline()
+        # Each update's event id is when the page server wrote it (unix seconds).
+        written = float(stream.readline().decode().removeprefix("id: "))
         record = json.loads(stream.readline().decode().removeprefix("data: "))
         assert (record["kind"], record["data"], record["sent_at"]) == ("score", {"score": 2.0},
                                                                       7.0)
+        assert record["received_at"] <= written <= time.time()
     finally:
         page.stop()
 

@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id)
 const cc = {
   helloCount: null, // updates already sent before this page connected (catch-up)
   latency: [], // live updates: seconds from the bus message's sending to the painted frame
-  latencyParts: [], // the same, split: [bus, server to browser, handling, to the frame]
+  latencyParts: [], // the same, split: [bus, page server, to the browser, handling, to the frame]
   scores: [],
   status: {},
   agents: {},
@@ -233,10 +233,12 @@ source.onmessage = (ev) => {
     requestAnimationFrame(() => {
       const frame = now()
       cc.latency.push(frame - u.sent_at)
-      // Where the time went: bus to page server, page server to browser, the update's
-      // handling, and the wait for the next frame (seconds).
-      cc.latencyParts.push([u.received_at - u.sent_at, arrived - u.received_at,
-        shown - arrived, frame - shown, u.kind, frame - performance.timeOrigin / 1000])
+      // Where the time went: bus to page server, in the page server (until written; the
+      // event id), page server to browser, the update's handling, and the wait for the
+      // next frame (seconds).
+      const written = Number(ev.lastEventId) || u.received_at
+      cc.latencyParts.push([u.received_at - u.sent_at, written - u.received_at,
+        arrived - written, shown - arrived, frame - shown, u.kind, frame - performance.timeOrigin / 1000])
     })
   }
 }
