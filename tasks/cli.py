@@ -405,7 +405,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             return _run_status(result, args.out)
         from tasks.watch.session import WatchSession
 
-        with WatchSession(args.watch_port) as session:
+        with WatchSession(args.watch_port, world=cfg.backend == "minecraft") as session:
             result = run_episode(cfg, on_bus=session.on_bus, keep_server=session.keep_server)
             _print_result(result, args.out)
             session.linger(args.watch_linger)
@@ -461,7 +461,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         args.source = Path(result["config"]["source"])  # the task files the run used
     if not args.watch:
         raise CliError("replay: add --watch (the page is where a replay is shown)")
-    with WatchSession(args.watch_port) as session:
+    with WatchSession(args.watch_port, world=args.backend == "minecraft") as session:
         replay_on_page(result, session, args.backend, args.speed, args.source,
                        linger=args.watch_linger)
     return 0

@@ -23,9 +23,10 @@ class WatchSession:
     """`with WatchSession(port) as w: run_episode(cfg, on_bus=w.on_bus,
     keep_server=w.keep_server)`; then `w.linger(s)`. `w.page` is None when the page could
     not be served (the reason was printed). The embedded game server handed to
-    `keep_server` and the 3D view stay up until the page closes."""
+    `keep_server` and the 3D view stay up until the page closes. `world`: the run will
+    have a 3D view (a game server), so the page readies its pane from the start."""
 
-    def __init__(self, port: int = 0, viewer: bool = True) -> None:
+    def __init__(self, port: int = 0, viewer: bool = True, world: bool = False) -> None:
         self.page: PageServer | None = None
         self.viewer_process: Any = None
         self.server: Any = None
@@ -36,6 +37,11 @@ class WatchSession:
             say(f"causalcraft: warning: {err}; the run goes on without the page")
             return
         say(f"watch page  {self.page.url}  (open it in a browser)")
+        if world and viewer:
+            # A 3D view will come (a game server): the page lays out its pane now, while
+            # the world is built, not when the episode's first updates arrive.
+            self.page.info["world"] = True
+            self.page.push("info", {"world": True})
 
     def __enter__(self) -> WatchSession:
         return self

@@ -50,21 +50,25 @@ function showInfo (info) {
   if (info.minecraft) {
     $('join').textContent = `join with Minecraft Java 1.19.2: Multiplayer → Direct Connection → ${info.minecraft} (spectator)`
   }
-  // ?world=0 leaves the 3D view out (it renders continuously: costly without a GPU).
-  if (info.viewer && new URLSearchParams(location.search).get('world') !== '0') {
-    if ($('world').hidden) {
-      $('world').hidden = false
-      // The plan's pane just narrowed: fit the graph to it again.
-      requestAnimationFrame(() => { cy.resize(); cy.fit(undefined, 45) })
-    }
+  // ?world=0 leaves the 3D view out (without a GPU each of its frames costs CPU).
+  if (new URLSearchParams(location.search).get('world') === '0') return
+  if ((info.world || info.viewer) && $('world').hidden) {
+    $('world').hidden = false
+    // The plan's pane just narrowed: fit the graph to it again.
+    requestAnimationFrame(() => { cy.resize(); cy.fit(undefined, 45) })
+    // Until the viewer is up, a page of the viewer's site: the browser starts the 3D
+    // view's process while the world is built, not when the episode's updates begin.
+    if (!info.viewer) $('viewer').src = ownSite(new URL('world.html', location.href).href)
+  }
+  if (info.viewer && !cc.viewer) {
     cc.viewer = ownSite(info.viewer)
-    if (!$('viewer').src) $('viewer').src = viewerSrc('')
+    $('viewer').src = viewerSrc($('follow').value)
   }
 }
 
 // The 3D view is shown from another site (localhost beside 127.0.0.1, the same machine), so
 // the browser runs it in a process of its own: its rendering never holds up this page's
-// updates.
+// updates. (A site is a scheme and a host: the port does not count.)
 function ownSite (url) {
   const u = new URL(url)
   if (u.hostname === location.hostname) {
@@ -87,8 +91,7 @@ function viewerSrc (agent) {
 }
 
 $('follow').addEventListener('change', () => {
-  const agent = $('follow').value
-  $('viewer').src = viewerSrc(agent)
+  if (cc.viewer) $('viewer').src = viewerSrc($('follow').value)
 })
 
 function showPlan (plan) {
