@@ -7,7 +7,8 @@ browser frame that shows it, over one episode run with --watch, in headless Chro
 Prints, per run, the number of live updates and their median and 95th percentile in
 milliseconds, split into legs: bus -> page server (in the episode's process the page takes
 each message from the bus client that publishes it), page server -> browser, the page's
-handling, and the wait for the next frame; with `--runs N`, also the N runs pooled. Only
+handling, and the wait for the next frame; with `--runs N`, also the N runs pooled. The
+page's figures, per update (its kind, legs and when it was shown), go to DIR/seen.json. Only
 updates that arrive while the page is open count (not the catch-up of earlier ones). The
 1-minute load average is printed with each run: on a shared machine the tail follows it.
 """
@@ -134,10 +135,9 @@ def one_run(args: argparse.Namespace, screens: Path) -> list[float] | None:
             f"{name} {statistics.median(col):.1f} / {pct(col, 0.95):.1f}"
             for name, col in zip(names, ([1000 * p[k] for p in parts] for k in range(len(names))),
                                  strict=True)))
-    if os.environ.get("CC_DUMP"):
-        (args.screens / "seen.json").write_text(json.dumps(seen))
+    (args.screens / "seen.json").write_text(json.dumps(seen))
     print(f"load average (1 min) {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at "
-          f"the end; screenshots in "
+          f"the end; screenshots and each update's figures (seen.json) in "
           f"{args.screens}", flush=True)
     return ms
 

@@ -62,7 +62,7 @@ const PATCHES = {
       count: 1
     },
     {
-      why: 'the drawing scale (?scale=S; by default 0.5 on a software renderer, where every pixel costs CPU)',
+      why: 'pixels drawn per CSS pixel: ?scale=S, else the screen ratio, halved on a software renderer (no GPU: every pixel costs CPU): ccPixelRatio, below',
       from: 'l.setPixelRatio(window.devicePixelRatio||1)',
       to: 'l.setPixelRatio(globalThis.ccPixelRatio(l))',
       count: 1
@@ -112,11 +112,26 @@ const PATCHES = {
 // other than air, a count the chunk keeps on every change) has no faces: every face belongs
 // to its own block's section. Its geometry is empty, which also clears an old mesh.
 const PRELUDE = {
-  'index.js': `globalThis.ccPixelRatio = function (renderer) {
-  const asked = Number(new URLSearchParams(location.search).get('scale'))
-  return asked > 0 ? asked : window.devicePixelRatio || 1
+  'index.js': `globalThis.ccView = { software: null, scale: null, fps: null, drawn: 0, skipped: 0 };
+// Is the page drawn by a software renderer (no GPU: SwiftShader, llvmpipe)? Then each pixel
+// and each frame costs CPU, so the view draws at half its size, 10 frames a second at most.
+globalThis.ccSoftware = function (renderer) {
+  const view = globalThis.ccView
+  if (view.software === null) {
+    const gl = renderer.getContext()
+    const info = gl.getExtension('WEBGL_debug_renderer_info')
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER))
+    view.software = /swiftshader|llvmpipe|softpipe|software/i.test(name)
+  }
+  return view.software
 };
-globalThis.ccView = { software: null, fps: null, drawn: 0, skipped: 0 };
+// Pixels drawn per CSS pixel: ?scale=S, else the screen's, halved on a software renderer.
+globalThis.ccPixelRatio = function (renderer) {
+  const asked = Number(new URLSearchParams(location.search).get('scale'))
+  const screen = window.devicePixelRatio || 1
+  globalThis.ccView.scale = asked > 0 ? asked : globalThis.ccSoftware(renderer) ? screen / 2 : screen
+  return globalThis.ccView.scale
+};
 globalThis.ccFrame = (function () {
   const asked = Number(new URLSearchParams(location.search).get('fps'))
   let last = -1e9
@@ -139,18 +154,9 @@ globalThis.ccFrame = (function () {
     viewer.scene.traverse(add)
     return out
   }
-  function software (renderer) {
-    const gl = renderer.getContext()
-    const info = gl.getExtension('WEBGL_debug_renderer_info')
-    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER))
-    return /swiftshader|llvmpipe|softpipe|software/i.test(name)
-  }
   return function (now, renderer, viewer, controls) {
     const view = globalThis.ccView
-    if (view.software === null) {
-      view.software = software(renderer)
-      view.fps = asked > 0 ? asked : view.software ? 10 : 30
-    }
+    if (view.fps === null) view.fps = asked > 0 ? asked : globalThis.ccSoftware(renderer) ? 10 : 30
     if (now - last < 1000 / view.fps - 1) return
     last = now
     if (controls) controls.update()

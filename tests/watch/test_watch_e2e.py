@@ -62,8 +62,9 @@ def test_replay_with_watch_plays_the_trace_in_chromium(chromium, command, tmp_pa
 def test_replay_on_the_server_shows_ground_bots_and_a_follow_camera_in_chromium(
         chromium, command, tmp_path: Path):
     """The 3D pane of a replay re-enacted on the embedded server: the camera that follows an
-    agent sits behind it and moves with it; the flat world's ground (y -61, below 0) is
-    meshed and the agents are in the scene; a screenshot of each camera."""
+    agent sits behind it and moves with it; the free camera turns with the mouse; the flat
+    world's ground (y -61, below 0) is meshed and the agents are in the scene; a screenshot
+    of each camera."""
     from tasks.episode import run_episode
 
     result = run_episode({"task": "construction/task_0", "agents": 3})
@@ -79,6 +80,13 @@ def test_replay_on_the_server_shows_ground_bots_and_a_follow_camera_in_chromium(
                   "--agent", "agent3", "--follow-s", "120", timeout=600)
     assert seen["groundSections"] > 0
     assert seen["entities"] == 3  # the three agents (the viewer's own bot is not drawn)
+    # The free camera turns with the mouse, and the view draws that. Headless Chromium
+    # draws WebGL in software (SwiftShader): the view draws at half size, 10 frames a second
+    # at most, and only frames where something changed.
+    free = seen["freeCamera"]
+    assert free["turned"] > 0.5 and free["drawn"] >= 1, free
+    assert free["view"]["software"] is True, free
+    assert (free["view"]["scale"], free["view"]["fps"]) == (0.5, 10), free
     follow = seen["follow"]
     assert follow["offsetError"] is not None and follow["offsetError"] < 1.0, follow
     assert follow["moved"] > 1.0, follow

@@ -4,8 +4,8 @@
 //    scene: a screenshot of the pane;
 // 2. "follow AGENT": the camera sits at the chase offset from a player and moves with it;
 //    once the ground is in, a screenshot of the pane (follow camera).
-// Prints one JSON line: {ok, groundMs, groundSections, entities, follow: {samples, moved,
-// offsetError}, shots}. The viewer is read through window.viewer (env/viewer/bundle.js).
+// Prints one JSON line: {ok, groundMs, groundSections, entities, freeCamera: {turned, drawn,
+// view}, follow: {samples, moved, offsetError}, shots}. The viewer is read through window.viewer (env/viewer/bundle.js).
 // Usage: node world.js URL FREE.png FOLLOW.png [--agent agent1] [--follow-s 12] [--timeout S]
 //        [--page PAGE.png] (the whole page, last)
 const path = require('path')
@@ -42,6 +42,13 @@ function cameraAndPlayers () {
     camera: [c.x, c.y, c.z],
     players: Object.values(v.entities.entities).map(m => [m.position.x, m.position.y, m.position.z])
   }
+}
+
+// The camera and how the view draws (env/viewer/bundle.js's ccView: software renderer or
+// not, its scale and frame cap, frames drawn and skipped as unchanged).
+function cameraView () {
+  const c = window.viewer.camera.position
+  return { camera: [c.x, c.y, c.z], view: { ...window.ccView } }
 }
 
 const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])
@@ -99,6 +106,22 @@ async function main () {
     await page.waitForTimeout(1000)
     const ground = await frame.evaluate(groundState)
     await page.locator('#world').screenshot({ path: freeShot })
+    // The free camera turns with the mouse, and the view, which draws only on a change,
+    // draws it.
+    const still = await frame.evaluate(cameraView)
+    const box = await page.locator('#viewer').boundingBox()
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2]
+    await page.mouse.move(cx, cy)
+    await page.mouse.down()
+    await page.mouse.move(cx + 150, cy + 40, { steps: 10 })
+    await page.mouse.up()
+    await page.waitForTimeout(1000)
+    const turned = await frame.evaluate(cameraView)
+    const freeCamera = {
+      turned: dist(still.camera, turned.camera),
+      drawn: turned.view.drawn - still.view.drawn,
+      view: turned.view
+    }
     // Then follow the agent.
     await page.selectOption('#follow', agent)
     frame = await viewerFrame(page, agent, timeout)
@@ -125,6 +148,7 @@ async function main () {
       errors,
       groundMs,
       ...ground,
+      freeCamera,
       follow: { agent, samples: samples.length, held, moved, offsetError },
       shots: [freeShot, followShot]
     }))
