@@ -2,15 +2,16 @@
 browser frame that shows it, over one episode run with --watch, in headless Chromium.
 
     python bench/bench_watch.py [--task construction/task_0] [--backend minecraft]
-                                [--screens DIR] [--no-world | --fps N] [--runs N]
+                                [--screens DIR] [--no-world | --fps N --scale S] [--runs N]
 
 Prints, per run, the number of live updates and their median and 95th percentile in
 milliseconds, split into legs: bus -> page server (in the episode's process the page takes
-each message from the bus client that publishes it), page server -> browser, the page's
-handling, and the wait for the next frame; with `--runs N`, also the N runs pooled. The
-page's figures, per update (its kind, legs and when it was shown), go to DIR/seen.json. Only
-updates that arrive while the page is open count (not the catch-up of earlier ones). The
-1-minute load average is printed with each run: on a shared machine the tail follows it.
+each message from the bus client that publishes it), in the page server (until written to
+the browser), page server -> browser, the page's handling, and the wait for the next frame;
+with `--runs N`, also the N runs pooled. The page's figures, per update (its kind, legs and
+when it was shown), go to DIR/seen.json. Only updates that arrive while the page is open
+count (not the catch-up of earlier ones). The 1-minute load average is printed with each
+run: on a shared machine the tail follows it.
 """
 
 from __future__ import annotations
@@ -49,10 +50,10 @@ def main() -> int:
                     help="open the page without its 3D view (?world=0)")
     ap.add_argument("--fps", type=int, default=None,
                     help="cap the 3D view at this many frames a second (the page's ?fps=N; "
-                         "default: the viewer's 30)")
+                         "default: 30, or 10 on a software renderer)")
     ap.add_argument("--scale", type=float, default=None,
                     help="draw the 3D view at this many pixels per CSS pixel (the page's "
-                         "?scale=S)")
+                         "?scale=S; default: the screen's, halved on a software renderer)")
     args = ap.parse_args()
     pooled: list[float] = []
     for run in range(args.runs):
@@ -123,7 +124,8 @@ def one_run(args: argparse.Namespace, screens: Path) -> list[float] | None:
         print("no live update reached the page")
         return None
     p95 = pct(ms, 0.95)
-    view = ", page without 3D" if args.no_world else f", 3D at {args.fps or 30} fps max"
+    view = ", page without 3D" if args.no_world else (
+        f", 3D view at {args.fps or 'its default'} fps max, scale {args.scale or 'default'}")
     print(f"{args.task} ({args.backend}{view}): "
           f"{len(ms)} live updates, bus -> painted frame: "
           f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms")
