@@ -4,9 +4,13 @@
 // Two cameras: free (orbit with the mouse) and "follow an agent" (the page opens
 // /?follow=<name>: a chase camera behind and above that player). Players carry name tags.
 //
-// Usage: node viewer.js --server HOST:PORT [--port HTTP_PORT] [--name NAME] [--view-distance N]
-// Prints `causalcraft-viewer ready port=<http port>` once it serves; stops on SIGTERM or when
-// its standard input closes (its owner went away).
+// Usage: node viewer.js [--server HOST:PORT] [--port HTTP_PORT] [--name NAME] [--view-distance N]
+// Prints `causalcraft-viewer ready port=<http port>` once it serves, and `causalcraft-viewer
+// joined` once its bot is in the game. Without --server it serves the page at once (a browser
+// loads the viewer's code, game version and textures while the world is still being built)
+// and joins the server named by a line `server HOST:PORT` on its standard input; a page that
+// connects before then waits for the bot. Stops on SIGTERM or when its standard input closes
+// (its owner went away).
 
 const http = require('http')
 const express = require('express')
@@ -30,8 +34,12 @@ function parseArgs (argv) {
     else if (arg === '--view-distance') opts.viewDistance = Number(value)
     else throw new Error(`unknown argument ${JSON.stringify(arg)}; expected --server, --port, --name or --view-distance`)
   }
-  if (!opts.server || !/^[^:\s]*:\d+$/.test(opts.server)) throw new Error(`--server must be host:port, got ${JSON.stringify(opts.server)}`)
+  if (opts.server !== null) checkServer(opts.server, '--server')
   return opts
+}
+
+function checkServer (server, what) {
+  if (!/^[^:\s]*:\d+$/.test(server)) throw new Error(`${what} must be host:port, got ${JSON.stringify(server)}`)
 }
 
 function followed (socket) {
@@ -54,7 +62,8 @@ function bundle (name) {
   return text
 }
 
-function serve (bot, opts) {
+// Serves the page; `joined` resolves to the bot once it is in the game.
+function serve (joined, opts) {
   const app = express()
   app.set('etag', false) // the bundles are large: no hash of them per request
   for (const name of Object.keys(PATCHES)) {
@@ -68,44 +77,9 @@ function serve (bot, opts) {
   const server = http.createServer(app)
   const io = require('socket.io')(server, { path: '/socket.io' })
   io.on('connection', (socket) => {
-    socket.emit('version', bot.version)
-    const target = followed(socket)
-    const centre = () => {
-      if (target) {
-        const agent = bot.players[target] && bot.players[target].entity
-        return agent ? agent.position : bot.entity.position
-      }
-      // The free camera starts over the agents (their mean position), else where the bot is.
-      const agents = Object.values(bot.players).filter(p => p.entity && p.username !== bot.username)
-      if (!agents.length) return bot.entity.position
-      const sum = agents.reduce((acc, p) => acc.plus(p.entity.position), bot.entity.position.scaled(0))
-      return sum.scaled(1 / agents.length)
-    }
-    process.stderr.write(`viewer: a page connected (camera ${target ? 'follows ' + target : 'free'}, at ${centre()})\n`)
-    const worldView = new WorldView(bot.world, opts.viewDistance, centre(), socket)
-    worldView.init(centre())
-    worldView.listenToBot(bot)
-    let last = null
-    const update = () => {
-      const pos = centre()
-      if (target) {
-        // A chase camera: behind (+z) and above the agent, looking down at it.
-        const cam = pos.offset(0, CHASE.up - 1.62, CHASE.back)
-        socket.emit('position', { pos: cam, yaw: 0, pitch: -Math.atan2(CHASE.up, CHASE.back) })
-      } else if (!last) {
-        socket.emit('position', { pos }) // the orbit camera starts there, then is the user's
-      }
-      if (!last || last.distanceTo(pos) > 4) {
-        worldView.updatePosition(pos)
-        last = pos.clone()
-      }
-    }
-    update()
-    const timer = setInterval(update, 100)
-    socket.on('disconnect', () => {
-      clearInterval(timer)
-      worldView.removeListenersFromBot(bot)
-    })
+    // The game version first: the page loads its block states and textures meanwhile.
+    socket.emit('version', GAME_VERSION)
+    joined.then((bot) => { if (socket.connected) watch(socket, bot, opts) })
   })
   server.listen(opts.port, '127.0.0.1', () => {
     process.stdout.write(`causalcraft-viewer ready port=${server.address().port}\n`)
@@ -113,17 +87,95 @@ function serve (bot, opts) {
   return server
 }
 
-function main () {
-  const opts = parseArgs(process.argv.slice(2))
-  const [host, port] = opts.server.split(':')
+// What one page sees: the world around its camera's centre, and that camera.
+function watch (socket, bot, opts) {
+  const target = followed(socket)
+  const centre = () => {
+    if (target) {
+      const agent = bot.players[target] && bot.players[target].entity
+      return agent ? agent.position : bot.entity.position
+    }
+    // The free camera starts over the agents (their mean position), else where the bot is.
+    const agents = Object.values(bot.players).filter(p => p.entity && p.username !== bot.username)
+    if (!agents.length) return bot.entity.position
+    const sum = agents.reduce((acc, p) => acc.plus(p.entity.position), bot.entity.position.scaled(0))
+    return sum.scaled(1 / agents.length)
+  }
+  process.stderr.write(`viewer: a page connected (camera ${target ? 'follows ' + target : 'free'}, at ${centre()})\n`)
+  const worldView = new WorldView(bot.world, opts.viewDistance, centre(), socket)
+  worldView.init(centre())
+  worldView.listenToBot(bot)
+  let last = null
+  const update = () => {
+    const pos = centre()
+    if (target) {
+      // A chase camera: behind (+z) and above the agent, looking down at it.
+      const cam = pos.offset(0, CHASE.up - 1.62, CHASE.back)
+      socket.emit('position', { pos: cam, yaw: 0, pitch: -Math.atan2(CHASE.up, CHASE.back) })
+    } else if (!last) {
+      socket.emit('position', { pos }) // the orbit camera starts there, then is the user's
+    }
+    if (!last || last.distanceTo(pos) > 4) {
+      worldView.updatePosition(pos)
+      last = pos.clone()
+    }
+  }
+  update()
+  const timer = setInterval(update, 100)
+  socket.on('disconnect', () => {
+    clearInterval(timer)
+    worldView.removeListenersFromBot(bot)
+  })
+}
+
+// The spectator bot on `server` (host:port); resolves once it has spawned.
+function join (server, opts) {
+  const [host, port] = server.split(':')
   const bot = mineflayer.createBot({ host: host || '127.0.0.1', port: Number(port), username: opts.name, version: GAME_VERSION, auth: 'offline' })
-  bot.once('spawn', () => serve(bot, opts))
   bot.on('kicked', (reason) => { process.stderr.write(`viewer: kicked: ${reason}\n`); process.exit(1) })
   bot.on('error', (err) => { process.stderr.write(`viewer: ${err.message}\n`) })
   bot.on('end', () => process.exit(0))
-  const stop = () => { try { bot.quit() } catch (err) {} setTimeout(() => process.exit(0), 500) }
+  return new Promise((resolve) => bot.once('spawn', () => {
+    process.stdout.write('causalcraft-viewer joined\n')
+    resolve(bot)
+  }))
+}
+
+function main () {
+  const opts = parseArgs(process.argv.slice(2))
+  let bot = null
+  let told = null
+  const joined = new Promise((resolve) => { told = resolve })
+  const start = (server) => join(server, opts).then((b) => { bot = b; told(b) })
+  // With --server, the page is served once the bot is in (as a browser expects a world).
+  if (opts.server) start(opts.server).then(() => serve(joined, opts))
+  else serve(joined, opts)
+  const stop = () => { try { if (bot) bot.quit() } catch (err) {} setTimeout(() => process.exit(0), 500) }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
+  let input = ''
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', (chunk) => {
+    input += chunk
+    let nl
+    while ((nl = input.indexOf('\n')) >= 0) {
+      const line = input.slice(0, nl).trim()
+      input = input.slice(nl + 1)
+      const m = /^server (\S+)$/.exec(line)
+      if (!m || opts.server) {
+        process.stderr.write(`viewer: ignored input ${JSON.stringify(line)} (expected one line "server HOST:PORT")\n`)
+        continue
+      }
+      try {
+        checkServer(m[1], 'server')
+      } catch (err) {
+        process.stderr.write(`viewer: ${err.message}\n`)
+        process.exit(2)
+      }
+      opts.server = m[1]
+      start(m[1])
+    }
+  })
   process.stdin.on('end', stop)
   process.stdin.resume()
 }

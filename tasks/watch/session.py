@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from typing import Any
 
@@ -31,6 +32,7 @@ class WatchSession:
         self.viewer_process: Any = None
         self.server: Any = None
         self.want_viewer = viewer
+        self._early: threading.Thread | None = None
         try:
             self.page = PageServer(port).start()
         except WatchError as err:
@@ -38,10 +40,14 @@ class WatchSession:
             return
         say(f"watch page  {self.page.url}  (open it in a browser)")
         if world and viewer:
-            # A 3D view will come (a game server): the page lays out its pane now, while
-            # the world is built, not when the episode's first updates arrive.
+            # A 3D view will come (a game server): the page lays out its pane now, and the
+            # viewer serves its page while the world is built (its bot joins the game when
+            # there is one), so a browser loads it before the episode's first updates.
             self.page.info["world"] = True
             self.page.push("info", {"world": True})
+            self._early = threading.Thread(target=self._serve_viewer, name="watch-viewer",
+                                           daemon=True)
+            self._early.start()
 
     def __enter__(self) -> WatchSession:
         return self
@@ -72,13 +78,40 @@ class WatchSession:
             return
         self.server = server
 
+    def _serve_viewer(self) -> None:
+        """Start the viewer before there is a game (from a thread of its own), and show it."""
+        from tasks.watch.viewer import ViewerError, ViewerProcess
+
+        try:
+            self.viewer_process = ViewerProcess(None, None).start()
+        except ViewerError as err:
+            say(f"causalcraft: warning: 3D view not available: {err}")
+            return
+        if self.page is not None:
+            self.page.info["viewer"] = self.viewer_process.url
+            self.page.push("info", {"viewer": self.viewer_process.url})
+
     def start_viewer(self, minecraft: str) -> None:
-        """The 3D view of the server at host:port, shown in the page."""
-        if self.page is None or not self.want_viewer or self.viewer_process is not None:
+        """The 3D view of the server at host:port, shown in the page: the viewer already
+        serving joins that game, or one is started for it."""
+        if self.page is None or not self.want_viewer:
             return
         from tasks.watch.viewer import ViewerError, ViewerProcess
 
         host, _, port = minecraft.rpartition(":")
+        early, self._early = self._early, None
+        if early is not None:
+            early.join()
+            if self.viewer_process is None:
+                return  # it could not start (said so)
+            try:
+                self.viewer_process.join(host or "127.0.0.1", int(port))
+            except ViewerError as err:
+                self.viewer_process = None
+                say(f"causalcraft: warning: 3D view not available: {err}")
+            return
+        if self.viewer_process is not None:
+            return
         try:
             self.viewer_process = ViewerProcess(host or "127.0.0.1", int(port)).start()
         except ViewerError as err:
@@ -103,6 +136,9 @@ class WatchSession:
             pass
 
     def close(self) -> None:
+        if self._early is not None:
+            self._early.join(timeout=60)  # a viewer still starting is then stopped
+            self._early = None
         if self.viewer_process is not None:
             self.viewer_process.stop()
             self.viewer_process = None
