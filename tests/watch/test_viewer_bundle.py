@@ -38,6 +38,46 @@ def test_every_patch_applies_to_the_pinned_bundle(meshed):
     assert meshed["missing"] == []
 
 
+def test_the_served_worker_carries_the_game_data_of_its_version_only(meshed):
+    # The 1.19.2 server's, the viewer's name for it (1.19), and the tints of 1.16.2 its
+    # mesher asks for by name; the rest of the published 63 MB bundle's game data goes.
+    assert meshed["trimmed"]["versions"] == ["1.19.2", "1.19", "1.16.2"]
+    assert meshed["trimmed"]["bytes"] > 50_000_000
+    assert meshed["size"] < 5_000_000
+
+
+TRIM = """
+const { trimData } = require(process.argv[1])
+const input = JSON.parse(require('fs').readFileSync(0, 'utf8'))
+console.log(JSON.stringify(trimData(input.text, input.versions)))
+"""
+# A bundle in the published one's shape: data modules 1 to 4 (1's text holds an escaped
+# quote), the version map (module 5), and a module that asks for 1.7's data by name (6).
+BUNDLE = (
+    r"""x={1:e=>{"use strict";e.exports=JSON.parse('[1,"it\'s"]')},"""
+    r"""2:e=>{"use strict";e.exports=JSON.parse('[2]')},"""
+    r"""3:e=>{"use strict";e.exports=JSON.parse('[3]')},"""
+    r"""4:e=>{"use strict";e.exports=JSON.parse('[4]')},"""
+    r"""5:(e,t,n)=>{e.exports={pc:{"1.8":{get blocks(){return n(1)},proto:"p"},"""
+    r""""1.19.2":{get blocks(){return n(2)},types:"t"},1.7:{get blocks(){return n(3)}}},"""
+    r"""bedrock:{}}},6:(e,t,n)=>{n(5)("1.7")}}""")
+
+
+def test_trim_empties_the_data_modules_only_other_versions_name() -> None:
+    """For 1.19.2: module 1 (1.8's only) is emptied; 2 (1.19.2's) and 3 (1.7's, asked for by
+    name) stay, and so does 4, which no version names."""
+    proc = subprocess.run([str(node_binary()), "-e", TRIM,
+                           str(ROOT / "env" / "viewer" / "bundle.js")],
+                          input=json.dumps({"text": BUNDLE, "versions": ["1.19.2"]}),
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["versions"] == ["1.19.2", "1.7"]
+    assert (out["dropped"], out["bytes"]) == (1, len(r"""e.exports=JSON.parse('[1,"it\'s"]')"""))
+    assert out["text"] == BUNDLE.replace(r"""e.exports=JSON.parse('[1,"it\'s"]')""",
+                                         "e.exports={}")
+
+
 def test_patched_mesher_draws_the_ground_below_zero(meshed):
     got = meshed["patched"]
     assert got["unmeshed"] == []
