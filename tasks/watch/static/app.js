@@ -102,13 +102,16 @@ function showPlan (plan) {
     if (![...sel.options].some(o => o.value === a)) sel.add(new Option(`follow ${a}`, a))
   }
   if (plan.minecraft && !$('join').textContent) showInfo({ minecraft: plan.minecraft })
-  cy.elements().remove()
-  cy.add(plan.nodes.map(n => ({ group: 'nodes', data: { id: n.id, label: n.id } })))
-  cy.add(plan.edges.map(e => ({
-    group: 'edges',
-    data: { id: `${e.source}->${e.target}`, ...e },
-    classes: (e.kept ? '' : 'pruned') + (e.origin === 'repair' ? ' repaired' : '')
-  })))
+  // In one batch: the graph's style is worked out once, not per element.
+  cy.batch(() => {
+    cy.elements().remove()
+    cy.add(plan.nodes.map(n => ({ group: 'nodes', data: { id: n.id, label: n.id } })))
+    cy.add(plan.edges.map(e => ({
+      group: 'edges',
+      data: { id: `${e.source}->${e.target}`, ...e },
+      classes: (e.kept ? '' : 'pruned') + (e.origin === 'repair' ? ' repaired' : '')
+    })))
+  })
   // Laid out by the kept edges only: a pruned edge does not push its target down a rank.
   cy.elements().not('edge.pruned').layout({ name: 'breadthfirst', directed: true, spacingFactor: 1.1, padding: 20 }).run()
   cy.fit(undefined, 45)
@@ -118,19 +121,21 @@ function showPlan (plan) {
 function showProgress (p) {
   cc.status = p.status
   cc.progress = p
-  for (const [sid, st] of Object.entries(p.status)) {
-    const node = cy.getElementById(sid)
-    if (!node.length) continue
-    node.classes(st)
-    const who = p.holders[sid]
-    node.data('label', who && who.length ? `${sid}\n[${who.join(', ')}]` : sid)
-  }
-  for (const [u, v, ate] of p.repaired || []) {
-    const id = `${u}->${v}`
-    const edge = cy.getElementById(id)
-    if (edge.length) edge.addClass('repaired')
-    else cy.add({ group: 'edges', data: { id, source: u, target: v, kept: true, ate, origin: 'repair', rules: [] }, classes: 'repaired' })
-  }
+  cy.batch(() => {
+    for (const [sid, st] of Object.entries(p.status)) {
+      const node = cy.getElementById(sid)
+      if (!node.length) continue
+      node.classes(st)
+      const who = p.holders[sid]
+      node.data('label', who && who.length ? `${sid}\n[${who.join(', ')}]` : sid)
+    }
+    for (const [u, v, ate] of p.repaired || []) {
+      const id = `${u}->${v}`
+      const edge = cy.getElementById(id)
+      if (edge.length) edge.addClass('repaired')
+      else cy.add({ group: 'edges', data: { id, source: u, target: v, kept: true, ate, origin: 'repair', rules: [] }, classes: 'repaired' })
+    }
+  })
   document.body.dataset.doneNodes = Object.values(p.status).filter(s => s === 'done').length
   document.body.dataset.nodes = Object.keys(p.status).length
   showLines()
