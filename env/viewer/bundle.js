@@ -112,7 +112,7 @@ const PATCHES = {
 // other than air, a count the chunk keeps on every change) has no faces: every face belongs
 // to its own block's section. Its geometry is empty, which also clears an old mesh.
 const PRELUDE = {
-  'index.js': `globalThis.ccView = { software: null, scale: null, fps: null, drawn: 0, skipped: 0 };
+  'index.js': `globalThis.ccView = { software: null, scale: null, fps: null, drawn: 0, skipped: 0, warmed: false };
 // Is the page drawn by a software renderer (no GPU: SwiftShader, llvmpipe)? Then each pixel
 // and each frame costs CPU, so the view draws at half its size, 10 frames a second at most.
 globalThis.ccSoftware = function (renderer) {
@@ -154,6 +154,31 @@ globalThis.ccFrame = (function () {
     viewer.scene.traverse(add)
     return out
   }
+  // Once the blocks' texture is in and before the world's first mesh: one frame with a
+  // tiny triangle of the blocks' material, so that a software renderer builds that
+  // material's shaders while the page waits for the world, not on the world's first frame.
+  let warmed = false
+  function warmUp (renderer, viewer) {
+    const world = viewer.world
+    if (warmed || !world || !world.material || !world.material.map || !world.material.map.image) return
+    warmed = true
+    if (Object.keys(world.sectionMeshs).length) return // the world is drawn already
+    const T = globalThis.THREE
+    const g = new T.BufferGeometry()
+    const three = (a) => new T.BufferAttribute(new Float32Array(a), 3)
+    g.setAttribute('position', three([0, 0, 0, 0.01, 0, 0, 0, 0.01, 0]))
+    g.setAttribute('normal', three([0, 0, 1, 0, 0, 1, 0, 0, 1]))
+    g.setAttribute('color', three([1, 1, 1, 1, 1, 1, 1, 1, 1]))
+    g.setAttribute('uv', new T.BufferAttribute(new Float32Array([0, 0, 0.01, 0, 0, 0.01]), 2))
+    g.setIndex([0, 1, 2])
+    const mesh = new T.Mesh(g, world.material)
+    mesh.position.copy(viewer.camera.position).add(viewer.camera.getWorldDirection(new T.Vector3()).multiplyScalar(2))
+    viewer.scene.add(mesh)
+    renderer.render(viewer.scene, viewer.camera)
+    viewer.scene.remove(mesh)
+    g.dispose()
+    globalThis.ccView.warmed = true
+  }
   return function (now, renderer, viewer, controls) {
     const view = globalThis.ccView
     if (view.fps === null) view.fps = asked > 0 ? asked : globalThis.ccSoftware(renderer) ? 10 : 30
@@ -161,6 +186,7 @@ globalThis.ccFrame = (function () {
     last = now
     if (controls) controls.update()
     viewer.update()
+    warmUp(renderer, viewer)
     const seen = look(renderer, viewer)
     const same = seen.length === before.length && seen.every((v, i) => v === before[i])
     before = seen

@@ -87,6 +87,8 @@ def test_replay_on_the_server_shows_ground_bots_and_a_follow_camera_in_chromium(
     assert free["turned"] > 0.5 and free["drawn"] >= 1, free
     assert free["view"]["software"] is True, free
     assert (free["view"]["scale"], free["view"]["fps"]) == (0.5, 10), free
+    # The page was open before the world came: the blocks' shaders were built then.
+    assert free["view"]["warmed"] is True, free
     follow = seen["follow"]
     assert follow["offsetError"] is not None and follow["offsetError"] < 1.0, follow
     assert follow["moved"] > 1.0, follow
