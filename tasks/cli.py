@@ -407,7 +407,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         from tasks.watch.session import WatchSession
 
         with WatchSession(args.watch_port, world=cfg.backend == "minecraft") as session:
-            result = run_episode(cfg, on_bus=session.on_bus, keep_server=session.keep_server)
+            result = run_episode(cfg, on_bus=session.on_bus, keep_server=session.keep_server,
+                                 on_server=session.start_viewer)
             _print_result(result, args.out)
             session.linger(args.watch_linger)
         return _run_status(result, args.out)

@@ -460,10 +460,14 @@ def stable_config(cfg: EpisodeConfig) -> dict[str, Any]:
 
 
 def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None,
-                keep_server: Callable[[Any], None] | None = None) -> dict[str, Any]:
+                keep_server: Callable[[Any], None] | None = None,
+                on_server: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run one episode and return its result (see the module docstring). `on_bus`: see
     `OnBus` (the watch page). `keep_server`: who stops the embedded game server instead
-    of the episode (the watch page keeps it, and its 3D view, up while it lingers)."""
+    of the episode (the watch page keeps it, and its 3D view, up while it lingers).
+    `on_server`: called with the game server's host:port before the world is built (the
+    watch page's 3D view joins then, so the world streams to it during the build); in one
+    process only."""
     from tasks.catalog import load_task
 
     if not isinstance(cfg, EpisodeConfig):
@@ -478,6 +482,9 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
     client = llm_client(cfg)
     backend = make_backend(cfg, spec)
     try:
+        server = getattr(backend, "server", None)
+        if on_server is not None and backend.name == "minecraft":
+            on_server(f"{server.host}:{server.port}" if server is not None else str(cfg.server))
         backend.build(spec.world, agent_ids(cfg.agents))
         return asyncio.run(_run(cfg, spec, backend, client, on_bus))
     finally:
