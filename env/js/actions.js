@@ -22,6 +22,7 @@ const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
 const support = require('./support')
+const { replaceable } = require('./replaceable')
 const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
 // How each block is placed: the item held, what else it uses up (env/data/block_items.json,
 // the table the Python side reads too, through env/placement.py).
@@ -29,8 +30,8 @@ const BLOCK_ITEMS = require('../data/block_items.json').blocks
 
 const DATA_DIR = path.join(__dirname, '..', 'data')
 const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf8'))
-// Blocks an action may be placed into (they are replaced), as env/actions.py's REPLACEABLE.
-const REPLACEABLE = new Set(['air', 'cave_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
+// Blocks a dig finds nothing to break in, as env/actions.py's NOTHING_TO_DIG.
+const NOTHING_TO_DIG = new Set(['air', 'cave_air', 'void_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
 const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
 const SMELT_POLL_S = 0.2
 
@@ -582,7 +583,7 @@ function harvestToolNames (bot, block) {
 
 async function dig (bot, { pos }) {
   const block = blockAtOrRefuse(bot, pos)
-  if (REPLACEABLE.has(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
+  if (NOTHING_TO_DIG.has(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
   if (block.hardness === null || block.hardness === undefined || block.hardness < 0) refuse(C.UNBREAKABLE, { block: block.name, pos })
   const age = block.getProperties().age
   if (CROPS.has(block.name) && age !== undefined && Number(age) < 7) refuse(C.NOT_RIPE, { block: block.name, pos, age: Number(age), max_age: 7 })
@@ -636,7 +637,7 @@ async function place (bot, { item, pos, facing = null }) {
   const type = itemId(bot, how.item)
   const held = bot.inventory.items().find(i => i.type === type)
   const target = blockAtOrRefuse(bot, pos)
-  if (!REPLACEABLE.has(target.name)) refuse(C.CELL_TAKEN, { pos, block: target.name })
+  if (!replaceable(target.name, target.getProperties())) refuse(C.CELL_TAKEN, { pos, block: target.name })
   const cell = at(pos)
   // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
   // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
@@ -649,21 +650,26 @@ async function place (bot, { item, pos, facing = null }) {
   let face = null
   // With an axis asked for, prefer a neighbour along that axis (logs take the clicked face's axis).
   const order = supportFace.length ? supportFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
-  const anyNeighbour = FACES.some(([dx, dy, dz]) => {
-    const n = bot.blockAt(at(pos).offset(dx, dy, dz))
-    return n && !REPLACEABLE.has(n.name)
-  })
+  // Vanilla places against any block that is not replaceable (env/data/replaceable.json):
+  // a click on a torch or a flower puts the block beside it.
+  const clickable = n => n && !replaceable(n.name, n.getProperties())
+  const anyNeighbour = FACES.some(([dx, dy, dz]) => clickable(bot.blockAt(at(pos).offset(dx, dy, dz))))
   if (!anyNeighbour) refuse(C.NO_SUPPORT, { pos })
   const unheld = support.refusal(item, placedProps, pos, p => shapeOf(bot, p))
   if (unheld) throw unheld
-  for (const i of order) {
-    const [dx, dy, dz] = FACES[i]
-    const n = bot.blockAt(at(pos).offset(dx, dy, dz))
-    if (n && (supportFace.length ? !REPLACEABLE.has(n.name) : n.boundingBox === 'block')) {
-      ref = n
-      face = new Vec3(-dx, -dy, -dz)
-      break
+  // A full block is clicked when there is one (its face is where a player would aim), else
+  // any block that is not replaceable.
+  for (const full of supportFace.length ? [false] : [true, false]) {
+    for (const i of order) {
+      const [dx, dy, dz] = FACES[i]
+      const n = bot.blockAt(at(pos).offset(dx, dy, dz))
+      if (clickable(n) && (!full || n.boundingBox === 'block')) {
+        ref = n
+        face = new Vec3(-dx, -dy, -dz)
+        break
+      }
     }
+    if (ref) break
   }
   if (!ref) refuse(C.NO_SUPPORT, { pos })
   for (const [name, player] of Object.entries(bot.players)) {

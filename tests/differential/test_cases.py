@@ -244,3 +244,68 @@ def test_a_block_a_trigger_clears_pops_what_it_held(backend: MinecraftBackend,
         assert [blocks[cell(map(str, p))] for p in (kept, at(6, 3, 1))] == \
             ["stone_bricks", "torch"]
         assert run.final["inventories"] == {A: {}, B: {}}
+
+
+# -- placing against a block with no collision box (env/data/replaceable.json) ------------------
+
+def test_a_block_placed_on_a_block_with_no_collision_box_goes_beside_it(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # minecraft.wiki/w/Replaceable (the blocks of 1.20's #minecraft:replaceable tag, 1.19.2's
+    # replaceable materials): a torch, a flower, a lever, a rail and redstone wire are not
+    # replaceable, so a carpet put on them goes into the cell above and they stay (the server
+    # used to put it into their cell, destroying them, and refuse the action); a carpet stands
+    # on anything that is not air (minecraft.wiki/w/Carpet). Tall grass is replaceable: dirt
+    # takes its cell.
+    world = WorldSetup(blocks=[BlockSpec(name="torch", pos=at(1, 2)),
+                               BlockSpec(name="poppy", pos=at(2, 2)),
+                               BlockSpec(name="lever", pos=at(1, 3),
+                                         state={"face": "floor", "facing": "north",
+                                                "powered": False}),
+                               BlockSpec(name="rail", pos=at(2, 3)),
+                               BlockSpec(name="redstone_wire", pos=at(4, 2)),
+                               BlockSpec(name="tall_grass", pos=at(4, 3))],
+                       spawn=[at(0, 0), at(3, 0)],
+                       agent_items={"white_carpet": 3, "red_carpet": 2, "dirt": 1})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "place", "item": "white_carpet", "pos": list(at(1, 2, 1))},
+         B: {"name": "place", "item": "red_carpet", "pos": list(at(2, 2, 1))}},
+        {A: {"name": "place", "item": "white_carpet", "pos": list(at(1, 3, 1))},
+         B: {"name": "place", "item": "red_carpet", "pos": list(at(2, 3, 1))}},
+        {A: {"name": "place", "item": "white_carpet", "pos": list(at(4, 2, 1))},
+         B: {"name": "place", "item": "dirt", "pos": list(at(4, 3))}}])
+    for run in (sim, srv):
+        assert [v.ok for v in run.verdicts] == [True] * 6
+        blocks = run.final["blocks"]
+        assert [blocks.get(",".join(map(str, at(*c)))) for c in
+                ((1, 2), (2, 2), (1, 3), (2, 3), (4, 2), (4, 3))] == \
+            ["torch", "poppy", "lever", "rail", "redstone_wire", "dirt"]
+        assert [blocks.get(",".join(map(str, at(*c, 1)))) for c in
+                ((1, 2), (2, 2), (1, 3), (2, 3), (4, 2))] == \
+            ["white_carpet", "red_carpet", "white_carpet", "red_carpet", "white_carpet"]
+        # each agent starts with every item of agent_items
+        assert run.final["inventories"] == {A: {"red_carpet": 2, "dirt": 1},
+                                            B: {"white_carpet": 3}}
+
+
+def test_a_refused_place_on_a_taken_cell_changes_nothing(backend: MinecraftBackend,
+                                                         rules: Rulebook) -> None:
+    # A three-layer snow cover is not replaceable (SnowLayerBlock.canBeReplaced: only one
+    # layer is), a one-layer one is; a cell holding a torch is taken: both refuse and nothing
+    # changes.
+    world = WorldSetup(blocks=[BlockSpec(name="snow", pos=at(1, 2), state={"layers": 3}),
+                               BlockSpec(name="snow", pos=at(2, 2), state={"layers": 1}),
+                               BlockSpec(name="torch", pos=at(4, 2))],
+                       spawn=[at(0, 0), at(3, 0)],
+                       agent_items={"dirt": 2, "white_carpet": 1})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "place", "item": "dirt", "pos": list(at(1, 2))},
+         B: {"name": "place", "item": "white_carpet", "pos": list(at(4, 2))}},
+        {A: {"name": "place", "item": "dirt", "pos": list(at(2, 2))},
+         B: {"name": "wait", "seconds": 0.2}}])
+    for run in (sim, srv):
+        assert [v.code for v in run.verdicts] == [Code.CELL_TAKEN, Code.CELL_TAKEN, None, None]
+        blocks = run.final["blocks"]
+        assert [blocks.get(",".join(map(str, at(*c)))) for c in ((1, 2), (2, 2), (4, 2))] == \
+            ["snow", "dirt", "torch"]
+        assert run.final["inventories"] == {A: {"dirt": 1, "white_carpet": 1},
+                                            B: {"dirt": 2, "white_carpet": 1}}
