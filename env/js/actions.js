@@ -23,6 +23,7 @@ const { smelting } = require('./smelting')
 const { expand } = require('./tags')
 const support = require('./support')
 const { replaceable } = require('./replaceable')
+const attack = require('./attack')
 const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
 // How each block is placed: the item held, what else it uses up (env/data/block_items.json,
 // the table the Python side reads too, through env/placement.py).
@@ -769,15 +770,29 @@ async function kill (bot, { entity: type }) {
   const target = nearest(bot, type, REACH.entity + REACH.entity_slack)
   if (!target) refuse(C.NO_ENTITY, { entity: type })
   const before = inventoryOf(bot)
-  const sword = bot.inventory.items().find(i => i.name.endsWith('_sword'))
-  if (sword) await bot.equip(sword, 'hand')
+  // The weapon of the highest vanilla damage carried (env/data/attack.json), hitting at its
+  // full recharge and never into the mob's hurt invulnerability, as the simulator counts.
+  const weapon = attack.weapon(bot.inventory.items())
+  if (weapon) await bot.equip(bot.inventory.items().find(i => i.name === weapon), 'hand')
+  else if (bot.heldItem) await bot.unequip('hand')
+  const intervalMs = attack.hitInterval(weapon) * 1000
   const deadline = Date.now() + 20000
   let where = target.position.clone()
-  while (bot.entities[target.id] && Date.now() < deadline) {
-    where = target.position.clone()
-    await bot.lookAt(target.position.offset(0, (target.height || 1) / 2, 0), true)
-    bot.attack(target)
-    await sleep(500)
+  // Hitting stops at the death (entity_status 3); the body goes a second later.
+  let dead = false
+  const onDead = (e) => { if (e.id === target.id) dead = true }
+  bot.on('entityDead', onDead)
+  try {
+    while (bot.entities[target.id] && !dead && Date.now() < deadline) {
+      where = target.position.clone()
+      await bot.lookAt(target.position.offset(0, (target.height || 1) / 2, 0), true)
+      bot.attack(target)
+      const next = Date.now() + intervalMs
+      while (!dead && bot.entities[target.id] && Date.now() < next) await sleep(Math.min(20, next - Date.now()))
+    }
+    await waitFor(() => !bot.entities[target.id], Math.max(0, deadline - Date.now()))
+  } finally {
+    bot.off('entityDead', onDead)
   }
   if (bot.entities[target.id]) refuse(C.ACTION_FAILED, { what: `the ${type} did not die in time` })
   const gained = await collectDrops(bot, where, before)

@@ -30,6 +30,7 @@ from env.actions import (
     Take,
     Wait,
 )
+from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.durations import DURATIONS, kill_seconds
 from env.loot import drops as loot_drops
@@ -127,9 +128,9 @@ class SimBackend:
 
     Durations: walking path length / WALK_SPEED; take, put, place, activate 0.5 s; craft 1 s
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill by the animal's
-    health (`env.durations.kill_seconds`); milk 1 s; step_on the walk plus `hold_s`. A
-    lever, button or door changes at the action's end (the click, as a bot turns to it
-    first); a plate is held from the agent's arrival. Only drops that come by chance
+    health and the weapon held (`env.durations.kill_seconds`); milk 1 s; step_on the walk
+    plus `hold_s`. A lever, button or door changes at the action's end (the click, as a bot
+    turns to it first); a plate is held from the agent's arrival. Only drops that come by chance
     (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is the
     live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
     `clone()` an independent world.
@@ -579,7 +580,7 @@ class SimBackend:
         if target is None:
             return refuse(Code.NO_ENTITY, entity=action.entity)
         rule = self.rules.rules.get(f"kill:{action.entity}")
-        armed = any(n > 0 and i.endswith("_sword") for i, n in s.inventory(agent).items())
+        held = weapon(s.inventory(agent))
 
         def apply() -> None:
             del s.entities_by_id[target]
@@ -588,7 +589,7 @@ class SimBackend:
                 for item, n in rule.byproducts.items():
                     s.give(agent, item, n)
 
-        return kill_seconds(action.entity, armed), apply
+        return kill_seconds(action.entity, held), apply
 
     def _milk(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Milk)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from env.durations import DURATIONS
 from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.refusals import Code
@@ -20,6 +21,7 @@ from env.world import (
     Condition,
     ContainerSpec,
     Effect,
+    EntitySpec,
     Pos,
     Trigger,
     WorldSetup,
@@ -309,3 +311,35 @@ def test_a_refused_place_on_a_taken_cell_changes_nothing(backend: MinecraftBacke
             ["snow", "dirt", "torch"]
         assert run.final["inventories"] == {A: {"dirt": 1, "white_carpet": 1},
                                             B: {"dirt": 2, "white_carpet": 1}}
+
+
+# -- weapon damage (env/data/attack.json) --------------------------------------------------------
+
+@pytest.mark.parametrize(("weapon", "cow_hits", "rabbit_hits"), [
+    (None, 10, 3), ("wooden_sword", 3, 1), ("stone_sword", 2, 1)])
+def test_a_kill_takes_the_hits_its_weapon_needs(backend: MinecraftBackend, rules: Rulebook,
+                                                weapon: str | None, cow_hits: int,
+                                                rabbit_hits: int) -> None:
+    # minecraft.wiki/w/Sword, /w/Damage: the hand deals 1, a wooden sword 4, a stone sword 5
+    # (recharged in 1 / 1.6 s); a cow has 10 health, a rabbit 3 (minecraft.wiki/w/Cow,
+    # /w/Rabbit); a mob is hurt at most once in 10 ticks. The server's kill takes its hits
+    # one interval apart, the last hit and the loot kill_s: the simulator's duration within
+    # 0.6 s of the server's.
+    world = WorldSetup(entities=[EntitySpec(type="cow", pos=(ORIGIN[0] + 0.5, ORIGIN[1],
+                                                             ORIGIN[2] + 2.5)),
+                                 EntitySpec(type="rabbit", pos=(ORIGIN[0] + 3.5, ORIGIN[1],
+                                                                ORIGIN[2] + 2.5))],
+                       spawn=[at(0, 0), at(3, 0)],
+                       agent_items={weapon: 1} if weapon else {})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "kill", "entity": "cow"}, B: {"name": "kill", "entity": "rabbit"}}])
+    interval = max(0.5, 1 / 1.6) if weapon else 0.5
+    kill_s = DURATIONS["kill_s"]
+    assert [v.seconds for v in sim.verdicts] == pytest.approx(
+        [kill_s + interval * (cow_hits - 1), kill_s + interval * (rabbit_hits - 1)])
+    assert [abs(a.seconds - b.seconds) <= 0.6 for a, b in zip(sim.verdicts, srv.verdicts,
+                                                               strict=True)] == [True, True], \
+        [(a.seconds, b.seconds) for a, b in zip(sim.verdicts, srv.verdicts, strict=True)]
+    held = {weapon: 1} if weapon else {}
+    assert srv.final["inventories"] == {A: {**held, "beef": 1, "leather": 1},
+                                        B: {**held, "rabbit": 1, "rabbit_hide": 1}}

@@ -239,3 +239,19 @@ def test_a_click_places_beside_a_block_that_is_not_replaceable(server: ServerPro
     assert result["dirtOnDeepSnow"] == ["snow", "dirt"]
     assert result["carpetOnTorchUnderStone"] == ["torch", "stone"]
     assert result["inventory"] == {"white_carpet": 2, "dirt": 1}
+
+
+def test_a_hit_takes_the_weapons_vanilla_damage(server: ServerProcess, run_bot: RunBot) -> None:
+    """Vanilla 1.19.2 attack damage (minecraft.wiki/w/Sword, /w/Axe, /w/Pickaxe, /w/Damage):
+    hand 1, wooden sword 4, stone sword 5, wooden axe 7, wooden pickaxe 2; a cow has 10
+    health, a rabbit 3 (minecraft.wiki/w/Cow, /w/Rabbit). Hits 150 ms apart land only every
+    10 ticks (a mob's hurt invulnerability, minecraft.wiki/w/Damage#Immunity)."""
+    cases = [["cow", None], ["cow", "wooden_sword"], ["cow", "stone_sword"],
+             ["cow", "wooden_axe"], ["cow", "wooden_pickaxe"],
+             ["rabbit", None], ["rabbit", "wooden_sword"]]
+    result = run_bot("kill_weapons.js", server.port, json.dumps(cases), timeout=150.0)
+    assert {k: v for k, v in result.items() if ":" in k} == {
+        "cow:hand": 10, "cow:wooden_sword": 3, "cow:stone_sword": 2, "cow:wooden_axe": 2,
+        "cow:wooden_pickaxe": 5, "rabbit:hand": 3, "rabbit:wooden_sword": 1}
+    rapid = result["rapidHandHits"]
+    assert isinstance(rapid, dict) and rapid["alive"] is True and 2 <= rapid["landed"] <= 4
