@@ -314,10 +314,8 @@ class Dig(Action):
         if ripe is not None and age is not None and int(age) < ripe:
             return refuse(Code.NOT_RIPE, block=block.name, pos=self.pos, age=int(age),
                           max_age=ripe)
-        if info and info.tools:
-            inv = view.inventory(agent)
-            if not any(inv.get(t, 0) > 0 for t in info.tools):
-                return refuse(Code.NEEDS_TOOL, block=block.name, tools=", ".join(info.tools))
+        # A block whose harvest tool is not held still breaks, slower and dropping nothing
+        # (minecraft.wiki/w/Breaking: hardness x 5 s by hand for stone), as in vanilla.
         return _block_reach(view, agent, self.pos)
 
 

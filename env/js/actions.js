@@ -578,25 +578,24 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
 
 // ---- blocks ----------------------------------------------------------------------------------
 
-function harvestToolNames (bot, block) {
-  return Object.keys(block.harvestTools || {}).map(id => bot.registry.items[id].name)
-}
-
 async function dig (bot, { pos }) {
   const block = blockAtOrRefuse(bot, pos)
   if (NOTHING_TO_DIG.has(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
   if (block.hardness === null || block.hardness === undefined || block.hardness < 0) refuse(C.UNBREAKABLE, { block: block.name, pos })
   const age = block.getProperties().age
   if (CROPS.has(block.name) && age !== undefined && Number(age) < 7) refuse(C.NOT_RIPE, { block: block.name, pos, age: Number(age), max_age: 7 })
-  const tools = harvestToolNames(bot, block)
-  const inv = inventoryOf(bot)
-  if (tools.length && !tools.some(t => inv[t] > 0)) refuse(C.NEEDS_TOOL, { block: block.name, tools: tools.join(', ') })
+  // Without its harvest tool a block still breaks, slower and dropping nothing (as in vanilla:
+  // the server's drops.js gives nothing, mineflayer's digTime counts the slower break).
   requireReach(bot, pos)
   const tool = bot.pathfinder.bestHarvestTool(block)
   if (tool) await bot.equip(tool, 'hand')
   const before = inventoryOf(bot)
   const home = bot.entity.position.floored()
-  await withTimeout(bot.dig(block, true), 30000, `digging ${block.name}`)
+  // On the ground first: a player in the air digs 5 times slower (vanilla, and mineflayer's
+  // digTime), and a bot just teleported or come down a step may not have landed yet.
+  await waitFor(() => bot.entity.onGround, 2000)
+  // vanilla's break time (mineflayer's digTime: obsidian by hand is 250 s), with room to spare
+  await withTimeout(bot.dig(block, true), 2 * bot.digTime(block) + 10000, `digging ${block.name}`)
   const gained = await collectDrops(bot, at(pos).offset(0.5, 0.5, 0.5), before)
   await comeBack(bot, home)
   return { gained, block: blockInfo(bot.blockAt(at(pos))) }
@@ -841,6 +840,7 @@ function limitMs (name, args) {
   if (name === 'smelt') return 12000 * (args.count || 1) + 30000
   if (name === 'wait') return 1000 * (args.seconds || 0) + 5000
   if (name === 'step_on') return 1000 * (args.hold_s || 0) + 60000
+  if (name === 'dig') return 600000 // obsidian by hand takes 250 s
   return 60000
 }
 

@@ -478,8 +478,12 @@ class SimBackend:
         (so a counterfactual rule change shows), unless that rule needs shears the agent lacks,
         plus what the block's loot table (env/data/loot.json) gives by chance under its
         conditions (shears if the agent holds them; no silk touch), rolled with the world's
-        seeded generator: leaves by hand give no leaves, and a sapling only now and then."""
+        seeded generator: leaves by hand give no leaves, and a sapling only now and then. A
+        block that needs a harvest tool the agent lacks (stone by hand) gives nothing."""
         inv = self.state.inventory(agent)
+        info = self.rules.blocks.get(block.name)
+        if info is not None and info.tools and not any(inv.get(t, 0) > 0 for t in info.tools):
+            return {}  # broken without its harvest tool: nothing (minecraft.wiki/w/Breaking)
         tools = {"shears"} if inv.get("shears", 0) > 0 else set()
         age_state = block.state.get("age")
         age = int(age_state) if age_state is not None else None

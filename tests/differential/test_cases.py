@@ -343,3 +343,33 @@ def test_a_kill_takes_the_hits_its_weapon_needs(backend: MinecraftBackend, rules
     held = {weapon: 1} if weapon else {}
     assert srv.final["inventories"] == {A: {**held, "beef": 1, "leather": 1},
                                         B: {**held, "rabbit": 1, "rabbit_hide": 1}}
+
+
+# -- digging without the harvest tool -------------------------------------------------------------
+
+@pytest.mark.parametrize(("tool", "seconds", "drops"), [
+    (None, (7.5, 10.0), {}),
+    ("wooden_pickaxe", (1.15, 1.5), {"cobblestone": 1})])
+def test_a_block_broken_without_its_tool_breaks_slowly_and_drops_nothing(
+        backend: MinecraftBackend, rules: Rulebook, tool: str | None,
+        seconds: tuple[float, float], drops: dict[str, int]) -> None:
+    # minecraft.wiki/w/Breaking: a block that needs a tool breaks by hand in hardness x 5 s
+    # (stone 1.5: 7.5 s, cobblestone 2: 10 s) and drops nothing; with a wooden pickaxe stone
+    # takes 1.15 s, cobblestone 1.5 s, and each drops cobblestone.
+    world = WorldSetup(blocks=[BlockSpec(name="stone", pos=at(1, 1)),
+                               BlockSpec(name="cobblestone", pos=at(3, 1))],
+                       spawn=[at(0, 0), at(3, 0)], agent_items={tool: 1} if tool else {})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "dig", "pos": list(at(1, 1))}, B: {"name": "dig", "pos": list(at(3, 1))}}])
+    held = {tool: 1} if tool else {}
+    for run in (sim, srv):
+        assert [v.ok for v in run.verdicts] == [True, True]
+        assert run.final["inventories"] == {A: {**held, **drops}, B: {**held, **drops}}
+        assert [run.final["blocks"].get(",".join(map(str, at(*c)))) for c in ((1, 1), (3, 1))] \
+            == ["air", "air"]
+    overhead = DURATIONS["dig_overhead_s"]
+    assert [v.seconds for v in sim.verdicts] == pytest.approx([s + overhead for s in seconds])
+    print("dig seconds sim/server", tool, [(a.seconds, round(b.seconds, 2)) for a, b in
+                                          zip(sim.verdicts, srv.verdicts, strict=True)])
+    assert all(abs(a.seconds - b.seconds) <= 0.6 for a, b in zip(sim.verdicts, srv.verdicts,
+                                                                  strict=True))
