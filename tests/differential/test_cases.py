@@ -265,27 +265,33 @@ def test_a_block_placed_on_a_block_with_no_collision_box_goes_beside_it(
                                                 "powered": False}),
                                BlockSpec(name="rail", pos=at(2, 3)),
                                BlockSpec(name="redstone_wire", pos=at(4, 2)),
-                               BlockSpec(name="tall_grass", pos=at(4, 3))],
+                               BlockSpec(name="tall_grass", pos=at(4, 3)),
+                               BlockSpec(name="poppy", pos=at(5, 2))],
                        spawn=[at(0, 0), at(3, 0)],
-                       agent_items={"white_carpet": 3, "red_carpet": 2, "dirt": 1})
+                       agent_items={"white_carpet": 3, "red_carpet": 2, "dirt": 2})
     sim, srv = both(backend, rules, world, [
         {A: {"name": "place", "item": "white_carpet", "pos": list(at(1, 2, 1))},
          B: {"name": "place", "item": "red_carpet", "pos": list(at(2, 2, 1))}},
         {A: {"name": "place", "item": "white_carpet", "pos": list(at(1, 3, 1))},
          B: {"name": "place", "item": "red_carpet", "pos": list(at(2, 3, 1))}},
         {A: {"name": "place", "item": "white_carpet", "pos": list(at(4, 2, 1))},
-         B: {"name": "place", "item": "dirt", "pos": list(at(4, 3))}}])
+         B: {"name": "place", "item": "dirt", "pos": list(at(4, 3))}},
+        # the poppy is the only block next to that cell: dirt is put against it, above it
+        {A: {"name": "wait", "seconds": 0.2},
+         B: {"name": "place", "item": "dirt", "pos": list(at(5, 2, 1))}}])
     for run in (sim, srv):
-        assert [v.ok for v in run.verdicts] == [True] * 6
+        assert [v.ok for v in run.verdicts] == [True] * 8
         blocks = run.final["blocks"]
         assert [blocks.get(",".join(map(str, at(*c)))) for c in
                 ((1, 2), (2, 2), (1, 3), (2, 3), (4, 2), (4, 3))] == \
             ["torch", "poppy", "lever", "rail", "redstone_wire", "dirt"]
+        assert [blocks.get(",".join(map(str, at(5, 2, dy)))) for dy in (0, 1)] == \
+            ["poppy", "dirt"]
         assert [blocks.get(",".join(map(str, at(*c, 1)))) for c in
                 ((1, 2), (2, 2), (1, 3), (2, 3), (4, 2))] == \
             ["white_carpet", "red_carpet", "white_carpet", "red_carpet", "white_carpet"]
         # each agent starts with every item of agent_items
-        assert run.final["inventories"] == {A: {"red_carpet": 2, "dirt": 1},
+        assert run.final["inventories"] == {A: {"red_carpet": 2, "dirt": 2},
                                             B: {"white_carpet": 3}}
 
 
