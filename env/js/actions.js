@@ -772,8 +772,8 @@ async function kill (bot, { entity: type }) {
   // The weapon of the highest vanilla damage carried (env/data/attack.json), hitting at its
   // full recharge and never into the mob's hurt invulnerability, as the simulator counts.
   const weapon = attack.weapon(bot.inventory.items())
+  // (without one, whatever is held hits as the hand does)
   if (weapon) await bot.equip(bot.inventory.items().find(i => i.name === weapon), 'hand')
-  else if (bot.heldItem) await bot.unequip('hand')
   const intervalMs = attack.hitInterval(weapon) * 1000
   const deadline = Date.now() + 20000
   let where = target.position.clone()

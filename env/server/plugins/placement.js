@@ -31,10 +31,11 @@ async function targetCell (world, ref, direction) {
   return { cell, there }
 }
 
-// A player's feet or head in the cell (the rule the action check applies too).
+// A player's feet or head in the cell (the rule the action check applies too); a spectator
+// (game mode 3) has no body.
 function occupied (serv, world, cell) {
   return serv.players.some(p => {
-    if (p.world !== world || !p.position) return false
+    if (p.world !== world || !p.position || p.gameMode === 3) return false
     const f = p.position.floored()
     return f.x === cell.x && f.z === cell.z && (f.y === cell.y || f.y === cell.y - 1)
   })
