@@ -299,7 +299,9 @@ class Smelt(Action):
 class Dig(Action):
     name: Literal["dig"] = "dig"
     pos: Pos
-    summary: ClassVar[str] = "break the block at pos and pick up what it drops"
+    summary: ClassVar[str] = ("break the block at pos and pick up what it drops (a block that "
+                              "needs a tool, e.g. stone and a pickaxe, breaks without it too, "
+                              "slowly and dropping nothing)")
     _v = field_validator("pos", mode="before")(_pos)
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
