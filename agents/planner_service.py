@@ -99,6 +99,9 @@ class PlannerCore:
     """subtask -> agent that found no path to it (a closed door, or a teleport took it where
     no walk leads back) -> subtasks done then: it is not given to that agent again until
     another subtask is done (which may open the way)."""
+    next_start: dict[str, float] = field(default_factory=dict)
+    """Agent -> the `not_before` of its latest assignment: its next action starts no earlier,
+    even when the assignment needs no action at all (the Judger waits on it, `state`)."""
     now: float = 0.0
     """The clock of the event (request, report, station freed) being handled: pre-positioning
     decided on it starts no earlier (it takes from the hub what is there by then)."""
@@ -267,6 +270,12 @@ class PlannerCore:
 
     def assign(self, hub: Pos | None) -> list[Assignment]:
         """Hand ready subtasks to waiting agents (in clock order, ties by id)."""
+        out = self._assign(hub)
+        for a in out:
+            self.next_start[a.agent] = max(self.next_start.get(a.agent, 0.0), a.not_before)
+        return out
+
+    def _assign(self, hub: Pos | None) -> list[Assignment]:
         done = self.n_done()
         self.barred = {s: kept for s, bars in self.barred.items()
                        if (kept := {a: n for a, n in bars.items() if n >= done})}
@@ -376,9 +385,11 @@ class PlannerCore:
 
     def state(self) -> PlannerState:
         self.state_seq += 1
-        return PlannerState(sender="planner", idle=sorted(set(self.free) | self.gone),
-                            done=self.finished,
-                            seq=self.state_seq)
+        idle = set(self.free) | self.gone
+        return PlannerState(sender="planner", idle=sorted(idle), done=self.finished,
+                            seq=self.state_seq,
+                            earliest={a: t for a, t in sorted(self.next_start.items())
+                                      if a not in idle and t > 0.0})
 
     def progress(self) -> PlanProgress:
         """What viewers show: each subtask waiting (a predecessor not done), ready, working,

@@ -19,7 +19,7 @@ open position, what is done); the Planner service updates it (`claim`, `release`
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -552,13 +552,24 @@ class LookaheadScheduler:
 
     def dispatch(self, view: DispatchView) -> list[Dispatch]:
         """The decisions for the free agents of `view` (see the class docstring)."""
+        staged_for = {a: s for s, a in view.reserved.items()}
+        out = self._decide(view, staged_for)
+        if any(not d.stage for d in out) or any(v == "running" for v in view.status.values()):
+            return out
+        # Nothing runs and nothing starts: nothing will make a staged subtask ready but new
+        # work, so agents prepared for one that is not ready may take ready work too (they
+        # are not prepared for a second subtask while they hold what the first needs).
+        return self._decide(view, {a: s for a, s in staged_for.items() if s in view.ready},
+                            holding=set(view.reserved.values()))
+
+    def _decide(self, view: DispatchView, staged_for: dict[str, str],
+                holding: Collection[str] = ()) -> list[Dispatch]:
+        """`dispatch` with `staged_for` (agent -> the subtask it waits for, prepared) and
+        `holding` (agents never prepared again: they hold another preparation)."""
         free = sorted(view.free, key=lambda a: (view.free[a], a))
         out: list[Dispatch] = []
         busy = self._busy_stations(view)
-        staged_for = {a: s for s, a in view.reserved.items()}
-        if not any(v == "running" for v in view.status.values()):
-            # Nothing will make a staged subtask ready but new work: let everyone take it.
-            staged_for = {a: s for a, s in staged_for.items() if s in view.ready}
+        staged_for = dict(staged_for)
 
         def take(agent: str) -> None:
             free.remove(agent)
@@ -642,7 +653,8 @@ class LookaheadScheduler:
                        or p in view.reserved or p in staged_now
                        for p in view.graph.predecessors(sid)):
                 continue
-            idle = [a for a in free if a not in staged_for and a not in view.barred.get(sid, ())]
+            idle = [a for a in free if a not in staged_for and a not in holding
+                    and a not in view.barred.get(sid, ())]
             if not idle:
                 continue
             st = view.subtasks[sid]
