@@ -333,7 +333,7 @@ class PlannerCore:
         view = DispatchView(self.subtasks, self.graph, self.status, dict(self.free), self.pos,
                             self.ready(), dict(self.reserved), hub, self.holders,
                             dict(self.done_at), dict(self.released), set(self.no_stage),
-                            {s: set(a) for s, a in self.barred.items()})
+                            {s: set(a) for s, a in self.barred.items()}, set(self.gone))
         out: list[Assignment] = []
         for d in self.scheduler.dispatch(view):  # type: ignore[attr-defined]
             if d.stage:
@@ -363,6 +363,10 @@ class PlannerCore:
         parts = split_parts(st, len(group)) if st.agents == 1 else [st] * len(group)
         if d.last and st.kind == "place":
             parts = [p.model_copy(update={"stay": True}) for p in parts]
+        if d.keep:
+            parts = [p.model_copy(update={"keep": True}) for p in parts]
+        if d.carry:
+            parts[0] = parts[0].model_copy(update={"carry": dict(d.carry)})
         group = group[:len(parts)]
         # A predecessor's output exists from its last work action on (its worker may still
         # be walking back to report).

@@ -250,6 +250,53 @@ def test_blocks_a_preparation_took_beyond_its_part_go_back_to_the_hub() -> None:
     assert r["metrics"]["completion"] == 1.0
 
 
+def test_one_agent_does_every_furnace_job_of_a_dish_and_the_dish() -> None:
+    # Two smelts on the one furnace run one after the other whoever does them; the agent
+    # of the first also does the second and the craft, keeping each output in hand and
+    # taking everything on its one trip to the hub: no hand-off through the hub.
+    stew = Subtask(id="craft:stew", kind="craft", target="rabbit_stew", station=(3, -60, 3),
+                   inputs={"cooked_beef": 1, "cooked_rabbit": 1, "bowl": 1}, seconds=0.2)
+    subs = [smelt("smelt:a", "beef"), smelt("smelt:b", "rabbit"), stew]
+    edges = [("smelt:a", "craft:stew"), ("smelt:b", "craft:stew")]
+    v = view(subs, edges, ["agent1", "agent2", "agent3"])
+    sched = LookaheadScheduler(v.graph, v.subtasks, {FURNACE})
+    assert sched.dispatch(v) == [Dispatch("smelt:a", ("agent1",), keep=True, carry=(
+        ("bowl", 1), ("coal", 1), ("rabbit", 1)))]
+    # agent1 is back first: the second smelt is its own, whoever else is free
+    v = view(subs, edges, ["agent1", "agent2", "agent3"], status={"smelt:a": "done"})
+    v.pos["agent1"] = (6.5, -59.0, 6.5)
+    assert sched.dispatch(v) == [Dispatch("smelt:b", ("agent1",), keep=True)]
+    v = view(subs, edges, ["agent2", "agent3"],
+             status={"smelt:a": "done", "smelt:b": "running"})
+    assert sched.dispatch(v) == []  # nobody prepares the dish: agent1 has all it needs
+    v = view(subs, edges, ["agent1", "agent2", "agent3"],
+             status={"smelt:a": "done", "smelt:b": "done"})
+    assert sched.dispatch(v) == [Dispatch("craft:stew", ("agent1",), last=True)]
+
+
+def test_a_furnace_job_bound_to_an_agent_that_is_gone_goes_to_another() -> None:
+    stew = Subtask(id="craft:stew", kind="craft", target="rabbit_stew", station=(3, -60, 3),
+                   inputs={"cooked_beef": 1, "cooked_rabbit": 1, "bowl": 1}, seconds=0.2)
+    subs = [smelt("smelt:a", "beef"), smelt("smelt:b", "rabbit"), stew]
+    edges = [("smelt:a", "craft:stew"), ("smelt:b", "craft:stew")]
+    v = view(subs, edges, ["agent1", "agent2"])
+    sched = LookaheadScheduler(v.graph, v.subtasks, {FURNACE})
+    assert [d.agents for d in sched.dispatch(v)] == [("agent1",)]
+    v = view(subs, edges, ["agent2"], status={"smelt:a": "done"}, gone={"agent1"})
+    assert [(d.sid, d.agents) for d in sched.dispatch(v)] == [("smelt:b", ("agent2",))]
+
+
+def test_causal_cp_smelts_and_cooks_a_stew_with_one_agent_and_no_hand_off() -> None:
+    from tasks.episode import run_episode
+
+    r = run_episode({"task": "cooking/rabbit_stew_0", "planner": "causal-cp", "agents": 3,
+                     "seed": 0})
+    trace = r["trace"]
+    cooks = {t["agent"] for t in trace if t["name"] in ("smelt", "craft") and t["ok"]}
+    puts = [t["args"]["item"] for t in trace if t["name"] == "put"]
+    assert (r["metrics"]["completion"], len(cooks), puts) == (1.0, 1, [])
+
+
 def test_a_prepared_agent_is_never_prepared_for_a_second_subtask() -> None:
     # agent1 holds what place:c needs (c waits for b, b for a); nothing runs. agent2, sooner
     # free, starts a; b is next, but agent1 is not sent to prepare it: what it holds for c
