@@ -361,7 +361,7 @@ class PlannerCore:
         sid, group = d.sid, list(d.agents)
         st = self.subtasks[sid]
         parts = split_parts(st, len(group)) if st.agents == 1 else [st] * len(group)
-        if d.last and st.kind == "place":
+        if (d.last or getattr(self.scheduler, "builders_stay", False)) and st.kind == "place":
             parts = [p.model_copy(update={"stay": True}) for p in parts]
         if d.keep:
             parts = [p.model_copy(update={"keep": True}) for p in parts]

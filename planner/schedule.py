@@ -391,17 +391,20 @@ def arrival_lead(pos: tuple[float, float, float] | None, hub: tuple[int, int, in
 
 def tour_seconds(blocks: list[BlueprintBlock]) -> float:
     """Seconds of walking between a place job's blocks that its estimate (`seconds`: the
-    walk to its farthest block and back, plus one placement each) leaves out: the straight
-    steps between consecutive blocks in the order a worker builds them (by layer, x, z),
-    less the reach a worker places from (`env.world.REACH`), at walking speed. Scattered
-    blocks make a long job that merits splitting; a row makes none.
+    walk to its farthest block and back, plus one placement each) leaves out, taking the
+    blocks in the order a worker builds them (by layer, x, z). A worker places each block
+    from the ground cell off the site nearest to it (`agents.brain`'s `_stand_for`), about
+    one block away: the next block is placed from there when it is within the reach
+    (`env.world.REACH`) of that cell, else the worker walks the whole step to the cell next
+    to it, at walking speed. Scattered blocks make a long job that merits splitting; a row
+    makes none.
 
     >>> from env.goals import BlueprintBlock as B
     >>> tour_seconds([B(name="dirt", pos=(0, -60, z)) for z in range(4)])
     0.0
     >>> ends = [B(name="dirt", pos=(0, -60, -10)), B(name="dirt", pos=(0, -60, 10))]
-    >>> round(tour_seconds(ends), 3)  # (20 - 4.5) / 4.317
-    3.59
+    >>> round(tour_seconds(ends), 3)  # 20 / 4.317
+    4.633
     """
     from env.actions import WALK_SPEED
     from env.world import REACH
@@ -410,8 +413,14 @@ def tour_seconds(blocks: list[BlueprintBlock]) -> float:
     total = 0.0
     for a, b in zip(order, order[1:], strict=False):
         d = sum((x - y) ** 2 for x, y in zip(a.pos, b.pos, strict=True)) ** 0.5
-        total += max(0.0, d - REACH) / WALK_SPEED
+        if d + STAND_OFF > REACH:
+            total += d / WALK_SPEED
     return total
+
+
+#: How far from the block it places a builder stands, blocks: the nearest ground cell off
+#: the building site (see `tour_seconds`).
+STAND_OFF = 1.0
 
 
 def job_seconds(st: Subtask) -> float:
@@ -491,9 +500,8 @@ def mark_last(out: list[Dispatch], view: DispatchView) -> list[Dispatch]:
     >>> from planner.subtask import Subtask
     >>> v = DispatchView({"a": Subtask(id="a", kind="place", target="stone")}, nx.DiGraph(),
     ...                  {"a": "open"}, {"w": 0.0}, {}, ["a"])
-    >>> mark_last([Dispatch("a", ("w",))], v)
-    [Dispatch(sid='a', agents=('w',), stage=False, inputs=(), wait_at=None, not_before=0.0, \
-last=True)]
+    >>> [d.last for d in mark_last([Dispatch("a", ("w",))], v)]
+    [True]
     """
     starting = {d.sid for d in out if not d.stage}
     if any(v == "open" and s not in starting for s, v in view.status.items()):
@@ -522,6 +530,9 @@ class LookaheadScheduler:
     """
 
     name = "lookahead"
+    builders_stay = True
+    """Builders wait where they built (`Subtask.stay`): one walks back to the hub only when
+    its next work needs it to, so a walk after its last job never lengthens the episode."""
 
     def __init__(self, dag: nx.DiGraph, subtasks: dict[str, Subtask],
                  exclusive: set[tuple[int, int, int]] | None = None) -> None:
