@@ -68,8 +68,10 @@ class LLMHTTPError(LLMError):
 
 
 class LLMEndpointError(LLMHTTPError):
-    """The endpoint refuses every call (401, 403, 404: wrong key, model or URL): no episode
-    can go on, so planning stops at the first such answer with one line."""
+    """The endpoint refuses every call (401, 403, 404: wrong key, model or URL; nothing
+    listening), or gave no usable answer to any of its first `UNUSABLE_AFTER` questions (it
+    hangs, or answers something else than the JSON asked for): no episode can go on, so
+    planning stops with one line."""
 
 
 class LLMAnswerError(LLMError):
@@ -117,13 +119,15 @@ def request_key(model: str, messages: list[dict[str, str]], schema: dict[str, An
 
 
 def _first_json(text: str) -> Any:
-    """The JSON value in the text (whole, or its first {...} span)."""
+    """The JSON value in the text (whole, or its first {...} span). Raw control characters
+    inside strings (a line break in a reason, as small models write) are taken as they are
+    (`json.loads(strict=False)`); anything else that is not JSON raises JSONDecodeError."""
     try:
-        return json.loads(text)
+        return json.loads(text, strict=False)
     except json.JSONDecodeError:
         start, end = text.find("{"), text.rfind("}")
         if 0 <= start < end:
-            return json.loads(text[start:end + 1])
+            return json.loads(text[start:end + 1], strict=False)
         raise
 
 
@@ -209,6 +213,24 @@ def stats_of(calls: list[dict[str, Any]], model: str, base_url: str) -> dict[str
             "calls_log": [dict(c) for c in calls]}
 
 
+UNUSABLE_AFTER = 3
+"""Questions in a row that may fail, before any has been answered, before the endpoint is
+taken as unusable (`LLMEndpointError`): a server that hangs, or answers something that is
+not the JSON asked for, to every question."""
+
+
+def unusable_model(llm: dict[str, Any] | None) -> str | None:
+    """Why an episode's LLM block (`stats_of`) measured no model at all: every question it
+    asked failed. None when at least one was answered, or none was asked."""
+    if not llm or not llm.get("calls") or llm.get("failed") != llm["calls"]:
+        return None
+    last = next((c.get("error") for c in reversed(llm.get("calls_log") or [])
+                 if c.get("error")), None)
+    return (f"the model at {llm.get('base_url') or '(no URL)'} (model {llm.get('model') or '?'}) "
+            f"gave no usable answer to any of its {llm['calls']} questions"
+            + (f"; the last: {last}" if last else ""))
+
+
 class LLMClient:
     """Structured questions to one endpoint (see the module docstring). `transport`: an
     object with the `openai.OpenAI` interface (tests), else one is made from the settings."""
@@ -224,6 +246,12 @@ class LLMClient:
         self._lock = threading.Lock()
         self._rate = _RateLimit(settings.rate)
         self._closed = False
+        self._answered = False
+        """Some question was answered: the endpoint is usable, whatever fails later."""
+        self._failed_in_a_row = 0
+        self.unusable: str | None = None
+        """Why no question to this endpoint can be answered (its `LLMEndpointError`), once
+        one said so: an episode stops on it (`tasks.episode`)."""
         if settings.mode != "live" and settings.cache and settings.cache.exists():
             for line in settings.cache.read_text().splitlines():
                 try:
@@ -447,16 +475,29 @@ class LLMClient:
         rec.ok = parsed is not None
         rec.seconds = round(rec.seconds, 3)
         with self._lock:
+            if parsed is not None:
+                self._answered = True
+            elif not spent and not endpoint:
+                self._failed_in_a_row += 1
+            unusable = parsed is None and not spent and not endpoint \
+                and not self._answered and self._failed_in_a_row >= UNUSABLE_AFTER
+            if unusable:
+                # Nothing this endpoint says is usable: stop, as for a wrong URL or model.
+                rec.error = (f"{self.where}: no usable answer to the first "
+                             f"{self._failed_in_a_row} questions (the last: "
+                             f"{rec.error or 'no answer'})")
             self.records.append(rec)
             entry = {"key": key, **{k: v for k, v in asdict(rec).items() if k != "key"}}
-            if endpoint:
-                entry["endpoint"] = True
+            if endpoint or unusable:
+                entry["endpoint"] = True  # a replay stops where this run stopped
             self._cache[key] = entry
             self._write(entry)
         if parsed is None:
-            err_cls = LLMBudgetError if spent else LLMEndpointError if endpoint else \
-                LLMHTTPError if rec.parse_failures == 0 else LLMAnswerError
+            err_cls = LLMBudgetError if spent else LLMEndpointError if endpoint or unusable \
+                else LLMHTTPError if rec.parse_failures == 0 else LLMAnswerError
             failure = err_cls(rec.error or f"{self.where}: no answer")
+            if err_cls is LLMEndpointError:
+                self.unusable = self.unusable or str(failure)
             failure.answer = rec.answer
             raise failure
         return parsed
@@ -485,13 +526,16 @@ class LLMClient:
         with self._lock:
             self.cache_hits += 1
             self.records.append(rec)
+            self._answered = self._answered or rec.ok
         log.info("llm %s answer of %s from the cache (%s, %d tokens recorded)", purpose, agent,
                  "ok" if rec.ok else "failed", rec.tokens)
         if not rec.ok:
-            err_cls = LLMAnswerError if rec.parse_failures else \
-                LLMEndpointError if hit.get("endpoint") else LLMHTTPError
+            err_cls = LLMEndpointError if hit.get("endpoint") else \
+                LLMAnswerError if rec.parse_failures else LLMHTTPError
             failure = err_cls(rec.error or f"{self.where}: recorded failure")
             failure.answer = rec.answer
+            if err_cls is LLMEndpointError:
+                self.unusable = self.unusable or str(failure)
             raise failure
         parsed = self._validate(rec.answer or "", schema, check)
         if isinstance(parsed, str):

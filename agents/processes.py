@@ -159,6 +159,13 @@ class ProcessOwner:
         _kill_session(child.process.pid)
         return child.process.returncode
 
+    def signal_all(self, sig: int) -> None:
+        """Send `sig` to every child still running (not to what they started)."""
+        for child in self.children.values():
+            if child.running():
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.send_signal(sig)
+
     def stop_all(self) -> dict[str, int | None]:
         """Stop every child, the last started first; name -> exit status."""
         return {name: self.stop(name) for name in reversed(list(self.children))}

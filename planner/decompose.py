@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import networkx as nx
+
 from env.actions import WALK_SPEED
 from env.goals import BlueprintBlock, ConstructionGoal, CookingGoal, EscapeGoal
 from env.rulebook import CRAFT_S, KILL_S, MILK_S, Rule, Rulebook
@@ -127,10 +129,13 @@ def order_rules(task: TaskSpec, rules: Rulebook) -> list[Rule]:
     condition (see `carriers`), so t2 must fire first. Escape atom 8: its lever pulls every
     player within 7 blocks down to the exit, the one on the button's ledge too."""
     carried = carriers(task, rules)
-    if not carried:
+    parted = isinstance(task.goal, EscapeGoal) and any(len(r.parts) > 1 for r in task.goal.rooms)
+    if not carried and not parted:
         return []
     walker = world_walker(task.world, rules.blocks)
     out: dict[str, Rule] = {}
+    if parted:
+        out.update((r.id, r) for r in part_order_rules(task, walker))
     for (tid, _), carrier in sorted(carried.items(), key=lambda kv: kv[0]):
         spots = [walker.landing(e.to) for e in carrier.effects
                  if e.kind == "teleport" and e.to is not None]
@@ -148,6 +153,62 @@ def order_rules(task: TaskSpec, rules: Rulebook) -> list[Rule]:
                     out[rid] = Rule(id=rid, kind="trigger", output=t3.id,
                                     inputs={f"fired:{tid}": 1})
     return list(out.values())
+
+
+def _in_reach(cell: Pos, effect_pos: Pos, radius: float) -> bool:
+    """Whether a player standing in `cell` is within a teleport's `radius` of `effect_pos`
+    (block centres, as the simulator measures the reach)."""
+    return distance((cell[0] + 0.5, cell[1], cell[2] + 0.5),
+                    (effect_pos[0] + 0.5, effect_pos[1], effect_pos[2] + 0.5)) <= radius
+
+
+def part_order_rules(task: TaskSpec, walker: Walker) -> list[Rule]:
+    """`after:<tj>:<tk>` between the triggers of one room that belong to different players'
+    parts (`EscapeRoom.parts`: each player fires its own copy, a lever whose teleport takes
+    whoever is within its reach): when a player on its way to tk's condition stands or walks
+    within the reach of tj's teleport, tj fires only once tk has (tk's player is gone by
+    then). The way is the walk from where players come into the room (the spawn for the
+    first room, else where the previous room's teleports land) to within reach of the
+    condition, as the players' path finder walks it. Edges that would close a cycle are
+    left out (the order stays a partial order); VillagerBench's merge layouts place the
+    levers side by side, and players spawn within one lever's reach."""
+    assert isinstance(task.goal, EscapeGoal)
+    triggers = {t.id: t for t in task.world.triggers}
+    rooms = sorted(task.goal.rooms, key=lambda r: r.index)
+    order = nx.DiGraph()
+    out: list[Rule] = []
+    for k, room in enumerate(rooms):
+        if len(room.parts) < 2:
+            continue
+        if k == 0:
+            starts = list(task.world.spawn)
+        else:
+            starts = sorted({walker.landing(e.to) for tid in rooms[k - 1].triggers
+                             if tid in triggers for e in triggers[tid].effects
+                             if e.kind == "teleport" and e.to is not None})
+        owner = {tid: j for j, part in enumerate(room.parts) for tid in part
+                 if sum(tid in p for p in room.parts) == 1}
+        edges: list[tuple[str, str]] = []
+        for tk in sorted(owner):
+            cells: set[Pos] = set()
+            for c in triggers[tk].conditions:
+                for start in starts:
+                    cells.update(walker.find(start, c.pos, within=CARRY_NEAR) or [])
+            for tj in sorted(owner):
+                if owner[tj] == owner[tk]:
+                    continue
+                if any(e.kind == "teleport" and any(_in_reach(cell, e.pos, e.radius)
+                                                    for cell in cells)
+                       for e in triggers[tj].effects):
+                    edges.append((tk, tj))  # tk fires first, then tj
+        for tk, tj in edges:
+            order.add_edge(tk, tj)
+            if not nx.is_directed_acyclic_graph(order):
+                order.remove_edge(tk, tj)
+                continue
+            out.append(Rule(id=f"after:{tj}:{tk}", kind="trigger", output=tj,
+                            inputs={f"fired:{tk}": 1}))
+    return out
 
 
 def walk_s(a: Pos | None, b: Pos | None) -> float:

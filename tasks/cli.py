@@ -397,7 +397,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                             brain_latency_s=args.brain_latency, strict=args.strict)
     except ValidationError as err:
         first = err.errors()[0]
-        raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
+        why = first["msg"].removeprefix("Value error, ")
+        raise CliError(f"--{first['loc'][0]}: {why}") from None
     try:
         if not args.watch:
             result = run_episode(cfg)
@@ -486,7 +487,8 @@ def cmd_agent(args: argparse.Namespace) -> int:
                                 viewers=args.viewers)
     except ValidationError as err:
         first = err.errors()[0]
-        raise CliError(f"--{first['loc'][0]}: {first['msg']}") from None
+        why = first["msg"].removeprefix("Value error, ")
+        raise CliError(f"--{first['loc'][0]}: {why}") from None
     return run_participant(cfg)
 
 

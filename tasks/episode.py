@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import networkx as nx
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from agents.brain import DEFAULT_PRIOR_NOISE, make_brain
 from agents.broker import EmbeddedBroker, parse_broker_url
 from agents.bus import Bus, Topics
 from agents.judger import Judger
+from agents.llm import unusable_model
 from agents.planner_service import PlannerCore, PlannerService
 from agents.worker import Worker, heartbeat_for
 from env.backend import Backend
@@ -77,6 +78,14 @@ class EpisodeConfig(BaseModel):
     """Seconds of sleep added to every brain call (a slow LLM, for measurements)."""
     strict: bool = False
     """A task-file line that cannot be read is an error, instead of skipped with a warning."""
+
+    @field_validator("server")
+    @classmethod
+    def _server_needs_the_game(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("backend") != "minecraft":
+            raise ValueError("a server is only used with --backend minecraft "
+                             "(the simulator runs no game server)")
+        return value
 
 
 def agent_ids(n: int) -> list[str]:
@@ -258,11 +267,14 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         tasks += [asyncio.create_task(w.serve(stop)) for w in workers]
         failure: list[str] = []
         watchdog = asyncio.create_task(_watch_health(backend, failure))
+        model_failure: list[str] = []
+        model_watch = asyncio.create_task(_watch_model(client, model_failure))
         ended = asyncio.create_task(
             _finished_or_over_budget(planner.finished, judged, cfg.timeout_s))
         interrupted = False
         try:
-            await asyncio.wait({watchdog, ended}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({watchdog, model_watch, ended},
+                               return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:
             # Ctrl-C: stop every participant now and keep what happened (a partial result).
             interrupted = True
@@ -270,9 +282,12 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
             if this is not None:
                 this.uncancel()
         timed_out = not interrupted and ended.done() and not ended.result()
-        for waiter in (watchdog, ended):
+        for waiter in (watchdog, model_watch, ended):
             waiter.cancel()
-        await asyncio.gather(watchdog, ended, return_exceptions=True)
+        await asyncio.gather(watchdog, model_watch, ended, return_exceptions=True)
+        if not model_failure and client is not None and client.unusable:
+            model_failure.append(client.unusable)  # found just as the planner gave up
+        timed_out = timed_out and not model_failure
         health = getattr(backend, "health", None)
         if not failure and health is not None:
             # The game may have died just before the end (its actions failing fast).
@@ -281,6 +296,8 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                 failure.append(reason)
         if failure:
             log.error("episode %s failed: %s", cfg.task, failure[0])
+        elif model_failure:
+            log.error("episode %s stopped: %s", cfg.task, model_failure[0])
         elif timed_out:
             log.warning("episode %s hit its %.0f s wall-clock limit", cfg.task, cfg.timeout_s)
         stop.set()
@@ -326,11 +343,22 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
                                  else 0})
     if failure:
         result["failure"] = failure[0]
+    elif model_failure:
+        result["failure"] = f"the model stopped the episode: {model_failure[0]}"
     elif interrupted:
         result["interrupted"] = True
         result["failure"] = ("interrupted (Ctrl-C): the episode was stopped; this result is "
                              "partial")
     return result
+
+
+async def _watch_model(client: Any, failure: list[str], every_s: float = 0.2) -> None:
+    """Return (with the reason appended to `failure`) once the LLM client found its endpoint
+    unusable (`LLMClient.unusable`: every call is refused, or no question was ever answered);
+    without a client, never."""
+    while client is None or client.unusable is None:
+        await asyncio.sleep(every_s if client is not None else 3600.0)
+    failure.append(client.unusable)
 
 
 async def _watch_health(backend: Backend, failure: list[str], every_s: float = 1.0) -> None:
@@ -355,7 +383,8 @@ def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: lis
                    plan_s: float, backend: str | None, villagerbench: dict[str, Any],
                    budget_stop: bool, llm: dict[str, Any] | None = None,
                    run: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The result dict of an episode from its parts (one process or several)."""
+    """The result dict of an episode from its parts (one process or several). An episode
+    whose model answered none of its questions has a `failure` (it measured no model)."""
     lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents)
     metrics = episode_metrics(trace, agent_ids(cfg.agents), spec.budget_s, lb, score,
                               completion, llm_calls, tokens)
@@ -368,7 +397,9 @@ def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: lis
     # Planning wall time alone varies between runs of one seed: it stays in the `run` block.
     breakdown.pop("planning_s", None)
     metrics.update(breakdown_metrics(breakdown))
+    unusable = unusable_model(llm)
     return {
+        **({"failure": unusable} if unusable else {}),
         "task": spec.id,
         "family": spec.family,
         "backend": backend or cfg.backend,

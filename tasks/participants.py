@@ -28,11 +28,12 @@ import contextlib
 import logging
 import os
 import secrets
+import signal
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,6 +54,9 @@ PASSWORD_ENV = "CAUSALCRAFT_MQTT_PASSWORD"
 """The environment variable a participant reads its broker password from."""
 RECONNECT_S = 120.0
 """How long a participant tries to reach a lost broker again before it gives up."""
+INTERRUPT_GRACE_S = 20.0
+"""After a Ctrl-C or SIGTERM, how long the runner waits for the participants' summaries
+(each ends its part and sends what it has) before it writes the partial result."""
 Role = Literal["planner", "judger", "worker"]
 
 
@@ -131,6 +135,34 @@ def _brain(cfg: ParticipantConfig, rules: Any) -> tuple[Any, Any]:
     return brain, client
 
 
+@contextlib.contextmanager
+def _until_interrupted() -> Iterator[asyncio.Event]:
+    """An event SIGINT or SIGTERM sets (the runner passes its Ctrl-C or SIGTERM on to every
+    participant): the participant then ends its part at once and still sends its summary,
+    so that the runner writes the partial result. Off the main thread, never set."""
+    loop = asyncio.get_running_loop()
+    event = asyncio.Event()
+    installed: list[int] = []
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, event.set)
+            installed.append(sig)
+    try:
+        yield event
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def _first(*events: asyncio.Event, timeout_s: float) -> None:
+    """Wait until one of `events` is set, or `timeout_s` passed."""
+    waits = {asyncio.create_task(e.wait()) for e in events}
+    _done, pending = await asyncio.wait(waits, timeout=timeout_s,
+                                        return_when=asyncio.FIRST_COMPLETED)
+    for waiter in pending:
+        waiter.cancel()
+
+
 def _llm_data(client: Any) -> dict[str, Any]:
     """A summary's LLM part: the client's `llm` block and cache hits ({} without one)."""
     if client is None:
@@ -168,11 +200,12 @@ async def run_judger(cfg: ParticipantConfig) -> dict[str, Any]:
                 while not judged.stopped:
                     await asyncio.sleep(0.05)
 
-            waits = {asyncio.create_task(judger.done.wait()), asyncio.create_task(over_budget())}
-            _done, pending = await asyncio.wait(waits, timeout=cfg.timeout_s,
-                                                return_when=asyncio.FIRST_COMPLETED)
-            for waiter in pending:
-                waiter.cancel()
+            budget_stop = asyncio.Event()
+            watcher = asyncio.create_task(over_budget())
+            watcher.add_done_callback(lambda _t: budget_stop.set())
+            with _until_interrupted() as interrupted:
+                await _first(judger.done, budget_stop, interrupted, timeout_s=cfg.timeout_s)
+            watcher.cancel()
             stop.set()
             await asyncio.gather(serving, return_exceptions=True)
             trace = judger.core.trace
@@ -188,6 +221,7 @@ async def run_judger(cfg: ParticipantConfig) -> dict[str, Any]:
                     "backend": backend.name, "refused": len(judger.core.refused),
                     "villagerbench": villagerbench, "budget_stop": judged.stopped,
                     "finished": judger.done.is_set() or judged.stopped,
+                    "interrupted": interrupted.is_set(),
                     "held_s": {a: round(v, 3) for a, v in judger.core.held_s.items()},
                     "dropped": judger.core.dropped, **_counts(bus)}
             await bus.publish(topics.summary("judger"),
@@ -231,8 +265,8 @@ async def run_planner(cfg: ParticipantConfig) -> dict[str, Any]:
         serving = asyncio.create_task(service.serve(stop))
         await service.ready.wait()
         _announce("planner", cfg.id)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(service.finished.wait(), timeout=cfg.timeout_s)
+        with _until_interrupted() as interrupted:
+            await _first(service.finished, interrupted, timeout_s=cfg.timeout_s)
         stop.set()
         await asyncio.gather(serving, return_exceptions=True)
         record = {"nodes": [s.model_dump(mode="json", exclude_defaults=True)
@@ -241,6 +275,7 @@ async def run_planner(cfg: ParticipantConfig) -> dict[str, Any]:
                 "true_edges": sorted(map(list, true_graph.edges)),
                 "brain": brain.name, "llm_calls": brain.llm_calls, "tokens": brain.tokens,
                 "finished": service.finished.is_set(), "refused": len(core.refused),
+                "interrupted": interrupted.is_set(),
                 "gone": sorted(core.gone), **_counts(bus), **_llm_data(client)}
         await bus.publish(topics.summary("planner"),
                           Summary(sender=cfg.id, role="planner", agent=cfg.id, data=data))
@@ -322,9 +357,11 @@ async def run_worker(cfg: ParticipantConfig) -> dict[str, Any]:
         serving = asyncio.create_task(worker.serve(stop))
         await worker.ready.wait()
         _announce("worker", cfg.id)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(worker.finished.wait(), timeout=cfg.timeout_s)
+        with _until_interrupted() as interrupted:
+            await _first(worker.finished, interrupted, timeout_s=cfg.timeout_s)
         stop.set()
+        if interrupted.is_set():
+            serving.cancel()  # its brain may be waiting on a model: no waiting for it
         await asyncio.gather(serving, return_exceptions=True)
         data = {"llm_calls": brain.llm_calls, "tokens": brain.tokens,
                 "brain_calls": getattr(brain, "calls", None), "actions_sent": worker.seq,
@@ -348,11 +385,12 @@ def run_participant(cfg: ParticipantConfig) -> int:
 
 def participant_argv(role: Role, name: str, episode: str, broker: str, ecfg: Any,
                      python: str = sys.executable, llm_config: Path | None = None,
-                     viewers: bool = False) -> list[str]:
+                     viewers: bool = False, verbose: bool = False) -> list[str]:
     """The command line of one participant of episode `ecfg` (an `EpisodeConfig`).
     `llm_config`: the JSON file of the episode's LLM settings (`--llm-config`; no key: the
     participant reads OPENAI_API_KEY from the environment it inherits). `viewers`:
-    publish what the watch page shows (`--viewers`).
+    publish what the watch page shows (`--viewers`). `verbose`: its log says what it does
+    (`-v`: the Judger logs every action), as the runner's own does.
 
     >>> from tasks.episode import EpisodeConfig
     >>> participant_argv("worker", "agent1", "e1", "mqtt://127.0.0.1:1883",
@@ -375,6 +413,8 @@ def participant_argv(role: Role, name: str, episode: str, broker: str, ecfg: Any
         argv += ["--llm-config", str(llm_config)]
     if viewers:
         argv.append("--viewers")
+    if verbose:
+        argv.append("-v")
     return argv
 
 
@@ -453,11 +493,13 @@ class EpisodeProcesses:
         # every 2 s until each answers, so nothing it sends before they are up is lost.
         everyone: list[tuple[Role, str]] = [("judger", "judger"), ("planner", "planner"),
                                             *[("worker", a) for a in self.agents]]
+        verbose = logging.getLogger("causalcraft").isEnabledFor(logging.INFO)
         for role, name in everyone:
             env = {PASSWORD_ENV: self.passwords[name]} if own_accounts else {}
             self.owner.start(name, participant_argv(role, name, self.episode, url, ecfg,
                                                     llm_config=llm_config,
-                                                    viewers=self.viewers), env=env)
+                                                    viewers=self.viewers, verbose=verbose),
+                             env=env)
         for role, name in everyone:
             self.owner.await_ready(self.owner.children[name], ready_line(role, name),
                                    timeout_s=300.0)
@@ -493,10 +535,28 @@ class EpisodeProcesses:
                     "account": ("watch", self.passwords["watch"]) if own_accounts else None})
             await asyncio.to_thread(self._start_children, url, own_accounts)
             t1 = time.perf_counter()
-            summaries = await self._collect(bus)
+            got: dict[str, dict[str, Any]] = {}
+            interrupted = False
+            try:
+                summaries = await self._collect(bus, got)
+            except asyncio.CancelledError:
+                # Ctrl-C or SIGTERM mid-episode: every participant ends its part and sends
+                # its summary; the partial result is made of what came in time.
+                this = asyncio.current_task()
+                if this is not None:
+                    this.uncancel()
+                interrupted = True
+                self.owner.signal_all(signal.SIGINT)
+                summaries = await self._collect(bus, got, limit_s=INTERRUPT_GRACE_S)
             t2 = time.perf_counter()
         result = assemble(self.ecfg, summaries, self.agents)
-        if result["timed_out"]:
+        if interrupted:
+            result["interrupted"] = True
+            result["timed_out"] = False
+            result["failure"] = ("interrupted (Ctrl-C): the episode was stopped; this result "
+                                 "is partial" + (f" ({result['failure']})"
+                                                 if result.get("failure") else ""))
+        elif result["timed_out"]:
             log.warning("episode %s hit its %.0f s wall-clock limit", self.ecfg.task,
                         self.ecfg.timeout_s)
         result["processes"]["startup_s"] = round(t1 - t0, 3)
@@ -511,11 +571,13 @@ class EpisodeProcesses:
         if self.server is not None:
             (self.keep_server or type(self.server).stop)(self.server)
 
-    async def _collect(self, bus: Bus) -> dict[str, dict[str, Any]]:
-        """The summaries: the Judger's and the Planner's (waited for up to the episode's
-        limit, or until one of them exits), then the workers' still alive (a few seconds)."""
-        got: dict[str, dict[str, Any]] = {}
-        deadline = time.monotonic() + self.ecfg.timeout_s + 30.0
+    async def _collect(self, bus: Bus, got: dict[str, dict[str, Any]],
+                       limit_s: float | None = None) -> dict[str, dict[str, Any]]:
+        """The summaries, into `got` (name -> data) as they come: the Judger's and the
+        Planner's (waited for up to the episode's limit, or `limit_s`, or until one of them
+        exits), then the workers' still alive (a few seconds)."""
+        deadline = time.monotonic() + (self.ecfg.timeout_s + 30.0 if limit_s is None
+                                       else limit_s)
         workers_deadline: float | None = None
         while time.monotonic() < (workers_deadline or deadline):
             try:

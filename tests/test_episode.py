@@ -89,6 +89,8 @@ def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
     (["run", "cooking/cake_0", "--watch", "--watch-linger", "-5"], "must be a finite number"),
     (["run", "cooking/cake_0", "--source", "/no/such/dir"], "is not a folder"),
     (["run", "cooking/cake_0", "--lease", "0"], "'0' must be more than 0 seconds"),
+    (["run", "cooking/cake_0", "--server", "127.0.0.1:25565"],
+     "--server: a server is only used with --backend minecraft"),
     (["fly"], "invalid choice"),
 ])
 def test_cli_errors_are_one_clear_line(argv, message, capsys) -> None:  # noqa: ANN001

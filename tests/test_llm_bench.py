@@ -17,7 +17,7 @@ def test_a_hybrid_sweep_calls_the_model_in_every_row(tmp_path: Path, monkeypatch
                                                      capsys) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     out = tmp_path / "sweep"
-    with FakeOpenAI(default='{"foo": 1}') as srv:
+    with FakeOpenAI(default='{"edges": []}') as srv:
         rc = main(["bench", "--tasks", "cooking/cake_0", "--seeds", "2", "--brain", "hybrid",
                    "--model", "m", "--base-url", srv.url, "--llm-budget", "5000",
                    "--record", str(tmp_path / "calls.jsonl"), "--out", str(out)])

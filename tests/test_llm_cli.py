@@ -59,17 +59,20 @@ def stable(path: Path) -> str:
 
 
 def test_hybrid_episode_records_then_replays_offline(tmp_path: Path, capsys) -> None:
-    """A model that never answers usefully: the episode still ends cleanly, every call is
-    on record, and the replay (no server) gives the same result."""
+    """A model whose answers are mostly useless (an empty prior is its only valid one): the
+    episode still ends cleanly, every call is on record, and the replay (no server) gives
+    the same result."""
     args = ["run", "cooking/rabbit_stew_0", "--brain", "hybrid", "--decompose", "llm",
             "--planner", "ate-llm", "--model", "m", "--timeout", "120"]
-    with FakeOpenAI(default='{"foo": 1}') as srv:
+    with FakeOpenAI(default='{"edges": []}') as srv:
         rc = main([*args, "--base-url", srv.url, "--record", str(tmp_path / "c.jsonl"),
                    "--out", str(tmp_path / "a.json")])
         sent = len(srv.requests)
     assert rc == 0
     first = json.loads((tmp_path / "a.json").read_text())
-    assert first["llm"]["requests"] == sent and first["llm"]["failed"] == first["llm"]["calls"]
+    assert first["llm"]["requests"] == sent
+    assert first["llm"]["by_purpose"]["prior"]["failed"] == 0
+    assert first["llm"]["by_purpose"]["decompose"]["failed"] == 1
     assert first["graph"]["fallback"] == "rules"
     assert first["run"]["llm_mode"] == "record"
     assert main([*args, "--replay", str(tmp_path / "c.jsonl"),
@@ -95,7 +98,7 @@ def test_a_refusing_endpoint_stops_the_run_with_one_line(status: int, why: str,
 
 def test_a_replay_missing_a_request_fails_loudly(tmp_path: Path, capsys) -> None:
     # recorded on cake_0, replayed on rabbit_stew_0: its prior request is not on record
-    with FakeOpenAI(default='{"foo": 1}') as srv:
+    with FakeOpenAI(default='{"edges": []}') as srv:
         assert main(["run", "cooking/cake_0", "--brain", "hybrid", "--model", "m",
                      "--base-url", srv.url, "--record", str(tmp_path / "c.jsonl")]) == 0
     capsys.readouterr()
@@ -136,3 +139,28 @@ def test_record_never_overwrites_what_is_not_a_recording(tmp_path: Path, capsys)
     assert main([*base, "--record", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == (
         f"causalcraft: error: --record: {tmp_path} is a folder; give the recording's path")
+
+
+@pytest.mark.parametrize("answer, why", [
+    ("I think you should craft a cake.", "no valid act answer after 2 re-asks: not JSON"),
+    ({"sleep": 30.0, "then": '{"edges": []}'}, "no answer within 0.3 s (after 3 tries)"),
+])
+def test_a_model_with_no_usable_answer_stops_the_episode(answer: object, why: str,
+                                                         tmp_path: Path, capsys) -> None:
+    # Prose, or no answer at all, to every question: once its first questions failed the
+    # episode stops (exit 1, the result says why), instead of failing subtask after subtask.
+    out = tmp_path / "r.json"
+    with FakeOpenAI(default=answer) as srv:
+        rc = main(["run", "cooking/cake_0", "--brain", "llm", "--base-url", srv.url,
+                   "--model", "m", "--llm-timeout", "0.3", "--out", str(out)])
+        asked = len(srv.requests)
+    assert rc == 1
+    result = json.loads(out.read_text())
+    assert result["failure"].startswith(f"the model stopped the episode: {srv.url} (model m): "
+                                        "no usable answer to the first ")
+    assert why in result["failure"]
+    assert result["llm"]["failed"] == result["llm"]["calls"] >= 3
+    assert result["metrics"]["completion"] == 0.0 and not result["timed_out"]
+    # the prior, then one act question per agent: no worker asks again once it is unusable
+    assert asked <= (1 + 3) * 3
+    assert f"FAILED      the model stopped the episode: {srv.url}" in capsys.readouterr().out

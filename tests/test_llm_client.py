@@ -14,9 +14,12 @@ from agents.llm import (
     LLMAnswerError,
     LLMBudgetError,
     LLMClient,
+    LLMEndpointError,
     LLMHTTPError,
     LLMReplayMiss,
     cache_header,
+    stats_of,
+    unusable_model,
 )
 from agents.settings import LLMSettings, SettingsError, load_settings
 
@@ -251,3 +254,75 @@ def test_an_answer_cut_at_max_tokens_says_so() -> None:
                                                   r"it\): not JSON"):
             c.ask_json("sys", "q", Edges, purpose="edges")
     assert "cut at --max-tokens 64" in srv.requests[1]["messages"][-1]["content"]
+
+
+def test_an_endpoint_with_no_usable_answer_to_its_first_questions_is_unusable(
+        tmp_path: Path) -> None:
+    # UNUSABLE_AFTER (3) questions in a row fail before any was answered: the third says
+    # the endpoint is unusable, as a 404 does; the record of it replays the same way.
+    with FakeOpenAI(default="not json at all") as srv:
+        c = client(srv.url, tmp_path, mode="record", reasks=0)
+        for q in ("q1", "q2"):
+            with pytest.raises(LLMAnswerError) as err:
+                c.ask_json("sys", q, Edges)
+            assert not isinstance(err.value, LLMEndpointError)
+        with pytest.raises(LLMEndpointError) as err:
+            c.ask_json("sys", "q3", Edges)
+    assert str(err.value).startswith(f"{srv.url} (model m): no usable answer to the first 3 "
+                                     f"questions (the last: {srv.url} (model m): no valid ask "
+                                     "answer after 0 re-asks: ")
+    replay = client("http://127.0.0.1:9/v1", tmp_path, mode="replay", reasks=0)
+    for q in ("q1", "q2"):
+        with pytest.raises(LLMAnswerError):
+            replay.ask_json("sys", q, Edges)
+    with pytest.raises(LLMEndpointError, match="no usable answer to the first 3 questions"):
+        replay.ask_json("sys", "q3", Edges)
+
+
+def test_a_hung_endpoint_is_unusable_after_its_first_questions() -> None:
+    with FakeOpenAI(default={"sleep": 30.0, "then": GOOD}) as srv:
+        c = client(srv.url, timeout_s=0.2, max_retries=0)
+        for q in ("q1", "q2"):
+            with pytest.raises(LLMHTTPError, match="no answer within 0.2 s") as err:
+                c.ask_json("sys", q, Edges)
+            assert not isinstance(err.value, LLMEndpointError)
+        with pytest.raises(LLMEndpointError, match="no usable answer to the first 3 questions "
+                                                   r"\(the last: .*no answer within 0.2 s"):
+            c.ask_json("sys", "q", Edges)
+
+
+def test_an_endpoint_that_answered_once_is_never_taken_as_unusable() -> None:
+    with FakeOpenAI([GOOD], default="not json at all") as srv:
+        c = client(srv.url, reasks=0)
+        assert c.ask_json("sys", "q", Edges).edges == [("a", "b")]
+        for _ in range(5):
+            with pytest.raises(LLMAnswerError) as err:
+                c.ask_json("sys", "q", Edges)
+            assert not isinstance(err.value, LLMEndpointError)
+
+
+def test_unusable_model_names_an_llm_block_whose_every_call_failed() -> None:
+    calls = [{"agent": "planner", "purpose": "prior", "ok": False, "requests": 1,
+              "retries": 0, "reasks": 0, "parse_failures": 1, "prompt_tokens": 10,
+              "completion_tokens": 2, "seconds": 0.1, "error": "u (model m): first"},
+             {"agent": "a1", "purpose": "act", "ok": False, "requests": 1, "retries": 0,
+              "reasks": 0, "parse_failures": 0, "prompt_tokens": 0, "completion_tokens": 0,
+              "seconds": 0.2, "error": "u (model m): no answer within 1 s"}]
+    assert unusable_model(stats_of(calls, "m", "http://h/v1")) == (
+        "the model at http://h/v1 (model m) gave no usable answer to any of its 2 questions; "
+        "the last: u (model m): no answer within 1 s")
+    answered = [*calls, {**calls[0], "ok": True, "error": None}]
+    assert unusable_model(stats_of(answered, "m", "http://h/v1")) is None
+    assert unusable_model(stats_of([], "m", "http://h/v1")) is None
+    assert unusable_model(None) is None
+
+
+def test_a_raw_line_break_inside_a_string_is_read_as_a_small_model_writes_it() -> None:
+    # llama.cpp's JSON grammar lets a model put a raw line break inside a string; Python's
+    # strict parser refuses it ("Invalid control character"), the answer is still meant.
+    answer = '{"edges": [["a", "b"]], "why": "a comes\n\tfirst"}'
+    with FakeOpenAI([answer]) as srv:
+        assert client(srv.url, reasks=0).ask_json("sys", "q", Edges).edges == [("a", "b")]
+    with FakeOpenAI(["edges: a then b"]) as srv:
+        with pytest.raises(LLMAnswerError, match="not JSON"):
+            client(srv.url, reasks=0).ask_json("sys", "q", Edges)

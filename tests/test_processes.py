@@ -65,10 +65,13 @@ def test_participant_command_line_is_the_cli() -> None:
     from tasks.cli import build_parser
 
     argv = participant_argv("worker", "agent2", "e1", "mqtt://127.0.0.1:1883",
-                            EpisodeConfig(task=TASK, server="127.0.0.1:25565", lease_s=5))
+                            EpisodeConfig(task=TASK, backend="minecraft",
+                                          server="127.0.0.1:25565", lease_s=5),
+                            verbose=True)
     args = build_parser().parse_args(argv[3:])
     assert (args.command, args.role, args.id, args.episode, args.task, args.lease,
-            args.server) == ("agent", "worker", "agent2", "e1", TASK, 5.0, "127.0.0.1:25565")
+            args.server, args.backend, args.verbose) == (
+        "agent", "worker", "agent2", "e1", TASK, 5.0, "127.0.0.1:25565", "minecraft", True)
 
 
 def test_processes_give_the_same_result_as_one_process_and_leak_no_secret(
@@ -260,3 +263,69 @@ def test_stopping_a_participant_stops_what_it_left_behind(tmp_path: Path) -> Non
     else:
         os.kill(grandchild, signal.SIGKILL)
         raise AssertionError("the participant's child outlived it")
+
+
+def _participants_of(episode: str) -> list[str]:
+    """The command lines of live participant processes of `episode` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if f"--episode {episode} " in cmd and state != "Z":
+                found.append(cmd)
+    return found
+
+
+@pytest.mark.parametrize(("sig", "rc", "said"), [
+    ("SIGINT", 130, "interrupted (Ctrl-C)"), ("SIGTERM", 143, "terminated (SIGTERM)")])
+def test_a_processes_run_stopped_mid_episode_writes_its_partial_result(
+        sig: str, rc: int, said: str, tmp_path: Path) -> None:
+    """Ctrl-C or `kill` of `run --processes` once it acts: every participant ends its part
+    and sends its summary, the partial result holds the actions judged so far, and no
+    participant is left running."""
+    import os
+    import signal
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tasks.cli", "run", TASK, "--processes", "--brain-latency",
+         "0.4", "--out", str(out), "-v"], cwd=tmp_path, text=True,
+        env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        judged: list[str] = []
+        deadline = time.monotonic() + 180
+        while len(judged) < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            judged = [line for log in (tmp_path / "runs" / "logs").glob("*/judger.log")
+                      for line in log.read_text().splitlines() if line.endswith(") ok")]
+        assert len(judged) >= 3, "the episode did not act"
+        proc.send_signal(getattr(signal, sig))
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == rc, stderr[-2000:]
+    assert f"causalcraft: {said}: the partial result is above and written to {out}" in stderr
+    assert "Traceback" not in stderr
+    result = json.loads(out.read_text())
+    assert result["interrupted"] is True and result["timed_out"] is False
+    assert result["failure"].startswith("interrupted (Ctrl-C): the episode was stopped")
+    assert "no summary" not in result["failure"]  # every participant sent its part
+    assert len(result["trace"]) >= len(judged)
+    assert result["metrics"]["completion"] < 1.0
+    episode = next((tmp_path / "runs" / "logs").iterdir()).name
+    left: list[str] = []
+    for _ in range(40):
+        left = _participants_of(episode)
+        if not left:
+            break
+        time.sleep(0.25)
+    assert left == []
