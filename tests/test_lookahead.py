@@ -322,12 +322,13 @@ def test_when_nothing_runs_a_prepared_agent_takes_ready_work() -> None:
     assert out == [Dispatch("place:a", ("agent1",))]
 
 
-def test_causal_cp_finishes_a_tower_with_more_agents_than_layers_at_once() -> None:
-    # construction/task_86 with 4 agents: agents prepared for upper layers wait while one
-    # builds; none may hold the others (it used to stop at completion 0.68, every agent
+@pytest.mark.parametrize("agents", [2, 4, 6, 8])
+def test_causal_cp_finishes_a_tower_with_more_agents_than_layers_at_once(agents: int) -> None:
+    # construction/task_86: agents prepared for upper layers wait while one builds; none may
+    # hold the others (with 4 agents it used to stop at completion 0.68, every agent
     # waiting, until the wall-clock limit).
     from tasks.episode import run_episode
 
-    r = run_episode({"task": "construction/task_86", "planner": "causal-cp", "agents": 4,
-                     "seed": 0, "timeout_s": 30})
+    r = run_episode({"task": "construction/task_86", "planner": "causal-cp",
+                     "agents": agents, "seed": 0, "timeout_s": 30})
     assert (r["metrics"]["completion"], r["timed_out"]) == (1.0, False)
