@@ -269,10 +269,23 @@ class _Steps:
                 return int(rule.count)
         return 1
 
+    def fetch_carry(self) -> Generator[Action, ActionResult, None]:
+        """Take from the hub the `carry` items (for the agent's next work) beside the
+        subtask's own inputs; what the hub does not hold is left (the work that needs it
+        fetches it then)."""
+        want = {i: n + self.st.inputs.get(i, 0) for i, n in self.st.carry.items()}
+        missing = {i: n - self.held(i) for i, n in sorted(want.items()) if self.held(i) < n}
+        if not missing or self.hub is None or not (yield from self.go(self.hub)):
+            return
+        for item, n in missing.items():
+            if (yield from self.do(Take(pos=self.hub, item=item, count=n))):
+                self.taken[item] = self.taken.get(item, 0) + n
+
     def _smelt(self) -> Acting:
         st = self.st
         if not (yield from self.fetch_inputs(st.inputs)):
             return self.fail(f"could not gather {st.inputs}")
+        yield from self.fetch_carry()
         raw = next((i for i in st.inputs if self.rules.smelts_to(i) == st.target), None)
         fuel = next((i for i in st.inputs if i != raw and self.rules.fuel_value(i) > 0), "coal")
         if raw is None or st.station is None:

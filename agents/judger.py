@@ -81,6 +81,9 @@ class JudgerCore:
     clock: dict[str, float] = field(default_factory=dict)
     pending: dict[str, _Pending] = field(default_factory=dict)
     idle: set[str] = field(default_factory=set)
+    earliest: dict[str, float] = field(default_factory=dict)
+    """Agent at work -> when its next action may start at the earliest (the Planner's state:
+    its assignment's `not_before`), beside its clock."""
     finished: bool = False
     trace: list[TraceEntry] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
@@ -180,6 +183,7 @@ class JudgerCore:
     def planner_state(self, state: PlannerState) -> None:
         self.idle = set(state.idle)
         self.finished = state.done
+        self.earliest = dict(state.earliest)
         for agent in self.idle:
             # Gone (its lease ran out): what it chose ahead is not run.
             self.dropped += len(self.queued.pop(agent, []))
@@ -188,6 +192,13 @@ class JudgerCore:
     def waiting_for(self) -> list[str]:
         """Agents whose next move is unknown (neither an action pending nor idle)."""
         return [a for a in self.agents if a not in self.pending and a not in self.idle]
+
+    def next_at_least(self, agent: str) -> float:
+        """The earliest start of `agent`'s next action: its clock, or later when its
+        assignment may not start before (a worker whose assignment needs no action moves its
+        clock there and reports to the Planner alone; waiting on the older clock would hold
+        everyone behind an agent that will not send anything then)."""
+        return max(self.clock[agent], self.earliest.get(agent, 0.0))
 
     def step(self) -> list[ActionResult]:
         """Run what can run now, in virtual-time order. Returns the results to send.
@@ -210,7 +221,8 @@ class JudgerCore:
                 results.append(self._finish(stuck, self._missed(stuck)))
                 continue
             chosen = min(runnable, key=lambda p: (p.start, p.request.agent))
-            if any((self.clock[a], a) <= (chosen.start, chosen.request.agent) for a in waiting):
+            if any((self.next_at_least(a), a) <= (chosen.start, chosen.request.agent)
+                   for a in waiting):
                 break
             if isinstance(chosen.action, Rendezvous):
                 group = [self.pending[a] for a in chosen.action.agents]

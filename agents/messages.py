@@ -112,6 +112,10 @@ class PlannerState(Message):
     not wait for their next action."""
     done: bool = False
     seq: int = 0
+    earliest: dict[str, float] = Field(default_factory=dict)
+    """Agent at work -> virtual seconds before which its next action cannot start (its
+    assignment's `not_before`). An assignment that needs no action moves the agent's clock
+    there without a word to the Judger, which must not wait on the older clock."""
 
 
 class TraceEntry(BaseModel):

@@ -99,6 +99,9 @@ class PlannerCore:
     """subtask -> agent that found no path to it (a closed door, or a teleport took it where
     no walk leads back) -> subtasks done then: it is not given to that agent again until
     another subtask is done (which may open the way)."""
+    next_start: dict[str, float] = field(default_factory=dict)
+    """Agent -> the `not_before` of its latest assignment: its next action starts no earlier,
+    even when the assignment needs no action at all (the Judger waits on it, `state`)."""
     now: float = 0.0
     """The clock of the event (request, report, station freed) being handled: pre-positioning
     decided on it starts no earlier (it takes from the hub what is there by then)."""
@@ -267,6 +270,12 @@ class PlannerCore:
 
     def assign(self, hub: Pos | None) -> list[Assignment]:
         """Hand ready subtasks to waiting agents (in clock order, ties by id)."""
+        out = self._assign(hub)
+        for a in out:
+            self.next_start[a.agent] = max(self.next_start.get(a.agent, 0.0), a.not_before)
+        return out
+
+    def _assign(self, hub: Pos | None) -> list[Assignment]:
         done = self.n_done()
         self.barred = {s: kept for s, bars in self.barred.items()
                        if (kept := {a: n for a, n in bars.items() if n >= done})}
@@ -324,7 +333,7 @@ class PlannerCore:
         view = DispatchView(self.subtasks, self.graph, self.status, dict(self.free), self.pos,
                             self.ready(), dict(self.reserved), hub, self.holders,
                             dict(self.done_at), dict(self.released), set(self.no_stage),
-                            {s: set(a) for s, a in self.barred.items()})
+                            {s: set(a) for s, a in self.barred.items()}, set(self.gone))
         out: list[Assignment] = []
         for d in self.scheduler.dispatch(view):  # type: ignore[attr-defined]
             if d.stage:
@@ -352,8 +361,12 @@ class PlannerCore:
         sid, group = d.sid, list(d.agents)
         st = self.subtasks[sid]
         parts = split_parts(st, len(group)) if st.agents == 1 else [st] * len(group)
-        if d.last and st.kind == "place":
+        if (d.last or getattr(self.scheduler, "builders_stay", False)) and st.kind == "place":
             parts = [p.model_copy(update={"stay": True}) for p in parts]
+        if d.keep:
+            parts = [p.model_copy(update={"keep": True}) for p in parts]
+        if d.carry:
+            parts[0] = parts[0].model_copy(update={"carry": dict(d.carry)})
         group = group[:len(parts)]
         # A predecessor's output exists from its last work action on (its worker may still
         # be walking back to report).
@@ -376,9 +389,11 @@ class PlannerCore:
 
     def state(self) -> PlannerState:
         self.state_seq += 1
-        return PlannerState(sender="planner", idle=sorted(set(self.free) | self.gone),
-                            done=self.finished,
-                            seq=self.state_seq)
+        idle = set(self.free) | self.gone
+        return PlannerState(sender="planner", idle=sorted(idle), done=self.finished,
+                            seq=self.state_seq,
+                            earliest={a: t for a, t in sorted(self.next_start.items())
+                                      if a not in idle and t > 0.0})
 
     def progress(self) -> PlanProgress:
         """What viewers show: each subtask waiting (a predecessor not done), ready, working,

@@ -37,7 +37,7 @@ from env.actions import WALK_SPEED
 from env.goals import BlueprintBlock, ConstructionGoal, CookingGoal, EscapeGoal
 from env.rulebook import CRAFT_S, KILL_S, MILK_S, Rule, Rulebook
 from env.sim.path import Walker, world_walker
-from env.world import Pos, Trigger, distance
+from env.world import Condition, Pos, Trigger, distance, effect_reaches
 from planner.subtask import Plan, Subtask
 
 PLACE_S = 0.5
@@ -54,6 +54,11 @@ GATHER_WAIT_S = 1.0
 CARRY_NEAR = 2.0
 """How near a condition a teleported player must land to act on it (the offline brain acts
 from within 2 blocks of what it uses)."""
+CELL_SLACK = 0.75
+"""How far from its cell's centre a player's feet may stand once a walk ends in that cell
+(up to half a cell's diagonal, 0.71 blocks: a bot's path finder stops as soon as the bot is
+in the cell). A player who must be within a teleport's reach walks to within the radius
+less this, so that the teleport takes it wherever in the cell it stopped."""
 
 if TYPE_CHECKING:  # the planner reads task specs; it does not import the tasks package
     from tasks.spec import TaskSpec
@@ -828,6 +833,39 @@ def gathering(trigger: Trigger, walker: Walker) -> tuple[Pos, float] | None:
     return None
 
 
+def carried_within(radius: float) -> float:
+    """How near a teleport's position a player waits to be taken by it: within `radius`
+    less `CELL_SLACK` (at most CARRY_NEAR; 0, the cell itself, for a reach under a cell).
+
+    >>> carried_within(2.0), carried_within(7.0), carried_within(0.5)
+    (1.25, 2.0, 0.0)
+    """
+    return max(0.0, min(CARRY_NEAR, radius - CELL_SLACK))
+
+
+def stand_to_be_carried(trigger: Trigger, cond: Condition,
+                        role: dict[str, object]) -> dict[str, object]:
+    """The role of a lever's or button's player (`activate` from up to 2 blocks away) whose
+    own trigger teleports whoever is near that lever on: it stands within the teleport's
+    reach less `CELL_SLACK` (`{"at": pos, "within": d, "steps": [activate]}`), so that the
+    teleport takes it on the server too, where its feet are anywhere in the cell it
+    stopped in. Any other role is returned as is."""
+    if role.get("name") != "activate":
+        return role
+    centre = (cond.pos[0] + 0.5, float(cond.pos[1]), cond.pos[2] + 0.5)
+    for e in trigger.effects:
+        if e.kind == "teleport" and e.to is not None and effect_reaches(e, centre):
+            # near the lever, and so within the reach less the slack of the teleport's centre
+            off = distance(centre, (e.pos[0] + 0.5, float(e.pos[1]), e.pos[2] + 0.5))
+            within = carried_within(e.radius - off)
+            if within >= CARRY_NEAR:
+                return role  # where the brain acts from anyway
+            if within >= 1.0:
+                return {"at": list(cond.pos), "within": within, "steps": [role]}
+            return {"at": list(e.pos), "within": carried_within(e.radius), "steps": [role]}
+    return role
+
+
 def trigger_roles(trigger: Trigger, occupied: frozenset[Pos] = frozenset(),
                   via: dict[int, dict[str, object]] | None = None) -> list[dict[str, object]]:
     """One action per role (an `env.actions` action as a dict): step on a plate, activate a
@@ -939,10 +977,13 @@ def _escape(task: TaskSpec, goal: EscapeGoal, rules: Rulebook) -> list[Subtask]:
             if meet is not None and task.agents is not None and task.agents > agents:
                 # the others come along, to be within the teleport's reach when it fires
                 pos, radius = meet
-                roles += [{"at": list(pos), "within": min(CARRY_NEAR, radius),
+                roles += [{"at": list(pos), "within": carried_within(radius),
                            "steps": [{"name": "wait", "seconds": GATHER_WAIT_S}]}
                           ] * (task.agents - agents)
                 agents = task.agents
+            roles = [stand_to_be_carried(t, c, role) for c, role in zip(t.conditions, roles,
+                                                                         strict=False)] \
+                + roles[len(t.conditions):]
             far = max((distance(origin or room.origin, c.pos) for c in t.conditions), default=0.0)
             hold = max((float(r.get("hold_s", 0.0)) for r in roles), default=0.0)  # type: ignore[arg-type]
             subtasks.append(Subtask(

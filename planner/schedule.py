@@ -19,7 +19,7 @@ open position, what is done); the Planner service updates it (`claim`, `release`
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -307,6 +307,10 @@ class Dispatch:
     """Virtual time before which it cannot start (an exclusive station is freed)."""
     last: bool = False
     """No open work is left to follow it: its agents need not walk back to the hub after."""
+    keep: bool = False
+    """Its agent keeps the output in hand (for work bound to it next) instead of delivering."""
+    carry: tuple[tuple[str, int], ...] = ()
+    """Items its agent also takes from the hub, for the work bound to it next."""
 
 
 @dataclass
@@ -333,6 +337,8 @@ class DispatchView:
     """Subtasks whose preparation failed once: not prepared again."""
     barred: dict[str, set[str]] = field(default_factory=dict)
     """subtask -> agents it is not given to (they found no path to it)."""
+    gone: set[str] = field(default_factory=set)
+    """Agents that stopped answering (their lease ran out)."""
 
 
 def _travel(a: tuple[float, float, float] | None, b: tuple[int, int, int] | None) -> float:
@@ -385,17 +391,20 @@ def arrival_lead(pos: tuple[float, float, float] | None, hub: tuple[int, int, in
 
 def tour_seconds(blocks: list[BlueprintBlock]) -> float:
     """Seconds of walking between a place job's blocks that its estimate (`seconds`: the
-    walk to its farthest block and back, plus one placement each) leaves out: the straight
-    steps between consecutive blocks in the order a worker builds them (by layer, x, z),
-    less the reach a worker places from (`env.world.REACH`), at walking speed. Scattered
-    blocks make a long job that merits splitting; a row makes none.
+    walk to its farthest block and back, plus one placement each) leaves out, taking the
+    blocks in the order a worker builds them (by layer, x, z). A worker places each block
+    from the ground cell off the site nearest to it (`agents.brain`'s `_stand_for`), about
+    one block away: the next block is placed from there when it is within the reach
+    (`env.world.REACH`) of that cell, else the worker walks the whole step to the cell next
+    to it, at walking speed. Scattered blocks make a long job that merits splitting; a row
+    makes none.
 
     >>> from env.goals import BlueprintBlock as B
     >>> tour_seconds([B(name="dirt", pos=(0, -60, z)) for z in range(4)])
     0.0
     >>> ends = [B(name="dirt", pos=(0, -60, -10)), B(name="dirt", pos=(0, -60, 10))]
-    >>> round(tour_seconds(ends), 3)  # (20 - 4.5) / 4.317
-    3.59
+    >>> round(tour_seconds(ends), 3)  # 20 / 4.317
+    4.633
     """
     from env.actions import WALK_SPEED
     from env.world import REACH
@@ -404,8 +413,14 @@ def tour_seconds(blocks: list[BlueprintBlock]) -> float:
     total = 0.0
     for a, b in zip(order, order[1:], strict=False):
         d = sum((x - y) ** 2 for x, y in zip(a.pos, b.pos, strict=True)) ** 0.5
-        total += max(0.0, d - REACH) / WALK_SPEED
+        if d + STAND_OFF > REACH:
+            total += d / WALK_SPEED
     return total
+
+
+#: How far from the block it places a builder stands, blocks: the nearest ground cell off
+#: the building site (see `tour_seconds`).
+STAND_OFF = 1.0
 
 
 def job_seconds(st: Subtask) -> float:
@@ -485,9 +500,8 @@ def mark_last(out: list[Dispatch], view: DispatchView) -> list[Dispatch]:
     >>> from planner.subtask import Subtask
     >>> v = DispatchView({"a": Subtask(id="a", kind="place", target="stone")}, nx.DiGraph(),
     ...                  {"a": "open"}, {"w": 0.0}, {}, ["a"])
-    >>> mark_last([Dispatch("a", ("w",))], v)
-    [Dispatch(sid='a', agents=('w',), stage=False, inputs=(), wait_at=None, not_before=0.0, \
-last=True)]
+    >>> [d.last for d in mark_last([Dispatch("a", ("w",))], v)]
+    [True]
     """
     starting = {d.sid for d in out if not d.stage}
     if any(v == "open" and s not in starting for s, v in view.status.items()):
@@ -516,12 +530,19 @@ class LookaheadScheduler:
     """
 
     name = "lookahead"
+    builders_stay = True
+    """Builders wait where they built (`Subtask.stay`): one walks back to the hub only when
+    its next work needs it to, so a walk after its last job never lengthens the episode."""
 
     def __init__(self, dag: nx.DiGraph, subtasks: dict[str, Subtask],
                  exclusive: set[tuple[int, int, int]] | None = None) -> None:
         self.seconds = {s.id: job_seconds(s) for s in subtasks.values()}
         self.priority = remaining_path(dag, self.seconds)
         self.exclusive = set(exclusive or ())
+        self.bound: dict[str, tuple[str, str]] = {}
+        """subtask -> (the agent it waits for, the subtask whose start bound it): work at
+        one exclusive station that feeds one consumer, and that consumer, go to the agent
+        that started the first of it (`_bind`)."""
         self.producers: dict[str, set[str]] = {}
         for s in subtasks.values():
             if s.kind not in NOT_DELIVERED:
@@ -552,13 +573,25 @@ class LookaheadScheduler:
 
     def dispatch(self, view: DispatchView) -> list[Dispatch]:
         """The decisions for the free agents of `view` (see the class docstring)."""
+        self._unbind_stale(view)
+        staged_for = {a: s for s, a in view.reserved.items()}
+        out = self._decide(view, staged_for)
+        if any(not d.stage for d in out) or any(v == "running" for v in view.status.values()):
+            return out
+        # Nothing runs and nothing starts: nothing will make a staged subtask ready but new
+        # work, so agents prepared for one that is not ready may take ready work too (they
+        # are not prepared for a second subtask while they hold what the first needs).
+        return self._decide(view, {a: s for a, s in staged_for.items() if s in view.ready},
+                            holding=set(view.reserved.values()))
+
+    def _decide(self, view: DispatchView, staged_for: dict[str, str],
+                holding: Collection[str] = ()) -> list[Dispatch]:
+        """`dispatch` with `staged_for` (agent -> the subtask it waits for, prepared) and
+        `holding` (agents never prepared again: they hold another preparation)."""
         free = sorted(view.free, key=lambda a: (view.free[a], a))
         out: list[Dispatch] = []
         busy = self._busy_stations(view)
-        staged_for = {a: s for s, a in view.reserved.items()}
-        if not any(v == "running" for v in view.status.values()):
-            # Nothing will make a staged subtask ready but new work: let everyone take it.
-            staged_for = {a: s for a, s in staged_for.items() if s in view.ready}
+        staged_for = dict(staged_for)
 
         def take(agent: str) -> None:
             free.remove(agent)
@@ -569,18 +602,29 @@ class LookaheadScheduler:
                                               self._start_at(st, view.hub, held))
 
         started: list[str] = []
-        for sid in sorted(view.ready, key=lambda s: (-self.priority.get(s, 0.0), s)):
+        bound_to = {a for a, _ in self.bound.values()}
+        for sid in sorted(view.ready, key=lambda s: (s not in self.bound,
+                                                     -self.priority.get(s, 0.0), s)):
             st = view.subtasks[sid]
             if st.station in busy:
                 continue
             mine = view.reserved.get(sid)
-            if mine is not None and mine in free and staged_for.get(mine) == sid:
+            keep, carry = False, ()
+            if sid in self.bound:
+                agent = self.bound[sid][0]
+                if agent not in free:
+                    continue
+                group = [agent]
+                keep = any(self.bound.get(c, ("", ""))[0] == agent
+                           for c in view.graph.successors(sid))
+            elif mine is not None and mine in free and staged_for.get(mine) == sid:
                 group = [mine]
             elif mine is not None and staged_for.get(mine) == sid:
                 continue  # its agent is still preparing it, with its inputs in hand
             else:
                 pool = [a for a in free if a not in staged_for
                         and a not in view.barred.get(sid, ())]
+                pool = [a for a in pool if a not in bound_to] or pool
                 if len(pool) < st.agents:
                     continue
                 group = sorted(pool, key=lambda a: (cost(a, st), a))[: st.agents]
@@ -598,7 +642,12 @@ class LookaheadScheduler:
                                         fetch=bool(st.inputs) and staged_for.get(a) != sid)
                            for a in group)
                 freed = max(0.0, freed - lead)
-            out.append(Dispatch(sid, tuple(group), not_before=freed))
+            if sid not in self.bound and len(group) == 1 and st.station in self.exclusive:
+                bound = self._bind(sid, group[0], view)
+                if bound:
+                    keep = True
+                    carry = self._carry(sid, bound, view)
+            out.append(Dispatch(sid, tuple(group), not_before=freed, keep=keep, carry=carry))
             started.append(sid)
             if st.station in self.exclusive:
                 busy.add(st.station)
@@ -609,7 +658,7 @@ class LookaheadScheduler:
         for k, d in enumerate(out):
             st = view.subtasks[d.sid]
             if st.agents > 1 or st.kind not in SPLIT_UNIT_S or not idle or \
-                    staged_for.get(d.agents[0]) == d.sid:
+                    staged_for.get(d.agents[0]) == d.sid or d.keep or d.sid in self.bound:
                 continue
             units = len(st.blocks) if st.kind == "place" else st.count
             group = list(d.agents)
@@ -624,13 +673,14 @@ class LookaheadScheduler:
                 idle.remove(best)
                 take(best)
                 group.append(best)
-            out[k] = Dispatch(d.sid, tuple(group), not_before=d.not_before)
+            out[k] = replace(d, agents=tuple(group))
         # Pre-positioning: the next wave, one agent per subtask and per exclusive station.
         staged_stations = {view.subtasks[s].station for s in view.reserved}
         candidates = [
             sid for sid, st in view.subtasks.items()
             if view.status.get(sid) == "open" and sid not in view.reserved
             and sid not in started and sid not in view.no_stage and st.agents == 1
+            and sid not in self.bound
             and (sid not in view.ready or st.station in busy)
             and all(view.status.get(p) in ("done", "running", "open")
                     for p in view.graph.predecessors(sid))
@@ -642,7 +692,8 @@ class LookaheadScheduler:
                        or p in view.reserved or p in staged_now
                        for p in view.graph.predecessors(sid)):
                 continue
-            idle = [a for a in free if a not in staged_for and a not in view.barred.get(sid, ())]
+            idle = [a for a in free if a not in staged_for and a not in holding
+                    and a not in view.barred.get(sid, ()) and a not in bound_to]
             if not idle:
                 continue
             st = view.subtasks[sid]
@@ -677,7 +728,8 @@ class LookaheadScheduler:
             # A subtask its prepared agent starts keeps that agent alone: it holds the inputs.
             longs = [d for d in out if view.subtasks[d.sid].agents == 1
                      and view.subtasks[d.sid].kind in SPLIT_UNIT_S and len(d.agents) < units(d)
-                     and staged_for.get(d.agents[0]) != d.sid]
+                     and staged_for.get(d.agents[0]) != d.sid and d.sid not in self.bound
+                     and not d.keep]
             if not longs:
                 return out
             big = max(longs, key=lambda d: (self._s(d.sid, view) / len(d.agents),
@@ -686,7 +738,8 @@ class LookaheadScheduler:
                       and d.agents[0] not in view.barred.get(big.sid, ())
                       and view.subtasks[d.sid].agents == 1
                       and view.subtasks[d.sid].station not in self.exclusive
-                      and staged_for.get(d.agents[0]) != d.sid]
+                      and staged_for.get(d.agents[0]) != d.sid and d.sid not in self.bound
+                      and not d.keep]
             if not shorts:
                 return out
             small = min(shorts, key=lambda d: (self._s(d.sid, view), d.sid))
@@ -695,8 +748,60 @@ class LookaheadScheduler:
             if self._s(small.sid, view) >= long_s / k - long_s / (k + 1):
                 return out
             out.remove(small)
-            out[out.index(big)] = Dispatch(big.sid, (*big.agents, small.agents[0]),
-                                           not_before=big.not_before)
+            out[out.index(big)] = replace(big, agents=(*big.agents, small.agents[0]))
+
+    def _bind(self, sid: str, agent: str, view: DispatchView) -> list[str]:
+        """When `sid`, started by `agent` at an exclusive station, is one of several
+        subtasks at that station feeding one consumer (the station serves them one after the
+        other anyway), the others and the consumer wait for `agent`: it keeps each output
+        in hand and ends at the consumer without a hand-off through the hub. Only when the
+        others are ready now and the consumer waits for nothing else, and none is prepared
+        by another agent. Returns what was bound (empty: nothing)."""
+        st = view.subtasks[sid]
+        for c in sorted(view.graph.successors(sid)):
+            cs = view.subtasks[c]
+            if view.status.get(c) != "open" or c in view.reserved or c in self.bound or \
+                    cs.agents != 1 or cs.station in self.exclusive:
+                continue
+            preds = list(view.graph.predecessors(c))
+            same = [p for p in preds if view.subtasks[p].station == st.station]
+            others = [p for p in same if p != sid]
+            if not others or any(
+                    p not in view.ready or p in view.reserved or p in self.bound
+                    or view.subtasks[p].agents != 1 or agent in view.barred.get(p, ())
+                    for p in others):
+                continue
+            if any(view.status.get(p) != "done" for p in preds if p not in same):
+                continue
+            if agent in view.barred.get(c, ()):
+                continue
+            for b in [*others, c]:
+                self.bound[b] = (agent, sid)
+            return [*others, c]
+        return []
+
+    def _carry(self, sid: str, bound: list[str], view: DispatchView) -> tuple[tuple[str, int],
+                                                                             ...]:
+        """What the agent of `sid` takes from the hub besides its inputs, for the `bound`
+        work it does next: their inputs, less the outputs it will make and keep, and less
+        what some other unfinished subtask still has to make."""
+        made = {view.subtasks[b].target for b in [sid, *bound]}
+        need: dict[str, int] = {}
+        for b in bound:
+            for i, n in view.subtasks[b].inputs.items():
+                if i not in made:
+                    need[i] = need.get(i, 0) + n
+        later = {i for i in need
+                 if any(view.status.get(p) != "done" and p not in bound and p != sid
+                        for p in self.producers.get(i, ()))}
+        return tuple(sorted((i, n) for i, n in need.items() if i not in later))
+
+    def _unbind_stale(self, view: DispatchView) -> None:
+        """Bindings end once their subtask is under way, or when their agent is gone or the
+        subtask that bound them is open again (it failed)."""
+        self.bound = {s: (a, anchor) for s, (a, anchor) in self.bound.items()
+                      if view.status.get(s) == "open" and a not in view.gone
+                      and view.status.get(anchor) in ("running", "done")}
 
     def _s(self, sid: str, view: DispatchView) -> float:
         """Expected seconds of `sid` (`job_seconds`)."""

@@ -61,7 +61,11 @@ class Subtask(Model):
     keep: bool = False
     stay: bool = False
     """For `place`: once built, wait off the building site where the work ended, not back
-    by the hub (a scheduler sets it on work that no other work is left to follow)."""
+    by the hub (a scheduler sets it: the walk to the hub is then made only when the next
+    work needs it)."""
+    carry: dict[str, int] = Field(default_factory=dict)
+    """Items to take from the hub along with `inputs`, for work the same agent does next (a
+    scheduler sets it); what the hub lacks is not waited for."""
     rules: list[str] = Field(default_factory=list)
     """Ids of the rules this subtask rests on."""
     seconds: float = 1.0

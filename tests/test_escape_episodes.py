@@ -119,3 +119,21 @@ def test_a_players_lever_waits_for_those_whose_way_passes_within_its_teleports_r
              if a["ok"] and a["name"] == "activate"}
     for first, then in order:  # flipped in that order, each once
         assert fired[first] <= fired[then]
+
+
+def test_who_must_be_taken_by_a_levers_teleport_stands_well_within_its_reach() -> None:
+    # vb-3-1 with 4 agents: room 1's lever teleports whoever is within 2 blocks of it
+    # (VillagerAgent's `distance=..2`), its player and the three who gather by it included.
+    # They stand within 2 - 0.75 (`CELL_SLACK`: a bot's feet may be anywhere in the cell its
+    # walk ends in), so that the teleport takes them on the server as in the simulator.
+    from env.rulebook import load_rulebook
+    from planner.decompose import decompose
+
+    spec = load_task("escape/vb-3-1", agents=4)
+    plan = decompose(spec, load_rulebook().with_world(spec.world))
+    room1 = next(s for s in plan.subtasks if s.id == "trigger:room1:main")
+    assert room1.actions == [
+        {"at": [0, -60, 12], "within": 1.25,
+         "steps": [{"name": "activate", "pos": [0, -60, 12]}]},
+        *[{"at": [0, -60, 12], "within": 1.25,
+           "steps": [{"name": "wait", "seconds": 1.0}]}] * 3]

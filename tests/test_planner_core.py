@@ -38,6 +38,20 @@ def test_ready_work_in_clock_order_and_not_before() -> None:
     assert [(a.agent, a.subtask.id, a.not_before) for a in out] == [("a1", "v", 7.5)]
 
 
+def test_the_state_tells_the_judger_when_each_agent_at_work_may_act_next() -> None:
+    c = core([("u", "v")], ["u", "v", "w"])
+    ask(c, "a2", 3.0)
+    ask(c, "a1", 1.0)
+    c.assign(None)
+    state = c.state()
+    assert (state.idle, state.earliest) == ([], {"a1": 1.0, "a2": 3.0})
+    report(c, "a2", "w", True, clock=4.0)
+    ask(c, "a2", 4.0)
+    assert c.assign(None) == []  # v waits for u: a2 is idle, not waited on
+    state = c.state()
+    assert (state.idle, state.earliest) == (["a2"], {"a1": 1.0})
+
+
 def test_joint_subtask_waits_for_two_free_agents() -> None:
     c = core([], ["j"], joint={"j"})
     ask(c, "a1")

@@ -273,9 +273,11 @@ def test_a_teleport_past_a_closed_exit_gathers_every_player() -> None:
     task = load_task("escape/2-3", agents=3)  # room 1 is atom 3: a lever teleports the
     plan = decompose(task, load_rulebook())   # players within 2 into the next room
     lever = plan.by_id()["trigger:room1:main"]
-    stand = {"at": [0, -60, 12], "within": 2.0, "steps": [{"name": "wait", "seconds": 1.0}]}
+    # everyone, the lever's player too, within 2 - 0.75 (`CELL_SLACK`) of the teleport
+    stand = {"at": [0, -60, 12], "within": 1.25, "steps": [{"name": "wait", "seconds": 1.0}]}
     assert (lever.agents, lever.actions) == (
-        3, [{"name": "activate", "pos": [0, -60, 12]}, stand, stand])
+        3, [{"at": [0, -60, 12], "within": 1.25,
+             "steps": [{"name": "activate", "pos": [0, -60, 12]}]}, stand, stand])
     # atom 8's final lever teleports to itself, which a walk reaches: no gathering
     assert plan.by_id()["trigger:room0:final"].agents == 1
 

@@ -49,3 +49,16 @@ def test_one_trace_ends_the_same_on_both_backends(task: str) -> None:
         live.server.stop()
     assert [r for r in results if not r[1]] == []
     assert got == expected
+
+
+@pytest.mark.parametrize(("task", "agents"), [("escape/vb-1-1", 3), ("escape/vb-3-1", 4)])
+def test_players_taken_on_by_a_levers_teleport_finish_on_the_real_server(
+        task: str, agents: int) -> None:
+    # A lever's `/tp @a[...,distance=..2]` takes its player, and those gathered by it, only
+    # if their feet are within 2 blocks; a bot stops anywhere in the cell its walk ends in
+    # (vb-3-1 with 4 agents: a lever and three who gather). Players of per-player levers
+    # (both tasks' merge stages) flip theirs in an order that takes nobody on its way.
+    r = run_episode(EpisodeConfig(task=task, backend="minecraft", agents=agents,
+                                  prior_noise=0.0, timeout_s=300))
+    assert r["metrics"]["completion"] == 1.0, r["subtasks"]["failed"]
+    assert not r["timed_out"]
