@@ -77,7 +77,7 @@ def test_replay_on_the_server_shows_ground_bots_and_a_follow_camera_in_chromium(
     url = page_url(rep.wait_for("watch page"))
     folder = screens(tmp_path)
     seen = run_js(WORLD, url, str(folder / "world-free.png"), str(folder / "world-follow.png"),
-                  "--agent", "agent3", "--follow-s", "120", timeout=600)
+                  "--agent", "agent3", "--follow-s", "120", "--entities", "3", timeout=600)
     assert seen["groundSections"] > 0
     assert seen["entities"] == 3  # the three agents (the viewer's own bot is not drawn)
     # The free camera turns with the mouse, and the view draws that. Headless Chromium

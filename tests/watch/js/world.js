@@ -7,6 +7,7 @@
 // Prints one JSON line: {ok, groundMs, groundSections, entities, freeCamera: {turned, drawn,
 // view}, follow: {samples, moved, offsetError}, shots}. The viewer is read through window.viewer (env/viewer/bundle.js).
 // Usage: node world.js URL FREE.png FOLLOW.png [--agent agent1] [--follow-s 12] [--timeout S]
+//        [--entities N] (wait for the ground and at least N entities; default 1)
 //        [--page PAGE.png] (the whole page, last)
 const path = require('path')
 const { chromium } = require(path.join(__dirname, '..', '..', '..', 'env', 'node_modules', 'playwright-core'))
@@ -21,11 +22,13 @@ function viewerReady () {
   return !!(v && v.camera)
 }
 
-function groundShown () {
+// The ground meshed and at least `entities` entities in the scene (they come one by one, as
+// the viewer's bot sees each player spawn).
+function groundShown (entities) {
   const v = window.viewer
   return Object.entries(v.world.sectionMeshs).some(([key, mesh]) =>
     Number(key.split(',')[1]) < 0 && mesh.geometry.attributes.position.count > 0) &&
-    Object.keys(v.entities.entities).length > 0
+    Object.keys(v.entities.entities).length >= Math.max(1, entities)
 }
 
 function groundState () {
@@ -89,6 +92,7 @@ async function main () {
   const timeout = 1000 * Number(opt('--timeout', 180))
   const agent = opt('--agent', 'agent1')
   const followS = Number(opt('--follow-s', 12))
+  const entities = Number(opt('--entities', 1))
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60000 })
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } })
@@ -101,7 +105,7 @@ async function main () {
 
     // The free camera, over the agents.
     let frame = await viewerFrame(page, null, timeout)
-    await frame.waitForFunction(groundShown, null, { timeout, polling: 250 })
+    await frame.waitForFunction(groundShown, entities, { timeout, polling: 250 })
     const groundMs = Date.now() - t0
     await page.waitForTimeout(1000)
     const ground = await frame.evaluate(groundState)
@@ -135,7 +139,7 @@ async function main () {
       if (moved >= 2 && samples.length >= 8) break
       await page.waitForTimeout(250)
     }
-    await frame.waitForFunction(groundShown, null, { timeout, polling: 250 })
+    await frame.waitForFunction(groundShown, entities, { timeout, polling: 250 })
     await page.waitForTimeout(1000) // a few frames with the meshes in
     await page.locator('#world').screenshot({ path: followShot })
 
