@@ -18,6 +18,7 @@ from pydantic import Field, TypeAdapter, field_validator
 
 from env.capacity import container_slots, player_slots, room_for, stack_size
 from env.refusals import Code, Refusal, refuse
+from env.replaceable import replaceable
 from env.rulebook import Rule, Rulebook
 from env.support import placed_state
 from env.support import refusal as support_refusal
@@ -36,9 +37,10 @@ from env.world import (
 
 WALK_SPEED = 4.317  # blocks per second, vanilla walking
 
-# Blocks an action may be placed into (they are replaced).
-REPLACEABLE = frozenset({"air", "cave_air", "water", "lava", "grass", "tall_grass", "fern",
-                         "snow", "dead_bush"})
+# Blocks a dig finds nothing to break in (air and fluids, and the plants and snow cover a
+# placed block replaces anyway).
+NOTHING_TO_DIG = frozenset({"air", "cave_air", "void_air", "water", "lava", "grass", "tall_grass",
+                            "fern", "snow", "dead_bush"})
 UNBREAKABLE = frozenset({"bedrock", "barrier", "command_block", "end_portal_frame"})
 PLATES = "_pressure_plate"
 BUTTONS = "_button"
@@ -297,12 +299,14 @@ class Smelt(Action):
 class Dig(Action):
     name: Literal["dig"] = "dig"
     pos: Pos
-    summary: ClassVar[str] = "break the block at pos and pick up what it drops"
+    summary: ClassVar[str] = ("break the block at pos and pick up what it drops (a block that "
+                              "needs a tool, e.g. stone and a pickaxe, breaks without it too, "
+                              "slowly and dropping nothing)")
     _v = field_validator("pos", mode="before")(_pos)
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         block = view.block(self.pos)
-        if block.name in REPLACEABLE:
+        if block.name in NOTHING_TO_DIG:
             return refuse(Code.NOTHING_TO_DIG, pos=self.pos, block=block.name)
         info = rules.blocks.get(block.name)
         if block.name in UNBREAKABLE or (info and (info.hardness is None or info.hardness < 0)):
@@ -312,10 +316,8 @@ class Dig(Action):
         if ripe is not None and age is not None and int(age) < ripe:
             return refuse(Code.NOT_RIPE, block=block.name, pos=self.pos, age=int(age),
                           max_age=ripe)
-        if info and info.tools:
-            inv = view.inventory(agent)
-            if not any(inv.get(t, 0) > 0 for t in info.tools):
-                return refuse(Code.NEEDS_TOOL, block=block.name, tools=", ".join(info.tools))
+        # A block whose harvest tool is not held still breaks, slower and dropping nothing
+        # (minecraft.wiki/w/Breaking: hardness x 5 s by hand for stone), as in vanilla.
         return _block_reach(view, agent, self.pos)
 
 
@@ -343,12 +345,14 @@ class Place(Action):
         if missing:
             return missing
         here = view.block(self.pos)
-        if here.name not in REPLACEABLE:
+        if not replaceable(here.name, here.state):
             return refuse(Code.CELL_TAKEN, pos=self.pos, block=here.name)
         x, y, z = self.pos
         neighbours = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
                       (x, y, z - 1)]
-        if not any(view.block(n).name not in REPLACEABLE for n in neighbours):
+        # Vanilla places against any block that is not replaceable (a click on a torch or a
+        # flower puts the block beside it), env/data/replaceable.json.
+        if all(replaceable(view.block(n).name, view.block(n).state) for n in neighbours):
             return refuse(Code.NO_SUPPORT, pos=self.pos)
         unheld = support_refusal(self.item, placed_state(self.item, self.facing), self.pos,
                                  view.block)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from env.attack import hit_interval, hits
+
 KEYS = ("take_s", "put_s", "chest_again_s", "place_s", "activate_s", "craft_s", "milk_s", "kill_s",
-        "kill_bare_s", "move_overhead_s", "centre_s", "dig_overhead_s", "smelt_overhead_s")
+        "move_overhead_s", "centre_s", "dig_overhead_s", "smelt_overhead_s")
 
 
 def load_durations(path: Path = Path(__file__).parent / "data" / "durations.json"
@@ -32,15 +34,16 @@ DURATIONS = load_durations()
 ANIMALS = json.loads((Path(__file__).parent / "data" / "animals.json").read_text())
 
 
-def kill_seconds(entity: str, armed: bool) -> float:
-    """How long killing one `entity` takes on the server: the bot hits every `hit_s` and each
-    hit takes `damage_per_hit` of the animal's max health (env/data/animals.json); the last
-    hit, the body's removal and the loot cost kill_s (armed) or kill_bare_s.
+def kill_seconds(entity: str, weapon: str | None) -> float:
+    """How long killing one `entity` with `weapon` (None: the hand) takes on the server: the
+    hits the weapon needs for the animal's max health (env/data/animals.json, vanilla damage
+    from env/data/attack.json), one every `hit_interval`; the last hit, the body's removal and
+    the loot cost kill_s.
 
-    >>> round(kill_seconds("cow", True), 2), round(kill_seconds("rabbit", False), 2)
-    (6.33, 2.83)
+    >>> [round(kill_seconds("cow", w), 2) for w in (None, "wooden_sword", "stone_sword")]
+    [5.92, 2.67, 2.04]
+    >>> [round(kill_seconds("rabbit", w), 2) for w in (None, "wooden_sword")]
+    [2.42, 1.42]
     """
     health = ANIMALS["max_health"].get(entity, ANIMALS["default_health"])
-    hits = -(-health // ANIMALS["damage_per_hit"])
-    last = DURATIONS["kill_s"] if armed else DURATIONS["kill_bare_s"]
-    return last + ANIMALS["hit_s"] * (hits - 1)
+    return DURATIONS["kill_s"] + hit_interval(weapon) * (hits(health, weapon) - 1)

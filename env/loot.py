@@ -50,8 +50,10 @@ def drops(block: str, tools: set[str], age: int | None = None,
           rng: random.Random | None = None, certain: bool = True) -> dict[str, int]:
     """item -> count that breaking `block` (at crop `age`; None = fully grown) gives a player
     using `tools`. With `rng`, drops by chance are rolled; without, only certain ones count;
-    `certain=False` leaves the certain ones out (only what chance gives). A block without a
-    loot table drops nothing."""
+    `certain=False` leaves the certain ones out (only what chance gives). A certain drop counts
+    its least count (as the rulebook plans with it); a drop by chance, when it comes, rolls its
+    count between its least and most (1 or 2 sticks from leaves, vanilla's uniform count). A
+    block without a loot table drops nothing."""
     out: dict[str, int] = {}
     done_groups: set[object] = set()
     for d in loot_tables().get(block, []):
@@ -70,6 +72,8 @@ def drops(block: str, tools: set[str], age: int | None = None,
         if group is not None:
             done_groups.add(group)
         count = int(d["min"])  # type: ignore[arg-type]
+        if chance < 1.0 and rng is not None:  # a drop by chance rolls its count too
+            count = rng.randint(count, int(d.get("max", count)))  # type: ignore[arg-type]
         if count > 0:
             item = str(d["item"])
             out[item] = out.get(item, 0) + count

@@ -355,7 +355,7 @@ def _drop_rules(loot: list[dict], key: str, kind: RuleKind, foods: frozenset[str
             main = next(iter(counts))
         extra = {i: n for i, n in counts.items() if i != main}
         tools = blocks[name].tools if kind == "mine" and name in blocks else ()
-        seconds = kill_seconds(name, armed=True) if kind == "kill" else 0.0
+        seconds = kill_seconds(name, None) if kind == "kill" else 0.0  # by hand: no tool needed
         rules.append(Rule(id=f"{kind}:{name}", kind=kind, output=main, count=counts[main],
                           byproducts=extra, source=name, tools=tools, seconds=seconds))
     return rules

@@ -22,6 +22,8 @@ const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
 const support = require('./support')
+const { replaceable } = require('./replaceable')
+const attack = require('./attack')
 const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
 // How each block is placed: the item held, what else it uses up (env/data/block_items.json,
 // the table the Python side reads too, through env/placement.py).
@@ -29,8 +31,8 @@ const BLOCK_ITEMS = require('../data/block_items.json').blocks
 
 const DATA_DIR = path.join(__dirname, '..', 'data')
 const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf8'))
-// Blocks an action may be placed into (they are replaced), as env/actions.py's REPLACEABLE.
-const REPLACEABLE = new Set(['air', 'cave_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
+// Blocks a dig finds nothing to break in, as env/actions.py's NOTHING_TO_DIG.
+const NOTHING_TO_DIG = new Set(['air', 'cave_air', 'void_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
 const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
 const SMELT_POLL_S = 0.2
 
@@ -576,25 +578,24 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
 
 // ---- blocks ----------------------------------------------------------------------------------
 
-function harvestToolNames (bot, block) {
-  return Object.keys(block.harvestTools || {}).map(id => bot.registry.items[id].name)
-}
-
 async function dig (bot, { pos }) {
   const block = blockAtOrRefuse(bot, pos)
-  if (REPLACEABLE.has(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
+  if (NOTHING_TO_DIG.has(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
   if (block.hardness === null || block.hardness === undefined || block.hardness < 0) refuse(C.UNBREAKABLE, { block: block.name, pos })
   const age = block.getProperties().age
   if (CROPS.has(block.name) && age !== undefined && Number(age) < 7) refuse(C.NOT_RIPE, { block: block.name, pos, age: Number(age), max_age: 7 })
-  const tools = harvestToolNames(bot, block)
-  const inv = inventoryOf(bot)
-  if (tools.length && !tools.some(t => inv[t] > 0)) refuse(C.NEEDS_TOOL, { block: block.name, tools: tools.join(', ') })
+  // Without its harvest tool a block still breaks, slower and dropping nothing (as in vanilla:
+  // the server's drops.js gives nothing, mineflayer's digTime counts the slower break).
   requireReach(bot, pos)
   const tool = bot.pathfinder.bestHarvestTool(block)
   if (tool) await bot.equip(tool, 'hand')
   const before = inventoryOf(bot)
   const home = bot.entity.position.floored()
-  await withTimeout(bot.dig(block, true), 30000, `digging ${block.name}`)
+  // On the ground first: a player in the air digs 5 times slower (vanilla, and mineflayer's
+  // digTime), and a bot just teleported or come down a step may not have landed yet.
+  await waitFor(() => bot.entity.onGround, 2000)
+  // vanilla's break time (mineflayer's digTime: obsidian by hand is 250 s), with room to spare
+  await withTimeout(bot.dig(block, true), 2 * bot.digTime(block) + 10000, `digging ${block.name}`)
   const gained = await collectDrops(bot, at(pos).offset(0.5, 0.5, 0.5), before)
   await comeBack(bot, home)
   return { gained, block: blockInfo(bot.blockAt(at(pos))) }
@@ -636,7 +637,7 @@ async function place (bot, { item, pos, facing = null }) {
   const type = itemId(bot, how.item)
   const held = bot.inventory.items().find(i => i.type === type)
   const target = blockAtOrRefuse(bot, pos)
-  if (!REPLACEABLE.has(target.name)) refuse(C.CELL_TAKEN, { pos, block: target.name })
+  if (!replaceable(target.name, target.getProperties())) refuse(C.CELL_TAKEN, { pos, block: target.name })
   const cell = at(pos)
   // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
   // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
@@ -649,21 +650,26 @@ async function place (bot, { item, pos, facing = null }) {
   let face = null
   // With an axis asked for, prefer a neighbour along that axis (logs take the clicked face's axis).
   const order = supportFace.length ? supportFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
-  const anyNeighbour = FACES.some(([dx, dy, dz]) => {
-    const n = bot.blockAt(at(pos).offset(dx, dy, dz))
-    return n && !REPLACEABLE.has(n.name)
-  })
+  // Vanilla places against any block that is not replaceable (env/data/replaceable.json):
+  // a click on a torch or a flower puts the block beside it.
+  const clickable = n => n && !replaceable(n.name, n.getProperties())
+  const anyNeighbour = FACES.some(([dx, dy, dz]) => clickable(bot.blockAt(at(pos).offset(dx, dy, dz))))
   if (!anyNeighbour) refuse(C.NO_SUPPORT, { pos })
   const unheld = support.refusal(item, placedProps, pos, p => shapeOf(bot, p))
   if (unheld) throw unheld
-  for (const i of order) {
-    const [dx, dy, dz] = FACES[i]
-    const n = bot.blockAt(at(pos).offset(dx, dy, dz))
-    if (n && (supportFace.length ? !REPLACEABLE.has(n.name) : n.boundingBox === 'block')) {
-      ref = n
-      face = new Vec3(-dx, -dy, -dz)
-      break
+  // A full block is clicked when there is one (its face is where a player would aim), else
+  // any block that is not replaceable.
+  for (const full of supportFace.length ? [false] : [true, false]) {
+    for (const i of order) {
+      const [dx, dy, dz] = FACES[i]
+      const n = bot.blockAt(at(pos).offset(dx, dy, dz))
+      if (clickable(n) && (!full || n.boundingBox === 'block')) {
+        ref = n
+        face = new Vec3(-dx, -dy, -dz)
+        break
+      }
     }
+    if (ref) break
   }
   if (!ref) refuse(C.NO_SUPPORT, { pos })
   for (const [name, player] of Object.entries(bot.players)) {
@@ -763,15 +769,29 @@ async function kill (bot, { entity: type }) {
   const target = nearest(bot, type, REACH.entity + REACH.entity_slack)
   if (!target) refuse(C.NO_ENTITY, { entity: type })
   const before = inventoryOf(bot)
-  const sword = bot.inventory.items().find(i => i.name.endsWith('_sword'))
-  if (sword) await bot.equip(sword, 'hand')
+  // The weapon of the highest vanilla damage carried (env/data/attack.json), hitting at its
+  // full recharge and never into the mob's hurt invulnerability, as the simulator counts.
+  const weapon = attack.weapon(bot.inventory.items())
+  // (without one, whatever is held hits as the hand does)
+  if (weapon) await bot.equip(bot.inventory.items().find(i => i.name === weapon), 'hand')
+  const intervalMs = attack.hitInterval(weapon) * 1000
   const deadline = Date.now() + 20000
   let where = target.position.clone()
-  while (bot.entities[target.id] && Date.now() < deadline) {
-    where = target.position.clone()
-    await bot.lookAt(target.position.offset(0, (target.height || 1) / 2, 0), true)
-    bot.attack(target)
-    await sleep(500)
+  // Hitting stops at the death (entity_status 3); the body goes a second later.
+  let dead = false
+  const onDead = (e) => { if (e.id === target.id) dead = true }
+  bot.on('entityDead', onDead)
+  try {
+    while (bot.entities[target.id] && !dead && Date.now() < deadline) {
+      where = target.position.clone()
+      await bot.lookAt(target.position.offset(0, (target.height || 1) / 2, 0), true)
+      bot.attack(target)
+      const next = Date.now() + intervalMs
+      while (!dead && bot.entities[target.id] && Date.now() < next) await sleep(Math.min(20, next - Date.now()))
+    }
+    await waitFor(() => !bot.entities[target.id], Math.max(0, deadline - Date.now()))
+  } finally {
+    bot.off('entityDead', onDead)
   }
   if (bot.entities[target.id]) refuse(C.ACTION_FAILED, { what: `the ${type} did not die in time` })
   const gained = await collectDrops(bot, where, before)
@@ -820,6 +840,7 @@ function limitMs (name, args) {
   if (name === 'smelt') return 12000 * (args.count || 1) + 30000
   if (name === 'wait') return 1000 * (args.seconds || 0) + 5000
   if (name === 'step_on') return 1000 * (args.hold_s || 0) + 60000
+  if (name === 'dig') return 600000 // obsidian by hand takes 250 s
   return 60000
 }
 

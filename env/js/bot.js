@@ -313,7 +313,7 @@ function chunksAround (bot, radius = 1) {
   return true
 }
 
-// Waits until the bot stands at (x, y, z) with the chunks around it loaded. flying-squid sends
+// Waits until the bot stands at (x, y, z), landed, with the chunks around it loaded. flying-squid sends
 // the chunks of a teleport's destination only if it is not still sending the join's chunks;
 // a teleport a hair away (from the bot itself) makes it look again.
 async function settle (name, x, y, z, timeoutMs = 15000) {
@@ -323,7 +323,12 @@ async function settle (name, x, y, z, timeoutMs = 15000) {
   let nudgeAt = Date.now() + 1500
   let hair = 0.001
   while (Date.now() < deadline) {
-    if (online(bot) && bot.entity.position.distanceTo(target) <= 0.6 && chunksAround(bot)) return true
+    if (online(bot) && bot.entity.position.distanceTo(target) <= 0.6 && chunksAround(bot)) {
+      // landed (a bot in water or on a ladder never is: a second is enough to tell)
+      const landBy = Date.now() + 1000
+      while (!bot.entity.onGround && Date.now() < landBy) await sleep(50)
+      return true
+    }
     if (Date.now() > nudgeAt && online(bot)) {
       bot.chat(`/tp ${name} ${x + hair} ${y.toFixed(3)} ${z}`)
       hair = -hair

@@ -1,7 +1,8 @@
 'use strict'
 // What breaking a block drops: vanilla 1.19.2's block loot with its conditions, from
 // env/data/loot.json (env/loot.py reads the same file; see there for the fields). Counts are
-// each drop's least count; chances are rolled with `random` (default Math.random).
+// each certain drop's least count; chances, and the counts of drops by chance, are rolled with
+// `random` (default Math.random).
 
 const path = require('path')
 const fs = require('fs')
@@ -35,7 +36,9 @@ function drops (block, tools = new Set(), age = undefined, random = Math.random)
     const chance = d.chance ?? 1
     if (chance < 1 && random() >= chance) continue
     if (d.group !== undefined) doneGroups.add(d.group)
-    if (d.min > 0) out.set(d.item, (out.get(d.item) ?? 0) + d.min)
+    // a drop by chance rolls its count too (1 or 2 sticks from leaves), a certain one counts its least
+    const count = chance < 1 ? d.min + Math.floor(random() * ((d.max ?? d.min) - d.min + 1)) : d.min
+    if (count > 0) out.set(d.item, (out.get(d.item) ?? 0) + count)
   }
   return [...out.entries()]
 }

@@ -30,6 +30,7 @@ from env.actions import (
     Take,
     Wait,
 )
+from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.durations import DURATIONS, kill_seconds
 from env.loot import drops as loot_drops
@@ -127,9 +128,9 @@ class SimBackend:
 
     Durations: walking path length / WALK_SPEED; take, put, place, activate 0.5 s; craft 1 s
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill by the animal's
-    health (`env.durations.kill_seconds`); milk 1 s; step_on the walk plus `hold_s`. A
-    lever, button or door changes at the action's end (the click, as a bot turns to it
-    first); a plate is held from the agent's arrival. Only drops that come by chance
+    health and the weapon held (`env.durations.kill_seconds`); milk 1 s; step_on the walk
+    plus `hold_s`. A lever, button or door changes at the action's end (the click, as a bot
+    turns to it first); a plate is held from the agent's arrival. Only drops that come by chance
     (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is the
     live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
     `clone()` an independent world.
@@ -477,8 +478,12 @@ class SimBackend:
         (so a counterfactual rule change shows), unless that rule needs shears the agent lacks,
         plus what the block's loot table (env/data/loot.json) gives by chance under its
         conditions (shears if the agent holds them; no silk touch), rolled with the world's
-        seeded generator: leaves by hand give no leaves, and a sapling only now and then."""
+        seeded generator: leaves by hand give no leaves, and a sapling only now and then. A
+        block that needs a harvest tool the agent lacks (stone by hand) gives nothing."""
         inv = self.state.inventory(agent)
+        info = self.rules.blocks.get(block.name)
+        if info is not None and info.tools and not any(inv.get(t, 0) > 0 for t in info.tools):
+            return {}  # broken without its harvest tool: nothing (minecraft.wiki/w/Breaking)
         tools = {"shears"} if inv.get("shears", 0) > 0 else set()
         age_state = block.state.get("age")
         age = int(age_state) if age_state is not None else None
@@ -579,7 +584,7 @@ class SimBackend:
         if target is None:
             return refuse(Code.NO_ENTITY, entity=action.entity)
         rule = self.rules.rules.get(f"kill:{action.entity}")
-        armed = any(n > 0 and i.endswith("_sword") for i, n in s.inventory(agent).items())
+        held = weapon(s.inventory(agent))
 
         def apply() -> None:
             del s.entities_by_id[target]
@@ -588,7 +593,7 @@ class SimBackend:
                 for item, n in rule.byproducts.items():
                     s.give(agent, item, n)
 
-        return kill_seconds(action.entity, armed), apply
+        return kill_seconds(action.entity, held), apply
 
     def _milk(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Milk)

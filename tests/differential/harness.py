@@ -68,7 +68,15 @@ PLATE_WALL = (8, 0, 3)
 COW = (4, 0, 1)
 STOCK = ("cobblestone", "oak_log", "oak_planks", "spruce_planks", "stick", "coal", "potato",
          "wheat", "bucket", "milk_bucket", "dirt", "raw_iron", "sand")
-BLOCKS_TO_DIG = ("dirt", "oak_log", "oak_planks", "cobblestone", "sand", "crafting_table")
+BLOCKS_TO_DIG = ("dirt", "oak_log", "oak_planks", "cobblestone", "sand", "crafting_table",
+                 "gravel")
+# Gravel drops flint 1 time in 10, else itself (minecraft.wiki/w/Gravel; the game's loot table):
+# these items come only by chance, so they are left out of the inventories compared one by one
+# and compared over the whole run instead, as rates (`chance_test`). No other arena item is
+# gravel or flint, so a chance drop changes no later verdict.
+CHANCE_ITEMS = ("flint", "gravel")
+CHANCE_ALPHA = 0.001
+"""Significance level of the chance-drop comparison (Fisher's exact test, two-sided)."""
 CRAFTS = (("oak_planks", None), ("stick", None), ("crafting_table", None),
           ("wooden_pickaxe", TABLE), ("bread", TABLE), ("chest", TABLE), ("bowl", TABLE),
           ("wooden_shovel", TABLE), ("torch", None))
@@ -410,11 +418,36 @@ def compare(seq: Sequence_, sim: Run, server: Run,
                        "server")
     for key in ("inventories", "chests", "blocks"):
         sa, sb = sim.final[key], server.final[key]
+        if key == "inventories":
+            sa, sb = _certain(sa), _certain(sb)
         for k in sorted(set(sa) | set(sb)):
             if sa.get(k) != sb.get(k):
                 out.append(f"seed {seq.seed} final {key} {k}: sim {sa.get(k)}, "
                            f"server {sb.get(k)}")
     return out
+
+
+def _certain(inventories: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    return {a: {i: n for i, n in inv.items() if i not in CHANCE_ITEMS}
+            for a, inv in inventories.items()}
+
+
+def chance_counts(run: Run) -> tuple[int, int]:
+    """(gravel digs, of which gave flint) in a run: each gravel dig gives one gravel or one
+    flint, so they are read off the final inventories."""
+    flint = sum(inv.get("flint", 0) for inv in run.final["inventories"].values())
+    gravel = sum(inv.get("gravel", 0) for inv in run.final["inventories"].values())
+    return flint + gravel, flint
+
+
+def chance_test(sim: tuple[int, int], server: tuple[int, int]) -> float:
+    """Fisher's exact test (two-sided) of the flint rate per gravel dig, simulator against
+    server: the p-value (1.0 when either side dug no gravel)."""
+    from scipy.stats import fisher_exact
+    (n_a, k_a), (n_b, k_b) = sim, server
+    if not n_a or not n_b:
+        return 1.0
+    return float(fisher_exact([[k_a, n_a - k_a], [k_b, n_b - k_b]]).pvalue)
 
 
 def duration_table(pairs: Sequence[tuple[Verdict, Verdict]]) -> dict[str, dict[str, float]]:
@@ -439,6 +472,14 @@ class Tally:
     retried: list[str] = field(default_factory=list)
     pairs: list[tuple[Verdict, Verdict]] = field(default_factory=list)
     seconds: float = 0.0
+    chance_sim: tuple[int, int] = (0, 0)
+    """(gravel digs, flint drops) on the simulator, summed over the run (`chance_counts`)."""
+    chance_server: tuple[int, int] = (0, 0)
+
+    @property
+    def chance_p(self) -> float:
+        """The p-value of the flint rates compared (`chance_test`)."""
+        return chance_test(self.chance_sim, self.chance_server)
 
     @property
     def disagreeing_sequences(self) -> int:
@@ -510,7 +551,13 @@ def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 
                 if srv is None:
                     continue
                 found = compare(seq, sim, srv, durations=durations)
+                cs, cv = chance_counts(sim), chance_counts(srv)
+                if cs[0] != cv[0]:
+                    found.append(f"seed {seed} gravel digs: sim {cs[0]}, server {cv[0]}")
                 with lock:
+                    tally.chance_sim = (tally.chance_sim[0] + cs[0], tally.chance_sim[1] + cs[1])
+                    tally.chance_server = (tally.chance_server[0] + cv[0],
+                                           tally.chance_server[1] + cv[1])
                     tally.sequences += 1
                     tally.actions += len(sim.verdicts)
                     tally.refused += sum(1 for v in sim.verdicts if not v.ok)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from env.durations import DURATIONS
 from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.refusals import Code
@@ -20,6 +21,7 @@ from env.world import (
     Condition,
     ContainerSpec,
     Effect,
+    EntitySpec,
     Pos,
     Trigger,
     WorldSetup,
@@ -244,3 +246,274 @@ def test_a_block_a_trigger_clears_pops_what_it_held(backend: MinecraftBackend,
         assert [blocks[cell(map(str, p))] for p in (kept, at(6, 3, 1))] == \
             ["stone_bricks", "torch"]
         assert run.final["inventories"] == {A: {}, B: {}}
+
+
+# -- placing against a block with no collision box (env/data/replaceable.json) ------------------
+
+def test_a_block_placed_on_a_block_with_no_collision_box_goes_beside_it(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # minecraft.wiki/w/Replaceable (the blocks of 1.20's #minecraft:replaceable tag, 1.19.2's
+    # replaceable materials): a torch, a flower, a lever, a rail and redstone wire are not
+    # replaceable, so a carpet put on them goes into the cell above and they stay (the server
+    # used to put it into their cell, destroying them, and refuse the action); a carpet stands
+    # on anything that is not air (minecraft.wiki/w/Carpet). Tall grass is replaceable: dirt
+    # takes its cell.
+    world = WorldSetup(blocks=[BlockSpec(name="torch", pos=at(1, 2)),
+                               BlockSpec(name="poppy", pos=at(2, 2)),
+                               BlockSpec(name="lever", pos=at(1, 3),
+                                         state={"face": "floor", "facing": "north",
+                                                "powered": False}),
+                               BlockSpec(name="rail", pos=at(2, 3)),
+                               BlockSpec(name="redstone_wire", pos=at(4, 2)),
+                               BlockSpec(name="tall_grass", pos=at(4, 3)),
+                               BlockSpec(name="poppy", pos=at(5, 2))],
+                       spawn=[at(0, 0), at(3, 0)],
+                       agent_items={"white_carpet": 3, "red_carpet": 2, "dirt": 2})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "place", "item": "white_carpet", "pos": list(at(1, 2, 1))},
+         B: {"name": "place", "item": "red_carpet", "pos": list(at(2, 2, 1))}},
+        {A: {"name": "place", "item": "white_carpet", "pos": list(at(1, 3, 1))},
+         B: {"name": "place", "item": "red_carpet", "pos": list(at(2, 3, 1))}},
+        {A: {"name": "place", "item": "white_carpet", "pos": list(at(4, 2, 1))},
+         B: {"name": "place", "item": "dirt", "pos": list(at(4, 3))}},
+        # the poppy is the only block next to that cell: dirt is put against it, above it
+        {A: {"name": "wait", "seconds": 0.2},
+         B: {"name": "place", "item": "dirt", "pos": list(at(5, 2, 1))}}])
+    for run in (sim, srv):
+        assert [v.ok for v in run.verdicts] == [True] * 8
+        blocks = run.final["blocks"]
+        assert [blocks.get(",".join(map(str, at(*c)))) for c in
+                ((1, 2), (2, 2), (1, 3), (2, 3), (4, 2), (4, 3))] == \
+            ["torch", "poppy", "lever", "rail", "redstone_wire", "dirt"]
+        assert [blocks.get(",".join(map(str, at(5, 2, dy)))) for dy in (0, 1)] == \
+            ["poppy", "dirt"]
+        assert [blocks.get(",".join(map(str, at(*c, 1)))) for c in
+                ((1, 2), (2, 2), (1, 3), (2, 3), (4, 2))] == \
+            ["white_carpet", "red_carpet", "white_carpet", "red_carpet", "white_carpet"]
+        # each agent starts with every item of agent_items
+        assert run.final["inventories"] == {A: {"red_carpet": 2, "dirt": 2},
+                                            B: {"white_carpet": 3}}
+
+
+def test_a_refused_place_on_a_taken_cell_changes_nothing(backend: MinecraftBackend,
+                                                         rules: Rulebook) -> None:
+    # A three-layer snow cover is not replaceable (SnowLayerBlock.canBeReplaced: only one
+    # layer is), a one-layer one is; a cell holding a torch is taken: both refuse and nothing
+    # changes.
+    world = WorldSetup(blocks=[BlockSpec(name="snow", pos=at(1, 2), state={"layers": 3}),
+                               BlockSpec(name="snow", pos=at(2, 2), state={"layers": 1}),
+                               BlockSpec(name="torch", pos=at(4, 2))],
+                       spawn=[at(0, 0), at(3, 0)],
+                       agent_items={"dirt": 2, "white_carpet": 1})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "place", "item": "dirt", "pos": list(at(1, 2))},
+         B: {"name": "place", "item": "white_carpet", "pos": list(at(4, 2))}},
+        {A: {"name": "place", "item": "dirt", "pos": list(at(2, 2))},
+         B: {"name": "wait", "seconds": 0.2}}])
+    for run in (sim, srv):
+        assert [v.code for v in run.verdicts] == [Code.CELL_TAKEN, Code.CELL_TAKEN, None, None]
+        blocks = run.final["blocks"]
+        assert [blocks.get(",".join(map(str, at(*c)))) for c in ((1, 2), (2, 2), (4, 2))] == \
+            ["snow", "dirt", "torch"]
+        assert run.final["inventories"] == {A: {"dirt": 1, "white_carpet": 1},
+                                            B: {"dirt": 2, "white_carpet": 1}}
+
+
+# -- weapon damage (env/data/attack.json) --------------------------------------------------------
+
+@pytest.mark.parametrize(("weapon", "cow_hits", "rabbit_hits"), [
+    (None, 10, 3), ("wooden_sword", 3, 1), ("stone_sword", 2, 1)])
+def test_a_kill_takes_the_hits_its_weapon_needs(backend: MinecraftBackend, rules: Rulebook,
+                                                weapon: str | None, cow_hits: int,
+                                                rabbit_hits: int) -> None:
+    # minecraft.wiki/w/Sword, /w/Damage: the hand deals 1, a wooden sword 4, a stone sword 5
+    # (recharged in 1 / 1.6 s); a cow has 10 health, a rabbit 3 (minecraft.wiki/w/Cow,
+    # /w/Rabbit); a mob is hurt at most once in 10 ticks. The server's kill takes its hits
+    # one interval apart, the last hit and the loot kill_s: the simulator's duration within
+    # 0.6 s of the server's.
+    world = WorldSetup(entities=[EntitySpec(type="cow", pos=(ORIGIN[0] + 0.5, ORIGIN[1],
+                                                             ORIGIN[2] + 2.5)),
+                                 EntitySpec(type="rabbit", pos=(ORIGIN[0] + 3.5, ORIGIN[1],
+                                                                ORIGIN[2] + 2.5))],
+                       spawn=[at(0, 0), at(3, 0)],
+                       agent_items={weapon: 1} if weapon else {})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "kill", "entity": "cow"}, B: {"name": "kill", "entity": "rabbit"}}])
+    interval = max(0.5, 1 / 1.6) if weapon else 0.5
+    kill_s = DURATIONS["kill_s"]
+    assert [v.seconds for v in sim.verdicts] == pytest.approx(
+        [kill_s + interval * (cow_hits - 1), kill_s + interval * (rabbit_hits - 1)])
+    assert [abs(a.seconds - b.seconds) <= 0.6 for a, b in zip(sim.verdicts, srv.verdicts,
+                                                               strict=True)] == [True, True], \
+        [(a.seconds, b.seconds) for a, b in zip(sim.verdicts, srv.verdicts, strict=True)]
+    held = {weapon: 1} if weapon else {}
+    assert srv.final["inventories"] == {A: {**held, "beef": 1, "leather": 1},
+                                        B: {**held, "rabbit": 1, "rabbit_hide": 1}}
+
+
+# -- digging without the harvest tool -------------------------------------------------------------
+
+@pytest.mark.parametrize(("tool", "seconds", "drops"), [
+    (None, (7.5, 10.0), {}),
+    ("wooden_pickaxe", (1.15, 1.5), {"cobblestone": 1})])
+def test_a_block_broken_without_its_tool_breaks_slowly_and_drops_nothing(
+        backend: MinecraftBackend, rules: Rulebook, tool: str | None,
+        seconds: tuple[float, float], drops: dict[str, int]) -> None:
+    # minecraft.wiki/w/Breaking: a block that needs a tool breaks by hand in hardness x 5 s
+    # (stone 1.5: 7.5 s, cobblestone 2: 10 s) and drops nothing; with a wooden pickaxe stone
+    # takes 1.15 s, cobblestone 1.5 s, and each drops cobblestone.
+    world = WorldSetup(blocks=[BlockSpec(name="stone", pos=at(1, 1)),
+                               BlockSpec(name="cobblestone", pos=at(3, 1))],
+                       spawn=[at(0, 0), at(3, 0)], agent_items={tool: 1} if tool else {})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "dig", "pos": list(at(1, 1))}, B: {"name": "dig", "pos": list(at(3, 1))}}])
+    held = {tool: 1} if tool else {}
+    for run in (sim, srv):
+        assert [v.ok for v in run.verdicts] == [True, True]
+        assert run.final["inventories"] == {A: {**held, **drops}, B: {**held, **drops}}
+        assert [run.final["blocks"].get(",".join(map(str, at(*c)))) for c in ((1, 1), (3, 1))] \
+            == ["air", "air"]
+    overhead = DURATIONS["dig_overhead_s"]
+    assert [v.seconds for v in sim.verdicts] == pytest.approx([s + overhead for s in seconds])
+    # the server's bot digs once landed (in the air a dig takes 5 times as long)
+    pairs = [(a.seconds, b.seconds) for a, b in zip(sim.verdicts, srv.verdicts, strict=True)]
+    assert all(abs(a - b) <= 0.6 for a, b in pairs), pairs
+
+
+# -- drops by chance, compared as distributions ---------------------------------------------------
+
+LEAVES_ALPHA = 0.001
+"""Each item's per-dig rate on the two backends is compared by Fisher's exact test (two-sided);
+a p-value below this fails (three items: a family-wise false alarm rate under 0.3%)."""
+
+
+def _leaves_cells() -> list[Pos]:
+    """Cells of the arena (so that its reset clears them) that an agent can reach, in front
+    of the agents' row, top rows first."""
+    from env.world import in_reach
+    feet = {A: at(0, 0), B: at(3, 0)}
+    out: list[Pos] = []
+    for dy in (2, 1, 0):
+        for dz in (1, 2, 3):
+            for dx in range(0, 8):
+                cell = at(dx, dz, dy)
+                if any(in_reach((f[0] + 0.5, float(f[1]), f[2] + 0.5), cell)
+                       for f in feet.values()):
+                    out.append(cell)
+    return out
+
+
+def _gains_per_dig(backend: Any, world: WorldSetup, rounds: list[dict[str, dict[str, Any]]],
+                   parallel: bool) -> list[dict[str, int]]:
+    """Builds `world` on `backend`, runs the rounds (each agent's actions of a round at once:
+    threads on a server, one virtual start on the simulator) and answers what each dig gave,
+    read from the inventories after each round."""
+    import threading
+
+    from env.actions import parse_action
+    backend.build(world, [A, B])
+    before = {a: dict(backend.view().inventory(a)) for a in (A, B)}
+    gains: list[dict[str, int]] = []
+    t = 0.0
+    for rnd in rounds:
+        outs: dict[str, Any] = {}
+
+        def act(agent: str, data: dict[str, Any], start: float, into: dict[str, Any]) -> None:
+            into[agent] = backend.execute(agent, parse_action(data), start)
+
+        if parallel:
+            threads = [threading.Thread(target=act, args=(a, d, 0.0, outs))
+                       for a, d in rnd.items()]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+        else:
+            for a, d in rnd.items():
+                act(a, d, t, outs)
+            t += max(o.seconds for o in outs.values())
+        assert all(o.ok for o in outs.values()), [o.reason for o in outs.values()]
+        for a in rnd:
+            now = dict(backend.view().inventory(a))
+            gains.append({i: n - before[a].get(i, 0) for i, n in now.items()
+                          if n != before[a].get(i, 0)})
+            before[a] = now
+    return gains
+
+
+def test_leaves_by_hand_drop_by_chance_alike_on_both_backends(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # minecraft.wiki/w/Leaves#Drops (the game's loot table blocks/oak_leaves.json): by hand,
+    # never the leaves block; a sapling 1/20 of the time, 1-2 sticks 1/50, an apple 1/200.
+    # The server rolls with Math.random, the simulator with its seeded generator: the rates
+    # are compared, not the digs one by one.
+    from scipy.stats import binomtest, fisher_exact
+
+    from env.sim import SimBackend
+    from env.world import in_reach
+    cells = _leaves_cells()
+    feet = {A: at(0, 0), B: at(3, 0)}
+
+    def reach(agent: str, cell: Pos) -> bool:
+        f = feet[agent]
+        return in_reach((f[0] + 0.5, float(f[1]), f[2] + 0.5), cell)
+
+    mine = {A: [c for c in cells if reach(A, c)]}
+    mine[B] = [c for c in cells if reach(B, c) and c not in mine[A]]
+    rounds = [{a: {"name": "dig", "pos": list(mine[a][i])} for a in (A, B) if i < len(mine[a])}
+              for i in range(max(len(mine[A]), len(mine[B])))]
+    world = WorldSetup(blocks=[BlockSpec(name="oak_leaves", pos=c,
+                                         state={"persistent": True}) for c in mine[A] + mine[B]],
+                       spawn=[at(0, 0), at(3, 0)])
+    srv_gains: list[dict[str, int]] = []
+    for _ in range(2):  # two runs on the server
+        try:
+            srv_gains += _gains_per_dig(backend, world, rounds, parallel=True)
+        finally:
+            reset_arena(backend, ORIGIN)
+    sim_gains: list[dict[str, int]] = []
+    for seed in range(40):
+        sim_gains += _gains_per_dig(SimBackend(rules, seed=seed), world, rounds, parallel=False)
+    report = {}
+    for gains in (srv_gains, sim_gains):
+        assert {i for g in gains for i in g} <= {"oak_sapling", "stick", "apple"}
+        assert all(g.get("stick", 1) in (1, 2) for g in gains)
+    for item, chance in (("oak_sapling", 0.05), ("stick", 0.02), ("apple", 0.005)):
+        k_srv, n_srv = sum(item in g for g in srv_gains), len(srv_gains)
+        k_sim, n_sim = sum(item in g for g in sim_gains), len(sim_gains)
+        p_pair = float(fisher_exact([[k_sim, n_sim - k_sim], [k_srv, n_srv - k_srv]]).pvalue)
+        p_sim = float(binomtest(k_sim, n_sim, chance).pvalue)
+        report[item] = (k_sim, n_sim, k_srv, n_srv, round(p_pair, 4), round(p_sim, 4))
+    print("leaves by hand (digs that gave the item: sim k, n, server k, n; p sim-vs-server, "
+          "p sim-vs-vanilla):", report)
+    assert all(r[4] >= LEAVES_ALPHA and r[5] >= LEAVES_ALPHA for r in report.values()), report
+    # 1 or 2 sticks a time, alike: vanilla's uniform count (set_count 1-2)
+    two = [sum(g.get("stick") == 2 for g in gains) for gains in (sim_gains, srv_gains)]
+    ones = [sum(g.get("stick") == 1 for g in gains) for gains in (sim_gains, srv_gains)]
+    assert float(fisher_exact([ones, two]).pvalue) >= LEAVES_ALPHA, (ones, two)
+    assert two[0] > 0 and ones[0] > 0
+
+
+# -- one furnace, two smelts in one round -------------------------------------------------------
+
+def test_two_smelts_at_one_furnace_in_one_round_one_waits_its_turn(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # A furnace smelts one input stack at a time (minecraft.wiki/w/Furnace; env/data/stations.json):
+    # of two players loading it at once, one is refused (station_busy) and keeps its items.
+    # Which of the two comes first is a race on the server (the simulator takes the agents in
+    # order), so the verdicts and inventories are compared as multisets: the same whoever wins.
+    world = WorldSetup(blocks=[BlockSpec(name="furnace", pos=at(2, 2), state={"facing": "south"})],
+                       spawn=[at(0, 0), at(3, 0)], agent_items={"potato": 1, "coal": 1})
+    seq = Sequence_(seed=0, world=world, agents=[A, B], rounds=[
+        {A: {"name": "smelt", "furnace": list(at(2, 2)), "item": "potato", "count": 1},
+         B: {"name": "smelt", "furnace": list(at(2, 2)), "item": "potato", "count": 1}}])
+    sim = run_on_sim(seq, rules, ORIGIN)
+    try:
+        srv = run_on_server(seq, backend, ORIGIN)
+    finally:
+        reset_arena(backend, ORIGIN)
+    for run in (sim, srv):
+        assert sorted(str(v.code) for v in run.verdicts) == ["None", str(Code.STATION_BUSY)]
+        assert sorted(map(str, run.final["inventories"].values())) == \
+            sorted(map(str, [{"baked_potato": 1}, {"coal": 1, "potato": 1}]))
+        assert run.final["blocks"][",".join(map(str, at(2, 2)))] == "furnace"

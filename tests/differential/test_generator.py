@@ -31,7 +31,7 @@ def test_sequences_mix_ok_and_refused_actions_of_every_kind() -> None:
     rules = load_rulebook()
     ok: dict[str, int] = {}
     refused: dict[str, int] = {}
-    for seed in range(200):
+    for seed in range(300):
         for v in run_on_sim(make_sequence(seed, ORIGIN), rules, ORIGIN).verdicts:
             (ok if v.ok else refused)[v.name] = (ok if v.ok else refused).get(v.name, 0) + 1
     for name in ("take", "put", "craft", "smelt", "dig", "place", "move_to", "step_on", "kill",

@@ -217,3 +217,41 @@ def test_blocks_that_cannot_float_need_their_support(server: ServerProcess,
     assert result["left"] == ["air", "air", "air"]
     assert result["after"] == {"cobblestone": 1, "ladder": 1, "lever": 1, "torch": 1,
                                "wheat_seeds": 1, "wooden_pickaxe": 1}
+
+
+def test_a_click_places_beside_a_block_that_is_not_replaceable(server: ServerProcess,
+                                                                run_bot: RunBot) -> None:
+    """Vanilla 1.19.2 (BlockPlaceContext; minecraft.wiki/w/Replaceable, the blocks of the
+    later #minecraft:replaceable tag): a click on a replaceable block (tall grass, a one-layer
+    snow cover) places into its cell; a click on any other block (a torch, a flower, a lever,
+    a rail, redstone wire, deep snow) places into the neighbouring cell on the clicked face,
+    and only if that cell is replaceable, else nothing changes. A lever clicked with an item is
+    used unless the player sneaks (ServerPlayerGameMode.useItemOn)."""
+    result = run_bot("place_cells.js", server.port, timeout=90.0)
+    assert result["carpetOnTorch"] == ["torch", "white_carpet"]
+    assert result["carpetOnPoppy"] == ["poppy", "white_carpet"]
+    assert result["leverUsed"] == [True, "air"]
+    assert result["carpetOnLeverSneaking"] == [True, "lever", "white_carpet"]
+    assert result["dirtBesideRail"] == ["rail", "dirt"]
+    assert result["dirtOnWire"] == ["redstone_wire", "dirt"]
+    assert result["dirtIntoTallGrass"] == ["dirt", "air"]
+    assert result["dirtIntoThinSnow"] == ["dirt", "air"]
+    assert result["dirtOnDeepSnow"] == ["snow", "dirt"]
+    assert result["carpetOnTorchUnderStone"] == ["torch", "stone"]
+    assert result["inventory"] == {"white_carpet": 2, "dirt": 1}
+
+
+def test_a_hit_takes_the_weapons_vanilla_damage(server: ServerProcess, run_bot: RunBot) -> None:
+    """Vanilla 1.19.2 attack damage (minecraft.wiki/w/Sword, /w/Axe, /w/Pickaxe, /w/Damage):
+    hand 1, wooden sword 4, stone sword 5, wooden axe 7, wooden pickaxe 2; a cow has 10
+    health, a rabbit 3 (minecraft.wiki/w/Cow, /w/Rabbit). Hits 150 ms apart land only every
+    10 ticks (a mob's hurt invulnerability, minecraft.wiki/w/Damage#Immunity)."""
+    cases = [["cow", None], ["cow", "wooden_sword"], ["cow", "stone_sword"],
+             ["cow", "wooden_axe"], ["cow", "wooden_pickaxe"],
+             ["rabbit", None], ["rabbit", "wooden_sword"]]
+    result = run_bot("kill_weapons.js", server.port, json.dumps(cases), timeout=150.0)
+    assert {k: v for k, v in result.items() if ":" in k} == {
+        "cow:hand": 10, "cow:wooden_sword": 3, "cow:stone_sword": 2, "cow:wooden_axe": 2,
+        "cow:wooden_pickaxe": 5, "rabbit:hand": 3, "rabbit:wooden_sword": 1}
+    rapid = result["rapidHandHits"]
+    assert isinstance(rapid, dict) and rapid["alive"] is True and 2 <= rapid["landed"] <= 4

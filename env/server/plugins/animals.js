@@ -1,14 +1,19 @@
 'use strict'
-// Animals: vanilla health, loot on death and milking. Every entity (animals, dropped items):
+// Animals: vanilla health, damage, loot on death and milking. Every entity (animals, dropped items):
 // physics steps of one tick at most.
 // - A living entity that dies gives its minecraft-data entity loot, counted deterministically
 //   as the rulebook counts it (env/rulebook.py _drop_rules): killed by a player, the items go
 //   into that player's inventory; otherwise (/kill) they drop as item entities where it died.
 //   The body is removed for every client one second after death, as vanilla does.
+// - A player's hit takes the vanilla damage of the item in the main hand (env/data/attack.json
+//   through env/js/attack.js: the hand 1, a wooden sword 4, a stone sword 5...; flying-squid
+//   takes 1 whatever is held). A mob just hit is invulnerable for 10 ticks: a hit then takes
+//   only what it deals beyond the last hit (LivingEntity.hurt, invulnerableTime > 10).
 // - Using an empty bucket on a cow, mooshroom or goat turns one bucket into a milk_bucket.
 // Event: serv.on('animalKilled', ({ entity, player, drops }) => ...), drops = [[item, count], ...].
 
 const { guarded, deterministicDrops, giveItem } = require('../blockstate')
+const attack = require('../../js/attack')
 
 // Vanilla max health (half-hearts, env/data/animals.json); other living entities keep
 // flying-squid's 20.
@@ -63,8 +68,21 @@ module.exports.server = (serv) => {
       entity.sendVelocity = (vel, maxVel) => sendVelocity(clampVelocity(vel), maxVel)
     })
     const takeDamage = entity.takeDamage
+    let hurtAt = -Infinity
+    let lastHurt = 0
     entity.takeDamage = (options) => {
       const wasAlive = entity.health > 0
+      const damage = options.damage ?? 1
+      const now = Date.now()
+      // in whole game ticks, as vanilla counts it (a hit 10 ticks after the last lands)
+      if (Math.round((now - hurtAt) / (TICK_S * 1000)) < attack.HURT_INVULNERABILITY_S / TICK_S) {
+        if (damage <= lastHurt) return
+        options = { ...options, damage: damage - lastHurt }
+        lastHurt = damage
+      } else {
+        hurtAt = now
+        lastHurt = damage
+      }
       const result = takeDamage(options)
       if (wasAlive && entity.health <= 0) guarded(`the loot of ${entity.name}`, onDeath)(entity)
       return result
@@ -81,8 +99,12 @@ function clampVelocity (vel) {
 }
 
 module.exports.player = (player, serv) => {
-  player.on('attack', ({ attackedEntity }, cancelled) => {
-    if (!cancelled && attackedEntity && attackedEntity.type !== 'player') attackedEntity.lastAttacker = player
+  player.on('attack', (data, cancelled) => {
+    const { attackedEntity } = data
+    if (cancelled || !attackedEntity || attackedEntity.type === 'player') return
+    attackedEntity.lastAttacker = player
+    const held = player.inventory.slots[36 + player.heldItemSlot]
+    data.damage = attack.damage(held ? held.name : null)
   })
 
   player._client.on('use_entity', guarded('milking', ({ target, mouse, hand }) => {

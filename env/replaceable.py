@@ -1,0 +1,45 @@
+"""Which blocks a placed block replaces (air, water, grass, a one-layer snow cover...), as
+vanilla 1.19.2 rules it.
+
+Data: env/data/replaceable.json (read by env/js/replaceable.js too). A click on a replaceable
+block places the new block in that block's cell; a click on any other block (a torch, a flower,
+a lever, a rail) places it in the neighbouring cell on the clicked face, and only if that cell
+is replaceable.
+
+    >>> replaceable("tall_grass"), replaceable("torch"), replaceable("poppy")
+    (True, False, False)
+    >>> replaceable("snow", {"layers": 1}), replaceable("snow", {"layers": 2})
+    (True, False)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+REPLACEABLE_FILE = Path(__file__).parent / "data" / "replaceable.json"
+
+
+@cache
+def _data() -> tuple[frozenset[str], dict[str, dict[str, str]]]:
+    data = json.loads(REPLACEABLE_FILE.read_text())
+    return frozenset(data["blocks"]), data.get("only_when", {})
+
+
+def replaceable_blocks() -> frozenset[str]:
+    """Every block name that is replaceable in some state."""
+    return _data()[0]
+
+
+def replaceable(name: str, state: Mapping[str, object] | None = None) -> bool:
+    """True when a placed block replaces block `name` in `state` (its block-state
+    properties; missing properties count as the block's default, so a bare "snow" is the
+    one-layer cover)."""
+    blocks, only_when = _data()
+    if name not in blocks:
+        return False
+    state = state or {}
+    narrow = only_when.get(name, {})
+    return all(str(state.get(key, value)) == value for key, value in narrow.items())

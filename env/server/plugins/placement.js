@@ -1,0 +1,67 @@
+'use strict'
+// Where a click places a block, as vanilla 1.19.2 rules it (BlockItem.place through
+// BlockPlaceContext): a click on a replaceable block (env/data/replaceable.json: air, water,
+// grass, a one-layer snow cover...) places the new block in that block's cell; a click on any
+// other block places it in the neighbouring cell on the clicked face, and only if that cell is
+// replaceable and no player stands in it. Otherwise nothing is placed and nothing changes (the
+// item stays in the hand). flying-squid 1.12 instead places into the clicked cell whenever the
+// clicked block has no collision box, so a block put against a torch, flower, lever, rail or
+// redstone wire destroyed it; this plugin moves the placement to vanilla's cell before
+// flying-squid sets the block (it sets it where data.placedPosition points).
+// Also: a player who sneaks with an item in a hand places against a block that opens or
+// toggles (a lever, a door, a chest) instead of using it (ServerPlayerGameMode.useItemOn).
+// Loads before support.js (plugins load in name order), whose support check wraps this one.
+// Event: none.
+
+const { Vec3 } = require('vec3')
+const { replaceable } = require('../../js/replaceable')
+
+// flying-squid's block_place directions: 0 down, 1 up, 2 north, 3 south, 4 west, 5 east
+const STEP = [new Vec3(0, -1, 0), new Vec3(0, 1, 0), new Vec3(0, 0, -1), new Vec3(0, 0, 1), new Vec3(-1, 0, 0), new Vec3(1, 0, 0)]
+const OFF_HAND = 45
+
+// The cell a click on `clicked` (at `ref`, on face `direction`) places into, or null.
+async function targetCell (world, ref, direction) {
+  const clicked = await world.getBlock(ref)
+  if (clicked && replaceable(clicked.name, clicked.getProperties())) return { cell: ref.clone(), there: clicked }
+  if (!STEP[direction]) return null
+  const cell = ref.plus(STEP[direction])
+  const there = await world.getBlock(cell)
+  if (!there || !replaceable(there.name, there.getProperties())) return null
+  return { cell, there }
+}
+
+// A player's feet or head in the cell (the rule the action check applies too); a spectator
+// (game mode 3) has no body.
+function occupied (serv, world, cell) {
+  return serv.players.some(p => {
+    if (p.world !== world || !p.position || p.gameMode === 3) return false
+    const f = p.position.floored()
+    return f.x === cell.x && f.z === cell.z && (f.y === cell.y || f.y === cell.y - 1)
+  })
+}
+
+module.exports.server = (serv) => {
+  const inner = serv.placeItem
+  serv.placeItem = async (data) => {
+    const { player, referencePosition, direction } = data
+    const world = player.world
+    const target = await targetCell(world, referencePosition, direction)
+    if (!target || occupied(serv, world, target.cell)) return {}
+    const { cell, there } = target
+    data.placedPosition.set(cell.x, cell.y, cell.z)
+    data.directionVector = cell.minus(referencePosition)
+    if (data.properties) data.properties.waterlogged = there.name === 'water'
+    return inner(data)
+  }
+
+  const interact = serv.interactWithBlock
+  serv.interactWithBlock = async (data) => {
+    const { player } = data
+    const slots = player.inventory.slots
+    if (player.crouching && (slots[36 + player.heldItemSlot] || slots[OFF_HAND])) return false
+    return interact(data)
+  }
+}
+
+module.exports.targetCell = targetCell
