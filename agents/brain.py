@@ -39,6 +39,7 @@ from env.backend import Observation
 from env.goals import BlueprintBlock
 from env.refusals import Code
 from env.rulebook import Rulebook
+from env.support import rule_for
 from env.world import STAND_Y, Pos, distance, in_reach
 from planner.decompose import place_inputs, upper_halves
 from planner.subtask import Plan, Subtask
@@ -46,6 +47,18 @@ from planner.subtask import Plan, Subtask
 DEFAULT_PRIOR_NOISE = 0.3
 NEAR = 2.5  # how close a worker walks to a block it acts on
 SCAFFOLD = "dirt"  # what builders stand floating blocks on (construction tasks give each some)
+Placing = tuple[bool, Code | None, dict[str, object]]
+"""(placed, refusal code, its values) of one block's placement."""
+SCAFFOLD_WAITS = 6
+"""How many times a builder who finds another's scaffold in its cell waits for it to go."""
+SCAFFOLD_WAIT_S = 2.0
+"""Seconds per such wait: a scaffold column is dug, top down, right after the block on it is
+placed (about a second a cell), so the waits outlast the digging of a column as high as a
+blueprint; only then is what is left dug by the waiter."""
+SUPPORT_WAITS = 10
+"""How many times a builder of a block that needs its support (a torch) waits for it."""
+SUPPORT_WAIT_S = 2.0
+"""Seconds per such wait."""
 MAX_STATION_WAITS = 20  # how often a worker waits for a busy furnace before giving up
 
 Acting = Generator[Action, ActionResult, tuple[bool, str | None]]
@@ -341,22 +354,18 @@ class _Steps:
                     not (yield from self.go(b.pos, within=4.5)):
                 return self.fail(f"could not reach {b.pos}")
             yield from self._step_off(b.pos)
-            placed = False
-            code, params = None, {}
-            for _ in range(4):
-                placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
-                code, params = self.refusal()
-                if placed or code is not Code.CELL_OCCUPIED:
-                    break
-                if params.get("who") == self.me:
-                    yield from self._step_off(b.pos)
-                else:  # someone else is in the way: give them a moment to move on
-                    yield from self.do(Wait(seconds=2.0))
+            placed, code, params = yield from self._place_one(b)
             if placed:
                 continue
             if code is Code.CELL_TAKEN and params.get("block") == b.name:
                 continue  # already there (an earlier attempt placed it)
-            if code is not Code.NO_SUPPORT or not (yield from self._scaffolded(b)):
+            if code is Code.NO_SUPPORT and rule_for(b.name) is not None:
+                # A torch, door or carpet would fall off once scaffold under it is dug: it
+                # waits for the blueprint block it rests on, which another builder places.
+                placed = yield from self._await_support(b)
+            elif code is Code.NO_SUPPORT:
+                placed = yield from self._scaffolded(b)
+            if not placed:
                 return self.fail(f"could not place {b.name} at {b.pos}")
         # Blocks left in hand go back for whoever builds next (an earlier attempt had already
         # placed some, or a preparation took more than this part needed), but not the
@@ -371,6 +380,43 @@ class _Steps:
         if self.hub is not None and not st.stay:
             yield from self.go(self.hub)
         return True, None
+
+    def _place_one(self, b: BlueprintBlock) -> Generator[Action, ActionResult, Placing]:
+        """Place `b`, giving way to what only passes: a player in its cell (the agent itself
+        steps off; another one gets a moment to move on) and another builder's scaffold there
+        (dug right after the block above it is placed). Scaffold still there after
+        `SCAFFOLD_WAITS` waits was left behind: it is dug, as it is never part of a blueprint
+        cell that wants something else. Returns (placed, refusal code, its values)."""
+        placed, code, params = False, None, {}
+        waited = 0
+        for _ in range(4 + SCAFFOLD_WAITS):
+            placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
+            code, params = self.refusal()
+            if placed:
+                break
+            if code is Code.CELL_OCCUPIED and params.get("who") == self.me:
+                yield from self._step_off(b.pos)
+            elif code is Code.CELL_OCCUPIED:  # someone else is in the way
+                yield from self.do(Wait(seconds=2.0))
+            elif code is Code.CELL_TAKEN and params.get("block") == SCAFFOLD != b.name:
+                if waited < SCAFFOLD_WAITS:
+                    waited += 1
+                    yield from self.do(Wait(seconds=SCAFFOLD_WAIT_S))
+                elif not (yield from self.do(Dig(pos=b.pos))):
+                    break
+            else:
+                break
+        return placed, code, params
+
+    def _await_support(self, b: BlueprintBlock) -> Generator[Action, ActionResult, bool]:
+        """Retry placing `b` (a block that needs what it rests on, `env.support.rule_for`)
+        until another builder has placed its support: at most `SUPPORT_WAITS` waits."""
+        for _ in range(SUPPORT_WAITS):
+            yield from self.do(Wait(seconds=SUPPORT_WAIT_S))
+            placed, code, _ = yield from self._place_one(b)
+            if placed or code is not Code.NO_SUPPORT:
+                return placed
+        return False
 
     def _stand_for(self, pos: Pos) -> Generator[Action, ActionResult, bool]:
         """Walk to a ground cell off the building site from which `pos` is in reach (so that
