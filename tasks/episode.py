@@ -32,7 +32,7 @@ from env.goals import ConstructionGoal
 from env.rulebook import load_rulebook
 from env.scoring import Score
 from env.scoring import score as score_world
-from planner.configs import get_config
+from planner.configs import exclusive_stations, get_config
 from tasks.breakdown import breakdown_metrics, time_breakdown
 from tasks.judge_report import judge_metrics
 from tasks.metrics import episode_metrics, trace_lower_bound
@@ -385,7 +385,8 @@ def episode_result(cfg: EpisodeConfig, spec: TaskSpec, *, brain: str, trace: lis
                    run: dict[str, Any] | None = None) -> dict[str, Any]:
     """The result dict of an episode from its parts (one process or several). An episode
     whose model answered none of its questions has a `failure` (it measured no model)."""
-    lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents)
+    lb, critical, work = trace_lower_bound(true_graph, trace, cfg.agents,
+                                           exclusive_stations(spec, load_rulebook()))
     metrics = episode_metrics(trace, agent_ids(cfg.agents), spec.budget_s, lb, score,
                               completion, llm_calls, tokens)
     metrics.update({k: round(v, 6) for k, v in details.items()})

@@ -5,17 +5,21 @@
 - balance = 1 - std(t_i / max_j t_j), t_i agent i's summed action time (population std;
   agents that did nothing count with t_i = 0).
 - makespan: the end of the last action (the episode starts at 0).
-- lower bound LB = max(critical path, total work / agents), from the same action durations
-  as the run: each subtask lasts what its last attempt's work actions took (crafting,
-  digging, taking, ...: not walking or waiting; the longest agent's share for a joint
-  subtask), the critical path follows the rules' own graph, and total work is every agent's
-  summed action time. So LB <= makespan, and LB / makespan says how close the schedule came
-  to the best any assignment of the same work could do.
+- lower bound LB = max(critical path, total work / agents, each exclusive station's busy
+  time), from the same action durations as the run: each subtask lasts what its last
+  attempt's work actions took (crafting, digging, taking, ...: not walking or waiting; the
+  longest agent's share for a joint subtask), the critical path follows the rules' own
+  graph, and total work is every agent's summed action time. An exclusive station (a
+  furnace: `env/data/stations.json`) does one job at a time, so its jobs' actions there
+  (the smelts) follow one another: no schedule ends before the earliest any of them can
+  start (the critical path up to it), plus all of them, plus the least any of them still
+  leaves after it (the critical path from it). So LB <= makespan, and LB / makespan says
+  how close the schedule came to the best any assignment of the same work could do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import networkx as nx
 
@@ -108,13 +112,61 @@ def subtask_durations(trace: Sequence[TraceEntry]) -> tuple[dict[str, float], di
     return ({s: max(v.values()) for s, v in per.items()}, {s: len(v) for s, v in per.items()})
 
 
-def trace_lower_bound(graph: nx.DiGraph, trace: Sequence[TraceEntry],
-                      agents: int) -> tuple[float, float, float]:
-    """(LB, critical path, work / agents) from the trace's own durations (module docstring)."""
+def trace_lower_bound(graph: nx.DiGraph, trace: Sequence[TraceEntry], agents: int,
+                      exclusive: Collection[tuple[int, int, int]] = ()
+                      ) -> tuple[float, float, float]:
+    """(LB, critical path, work / agents) from the trace's own durations (module docstring).
+    `exclusive`: the positions of the world's exclusive stations; LB is at least each one's
+    `station_bound`."""
     spans, _ = subtask_durations(trace)
     _, critical, _ = lower_bound(graph, spans, {}, agents)
     work = sum(t.end - t.start for t in trace) / max(1, agents)
-    return max(critical, work), critical, work
+    stations = [station_bound(graph, spans, trace, pos) for pos in sorted(set(exclusive))]
+    return max(critical, work, *stations), critical, work
+
+
+def _station_of(t: TraceEntry, exclusive: tuple[int, int, int]) -> bool:
+    """Whether action `t` works at the station at `exclusive` (an argument names it)."""
+    return any(isinstance(v, (list, tuple)) and len(v) == 3 and tuple(v) == exclusive
+               for v in t.args.values())
+
+
+def station_bound(graph: nx.DiGraph, spans: dict[str, float], trace: Sequence[TraceEntry],
+                  station: tuple[int, int, int]) -> float:
+    """Seconds no schedule of this work beats, given that the exclusive station at `station`
+    does one job at a time: the least critical path (over `spans`, seconds per subtask)
+    before any of its subtasks, plus the summed durations of the last attempts' actions at
+    it, plus the least critical path after any of them (0 when no action used it).
+
+    >>> g = nx.DiGraph([("fetch", "smelt:a"), ("smelt:a", "craft"), ("smelt:b", "craft")])
+    >>> def at(sub, s, e):
+    ...     return TraceEntry(agent="a", name="smelt", args={"furnace": [0, 0, 0]}, start=s,
+    ...                       end=e, ok=True, subtask=sub)
+    >>> trace = [at("smelt:a", 2, 12), at("smelt:b", 12, 22)]
+    >>> station_bound(g, {"fetch": 2, "smelt:a": 10, "smelt:b": 10, "craft": 1}, trace,
+    ...               (0, 0, 0))
+    21.0
+    """
+    last: dict[str, int] = {}
+    for t in trace:
+        if t.subtask is not None:
+            last[t.subtask] = max(last.get(t.subtask, 0), t.attempt)
+    uses = [t for t in trace if t.subtask is not None and t.attempt == last[t.subtask]
+            and t.name not in TRAVEL_AND_WAIT and _station_of(t, station)]
+    if not uses:
+        return 0.0
+    jobs = {t.subtask for t in uses} & set(graph.nodes)
+    head: dict[str, float] = {}  # the longest chain of spans before each node starts
+    for node in nx.topological_sort(graph):
+        head[node] = max((head[p] + spans.get(p, 0.0) for p in graph.predecessors(node)),
+                         default=0.0)
+    tail: dict[str, float] = {}  # the longest chain of spans after each node ends
+    for node in reversed(list(nx.topological_sort(graph))):
+        tail[node] = max((spans.get(w, 0.0) + tail[w] for w in graph.successors(node)),
+                         default=0.0)
+    busy = sum(t.end - t.start for t in uses)
+    return min((head[j] for j in jobs), default=0.0) + busy + \
+        min((tail[j] for j in jobs), default=0.0)
 
 
 def episode_metrics(trace: Sequence[TraceEntry], agents: Sequence[str], budget_s: float,

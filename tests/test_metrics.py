@@ -89,3 +89,30 @@ def test_walking_and_waiting_are_work_but_not_span() -> None:
     g = nx.DiGraph()
     g.add_node("v")
     assert trace_lower_bound(g, trace, agents=1) == (5.0, 1.0, 5.0)
+
+
+def test_an_exclusive_station_puts_its_jobs_one_after_another_in_the_bound() -> None:
+    # Two 10 s smelts at one furnace feed a 1 s craft: the rules' graph alone allows them at
+    # once (critical path 2 + 10 + 1 = 13 s), but a furnace smelts one job at a time
+    # (minecraft.wiki/w/Furnace; env/data/stations.json): no schedule ends before the
+    # earliest a smelt can start (0 s: smelt:b waits for nothing) + 20 s + the 1 s craft.
+    from tasks.metrics import trace_lower_bound
+
+    def act(agent: str, name: str, s: float, t: float, sub: str, **args: object) -> TraceEntry:
+        return TraceEntry(agent=agent, name=name, args=args, start=s, end=t, ok=True,
+                          subtask=sub)
+
+    furnace = [5, -60, 5]
+    trace = [act("a", "take", 0, 2, "fetch", pos=[0, -60, 0]),
+             act("a", "smelt", 2, 12, "smelt:a", furnace=furnace),
+             act("b", "move_to", 0, 12, "smelt:b", pos=furnace),
+             act("b", "smelt", 12, 22, "smelt:b", furnace=furnace),
+             act("a", "craft", 22, 23, "craft")]
+    g = nx.DiGraph([("fetch", "smelt:a"), ("smelt:a", "craft"), ("smelt:b", "craft")])
+    work = (2 + 10 + 12 + 10 + 1) / 3
+    assert trace_lower_bound(g, trace, agents=3) == (13.0, 13.0, work)  # no station given
+    assert trace_lower_bound(g, trace, agents=3, exclusive=[(5, -60, 5)]) == (21.0, 13.0, work)
+    # two furnaces: each holds one job, and the rules' critical path is the bound again
+    trace[3] = act("b", "smelt", 12, 22, "smelt:b", furnace=[9, -60, 9])
+    assert trace_lower_bound(g, trace, agents=3,
+                             exclusive=[(5, -60, 5), (9, -60, 9)]) == (13.0, 13.0, work)

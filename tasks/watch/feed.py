@@ -58,11 +58,16 @@ def plan_graph(task: str, backend: str, planner: str, agents: Sequence[str], pla
 def make_scorer(spec: TaskSpec, backend: Backend, true_graph: nx.DiGraph,
                 agents: int) -> Callable[[Sequence[TraceEntry]], ScoreUpdate]:
     """The score of the world as it is now, and the makespan and lower bound (LB =
-    max(critical path, work / agents), `tasks.metrics`) of the trace so far."""
+    max(critical path, work / agents, exclusive stations' busy time), `tasks.metrics`) of
+    the trace so far."""
+    from env.rulebook import load_rulebook
+    from planner.configs import exclusive_stations
+
+    stations = exclusive_stations(spec, load_rulebook())
 
     def scorer(trace: Sequence[TraceEntry]) -> ScoreUpdate:
         now = score_world(spec.goal, backend.view(), spec.world.triggers, set(backend.fired()))
-        lb, _, _ = trace_lower_bound(true_graph, trace, agents)
+        lb, _, _ = trace_lower_bound(true_graph, trace, agents, stations)
         return ScoreUpdate(sender="judger", score=round(now.score, 4),
                            completion=round(now.completion, 6),
                            details={k: round(v, 6) for k, v in now.details.items()},
