@@ -51,6 +51,7 @@ COLLECT_RADIUS = 1.5
 COLLECT_TIMEOUT_MS = 6000
 ASK_TIMEOUT_MS = 10000  # a command's answer, from a server that may be busy
 TRIGGER_POLL_S = 0.1
+TELEPORT_SETTLE_MS = 5000  # a trigger waits this long for a teleported bot at its destination
 RENDEZVOUS_TIMEOUT_S = 300.0
 _CHEST = re.compile(r"chest|barrel|shulker_box")
 
@@ -245,6 +246,20 @@ def trigger_holds(trigger: Trigger, blocks: dict[Pos, BlockState]) -> bool:
 
     results = [holds(c) for c in trigger.conditions]
     return all(results) if trigger.mode == "and" else any(results)
+
+
+def teleport_targets(trigger: Trigger, agent_pos: dict[str, FPos]) -> dict[str, FPos]:
+    """Where a trigger's teleport effects send the agents they reach: {agent: feet (x, y, z)},
+    the centre of the destination block's floor, as `effect_commands`' /tp writes it."""
+    out: dict[str, FPos] = {}
+    for eff in trigger.effects:
+        if eff.kind != "teleport" or not eff.to:
+            continue
+        tx, ty, tz = eff.to
+        for agent, p in agent_pos.items():
+            if effect_reaches(eff, p):
+                out[agent] = (tx + 0.5, float(ty), tz + 0.5)
+    return out
 
 
 def effect_commands(trigger: Trigger, agent_pos: dict[str, FPos]) -> list[str]:
@@ -655,6 +670,10 @@ class MinecraftBackend:
                 cmds = effect_commands(trig, where) + self._pop_commands(trig)
                 if cmds:
                     self._bridge.call("bot", "commands", self.operator, json.dumps(cmds))
+                # As in the game, a teleported player acts from its destination: wait until each
+                # bot has the teleport (the next action would plan its walk from the old place).
+                for agent, (x, y, z) in teleport_targets(trig, where).items():
+                    self._bridge.run_call("settle", agent, x, y, z, TELEPORT_SETTLE_MS)
 
     def _pop_commands(self, trigger: Trigger) -> list[str]:
         """The /setblock ... air commands that remove what the trigger's set_block effects

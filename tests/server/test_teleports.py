@@ -1,4 +1,4 @@
-"""Teleports as on a vanilla 1.19.2 server: movement sent before the client saw a teleport is ignored.
+"""Teleports as on a vanilla 1.19.2 server: movement sent before a teleport is seen is ignored.
 
 Vanilla 1.19.2 (ServerGamePacketListenerImpl): `teleport()` sends the position with a fresh id
 (`++awaitingTeleport`), `handleMovePlayer` ignores movement while that teleport is unconfirmed,
