@@ -37,6 +37,7 @@ from tasks.breakdown import breakdown_metrics, time_breakdown
 from tasks.judge_report import judge_metrics
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
+from tasks.stopping import hold_interrupts, stop_reason
 from tasks.villagerbench import JudgedBackend, make_judge
 
 log = logging.getLogger("causalcraft.episode")
@@ -278,6 +279,7 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         except asyncio.CancelledError:
             # Ctrl-C: stop every participant now and keep what happened (a partial result).
             interrupted = True
+            hold_interrupts()
             this = asyncio.current_task()
             if this is not None:
                 this.uncancel()
@@ -347,8 +349,7 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         result["failure"] = f"the model stopped the episode: {model_failure[0]}"
     elif interrupted:
         result["interrupted"] = True
-        result["failure"] = ("interrupted (Ctrl-C): the episode was stopped; this result is "
-                             "partial")
+        result["failure"] = f"{stop_reason()}: the episode was stopped; this result is partial"
     return result
 
 
