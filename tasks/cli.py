@@ -49,7 +49,22 @@ class CliError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise CliError(f"{self.prog}: {message}")
+        # "causalcraft: error: run: argument --agents: ...", the program named once
+        command = self.prog.partition(" ")[2]
+        raise CliError(f"{command}: {message}" if command else message)
+
+
+FLAGS = {"timeout_s": "--timeout", "lease_s": "--lease", "brain_latency_s": "--brain-latency"}
+"""EpisodeConfig fields whose flag is not the field's name with dashes."""
+
+
+def flag_of(field: str) -> str:
+    """The command-line flag that sets EpisodeConfig's `field`.
+
+    >>> flag_of("timeout_s"), flag_of("prior_noise")
+    ('--timeout', '--prior-noise')
+    """
+    return FLAGS.get(field, "--" + field.replace("_", "-"))
 
 
 def _positive_int(text: str) -> int:
@@ -399,7 +414,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as err:
         first = err.errors()[0]
         why = first["msg"].removeprefix("Value error, ")
-        raise CliError(f"--{first['loc'][0]}: {why}") from None
+        raise CliError(f"{flag_of(str(first['loc'][0]))}: {why}") from None
     try:
         if not args.watch:
             result = run_episode(cfg)
@@ -500,7 +515,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
     except ValidationError as err:
         first = err.errors()[0]
         why = first["msg"].removeprefix("Value error, ")
-        raise CliError(f"--{first['loc'][0]}: {why}") from None
+        raise CliError(f"{flag_of(str(first['loc'][0]))}: {why}") from None
     return run_participant(cfg)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -63,7 +64,7 @@ class EpisodeConfig(BaseModel):
     broker: str | None = None
     """mqtt://host:port of an external broker; ``mosquitto`` starts a mosquitto child;
     None starts the embedded one."""
-    server: str | None = Field(None, pattern=r"^[^:\s]*:\d{1,5}$")
+    server: str | None = None
     """host:port of a running Minecraft 1.19.2 server (minecraft backend); None starts the
     embedded one."""
     timeout_s: float = Field(600.0, gt=0)
@@ -83,6 +84,8 @@ class EpisodeConfig(BaseModel):
     @field_validator("server")
     @classmethod
     def _server_needs_the_game(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and not re.fullmatch(r"[^:\s]*:\d{1,5}", value):
+            raise ValueError(f"{value!r} is not HOST:PORT (e.g. 127.0.0.1:25565)")
         if value is not None and info.data.get("backend") != "minecraft":
             raise ValueError("a server is only used with --backend minecraft "
                              "(the simulator runs no game server)")
