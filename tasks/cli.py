@@ -420,8 +420,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             result = run_episode(cfg)
             _print_result(result, args.out)
             return _run_status(result, args.out)
+        from tasks.catalog import load_task
         from tasks.watch.session import WatchSession
 
+        # a task that cannot be read fails before the page's address is printed
+        load_task(cfg.task, cfg.source, agents=cfg.agents, strict=cfg.strict)
         with WatchSession(args.watch_port, world=cfg.backend == "minecraft") as session:
             result = run_episode(cfg, on_bus=session.on_bus, keep_server=session.keep_server,
                                  on_server=session.start_viewer)
