@@ -35,6 +35,9 @@ const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf
 const NOTHING_TO_DIG = new Set(['air', 'cave_air', 'void_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
 const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
 const SMELT_POLL_S = 0.2
+// Ticks a furnace's fire may burn between the look at it and the input going in (the fuel and
+// input puts' round trips on a loaded machine).
+const LOADING_TICKS = 20
 
 function refuse (code, params = {}) {
   throw refused(code, params)
@@ -567,11 +570,16 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
       // A lit furnace keeps its fire: only what the fire left does not cover needs new fuel.
       await waitFor(() => data.get(furnace.id)[0] !== undefined, 1000)
       const fireTicks = Math.max(0, data.get(furnace.id)[0] || 0)
-      const fuelCount = Math.max(0, Math.ceil((cookTicks * n - fireTicks) / fuels[fuel] - 1e-9))
+      const fuelFor = fire => Math.max(0, Math.ceil((cookTicks * n - fire) / fuels[fuel] - 1e-9))
+      const fuelCount = fuelFor(fireTicks)
       const need = { [item]: n }
       if (fuelCount) need[fuel] = (need[fuel] || 0) + fuelCount
       requireItems(bot, need)
-      await loadFurnace(bot, furnace, data, { pos, cookTicks, fuelType, fuelCount, inputType, n })
+      // The fire burns on while the fuel and the input go in (a few ticks): where that leaves
+      // it short, one more fuel goes in if held. What does not burn comes back at the end.
+      const held = bot.inventory.count(fuelType) - (fuel === item ? n : 0)
+      const loaded = Math.min(Math.max(fuelCount, fuelFor(fireTicks - LOADING_TICKS)), held)
+      await loadFurnace(bot, furnace, data, { pos, cookTicks, fuelType, fuelCount: loaded, inputType, n })
     } finally {
       release()
     }
