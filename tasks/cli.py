@@ -35,6 +35,7 @@ from agents.bus import BusError
 from agents.llm import LLMError
 from agents.processes import ProcessError
 from env.backend import BackendError
+from tasks.stopping import on_sigterm, terminated
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -48,7 +49,22 @@ class CliError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise CliError(f"{self.prog}: {message}")
+        # "causalcraft: error: run: argument --agents: ...", the program named once
+        command = self.prog.partition(" ")[2]
+        raise CliError(f"{command}: {message}" if command else message)
+
+
+FLAGS = {"timeout_s": "--timeout", "lease_s": "--lease", "brain_latency_s": "--brain-latency"}
+"""EpisodeConfig fields whose flag is not the field's name with dashes."""
+
+
+def flag_of(field: str) -> str:
+    """The command-line flag that sets EpisodeConfig's `field`.
+
+    >>> flag_of("timeout_s"), flag_of("prior_noise")
+    ('--timeout', '--prior-noise')
+    """
+    return FLAGS.get(field, "--" + field.replace("_", "-"))
 
 
 def _positive_int(text: str) -> int:
@@ -398,14 +414,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as err:
         first = err.errors()[0]
         why = first["msg"].removeprefix("Value error, ")
-        raise CliError(f"--{first['loc'][0]}: {why}") from None
+        raise CliError(f"{flag_of(str(first['loc'][0]))}: {why}") from None
     try:
         if not args.watch:
             result = run_episode(cfg)
             _print_result(result, args.out)
             return _run_status(result, args.out)
+        from tasks.catalog import load_task
         from tasks.watch.session import WatchSession
 
+        # a task that cannot be read fails before the page's address is printed
+        load_task(cfg.task, cfg.source, agents=cfg.agents, strict=cfg.strict)
         with WatchSession(args.watch_port, world=cfg.backend == "minecraft") as session:
             result = run_episode(cfg, on_bus=session.on_bus, keep_server=session.keep_server,
                                  on_server=session.start_viewer)
@@ -414,6 +433,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _run_status(result, args.out)
     except KeyboardInterrupt:
         # Before the episode started (planning) there is no result to keep.
+        from tasks.stopping import release_interrupts
+
+        release_interrupts()
         kept = f"; the LLM calls made so far are kept in {args.record}" if args.record else ""
         how = ("terminated (SIGTERM)", EXIT_TERMINATED) if terminated() else \
             ("interrupted (Ctrl-C)", EXIT_INTERRUPTED)
@@ -443,11 +465,18 @@ def _run_status(result: dict[str, Any], out: Path | None) -> int:
 
 
 def _print_result(result: dict[str, Any], out: Path | None) -> None:
-    print(_summary(result), flush=True)
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, indent=1))
-        print(f"result      {out}", flush=True)
+    """Print the summary and write the result to `out`; a second Ctrl-C after the one that
+    stopped the episode waits until this is done (`tasks.stopping.hold_interrupts`)."""
+    from tasks.stopping import release_interrupts
+
+    try:
+        print(_summary(result), flush=True)
+        if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(result, indent=1))
+            print(f"result      {out}", flush=True)
+    finally:
+        release_interrupts()
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -489,7 +518,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
     except ValidationError as err:
         first = err.errors()[0]
         why = first["msg"].removeprefix("Value error, ")
-        raise CliError(f"--{first['loc'][0]}: {why}") from None
+        raise CliError(f"{flag_of(str(first['loc'][0]))}: {why}") from None
     return run_participant(cfg)
 
 
@@ -627,31 +656,10 @@ def _run_server(args: argparse.Namespace) -> int:
     return 1
 
 
-_SIGTERM_SEEN: list[bool] = []
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    """SIGTERM (a `kill`, a supervisor, `--processes` stopping a participant) goes the way of
-    Ctrl-C: to whatever handles SIGINT now (inside an episode, asyncio's, which cancels the
-    episode so that it ends with its partial result written; elsewhere a KeyboardInterrupt),
-    so exit hooks run and the Node bridge and servers this process started go with it."""
-    _SIGTERM_SEEN.append(True)
-    handler = signal.getsignal(signal.SIGINT)
-    if callable(handler):
-        handler(signal.SIGINT, frame)  # type: ignore[arg-type]
-        return
-    raise KeyboardInterrupt
-
-
-def terminated() -> bool:
-    """Whether this process was asked to stop by SIGTERM (not Ctrl-C)."""
-    return bool(_SIGTERM_SEEN)
-
-
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     on_main = threading.current_thread() is threading.main_thread()
-    before = signal.signal(signal.SIGTERM, _on_sigterm) if on_main else None
+    before = signal.signal(signal.SIGTERM, on_sigterm) if on_main else None
     try:
         return _main(argv)
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -37,6 +38,7 @@ from tasks.breakdown import breakdown_metrics, time_breakdown
 from tasks.judge_report import judge_metrics
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
+from tasks.stopping import hold_interrupts, stop_reason
 from tasks.villagerbench import JudgedBackend, make_judge
 
 log = logging.getLogger("causalcraft.episode")
@@ -62,7 +64,7 @@ class EpisodeConfig(BaseModel):
     broker: str | None = None
     """mqtt://host:port of an external broker; ``mosquitto`` starts a mosquitto child;
     None starts the embedded one."""
-    server: str | None = Field(None, pattern=r"^[^:\s]*:\d{1,5}$")
+    server: str | None = None
     """host:port of a running Minecraft 1.19.2 server (minecraft backend); None starts the
     embedded one."""
     timeout_s: float = Field(600.0, gt=0)
@@ -82,6 +84,8 @@ class EpisodeConfig(BaseModel):
     @field_validator("server")
     @classmethod
     def _server_needs_the_game(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and not re.fullmatch(r"[^:\s]*:\d{1,5}", value):
+            raise ValueError(f"{value!r} is not HOST:PORT (e.g. 127.0.0.1:25565)")
         if value is not None and info.data.get("backend") != "minecraft":
             raise ValueError("a server is only used with --backend minecraft "
                              "(the simulator runs no game server)")
@@ -278,6 +282,7 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         except asyncio.CancelledError:
             # Ctrl-C: stop every participant now and keep what happened (a partial result).
             interrupted = True
+            hold_interrupts()
             this = asyncio.current_task()
             if this is not None:
                 this.uncancel()
@@ -347,8 +352,7 @@ async def _episode(cfg: EpisodeConfig, spec: TaskSpec, backend: Backend,
         result["failure"] = f"the model stopped the episode: {model_failure[0]}"
     elif interrupted:
         result["interrupted"] = True
-        result["failure"] = ("interrupted (Ctrl-C): the episode was stopped; this result is "
-                             "partial")
+        result["failure"] = f"{stop_reason()}: the episode was stopped; this result is partial"
     return result
 
 

@@ -546,6 +546,9 @@ class EpisodeProcesses:
                 if this is not None:
                     this.uncancel()
                 interrupted = True
+                from tasks.stopping import hold_interrupts
+
+                hold_interrupts()
                 self.owner.signal_all(signal.SIGINT)
                 summaries = await self._collect(bus, got, limit_s=INTERRUPT_GRACE_S)
             t2 = time.perf_counter()
@@ -553,9 +556,11 @@ class EpisodeProcesses:
         if interrupted:
             result["interrupted"] = True
             result["timed_out"] = False
-            result["failure"] = ("interrupted (Ctrl-C): the episode was stopped; this result "
-                                 "is partial" + (f" ({result['failure']})"
-                                                 if result.get("failure") else ""))
+            from tasks.stopping import stop_reason
+
+            result["failure"] = (f"{stop_reason()}: the episode was stopped; this result is "
+                                 "partial" + (f" ({result['failure']})"
+                                              if result.get("failure") else ""))
         elif result["timed_out"]:
             log.warning("episode %s hit its %.0f s wall-clock limit", self.ecfg.task,
                         self.ecfg.timeout_s)

@@ -167,3 +167,11 @@ def test_without_verbose_an_error_is_one_line(
     assert capsys.readouterr().err == ("causalcraft: error: unknown task id 'cooking/cake_999'; "
                                        "did you mean 'cooking/cake_8'?\n")
     assert [r for r in caplog.records if r.exc_info is not None] == []
+
+
+def test_run_with_watch_checks_the_task_before_it_serves_the_page(capsys) -> None:  # noqa: ANN001
+    assert main(["run", "construction/task_3", "--watch"]) == 2
+    out, err = capsys.readouterr()
+    assert "watch page" not in out + err  # no address that dies at once
+    assert err == ("causalcraft: error: unknown task id 'construction/task_3'; did you mean "
+                   "'construction/task_38'?\n")

@@ -22,7 +22,7 @@ from tasks.cli import main
     (["--brain", "llm", "--replay", "/nonexistent.jsonl"],
      "causalcraft: error: --replay: /nonexistent.jsonl does not exist"),
     (["--brain", "llm", "--llm-budget", "0"],
-     "causalcraft: error: causalcraft run: argument --llm-budget: '0' must be at least 1"),
+     "causalcraft: error: run: argument --llm-budget: '0' must be at least 1"),
 ])
 def test_bad_llm_flags_fail_with_one_line(args: list[str], line: str, capsys,
                                           monkeypatch) -> None:

@@ -38,10 +38,11 @@ def start(url: str, tmp: Path) -> subprocess.Popen[str]:
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
-def interrupt_when(proc: subprocess.Popen[str], srv: FakeOpenAI, requests: int
-                   ) -> tuple[int, float, str, str]:
-    """Once the server holds `requests` requests (the last one hanging), one SIGINT; the
-    exit status, seconds from the signal to the exit, stdout and stderr."""
+def interrupt_when(proc: subprocess.Popen[str], srv: FakeOpenAI, requests: int,
+                   twice: bool = False) -> tuple[int, float, str, str]:
+    """Once the server holds `requests` requests (the last one hanging), one SIGINT (two,
+    50 ms apart, with `twice`); the exit status, seconds from the signal to the exit,
+    stdout and stderr."""
     deadline = time.monotonic() + 240
     while len(srv.requests) < requests:
         assert proc.poll() is None, proc.communicate()
@@ -50,6 +51,9 @@ def interrupt_when(proc: subprocess.Popen[str], srv: FakeOpenAI, requests: int
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     t0 = time.monotonic()
+    if twice:
+        time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
     try:
         out, err = proc.communicate(timeout=60)
     except subprocess.TimeoutExpired:
@@ -74,12 +78,16 @@ def test_ctrl_c_while_planning_stops_at_once_and_keeps_the_recording(tmp_path: P
     assert header["cache"] == "causalcraft-llm"
 
 
-def test_ctrl_c_during_the_episode_keeps_the_partial_result(tmp_path: Path) -> None:
-    # The prior answers; the workers' first steps hang.
+@pytest.mark.parametrize("twice", [False, True])
+def test_ctrl_c_during_the_episode_keeps_the_partial_result(tmp_path: Path,
+                                                            twice: bool) -> None:
+    # The prior answers; the workers' first steps hang. A second Ctrl-C right after the
+    # first waits for the partial result (once it is written, it ends the process by SIGINT,
+    # which a shell reports as the same 130).
     with FakeOpenAI(answers=['{"edges": []}'], default=HANG) as srv:
         proc = start(srv.url, tmp_path)
-        rc, took, out, err = interrupt_when(proc, srv, 2)
-    assert rc == 130
+        rc, took, out, err = interrupt_when(proc, srv, 2, twice)
+    assert rc in ((130, -signal.SIGINT) if twice else (130,))
     assert took < PROMPT_EXIT_S
     assert err.strip().splitlines()[-1] == (
         "causalcraft: interrupted (Ctrl-C): the partial result is above and written to "

@@ -47,8 +47,9 @@ def one_line(exc: ValidationError) -> str:
     """A pydantic error squeezed to one line: `field.path: message; ...`."""
     parts = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "value"
-        parts.append(f"{loc}: {err['msg']}")
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")  # pydantic's wording, not ours
+        parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts)
 
 
