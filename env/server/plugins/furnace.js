@@ -23,7 +23,10 @@ function loadSmelting (file = SMELTING_FILE) {
   return { cookTicks, recipes: new Map(Object.entries(recipes)), fuels: new Map(Object.entries(fuels)) }
 }
 
-module.exports = { loadSmelting }
+// Ticks after a furnace window opens on which its viewer is sent all its data slots again.
+const RESEND_TICKS = [1, 4, 10, 20]
+
+module.exports = { loadSmelting, RESEND_TICKS }
 
 module.exports.server = function (serv) {
   const api = install(serv)
@@ -47,7 +50,7 @@ module.exports.server = function (serv) {
     const key = positionKey(pos)
     let f = furnaces.get(key)
     if (!f) {
-      f = { slots: [null, null, null], viewers: new Set(), position: pos.clone(), burn: 0, burnTotal: 0, cook: 0, cookTotal: table.cookTicks, remote: new Map() }
+      f = { slots: [null, null, null], viewers: new Set(), position: pos.clone(), burn: 0, burnTotal: 0, cook: 0, cookTotal: table.cookTicks, remote: new Map(), opened: new Map() }
       furnaces.set(key, f)
     }
     return f
@@ -65,13 +68,22 @@ module.exports.server = function (serv) {
   // progress, 3 cook total, in ticks), as vanilla's AbstractContainerMenu sends them: all of
   // them right after the window's items, then each one whenever it differs from what that
   // viewer was last sent (vanilla's remoteDataSlots, one per viewer). A viewer whose window has
-  // just opened gets all of them once more on the next tick: a client that starts listening
-  // only once its window is open (mineflayer's openFurnace) hears the fire a lit furnace has
-  // left, not just the ticks counting down. `f.remote`: Map(viewer -> values last sent).
+  // just opened gets all of them again on the ticks of RESEND_TICKS after the open: a client
+  // that starts listening only once its window is open (mineflayer's openFurnace) hears the
+  // fire a lit furnace has left, not just the ticks counting down. One resend on the next tick
+  // is not enough: on a loaded machine the client can read it in the same network read as the
+  // window's items, before its listener is on. `f.remote`: Map(viewer -> values last sent);
+  // `f.opened`: Map(viewer -> ticks since its window opened, while under the last resend).
   function sendProperties (f, viewer) {
     const session = api.state(viewer).session
     if (!session || session.storage !== f) return
     const values = [f.burn, f.burnTotal, f.cook, f.cookTotal]
+    if (f.opened.has(viewer)) {
+      const ticks = f.opened.get(viewer) + 1
+      if (RESEND_TICKS.includes(ticks)) f.remote.delete(viewer)
+      if (ticks >= Math.max(...RESEND_TICKS)) f.opened.delete(viewer)
+      else f.opened.set(viewer, ticks)
+    }
     const last = f.remote.get(viewer)
     // Fire total before fire left: a client works out the fire's share from both.
     for (const property of [1, 0, 3, 2]) {
@@ -154,10 +166,11 @@ module.exports.server = function (serv) {
       accepts: (slot, item) => slot !== 1 || fuelTicks(item) > 0 || item.type === bucket,
       onOpen: (viewer) => {
         storage.remote.delete(viewer)
+        storage.opened.delete(viewer)
         sendProperties(storage, viewer)
-        storage.remote.delete(viewer) // all of them again on the next tick
+        storage.opened.set(viewer, 0) // all of them again on the ticks of RESEND_TICKS
       },
-      onClose: (viewer) => storage.remote.delete(viewer)
+      onClose: (viewer) => { storage.remote.delete(viewer); storage.opened.delete(viewer) }
     })
   }
 
