@@ -35,6 +35,9 @@ const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf
 const NOTHING_TO_DIG = new Set(['air', 'cave_air', 'void_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
 const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
 const SMELT_POLL_S = 0.2
+// Ticks a furnace's fire may burn between the look at it and the input going in (the fuel and
+// input puts' round trips on a loaded machine).
+const LOADING_TICKS = 20
 
 function refuse (code, params = {}) {
   throw refused(code, params)
@@ -465,15 +468,35 @@ async function craft (bot, { item, times = 1, table = null }) {
   return { gained }
 }
 
+// A furnace window's data slots as the server sends them (vanilla's ContainerData, in ticks:
+// 0 fire left, 1 fire total, 2 cook progress, 3 cook total), heard from the moment the window
+// is asked for: the server sends them right after the window opens, before mineflayer's
+// openFurnace listens. The server's furnace is the one source of truth; this is what it says.
+// Answers { get(windowId) -> [fire, fireTotal, cook, cookTotal] (undefined where unheard),
+// stop() }.
+function furnaceData (bot) {
+  const heard = new Map()
+  const listener = packet => {
+    if (!heard.has(packet.windowId)) heard.set(packet.windowId, [])
+    heard.get(packet.windowId)[packet.property] = packet.value
+  }
+  bot._client.on('craft_progress_bar', listener)
+  return {
+    get: windowId => heard.get(windowId) || [],
+    stop: () => bot._client.removeListener('craft_progress_bar', listener)
+  }
+}
+
 // Seconds until a furnace another player is using is free again: the items left in its input
 // at the cook time each (the one cooking less what is done), then the owner's next look at the
 // output (smelt polls it every 0.2 s). The Python backend turns it into the episode time
 // `free_at` that the simulator's refusal carries, so a player waits as long on both.
-async function busyFor (furnace, cookTicks) {
-  await waitFor(() => furnace.progressSeconds !== null, 300)
+async function busyFor (furnace, data, cookTicks) {
+  await waitFor(() => data.get(furnace.id)[2] !== undefined, 300)
   const input = furnace.inputItem()
   const cook = cookTicks / 20
-  const current = furnace.progressSeconds ? furnace.progressSeconds : cook
+  const done = data.get(furnace.id)[2] || 0
+  const current = done ? (cookTicks - done) / 20 : cook
   const left = input ? (input.count - 1) * cook + current : 0
   return Math.round((left + SMELT_POLL_S) * 1000) / 1000
 }
@@ -495,7 +518,7 @@ function furnaceLock (key) {
 // and the put, with an item of another kind (then there is no room for ours): the fuel this
 // bot put comes back (what was on its cursor goes back to its inventory as the window closes),
 // and the furnace counts as busy.
-async function loadFurnace (bot, furnace, { pos, cookTicks, fuelType, fuelCount, inputType, n }) {
+async function loadFurnace (bot, furnace, data, { pos, cookTicks, fuelType, fuelCount, inputType, n }) {
   let fuelIn = false
   try {
     if (fuelCount) {
@@ -511,7 +534,7 @@ async function loadFurnace (bot, furnace, { pos, cookTicks, fuelType, fuelCount,
     if (fuelIn && fuelSlot && fuelSlot.type === fuelType) {
       await furnace.takeFuel().catch(() => {})
     }
-    refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, cookTicks) })
+    refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, data, cookTicks) })
   }
 }
 
@@ -531,25 +554,32 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
   // in" another bot's items must not come in.
   const release = await furnaceLock(String(pos))
   let furnace
+  const data = furnaceData(bot)
   try {
     furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the furnace at ${pos}`)
   } catch (err) {
+    data.stop()
     release()
     throw err
   }
   try {
     try {
       if (furnace.inputItem() || furnace.fuelItem() || furnace.outputItem()) {
-        refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, cookTicks) })
+        refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, data, cookTicks) })
       }
-      await waitFor(() => furnace.fuelSeconds !== null, 300)
       // A lit furnace keeps its fire: only what the fire left does not cover needs new fuel.
-      const fireTicks = Math.max(0, Math.floor((furnace.fuelSeconds || 0) * 20))
-      const fuelCount = Math.max(0, Math.ceil((cookTicks * n - fireTicks) / fuels[fuel] - 1e-9))
+      await waitFor(() => data.get(furnace.id)[0] !== undefined, 1000)
+      const fireTicks = Math.max(0, data.get(furnace.id)[0] || 0)
+      const fuelFor = fire => Math.max(0, Math.ceil((cookTicks * n - fire) / fuels[fuel] - 1e-9))
+      const fuelCount = fuelFor(fireTicks)
       const need = { [item]: n }
       if (fuelCount) need[fuel] = (need[fuel] || 0) + fuelCount
       requireItems(bot, need)
-      await loadFurnace(bot, furnace, { pos, cookTicks, fuelType, fuelCount, inputType, n })
+      // The fire burns on while the fuel and the input go in (a few ticks): where that leaves
+      // it short, one more fuel goes in if held. What does not burn comes back at the end.
+      const held = bot.inventory.count(fuelType) - (fuel === item ? n : 0)
+      const loaded = Math.min(Math.max(fuelCount, fuelFor(fireTicks - LOADING_TICKS)), held)
+      await loadFurnace(bot, furnace, data, { pos, cookTicks, fuelType, fuelCount: loaded, inputType, n })
     } finally {
       release()
     }
@@ -572,6 +602,7 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
     if (furnace.fuelItem()) await furnace.takeFuel()
     return { gained: diff(before, inventoryOf(bot)) }
   } finally {
+    data.stop()
     furnace.close()
   }
 }

@@ -56,6 +56,28 @@ def test_furnace_burns_vanilla_fuels_and_keeps_its_fire(server: ServerProcess,
     assert result["afterLitOnly"] == [None, None, "cooked_beef:2"]
 
 
+def test_a_lit_furnace_opened_by_stock_mineflayer_shows_its_fire(server: ServerProcess,
+                                                                run_bot: RunBot) -> None:
+    """Vanilla's AbstractContainerMenu sends all of a window's data slots as it opens, then each
+    on change; mineflayer's openFurnace listens only once the window is open, so the server
+    sends them all once more on the next tick. A coal burns 1600 ticks
+    (AbstractFurnaceBlockEntity.getFuel()); a cold furnace shows 0 of 0."""
+    result = run_bot("furnace_lit_open.js", server.port)
+    lit, cold = result["lit"], result["cold"]  # lit: the second opening of the lit furnace
+    assert result["first"]["totalFuel"] == 1600
+    assert lit["totalFuel"] == 1600
+    assert lit["totalProgress"] == 200
+    assert lit["firstFour"] == [0, 1, 2, 3]
+    assert lit["totalFuelSent"][:2] == [1600, 1600]
+    # the fire mineflayer works out matches the server's, within the ticks a look takes
+    seen_ticks = round(lit["fuelSeconds"] * 20)
+    assert 0 < lit["serverBurn"] <= seen_ticks <= 1600
+    assert seen_ticks - lit["serverBurn"] < 60
+    assert cold["totalFuel"] == 0
+    assert cold["fuelSeconds"] == 0
+    assert cold["serverBurn"] == 0
+
+
 def test_chest_shared_by_two_bots(server: ServerProcess, run_bot: RunBot) -> None:
     result = run_bot("chest_share.js", server.port)
     assert result["takerSawBeforeTaking"] == {"bread": 5, "coal": 20}

@@ -23,7 +23,10 @@ function loadSmelting (file = SMELTING_FILE) {
   return { cookTicks, recipes: new Map(Object.entries(recipes)), fuels: new Map(Object.entries(fuels)) }
 }
 
-module.exports = { loadSmelting }
+// Ticks after a furnace window opens on which its viewer is sent all its data slots again.
+const RESEND_TICKS = [1, 4, 10, 20]
+
+module.exports = { loadSmelting, RESEND_TICKS }
 
 module.exports.server = function (serv) {
   const api = install(serv)
@@ -47,7 +50,7 @@ module.exports.server = function (serv) {
     const key = positionKey(pos)
     let f = furnaces.get(key)
     if (!f) {
-      f = { slots: [null, null, null], viewers: new Set(), position: pos.clone(), burn: 0, burnTotal: 0, cook: 0, cookTotal: table.cookTicks, sent: [] }
+      f = { slots: [null, null, null], viewers: new Set(), position: pos.clone(), burn: 0, burnTotal: 0, cook: 0, cookTotal: table.cookTicks, remote: new Map(), opened: new Map() }
       furnaces.set(key, f)
     }
     return f
@@ -61,16 +64,33 @@ module.exports.server = function (serv) {
     return current.name === out && current.count < current.stackSize
   }
 
-  function sendProperties (f, viewers, force) {
+  // The window's data slots (vanilla's ContainerData: 0 fire left, 1 fire total, 2 cook
+  // progress, 3 cook total, in ticks), as vanilla's AbstractContainerMenu sends them: all of
+  // them right after the window's items, then each one whenever it differs from what that
+  // viewer was last sent (vanilla's remoteDataSlots, one per viewer). A viewer whose window has
+  // just opened gets all of them again on the ticks of RESEND_TICKS after the open: a client
+  // that starts listening only once its window is open (mineflayer's openFurnace) hears the
+  // fire a lit furnace has left, not just the ticks counting down. One resend on the next tick
+  // is not enough: on a loaded machine the client can read it in the same network read as the
+  // window's items, before its listener is on. `f.remote`: Map(viewer -> values last sent);
+  // `f.opened`: Map(viewer -> ticks since its window opened, while under the last resend).
+  function sendProperties (f, viewer) {
+    const session = api.state(viewer).session
+    if (!session || session.storage !== f) return
     const values = [f.burn, f.burnTotal, f.cook, f.cookTotal]
-    for (const property of [1, 0, 3, 2]) {
-      if (!force && f.sent[property] === values[property]) continue
-      for (const viewer of viewers) {
-        const session = api.state(viewer).session
-        if (session && session.storage === f) viewer._client.write('craft_progress_bar', { windowId: session.id, property, value: values[property] })
-      }
+    if (f.opened.has(viewer)) {
+      const ticks = f.opened.get(viewer) + 1
+      if (RESEND_TICKS.includes(ticks)) f.remote.delete(viewer)
+      if (ticks >= Math.max(...RESEND_TICKS)) f.opened.delete(viewer)
+      else f.opened.set(viewer, ticks)
     }
-    if (!force) f.sent = values
+    const last = f.remote.get(viewer)
+    // Fire total before fire left: a client works out the fire's share from both.
+    for (const property of [1, 0, 3, 2]) {
+      if (last && last[property] === values[property]) continue
+      viewer._client.write('craft_progress_bar', { windowId: session.id, property, value: values[property] })
+    }
+    f.remote.set(viewer, values)
   }
 
   async function setLit (f, lit) {
@@ -126,10 +146,11 @@ module.exports.server = function (serv) {
 
   serv.on('tick', () => {
     for (const f of furnaces.values()) {
-      if (f.burn === 0 && f.cook === 0 && !(f.slots[0] && f.slots[1])) continue
-      const changed = tick(f)
-      if (changed.length) api.broadcastContainer(f, [...new Set(changed)], null)
-      if (f.viewers.size) sendProperties(f, f.viewers, false)
+      if (f.burn > 0 || f.cook > 0 || (f.slots[0] && f.slots[1])) {
+        const changed = tick(f)
+        if (changed.length) api.broadcastContainer(f, [...new Set(changed)], null)
+      }
+      for (const viewer of f.viewers) sendProperties(f, viewer)
     }
   })
 
@@ -143,7 +164,13 @@ module.exports.server = function (serv) {
       storage,
       outputSlots: new Set([2]),
       accepts: (slot, item) => slot !== 1 || fuelTicks(item) > 0 || item.type === bucket,
-      onOpen: (viewer) => sendProperties(storage, [viewer], true)
+      onOpen: (viewer) => {
+        storage.remote.delete(viewer)
+        storage.opened.delete(viewer)
+        sendProperties(storage, viewer)
+        storage.opened.set(viewer, 0) // all of them again on the ticks of RESEND_TICKS
+      },
+      onClose: (viewer) => { storage.remote.delete(viewer); storage.opened.delete(viewer) }
     })
   }
 
