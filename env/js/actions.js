@@ -137,14 +137,36 @@ function halt (bot) {
   bot.clearControlStates()
 }
 
+// Walks to `goal` with mineflayer-pathfinder; answers ARRIVED, or TELEPORTED when a position
+// packet (a trigger's /tp, a respawn) puts the bot elsewhere on the way. The path was planned
+// from where the bot stood and pathfinder would go on following it from the new place (back
+// to the plate that teleported it, or stuck for 3.5 s against a wall): as in the game and the
+// simulator, the walk ends where the bot was put, and what comes next plans from there.
+const ARRIVED = 'arrived'
+const TELEPORTED = 'teleported'
+
+function walk (bot, goal, ms, what) {
+  let onMoved
+  const moved = new Promise((resolve) => {
+    onMoved = () => {
+      halt(bot) // at once, before pathfinder's next tick steers by the old path
+      resolve(TELEPORTED)
+    }
+    bot.once('forcedMove', onMoved)
+  })
+  const going = bot.pathfinder.goto(goal).then(() => ARRIVED)
+  going.catch(() => {}) // after a teleport, the halted walk's own end is not waited for
+  return withTimeout(Promise.race([going, moved]), ms, what)
+    .finally(() => bot.off('forcedMove', onMoved))
+}
+
 async function goto (bot, goal, distance, pos) {
   const ms = 10000 + 1500 * distance
   const from = bot.entity.position.floored()
   const start = bot.entity.position.clone()
   for (let attempt = 0; ; attempt++) {
     try {
-      await withTimeout(bot.pathfinder.goto(goal), ms, 'walking')
-      return
+      return await walk(bot, goal, ms, 'walking')
     } catch (err) {
       halt(bot)
       if (err instanceof Refused) throw err
@@ -163,8 +185,8 @@ async function moveTo (bot, { pos, within = 0 }) {
   const goal = within > 0
     ? new goals.GoalNear(target.x, target.y, target.z, within)
     : new goals.GoalBlock(target.x, target.y, target.z)
-  await goto(bot, goal, distance, pos)
-  if (within === 0) await centre(bot, target)
+  const end = await goto(bot, goal, distance, pos)
+  if (within === 0 && end === ARRIVED) await centre(bot, target)
   return { pos: vec(bot.entity.position) }
 }
 
@@ -175,8 +197,9 @@ async function centre (bot, cell) {
   const mid = cell.offset(0.5, 0, 0.5)
   const flat = () => Math.hypot(bot.entity.position.x - mid.x, bot.entity.position.z - mid.z)
   const deadline = Date.now() + 1500
+  const moves = bot._ccMoves // a teleport meanwhile ends it, as it ends a walk
   try {
-    while (flat() > 0.15 && Date.now() < deadline) {
+    while (flat() > 0.15 && Date.now() < deadline && bot._ccMoves === moves) {
       await bot.lookAt(mid.offset(0, bot.entity.height * 0.9, 0), true)
       bot.setControlState('sneak', true)
       bot.setControlState('forward', true)
@@ -200,7 +223,7 @@ async function collectDrops (bot, where, before, radius = 3, ms = 4000) {
     const drop = drops[0]
     const p = drop.position.floored()
     try {
-      await withTimeout(bot.pathfinder.goto(new goals.GoalNear(p.x, p.y, p.z, 0.5)), 4000, 'collecting')
+      if (await walk(bot, new goals.GoalNear(p.x, p.y, p.z, 0.5), 4000, 'collecting') === TELEPORTED) break
     } catch (err) {
       halt(bot)
     }
@@ -637,7 +660,7 @@ async function dig (bot, { pos }) {
 async function comeBack (bot, cell) {
   if (bot.entity.position.floored().equals(cell)) return centre(bot, cell)
   try {
-    await withTimeout(bot.pathfinder.goto(new goals.GoalBlock(cell.x, cell.y, cell.z)), 6000, 'walking back')
+    if (await walk(bot, new goals.GoalBlock(cell.x, cell.y, cell.z), 6000, 'walking back') === TELEPORTED) return
   } catch (err) {
     halt(bot)
   }

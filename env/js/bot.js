@@ -14,6 +14,7 @@
 //   waitBlocks(expectJson, timeoutMs)  -> Promise<JSON [positions still different]>
 //   seeEachOther(namesJson, timeoutMs) -> Promise<JSON [names not yet seen by every bot]>
 //   settle(name, x, y, z, timeoutMs)  -> Promise<bool> at (x, y, z) with the chunks around loaded
+//   teleport(sender, linesJson, targetsJson, timeoutMs) -> Promise<JSON [names not teleported]>
 //   quit(name), quitAll()
 //   startCall(fnName, argsJson, jobId) -> jobId; emits events 'done' (jobId, JSON {ok, value|error})
 
@@ -64,6 +65,7 @@ function join (host, port, name, timeoutMs = 30000) {
     })
     bot._ccEnded = false
     bot._ccChat = []
+    trackForcedMoves(bot)
     let done = false
     const timer = setTimeout(() => {
       if (done) return
@@ -105,6 +107,27 @@ function join (host, port, name, timeoutMs = 30000) {
 
 function vec (v) {
   return [v.x, v.y, v.z]
+}
+
+const FORCED_KEPT = 16
+
+// Counts the position packets the bot has obeyed (a teleport, a respawn, a move the server
+// sent back): mineflayer puts the bot where the packet says, confirms it and emits
+// 'forcedMove'. `_ccMoves` is their number so far, `_ccMovedTo` the last few as {n, pos}.
+function trackForcedMoves (bot) {
+  bot._ccMoves = 0
+  bot._ccMovedTo = []
+  bot.on('forcedMove', () => {
+    bot._ccMoves++
+    bot._ccMovedTo.push({ n: bot._ccMoves, pos: bot.entity.position.clone() })
+    if (bot._ccMovedTo.length > FORCED_KEPT) bot._ccMovedTo.shift()
+  })
+}
+
+// Whether the bot has been put at `target` (a Vec3) by a position packet after its
+// `since`-th one.
+function movedTo (bot, since, target) {
+  return bot._ccMovedTo.some(m => m.n > since && m.pos.distanceTo(target) < 1e-6)
 }
 
 function inventoryOf (bot) {
@@ -324,9 +347,7 @@ async function settle (name, x, y, z, timeoutMs = 15000) {
   let hair = 0.001
   while (Date.now() < deadline) {
     if (online(bot) && bot.entity.position.distanceTo(target) <= 0.6 && chunksAround(bot)) {
-      // landed (a bot in water or on a ladder never is: a second is enough to tell)
-      const landBy = Date.now() + 1000
-      while (!bot.entity.onGround && Date.now() < landBy) await sleep(50)
+      await land(bot, Date.now() + LAND_MS)
       return true
     }
     if (Date.now() > nudgeAt && online(bot)) {
@@ -337,6 +358,49 @@ async function settle (name, x, y, z, timeoutMs = 15000) {
     await sleep(50)
   }
   return false
+}
+
+const LAND_MS = 1000 // a bot in water or on a ladder never lands: a second is enough to tell
+const FALL_MS = 2500 // a teleport's destination up in the air: the fall, ten blocks or so
+
+async function land (bot, until) {
+  while (online(bot) && !bot.entity.onGround && Date.now() < until) await sleep(50)
+}
+
+// Sends a trigger's commands from `sender` (its /tp lines among them) and waits until each
+// player they teleport ({name: [x, y, z]}, the /tp's own numbers) has had its teleport: a
+// position packet to that place, received after the commands went out. As in the game, a
+// destination in the air is then fallen from (the bot waits to land, and rests below it, as
+// the simulator's agents do), and the chunks around are loaded (if flying-squid sent none, a
+// teleport a hair from where the bot lies makes it look again; never back to the destination,
+// which would undo the fall or a walk begun since). Answers the names still without theirs
+// after timeoutMs.
+async function teleport (sender, linesJson, targetsJson, timeoutMs = 5000) {
+  const targets = Object.entries(JSON.parse(targetsJson)).map(([name, p]) => {
+    const bot = get(name)
+    return { name, bot, target: new Vec3(...p), since: bot._ccMoves }
+  })
+  commands(sender, linesJson)
+  const deadline = Date.now() + timeoutMs
+  const late = []
+  for (const { name, bot, target, since } of targets) {
+    while (online(bot) && !movedTo(bot, since, target) && Date.now() < deadline) await sleep(20)
+    if (!online(bot) || !movedTo(bot, since, target)) {
+      late.push(name)
+      continue
+    }
+    await land(bot, Math.min(deadline, Date.now() + FALL_MS))
+    let nudgeAt = Date.now() + 1500
+    while (online(bot) && !chunksAround(bot) && Date.now() < deadline) {
+      if (Date.now() > nudgeAt) {
+        const p = bot.entity.position
+        bot.chat(`/tp ${name} ${p.x + 0.001} ${p.y.toFixed(3)} ${p.z}`)
+        nudgeAt = Date.now() + 1500
+      }
+      await sleep(50)
+    }
+  }
+  return JSON.stringify(late)
 }
 
 function status (name) {
@@ -402,6 +466,6 @@ function startCall (fnName, argsJson, jobId) {
 }
 
 module.exports = {
-  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, seeEachOther, waitAt, settle, collectDropped,
+  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, seeEachOther, waitAt, settle, teleport, collectDropped,
   status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
 }

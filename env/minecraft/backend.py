@@ -51,7 +51,7 @@ COLLECT_RADIUS = 1.5
 COLLECT_TIMEOUT_MS = 6000
 ASK_TIMEOUT_MS = 10000  # a command's answer, from a server that may be busy
 TRIGGER_POLL_S = 0.1
-TELEPORT_SETTLE_MS = 5000  # a trigger waits this long for a teleported bot at its destination
+TELEPORT_SETTLE_MS = 5000  # a trigger waits this long for its teleported bots to have it and land
 RENDEZVOUS_TIMEOUT_S = 300.0
 _CHEST = re.compile(r"chest|barrel|shulker_box")
 
@@ -668,12 +668,19 @@ class MinecraftBackend:
                 snap = self.snapshot()
                 where = {a: tuple(s["pos"]) for a, s in snap["agents"].items() if s["pos"]}
                 cmds = effect_commands(trig, where) + self._pop_commands(trig)
-                if cmds:
+                targets = teleport_targets(trig, where)
+                if targets:
+                    # As in the game, a teleported player acts from where it lands: wait until
+                    # each bot has had its teleport (and landed), so that its next action plans
+                    # from there; a bot walking meanwhile ends its walk there (actions.js).
+                    late = json.loads(self._bridge.run_call(
+                        "teleport", self.operator, json.dumps(cmds),
+                        json.dumps({a: list(p) for a, p in targets.items()}), TELEPORT_SETTLE_MS))
+                    if late:
+                        log.warning("trigger %s: no teleport reached %s within %d ms", trig.id,
+                                    ", ".join(late), TELEPORT_SETTLE_MS)
+                elif cmds:
                     self._bridge.call("bot", "commands", self.operator, json.dumps(cmds))
-                # As in the game, a teleported player acts from its destination: wait until each
-                # bot has the teleport (the next action would plan its walk from the old place).
-                for agent, (x, y, z) in teleport_targets(trig, where).items():
-                    self._bridge.run_call("settle", agent, x, y, z, TELEPORT_SETTLE_MS)
 
     def _pop_commands(self, trigger: Trigger) -> list[str]:
         """The /setblock ... air commands that remove what the trigger's set_block effects
