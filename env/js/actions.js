@@ -154,10 +154,28 @@ function walk (bot, goal, ms, what) {
     }
     bot.once('forcedMove', onMoved)
   })
-  const going = bot.pathfinder.goto(goal).then(() => ARRIVED)
+  // pathfinder also ends a walk as reached when its search finds no step at all from where
+  // the bot stands (an empty path, e.g. on a ledge it was teleported onto): that is no path.
+  let stuck = false
+  const onPath = (results) => { if (results.path.length === 0 && !reached(bot, goal)) stuck = true }
+  bot.on('path_update', onPath)
+  const going = bot.pathfinder.goto(goal).then(() => {
+    if (stuck) throw new Error('no step towards the goal')
+    return ARRIVED
+  })
   going.catch(() => {}) // after a teleport, the halted walk's own end is not waited for
   return withTimeout(Promise.race([going, moved]), ms, what)
-    .finally(() => bot.off('forcedMove', onMoved))
+    .finally(() => {
+      bot.off('forcedMove', onMoved)
+      bot.off('path_update', onPath)
+    })
+}
+
+// Whether the bot stands at `goal`, as pathfinder itself decides at a path's end (the cell of
+// its feet, or the one above for a floor lower than a block).
+function reached (bot, goal) {
+  const p = bot.entity.position.floored()
+  return goal.isEnd(p) || goal.isEnd(p.offset(0, 1, 0))
 }
 
 async function goto (bot, goal, distance, pos) {
