@@ -354,6 +354,10 @@ class MinecraftBackend:
         self._last: dict[str, dict[str, Any]] = {}
         self._fired: set[str] = set()
         self._lock = threading.Lock()
+        # One trigger check at a time, its effects included: an action that ends while the
+        # watcher is carrying out a trigger's effects (a teleport and its landing) returns
+        # only after them, as the game has them done by then.
+        self._triggers_lock = threading.Lock()
         self._rendezvous: dict[str, set[str]] = defaultdict(set)
         self._rendezvous_cv = threading.Condition()
         self._poller: threading.Thread | None = None
@@ -654,6 +658,10 @@ class MinecraftBackend:
     # ---- escape-room triggers ----------------------------------------------------------------
 
     def _check_triggers(self) -> None:
+        with self._triggers_lock:
+            self._check_triggers_now()
+
+    def _check_triggers_now(self) -> None:
         pending = [t for t in self._world.triggers if t.id not in self.fired()]
         if not pending:
             return
