@@ -80,3 +80,31 @@ def test_a_teleport_misses_an_agent_still_far_along_its_walk_or_already_past() -
         out = sim.execute("flipper", parse_action({"name": "activate", "pos": [0, Y, 0]}), at)
         assert out.ok and out.fired == ["t"]
         assert sim.view().agent_pos("walker") == (6.5, float(Y), 1.5)
+
+
+@pytest.mark.parametrize("walker_first", [True, False])
+def test_a_teleport_reaches_a_walk_begun_before_it_fired_whichever_action_runs_first(
+        walker_first: bool) -> None:
+    # The simulator runs actions one at a time; a lever flipped at 1.5 s may be run before a
+    # walk begun at 0.0 s (episodes run actions in the order they were decided). At 1.5 s
+    # the walker is at x = 0.41, in the teleport's reach (as above), whichever ran first; on
+    # a server both happen at once and the bot is teleported from its walk.
+    world = WorldSetup(
+        blocks=[BlockSpec(name="lever", pos=(0, Y, 0), state={"powered": False})],
+        triggers=[Trigger(id="t", conditions=[Condition(pos=(0, Y, 0), block="lever",
+                                                        state={"powered": True})],
+                          effects=[Effect(kind="teleport", pos=(0, Y, 0), to=(20, Y, 20),
+                                          radius=2.0)])],
+        spawn=[(-6, Y, 1), (0, Y, -3)])
+    sim = SimBackend(load_rulebook().with_world(world))
+    sim.build(world, ["walker", "flipper"])
+    walk = parse_action({"name": "move_to", "pos": [6, Y, 1]})
+    flip = parse_action({"name": "activate", "pos": [0, Y, 0]})
+    if walker_first:
+        assert sim.execute("walker", walk, 0.0).ok
+        assert sim.execute("flipper", flip, 1.5).fired == ["t"]
+    else:
+        assert sim.execute("flipper", flip, 1.5).fired == ["t"]
+        assert sim.execute("walker", walk, 0.0).ok
+    assert sim.view().agent_pos("walker") == (20.5, float(Y), 20.5)
+    assert sim.fired() == {"t"}

@@ -8,7 +8,8 @@
 // a panel, passable along that axis only; a move that starts or ends in a panel cell goes
 // straight along its free axis, never diagonally. A block with no box at all (an open fence
 // gate) is passable; a floor no higher than 2 - body_height (a closed trapdoor) is stood in,
-// as the simulator does, and higher low floors (slabs) keep stock handling. Numbers from env/data/walking.json.
+// as the simulator does, and higher low floors (slabs) keep stock handling. A bot drops off a
+// ledge of any height, as the simulator's agents (max_drop). Numbers from env/data/walking.json.
 
 const { Movements } = require('mineflayer-pathfinder')
 const { Vec3 } = require('vec3')
@@ -53,6 +54,12 @@ function top (shapes) {
 }
 
 class PanelMovements extends Movements {
+  constructor (bot) {
+    super(bot)
+    // pathfinder's maxDropDown counts from the block landed on, one below the feet
+    this.maxDropDown = WALKING.max_drop + 1
+  }
+
   getBlock (pos, dx, dy, dz) {
     const b = super.getBlock(pos, dx, dy, dz)
     b.panel = 0

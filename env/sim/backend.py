@@ -225,6 +225,7 @@ class SimBackend:
         self._advance(start)
         apply()
         s.last_used[agent] = action.pos if isinstance(action, Take | Put) else None
+        self._reach_late(agent, start)
         fired = self._fire_triggers(start + seconds)
         return Outcome(ok=True, seconds=seconds, fired=fired)
 
@@ -324,11 +325,35 @@ class SimBackend:
                     s.set_block(gone, _AIR, at)
             else:
                 for agent in self._agents_near(eff, at):
-                    if eff.kind == "give" and eff.item:
-                        s.give(agent, eff.item, eff.count)
-                    elif eff.kind == "teleport" and eff.to is not None:
-                        s.positions[agent] = feet_center(eff.to)
-                        s.walks.pop(agent, None)  # the walk ends here, as a bot's does
+                    self._reach(trig.id, eff, agent)
+        self._settle()
+
+    def _reach(self, trigger_id: str, eff: Effect, agent: str) -> None:
+        """A trigger's give or teleport effect on one agent it reaches."""
+        s = self.state
+        s.reached.setdefault(trigger_id, set()).add(agent)
+        if eff.kind == "give" and eff.item:
+            s.give(agent, eff.item, eff.count)
+        elif eff.kind == "teleport" and eff.to is not None:
+            s.positions[agent] = feet_center(eff.to)
+            s.walks.pop(agent, None)  # the walk ends here, as a bot's does
+
+    def _reach_late(self, agent: str, start: float) -> None:
+        """Actions run in start-time order, so a trigger that an earlier-run action fired at a
+        moment after `start` had its effects applied before this agent's action, begun at
+        `start`, was known: a walk of it under way at that moment was missed. As on the
+        server (where the two happen at once), each give or teleport of such a trigger
+        reaches the agent if it is within reach where the action has it at that moment."""
+        s = self.state
+        late = sorted((at, tid) for tid, at in s.fired.items()
+                      if at > start and agent not in s.reached.get(tid, set()))
+        if not late:
+            return
+        triggers = {t.id: t for t in self.world.triggers}
+        for at, tid in late:
+            for eff in triggers[tid].effects:
+                if eff.kind in ("give", "teleport") and effect_reaches(eff, self.pos_at(agent, at)):
+                    self._reach(tid, eff, agent)
         self._settle()
 
     def pos_at(self, agent: str, t: float) -> FPos:

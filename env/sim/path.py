@@ -48,6 +48,8 @@ BODY_WIDTH: float = _WALKING["body_width"]
 BODY_HEIGHT: float = _WALKING["body_height"]
 LOW_FLOOR: float = _WALKING["low_floor"]
 """Boxes no higher than this are a floor the agent stands on inside the cell."""
+MAX_DROP: int = _WALKING["max_drop"]
+"""The farthest one move drops the feet, in blocks (a player drops any height)."""
 HEAD_ROOM = 2.0 - BODY_HEIGHT
 """How high a floor may be before the agent needs a third free cell above it."""
 
@@ -244,7 +246,7 @@ class Walker:
         return memo[key]
 
     def _fall_now(self, x: int, y: int, z: int) -> int | None:
-        flags, low = self._flags, self.lo[1]
+        flags, low = self._flags, max(self.lo[1], y - MAX_DROP)
         while not (flags((x, y, z)) & FLOOR or flags((x, y - 1, z)) & SUPPORT):
             y -= 1
             if y < low or not flags((x, y, z)) & FEET:

@@ -99,6 +99,8 @@ class SimState:
     """When each block last changed (virtual time; unset = since the start)."""
     fired: dict[str, float] = field(default_factory=dict)
     """Triggers that fired, with the virtual time they fired at, in firing order."""
+    reached: dict[str, set[str]] = field(default_factory=dict)
+    """The agents each fired trigger's give or teleport has reached."""
     clock: float = 0.0
     lit_until: dict[Pos, float] = field(default_factory=dict)
     """Furnaces still burning fuel, and the virtual time their fire goes out."""
@@ -203,6 +205,7 @@ class SimState:
             powered={p: list(iv) for p, iv in self.powered.items()},
             changed_at=dict(self.changed_at),
             fired=dict(self.fired),
+            reached={t: set(agents) for t, agents in self.reached.items()},
             clock=self.clock,
             lit_until=dict(self.lit_until),
             busy_until=dict(self.busy_until),

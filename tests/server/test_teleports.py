@@ -109,3 +109,24 @@ def test_a_bot_teleported_mid_walk_stops_where_it_lands_and_walks_on_from_there(
     again = backend.execute(walker, _action(name="move_to", pos=(x0 + 10, -60, 36)), 0.0)
     assert again.ok, again.reason
     assert _cell(backend.view().agent_pos(walker)) == (x0 + 10, -60, 36)
+
+
+def test_a_bot_on_a_ledge_four_blocks_up_walks_off_it_as_the_simulator_does(
+        backend: MinecraftBackend) -> None:
+    """Where a teleport put it (escape/vb-4-2's first plate lifts its players onto a ledge 4
+    blocks up), a player walks off the edge and drops, as the simulator's agent does
+    (env/data/walking.json max_drop); mineflayer-pathfinder stops at 3 by default, so the
+    bot found no path down."""
+    x0 = 340
+    pillar = [BlockSpec(name="stone", pos=(x0, y, 20)) for y in range(-60, -56)]
+    world = WorldSetup(blocks=pillar, spawn=[(x0, -56, 20)],
+                       bounds=((x0 - 5, -61, 15), (x0 + 5, -50, 25)))
+    goal = (x0 + 3, -60, 20)
+    sim = SimBackend(load_rulebook())
+    sim.build(world, ["ledge_a"])
+    assert sim.execute("ledge_a", _action(name="move_to", pos=goal), 0.0).ok
+    backend.build(world, ["ledge_a"])
+    assert _cell(backend.view().agent_pos("ledge_a")) == (x0, -56, 20)
+    out = backend.execute("ledge_a", _action(name="move_to", pos=goal), 0.0)
+    assert out.ok, out.reason
+    assert _cell(backend.view().agent_pos("ledge_a")) == goal == _cell(sim.observe("ledge_a").pos)
