@@ -15,6 +15,7 @@
 //   seeEachOther(namesJson, timeoutMs) -> Promise<JSON [names not yet seen by every bot]>
 //   settle(name, x, y, z, timeoutMs)  -> Promise<bool> at (x, y, z) with the chunks around loaded
 //   teleport(sender, linesJson, targetsJson, timeoutMs) -> Promise<JSON [names not teleported]>
+//   steps(name, x, y, z)               -> JSON [[x, y, z]] cells the bot's walk may go to next
 //   quit(name), quitAll()
 //   startCall(fnName, argsJson, jobId) -> jobId; emits events 'done' (jobId, JSON {ok, value|error})
 
@@ -403,6 +404,16 @@ async function teleport (sender, linesJson, targetsJson, timeoutMs = 5000) {
   return JSON.stringify(late)
 }
 
+// The cells one move of the bot's walk goes to from the cell (x, y, z), as its path search
+// sees them (the simulator's Walker.neighbours is the same rule): [[x, y, z]], sorted.
+function steps (name, x, y, z) {
+  const bot = get(name)
+  const node = { x, y, z, remainingBlocks: 0 }
+  const cells = bot.pathfinder.movements.getNeighbors(node).map(m => [m.x, m.y, m.z])
+  cells.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2])
+  return JSON.stringify(cells)
+}
+
 function status (name) {
   const bot = bots.get(name)
   if (!bot) return JSON.stringify({ known: false, online: false })
@@ -466,6 +477,6 @@ function startCall (fnName, argsJson, jobId) {
 }
 
 module.exports = {
-  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, seeEachOther, waitAt, settle, teleport, collectDropped,
+  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, seeEachOther, waitAt, settle, teleport, steps, collectDropped,
   status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
 }

@@ -87,6 +87,14 @@ class PanelMovements extends Movements {
     return this.getBlock(at, 0, 0, 0).panel | this.getBlock(at, 0, 1, 0).panel
   }
 
+  /** Whether the body fits with its feet at (x, y, z): both cells passable, no panel. */
+  bodyFree (x, y, z) {
+    const at = { x, y, z }
+    const feet = this.getBlock(at, 0, 0, 0)
+    const head = this.getBlock(at, 0, 1, 0)
+    return !feet.physical && !head.physical && (feet.panel | head.panel) === 0
+  }
+
   getNeighbors (node) {
     const here = this.bodyPanels(node.x, node.y, node.z)
     return super.getNeighbors(node).filter(m => {
@@ -94,7 +102,15 @@ class PanelMovements extends Movements {
       const dz = m.z - node.z
       if (dx === 0 && dz === 0) return true // straight up or down
       const there = this.bodyPanels(m.x, m.y, m.z) | this.bodyPanels(m.x, node.y, m.z)
-      if (dx !== 0 && dz !== 0) return (here | there) === 0
+      if (dx !== 0 && dz !== 0) {
+        if ((here | there) !== 0) return false
+        // A level or downward diagonal passes both side columns, as the simulator's walk:
+        // stock pathfinder needs only one free, and the body (0.6 wide) then catches the
+        // corner of the other (a doorway beside a wall: stuck, replanned the same, forever).
+        // A diagonal jump up keeps stock's rule (one side free at the upper level).
+        return m.y > node.y || (this.bodyFree(node.x + dx, node.y, node.z) &&
+          this.bodyFree(node.x, node.y, node.z + dz))
+      }
       const axis = dx !== 0 ? NO_X : NO_Z
       return ((here | there) & axis) === 0
     })

@@ -634,6 +634,12 @@ class MinecraftBackend:
         its first stack on the cursor, which the server drops at its feet (as vanilla does)."""
         self._bridge.run_call("drop", agent, mid_move)
 
+    def walk_steps(self, agent: str, cell: Pos) -> list[Pos]:
+        """The cells one move of `agent`'s walk reaches from `cell` (feet, block coordinates),
+        as its bot's path search sees the world it has loaded; the simulator's
+        `Walker.neighbours` is the same rule. Sorted."""
+        return [tuple(c) for c in json.loads(self._bridge.call("bot", "steps", agent, *cell))]
+
     def _reconnect_if_dropped(self, agent: str) -> bool:
         """Rejoins a dropped bot with the same name and puts it back where it was last seen
         (the server keeps a player's inventory across a reconnect, as vanilla does). Answers

@@ -436,3 +436,29 @@ def test_a_bot_steps_onto_a_closed_trapdoor_under_a_low_ceiling_as_the_simulator
         spawn=[(x0, -60, 20)], bounds=((x0 - 3, -61, 18), (x0 + 3, -55, 30)))
     out, sim_out = _walk_on_both(backend, world, "trap_a", (x0, -60, 26))
     assert (out.ok, sim_out.ok) == (True, True), (out.reason, sim_out.reason)
+
+
+def test_a_bot_steps_through_a_doorway_square_on_as_the_simulator_does(
+        backend: MinecraftBackend) -> None:
+    """A one-wide doorway in a wall, with a closed trapdoor before it (escape/vb-4-2's last
+    exit): a level diagonal step needs both side columns free, as the simulator's walk has
+    it. Stock mineflayer-pathfinder steps diagonally past the wall's corner with one side
+    free; a bot off its cell's middle cannot follow that line, so it stood, and replanned the
+    same step every 3.5 s until the walk timed out (4 agents, 28 s a walk)."""
+    from env.sim.backend import SimBackend
+
+    x0 = 260
+    wall = [BlockSpec(name="stone_bricks", pos=(x, y, 26)) for x in range(x0 - 4, x0 + 5)
+            for y in (-60, -59, -58) if x != x0 or y == -58]
+    trapdoor = BlockSpec(name="iron_trapdoor", pos=(x0, -60, 25),
+                         state={"facing": "north", "open": False, "half": "bottom"})
+    world = WorldSetup(blocks=[*wall, trapdoor], spawn=[(x0 - 1, -60, 24)],
+                       bounds=((x0 - 6, -61, 18), (x0 + 6, -55, 34)))
+    backend.build(world, ["doorway_a"])
+    sim = SimBackend(backend.rules)
+    sim.build(world, ["doorway_a"])
+    for cell in [(x0 - 1, -60, 25), (x0 + 1, -60, 25), (x0, -60, 25), (x0, -60, 26)]:
+        assert backend.walk_steps("doorway_a", cell) == sorted(sim.walker.neighbours(cell)), cell
+    assert (x0, -60, 26) not in backend.walk_steps("doorway_a", (x0 - 1, -60, 25))
+    out, sim_out = _walk_on_both(backend, world, "doorway_a", (x0, -60, 30))
+    assert (out.ok, sim_out.ok) == (True, True), (out.reason, sim_out.reason)
