@@ -12,6 +12,7 @@
 //   commands(name, linesJson)          -> true, after sending every line in order
 //   ask(name, line, pattern, timeoutMs)-> Promise<the first chat line matching pattern>
 //   waitBlocks(expectJson, timeoutMs)  -> Promise<JSON [positions still different]>
+//   waitSeen(expectJson, timeoutMs)    -> Promise<JSON [positions some bot still sees otherwise]>
 //   seeEachOther(namesJson, timeoutMs) -> Promise<JSON [names not yet seen by every bot]>
 //   settle(name, x, y, z, timeoutMs)  -> Promise<bool> at (x, y, z) with the chunks around loaded
 //   teleport(sender, linesJson, targetsJson, timeoutMs) -> Promise<JSON [names not teleported]>
@@ -214,6 +215,25 @@ async function waitBlocks (expectJson, timeoutMs = 10000) {
     await sleep(50)
   }
   return JSON.stringify(missing.map(b => ({ pos: b.pos, want: b.name, got: blockAt(...b.pos) })))
+}
+
+// Waits until every online bot that has the chunk loaded sees each expected block {pos, name,
+// state} (what a trigger's effect set: the next walk of any of them plans with it); answers
+// the positions some bot still sees otherwise.
+async function waitSeen (expectJson, timeoutMs = 3000) {
+  const expect = JSON.parse(expectJson)
+  const deadline = Date.now() + timeoutMs
+  const stale = (b) => [...bots.values()].some(bot => {
+    if (!online(bot)) return false
+    const block = bot.blockAt(new Vec3(...b.pos))
+    return block !== null && !matches(blockState(block), b)
+  })
+  let missing = expect.filter(stale)
+  while (missing.length > 0 && Date.now() < deadline) {
+    await sleep(20)
+    missing = missing.filter(stale)
+  }
+  return JSON.stringify(missing.map(b => b.pos))
 }
 
 // Sends a chat line (a command when it starts with "/") and answers what the server said back.
@@ -477,6 +497,6 @@ function startCall (fnName, argsJson, jobId) {
 }
 
 module.exports = {
-  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, seeEachOther, waitAt, settle, teleport, steps, collectDropped,
+  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, waitSeen, seeEachOther, waitAt, settle, teleport, steps, collectDropped,
   status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
 }

@@ -51,6 +51,7 @@ COLLECT_RADIUS = 1.5
 COLLECT_TIMEOUT_MS = 6000
 ASK_TIMEOUT_MS = 10000  # a command's answer, from a server that may be busy
 TRIGGER_POLL_S = 0.1
+EFFECT_SEEN_MS = 3000  # a trigger waits this long for its set blocks in every bot's world
 TELEPORT_SETTLE_MS = 5000  # a trigger waits this long for its teleported bots to have it and land
 RENDEZVOUS_TIMEOUT_S = 300.0
 _CHEST = re.compile(r"chest|barrel|shulker_box")
@@ -695,6 +696,17 @@ class MinecraftBackend:
                                     ", ".join(late), TELEPORT_SETTLE_MS)
                 elif cmds:
                     self._bridge.call("bot", "commands", self.operator, json.dumps(cmds))
+                # What the effects set is in every bot's world before the action that fired
+                # them ends (the next walk plans with the wall gone, as in the simulator). By
+                # name: the game may change a state at once (power reopens an iron trapdoor).
+                placed = [{"pos": list(e.pos), "name": e.block or "air", "state": {}}
+                          for e in trig.effects if e.kind == "set_block"]
+                if placed:
+                    stale = json.loads(self._bridge.run_call("waitSeen", json.dumps(placed),
+                                                             EFFECT_SEEN_MS))
+                    if stale:
+                        log.warning("trigger %s: a bot does not see the blocks set at %s after "
+                                    "%d ms", trig.id, stale, EFFECT_SEEN_MS)
 
     def _pop_commands(self, trigger: Trigger) -> list[str]:
         """The /setblock ... air commands that remove what the trigger's set_block effects
