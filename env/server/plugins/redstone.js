@@ -6,7 +6,7 @@
 // (env/data/redstone.json), and then resets; a pressure plate is powered while at
 // least one player stands on it (checked on every player movement; weighted plates carry
 // `power` = the vanilla level for that many players).
-// Power: a powered source powers the blocks touching it (its 3x3x3 cube) and, as vanilla's strong
+// Power: a powered source powers the blocks sharing a face with it and, as vanilla's strong
 // power does, the blocks next to the block it is attached to. A door, trapdoor or fence gate
 // with any of its blocks powered is `powered` and open; when the power goes, it closes.
 // Iron doors and iron trapdoors move only this way.
@@ -62,12 +62,16 @@ function attachedPosition (name, props, position) {
   return position.minus(FACING[props.facing])
 }
 
-/** Does a powered source (name, props) at `source` power the block at `target`? */
+/**
+ * Does a powered source (name, props) at `source` power the block at `target`? As in vanilla:
+ * the blocks sharing a face with the source, and those sharing a face with the block it is
+ * attached to (strongly powered). Not the diagonal ones: a plate diagonal to an iron trapdoor
+ * leaves it shut (escape/vb-4-2's last exit, which a player on the plate beside it reopened).
+ */
 function reaches (name, props, source, target) {
-  const d = target.minus(source)
-  if (Math.max(Math.abs(d.x), Math.abs(d.y), Math.abs(d.z)) <= 1) return true
+  if (FACES.some(f => source.plus(f).equals(target))) return true
   const attached = attachedPosition(name, props, source)
-  return FACES.some(f => attached.plus(f).equals(target))
+  return attached.equals(target) || FACES.some(f => attached.plus(f).equals(target))
 }
 
 function cube (center, radius) {
