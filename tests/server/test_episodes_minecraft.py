@@ -51,13 +51,17 @@ def test_one_trace_ends_the_same_on_both_backends(task: str) -> None:
     assert got == expected
 
 
-@pytest.mark.parametrize(("task", "agents"), [("escape/vb-1-1", 3), ("escape/vb-3-1", 4)])
+@pytest.mark.parametrize(("task", "agents"), [("escape/vb-1-1", 3), ("escape/vb-3-1", 4),
+                                              ("escape/vb-4-2", 2), ("escape/vb-4-2", 4)])
 def test_players_taken_on_by_a_levers_teleport_finish_on_the_real_server(
         task: str, agents: int) -> None:
     # A lever's `/tp @a[...,distance=..2]` takes its player, and those gathered by it, only
     # if their feet are within 2 blocks; a bot stops anywhere in the cell its walk ends in
     # (vb-3-1 with 4 agents: a lever and three who gather). Players of per-player levers
     # (both tasks' merge stages) flip theirs in an order that takes nobody on its way.
+    # vb-4-2: a plate lifts whoever is near it onto a 4-block ledge (a player walking past it
+    # too, whose walk ends there; they jump down), and the last exit is a doorway beside a
+    # wall's corner with a plate diagonal to its trapdoor (4 players).
     r = run_episode(EpisodeConfig(task=task, backend="minecraft", agents=agents,
                                   prior_noise=0.0, timeout_s=300))
     assert r["metrics"]["completion"] == 1.0, r["subtasks"]["failed"]
