@@ -34,6 +34,7 @@ from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.durations import DURATIONS, kill_seconds
 from env.loot import drops as loot_drops
+from env.loot import entity_drops
 from env.refusals import Code, Refusal, refuse
 from env.rulebook import (
     CRAFT_S,
@@ -130,8 +131,9 @@ class SimBackend:
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill by the animal's
     health and the weapon held (`env.durations.kill_seconds`); milk 1 s; step_on the walk
     plus `hold_s`. A lever, button or door changes at the action's end (the click, as a bot
-    turns to it first); a plate is held from the agent's arrival. Only drops that come by chance
-    (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is the
+    turns to it first); a plate is held from the agent's arrival. Drops by chance and drop
+    counts (env/data/loot.json: 2-5 raw copper, 1-3 beef) are rolled with a generator seeded
+    with `seed`. `view()` is the
     live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
     `clone()` an independent world.
     """
@@ -143,7 +145,7 @@ class SimBackend:
         self.rules = rules
         self.seed = seed
         self.rng = random.Random(seed)
-        """Rolls the drops that come by chance (a sapling from leaves), seeded."""
+        """Rolls the drops that come by chance (a sapling from leaves) and drop counts, seeded."""
         self._full_rules = load_rulebook()  # the game's own rules, to tell a changed one
         self.state = SimState()
         self.world = WorldSetup()
@@ -485,17 +487,21 @@ class SimBackend:
         if info is not None and info.tools and not any(inv.get(t, 0) > 0 for t in info.tools):
             return {}  # broken without its harvest tool: nothing (minecraft.wiki/w/Breaking)
         tools = {"shears"} if inv.get("shears", 0) > 0 else set()
+        if any(n > 0 and i.endswith("_pickaxe") for i, n in inv.items()):
+            tools.add("pickaxe")
         age_state = block.state.get("age")
         age = int(age_state) if age_state is not None else None
         rule = self.rules.rules.get(f"mine:{block.name}")
         if rule is not None and rule == self._full_rules.rules.get(rule.id):
-            return loot_drops(block.name, tools, age, self.rng)  # the game's table, as is
+            # the game's table, as is: chances and counts rolled (2-5 raw copper)
+            return loot_drops(block.name, tools, age, self.rng, state=dict(block.state))
         out: dict[str, int] = {}  # a counterfactual rule: its drops, and chance's on top
         if rule is not None and all(inv.get(t, 0) > 0 for t in rule.tools if t == "shears"):
             out[rule.output] = int(rule.count)
             for item, n in rule.byproducts.items():
                 out[item] = out.get(item, 0) + n
-        extra = loot_drops(block.name, tools, age, self.rng, certain=False)
+        extra = loot_drops(block.name, tools, age, self.rng, certain=False,
+                           state=dict(block.state))
         for item, n in extra.items():
             out[item] = out.get(item, 0) + n
         return out
@@ -546,7 +552,7 @@ class SimBackend:
                     continue
                 for item, n in loot_drops(block.name, set(),
                                           int(age) if age is not None else None,
-                                          self.rng).items():
+                                          self.rng, state=dict(block.state)).items():
                     s.give(agent, item, n)
 
     def _place(self, agent: str, action: Action, start: float) -> Plan:
@@ -586,12 +592,18 @@ class SimBackend:
         rule = self.rules.rules.get(f"kill:{action.entity}")
         held = weapon(s.inventory(agent))
 
+        if rule is not None and rule == self._full_rules.rules.get(rule.id):
+            # the game's table, as is: counts and chances rolled (a cow: 1-3 beef, 0-2 leather)
+            loot = entity_drops(action.entity, self.rng)
+        elif rule is not None:  # a counterfactual rule: its drops
+            loot = {rule.output: int(rule.count), **rule.byproducts}
+        else:
+            loot = {}
+
         def apply() -> None:
             del s.entities_by_id[target]
-            if rule is not None:
-                s.give(agent, rule.output, int(rule.count))
-                for item, n in rule.byproducts.items():
-                    s.give(agent, item, n)
+            for item, n in loot.items():
+                s.give(agent, item, n)
 
         return kill_seconds(action.entity, held), apply
 
