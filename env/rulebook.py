@@ -261,7 +261,7 @@ def _mcdata(version: str) -> dict[str, object]:
     if paths is None:
         raise ValueError(f"minecraft-data has no data for Minecraft {version}")
     out: dict[str, object] = {}
-    for key in ("items", "blocks", "recipes", "foods", "blockLoot", "entityLoot", "materials"):
+    for key in ("items", "blocks", "recipes", "foods", "materials"):
         out[key] = json.loads((base / paths[key] / f"{key}.json").read_text())
     return out
 
