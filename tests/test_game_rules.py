@@ -347,9 +347,10 @@ def test_a_furnace_takes_one_input_stack_per_job() -> None:
 
 def test_the_generated_data_files_are_up_to_date() -> None:
     """env/data/recipes.json and loot.json are what `python -m env.generate_data` writes."""
-    from env.generate_data import build_loot, build_recipes
+    from env.generate_data import build_entity_loot, build_loot, build_recipes
 
     assert json.loads((ROOT / "env" / "data" / "recipes.json").read_text())["recipes"] == \
         json.loads(json.dumps(build_recipes()))
-    assert json.loads((ROOT / "env" / "data" / "loot.json").read_text())["blocks"] == \
-        json.loads(json.dumps(build_loot()))
+    loot = json.loads((ROOT / "env" / "data" / "loot.json").read_text())
+    assert loot["blocks"] == json.loads(json.dumps(build_loot()))
+    assert loot["entities"] == json.loads(json.dumps(build_entity_loot()))
