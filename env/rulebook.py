@@ -333,8 +333,8 @@ def _kill_rules(foods: frozenset[str]) -> list[Rule]:
     """One rule per mob that drops something (env/data/loot.json's entities, the game's loot
     tables): its main drop (a food first) and its byproducts, each at its least count, as a
     plan must count on them (a cow: 1 beef; leather 0-2 is no byproduct). A main drop whose
-    least is 0 (a rabbit's meat, 0-1 a kill) counts 1: nothing about it is sure, and a worker
-    kills until it holds what it needs."""
+    least is 0 (a zombie's rotten flesh, 0-2 a kill) counts 1: nothing about it is sure, and a
+    worker kills until it holds what it needs."""
     rules: list[Rule] = []
     for name, table in sorted(entity_loot_tables().items()):
         certain = entity_drops(name)
