@@ -10,6 +10,13 @@ is replaceable.
     (True, False, False)
     >>> replaceable("snow", {"layers": 1}), replaceable("snow", {"layers": 2})
     (True, False)
+
+A block is not replaced by its own kind (grass on grass), except a snow cover, which grows:
+
+    >>> replaceable("grass", placing="grass"), replaceable("snow", {"layers": 2}, "snow")
+    (False, True)
+    >>> grown("snow", {"layers": 2}, "snow"), grown("snow", {"layers": 8}, "snow")
+    ({'layers': 3}, None)
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 REPLACEABLE_FILE = Path(__file__).parent / "data" / "replaceable.json"
 
@@ -28,15 +36,38 @@ def _data() -> tuple[frozenset[str], dict[str, dict[str, str]]]:
     return frozenset(data["blocks"]), data.get("only_when", {})
 
 
+@cache
+def _grows() -> dict[str, dict[str, Any]]:
+    return json.loads(REPLACEABLE_FILE.read_text()).get("grows", {})
+
+
+def grown(name: str, state: Mapping[str, object] | None,
+          placing: str) -> dict[str, object] | None:
+    """The state block `name` in `state` takes when a block `placing` of its own kind is
+    placed into it (a snow cover one layer thicker), or None when it does not grow."""
+    rule = _grows().get(name)
+    if rule is None or placing != name:
+        return None
+    key = rule["state"]
+    now = int(str((state or {}).get(key, 1)))
+    if now >= int(rule["max"]):
+        return None
+    return {**(state or {}), key: now + 1}
+
+
 def replaceable_blocks() -> frozenset[str]:
     """Every block name that is replaceable in some state."""
     return _data()[0]
 
 
-def replaceable(name: str, state: Mapping[str, object] | None = None) -> bool:
-    """True when a placed block replaces block `name` in `state` (its block-state
-    properties; missing properties count as the block's default, so a bare "snow" is the
-    one-layer cover)."""
+def replaceable(name: str, state: Mapping[str, object] | None = None,
+                placing: str | None = None) -> bool:
+    """True when a placed block (`placing`, when known) replaces block `name` in `state` (its
+    block-state properties; missing properties count as the block's default, so a bare "snow"
+    is the one-layer cover). A block of the same kind does not replace it, but may grow it
+    (`grown`)."""
+    if placing is not None and placing == name:
+        return grown(name, state, placing) is not None
     blocks, only_when = _data()
     if name not in blocks:
         return False
