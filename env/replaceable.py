@@ -17,6 +17,8 @@ A block is not replaced by its own kind (grass on grass), except a snow cover, w
     (False, True)
     >>> grown("snow", {"layers": 2}, "snow"), grown("snow", {"layers": 8}, "snow")
     ({'layers': 3}, None)
+    >>> grown("oak_slab", {}, "oak_slab"), grown("oak_slab", {"type": "double"}, "oak_slab")
+    ({'type': 'double'}, None)
 """
 
 from __future__ import annotations
@@ -45,14 +47,26 @@ def grown(name: str, state: Mapping[str, object] | None,
           placing: str) -> dict[str, object] | None:
     """The state block `name` in `state` takes when a block `placing` of its own kind is
     placed into it (a snow cover one layer thicker), or None when it does not grow."""
-    rule = _grows().get(name)
+    rule = grows_rule(name)
     if rule is None or placing != name:
         return None
     key = rule["state"]
+    if "steps" in rule:
+        after = rule["steps"].get(str((state or {}).get(key, rule["default"])))
+        return None if after is None else {**(state or {}), key: after}
     now = int(str((state or {}).get(key, 1)))
     if now >= int(rule["max"]):
         return None
     return {**(state or {}), key: now + 1}
+
+
+def grows_rule(name: str) -> dict[str, Any] | None:
+    """How block `name` grows when its own kind is placed into it (env/data/replaceable.json
+    `grows`, by name or `*suffix`), or None."""
+    for pattern, rule in _grows().items():
+        if pattern == name or (pattern.startswith("*") and name.endswith(pattern[1:])):
+            return rule
+    return None
 
 
 def replaceable_blocks() -> frozenset[str]:

@@ -195,3 +195,46 @@ def test_snow_placed_on_a_snow_cover_adds_a_layer() -> None:
     assert [sim.view().block(c).state.get("layers") for c in
             ((1, Y, 0), (0, Y, 1), (-1, Y, 0))] == [2, 8, 8]
     assert sim.view().inventory("a") == {"snow": 1}
+
+
+def test_a_slab_placed_on_a_half_slab_of_its_kind_makes_a_double_slab() -> None:
+    # SlabBlock.canBeReplaced / getStateForPlacement (minecraft.wiki/w/Slab#Placement): a
+    # bottom or top slab takes a slab of its own kind and becomes double; a double slab, or a
+    # slab of another kind, is a taken cell
+    world = WorldSetup(blocks=[BlockSpec(name="dark_oak_slab", pos=(1, Y, 0),
+                                         state={"type": "bottom"}),
+                               BlockSpec(name="dark_oak_slab", pos=(0, Y, 1),
+                                         state={"type": "top"}),
+                               BlockSpec(name="purpur_slab", pos=(-1, Y, 0),
+                                         state={"type": "bottom"}),
+                               BlockSpec(name="dark_oak_slab", pos=(0, Y, -1),
+                                         state={"type": "double"})],
+                       agent_items={"dark_oak_slab": 4})
+    sim = make(world)
+    assert sim.execute("a", Place(item="dark_oak_slab", pos=(1, Y, 0)), 0.0).ok
+    assert sim.execute("a", Place(item="dark_oak_slab", pos=(0, Y, 1)), 0.0).ok
+    for cell in ((-1, Y, 0), (0, Y, -1)):
+        out = sim.execute("a", Place(item="dark_oak_slab", pos=cell), 0.0)
+        assert (out.ok, out.code) == (False, Code.CELL_TAKEN)
+    assert [sim.view().block(c).state.get("type") for c in
+            ((1, Y, 0), (0, Y, 1), (-1, Y, 0), (0, Y, -1))] == \
+        ["double", "double", "bottom", "double"]
+    assert sim.view().inventory("a") == {"dark_oak_slab": 2}
+
+
+def test_growing_reads_alike_in_python_and_js() -> None:
+    from env.replaceable import grown, replaceable
+    cases = [("snow", {"layers": 1}, "snow"), ("snow", {"layers": 8}, "snow"),
+             ("snow", {"layers": 1}, "dirt"), ("snow", {"layers": 3}, "dirt"),
+             ("oak_slab", {"type": "bottom"}, "oak_slab"),
+             ("oak_slab", {"type": "top"}, "oak_slab"),
+             ("oak_slab", {"type": "double"}, "oak_slab"), ("oak_slab", {}, "oak_slab"),
+             ("oak_slab", {"type": "bottom"}, "spruce_slab"), ("grass", {}, "grass"),
+             ("grass", {}, "dirt"), ("vine", {}, "vine"), ("glow_lichen", {}, "stone")]
+    script = ("const r = require('./env/js/replaceable');"
+              f"const cases = {json.dumps(cases)};"
+              "console.log(JSON.stringify(cases.map(([n, s, p]) =>"
+              " [r.replaceable(n, s, p), r.grown(n, s, p)])))")
+    out = subprocess.run([node_binary(), "-e", script], cwd=ROOT, capture_output=True, text=True,
+                         check=True, timeout=30)
+    assert json.loads(out.stdout) == [[replaceable(n, s, p), grown(n, s, p)] for n, s, p in cases]

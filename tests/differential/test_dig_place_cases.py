@@ -239,31 +239,37 @@ def test_a_replaceable_block_is_not_replaced_by_its_own_kind(backend: MinecraftB
     # are refused (vanilla adds a face to glow lichen; both backends refuse alike), dirt
     # replaces vines and glow lichen. Snow on a snow cover of fewer than 8 layers adds a
     # layer (SnowLayerBlock.canBeReplaced, getStateForPlacement; minecraft.wiki/w/Snow); 8
-    # layers take no more.
+    # layers take no more. A slab on a half slab of its kind makes a double slab
+    # (SlabBlock.canBeReplaced; minecraft.wiki/w/Slab#Placement), as a blueprint's slabs may meet.
     world = WorldSetup(blocks=[BlockSpec(name="grass", pos=at(1, 1)),
                                BlockSpec(name="vine", pos=at(4, 1)),
                                BlockSpec(name="snow", pos=at(1, 2), state={"layers": 1}),
                                BlockSpec(name="snow", pos=at(4, 2), state={"layers": 7}),
                                BlockSpec(name="glow_lichen", pos=at(2, 1)),
-                               BlockSpec(name="snow", pos=at(5, 2), state={"layers": 8})],
-                       agent_items={"grass": 1, "snow": 2, "glow_lichen": 1, "dirt": 2})
+                               BlockSpec(name="snow", pos=at(5, 2), state={"layers": 8}),
+                               BlockSpec(name="dark_oak_slab", pos=at(5, 1),
+                                         state={"type": "bottom"})],
+                       agent_items={"grass": 1, "snow": 2, "glow_lichen": 1, "dirt": 2,
+                                    "dark_oak_slab": 1})
     place = lambda item, c: {"name": "place", "item": item, "pos": list(c)}  # noqa: E731
     rounds = [{A: place("grass", at(1, 1)), B: place("dirt", at(4, 1))},
               {A: place("snow", at(1, 2)), B: place("snow", at(4, 2))},
               {A: place("glow_lichen", at(2, 1)), B: place("snow", at(5, 2))},
-              {A: place("dirt", at(2, 1)), B: {"name": "wait", "seconds": 0.2}}]
+              {A: place("dirt", at(2, 1)), B: place("dark_oak_slab", at(5, 1))}]
     sim, srv = both(backend, rules, world, rounds)
     for run in (sim, srv):
         assert [v.code for v in run.verdicts] == [Code.CELL_TAKEN, None, None, None,
                                                   Code.CELL_TAKEN, Code.CELL_TAKEN, None, None]
         blocks = run.final["blocks"]
         assert [blocks[key(c)] for c in (at(1, 1), at(4, 1), at(1, 2), at(4, 2), at(2, 1),
-                                         at(5, 2))] == \
-            ["grass", "dirt", "snow", "snow", "dirt", "snow"]
+                                         at(5, 2), at(5, 1))] == \
+            ["grass", "dirt", "snow", "snow", "dirt", "snow", "dark_oak_slab"]
         assert run.final["inventories"] == {
-            A: {"dirt": 1, "glow_lichen": 1, "grass": 1, "snow": 1},
+            A: {"dark_oak_slab": 1, "dirt": 1, "glow_lichen": 1, "grass": 1, "snow": 1},
             B: {"dirt": 1, "glow_lichen": 1, "grass": 1, "snow": 1}}
-    sim_states, srv_states = states_on_both(backend, rules, world, rounds[:2],
-                                            [at(1, 2), at(4, 2)])
-    assert sim_states == srv_states
-    assert [srv_states[key(c)]["layers"] for c in (at(1, 2), at(4, 2))] == ["2", "8"]
+    sim_states, srv_states = states_on_both(backend, rules, world,
+                                            [rounds[1], {B: rounds[3][B]}],
+                                            [at(1, 2), at(4, 2), at(5, 1)])
+    for states in (sim_states, srv_states):
+        assert [states[key(c)].get("layers") for c in (at(1, 2), at(4, 2))] == ["2", "8"]
+        assert states[key(at(5, 1))]["type"] == "double"

@@ -9,8 +9,9 @@
 // redstone wire destroyed it; this plugin moves the placement to vanilla's cell before
 // flying-squid sets the block (it sets it where data.placedPosition points).
 // A replaceable block is not replaced by its own kind (short grass on short grass), but a snow
-// cover takes one more layer from a placed snow (on its top face when clicked itself), as
-// vanilla's canBeReplaced rules it (env/data/replaceable.json `grows`).
+// cover takes one more layer from a placed snow (on its top face when clicked itself) and a
+// half slab becomes a double slab, as vanilla's canBeReplaced rules it (env/data/replaceable.json
+// `grows`).
 // Also: a player who sneaks with an item in a hand places against a block that opens or
 // toggles (a lever, a door, a chest) instead of using it (ServerPlayerGameMode.useItemOn).
 // Loads before support.js (plugins load in name order), whose support check wraps this one.
@@ -32,7 +33,7 @@ const FACE = { down: 0, up: 1, north: 2, south: 3, west: 4, east: 5 }
 async function targetCell (world, ref, direction, item = null) {
   const clicked = await world.getBlock(ref)
   if (clicked && replaceable(clicked.name, clicked.getProperties(), item)) {
-    const face = growsOnFace(clicked.name)
+    const face = growsOnFace(clicked.name, clicked.getProperties())
     if (!(clicked.name === item && face && FACE[face] !== direction)) return { cell: ref.clone(), there: clicked }
   }
   if (!STEP[direction]) return null
