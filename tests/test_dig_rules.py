@@ -44,8 +44,20 @@ def test_only_air_and_fluids_have_nothing_to_dig() -> None:
                                         "bubble_column")] == [True] * 6
     assert [nothing_to_dig(n) for n in ("grass", "tall_grass", "fern", "dead_bush", "snow",
                                         "poppy", "vine", "glow_lichen")] == [False] * 8
-    assert set(json.loads((ROOT / "env/data/dig.json").read_text())["nothing_to_dig"]) <= \
-        set(RB.blocks)
+
+
+def test_every_block_named_in_dig_json_is_a_block() -> None:
+    data = json.loads((ROOT / "env/data/dig.json").read_text())
+    named = [*data["nothing_to_dig"], *data["leaves_behind"], *data["liquids"],
+             *(r["block"] for r in data["leaves_behind"].values())]
+    assert set(named) <= set(RB.blocks)
+    for p in data["below_passes_motion"]:
+        if p.startswith("*"):
+            assert any(b.endswith(p[1:]) for b in RB.blocks), p
+        elif p.endswith("*"):
+            assert any(b.startswith(p[:-1]) for b in RB.blocks), p
+        else:
+            assert p in RB.blocks, p
 
 
 def test_a_dig_of_water_is_refused_and_changes_nothing() -> None:
