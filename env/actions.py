@@ -342,15 +342,15 @@ class Place(Action):
         if missing:
             return missing
         here = view.block(self.pos)
-        # not by its own kind, which may grow it instead (env/data/replaceable.json)
-        if not replaceable(here.name, here.state, self.item):
+        # not by its own item, which may grow it instead (env/data/replaceable.json)
+        if not replaceable(here.name, here.state, how.item):
             return refuse(Code.CELL_TAKEN, pos=self.pos, block=here.name)
         x, y, z = self.pos
         neighbours = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
                       (x, y, z - 1)]
         # Vanilla places against any block that is not replaceable (a click on a torch or a
         # flower puts the block beside it), env/data/replaceable.json.
-        if all(replaceable(view.block(n).name, view.block(n).state, self.item)
+        if all(replaceable(view.block(n).name, view.block(n).state, how.item)
                for n in neighbours):
             return refuse(Code.NO_SUPPORT, pos=self.pos)
         unheld = support_refusal(self.item, placed_state(self.item, self.facing), self.pos,

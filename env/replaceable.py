@@ -45,8 +45,8 @@ def _grows() -> dict[str, dict[str, Any]]:
 
 def grown(name: str, state: Mapping[str, object] | None,
           placing: str) -> dict[str, object] | None:
-    """The state block `name` in `state` takes when a block `placing` of its own kind is
-    placed into it (a snow cover one layer thicker), or None when it does not grow."""
+    """The state block `name` in `state` takes when its own item `placing` places a block
+    into it (a snow cover one layer thicker, a double slab), or None when it does not grow."""
     rule = grows_rule(name)
     if rule is None or placing != name:
         return None
@@ -76,10 +76,11 @@ def replaceable_blocks() -> frozenset[str]:
 
 def replaceable(name: str, state: Mapping[str, object] | None = None,
                 placing: str | None = None) -> bool:
-    """True when a placed block (`placing`, when known) replaces block `name` in `state` (its
-    block-state properties; missing properties count as the block's default, so a bare "snow"
-    is the one-layer cover). A block of the same kind does not replace it, but may grow it
-    (`grown`)."""
+    """True when a block placed with the held item `placing` (when known) replaces block
+    `name` in `state` (its block-state properties; missing properties count as the block's
+    default, so a bare "snow" is the one-layer cover). The block's own item (the item of its
+    name: grass on grass) does not replace it, but may grow it (`grown`); a bucket is no
+    block's own item (water from a water bucket replaces water)."""
     if placing is not None and placing == name:
         return grown(name, state, placing) is not None
     blocks, only_when = _data()

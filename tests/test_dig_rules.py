@@ -250,3 +250,14 @@ def test_growing_reads_alike_in_python_and_js() -> None:
     out = subprocess.run([node_binary(), "-e", script], cwd=ROOT, capture_output=True, text=True,
                          check=True, timeout=30)
     assert json.loads(out.stdout) == [[replaceable(n, s, p), grown(n, s, p)] for n, s, p in cases]
+
+
+def test_water_from_a_bucket_goes_into_water() -> None:
+    # A bucket is no block's own item (BucketItem.emptyContents: water's material is
+    # replaceable): the water stays, the bucket is emptied
+    sim = make(WorldSetup(blocks=[BlockSpec(name="water", pos=(1, Y, 0))],
+                          agent_items={"water_bucket": 1}))
+    out = sim.execute("a", Place(item="water", pos=(1, Y, 0)), 0.0)
+    assert out.ok, out.reason
+    assert names(sim, [(1, Y, 0)]) == ["water"]
+    assert sim.view().inventory("a") == {"bucket": 1}

@@ -676,9 +676,9 @@ async function place (bot, { item, pos, facing = null }) {
   const type = itemId(bot, how.item)
   const held = bot.inventory.items().find(i => i.type === type)
   const target = blockAtOrRefuse(bot, pos)
-  // not by its own kind, which may grow it instead: a snow cover takes a layer (replaceable.json)
-  if (!replaceable(target.name, target.getProperties(), item)) refuse(C.CELL_TAKEN, { pos, block: target.name })
-  const grows = grown(target.name, target.getProperties(), item)
+  // not by its own item, which may grow it instead: a snow cover takes a layer (replaceable.json)
+  if (!replaceable(target.name, target.getProperties(), how.item)) refuse(C.CELL_TAKEN, { pos, block: target.name })
+  const grows = grown(target.name, target.getProperties(), how.item)
   const cell = at(pos)
   // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
   // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
@@ -693,7 +693,7 @@ async function place (bot, { item, pos, facing = null }) {
   const order = supportFace.length ? supportFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
   // Vanilla places against any block that is not replaceable (env/data/replaceable.json):
   // a click on a torch or a flower puts the block beside it.
-  const clickable = n => n && !replaceable(n.name, n.getProperties(), item)
+  const clickable = n => n && !replaceable(n.name, n.getProperties(), how.item)
   const anyNeighbour = FACES.some(([dx, dy, dz]) => clickable(bot.blockAt(at(pos).offset(dx, dy, dz))))
   if (!anyNeighbour) refuse(C.NO_SUPPORT, { pos })
   const unheld = support.refusal(item, placedProps, pos, p => shapeOf(bot, p))

@@ -12,8 +12,8 @@ const BLOCKS = new Set(DATA.blocks)
 const ONLY_WHEN = DATA.only_when || {}
 const GROWS = DATA.grows || {}
 
-// The state block `name` in `props` takes when a block `placing` of its own kind is placed into
-// it, or null when it does not grow.
+// The state block `name` in `props` takes when its own item `placing` places a block into it,
+// or null when it does not grow. `placing` below is the held item's name (water_bucket for water).
 function grown (name, props, placing) {
   const rule = growsRule(name)
   if (!rule || placing !== name) return null

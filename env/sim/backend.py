@@ -568,9 +568,10 @@ class SimBackend:
         assert isinstance(action, Place)
         s = self.state
         here = s.block(action.pos)
-        # a snow cover grows by a layer (env/data/replaceable.json)
-        state = grown(here.name, here.state, action.item) or placed_state(action.item,
-                                                                         action.facing)
+        how = self.rules.placement(action.item)
+        # a snow cover grows by a layer, a half slab becomes double (env/data/replaceable.json)
+        more = grown(here.name, here.state, how.item) if how and how.item else None
+        state = more or placed_state(action.item, action.facing)
         cells = [(action.pos, state)]
         if action.item.endswith("_door"):
             x, y, z = action.pos
@@ -580,8 +581,6 @@ class SimBackend:
             cells = [(action.pos, {**state, "half": "lower", "open": False}),
                      (above, {**state, "half": "upper", "open": False})]
         at = start + PLACE_S
-
-        how = self.rules.placement(action.item)
 
         def apply() -> None:
             for item, n in (how.cost() if how else {action.item: 1}).items():
