@@ -61,6 +61,7 @@ from env.world import (
     WorldSetup,
     distance,
     effect_reaches,
+    feet_center,
 )
 
 TAKE_S = DURATIONS["take_s"]
@@ -108,10 +109,6 @@ def dig_seconds(block: str, inventory: dict[str, int], rules: Rulebook) -> float
         ticks = 0 if per_tick > 1 else math.ceil(1 / per_tick - 1e-9)
         best = min(best, ticks / TICKS_PER_S)
     return round(best, 6)
-
-
-def feet_center(pos: Pos) -> FPos:
-    return (pos[0] + 0.5, float(pos[1]), pos[2] + 0.5)
 
 
 def cell_of(pos: FPos) -> Pos:
