@@ -14,6 +14,18 @@ const cc = {
   finished: false
 }
 window.cc = cc
+// How far (px) each pruned edge's middle lies from the nearest kept edge's straight line:
+// a pruned edge drawn over a kept one would read as kept.
+cc.prunedClearance = () => cy.edges('.pruned').map(p => {
+  const m = p.midpoint()
+  const off = cy.edges().not('.pruned').map(k => {
+    const a = k.source().position(); const b = k.target().position()
+    const dx = b.x - a.x; const dy = b.y - a.y
+    const t = Math.max(0, Math.min(1, ((m.x - a.x) * dx + (m.y - a.y) * dy) / (dx * dx + dy * dy || 1)))
+    return Math.hypot(m.x - a.x - t * dx, m.y - a.y - t * dy)
+  })
+  return Math.min(Infinity, ...off)
+})
 window.addEventListener('resize', () => { cy.resize(); cy.fit(undefined, 45) })
 
 const cy = cytoscape({
@@ -25,7 +37,8 @@ const cy = cytoscape({
     { selector: 'node.done', style: { 'background-color': '#2a9d4a' } },
     { selector: 'node.failed', style: { 'background-color': '#d33' } },
     { selector: 'edge', style: { width: 1.5, 'line-color': '#555', 'target-arrow-color': '#555', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'arrow-scale': 0.8 } },
-    { selector: 'edge.pruned', style: { 'line-style': 'dashed', 'line-color': '#aaa', 'target-arrow-color': '#aaa' } },
+    // bowed, so a pruned edge never lies on a kept one that runs along the same straight line
+    { selector: 'edge.pruned', style: { 'line-style': 'dashed', 'line-color': '#aaa', 'target-arrow-color': '#aaa', 'curve-style': 'unbundled-bezier', 'control-point-distances': 28, 'control-point-weights': 0.5 } },
     { selector: 'edge.repaired', style: { 'line-color': '#e67e22', 'target-arrow-color': '#e67e22', width: 3 } }
   ],
   layout: { name: 'grid' },

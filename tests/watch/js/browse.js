@@ -41,6 +41,7 @@ async function main () {
       latency: window.cc.latency,
       latencyParts: window.cc.latencyParts,
       finished: window.cc.finished,
+      prunedClearance: window.cc.prunedClearance(),
       viewer: !!window.cc.viewer,
       opened: performance.timeOrigin / 1000
     }))
