@@ -70,6 +70,8 @@ def test_a_pruned_edge_along_a_kept_edges_line_is_drawn_off_it(chromium, command
                   "--until-finished")
     assert len(seen["prunedClearance"]) == 1
     assert seen["prunedClearance"][0] > 8
+    # the whole graph, labels included, stays in its pane as the lines below it grow
+    assert seen["graphOverflow"] == 0
 
 
 def test_replay_on_the_server_shows_ground_bots_and_a_follow_camera_in_chromium(

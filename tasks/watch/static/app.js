@@ -26,7 +26,14 @@ cc.prunedClearance = () => cy.edges('.pruned').map(p => {
   })
   return Math.min(Infinity, ...off)
 })
-window.addEventListener('resize', () => { cy.resize(); cy.fit(undefined, 45) })
+// Whenever the graph's pane changes size (the window, the 3D pane appearing, the lines
+// below it growing), the graph is fitted to it again, labels included.
+new ResizeObserver(() => { cy.resize(); cy.fit(undefined, 45) }).observe($('graph'))
+// How many px the graph's drawing (labels included) runs past its pane's bottom or right.
+cc.graphOverflow = () => {
+  const box = cy.elements().renderedBoundingBox({ includeLabels: true })
+  return Math.max(0, box.y2 - $('graph').clientHeight, box.x2 - $('graph').clientWidth)
+}
 
 const cy = cytoscape({
   container: $('graph'),
@@ -67,8 +74,6 @@ function showInfo (info) {
   if (new URLSearchParams(location.search).get('world') === '0') return
   if ((info.world || info.viewer) && $('world').hidden) {
     $('world').hidden = false
-    // The plan's pane just narrowed: fit the graph to it again.
-    requestAnimationFrame(() => { cy.resize(); cy.fit(undefined, 45) })
     // Until the viewer is up, a page of the viewer's site: the browser starts the 3D
     // view's process while the world is built, not when the episode's updates begin.
     if (!info.viewer) $('viewer').src = ownSite(new URL('world.html', location.href).href)

@@ -42,6 +42,7 @@ async function main () {
       latencyParts: window.cc.latencyParts,
       finished: window.cc.finished,
       prunedClearance: window.cc.prunedClearance(),
+      graphOverflow: window.cc.graphOverflow ? window.cc.graphOverflow() : null,
       viewer: !!window.cc.viewer,
       opened: performance.timeOrigin / 1000
     }))
