@@ -32,10 +32,13 @@ from env.actions import (
 )
 from env.attack import weapon
 from env.backend import Observation, Outcome
+from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
+from env.loot import SILK_TOUCH
 from env.loot import drops as loot_drops
 from env.loot import entity_drops
 from env.refusals import Code, Refusal, refuse
+from env.replaceable import grown
 from env.rulebook import (
     CRAFT_S,
     LEFTOVERS,
@@ -59,6 +62,7 @@ from env.world import (
     WorldSetup,
     distance,
     effect_reaches,
+    feet_center,
 )
 
 TAKE_S = DURATIONS["take_s"]
@@ -106,10 +110,6 @@ def dig_seconds(block: str, inventory: dict[str, int], rules: Rulebook) -> float
         ticks = 0 if per_tick > 1 else math.ceil(1 / per_tick - 1e-9)
         best = min(best, ticks / TICKS_PER_S)
     return round(best, 6)
-
-
-def feet_center(pos: Pos) -> FPos:
-    return (pos[0] + 0.5, float(pos[1]), pos[2] + 0.5)
 
 
 def cell_of(pos: FPos) -> Pos:
@@ -506,14 +506,21 @@ class SimBackend:
             out[item] = out.get(item, 0) + n
         return out
 
-    def _door_halves(self, pos: Pos) -> list[Pos]:
-        """A door's two cells (the other half is the same door just above or below)."""
-        name = self.state.block(pos).name
+    def _both_halves(self, pos: Pos) -> list[Pos]:
+        """A two-block block's cells, the dug one first: a door (the other half is the same
+        door just above or below), or a tall plant (tall grass, a large fern, a sunflower:
+        its `half` says where the other is). Breaking either half breaks both, as vanilla's
+        DoorBlock and DoublePlantBlock do; any other block is one cell."""
+        block = self.state.block(pos)
         x, y, z = pos
-        if not name.endswith("_door"):
+        half = str(block.state.get("half", ""))
+        if block.name.endswith("_door"):
+            others = [(x, y + 1, z), (x, y - 1, z)]
+        elif half in ("upper", "lower"):
+            others = [(x, y - 1, z) if half == "upper" else (x, y + 1, z)]
+        else:
             return [pos]
-        return [pos] + [p for p in ((x, y + 1, z), (x, y - 1, z))
-                        if self.state.block(p).name == name][:1]
+        return [pos] + [p for p in others if self.state.block(p).name == block.name][:1]
 
     def _dig(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Dig)
@@ -522,11 +529,16 @@ class SimBackend:
         seconds = dig_seconds(block.name, s.inventory(agent), self.rules)
         drops = self._drops(agent, block)
         container = s.containers.get(action.pos)
-        cells = self._door_halves(action.pos)
+        cells = self._both_halves(action.pos)
+        x, y, z = action.pos
+        # ice over a block that blocks motion turns into water (env/data/dig.json)
+        left = left_behind(block.name, s.block((x, y - 1, z)), SILK_TOUCH)
 
         def apply() -> None:
             for cell in cells:
                 s.set_block(cell, _AIR, start + seconds)
+            if left != _AIR.name:
+                s.set_block(action.pos, BlockState(name=left), start + seconds)
             for item, n in drops.items():
                 s.give(agent, item, n)
             if container is not None:
@@ -558,7 +570,11 @@ class SimBackend:
     def _place(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Place)
         s = self.state
-        state = placed_state(action.item, action.facing)
+        here = s.block(action.pos)
+        how = self.rules.placement(action.item)
+        # a snow cover grows by a layer, a half slab becomes double (env/data/replaceable.json)
+        more = grown(here.name, here.state, how.item) if how and how.item else None
+        state = more or placed_state(action.item, action.facing)
         cells = [(action.pos, state)]
         if action.item.endswith("_door"):
             x, y, z = action.pos
@@ -568,8 +584,6 @@ class SimBackend:
             cells = [(action.pos, {**state, "half": "lower", "open": False}),
                      (above, {**state, "half": "upper", "open": False})]
         at = start + PLACE_S
-
-        how = self.rules.placement(action.item)
 
         def apply() -> None:
             for item, n in (how.cost() if how else {action.item: 1}).items():
@@ -647,7 +661,7 @@ class SimBackend:
             else:
                 s.powered.pop(pos, None)
                 is_open = not truthy(block.state.get("open"))
-                for cell in self._door_halves(pos):
+                for cell in self._both_halves(pos):
                     b = s.block(cell)
                     s.set_block(cell, BlockState(name=b.name, state={**b.state, "open": is_open}),
                                 click)
