@@ -34,9 +34,8 @@ from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
-from env.loot import SILK_TOUCH
+from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
-from env.loot import entity_drops
 from env.refusals import Code, Refusal, refuse
 from env.replaceable import grown
 from env.rulebook import (
