@@ -198,3 +198,21 @@ def test_the_server_s_loot_module_rolls_the_same_ranges() -> None:
         for item, (low, high) in ENTITY_RANGES[entity].items():
             if item != "rabbit_foot":
                 assert counts[item] == set(range(low, high + 1)), (entity, item)
+
+
+def test_the_simulator_reads_the_block_state_for_counts() -> None:
+    # the game's blocks/oak_slab.json and blocks/candle.json: a double slab drops 2, a single
+    # one 1; a block of three candles drops 3
+    sim = SimBackend(load_rulebook(), seed=0)
+    sim.build(WorldSetup(blocks=[BlockSpec(name="oak_slab", pos=(1, Y, 0),
+                                           state={"type": "double"}),
+                                 BlockSpec(name="oak_slab", pos=(-1, Y, 0),
+                                           state={"type": "bottom"}),
+                                 BlockSpec(name="white_candle", pos=(0, Y, 1),
+                                           state={"candles": 3})]), ["a"])
+    assert sim.execute("a", Dig(pos=(1, Y, 0)), 0.0).ok
+    assert sim.view().inventory("a") == {"oak_slab": 2}
+    assert sim.execute("a", Dig(pos=(-1, Y, 0)), 1.0).ok
+    assert sim.view().inventory("a") == {"oak_slab": 3}
+    assert sim.execute("a", Dig(pos=(0, Y, 1)), 2.0).ok
+    assert sim.view().inventory("a") == {"oak_slab": 3, "white_candle": 3}

@@ -597,6 +597,22 @@ def test_ranged_drop_counts_alike_on_both_backends(backend: MinecraftBackend,
     assert all(len(set(srv[item])) > 1 for item in ranges), {i: set(srv[i]) for i in ranges}
 
 
+def test_a_double_slab_and_three_candles_drop_by_their_state_on_both_backends(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # The game's blocks/oak_slab.json and blocks/white_candle.json (minecraft.wiki/w/Slab#Drops,
+    # /w/Candle#Drops): a double slab drops 2 slabs, a single one 1, three candles 3.
+    world = WorldSetup(blocks=[BlockSpec(name="oak_slab", pos=at(1, 1), state={"type": "double"}),
+                               BlockSpec(name="white_candle", pos=at(3, 1), state={"candles": 3}),
+                               BlockSpec(name="oak_slab", pos=at(4, 1), state={"type": "bottom"})],
+                       spawn=[at(0, 0), at(3, 0)])
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "dig", "pos": list(at(1, 1))}, B: {"name": "dig", "pos": list(at(3, 1))}},
+        {B: {"name": "dig", "pos": list(at(4, 1))}}])
+    for run in (sim, srv):
+        assert run.final["inventories"] == {A: {"oak_slab": 2},
+                                            B: {"white_candle": 3, "oak_slab": 1}}
+
+
 # -- one furnace, two smelts in one round -------------------------------------------------------
 
 def test_two_smelts_at_one_furnace_in_one_round_one_waits_its_turn(
