@@ -179,18 +179,19 @@ def vanilla_overrides() -> dict[str, list[dict[str, object]]]:
 
 # Drops whose count the game's loot tables set (set_count, a uniform or binomial count; no
 # Fortune), where minecraft-data's digest gives another range (it reports Fortune III's most, or
-# one block state's count, as if certain). The game's data/minecraft/loot_tables/blocks/<block>.json
-# of 1.19.2 (unchanged through 1.19.3); minecraft.wiki gives the same figures on each block's
-# page (#Drops): Copper Ore raw copper 2-5, Lapis Lazuli Ore 4-9, Redstone Ore 4-5, Nether Gold
-# Ore 2-6 nuggets, Gilded Blackstone 10% 2-5 nuggets else itself, Glowstone 2-4 dust, Sea Lantern
-# 2-3 crystals, Melon 3-7 slices, Clay 4 balls, Snow Block 4 snowballs, Bookshelf 3 books, Ender
-# Chest 8 obsidian, Campfire 2 charcoal, Amethyst Cluster 4 shards with a pickaxe else 2,
-# Mushroom Block 0-2 mushrooms (uniform -6..2, at least 0), Chorus Plant 0-1 fruit, Twisting and
-# Weeping Vines 33% by hand, Nether Wart 2-4 when grown, Sweet Berry Bush 2-3 at age 3 and 1-2 at
-# age 2, Cocoa 3 beans when grown else 1, Wheat and Beetroots 1 seed unripe, ripe 1 crop and
-# 1 + B(3, 4/7) seeds; Carrots and Potatoes ripe 1 + 1 + B(3, 4/7) (a potato 2% poisonous); melon
-# and pumpkin stems B(3, (age + 1)/15) seeds, attached B(3, 8/15); a candle or sea pickle block
-# drops one per candle or pickle, a double slab 2, snow one snowball per layer.
+# one block state's count, as if certain). The game's
+# data/minecraft/loot_tables/blocks/<block>.json of 1.19.2 (the same in 1.19.3's and 1.19.4's);
+# minecraft.wiki gives the same figures on each block's page (#Drops): Copper Ore raw copper 2-5,
+# Lapis Lazuli Ore 4-9, Redstone Ore 4-5, Nether Gold Ore 2-6 nuggets, Gilded Blackstone 10% 2-5
+# nuggets else itself, Glowstone 2-4 dust, Sea Lantern 2-3 crystals, Melon 3-7 slices, Clay 4
+# balls, Snow Block 4 snowballs, Bookshelf 3 books, Ender Chest 8 obsidian, Campfire 2 charcoal,
+# Amethyst Cluster 4 shards with a pickaxe else 2, Mushroom Block 0-2 mushrooms (uniform -6..2, at
+# least 0), Chorus Plant 0-1 fruit, Twisting and Weeping Vines 33% by hand, Nether Wart 2-4 when
+# grown, Sweet Berry Bush 2-3 at age 3 and 1-2 at age 2, Cocoa 3 beans when grown else 1, Wheat and
+# Beetroots 1 seed unripe, ripe 1 crop and 1 + B(3, 4/7) seeds; Carrots and Potatoes ripe 1 + 1 +
+# B(3, 4/7) (a potato 2% poisonous); melon and pumpkin stems B(3, (age + 1)/15) seeds, attached
+# B(3, 8/15); a candle or sea pickle block drops one per candle or pickle, a double slab 2, snow
+# one snowball per layer.
 # Ores without set_count drop 1 (coal, raw iron, raw gold, diamond, emerald, quartz).
 COLOURS = ("white", "orange", "magenta", "light_blue", "yellow", "lime", "pink", "gray",
            "light_gray", "cyan", "purple", "blue", "brown", "green", "red", "black")
