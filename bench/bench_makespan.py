@@ -42,6 +42,18 @@ def wait_for_load(limit: float | None, most_s: float = 300.0) -> float:
     return round(os.getloadavg()[0], 2)
 
 
+def spread(items: list[str], n: int) -> list[str]:
+    """`n` of `items` evenly spaced from the first (all when there are no more than `n`), so
+    a family's sample holds each of its kinds of task (cakes and stews), not the first ones.
+
+    >>> spread(["a0", "a1", "a2", "b0", "b1", "b2"], 3)
+    ['a0', 'a2', 'b1']
+    """
+    if n >= len(items):
+        return list(items)
+    return [items[i * len(items) // n] for i in range(n)]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--per-family", type=int, default=10)
@@ -70,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("a") as out:
         for family in args.families.split(","):
-            tasks = [t for t in task_ids() if t.startswith(family + "/")][:args.per_family]
+            tasks = spread([t for t in task_ids() if t.startswith(family + "/")],
+                           args.per_family)
             for task in tasks:
                 row: dict[str, object] = {"task": task, "agents": args.agents, "seed": args.seed}
                 for backend in ("sim", "minecraft"):

@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, TypeAdapter, field_validator
 
 from env.capacity import container_slots, player_slots, room_for, stack_size
+from env.dig import nothing_to_dig
 from env.refusals import Code, Refusal, refuse
 from env.replaceable import replaceable
 from env.rulebook import Rule, Rulebook
@@ -37,10 +38,6 @@ from env.world import (
 
 WALK_SPEED = 4.317  # blocks per second, vanilla walking
 
-# Blocks a dig finds nothing to break in (air and fluids, and the plants and snow cover a
-# placed block replaces anyway).
-NOTHING_TO_DIG = frozenset({"air", "cave_air", "void_air", "water", "lava", "grass", "tall_grass",
-                            "fern", "snow", "dead_bush"})
 UNBREAKABLE = frozenset({"bedrock", "barrier", "command_block", "end_portal_frame"})
 PLATES = "_pressure_plate"
 BUTTONS = "_button"
@@ -306,7 +303,7 @@ class Dig(Action):
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
         block = view.block(self.pos)
-        if block.name in NOTHING_TO_DIG:
+        if nothing_to_dig(block.name):  # air and fluids (env/data/dig.json)
             return refuse(Code.NOTHING_TO_DIG, pos=self.pos, block=block.name)
         info = rules.blocks.get(block.name)
         if block.name in UNBREAKABLE or (info and (info.hardness is None or info.hardness < 0)):
@@ -345,14 +342,16 @@ class Place(Action):
         if missing:
             return missing
         here = view.block(self.pos)
-        if not replaceable(here.name, here.state):
+        # not by its own item, which may grow it instead (env/data/replaceable.json)
+        if not replaceable(here.name, here.state, how.item):
             return refuse(Code.CELL_TAKEN, pos=self.pos, block=here.name)
         x, y, z = self.pos
         neighbours = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
                       (x, y, z - 1)]
         # Vanilla places against any block that is not replaceable (a click on a torch or a
         # flower puts the block beside it), env/data/replaceable.json.
-        if all(replaceable(view.block(n).name, view.block(n).state) for n in neighbours):
+        if all(replaceable(view.block(n).name, view.block(n).state, how.item)
+               for n in neighbours):
             return refuse(Code.NO_SUPPORT, pos=self.pos)
         unheld = support_refusal(self.item, placed_state(self.item, self.facing), self.pos,
                                  view.block)

@@ -170,19 +170,117 @@ def vanilla_overrides() -> dict[str, list[dict[str, object]]]:
     for only_shears in ("seagrass", "vine", "glow_lichen", "hanging_roots", "nether_sprouts"):
         out[only_shears] = [_drop(only_shears, "shears_or_silk_touch")]
     out["tall_seagrass"] = [_drop("seagrass", "shears", low=2)]
-    out["melon"] = [_drop("melon", "silk_touch"), _drop("melon_slice", "no_silk_touch", 1.0, 3, 7)]
     out["gravel"] = [_drop("gravel", "silk_touch"),
                      _drop("flint", "no_silk_touch", 0.1, group=1),
                      _drop("gravel", "no_silk_touch", group=1)]
+    out.update(vanilla_counts())
     return out
+
+
+# Drops whose count the game's loot tables set (set_count, a uniform or binomial count; no
+# Fortune), where minecraft-data's digest gives another range (it reports Fortune III's most, or
+# one block state's count, as if certain). The game's
+# data/minecraft/loot_tables/blocks/<block>.json of 1.19.2 (the same in 1.19.3's and 1.19.4's);
+# minecraft.wiki gives the same figures on each block's page (#Drops): Copper Ore raw copper 2-5,
+# Lapis Lazuli Ore 4-9, Redstone Ore 4-5, Nether Gold Ore 2-6 nuggets, Gilded Blackstone 10% 2-5
+# nuggets else itself, Glowstone 2-4 dust, Sea Lantern 2-3 crystals, Melon 3-7 slices, Clay 4
+# balls, Snow Block 4 snowballs, Bookshelf 3 books, Ender Chest 8 obsidian, Campfire 2 charcoal,
+# Amethyst Cluster 4 shards with a pickaxe else 2, Mushroom Block 0-2 mushrooms (uniform -6..2, at
+# least 0), Chorus Plant 0-1 fruit, Twisting and Weeping Vines 33% by hand, Nether Wart 2-4 when
+# grown, Sweet Berry Bush 2-3 at age 3 and 1-2 at age 2, Cocoa 3 beans when grown else 1, Wheat and
+# Beetroots 1 seed unripe, ripe 1 crop and 1 + B(3, 4/7) seeds; Carrots and Potatoes ripe 1 + 1 +
+# B(3, 4/7) (a potato 2% poisonous); melon and pumpkin stems B(3, (age + 1)/15) seeds, attached
+# B(3, 8/15); a candle or sea pickle block drops one per candle or pickle, a double slab 2, snow
+# one snowball per layer.
+# Ores without set_count drop 1 (coal, raw iron, raw gold, diamond, emerald, quartz).
+COLOURS = ("white", "orange", "magenta", "light_blue", "yellow", "lime", "pink", "gray",
+           "light_gray", "cyan", "purple", "blue", "brown", "green", "red", "black")
+CROP_SEED_P = 0.5714286  # the loot tables' binomial_with_bonus_count probability (4/7)
+
+
+def _binomial(item: str, low: int, n: int, p: float, **kw: object) -> dict[str, object]:
+    d = _drop(item, low=low, high=low + n, **kw)  # type: ignore[arg-type]
+    d["binomial"] = p
+    return d
+
+
+def _stated(d: dict[str, object], **state: object) -> dict[str, object]:
+    d["state"] = state
+    return d
+
+
+def vanilla_counts() -> dict[str, list[dict[str, object]]]:
+    """Block -> drops for the blocks whose counts the game's loot tables set (see above)."""
+    out: dict[str, list[dict[str, object]]] = {}
+    ores = {"copper_ore": ("raw_copper", 2, 5), "lapis_ore": ("lapis_lazuli", 4, 9),
+            "redstone_ore": ("redstone", 4, 5), "coal_ore": ("coal", 1, 1),
+            "iron_ore": ("raw_iron", 1, 1), "gold_ore": ("raw_gold", 1, 1),
+            "diamond_ore": ("diamond", 1, 1), "emerald_ore": ("emerald", 1, 1)}
+    for ore, (item, low, high) in ores.items():
+        for block in (ore, f"deepslate_{ore}"):
+            out[block] = [_drop(block, "silk_touch"), _drop(item, "no_silk_touch", 1.0, low, high)]
+    for block, item, low, high in (
+            ("nether_gold_ore", "gold_nugget", 2, 6), ("nether_quartz_ore", "quartz", 1, 1),
+            ("glowstone", "glowstone_dust", 2, 4), ("sea_lantern", "prismarine_crystals", 2, 3),
+            ("melon", "melon_slice", 3, 7), ("clay", "clay_ball", 4, 4),
+            ("snow_block", "snowball", 4, 4), ("bookshelf", "book", 3, 3),
+            ("ender_chest", "obsidian", 8, 8), ("campfire", "charcoal", 2, 2),
+            ("soul_campfire", "soul_soil", 1, 1)):
+        out[block] = [_drop(block, "silk_touch"), _drop(item, "no_silk_touch", 1.0, low, high)]
+    out["gilded_blackstone"] = [_drop("gilded_blackstone", "silk_touch"),
+                                _drop("gold_nugget", "no_silk_touch", 0.1, 2, 5, group=1),
+                                _drop("gilded_blackstone", "no_silk_touch", group=1)]
+    out["amethyst_cluster"] = [_drop("amethyst_cluster", "silk_touch"),
+                               _drop("amethyst_shard", "pickaxe_no_silk_touch", 1.0, 4, 4, 1),
+                               _drop("amethyst_shard", "no_silk_touch", 1.0, 2, 2, 1)]
+    for block, item in (("brown_mushroom_block", "brown_mushroom"),
+                        ("red_mushroom_block", "red_mushroom")):
+        out[block] = [_drop(block, "silk_touch"), _drop(item, "no_silk_touch", 1.0, -6, 2)]
+    out["chorus_plant"] = [_drop("chorus_fruit", low=0, high=1)]
+    for vines in ("twisting_vines", "twisting_vines_plant", "weeping_vines",
+                  "weeping_vines_plant"):
+        item = vines.removesuffix("_plant")
+        out[vines] = [_drop(item, "shears_or_silk_touch"),
+                      _drop(item, "not_shears_or_silk_touch", 0.33)]
+    out["nether_wart"] = [_drop("nether_wart", low=2, high=4, group=1) | {"age": 3},
+                          _drop("nether_wart", group=1)]
+    out["sweet_berry_bush"] = [_drop("sweet_berries", low=2, high=3) | {"age": 3},
+                               _stated(_drop("sweet_berries", low=1, high=2), age=2)]
+    out["cocoa"] = [_drop("cocoa_beans", low=3, group=1) | {"age": 2},
+                    _drop("cocoa_beans", group=1)]
+    for crop, item, seeds, ripe in (("wheat", "wheat", "wheat_seeds", 7),
+                                    ("beetroots", "beetroot", "beetroot_seeds", 3)):
+        out[crop] = [_drop(item, group=1) | {"age": ripe}, _drop(seeds, group=1),
+                     _binomial(seeds, 1, 3, CROP_SEED_P) | {"age": ripe}]
+    for crop, item in (("carrots", "carrot"), ("potatoes", "potato")):
+        out[crop] = [_drop(item), _binomial(item, 1, 3, CROP_SEED_P) | {"age": 7}]
+    out["potatoes"].append(_drop("poisonous_potato", chance=0.02) | {"age": 7})
+    for stem, seeds in (("melon_stem", "melon_seeds"), ("pumpkin_stem", "pumpkin_seeds")):
+        out[stem] = [_stated(_binomial(seeds, 0, 3, round((age + 1) / 15, 8)), age=age)
+                     for age in range(8)]
+        out[f"attached_{stem}"] = [_binomial(seeds, 0, 3, round(8 / 15, 8))]
+    for candle in ["candle"] + [f"{c}_candle" for c in COLOURS]:
+        out[candle] = [_stated(_drop(candle, low=n, group=1), candles=n) for n in (4, 3, 2)] \
+            + [_drop(candle, group=1)]
+    out["sea_pickle"] = [_stated(_drop("sea_pickle", low=n, group=1), pickles=n)
+                         for n in (4, 3, 2)] + [_drop("sea_pickle", group=1)]
+    out["snow"] = [_stated(_drop("snowball", "no_silk_touch", low=n, group=1), layers=n)
+                   for n in range(8, 1, -1)] + [_drop("snowball", "no_silk_touch", group=1)]
+    return out
+
+
+def slab_drops(slab: str) -> list[dict[str, object]]:
+    """A slab block drops one slab, a double slab two (the game's slab loot tables)."""
+    return [_stated(_drop(slab, low=2, group=1), type="double"), _drop(slab, group=1)]
 
 
 def build_loot(version: str = VERSION) -> dict[str, list[dict[str, object]]]:
     """Block loot of `version`: minecraft-data's digest, read as the game means it (a drop
     marked silkTouch needs silk touch, one marked noSilkTouch needs its absence, and both
     are certain within their branch; an unmarked drop of chance >= 0.5 is certain, as the
-    digest halves alternatives; rarer ones keep their chance), with `vanilla_overrides()`;
-    a wall variant drops as its standing block."""
+    digest halves alternatives; rarer ones keep their chance; its least count, not its range),
+    with `vanilla_overrides()` and the slabs' counts; a wall variant drops as its standing
+    block."""
     base = minecraft_data_dir(version)
     paths = json.loads((base / "dataPaths.json").read_text())["pc"][version]
     loot = json.loads((base / paths["blockLoot"] / "blockLoot.json").read_text())
@@ -193,11 +291,16 @@ def build_loot(version: str = VERSION) -> dict[str, list[dict[str, object]]]:
         if name in overrides:
             out[name] = overrides[name]
             continue
+        if name.endswith("_slab"):
+            out[name] = slab_drops(name)
+            continue
         drops = []
         for d in entry["drops"]:
-            low, high = (d.get("stackSizeRange") or [1, 1])
-            low = int(low or 0)
-            high = int(high if high is not None else low)
+            # the least count only: the digest's most is Fortune III's, or another block
+            # state's (the counts the game's tables set are in vanilla_counts())
+            low = int((d.get("stackSizeRange") or [1, 1])[0] or 0)
+            low = 1 if low < 0 else low  # sculk vein: one per face
+            high = low
             when = "silk_touch" if d.get("silkTouch") else \
                 "no_silk_touch" if d.get("noSilkTouch") else None
             chance = 1.0 if when or d["dropChance"] >= 0.5 else float(d["dropChance"])
@@ -216,22 +319,98 @@ def build_loot(version: str = VERSION) -> dict[str, list[dict[str, object]]]:
     return dict(sorted(out.items()))
 
 
+# What killing an animal (or mob) gives, from the game's data/minecraft/loot_tables/entities/
+# <entity>.json of 1.19.2 (unchanged through 1.19.3), no Looting, not on fire (a burning animal
+# drops its meat cooked: left out, nothing here sets animals alight); minecraft.wiki gives the
+# same on each mob's page (#Drops): Cow and Mooshroom 0-2 leather, 1-3 beef; Pig 1-3 porkchops;
+# Chicken 0-2 feathers, 1 chicken; Sheep 1-2 mutton and 1 wool of its colour unless sheared
+# (entities/sheep/<colour>.json; only white is listed: a summoned sheep's colour is random in
+# vanilla, ours are white); Rabbit 0-1 hide, 1 rabbit (Java Edition; Bedrock's
+# 0-1 is not this game's), a foot 10% of kills by a player; Goat
+# nothing; Horse, Donkey, Mule, Llama 0-2 leather; Squid 1-3 ink sacs; Cod and Salmon 1 fish and
+# a bone meal 5% of the time; Cat 0-2 string; Creeper 0-2 gunpowder; Spider 0-2 string and a
+# spider eye 1 time in 3 of kills by a player (uniform -1..1); Zombie 0-2 rotten flesh; Skeleton
+# 0-2 arrows and 0-2 bones; Iron Golem 0-2 poppies and 3-5 iron ingots; Enderman 0-1 pearls.
+# minecraft-data's entityLoot has 1 of each (no wool, no ranges).
+VANILLA_ENTITIES: dict[str, list[tuple[str, int, int, float, str | None]]] = {
+    # entity: [(item, least, most, chance, condition)]
+    "cow": [("leather", 0, 2, 1.0, None), ("beef", 1, 3, 1.0, None)],
+    "mooshroom": [("leather", 0, 2, 1.0, None), ("beef", 1, 3, 1.0, None)],
+    "pig": [("porkchop", 1, 3, 1.0, None)],
+    "chicken": [("feather", 0, 2, 1.0, None), ("chicken", 1, 1, 1.0, None)],
+    "sheep": [("mutton", 1, 2, 1.0, None), ("white_wool", 1, 1, 1.0, None)],
+    "rabbit": [("rabbit_hide", 0, 1, 1.0, None), ("rabbit", 1, 1, 1.0, None),
+               ("rabbit_foot", 1, 1, 0.1, "killed_by_player")],
+    "goat": [],
+    "horse": [("leather", 0, 2, 1.0, None)],
+    "donkey": [("leather", 0, 2, 1.0, None)],
+    "mule": [("leather", 0, 2, 1.0, None)],
+    "llama": [("leather", 0, 2, 1.0, None)],
+    "squid": [("ink_sac", 1, 3, 1.0, None)],
+    "glow_squid": [("glow_ink_sac", 1, 3, 1.0, None)],
+    "cod": [("cod", 1, 1, 1.0, None), ("bone_meal", 1, 1, 0.05, None)],
+    "salmon": [("salmon", 1, 1, 1.0, None), ("bone_meal", 1, 1, 0.05, None)],
+    "cat": [("string", 0, 2, 1.0, None)],
+    "creeper": [("gunpowder", 0, 2, 1.0, None)],
+    "spider": [("string", 0, 2, 1.0, None), ("spider_eye", -1, 1, 1.0, "killed_by_player")],
+    "cave_spider": [("string", 0, 2, 1.0, None),
+                    ("spider_eye", -1, 1, 1.0, "killed_by_player")],
+    "zombie": [("rotten_flesh", 0, 2, 1.0, None)],
+    "skeleton": [("arrow", 0, 2, 1.0, None), ("bone", 0, 2, 1.0, None)],
+    "iron_golem": [("poppy", 0, 2, 1.0, None), ("iron_ingot", 3, 5, 1.0, None)],
+    "enderman": [("ender_pearl", 0, 1, 1.0, None)],
+}
+
+
+def build_entity_loot(version: str = VERSION) -> dict[str, list[dict[str, object]]]:
+    """Entity loot of `version`: VANILLA_ENTITIES, and for the other mobs minecraft-data's
+    entityLoot (least counts; a drop only a player's kill gives is marked so)."""
+    base = minecraft_data_dir(version)
+    paths = json.loads((base / "dataPaths.json").read_text())["pc"][version]
+    loot = json.loads((base / paths["entityLoot"] / "entityLoot.json").read_text())
+    out: dict[str, list[dict[str, object]]] = {}
+    for entry in loot:
+        drops = []
+        for d in entry["drops"]:
+            low = max(int((d.get("stackSizeRange") or [1, 1])[0] or 0), 0)
+            chance = 1.0 if d["dropChance"] >= 0.5 else float(d["dropChance"])
+            drops.append(_drop(d["item"], "killed_by_player" if d.get("playerKill") else None,
+                               chance, low, low))
+        out[entry["entity"]] = drops
+    for entity, drops in VANILLA_ENTITIES.items():
+        out[entity] = [_drop(item, when, chance, low, high)
+                       for item, low, high, chance, when in drops]
+    return dict(sorted(out.items()))
+
+
 def write_loot() -> None:
     loot = build_loot()
+    entities = build_entity_loot()
     path = Path(DATA_DIR) / "loot.json"
     about = (
-        f"What breaking a block drops in vanilla Minecraft {VERSION}: block -> drops, each "
-        "{item, min, max, chance (default 1), when, age, group}. when: silk_touch, "
-        "no_silk_touch, shears, not_shears, shears_or_silk_touch, not_shears_or_silk_touch "
-        "(the loot tables' match_tool conditions); age: the least block age the drop needs; "
+        f"What breaking a block or killing a mob drops in vanilla Minecraft {VERSION}: "
+        "block (or entity) -> drops, each {item, min, max, chance (default 1), when, age, "
+        "state, binomial, group}. The count is uniform in [min, max] (both included: the loot "
+        "tables' set_count uniform), or with `binomial` p it is min + B(max - min, p); a count "
+        "of 0 or less drops nothing; plans count on min. when: silk_touch, no_silk_touch, "
+        "shears, not_shears, shears_or_silk_touch, not_shears_or_silk_touch (the tables' "
+        "match_tool conditions), pickaxe_no_silk_touch, killed_by_player; age: the least block "
+        "age the drop needs; state: block state values it needs (a double slab, 3 candles); "
         "drops of one group are alternatives (the first that rolls wins). A block not listed "
         "drops nothing. Generated by `python -m env.generate_data` from minecraft-data's "
-        "blockLoot with the game's loot tables for leaves, grass, cobweb, dead bush and gravel; "
-        "read by env/loot.py (the simulator, seeded) and env/js/loot.js (the server).")
-    lines = ",\n".join(f" {json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}"
-                       for k, v in loot.items())
-    path.write_text(f'{{"_about": {json.dumps(about)},\n"blocks": {{\n{lines}\n}}}}\n')
-    print(f"wrote {len(loot)} block loot tables to {path}")
+        "blockLoot and entityLoot with the game's loot tables (data/minecraft/loot_tables of the "
+        "1.19.2 jar, as minecraft.wiki's #Drops sections give them) for leaves, grass, cobweb, "
+        "dead bush, gravel, every block whose count the tables set (ores, glowstone, sea "
+        "lantern, melon, clay, crops, candles, slabs ...: env/generate_data.py vanilla_counts) "
+        "and the animals (VANILLA_ENTITIES); read by env/loot.py (the simulator, seeded) and "
+        "env/js/loot.js (the server).")
+    def rows(tables: dict[str, list[dict[str, object]]]) -> str:
+        return ",\n".join(f" {json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}"
+                          for k, v in tables.items())
+
+    path.write_text(f'{{"_about": {json.dumps(about)},\n"blocks": {{\n{rows(loot)}\n}},\n'
+                    f'"entities": {{\n{rows(entities)}\n}}}}\n')
+    print(f"wrote {len(loot)} block and {len(entities)} entity loot tables to {path}")
 
 
 def main() -> None:

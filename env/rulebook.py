@@ -28,7 +28,7 @@ from pydantic import Field
 
 from env.durations import DURATIONS, kill_seconds
 from env.loot import drops as loot_drops
-from env.loot import loot_tables, shears_drop
+from env.loot import entity_drops, entity_loot_tables, loot_tables, shears_drop
 from env.placement import Placement, placement
 from env.tags import expand
 from env.world import Model, WorldSetup
@@ -261,7 +261,7 @@ def _mcdata(version: str) -> dict[str, object]:
     if paths is None:
         raise ValueError(f"minecraft-data has no data for Minecraft {version}")
     out: dict[str, object] = {}
-    for key in ("items", "blocks", "recipes", "foods", "blockLoot", "entityLoot", "materials"):
+    for key in ("items", "blocks", "recipes", "foods", "materials"):
         out[key] = json.loads((base / paths[key] / f"{key}.json").read_text())
     return out
 
@@ -329,35 +329,26 @@ def _craft_rules() -> list[Rule]:
     return rules
 
 
-def _drop_rules(loot: list[dict], key: str, kind: RuleKind, foods: frozenset[str],
-                blocks: dict[str, BlockInfo]) -> list[Rule]:
-    """One rule per block or entity: its main drop (deterministic: the minimum stack of every
-    drop that is certain or likely, for a mature crop and no silk touch)."""
+def _kill_rules(foods: frozenset[str]) -> list[Rule]:
+    """One rule per mob that drops something (env/data/loot.json's entities, the game's loot
+    tables): its main drop (a food first) and its byproducts, each at its least count, as a
+    plan must count on them (a cow: 1 beef; leather 0-2 is no byproduct). A main drop whose
+    least is 0 (a zombie's rotten flesh, 0-2 a kill) counts 1: nothing about it is sure, and a
+    worker kills until it holds what it needs."""
     rules: list[Rule] = []
-    for entry in sorted(loot, key=lambda e: e[key]):
-        name = entry[key]
-        counts: dict[str, int] = {}
-        for drop in entry["drops"]:
-            if drop.get("silkTouch") or drop.get("playerKill") and drop["dropChance"] < 1:
-                continue
-            if drop["dropChance"] < 0.5:
-                continue
-            low = int(drop.get("stackSizeRange", [1, 1])[0] or 0)
-            if low <= 0:
-                continue
-            counts[drop["item"]] = counts.get(drop["item"], 0) + low
-        if not counts:
+    for name, table in sorted(entity_loot_tables().items()):
+        certain = entity_drops(name)
+        maybe = [str(d["item"]) for d in table if float(d.get("chance", 1.0)) >= 1.0
+                 and int(d.get("max", d["min"])) > 0 and not d.get("when")]
+        items = list(dict.fromkeys([*certain, *maybe]))
+        if not items:
             continue
-        if kind == "kill":
-            food = [i for i in counts if i in foods]
-            main = food[0] if food else next(iter(counts))
-        else:
-            main = next(iter(counts))
-        extra = {i: n for i, n in counts.items() if i != main}
-        tools = blocks[name].tools if kind == "mine" and name in blocks else ()
-        seconds = kill_seconds(name, None) if kind == "kill" else 0.0  # by hand: no tool needed
-        rules.append(Rule(id=f"{kind}:{name}", kind=kind, output=main, count=counts[main],
-                          byproducts=extra, source=name, tools=tools, seconds=seconds))
+        food = [i for i in items if i in foods]
+        main = food[0] if food else items[0]
+        extra = {i: n for i, n in certain.items() if i != main}
+        rules.append(Rule(id=f"kill:{name}", kind="kill", output=main,
+                          count=certain.get(main, 1), byproducts=extra, source=name,
+                          seconds=kill_seconds(name, None)))  # by hand: no tool needed
     return rules
 
 
@@ -461,7 +452,7 @@ def load_rulebook(version: str = VERSION) -> Rulebook:
     foods = frozenset(f["name"] for f in data["foods"])  # type: ignore[union-attr]
     rules = _craft_rules()
     rules += _mine_rules(blocks)
-    rules += _drop_rules(data["entityLoot"], "entity", "kill", foods, blocks)  # type: ignore[arg-type]
+    rules += _kill_rules(foods)
     furnace = furnace_table()
     for src, out in sorted(furnace.recipes.items()):
         rules.append(Rule(id=f"smelt:{src}", kind="smelt", output=out, inputs={src: 1},

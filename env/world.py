@@ -182,6 +182,15 @@ def entity_in_reach(agent: FPos, entity: FPos) -> bool:
     return distance(agent, entity) <= ENTITY_REACH + ENTITY_SLACK
 
 
+def feet_center(pos: Pos) -> FPos:
+    """Feet (x, y, z) of a player standing at the middle of block cell `pos`, in blocks.
+
+    >>> feet_center((2, -60, -3))
+    (2.5, -60.0, -2.5)
+    """
+    return (pos[0] + 0.5, float(pos[1]), pos[2] + 0.5)
+
+
 def effect_reaches(effect: Effect, feet: FPos) -> bool:
     """Whether a trigger's give/teleport effect reaches a player whose feet are at `feet`:
     within `effect.radius` (inclusive) of (x + 0.5, y, z + 0.5) of the effect's block, as the
@@ -192,5 +201,4 @@ def effect_reaches(effect: Effect, feet: FPos) -> bool:
     >>> effect_reaches(e, (2.5, -60.0, 0.5)), effect_reaches(e, (2.6, -60.0, 0.5))
     (True, False)
     """
-    x, y, z = effect.pos
-    return distance(feet, (x + 0.5, float(y), z + 0.5)) <= effect.radius + 1e-9
+    return distance(feet, feet_center(effect.pos)) <= effect.radius + 1e-9

@@ -37,7 +37,7 @@ from env.actions import WALK_SPEED
 from env.goals import BlueprintBlock, ConstructionGoal, CookingGoal, EscapeGoal
 from env.rulebook import CRAFT_S, KILL_S, MILK_S, Rule, Rulebook
 from env.sim.path import Walker, world_walker
-from env.world import Condition, Pos, Trigger, distance, effect_reaches
+from env.world import Condition, Pos, Trigger, distance, effect_reaches, feet_center
 from planner.subtask import Plan, Subtask
 
 PLACE_S = 0.5
@@ -160,13 +160,6 @@ def order_rules(task: TaskSpec, rules: Rulebook) -> list[Rule]:
     return list(out.values())
 
 
-def _in_reach(cell: Pos, effect_pos: Pos, radius: float) -> bool:
-    """Whether a player standing in `cell` is within a teleport's `radius` of `effect_pos`
-    (block centres, as the simulator measures the reach)."""
-    return distance((cell[0] + 0.5, cell[1], cell[2] + 0.5),
-                    (effect_pos[0] + 0.5, effect_pos[1], effect_pos[2] + 0.5)) <= radius
-
-
 def part_order_rules(task: TaskSpec, walker: Walker) -> list[Rule]:
     """`after:<tj>:<tk>` between the triggers of one room that belong to different players'
     parts (`EscapeRoom.parts`: each player fires its own copy, a lever whose teleport takes
@@ -202,7 +195,7 @@ def part_order_rules(task: TaskSpec, walker: Walker) -> list[Rule]:
             for tj in sorted(owner):
                 if owner[tj] == owner[tk]:
                     continue
-                if any(e.kind == "teleport" and any(_in_reach(cell, e.pos, e.radius)
+                if any(e.kind == "teleport" and any(effect_reaches(e, feet_center(cell))
                                                     for cell in cells)
                        for e in triggers[tj].effects):
                     edges.append((tk, tj))  # tk fires first, then tj
@@ -852,11 +845,11 @@ def stand_to_be_carried(trigger: Trigger, cond: Condition,
     stopped in. Any other role is returned as is."""
     if role.get("name") != "activate":
         return role
-    centre = (cond.pos[0] + 0.5, float(cond.pos[1]), cond.pos[2] + 0.5)
+    centre = feet_center(cond.pos)
     for e in trigger.effects:
         if e.kind == "teleport" and e.to is not None and effect_reaches(e, centre):
             # near the lever, and so within the reach less the slack of the teleport's centre
-            off = distance(centre, (e.pos[0] + 0.5, float(e.pos[1]), e.pos[2] + 0.5))
+            off = distance(centre, feet_center(e.pos))
             within = carried_within(e.radius - off)
             if within >= CARRY_NEAR:
                 return role  # where the brain acts from anyway

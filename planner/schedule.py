@@ -26,6 +26,7 @@ from typing import Protocol
 import networkx as nx
 
 from env.goals import BlueprintBlock
+from env.world import feet_center
 from planner.prompts import PromptError, assign_prompt, parse_assignment
 from planner.subtask import Subtask
 
@@ -376,7 +377,7 @@ def arrival_lead(pos: tuple[float, float, float] | None, hub: tuple[int, int, in
     legs: list[tuple[tuple[float, float, float] | None, tuple[int, int, int]]] = []
     if fetch and hub is not None:
         legs.append((pos, hub))
-        legs.append(((hub[0] + 0.5, float(hub[1]), hub[2] + 0.5), station))
+        legs.append((feet_center(hub), station))
     else:
         legs.append((pos, station))
     total = 0.0

@@ -93,20 +93,26 @@ def lower_bound(graph: nx.DiGraph, seconds: dict[str, float], workers: dict[str,
 TRAVEL_AND_WAIT = frozenset({"move_to", "wait", "rendezvous"})
 
 
+def last_attempt_work(trace: Sequence[TraceEntry]) -> list[TraceEntry]:
+    """The trace's work actions (not walking or waiting) of each subtask's last attempt, in
+    trace order; actions of no subtask are left out."""
+    last: dict[str, int] = {}
+    for t in trace:
+        if t.subtask is not None:
+            last[t.subtask] = max(last.get(t.subtask, 0), t.attempt)
+    return [t for t in trace if t.subtask is not None and t.attempt == last[t.subtask]
+            and t.name not in TRAVEL_AND_WAIT]
+
+
 def subtask_durations(trace: Sequence[TraceEntry]) -> tuple[dict[str, float], dict[str, int]]:
     """Per subtask: its span (the longest agent's summed time of its last attempt's work
     actions) and how many agents worked on that attempt, from the trace. Earlier, failed
     attempts are work a better schedule would not have done, and walking and waiting could
     overlap other work, so neither counts in a span: what is left of v can only start once
     its predecessors' outputs exist, which keeps the critical path at most the makespan."""
-    last = {}
-    for t in trace:
-        if t.subtask is not None:
-            last[t.subtask] = max(last.get(t.subtask, 0), t.attempt)
     per: dict[str, dict[str, float]] = {}
-    for t in trace:
-        if t.subtask is not None and t.attempt == last[t.subtask] and \
-                t.name not in TRAVEL_AND_WAIT:
+    for t in last_attempt_work(trace):
+        if t.subtask is not None:
             agent_time = per.setdefault(t.subtask, {})
             agent_time[t.agent] = agent_time.get(t.agent, 0.0) + (t.end - t.start)
     return ({s: max(v.values()) for s, v in per.items()}, {s: len(v) for s, v in per.items()})
@@ -147,12 +153,7 @@ def station_bound(graph: nx.DiGraph, spans: dict[str, float], trace: Sequence[Tr
     ...               (0, 0, 0))
     21.0
     """
-    last: dict[str, int] = {}
-    for t in trace:
-        if t.subtask is not None:
-            last[t.subtask] = max(last.get(t.subtask, 0), t.attempt)
-    uses = [t for t in trace if t.subtask is not None and t.attempt == last[t.subtask]
-            and t.name not in TRAVEL_AND_WAIT and _station_of(t, station)]
+    uses = [t for t in last_attempt_work(trace) if _station_of(t, station)]
     if not uses:
         return 0.0
     jobs = {t.subtask for t in uses} & set(graph.nodes)

@@ -315,12 +315,12 @@ def test_the_furnace_plugin_reads_the_same_fuels_and_recipes() -> None:
 
 def test_the_loot_plugin_rolls_the_same_certain_drops() -> None:
     blocks = ["glass", "ice", "oak_leaves", "stone", "coal_ore", "wheat", "gravel", "melon",
-              "grass", "cobweb"]
+              "grass", "cobweb", "copper_ore", "lapis_ore", "oak_slab", "candle"]
     js = ("const loot = require('./env/js/loot.js');"
           f"const blocks = {json.dumps(blocks)};"
           "const out = {};"
           "for (const b of blocks) out[b] = [Object.fromEntries(loot.drops(b, new Set(), undefined,"
-          " () => 1)), Object.fromEntries(loot.drops(b, new Set(['shears']), undefined, () => 1))];"
+          " null)), Object.fromEntries(loot.drops(b, new Set(['shears']), undefined, null))];"
           "console.log(JSON.stringify(out))")
     out = json.loads(subprocess.run([str(node_binary()), "-e", js], cwd=ROOT, check=True,
                                     capture_output=True, text=True).stdout)
@@ -347,9 +347,10 @@ def test_a_furnace_takes_one_input_stack_per_job() -> None:
 
 def test_the_generated_data_files_are_up_to_date() -> None:
     """env/data/recipes.json and loot.json are what `python -m env.generate_data` writes."""
-    from env.generate_data import build_loot, build_recipes
+    from env.generate_data import build_entity_loot, build_loot, build_recipes
 
     assert json.loads((ROOT / "env" / "data" / "recipes.json").read_text())["recipes"] == \
         json.loads(json.dumps(build_recipes()))
-    assert json.loads((ROOT / "env" / "data" / "loot.json").read_text())["blocks"] == \
-        json.loads(json.dumps(build_loot()))
+    loot = json.loads((ROOT / "env" / "data" / "loot.json").read_text())
+    assert loot["blocks"] == json.loads(json.dumps(build_loot()))
+    assert loot["entities"] == json.loads(json.dumps(build_entity_loot()))

@@ -116,9 +116,10 @@ def test_breaking_a_support_pops_what_it_held_to_the_breaker() -> None:
     assert sim.view().inventory("a") == {"dirt": 1, "torch": 2, "wooden_pickaxe": 1}
     assert [sim.view().block(p).name for p in ((1, Y + 1, 0), (1, Y, 1))] == ["air", "air"]
     assert sim.execute("a", Dig(pos=(2, Y - 1, 1)), 1.0).ok
-    # ripe wheat whose farmland goes drops as if broken: 1 wheat, 2 seeds (its loot table)
-    assert sim.view().inventory("a") == {"dirt": 2, "torch": 2, "wooden_pickaxe": 1,
-                                         "wheat": 1, "wheat_seeds": 2}
+    # ripe wheat whose farmland goes drops as if broken: 1 wheat, 1-4 seeds (its loot table)
+    inv = dict(sim.view().inventory("a"))
+    assert 1 <= inv.pop("wheat_seeds") <= 4
+    assert inv == {"dirt": 2, "torch": 2, "wooden_pickaxe": 1, "wheat": 1}
     assert sim.execute("a", Dig(pos=(3, Y, 2)), 2.0).ok
     # a door's two halves go, one door drops
     assert sim.view().inventory("a")["oak_door"] == 1

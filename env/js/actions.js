@@ -22,7 +22,9 @@ const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
 const support = require('./support')
-const { replaceable } = require('./replaceable')
+const { replaceable, grown } = require('./replaceable')
+const { nothingToDig } = require('./dig')
+const { LOOT } = require('./loot')
 const attack = require('./attack')
 const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
 // How each block is placed: the item held, what else it uses up (env/data/block_items.json,
@@ -31,8 +33,6 @@ const BLOCK_ITEMS = require('../data/block_items.json').blocks
 
 const DATA_DIR = path.join(__dirname, '..', 'data')
 const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf8'))
-// Blocks a dig finds nothing to break in, as env/actions.py's NOTHING_TO_DIG.
-const NOTHING_TO_DIG = new Set(['air', 'cave_air', 'void_air', 'water', 'lava', 'grass', 'tall_grass', 'fern', 'snow', 'dead_bush'])
 const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
 const SMELT_POLL_S = 0.2
 // Ticks a furnace's fire may burn between the look at it and the input going in (the fuel and
@@ -650,16 +650,24 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
 
 // ---- blocks ----------------------------------------------------------------------------------
 
+// Whether shears change what block `name` drops (env/loot.py's shears_drop).
+function shearsDrop (name) {
+  return (LOOT[name] || []).some(d => String(d.when || '').includes('shears'))
+}
+
 async function dig (bot, { pos }) {
   const block = blockAtOrRefuse(bot, pos)
-  if (NOTHING_TO_DIG.has(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
+  if (nothingToDig(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
   if (block.hardness === null || block.hardness === undefined || block.hardness < 0) refuse(C.UNBREAKABLE, { block: block.name, pos })
   const age = block.getProperties().age
   if (CROPS.has(block.name) && age !== undefined && Number(age) < 7) refuse(C.NOT_RIPE, { block: block.name, pos, age: Number(age), max_age: 7 })
   // Without its harvest tool a block still breaks, slower and dropping nothing (as in vanilla:
   // the server's drops.js gives nothing, mineflayer's digTime counts the slower break).
   requireReach(bot, pos)
-  const tool = bot.pathfinder.bestHarvestTool(block)
+  // Shears in the hand when they change the loot (grass, leaves, vines), as the simulator
+  // counts shears anywhere in the inventory (env/loot.py); else the fastest tool.
+  const shears = shearsDrop(block.name) && bot.inventory.items().find(i => i.name === 'shears')
+  const tool = shears || bot.pathfinder.bestHarvestTool(block)
   if (tool) await bot.equip(tool, 'hand')
   const before = inventoryOf(bot)
   const home = bot.entity.position.floored()
@@ -709,7 +717,9 @@ async function place (bot, { item, pos, facing = null }) {
   const type = itemId(bot, how.item)
   const held = bot.inventory.items().find(i => i.type === type)
   const target = blockAtOrRefuse(bot, pos)
-  if (!replaceable(target.name, target.getProperties())) refuse(C.CELL_TAKEN, { pos, block: target.name })
+  // not by its own item, which may grow it instead: a snow cover takes a layer (replaceable.json)
+  if (!replaceable(target.name, target.getProperties(), how.item)) refuse(C.CELL_TAKEN, { pos, block: target.name })
+  const grows = grown(target.name, target.getProperties(), how.item)
   const cell = at(pos)
   // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
   // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
@@ -724,7 +734,7 @@ async function place (bot, { item, pos, facing = null }) {
   const order = supportFace.length ? supportFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
   // Vanilla places against any block that is not replaceable (env/data/replaceable.json):
   // a click on a torch or a flower puts the block beside it.
-  const clickable = n => n && !replaceable(n.name, n.getProperties())
+  const clickable = n => n && !replaceable(n.name, n.getProperties(), how.item)
   const anyNeighbour = FACES.some(([dx, dy, dz]) => clickable(bot.blockAt(at(pos).offset(dx, dy, dz))))
   if (!anyNeighbour) refuse(C.NO_SUPPORT, { pos })
   const unheld = support.refusal(item, placedProps, pos, p => shapeOf(bot, p))
@@ -761,13 +771,14 @@ async function place (bot, { item, pos, facing = null }) {
   bot.setControlState('sneak', true)
   // With extra items (a flower pot, then the plant put in it) the held item makes a first block.
   const first = how.extra ? how.item : item
+  // The block is there (a grown one with its new state).
+  const there = () => { const b = bot.blockAt(at(pos)); return b && b.name === first && (!grows || sameProps(b, grows)) }
   try {
     await withTimeout(bot._genericPlace(ref, face, { forceLook: facing ? 'ignore' : true }), 5000, `placing ${item}`)
     // Still sneaking until the block is there: the server reads the click after a hop.
-    await waitFor(() => { const b = bot.blockAt(at(pos)); return b && b.name === first }, 3000)
+    await waitFor(there, 3000)
   } catch (err) {
-    const now = bot.blockAt(at(pos))
-    if (!now || now.name !== first) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}: ${err.message}` })
+    if (!there()) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}: ${err.message}` })
   } finally {
     bot.setControlState('sneak', false)
   }
@@ -787,6 +798,12 @@ async function place (bot, { item, pos, facing = null }) {
     block = bot.blockAt(at(pos))
   }
   return { block: blockInfo(block) }
+}
+
+// Whether `block` has every property of `props` (compared as text: 3 and '3' are one value).
+function sameProps (block, props) {
+  const now = block.getProperties()
+  return Object.entries(props).every(([k, v]) => String(now[k]) === String(v))
 }
 
 async function waitFor (test, ms) {

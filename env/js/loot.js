@@ -1,13 +1,16 @@
 'use strict'
-// What breaking a block drops: vanilla 1.19.2's block loot with its conditions, from
-// env/data/loot.json (env/loot.py reads the same file; see there for the fields). Counts are
-// each certain drop's least count; chances, and the counts of drops by chance, are rolled with
-// `random` (default Math.random).
+// What breaking a block or killing a mob drops: vanilla 1.19.2's loot tables with their
+// conditions and counts, from env/data/loot.json (env/loot.py reads the same file; see there
+// for the fields). Chances and counts are rolled with `random` (default Math.random): a count
+// is uniform between its least and most, both included (2-5 raw copper), or the least plus a
+// binomial draw (a ripe crop's seeds).
 
 const path = require('path')
 const fs = require('fs')
 
-const LOOT = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'loot.json'), 'utf8')).blocks
+const DATA = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'loot.json'), 'utf8'))
+const LOOT = DATA.blocks
+const ENTITY_LOOT = DATA.entities
 const SILK_TOUCH = false // no task hands out enchanted tools
 
 function conditionHolds (when, tools) {
@@ -20,27 +23,60 @@ function conditionHolds (when, tools) {
     case 'not_shears': return !shears
     case 'shears_or_silk_touch': return shears || SILK_TOUCH
     case 'not_shears_or_silk_touch': return !(shears || SILK_TOUCH)
+    case 'pickaxe_no_silk_touch': return tools.has('pickaxe') && !SILK_TOUCH
+    case 'killed_by_player': return tools.has('player')
     default: throw new Error(`unknown loot condition ${when}`)
   }
 }
 
-// [[item, count], ...] that breaking `block` at crop `age` (undefined: fully grown) gives a
-// player using `tools` (a Set, e.g. new Set(['shears'])). A block without loot drops nothing.
-function drops (block, tools = new Set(), age = undefined, random = Math.random) {
+// A drop's count: uniform over [min, max] (vanilla's UniformGenerator on whole numbers), or
+// min + B(max - min, p) for a binomial drop.
+function rollCount (d, random) {
+  const low = d.min
+  const high = d.max ?? d.min
+  if (d.binomial !== undefined) {
+    let n = low
+    for (let i = 0; i < high - low; i++) if (random() < d.binomial) n++
+    return n
+  }
+  return low + Math.floor(random() * (high - low + 1))
+}
+
+function stateHolds (need, state) {
+  if (!need) return true
+  if (!state) return false
+  return Object.entries(need).every(([k, v]) => String(state[k]).toLowerCase() === String(v).toLowerCase())
+}
+
+// [[item, count], ...] that one loot table gives; with `random` null, only its certain drops,
+// each at its least count (what the rulebook's plans count on).
+function roll (table, tools, age, random, state) {
   const out = new Map()
   const doneGroups = new Set()
-  for (const d of LOOT[block] ?? []) {
+  for (const d of table ?? []) {
     if (d.group !== undefined && doneGroups.has(d.group)) continue
     if (!conditionHolds(d.when, tools)) continue
     if (age !== undefined && d.age !== undefined && age < d.age) continue
+    if (!stateHolds(d.state, state)) continue
     const chance = d.chance ?? 1
-    if (chance < 1 && random() >= chance) continue
+    if (chance < 1 && (random === null || random() >= chance)) continue
     if (d.group !== undefined) doneGroups.add(d.group)
-    // a drop by chance rolls its count too (1 or 2 sticks from leaves), a certain one counts its least
-    const count = chance < 1 ? d.min + Math.floor(random() * ((d.max ?? d.min) - d.min + 1)) : d.min
+    const count = random === null ? Math.max(d.min, 0) : rollCount(d, random)
     if (count > 0) out.set(d.item, (out.get(d.item) ?? 0) + count)
   }
   return [...out.entries()]
 }
 
-module.exports = { LOOT, drops, conditionHolds }
+// [[item, count], ...] that breaking `block` at crop `age` (undefined: fully grown) in block
+// `state` (its properties, e.g. { type: 'double' }) gives a player using `tools` (a Set of
+// 'shears', 'pickaxe'). A block without loot drops nothing.
+function drops (block, tools = new Set(), age = undefined, random = Math.random, state = undefined) {
+  return roll(LOOT[block], tools, age, random, state)
+}
+
+// [[item, count], ...] that killing `entity` gives (by a player unless byPlayer is false).
+function entityDrops (entity, byPlayer = true, random = Math.random) {
+  return roll(ENTITY_LOOT[entity], new Set(byPlayer ? ['player'] : []), undefined, random, undefined)
+}
+
+module.exports = { LOOT, ENTITY_LOOT, drops, entityDrops, conditionHolds, rollCount }

@@ -40,6 +40,7 @@ from env.world import (
     Trigger,
     WorldSetup,
     effect_reaches,
+    feet_center,
 )
 
 JOIN_TIMEOUT_MS = 30000
@@ -230,8 +231,7 @@ def spawn_points(world: WorldSetup, agents: list[str]) -> dict[str, FPos]:
         raise MinecraftError("the world setup has no spawn point")
     out = {}
     for i, agent in enumerate(agents):
-        x, y, z = world.spawn[i % len(world.spawn)]
-        out[agent] = (x + 0.5, float(y), z + 0.5)
+        out[agent] = feet_center(world.spawn[i % len(world.spawn)])
     return out
 
 

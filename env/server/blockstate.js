@@ -180,25 +180,6 @@ function giveItem (serv, player, name, count) {
 }
 
 /**
- * The deterministic drops of a minecraft-data loot entry, as env/rulebook.py's _drop_rules
- * counts them: the minimum stack of each drop that is certain or likely (chance >= 0.5), no
- * silk touch, no rare player-kill drops. `age` (for crops) skips drops that need a riper block.
- * Returns [[item, count], ...] in minecraft-data's order.
- */
-function deterministicDrops (entry, age = Infinity) {
-  const counts = new Map()
-  for (const drop of entry ? entry.drops : []) {
-    if (drop.silkTouch || (drop.playerKill && drop.dropChance < 1)) continue
-    if (drop.dropChance < 0.5) continue
-    if (drop.blockAge !== undefined && drop.blockAge > age) continue
-    const low = Math.trunc(Number((drop.stackSizeRange || [1, 1])[0]) || 0)
-    if (low <= 0) continue
-    counts.set(drop.item, (counts.get(drop.item) || 0) + low)
-  }
-  return [...counts.entries()]
-}
-
-/**
  * `fn` wrapped so that an error is logged (with `label`) instead of escaping: flying-squid runs
  * plugin handlers from packet events, where an escaping error would stop the whole server.
  * The wrapper then returns `fallback`.
@@ -225,6 +206,5 @@ module.exports = {
   isIronOpenable,
   openablePositions,
   setOpenable,
-  giveItem,
-  deterministicDrops
+  giveItem
 }

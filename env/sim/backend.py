@@ -32,9 +32,12 @@ from env.actions import (
 )
 from env.attack import weapon
 from env.backend import Observation, Outcome
+from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
+from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
 from env.refusals import Code, Refusal, refuse
+from env.replaceable import grown
 from env.rulebook import (
     CRAFT_S,
     LEFTOVERS,
@@ -58,6 +61,7 @@ from env.world import (
     WorldSetup,
     distance,
     effect_reaches,
+    feet_center,
 )
 
 TAKE_S = DURATIONS["take_s"]
@@ -107,10 +111,6 @@ def dig_seconds(block: str, inventory: dict[str, int], rules: Rulebook) -> float
     return round(best, 6)
 
 
-def feet_center(pos: Pos) -> FPos:
-    return (pos[0] + 0.5, float(pos[1]), pos[2] + 0.5)
-
-
 def cell_of(pos: FPos) -> Pos:
     return (math.floor(pos[0]), math.floor(pos[1] + 1e-6), math.floor(pos[2]))
 
@@ -130,8 +130,9 @@ class SimBackend:
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill by the animal's
     health and the weapon held (`env.durations.kill_seconds`); milk 1 s; step_on the walk
     plus `hold_s`. A lever, button or door changes at the action's end (the click, as a bot
-    turns to it first); a plate is held from the agent's arrival. Only drops that come by chance
-    (env/data/loot.json) are random, from a generator seeded with `seed`. `view()` is the
+    turns to it first); a plate is held from the agent's arrival. Drops by chance and drop
+    counts (env/data/loot.json: 2-5 raw copper, 1-3 beef) are rolled with a generator seeded
+    with `seed`. `view()` is the
     live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
     `clone()` an independent world.
     """
@@ -143,7 +144,7 @@ class SimBackend:
         self.rules = rules
         self.seed = seed
         self.rng = random.Random(seed)
-        """Rolls the drops that come by chance (a sapling from leaves), seeded."""
+        """Rolls the drops that come by chance (a sapling from leaves) and drop counts, seeded."""
         self._full_rules = load_rulebook()  # the game's own rules, to tell a changed one
         self.state = SimState()
         self.world = WorldSetup()
@@ -510,29 +511,40 @@ class SimBackend:
         if info is not None and info.tools and not any(inv.get(t, 0) > 0 for t in info.tools):
             return {}  # broken without its harvest tool: nothing (minecraft.wiki/w/Breaking)
         tools = {"shears"} if inv.get("shears", 0) > 0 else set()
+        if any(n > 0 and i.endswith("_pickaxe") for i, n in inv.items()):
+            tools.add("pickaxe")
         age_state = block.state.get("age")
         age = int(age_state) if age_state is not None else None
         rule = self.rules.rules.get(f"mine:{block.name}")
         if rule is not None and rule == self._full_rules.rules.get(rule.id):
-            return loot_drops(block.name, tools, age, self.rng)  # the game's table, as is
+            # the game's table, as is: chances and counts rolled (2-5 raw copper)
+            return loot_drops(block.name, tools, age, self.rng, state=dict(block.state))
         out: dict[str, int] = {}  # a counterfactual rule: its drops, and chance's on top
         if rule is not None and all(inv.get(t, 0) > 0 for t in rule.tools if t == "shears"):
             out[rule.output] = int(rule.count)
             for item, n in rule.byproducts.items():
                 out[item] = out.get(item, 0) + n
-        extra = loot_drops(block.name, tools, age, self.rng, certain=False)
+        extra = loot_drops(block.name, tools, age, self.rng, certain=False,
+                           state=dict(block.state))
         for item, n in extra.items():
             out[item] = out.get(item, 0) + n
         return out
 
-    def _door_halves(self, pos: Pos) -> list[Pos]:
-        """A door's two cells (the other half is the same door just above or below)."""
-        name = self.state.block(pos).name
+    def _both_halves(self, pos: Pos) -> list[Pos]:
+        """A two-block block's cells, the dug one first: a door (the other half is the same
+        door just above or below), or a tall plant (tall grass, a large fern, a sunflower:
+        its `half` says where the other is). Breaking either half breaks both, as vanilla's
+        DoorBlock and DoublePlantBlock do; any other block is one cell."""
+        block = self.state.block(pos)
         x, y, z = pos
-        if not name.endswith("_door"):
+        half = str(block.state.get("half", ""))
+        if block.name.endswith("_door"):
+            others = [(x, y + 1, z), (x, y - 1, z)]
+        elif half in ("upper", "lower"):
+            others = [(x, y - 1, z) if half == "upper" else (x, y + 1, z)]
+        else:
             return [pos]
-        return [pos] + [p for p in ((x, y + 1, z), (x, y - 1, z))
-                        if self.state.block(p).name == name][:1]
+        return [pos] + [p for p in others if self.state.block(p).name == block.name][:1]
 
     def _dig(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Dig)
@@ -541,11 +553,16 @@ class SimBackend:
         seconds = dig_seconds(block.name, s.inventory(agent), self.rules)
         drops = self._drops(agent, block)
         container = s.containers.get(action.pos)
-        cells = self._door_halves(action.pos)
+        cells = self._both_halves(action.pos)
+        x, y, z = action.pos
+        # ice over a block that blocks motion turns into water (env/data/dig.json)
+        left = left_behind(block.name, s.block((x, y - 1, z)), SILK_TOUCH)
 
         def apply() -> None:
             for cell in cells:
                 s.set_block(cell, _AIR, start + seconds)
+            if left != _AIR.name:
+                s.set_block(action.pos, BlockState(name=left), start + seconds)
             for item, n in drops.items():
                 s.give(agent, item, n)
             if container is not None:
@@ -571,13 +588,17 @@ class SimBackend:
                     continue
                 for item, n in loot_drops(block.name, set(),
                                           int(age) if age is not None else None,
-                                          self.rng).items():
+                                          self.rng, state=dict(block.state)).items():
                     s.give(agent, item, n)
 
     def _place(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Place)
         s = self.state
-        state = placed_state(action.item, action.facing)
+        here = s.block(action.pos)
+        how = self.rules.placement(action.item)
+        # a snow cover grows by a layer, a half slab becomes double (env/data/replaceable.json)
+        more = grown(here.name, here.state, how.item) if how and how.item else None
+        state = more or placed_state(action.item, action.facing)
         cells = [(action.pos, state)]
         if action.item.endswith("_door"):
             x, y, z = action.pos
@@ -587,8 +608,6 @@ class SimBackend:
             cells = [(action.pos, {**state, "half": "lower", "open": False}),
                      (above, {**state, "half": "upper", "open": False})]
         at = start + PLACE_S
-
-        how = self.rules.placement(action.item)
 
         def apply() -> None:
             for item, n in (how.cost() if how else {action.item: 1}).items():
@@ -611,12 +630,18 @@ class SimBackend:
         rule = self.rules.rules.get(f"kill:{action.entity}")
         held = weapon(s.inventory(agent))
 
+        if rule is not None and rule == self._full_rules.rules.get(rule.id):
+            # the game's table, as is: counts and chances rolled (a cow: 1-3 beef, 0-2 leather)
+            loot = entity_drops(action.entity, self.rng)
+        elif rule is not None:  # a counterfactual rule: its drops
+            loot = {rule.output: int(rule.count), **rule.byproducts}
+        else:
+            loot = {}
+
         def apply() -> None:
             del s.entities_by_id[target]
-            if rule is not None:
-                s.give(agent, rule.output, int(rule.count))
-                for item, n in rule.byproducts.items():
-                    s.give(agent, item, n)
+            for item, n in loot.items():
+                s.give(agent, item, n)
 
         return kill_seconds(action.entity, held), apply
 
@@ -660,7 +685,7 @@ class SimBackend:
             else:
                 s.powered.pop(pos, None)
                 is_open = not truthy(block.state.get("open"))
-                for cell in self._door_halves(pos):
+                for cell in self._both_halves(pos):
                     b = s.block(cell)
                     s.set_block(cell, BlockState(name=b.name, state={**b.state, "open": is_open}),
                                 click)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from env.capacity import player_slots, room_for
 from env.sim.triggers import Hold
-from env.world import GROUND_Y, BlockState, EntityState, FPos, Pos, StateValue
+from env.world import GROUND_Y, BlockState, EntityState, FPos, Pos, StateValue, feet_center
 
 BEDROCK_Y = GROUND_Y - 3
 
@@ -63,8 +63,7 @@ class Walk(NamedTuple):
         >>> Walk(1.0, ((0, -60, 0), (1, -60, 0), (2, -60, 0)), 2.0).at(1.75)
         (2.0, -60.0, 0.5)
         """
-        x, y, z = self.cells[0]
-        here = (x + 0.5, float(y), z + 0.5)
+        here = feet_center(self.cells[0])
         go = max(0.0, t - self.leave) * self.speed
         for a, b in zip(self.cells, self.cells[1:], strict=False):
             step = math.dist(a, b)
@@ -73,7 +72,7 @@ class Walk(NamedTuple):
                 return (a[0] + 0.5 + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]),
                         a[2] + 0.5 + f * (b[2] - a[2]))
             go -= step
-            here = (b[0] + 0.5, float(b[1]), b[2] + 0.5)
+            here = feet_center(b)
         return here
 
     @property

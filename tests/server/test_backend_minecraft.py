@@ -349,7 +349,11 @@ def test_kill_a_rabbit_gives_its_loot(backend: MinecraftBackend) -> None:
     out = run(backend, "kill_a", name="kill", entity="rabbit")
     assert out.ok, out.reason
     view = backend.view()
-    assert view.inventory("kill_a") == {"rabbit": 1, "rabbit_hide": 1}
+    # the game's entities/rabbit.json (minecraft.wiki/w/Rabbit#Drops): 1 meat, 0-1 hide,
+    # a foot 1 kill in 10 by a player, each rolled
+    got = dict(view.inventory("kill_a"))
+    assert got.pop("rabbit") == 1 and set(got) <= {"rabbit_hide", "rabbit_foot"}
+    assert all(n == 1 for n in got.values())
     assert [e for e in view.entities() if e.type == "rabbit"] == []
     refused = run(backend, "kill_a", name="kill", entity="rabbit")
     assert refused.code == Code.NO_ENTITY
@@ -379,7 +383,9 @@ def test_kill_a_cow_gives_its_loot(backend: MinecraftBackend) -> None:
                              spawn=[(120, -60, 21)]), ["kill_cow"])
     out = run(backend, "kill_cow", name="kill", entity="cow")
     assert out.ok, out.reason
-    assert backend.view().inventory("kill_cow") == {"beef": 1, "leather": 1}
+    # the game's entities/cow.json (minecraft.wiki/w/Cow#Drops): 1-3 beef, 0-2 leather
+    got = dict(backend.view().inventory("kill_cow"))
+    assert 1 <= got.pop("beef") <= 3 and 0 <= got.pop("leather", 0) <= 2 and got == {}
 
 
 def _walk_on_both(backend: MinecraftBackend, world: WorldSetup, agent: str,

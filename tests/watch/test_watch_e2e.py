@@ -59,6 +59,21 @@ def test_replay_with_watch_plays_the_trace_in_chromium(chromium, command, tmp_pa
         in summary
 
 
+def test_a_pruned_edge_along_a_kept_edges_line_is_drawn_off_it(chromium, command,
+                                                                 tmp_path: Path):
+    """cake_2's pruned edge joins two nodes that a kept edge's straight line also passes:
+    drawn straight, its middle lay on that line (0 px off) and it read as kept."""
+    port = free_port()
+    run = command("run", "cooking/cake_2", "--agents", "3", "--watch", "--watch-port",
+                  str(port), "--watch-linger", "30")
+    seen = browse(page_url(run.wait_for("watch page")), screens(tmp_path) / "pruned.png",
+                  "--until-finished")
+    assert len(seen["prunedClearance"]) == 1
+    assert seen["prunedClearance"][0] > 8
+    # the whole graph, labels included, stays in its pane as the lines below it grow
+    assert seen["graphOverflow"] == 0
+
+
 def test_replay_on_the_server_shows_ground_bots_and_a_follow_camera_in_chromium(
         chromium, command, tmp_path: Path):
     """The 3D pane of a replay re-enacted on the embedded server: the camera that follows an

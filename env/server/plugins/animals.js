@@ -1,9 +1,10 @@
 'use strict'
 // Animals: vanilla health, damage, loot on death and milking. Every entity (animals, dropped items):
 // physics steps of one tick at most.
-// - A living entity that dies gives its minecraft-data entity loot, counted deterministically
-//   as the rulebook counts it (env/rulebook.py _drop_rules): killed by a player, the items go
-//   into that player's inventory; otherwise (/kill) they drop as item entities where it died.
+// - A living entity that dies gives its loot (env/data/loot.json's entities, the game's loot
+//   tables, through env/js/loot.js: counts rolled, a cow 1-3 beef and 0-2 leather): killed by a
+//   player, the items go into that player's inventory; otherwise (/kill) they drop as item
+//   entities where it died.
 //   The body is removed for every client one second after death, as vanilla does.
 // - A player's hit takes the vanilla damage of the item in the main hand (env/data/attack.json
 //   through env/js/attack.js: the hand 1, a wooden sword 4, a stone sword 5...; flying-squid
@@ -12,7 +13,8 @@
 // - Using an empty bucket on a cow, mooshroom or goat turns one bucket into a milk_bucket.
 // Event: serv.on('animalKilled', ({ entity, player, drops }) => ...), drops = [[item, count], ...].
 
-const { guarded, deterministicDrops, giveItem } = require('../blockstate')
+const { guarded, giveItem } = require('../blockstate')
+const loot = require('../../js/loot')
 const attack = require('../../js/attack')
 
 // Vanilla max health (half-hearts, env/data/animals.json); other living entities keep
@@ -27,9 +29,9 @@ module.exports.server = (serv) => {
   const registry = serv.registry
 
   function onDeath (entity) {
-    const drops = deterministicDrops(registry.entityLoot[entity.name])
     const killer = entity.lastAttacker
     const alive = killer && serv.players.includes(killer)
+    const drops = loot.entityDrops(entity.name, Boolean(alive))
     for (const [item, count] of drops) {
       if (alive) {
         giveItem(serv, killer, item, count)

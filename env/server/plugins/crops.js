@@ -31,8 +31,13 @@ module.exports.player = (player, serv) => {
       }
     }
     const age = Number(block.getProperties().age ?? Infinity)
-    const drops = loot.drops(block.name, new Set(), Number.isFinite(age) ? age : undefined)
-      .map(([item, count]) => [item, count * blocks])
+    const props = block.getProperties()
+    const counts = new Map() // each block of a stalk rolls its own loot
+    for (let i = 0; i < blocks; i++) {
+      for (const [item, n] of loot.drops(block.name, new Set(), Number.isFinite(age) ? age : undefined,
+        Math.random, props)) counts.set(item, (counts.get(item) ?? 0) + n)
+    }
+    const drops = [...counts.entries()]
     for (const [item, count] of drops) giveItem(serv, player, item, count)
     serv.emit('cropHarvested', { player, position: data.position, name: block.name, drops })
   }))

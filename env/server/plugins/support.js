@@ -88,7 +88,7 @@ module.exports.player = (player, serv) => {
       setImmediate(() => serv.setBlock(world, position, 0))
       if (String(b.props.half ?? '') === 'upper') continue // the lower half's loot is the block's
       const age = b.props.age !== undefined ? Number(b.props.age) : undefined
-      const drops = player.gameMode === 0 ? loot.drops(b.name, new Set(), age) : []
+      const drops = player.gameMode === 0 ? loot.drops(b.name, new Set(), age, Math.random, b.props) : []
       for (const [item, count] of drops) giveItem(serv, player, item, count)
       serv.emit('blockPopped', { player, position, name: b.name, drops })
     }

@@ -14,7 +14,26 @@ const cc = {
   finished: false
 }
 window.cc = cc
-window.addEventListener('resize', () => { cy.resize(); cy.fit(undefined, 45) })
+// How far (px) each pruned edge's middle lies from the nearest kept edge's straight line:
+// a pruned edge drawn over a kept one would read as kept.
+cc.prunedClearance = () => cy.edges('.pruned').map(p => {
+  const m = p.midpoint()
+  const off = cy.edges().not('.pruned').map(k => {
+    const a = k.source().position(); const b = k.target().position()
+    const dx = b.x - a.x; const dy = b.y - a.y
+    const t = Math.max(0, Math.min(1, ((m.x - a.x) * dx + (m.y - a.y) * dy) / (dx * dx + dy * dy || 1)))
+    return Math.hypot(m.x - a.x - t * dx, m.y - a.y - t * dy)
+  })
+  return Math.min(Infinity, ...off)
+})
+// Whenever the graph's pane changes size (the window, the 3D pane appearing, the lines
+// below it growing), the graph is fitted to it again, labels included.
+new ResizeObserver(() => { cy.resize(); cy.fit(undefined, 45) }).observe($('graph'))
+// How many px the graph's drawing (labels included) runs past its pane's bottom or right.
+cc.graphOverflow = () => {
+  const box = cy.elements().renderedBoundingBox({ includeLabels: true })
+  return Math.max(0, box.y2 - $('graph').clientHeight, box.x2 - $('graph').clientWidth)
+}
 
 const cy = cytoscape({
   container: $('graph'),
@@ -25,7 +44,8 @@ const cy = cytoscape({
     { selector: 'node.done', style: { 'background-color': '#2a9d4a' } },
     { selector: 'node.failed', style: { 'background-color': '#d33' } },
     { selector: 'edge', style: { width: 1.5, 'line-color': '#555', 'target-arrow-color': '#555', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'arrow-scale': 0.8 } },
-    { selector: 'edge.pruned', style: { 'line-style': 'dashed', 'line-color': '#aaa', 'target-arrow-color': '#aaa' } },
+    // bowed, so a pruned edge never lies on a kept one that runs along the same straight line
+    { selector: 'edge.pruned', style: { 'line-style': 'dashed', 'line-color': '#aaa', 'target-arrow-color': '#aaa', 'curve-style': 'unbundled-bezier', 'control-point-distances': 28, 'control-point-weights': 0.5 } },
     { selector: 'edge.repaired', style: { 'line-color': '#e67e22', 'target-arrow-color': '#e67e22', width: 3 } }
   ],
   layout: { name: 'grid' },
@@ -54,8 +74,6 @@ function showInfo (info) {
   if (new URLSearchParams(location.search).get('world') === '0') return
   if ((info.world || info.viewer) && $('world').hidden) {
     $('world').hidden = false
-    // The plan's pane just narrowed: fit the graph to it again.
-    requestAnimationFrame(() => { cy.resize(); cy.fit(undefined, 45) })
     // Until the viewer is up, a page of the viewer's site: the browser starts the 3D
     // view's process while the world is built, not when the episode's updates begin.
     if (!info.viewer) $('viewer').src = ownSite(new URL('world.html', location.href).href)

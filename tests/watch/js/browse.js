@@ -41,6 +41,8 @@ async function main () {
       latency: window.cc.latency,
       latencyParts: window.cc.latencyParts,
       finished: window.cc.finished,
+      prunedClearance: window.cc.prunedClearance(),
+      graphOverflow: window.cc.graphOverflow ? window.cc.graphOverflow() : null,
       viewer: !!window.cc.viewer,
       opened: performance.timeOrigin / 1000
     }))
