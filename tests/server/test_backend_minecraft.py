@@ -468,3 +468,33 @@ def test_a_bot_steps_through_a_doorway_square_on_as_the_simulator_does(
     assert (x0, -60, 26) not in backend.walk_steps("doorway_a", (x0 - 1, -60, 25))
     out, sim_out = _walk_on_both(backend, world, "doorway_a", (x0, -60, 30))
     assert (out.ok, sim_out.ok) == (True, True), (out.reason, sim_out.reason)
+
+
+def test_a_plate_powers_the_trapdoor_beside_it_not_the_one_diagonal_to_it(
+        backend: MinecraftBackend) -> None:
+    """Vanilla power: a pressed plate powers the blocks sharing a face with it (and those
+    beside the block under it), not a diagonal neighbour (escape/vb-4-2: the plate diagonal
+    to the last exit's iron trapdoor reopened it as the trigger closed it)."""
+    x0 = 280
+    plate, beside, diagonal = (x0, -60, 20), (x0 + 1, -60, 20), (x0 + 1, -60, 21)
+    shut = {"facing": "north", "open": False, "half": "bottom"}
+    backend.build(WorldSetup(blocks=[BlockSpec(name="stone_pressure_plate", pos=plate),
+                                     BlockSpec(name="iron_trapdoor", pos=beside, state=shut),
+                                     BlockSpec(name="iron_trapdoor", pos=diagonal, state=shut)],
+                             spawn=[(x0 - 2, -60, 20)]), ["power_a"])
+    done: list[Outcome] = []
+    stepping = threading.Thread(target=lambda: done.append(
+        run(backend, "power_a", name="step_on", pos=plate, hold_s=3.0)))
+    stepping.start()
+    try:
+        deadline = time.monotonic() + 20
+        while backend.view().block(plate).state.get("powered") is not True \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        view = backend.view()
+        assert view.block(plate).state["powered"] is True
+        assert view.block(beside).state["open"] is True
+        assert view.block(diagonal).state["open"] is False
+    finally:
+        stepping.join(timeout=30)
+    assert done and done[0].ok, done
