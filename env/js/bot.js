@@ -25,6 +25,7 @@ const mineflayer = require('mineflayer')
 const { pathfinder } = require('mineflayer-pathfinder')
 const { PanelMovements, keepPathOnPanelFloors } = require('./walk')
 const { Vec3 } = require('vec3')
+const { ChatLog } = require('./chatlog')
 
 const VERSION = '1.19.2'
 const bots = new Map()
@@ -66,7 +67,7 @@ function join (host, port, name, timeoutMs = 30000) {
       checkTimeoutInterval: 60000
     })
     bot._ccEnded = false
-    bot._ccChat = []
+    bot._ccChat = new ChatLog(200)
     trackForcedMoves(bot)
     let done = false
     const timer = setTimeout(() => {
@@ -75,10 +76,7 @@ function join (host, port, name, timeoutMs = 30000) {
       try { bot.quit() } catch (err) {}
       reject(new Error(`bot ${name} did not spawn on ${host}:${port} within ${timeoutMs} ms`))
     }, timeoutMs)
-    bot.on('messagestr', (msg) => {
-      bot._ccChat.push(msg)
-      if (bot._ccChat.length > 200) bot._ccChat.shift()
-    })
+    bot.on('messagestr', (msg) => bot._ccChat.push(msg))
     bot.on('end', (reason) => { bot._ccEnded = true; bot._ccEndReason = String(reason) })
     bot.on('kicked', (reason) => { bot._ccKicked = String(reason) })
     bot.on('error', (err) => {
@@ -240,10 +238,10 @@ async function waitSeen (expectJson, timeoutMs = 3000) {
 async function command (name, line, waitMs = 0) {
   const bot = get(name)
   if (!online(bot)) throw new Error(`bot ${name} is not connected`)
-  const before = bot._ccChat.length
+  const before = bot._ccChat.count
   bot.chat(line)
   if (waitMs > 0) await sleep(waitMs)
-  return JSON.stringify(bot._ccChat.slice(before))
+  return JSON.stringify(bot._ccChat.since(before))
 }
 
 // Sends several chat lines in order, in one hop.
@@ -260,18 +258,16 @@ async function ask (name, line, pattern, timeoutMs = 5000) {
   const bot = get(name)
   if (!online(bot)) throw new Error(`bot ${name} is not connected`)
   const re = new RegExp(pattern)
-  let start = bot._ccChat.length
+  let start = bot._ccChat.count
   bot.chat(line)
   const deadline = Date.now() + timeoutMs
   const seen = []
   while (Date.now() < deadline) {
-    // The chat buffer is capped: shifted lines move the start back.
-    start = Math.min(start, bot._ccChat.length)
-    for (const msg of bot._ccChat.slice(start)) {
+    for (const msg of bot._ccChat.since(start)) {
       if (re.test(msg)) return msg
       seen.push(msg)
     }
-    start = bot._ccChat.length
+    start = bot._ccChat.count
     await sleep(20)
   }
   throw new Error(`no answer to ${JSON.stringify(line)} matching /${pattern}/ within ${timeoutMs} ms` +
