@@ -62,6 +62,10 @@ class _Pending:
     """The provisional result sent for it, if any."""
 
 
+RENDEZVOUS_LOOK_S = 1.0
+"""Seconds between a real-time rendezvous's looks at whether its late partners are idle."""
+RENDEZVOUS_MOST_S = 120.0
+"""Seconds a real-time rendezvous waits at most for its partners."""
 _ENVELOPE = {"message_id", "sent_at", "provisional", "confirmed"}
 
 
@@ -473,17 +477,37 @@ class Judger:
             seen.add(p.request.agent)
             if seen >= group:
                 event.set()
-            try:
-                await asyncio.wait_for(event.wait(), timeout=120.0)
+            if await self._meet(event, group, seen):
                 outcome = Outcome(ok=True, seconds=time.monotonic() - self.wall_start - p.start)
-            except TimeoutError:
-                late = sorted(set(p.action.agents) - seen)
+            else:
+                late = sorted(group - seen)
                 outcome = Outcome.refused(refuse(Code.RENDEZVOUS_MISSED, tag=p.action.tag,
                                                  late=late))
             await self._send(self.core._finish(p, outcome))
             return
         result = await asyncio.to_thread(self.core.run, p)
         await self._send(result)
+
+
+    async def _meet(self, event: asyncio.Event, group: set[str], seen: set[str]) -> bool:
+        """Wait until every agent of `group` has reached the rendezvous (True), or until one
+        that has not will not come (False): it has been idle (its assignment ended, failed or
+        given up, or it is gone, as the Planner's state says) on two looks
+        `RENDEZVOUS_LOOK_S` apart, as the virtual-time rule fails a rendezvous whose partners
+        are idle; or after `RENDEZVOUS_MOST_S` in all."""
+        deadline = time.monotonic() + RENDEZVOUS_MOST_S
+        idle_before: set[str] = set()
+        while time.monotonic() < deadline:
+            try:
+                await asyncio.wait_for(event.wait(), timeout=RENDEZVOUS_LOOK_S)
+                return True
+            except TimeoutError:
+                pass
+            idle_now = (group - seen) & self.core.idle
+            if idle_now & idle_before:
+                return False
+            idle_before = idle_now
+        return event.is_set()
 
 
 def _topic_agent(topic: str) -> str | None:

@@ -172,3 +172,41 @@ def test_a_provisional_answer_that_does_not_hold_drops_what_was_chosen_on_it() -
     forged = ActionRequest(sender="a1", agent="a1", seq=2, action={"name": "wait", "seconds": 1},
                            after=1)
     assert core.screen(forged, "a1") is not None
+
+
+def test_a_real_time_rendezvous_gives_up_on_a_partner_that_stays_idle(monkeypatch) -> None:
+    # On the real server a partner whose assignment failed (its walk to the meeting point
+    # refused) never comes: the rendezvous used to hold the others for 120 s. It now fails
+    # once that partner is idle on two looks in a row, as the virtual-time rule fails a
+    # rendezvous whose partners are idle; a partner idle on one look only is waited for.
+    import asyncio
+
+    import agents.judger as judger_module
+    from agents.judger import Judger
+
+    monkeypatch.setattr(judger_module, "RENDEZVOUS_LOOK_S", 0.01)
+    sim = SimBackend(load_rulebook())
+    sim.build(WORLD, ["a1", "a2"])
+    j = Judger(None, None, sim, ["a1", "a2"])
+
+    async def stays_idle() -> bool:
+        j.core.idle = {"a2"}
+        return await j._meet(asyncio.Event(), {"a1", "a2"}, {"a1"})
+
+    async def idle_once_then_comes() -> bool:
+        event = asyncio.Event()
+        j.core.idle = {"a2"}
+
+        async def partner() -> None:
+            await asyncio.sleep(0.015)  # after the first look: a new assignment
+            j.core.idle = set()
+            await asyncio.sleep(0.05)
+            event.set()  # it arrives
+
+        task = asyncio.create_task(partner())
+        met = await j._meet(event, {"a1", "a2"}, {"a1"})
+        await task
+        return met
+
+    assert asyncio.run(stays_idle()) is False
+    assert asyncio.run(idle_once_then_comes()) is True
