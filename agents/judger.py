@@ -477,7 +477,7 @@ class Judger:
             seen.add(p.request.agent)
             if seen >= group:
                 event.set()
-            if await self._meet(event, group, seen):
+            if await self._meet(event, group, seen, p.action.tag):
                 outcome = Outcome(ok=True, seconds=time.monotonic() - self.wall_start - p.start)
             else:
                 late = sorted(group - seen)
@@ -489,12 +489,13 @@ class Judger:
         await self._send(result)
 
 
-    async def _meet(self, event: asyncio.Event, group: set[str], seen: set[str]) -> bool:
-        """Wait until every agent of `group` has reached the rendezvous (True), or until one
-        that has not will not come (False): it has been idle (its assignment ended, failed or
-        given up, or it is gone, as the Planner's state says) on two looks
-        `RENDEZVOUS_LOOK_S` apart, as the virtual-time rule fails a rendezvous whose partners
-        are idle; or after `RENDEZVOUS_MOST_S` in all."""
+    async def _meet(self, event: asyncio.Event, group: set[str], seen: set[str],
+                    tag: str) -> bool:
+        """Wait until every agent of `group` has reached the rendezvous `tag` (True), or until
+        one that has not will not come (False): on two looks `RENDEZVOUS_LOOK_S` apart it was
+        idle (its assignment ended, failed or was given up, or it is gone, as the Planner's
+        state says) or waiting at another rendezvous, as the virtual-time rule fails a
+        rendezvous whose partners are idle or elsewhere; or after `RENDEZVOUS_MOST_S` in all."""
         deadline = time.monotonic() + RENDEZVOUS_MOST_S
         idle_before: set[str] = set()
         while time.monotonic() < deadline:
@@ -503,7 +504,9 @@ class Judger:
                 return True
             except TimeoutError:
                 pass
-            idle_now = (group - seen) & self.core.idle
+            idle_now = {a for a in group - seen if a in self.core.idle or (
+                a in self.core.pending and isinstance(self.core.pending[a].action, Rendezvous)
+                and self.core.pending[a].action.tag != tag)}
             if idle_now & idle_before:
                 return False
             idle_before = idle_now

@@ -191,7 +191,7 @@ def test_a_real_time_rendezvous_gives_up_on_a_partner_that_stays_idle(monkeypatc
 
     async def stays_idle() -> bool:
         j.core.idle = {"a2"}
-        return await j._meet(asyncio.Event(), {"a1", "a2"}, {"a1"})
+        return await j._meet(asyncio.Event(), {"a1", "a2"}, {"a1"}, "t#1")
 
     async def idle_once_then_comes() -> bool:
         event = asyncio.Event()
@@ -204,9 +204,15 @@ def test_a_real_time_rendezvous_gives_up_on_a_partner_that_stays_idle(monkeypatc
             event.set()  # it arrives
 
         task = asyncio.create_task(partner())
-        met = await j._meet(event, {"a1", "a2"}, {"a1"})
+        met = await j._meet(event, {"a1", "a2"}, {"a1"}, "t#1")
         await task
         return met
 
+    async def waits_elsewhere() -> bool:
+        j.core.idle = set()
+        submit(j.core, "a2", 1, {"name": "rendezvous", "tag": "t#2", "agents": ["a1", "a2"]})
+        return await j._meet(asyncio.Event(), {"a1", "a2"}, {"a1"}, "t#1")
+
     assert asyncio.run(stays_idle()) is False
     assert asyncio.run(idle_once_then_comes()) is True
+    assert asyncio.run(waits_elsewhere()) is False
