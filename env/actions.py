@@ -21,7 +21,7 @@ from env.dig import nothing_to_dig
 from env.refusals import Code, Refusal, refuse
 from env.replaceable import replaceable
 from env.rulebook import Rule, Rulebook
-from env.support import placed_state
+from env.support import placed_state, two_tall
 from env.support import refusal as support_refusal
 from env.tags import tag_of
 from env.world import (
@@ -346,6 +346,10 @@ class Place(Action):
         if not replaceable(here.name, here.state, how.item):
             return refuse(Code.CELL_TAKEN, pos=self.pos, block=here.name)
         x, y, z = self.pos
+        # a door or tall plant takes the cell above too, which must be free to replace
+        above = view.block((x, y + 1, z))
+        if two_tall(self.item) and not replaceable(above.name, above.state, how.item):
+            return refuse(Code.NO_ROOM_ABOVE, item=self.item, pos=(x, y + 1, z))
         neighbours = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
                       (x, y, z - 1)]
         # Vanilla places against any block that is not replaceable (a click on a torch or a

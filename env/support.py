@@ -62,6 +62,21 @@ class SupportRule(Model):
 
 
 @cache
+def _two_tall() -> tuple[str, ...]:
+    return tuple(json.loads(SUPPORT_FILE.read_text())["two_tall"])
+
+
+def two_tall(block: str) -> bool:
+    """Whether `block` is two cells tall, a lower and an upper half (a door, a sunflower, tall
+    grass: env/data/support.json `two_tall`); placing it puts both halves.
+
+    >>> two_tall("oak_door"), two_tall("sunflower"), two_tall("poppy")
+    (True, True, False)
+    """
+    return any(block == b or (b.startswith("*") and block.endswith(b[1:])) for b in _two_tall())
+
+
+@cache
 def _data() -> tuple[tuple[SupportRule, ...], frozenset[str]]:
     data = json.loads(SUPPORT_FILE.read_text())
     dirt = frozenset(data["dirt_tag"])

@@ -719,6 +719,11 @@ async function place (bot, { item, pos, facing = null }) {
   const target = blockAtOrRefuse(bot, pos)
   // not by its own item, which may grow it instead: a snow cover takes a layer (replaceable.json)
   if (!replaceable(target.name, target.getProperties(), how.item)) refuse(C.CELL_TAKEN, { pos, block: target.name })
+  // a door or tall plant takes the cell above too, which must be free to replace
+  if (support.twoTall(item)) {
+    const above = blockAtOrRefuse(bot, [pos[0], pos[1] + 1, pos[2]])
+    if (!replaceable(above.name, above.getProperties(), how.item)) refuse(C.NO_ROOM_ABOVE, { item, pos: [pos[0], pos[1] + 1, pos[2]] })
+  }
   const grows = grown(target.name, target.getProperties(), how.item)
   const cell = at(pos)
   // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto

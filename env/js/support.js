@@ -25,6 +25,13 @@ const EPS = 1e-9
 const STEP = { up: [0, 1, 0], down: [0, -1, 0], north: [0, 0, -1], south: [0, 0, 1], east: [1, 0, 0], west: [-1, 0, 0] }
 const OPPOSITE = { up: 'down', down: 'up', north: 'south', south: 'north', east: 'west', west: 'east' }
 
+const TWO_TALL = DATA.two_tall
+
+/** Whether `block` is two cells tall, a lower and an upper half (support.json `two_tall`). */
+function twoTall (block) {
+  return TWO_TALL.some(b => block === b || (b.startsWith('*') && block.endsWith(b.slice(1))))
+}
+
 function names (rule, block) {
   return rule.blocks.some(b => block === b || (b.startsWith('*') && block.endsWith(b.slice(1))))
 }
@@ -138,4 +145,4 @@ function popped (removed, blockAt) {
   return out
 }
 
-module.exports = { ruleFor, supportSide, supported, refusal, placedState, popped, faceCovered, OPPOSITE, STEP }
+module.exports = { twoTall, ruleFor, supportSide, supported, refusal, placedState, popped, faceCovered, OPPOSITE, STEP }

@@ -49,7 +49,7 @@ from env.rulebook import (
 from env.sim.path import Walker, path_length
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
-from env.support import placed_state, popped
+from env.support import placed_state, popped, two_tall
 from env.world import (
     BlockState,
     Condition,
@@ -600,13 +600,11 @@ class SimBackend:
         more = grown(here.name, here.state, how.item) if how and how.item else None
         state = more or placed_state(action.item, action.facing)
         cells = [(action.pos, state)]
-        if action.item.endswith("_door"):
+        if two_tall(action.item):  # both halves (check() saw the cell above free)
             x, y, z = action.pos
-            above = (x, y + 1, z)
-            if not self.walker.passable(above) or s.block(above).name not in ("air", "cave_air"):
-                return refuse(Code.NO_ROOM_ABOVE, item=action.item, pos=above)
-            cells = [(action.pos, {**state, "half": "lower", "open": False}),
-                     (above, {**state, "half": "upper", "open": False})]
+            shut = {"open": False} if action.item.endswith("_door") else {}
+            cells = [(action.pos, {**state, **shut, "half": "lower"}),
+                     ((x, y + 1, z), {**state, **shut, "half": "upper"})]
         at = start + PLACE_S
 
         def apply() -> None:

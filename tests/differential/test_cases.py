@@ -672,3 +672,35 @@ def test_a_lit_furnace_smelts_on_its_fire_and_takes_only_the_missing_fuel(
                                                "white_carpet": 8}
         assert run.final["inventories"][B] == {"baked_potato": 3, "lava_bucket": 1,
                                                "white_carpet": 3}
+
+
+# -- two-tall blocks (env/data/support.json two_tall) -------------------------------------------
+
+def test_a_tall_plant_is_placed_whole_or_refused_with_nothing_changed(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # Vanilla's DoublePlantBlock (minecraft.wiki/w/Sunflower, /w/Tall_Grass): placing one puts
+    # its lower half in the cell and its upper half above, where the cell above can be
+    # replaced; under a block it is refused. The server used to refuse every tall plant after
+    # the item was used up, leaving another block (the state id before it) in the cell; the
+    # simulator put one half only.
+    x, y, z = at(4, 2)
+    world = WorldSetup(blocks=[BlockSpec(name="stone", pos=(x, y + 1, z))],
+                       spawn=[at(0, 0), at(3, 0)],
+                       agent_items={"sunflower": 2, "tall_grass": 1})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "place", "item": "sunflower", "pos": list(at(1, 2))},
+         B: {"name": "place", "item": "sunflower", "pos": list(at(4, 2))}},
+        {A: {"name": "place", "item": "tall_grass", "pos": list(at(2, 2))},
+         B: {"name": "wait", "seconds": 0.2}}])
+    key = ",".join
+    for run in (sim, srv):
+        assert [v.code for v in run.verdicts] == [None, Code.NO_ROOM_ABOVE, None, None]
+        blocks = run.final["blocks"]
+        for cx, name in ((1, "sunflower"), (2, "tall_grass")):
+            lx, ly, lz = at(cx, 2)
+            assert blocks.get(key(map(str, (lx, ly, lz)))) == name
+            assert blocks.get(key(map(str, (lx, ly + 1, lz)))) == name
+        assert blocks.get(key(map(str, (x, y, z))), "air") == "air"  # none under the stone
+        assert blocks.get(key(map(str, (x, y + 1, z)))) == "stone"
+        assert run.final["inventories"] == {A: {"sunflower": 1},
+                                            B: {"sunflower": 2, "tall_grass": 1}}

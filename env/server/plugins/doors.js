@@ -1,11 +1,15 @@
 'use strict'
 // Doors, trapdoors and fence gates: using a wooden one toggles `open` (both halves of a door);
 // iron doors and iron trapdoors ignore hands and move only by power (see redstone.js).
-// Placing a door item places both halves; breaking one half of a door removes the other.
+// Placing a door or a tall plant (sunflower, tall grass...: env/data/support.json `two_tall`)
+// places both halves where the cell above can be replaced, as vanilla's DoorBlock and
+// DoublePlantBlock; breaking one half of a door removes the other.
 
 const {
   guarded, stateIdOf, isOpenable, isIronOpenable, openablePositions, setOpenable
 } = require('../blockstate')
+const { twoTall } = require('../../js/support')
+const { replaceable } = require('../../js/replaceable')
 
 module.exports.server = (serv) => {
   const registry = serv.registry
@@ -25,23 +29,29 @@ module.exports.server = (serv) => {
     }, true))
   }
 
-  for (const name of openables.filter(n => n.endsWith('_door'))) {
+  for (const name of registry.blocksArray.map(b => b.name).filter(twoTall)) {
     if (!registry.itemsByName[name]) continue
     serv.onItemPlace(name, guarded(`placing ${name}`, ({ player, placedPosition, properties }) =>
-      placeDoor(name, player, placedPosition, properties), {}), false)
+      placeTwoTall(name, player, placedPosition, properties), {}), false)
   }
 
-  // A door is two blocks: the lower half here, the upper half just after flying-squid sets it.
-  async function placeDoor (name, player, position, properties) {
+  // A two-tall block: the lower half here, the upper half just after flying-squid sets it,
+  // with the placed state (a door's facing) on both. The cell above must be replaceable; a
+  // door also needs a full block below (a plant's ground is support.js's rule).
+  async function placeTwoTall (name, player, position, properties) {
     const above = position.offset(0, 1, 0)
-    const below = await player.world.getBlock(position.offset(0, -1, 0))
-    if ((await player.world.getBlock(above)).type !== 0 || below.boundingBox !== 'block') return {}
-    const door = registry.blocksByName[name]
-    const facing = properties.facing
-    const lower = stateIdOf(registry, name, { facing, half: 'lower' })
-    const upper = stateIdOf(registry, name, { facing, half: 'upper' })
+    const up = await player.world.getBlock(above)
+    if (!replaceable(up.name, up.getProperties(), name)) return {}
+    if (name.endsWith('_door')) {
+      const below = await player.world.getBlock(position.offset(0, -1, 0))
+      if (below.boundingBox !== 'block') return {}
+    }
+    const block = registry.blocksByName[name]
+    const kept = name.endsWith('_door') ? { facing: properties.facing } : {}
+    const lower = stateIdOf(registry, name, { ...kept, half: 'lower' })
+    const upper = stateIdOf(registry, name, { ...kept, half: 'upper' })
     setImmediate(() => serv.setBlock(player.world, above, upper))
-    return { id: door.id, data: lower - door.minStateId }
+    return { id: block.id, data: lower - block.minStateId }
   }
 }
 
