@@ -325,8 +325,9 @@ def build_loot(version: str = VERSION) -> dict[str, list[dict[str, object]]]:
 # same on each mob's page (#Drops): Cow and Mooshroom 0-2 leather, 1-3 beef; Pig 1-3 porkchops;
 # Chicken 0-2 feathers, 1 chicken; Sheep 1-2 mutton and 1 wool of its colour unless sheared
 # (entities/sheep/<colour>.json; only white is listed: a summoned sheep's colour is random in
-# vanilla, ours are white); Rabbit 0-1 hide, 1 rabbit (Java Edition; Bedrock's
-# 0-1 is not this game's), a foot 10% of kills by a player; Goat
+# vanilla, ours are white); Rabbit 0-1 hide, 0-1 raw rabbit (set_count uniform 0..1 in the
+# game's entities/rabbit.json), a foot 10% of kills by a player; Hoglin 2-4 porkchops and 0-1
+# leather; Shulker a shell half of the time; Goat
 # nothing; Horse, Donkey, Mule, Llama 0-2 leather; Squid 1-3 ink sacs; Cod and Salmon 1 fish and
 # a bone meal 5% of the time; Cat 0-2 string; Creeper 0-2 gunpowder; Spider 0-2 string and a
 # spider eye 1 time in 3 of kills by a player (uniform -1..1); Zombie 0-2 rotten flesh; Skeleton
@@ -339,9 +340,11 @@ VANILLA_ENTITIES: dict[str, list[tuple[str, int, int, float, str | None]]] = {
     "pig": [("porkchop", 1, 3, 1.0, None)],
     "chicken": [("feather", 0, 2, 1.0, None), ("chicken", 1, 1, 1.0, None)],
     "sheep": [("mutton", 1, 2, 1.0, None), ("white_wool", 1, 1, 1.0, None)],
-    "rabbit": [("rabbit_hide", 0, 1, 1.0, None), ("rabbit", 1, 1, 1.0, None),
+    "rabbit": [("rabbit_hide", 0, 1, 1.0, None), ("rabbit", 0, 1, 1.0, None),
                ("rabbit_foot", 1, 1, 0.1, "killed_by_player")],
     "goat": [],
+    "hoglin": [("porkchop", 2, 4, 1.0, None), ("leather", 0, 1, 1.0, None)],
+    "shulker": [("shulker_shell", 1, 1, 0.5, None)],
     "horse": [("leather", 0, 2, 1.0, None)],
     "donkey": [("leather", 0, 2, 1.0, None)],
     "mule": [("leather", 0, 2, 1.0, None)],

@@ -68,9 +68,10 @@ ENTITY_RANGES = {
     "pig": {"porkchop": (1, 3)},
     "chicken": {"feather": (0, 2), "chicken": (1, 1)},
     "sheep": {"mutton": (1, 2), "white_wool": (1, 1)},
-    # Java Edition: 1 raw rabbit always (Bedrock gives 0-1)
-    "rabbit": {"rabbit_hide": (0, 1), "rabbit": (1, 1), "rabbit_foot": (1, 1)},
+    # entities/rabbit.json: set_count uniform 0..1 for the hide and for the meat
+    "rabbit": {"rabbit_hide": (0, 1), "rabbit": (0, 1), "rabbit_foot": (1, 1)},
     "goat": {},
+    "hoglin": {"porkchop": (2, 4), "leather": (0, 1)},
 }
 
 
@@ -90,8 +91,9 @@ def test_plans_count_the_least() -> None:
     assert (rules["kill:cow"].output, rules["kill:cow"].count) == ("beef", 1)
     assert rules["kill:cow"].byproducts == {}  # 0-2 leather: nothing to count on
     assert (rules["kill:pig"].count, rules["kill:sheep"].byproducts) == (1, {"white_wool": 1})
+    # 0-1 raw rabbit: counted one a kill, as every drop with no sure count
     assert (rules["kill:rabbit"].output, rules["kill:rabbit"].count) == ("rabbit", 1)
-    assert entity_drops("rabbit") == {"rabbit": 1}
+    assert entity_drops("rabbit") == {}
     # a drop with no sure count (a zombie's rotten flesh, 0-2) counts one a kill: the worker
     # kills until it holds enough
     assert (rules["kill:zombie"].output, rules["kill:zombie"].count) == ("rotten_flesh", 1)

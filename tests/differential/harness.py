@@ -78,7 +78,7 @@ CHANCE_ITEMS = ("flint", "gravel")
 # A killed animal's loot comes in rolled counts (a cow: 1-3 beef, 0-2 leather; the game's
 # loot tables, env/data/loot.json): left out of the one-by-one comparison too (no arena action
 # takes or smelts them), compared as distributions by tests/differential/test_cases.py.
-ROLLED_ITEMS = ("beef", "leather", "rabbit_hide", "rabbit_foot")
+ROLLED_ITEMS = ("beef", "leather", "rabbit", "rabbit_hide", "rabbit_foot")
 CHANCE_ALPHA = 0.001
 """Significance level of the chance-drop comparison (Fisher's exact test, two-sided)."""
 CRAFTS = (("oak_planks", None), ("stick", None), ("crafting_table", None),

@@ -348,12 +348,11 @@ def test_a_kill_takes_the_hits_its_weapon_needs(backend: MinecraftBackend, rules
         [(a.seconds, b.seconds) for a, b in zip(sim.verdicts, srv.verdicts, strict=True)]
     held = {weapon: 1} if weapon else {}
     # the loot in rolled counts (minecraft.wiki/w/Cow#Drops, /w/Rabbit#Drops): a cow 1-3 beef
-    # and 0-2 leather, a rabbit 1 meat, 0-1 hide, a foot 1 kill in 10
+    # and 0-2 leather, a rabbit 0-1 meat, 0-1 hide, a foot 1 kill in 10
     for run in (sim, srv):
         a, b = dict(run.final["inventories"][A]), dict(run.final["inventories"][B])
         assert 1 <= a.pop("beef") <= 3 and 0 <= a.pop("leather", 0) <= 2, run.final
-        assert b.pop("rabbit") == 1
-        assert all(0 <= b.pop(i, 0) <= 1 for i in ("rabbit_hide", "rabbit_foot"))
+        assert all(0 <= b.pop(i, 0) <= 1 for i in ("rabbit", "rabbit_hide", "rabbit_foot"))
         assert (a, b) == (held, held)
 
 
