@@ -60,7 +60,8 @@ class EpisodeConfig(BaseModel):
     llm: dict[str, Any] | None = None
     """LLM settings (`agents.settings.LLMSettings` fields, never the key) for llm/hybrid."""
     prior_noise: float = Field(DEFAULT_PRIOR_NOISE, ge=0.0, le=1.0)
-    seed: int = 0
+    seed: int = Field(0, ge=0)
+    """Seeds the world's random rolls and the planner's; 0 or more (Python's random takes -n as n)."""
     broker: str | None = None
     """mqtt://host:port of an external broker; ``mosquitto`` starts a mosquitto child;
     None starts the embedded one."""
