@@ -61,7 +61,8 @@ class EpisodeConfig(BaseModel):
     """LLM settings (`agents.settings.LLMSettings` fields, never the key) for llm/hybrid."""
     prior_noise: float = Field(DEFAULT_PRIOR_NOISE, ge=0.0, le=1.0)
     seed: int = Field(0, ge=0)
-    """Seeds the world's random rolls and the planner's; 0 or more (Python's random takes -n as n)."""
+    """Seeds the world's random rolls and the planner's; 0 or more (Python's random takes a
+    seed of -n as n)."""
     broker: str | None = None
     """mqtt://host:port of an external broker; ``mosquitto`` starts a mosquitto child;
     None starts the embedded one."""

@@ -86,7 +86,8 @@ def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
     (["run", "cooking/cake_0", "--agents", "0"], "--agents"),
     (["run", "cooking/cake_0", "--prior-noise", "2"], "between 0 and 1"),
     # Python's random takes a seed of -n as n: two "different" runs would be one
-    (["run", "cooking/cake_0", "--seed", "-5"], "--seed: Input should be greater than or equal to 0"),
+    (["run", "cooking/cake_0", "--seed", "-5"],
+     "--seed: Input should be greater than or equal to 0"),
     (["run", "cooking/cake_0", "--planner", "nope"], "unknown planner 'nope'"),
     (["run", "cooking/cake_0", "--watch", "--watch-linger", "-5"], "must be a finite number"),
     (["run", "cooking/cake_0", "--source", "/no/such/dir"], "is not a folder"),
