@@ -54,6 +54,10 @@ class SupportRule(Model):
     needs: Literal["blocks", "full", "center", "collides", "not_air"]
     on: tuple[str, ...] = ()
     blocks: tuple[str, ...]
+    not_on: tuple[str, ...] = ()
+    """Blocks that never hold it, whatever their faces (a snow cover on ice)."""
+    also_on: tuple[str, ...] = ()
+    """Blocks that always hold it: a name, or name[state=value] (a full snow cover)."""
 
     def names(self, block: str) -> bool:
         """Whether this rule names `block` (exactly, or by a `*suffix` pattern)."""
@@ -140,6 +144,10 @@ def face_covered(name: str, state: Mapping[str, object], face: str,
 
 def holds(rule: SupportRule, support: BlockState, face: str) -> bool:
     """Whether `support` holds a block of `rule` on its `face` (the face towards the block)."""
+    if support.name in rule.not_on:
+        return False
+    if any(_names_state(spec, support) for spec in rule.also_on):
+        return True
     if rule.needs == "blocks":
         return support.name in rule.on
     if rule.needs == "not_air":
@@ -148,6 +156,17 @@ def holds(rule: SupportRule, support: BlockState, face: str) -> bool:
         return bool(collision_boxes(support.name, support.state))
     span = FULL if rule.needs == "full" else CENTRE
     return face_covered(support.name, support.state, face, span)
+
+
+def _names_state(spec: str, block: BlockState) -> bool:
+    """Whether `spec` ("name" or "name[key=value]") names `block` in its state."""
+    name, _, rest = spec.partition("[")
+    if block.name != name:
+        return False
+    if not rest:
+        return True
+    key, _, value = rest.rstrip("]").partition("=")
+    return str(block.state.get(key, "")).lower() == value
 
 
 def _upper_half(state: Mapping[str, object]) -> bool:

@@ -73,7 +73,18 @@ function faceCovered (shapes, face, span) {
   return false
 }
 
+// Whether `spec` ("name" or "name[key=value]") names `block` ({name, props}) in its state.
+function namesState (spec, block) {
+  const [name, rest] = spec.split('[')
+  if (block.name !== name) return false
+  if (!rest) return true
+  const [key, value] = rest.replace(']', '').split('=')
+  return String((block.props || {})[key] ?? '').toLowerCase() === value
+}
+
 function holds (rule, support, face) {
+  if ((rule.not_on || []).includes(support.name)) return false
+  if ((rule.also_on || []).some(spec => namesState(spec, support))) return true
   if (rule.needs === 'blocks') return rule.on.includes(support.name)
   if (rule.needs === 'not_air') return !AIRS.has(support.name)
   if (rule.needs === 'collides') return (support.shapes || []).length > 0

@@ -703,3 +703,37 @@ def test_a_tall_plant_is_placed_whole_or_refused_with_nothing_changed(
         assert blocks.get(key(map(str, (x, y + 1, z)))) == "stone"
         assert run.final["inventories"] == {A: {"sunflower": 1},
                                             B: {"sunflower": 2, "tall_grass": 1}}
+
+
+def test_a_snow_cover_stands_only_where_vanilla_lets_it(backend: MinecraftBackend,
+                                                        rules: Rulebook) -> None:
+    # SnowLayerBlock.canSurvive (minecraft.wiki/w/Snow#Placement): never on ice, packed ice or
+    # a barrier; always on honey or soul sand; else only on a full top face (stone, not a
+    # bottom slab). Both backends used to place it anywhere, and leave it floating once the
+    # block under it was dug.
+    x, y, z = at(1, 2)
+    world = WorldSetup(blocks=[BlockSpec(name="ice", pos=at(1, 2)),
+                               BlockSpec(name="soul_sand", pos=at(2, 2)),
+                               BlockSpec(name="oak_slab", pos=at(4, 2), state={"type": "bottom"}),
+                               BlockSpec(name="stone", pos=at(5, 2))],
+                       spawn=[at(0, 0), at(3, 0)], agent_items={"snow": 4})
+
+    def above(cx: int) -> list[int]:
+        px, py, pz = at(cx, 2)
+        return [px, py + 1, pz]
+
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "place", "item": "snow", "pos": above(1)},
+         B: {"name": "place", "item": "snow", "pos": above(4)}},
+        {A: {"name": "place", "item": "snow", "pos": above(2)},
+         B: {"name": "place", "item": "snow", "pos": above(5)}},
+        {B: {"name": "dig", "pos": list(at(5, 2))}}])
+    key = ",".join
+    for run in (sim, srv):
+        assert [v.code for v in run.verdicts] == [Code.NEEDS_SUPPORT, Code.NEEDS_SUPPORT,
+                                                  None, None, None]
+        blocks = run.final["blocks"]
+        assert blocks.get(key(map(str, above(2)))) == "snow"  # on soul sand
+        # on ice, on the slab: none; on the stone: gone with it
+        assert [blocks.get(key(map(str, above(c))), "air") for c in (1, 4, 5)] == ["air"] * 3
+        assert run.final["inventories"][A] == {"snow": 3}
