@@ -44,6 +44,8 @@ from env.world import (
 )
 
 JOIN_TIMEOUT_MS = 30000
+ENTITY_SEEN_WITHIN = 3.0
+"""Blocks from where an animal was put within which it counts as the one set up."""
 log = logging.getLogger("causalcraft.minecraft")
 SETUP_TIMEOUT_MS = 15000
 # A rejoined bot waits this long for the items it dropped on leaving (pickup delay 2 s: 40
@@ -472,19 +474,25 @@ class MinecraftBackend:
             time.sleep(0.05)
 
     def _await_entities(self, world: WorldSetup) -> None:
-        want: dict[str, int] = defaultdict(int)
-        for e in world.entities:
-            want[e.type] += 1
+        """Wait until the first agent sees each animal of the world set up where it was put
+        (one seen animal of its type within `ENTITY_SEEN_WITHIN` blocks for each): a count by
+        type alone was met by an animal left from an earlier world in view before the new
+        one's spawn reached the bot."""
         deadline = time.monotonic() + SETUP_TIMEOUT_MS / 1000
-        while want:
-            seen: dict[str, int] = defaultdict(int)
-            for e in self.snapshot()["entities"]:
-                seen[e["type"]] += 1
-            short = {t: n for t, n in want.items() if seen[t] < n}
+        while world.entities:
+            seen = [(e["type"], tuple(e["pos"])) for e in self.snapshot()["entities"]]
+            short = []
+            for spec in world.entities:
+                match = next((i for i, (kind, pos) in enumerate(seen) if kind == spec.type
+                              and math.dist(pos, spec.pos) <= ENTITY_SEEN_WITHIN), None)
+                if match is None:
+                    short.append(spec.type)
+                else:
+                    seen.pop(match)
             if not short:
                 return
             if time.monotonic() > deadline:
-                raise MinecraftError(f"animals not seen in time: {short}")
+                raise MinecraftError(f"animals not seen in time: {sorted(short)}")
             time.sleep(0.05)
 
     # ---- reading -----------------------------------------------------------------------------
