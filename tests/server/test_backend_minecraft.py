@@ -349,10 +349,10 @@ def test_kill_a_rabbit_gives_its_loot(backend: MinecraftBackend) -> None:
     out = run(backend, "kill_a", name="kill", entity="rabbit")
     assert out.ok, out.reason
     view = backend.view()
-    # the game's entities/rabbit.json (minecraft.wiki/w/Rabbit#Drops): 1 meat, 0-1 hide,
+    # the game's entities/rabbit.json (minecraft.wiki/w/Rabbit#Drops): 0-1 meat, 0-1 hide,
     # a foot 1 kill in 10 by a player, each rolled
     got = dict(view.inventory("kill_a"))
-    assert got.pop("rabbit") == 1 and set(got) <= {"rabbit_hide", "rabbit_foot"}
+    assert set(got) <= {"rabbit", "rabbit_hide", "rabbit_foot"}
     assert all(n == 1 for n in got.values())
     assert [e for e in view.entities() if e.type == "rabbit"] == []
     refused = run(backend, "kill_a", name="kill", entity="rabbit")

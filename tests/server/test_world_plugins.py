@@ -131,9 +131,8 @@ def test_a_killed_rabbit_gives_rabbit(server: ServerProcess, run_bot: RunBot) ->
     result = run_bot("rabbit_loot.js", server.port)
     assert result["summoned"] == "Summoned new Rabbit"
     assert result["hits"] == 3
-    # the game's entities/rabbit.json (minecraft.wiki/w/Rabbit#Drops): 1 rabbit, 0-1 hide,
+    # the game's entities/rabbit.json (minecraft.wiki/w/Rabbit#Drops): 0-1 rabbit, 0-1 hide,
     # a foot 1 kill in 10 by a player, rolled
-    assert result["inventory"]["rabbit"] == 1
     assert set(result["inventory"]) <= {"rabbit", "rabbit_hide", "rabbit_foot"}
     assert all(n == 1 for n in result["inventory"].values())
     assert result["server"] == result["inventory"]
@@ -209,7 +208,8 @@ def test_plugin_drops_match_the_rulebook() -> None:
     assert {k: v for k, v in server.items() if k.startswith("mine:")} == rules
     assert server["mine:wheat"] == {"wheat": 1, "wheat_seeds": 1}
     assert server["mine:copper_ore"] == {"raw_copper": 2}
-    assert server["kill:cow"] == {"beef": 1} and server["kill:rabbit"] == {"rabbit": 1}
+    # a cow's 1-3 beef: 1 for sure; a rabbit's 0-1 meat: nothing for sure
+    assert server["kill:cow"] == {"beef": 1} and "kill:rabbit" not in server
     assert "mine:glass" not in server and "mine:ice" not in server
     assert server["mine:oak_leaves"] == {"oak_leaves": 1}  # with shears only
 

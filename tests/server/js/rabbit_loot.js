@@ -1,6 +1,6 @@
 'use strict'
 // A summoned rabbit takes 3 hits by hand, one every 10 ticks (vanilla health 3, the hand's damage 1,
-// a mob's hurt invulnerability 10 ticks) and its loot (1 rabbit, 0-1 rabbit_hide, a foot 1 kill
+// a mob's hurt invulnerability 10 ticks) and its loot (0-1 rabbit, 0-1 rabbit_hide, a foot 1 kill
 // in 10) goes to the player who killed it; the body then disappears for the bot.
 const { connect, sleep, inventory, serverInventory, waitFor, run } = require('./lib')
 const { ask, teleport } = require('./world_lib')
