@@ -72,8 +72,10 @@ module.exports.server = function (serv) {
   // that starts listening only once its window is open (mineflayer's openFurnace) hears the
   // fire a lit furnace has left, not just the ticks counting down. One resend on the next tick
   // is not enough: on a loaded machine the client can read it in the same network read as the
-  // window's items, before its listener is on. `f.remote`: Map(viewer -> values last sent);
-  // `f.opened`: Map(viewer -> ticks since its window opened, while under the last resend).
+  // window's items, before its listener is on; a stalled client can read all the resends in one
+  // read, so each click in the window is followed by all data slots too (`afterCommit`).
+  // `f.remote`: Map(viewer -> values last sent); `f.opened`: Map(viewer -> ticks since its
+  // window opened, while under the last resend).
   function sendProperties (f, viewer) {
     const session = api.state(viewer).session
     if (!session || session.storage !== f) return
@@ -170,6 +172,9 @@ module.exports.server = function (serv) {
         sendProperties(storage, viewer)
         storage.opened.set(viewer, 0) // all of them again on the ticks of RESEND_TICKS
       },
+      // A viewer that clicks in the window is listening: it is sent all data slots again on
+      // the next tick, as a resend it may have read before its listener was on is lost.
+      afterCommit: (viewer) => storage.remote.delete(viewer),
       onClose: (viewer) => { storage.remote.delete(viewer); storage.opened.delete(viewer) }
     })
   }

@@ -17,7 +17,8 @@
 //     takeResult?(view, click, session), afterClick?(view, session),
 //     outputSlots?: Set<number> (take-only slots, e.g. the furnace output),
 //     accepts?(slot, item): may item be placed in container slot `slot`,
-//     onOpen?(player, session), onClose?(player, session) }
+//     onOpen?(player, session), onClose?(player, session),
+//     afterCommit?(player, session): after each click of player's is applied and sent }
 // Window 0 (the player inventory with its 2x2 grid) is the session `inventorySession(player)`.
 
 const INVENTORY_SLOTS = 46
