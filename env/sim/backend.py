@@ -396,15 +396,36 @@ class SimBackend:
         if isinstance(path, Refusal):
             return path
         end = path[-1]
+        walk = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
 
         def apply() -> None:
             if len(path) > 1:
                 self.state.positions[agent] = feet_center(end)
-                self.state.walks[agent] = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
+                self.state.walks[agent] = walk
 
-        moving = len(path) > 1
+        if len(path) <= 1:
+            return 0.0, apply
         overhead = MOVE_OVERHEAD_S + (CENTRE_S if action.within == 0.0 else 0.0)
-        return path_length(path) / WALK_SPEED + (overhead if moving else 0.0), apply
+        seconds = path_length(path) / WALK_SPEED + overhead
+        cut = self._teleported_at(agent, walk, start, start + seconds)
+        return (seconds if cut is None else cut - start), apply
+
+    def _teleported_at(self, agent: str, walk: Walk, start: float, end: float) -> float | None:
+        """The first moment in (start, end) at which a trigger already fired (by an action run
+        before this one, `_reach_late`) teleports `agent` off `walk`: one of its teleport
+        effects reaches where the walk has the agent then. As a bot's walk on the server ends
+        where a teleport puts it (env/js/actions.js `walk`), the action ends at that moment.
+        None when no teleport comes in time."""
+        s = self.state
+        triggers = {t.id: t for t in self.world.triggers}
+        late = sorted((at, tid) for tid, at in s.fired.items()
+                      if start < at < end and agent not in s.reached.get(tid, set()))
+        for at, tid in late:
+            where = walk.at(at)
+            if any(eff.kind == "teleport" and eff.to is not None and effect_reaches(eff, where)
+                   for eff in triggers[tid].effects):
+                return at
+        return None
 
     def _lock(self, agent: str, pos: Pos) -> Refusal | None:
         c = self.state.containers[pos]
@@ -696,18 +717,24 @@ class SimBackend:
         path = self._walk(agent, action.pos)
         if isinstance(path, Refusal):
             return path
-        walk = path_length(path) / WALK_SPEED
-        arrive = start + walk
+        walk = Walk(start, tuple(path), WALK_SPEED)
+        arrive = walk.arrive
+        # A teleport on the way ends the walk where it puts the agent, which then holds still
+        # for hold_s there (as the server's step_on body: its walk ends, then it waits); the
+        # plate is never reached, so never pressed.
+        cut = self._teleported_at(agent, walk, start, arrive) if len(path) > 1 else None
 
         def apply() -> None:
             s.positions[agent] = feet_center(action.pos)
-            s.walks[agent] = Walk(start, tuple(path), WALK_SPEED)
+            s.walks[agent] = walk
+            if cut is not None:
+                return
             add_hold(s.powered.setdefault(action.pos, []), arrive, arrive + action.hold_s,
                      agent)
             b = s.block(action.pos)
             s.blocks[action.pos] = BlockState(name=b.name, state={**b.state, "powered": True})
 
-        return walk + action.hold_s, apply
+        return (arrive if cut is None else cut) - start + action.hold_s, apply
 
     def _wait(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Wait)
