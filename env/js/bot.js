@@ -17,6 +17,7 @@
 //   settle(name, x, y, z, timeoutMs)  -> Promise<bool> at (x, y, z) with the chunks around loaded
 //   teleport(sender, linesJson, targetsJson, timeoutMs) -> Promise<JSON [names not teleported]>
 //   steps(name, x, y, z)               -> JSON [[x, y, z]] cells the bot's walk may go to next
+//   seenBy(watcher, name)              -> JSON [x, y, z] | null where the server shows `name` to `watcher`
 //   quit(name), quitAll()
 //   startCall(fnName, argsJson, jobId) -> jobId; emits events 'done' (jobId, JSON {ok, value|error})
 
@@ -430,6 +431,14 @@ function steps (name, x, y, z) {
   return JSON.stringify(cells)
 }
 
+// Where the player `name` is as the server shows it to the bot `watcher` (the position the
+// server holds and broadcasts to other players, not the bot's own idea of where it is):
+// [x, y, z], or null when the watcher does not see it.
+function seenBy (watcher, name) {
+  const player = get(watcher).players[name]
+  return JSON.stringify(player && player.entity ? vec(player.entity.position) : null)
+}
+
 function status (name) {
   const bot = bots.get(name)
   if (!bot) return JSON.stringify({ known: false, online: false })
@@ -493,6 +502,6 @@ function startCall (fnName, argsJson, jobId) {
 }
 
 module.exports = {
-  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, waitSeen, seeEachOther, waitAt, settle, teleport, steps, collectDropped,
+  events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, waitSeen, seeEachOther, waitAt, settle, teleport, steps, seenBy, collectDropped,
   status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
 }

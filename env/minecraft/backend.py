@@ -649,6 +649,13 @@ class MinecraftBackend:
         `Walker.neighbours` is the same rule. Sorted."""
         return [tuple(c) for c in json.loads(self._bridge.call("bot", "steps", agent, *cell))]
 
+    def seen_by(self, watcher: str, agent: str) -> FPos | None:
+        """Where the server shows `agent`'s feet to `watcher`'s bot (the position the server
+        holds for that player and sends to the others, not the agent's bot's own reading);
+        None when the watcher does not see it."""
+        pos = json.loads(self._bridge.call("bot", "seenBy", watcher, agent))
+        return None if pos is None else (float(pos[0]), float(pos[1]), float(pos[2]))
+
     def _reconnect_if_dropped(self, agent: str) -> bool:
         """Rejoins a dropped bot with the same name and puts it back where it was last seen
         (the server keeps a player's inventory across a reconnect, as vanilla does). Answers
