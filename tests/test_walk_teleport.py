@@ -113,3 +113,26 @@ def test_a_step_on_with_no_teleport_on_the_way_presses_its_plate() -> None:
     assert out.ok
     assert out.seconds == pytest.approx(WALK_S + 1.0)
     assert sim.view().block(PLATE).state["powered"] is True
+
+
+@pytest.mark.parametrize("name", ["move_to", "step_on"])
+def test_a_walk_begun_before_a_teleport_that_took_its_agent_standing_ends_at_the_teleport(
+        name: str) -> None:
+    # The lever, run first, fires at 1.8 s and finds the walker at its spawn (6.1 blocks from
+    # the lever, inside 6.5): the walker is teleported there and then. Its walk, begun at
+    # 0.0 s but run after, was under way at 1.8 s: it ends then, where the teleport put it
+    # (on the server both happen at once), and a step_on presses nothing.
+    sim = _world(radius=6.5)
+    fired = _flip(sim, 1.5)
+    assert sim.view().agent_pos("walker") == DEST
+    hold = 1.0 if name == "step_on" else 0.0
+    act = {"name": name, "pos": list(PLATE)} | ({"hold_s": hold} if hold else {})
+    out = sim.execute("walker", parse_action(act), 0.0)
+    assert out.ok
+    assert out.seconds == pytest.approx(fired + hold)
+    assert sim.view().agent_pos("walker") == DEST
+    assert PLATE not in sim.view().powered
+    # its next walk starts from there
+    again = sim.execute("walker", parse_action({"name": "move_to", "pos": [20, Y, 22]}), fired)
+    assert again.ok and again.seconds > 0
+    assert sim.view().agent_pos("walker") == (20.5, float(Y), 22.5)

@@ -326,11 +326,11 @@ class SimBackend:
                     s.set_block(gone, _AIR, at)
             else:
                 for agent in self._agents_near(eff, at):
-                    self._reach(trig.id, eff, agent)
+                    self._reach(trig.id, eff, agent, at)
         self._settle()
 
-    def _reach(self, trigger_id: str, eff: Effect, agent: str) -> None:
-        """A trigger's give or teleport effect on one agent it reaches."""
+    def _reach(self, trigger_id: str, eff: Effect, agent: str, at: float) -> None:
+        """A trigger's give or teleport effect on one agent it reaches, at virtual time `at`."""
         s = self.state
         s.reached.setdefault(trigger_id, set()).add(agent)
         if eff.kind == "give" and eff.item:
@@ -338,6 +338,7 @@ class SimBackend:
         elif eff.kind == "teleport" and eff.to is not None:
             s.positions[agent] = feet_center(eff.to)
             s.walks.pop(agent, None)  # the walk ends here, as a bot's does
+            s.teleported[agent] = at
 
     def _reach_late(self, agent: str, start: float) -> None:
         """Actions run in start-time order, so a trigger that an earlier-run action fired at a
@@ -354,7 +355,7 @@ class SimBackend:
         for at, tid in late:
             for eff in triggers[tid].effects:
                 if eff.kind in ("give", "teleport") and effect_reaches(eff, self.pos_at(agent, at)):
-                    self._reach(tid, eff, agent)
+                    self._reach(tid, eff, agent, at)
         self._settle()
 
     def pos_at(self, agent: str, t: float) -> FPos:
@@ -390,8 +391,20 @@ class SimBackend:
             return refuse(Code.NO_PATH, pos=goal, start=start)
         return path
 
+    def _cut_before(self, agent: str, start: float) -> float | None:
+        """The moment, after `start`, of a teleport that already put `agent` elsewhere: a
+        trigger fired by an action run before this one (whose moment is later than this
+        action's start) found the agent where it stood and teleported it. A walk begun at
+        `start` was under way then, and ended there (as on the server, where both happen at
+        once); None when no such teleport came."""
+        tp = self.state.teleported.get(agent)
+        return tp if tp is not None and tp > start else None
+
     def _move_to(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, MoveTo)
+        cut = self._cut_before(agent, start)
+        if cut is not None:
+            return cut - start, _nothing
         path = self._walk(agent, action.pos, action.within)
         if isinstance(path, Refusal):
             return path
@@ -714,6 +727,9 @@ class SimBackend:
     def _step_on(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, StepOn)
         s = self.state
+        gone = self._cut_before(agent, start)
+        if gone is not None:  # teleported on its way: it holds where it landed
+            return gone - start + action.hold_s, _nothing
         path = self._walk(agent, action.pos)
         if isinstance(path, Refusal):
             return path

@@ -113,6 +113,9 @@ class SimState:
     walks: dict[str, Walk] = field(default_factory=dict)
     """Each agent's last walk, so that where it was at any moment of it can be told (a
     trigger's effect that fires mid-walk reaches the agent where it then is)."""
+    teleported: dict[str, float] = field(default_factory=dict)
+    """When a trigger last teleported each agent (virtual s): an action of that agent begun
+    before that moment, but run after the trigger, was under way when it came."""
 
     # -- WorldView ------------------------------------------------------------------------
     def block(self, pos: Pos) -> BlockState:
@@ -211,4 +214,5 @@ class SimState:
             on_ground={a: dict(items) for a, items in self.on_ground.items()},
             last_used=dict(self.last_used),
             walks=dict(self.walks),
+            teleported=dict(self.teleported),
         )
