@@ -178,19 +178,17 @@ function reached (bot, goal) {
   return goal.isEnd(p) || goal.isEnd(p.offset(0, 1, 0))
 }
 
-// How long the whole path search before a walk may think (ms of wall time, as pathfinder's own
-// thinkTimeout counts): a search still unfinished then found no path.
-const SEARCH_MS = 10000
-
 // Searches the whole path from where the bot stands to `goal` with the walk's own movements,
 // without moving: answers pathfinder's search result ({status: 'success' | 'noPath' |
 // 'timeout', path}). pathfinder's goto searches in slices of tickTimeout and starts along the
 // best partial path after the first slice, so a walk later found to have no path had already
 // moved the bot; searching first keeps a refused walk from changing anything. Between slices
-// the event loop runs (the connection's keep-alives, the world's updates).
+// the event loop runs (the connection's keep-alives, the world's updates). The search may take
+// pathfinder's thinkTimeout (wall time, as its own walks count it); one still unfinished then
+// found no path.
 async function searchPath (bot, goal) {
   const search = bot.pathfinder.getPathFromTo(bot.pathfinder.movements, bot.entity.position, goal,
-    { timeout: SEARCH_MS })
+    { timeout: bot.pathfinder.thinkTimeout })
   for (;;) {
     const { value, done } = search.next()
     if (done || value.result.status !== 'partial') return done ? { status: 'noPath', path: [] } : value.result
@@ -205,7 +203,7 @@ async function goto (bot, goal, distance, pos) {
   for (let attempt = 0; ; attempt++) {
     try {
       // Every walk is searched whole before its first step: no path (or none found within
-      // SEARCH_MS) is refused with the bot where it stood, as the simulator refuses it.
+      // the search's time) is refused with the bot where it stood, as the simulator refuses it.
       if (!reached(bot, goal) && (await searchPath(bot, goal)).status !== 'success') {
         refuse(C.NO_PATH, { pos, start: [from.x, from.y, from.z] })
       }
