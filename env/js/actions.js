@@ -187,12 +187,21 @@ function reached (bot, goal) {
 // pathfinder's thinkTimeout (wall time, as its own walks count it); one still unfinished then
 // found no path.
 async function searchPath (bot, goal) {
-  const search = bot.pathfinder.getPathFromTo(bot.pathfinder.movements, bot.entity.position, goal,
-    { timeout: bot.pathfinder.thinkTimeout })
-  for (;;) {
-    const { value, done } = search.next()
-    if (done || value.result.status !== 'partial') return done ? { status: 'noPath', path: [] } : value.result
-    await new Promise((resolve) => setImmediate(resolve))
+  // Other players and mobs are no walls (a player walks into another's cell, and the
+  // simulator's walk passes agents): pathfinder's entity costs are left to the walk itself.
+  const moves = bot.pathfinder.movements
+  const detect = moves.allowEntityDetection
+  moves.allowEntityDetection = false
+  try {
+    const search = bot.pathfinder.getPathFromTo(moves, bot.entity.position, goal,
+      { timeout: bot.pathfinder.thinkTimeout })
+    for (;;) {
+      const { value, done } = search.next()
+      if (done || value.result.status !== 'partial') return done ? { status: 'noPath', path: [] } : value.result
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  } finally {
+    moves.allowEntityDetection = detect
   }
 }
 
@@ -204,8 +213,10 @@ async function goto (bot, goal, distance, pos) {
     try {
       // Every walk is searched whole before its first step: no path (or none found within
       // the search's time) is refused with the bot where it stood, as the simulator refuses it.
-      if (!reached(bot, goal) && (await searchPath(bot, goal)).status !== 'success') {
-        refuse(C.NO_PATH, { pos, start: [from.x, from.y, from.z] })
+      const search = reached(bot, goal) ? null : await searchPath(bot, goal)
+      if (search && search.status !== 'success') {
+        // (`search`: pathfinder's verdict, 'noPath' or 'timeout')
+        refuse(C.NO_PATH, { pos, start: [from.x, from.y, from.z], search: search.status })
       }
       return await walk(bot, goal, ms, 'walking')
     } catch (err) {
