@@ -36,6 +36,7 @@ from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
+from env.redstone import is_plate, is_source, on_power, openables_near, receives_power
 from env.refusals import Code, Refusal, refuse
 from env.replaceable import grown
 from env.rulebook import (
@@ -47,6 +48,7 @@ from env.rulebook import (
     load_rulebook,
 )
 from env.sim.path import Walker, path_length
+from env.sim.power import plate_exit, power_edges
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
 from env.support import placed_state, popped, two_tall
@@ -176,6 +178,9 @@ class SimBackend:
             s.blocks[spec.pos] = BlockState(name=spec.name, state=dict(spec.state))
             if spec.name == "lever" and truthy(spec.state.get("powered")):
                 s.powered[spec.pos] = [Hold(0.0, math.inf)]
+                s.power_seen[spec.pos] = (0.0, True)
+            if is_source(spec.name):  # as the server's /setblock of a source: its neighbours
+                self._repower(spec.pos, 0.0, None)  # are updated (blocks placed so far)
         for c in world.containers:
             s.blocks[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
             s.containers[c.pos] = Container({i: n for i, n in c.items.items() if n > 0},
@@ -213,6 +218,7 @@ class SimBackend:
         s = self.state
         if agent not in s.positions:
             return Outcome.refused(refuse(Code.UNKNOWN_AGENT, agent=agent))
+        self._advance(start)  # the world as it is at `start` (doors moved by power)
         refusal = action.check(s, agent, self.rules)
         if refusal is not None:
             return Outcome.refused(refusal)
@@ -223,7 +229,6 @@ class SimBackend:
         if isinstance(plan, Refusal):
             return Outcome.refused(plan)
         seconds, apply = plan
-        self._advance(start)
         apply()
         s.last_used[agent] = action.pos if isinstance(action, Take | Put) else None
         self._reach_late(agent, start)
@@ -262,16 +267,55 @@ class SimBackend:
 
     # -- time and triggers ----------------------------------------------------------------
     def _advance(self, t: float) -> None:
-        """Bring buttons and plates to their powered state at time t."""
+        """Bring buttons and plates to their powered state at time t, and the doors,
+        trapdoors and fence gates near every source that changed since to theirs."""
         s = self.state
         s.clock = max(s.clock, t)
+        changes: list[tuple[float, Pos]] = []
         for pos, intervals in s.powered.items():
             b = s.blocks.get(pos)
-            if b is None or b.name == "lever":
+            if b is None or not is_source(b.name):
+                continue
+            since, was = s.power_seen.get(pos, (0.0, False))
+            changes += [(at, pos) for at, _ in power_edges(intervals, since, s.clock, was)]
+            s.power_seen[pos] = (s.clock, covers(intervals, s.clock))
+            if b.name == "lever":
                 continue
             on = covers(intervals, s.clock)
             if truthy(b.state.get("powered")) != on:
                 s.blocks[pos] = BlockState(name=b.name, state={**b.state, "powered": on})
+        for at, pos in sorted(changes):
+            self._repower(pos, at, at)
+
+    def _repower(self, source: Pos, at: float, when: float | None) -> None:
+        """A source at `source` changed at virtual time `at`: each door, trapdoor and fence
+        gate near it takes the power it now receives (env/redstone.py: opens when it gains
+        power, shuts when it loses it). Sources are powered as their holds say at `when`, or
+        as their block states say when `when` is None (the world being built)."""
+        s = self.state
+
+        def powered(p: Pos, b: BlockState) -> bool:
+            if when is None:
+                return truthy(b.state.get("powered")) or int(str(b.state.get("power", 0))) > 0
+            return covers(s.powered.get(p, []), when)
+
+        for cells in openables_near(source, s.block):
+            signal = any(receives_power(c, s.block, powered) for c in cells)
+            change = on_power(s.block(cells[0]).state, signal)
+            if change is None:
+                continue
+            for cell in cells:
+                b = s.block(cell)
+                s.set_block(cell, BlockState(name=b.name, state={
+                    **b.state, "open": change["open"], "powered": change["powered"]}), at)
+
+    def _leave_plates(self, agent: str, at: float) -> None:
+        """`agent` steps off any plate it stands on at virtual time `at`: its open-ended
+        holds there end (the plate stays pressed while another agent stands on it)."""
+        for pos, holds in self.state.powered.items():
+            if is_plate(self.state.block(pos).name):
+                holds[:] = [h._replace(off=max(h.on, at)) if h.agent == agent
+                            and h.off == math.inf else h for h in holds]
 
     def _spans(self, cond: Condition) -> list[Hold]:
         """When the condition holds, as holds in virtual time."""
@@ -336,6 +380,7 @@ class SimBackend:
         if eff.kind == "give" and eff.item:
             s.give(agent, eff.item, eff.count)
         elif eff.kind == "teleport" and eff.to is not None:
+            self._leave_plates(agent, s.fired.get(trigger_id, s.clock))
             s.positions[agent] = feet_center(eff.to)
             s.walks.pop(agent, None)  # the walk ends here, as a bot's does
 
@@ -399,8 +444,10 @@ class SimBackend:
 
         def apply() -> None:
             if len(path) > 1:
+                walk = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
+                self._leave_plates(agent, plate_exit(walk))
                 self.state.positions[agent] = feet_center(end)
-                self.state.walks[agent] = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
+                self.state.walks[agent] = walk
 
         moving = len(path) > 1
         overhead = MOVE_OVERHEAD_S + (CENTRE_S if action.within == 0.0 else 0.0)
@@ -700,10 +747,14 @@ class SimBackend:
         arrive = start + walk
 
         def apply() -> None:
+            walk = Walk(start, tuple(path), WALK_SPEED)
+            if len(path) > 1:
+                self._leave_plates(agent, plate_exit(walk))
             s.positions[agent] = feet_center(action.pos)
-            s.walks[agent] = Walk(start, tuple(path), WALK_SPEED)
-            add_hold(s.powered.setdefault(action.pos, []), arrive, arrive + action.hold_s,
-                     agent)
+            s.walks[agent] = walk
+            # pressed from the arrival for as long as the agent stands there (its next walk
+            # or a teleport ends the hold), as a player on a server's plate
+            add_hold(s.powered.setdefault(action.pos, []), arrive, math.inf, agent)
             b = s.block(action.pos)
             s.blocks[action.pos] = BlockState(name=b.name, state={**b.state, "powered": True})
 
