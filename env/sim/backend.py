@@ -271,19 +271,27 @@ class SimBackend:
         trapdoors and fence gates near every source that changed since to theirs."""
         s = self.state
         s.clock = max(s.clock, t)
-        changes: list[tuple[float, Pos]] = []
         for pos, intervals in s.powered.items():
             b = s.blocks.get(pos)
-            if b is None or not is_source(b.name):
-                continue
-            since, was = s.power_seen.get(pos, (0.0, False))
-            changes += [(at, pos) for at, _ in power_edges(intervals, since, s.clock, was)]
-            s.power_seen[pos] = (s.clock, covers(intervals, s.clock))
-            if b.name == "lever":
+            if b is None or b.name == "lever" or not is_source(b.name):
                 continue
             on = covers(intervals, s.clock)
             if truthy(b.state.get("powered")) != on:
                 s.blocks[pos] = BlockState(name=b.name, state={**b.state, "powered": on})
+        self._power_through(s.clock)
+
+    def _power_through(self, t: float) -> None:
+        """Move the doors near each source that turned on or off up to time t (once each
+        change), in the order of the changes."""
+        s = self.state
+        changes: list[tuple[float, Pos]] = []
+        for pos, intervals in s.powered.items():
+            b = s.blocks.get(pos)
+            since, was = s.power_seen.get(pos, (0.0, False))
+            if b is None or not is_source(b.name) or t < since:
+                continue
+            changes += [(at, pos) for at, _ in power_edges(intervals, since, t, was)]
+            s.power_seen[pos] = (t, covers(intervals, t))
         for at, pos in sorted(changes):
             self._repower(pos, at, at)
 
@@ -360,6 +368,7 @@ class SimBackend:
 
     def _apply_effects(self, trig: Trigger, at: float) -> None:
         s = self.state
+        self._power_through(at)  # a plate pressed before the trigger fired moved its doors
         for eff in trig.effects:
             if eff.kind == "set_block":
                 s.set_block(eff.pos, BlockState(name=eff.block or "air", state=dict(eff.state)),

@@ -260,3 +260,6 @@ module.exports.player = (player, serv) => {
   player.on('move_done', (data, cancelled) => { if (!cancelled) update(false) })
   player.on('disconnected', () => update(true))
 }
+
+// The rule alone, for tests that check it against env/redstone.py's.
+module.exports.rule = { reaches, attachedPosition, isConductor }
