@@ -218,7 +218,6 @@ class SimBackend:
         s = self.state
         if agent not in s.positions:
             return Outcome.refused(refuse(Code.UNKNOWN_AGENT, agent=agent))
-        self._advance(start)  # the world as it is at `start` (doors moved by power)
         refusal = action.check(s, agent, self.rules)
         if refusal is not None:
             return Outcome.refused(refusal)
@@ -229,6 +228,7 @@ class SimBackend:
         if isinstance(plan, Refusal):
             return Outcome.refused(plan)
         seconds, apply = plan
+        self._advance(start)
         apply()
         s.last_used[agent] = action.pos if isinstance(action, Take | Put) else None
         self._reach_late(agent, start)
@@ -434,7 +434,11 @@ class SimBackend:
                 s.positions[agent] = (p[0], float(landed), p[2])
 
     # -- actions --------------------------------------------------------------------------
-    def _walk(self, agent: str, goal: Pos, within: float = 0.0) -> Refusal | list[Pos]:
+    def _walk(self, agent: str, goal: Pos, at: float,
+              within: float = 0.0) -> Refusal | list[Pos]:
+        """A path from where `agent` stands to `goal`, through the world as it is at virtual
+        time `at` (doors and trapdoors moved by power up to then)."""
+        self._power_through(at)
         start = cell_of(self.state.agent_pos(agent))
         path = self.walker.find(start, goal, within)
         if path is None:
@@ -446,7 +450,7 @@ class SimBackend:
 
     def _move_to(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, MoveTo)
-        path = self._walk(agent, action.pos, action.within)
+        path = self._walk(agent, action.pos, start, action.within)
         if isinstance(path, Refusal):
             return path
         end = path[-1]
@@ -749,7 +753,7 @@ class SimBackend:
     def _step_on(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, StepOn)
         s = self.state
-        path = self._walk(agent, action.pos)
+        path = self._walk(agent, action.pos, start)
         if isinstance(path, Refusal):
             return path
         walk = path_length(path) / WALK_SPEED
