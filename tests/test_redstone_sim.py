@@ -11,6 +11,7 @@ from env.durations import DURATIONS
 from env.refusals import Code
 from env.rulebook import load_rulebook
 from env.sim import SimBackend
+from env.sim.triggers import Hold
 from env.world import STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
 
 Y = STAND_Y
@@ -165,3 +166,28 @@ def test_a_powered_lever_built_after_a_door_opens_it() -> None:
     sim = make(world.model_copy(update={"blocks": [*world.blocks, lever2]}))
     assert door_open(sim) == (True, True)
     assert sim.execute("a", MoveTo(pos=(0, Y, 7)), 0.0).ok
+
+
+def test_a_walk_over_a_plate_presses_it_on_the_way() -> None:
+    # The server presses a plate on every move whose box touches it; a walk across one opens
+    # the iron door beside it for that moment and fires a trigger on it.
+    plate = (0, Y, 3)
+    world = wall_with_door()
+    world = world.model_copy(update={"triggers": [Trigger(id="crossed", conditions=[
+        Condition(pos=plate, block="stone_pressure_plate", state={"powered": True})],
+        effects=[Effect(kind="set_block", pos=(5, Y, 0), block="stone_bricks")])],
+        "spawn": [(-2, Y, 3), (3, Y, 0)]})
+    sim = make(world)
+    walk = sim.execute("a", MoveTo(pos=(2, Y, 3)), 0.0)
+    assert walk.ok and walk.fired == ["crossed"]
+    # along x over the plate at x = 0: the body's box touches the plate's 0.7375 blocks
+    # before its middle (half a block less the 1/16 inset, plus half the 0.6 body) and leaves
+    # it 0.7375 blocks past it: 2 - 0.7375 and 2 + 0.7375 blocks into the walk
+    holds = sim.view().powered[plate]
+    assert holds == [Hold(pytest.approx(MOVE_OVERHEAD_S + 1.2625 / WALK_SPEED),
+                          pytest.approx(MOVE_OVERHEAD_S + 2.7375 / WALK_SPEED), "a")]
+    sim.execute("b", Wait(seconds=0.0), holds[0].on + 0.01)
+    assert door_open(sim) == (True, True)
+    sim.execute("b", Wait(seconds=0.0), holds[0].off + 0.01)
+    assert door_open(sim) == (False, False)
+    assert sim.view().block((5, Y, 0)).name == "stone_bricks"

@@ -48,7 +48,7 @@ from env.rulebook import (
     load_rulebook,
 )
 from env.sim.path import Walker, path_length
-from env.sim.power import plate_exit, power_edges
+from env.sim.power import plate_crossings, plate_exit, power_edges
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
 from env.support import placed_state, popped, two_tall
@@ -317,6 +317,23 @@ class SimBackend:
                 s.set_block(cell, BlockState(name=b.name, state={
                     **b.state, "open": change["open"], "powered": change["powered"]}), at)
 
+    def _press_on_the_way(self, agent: str, walk: Walk, skip: Pos | None = None) -> None:
+        """The plates `walk` passes over (or by, on a diagonal step: the body is 0.6 wide)
+        are pressed while the agent's box touches them, as on a server, which checks every
+        move; one it ends on stays pressed until the agent walks on (open-ended hold)."""
+        s = self.state
+        near: set[Pos] = set()
+        for x, y, z in walk.cells:
+            near |= {(x + dx, y + dy, z + dz) for dx in (-1, 0, 1) for dz in (-1, 0, 1)
+                     for dy in (-1, 0, 1)}
+        near.discard(walk.cells[0])  # the plate it starts on is left (`_leave_plates`)
+        if skip is not None:
+            near.discard(skip)
+        plates = sorted(p for p in near if is_plate(s.block(p).name))
+        for pos, on, off in plate_crossings(walk, plates):
+            stays = pos == walk.cells[-1] and off >= walk.arrive - 1e-9
+            add_hold(s.powered.setdefault(pos, []), on, math.inf if stays else off, agent)
+
     def _leave_plates(self, agent: str, at: float) -> None:
         """`agent` steps off any plate it stands on at virtual time `at`: its open-ended
         holds there end (the plate stays pressed while another agent stands on it)."""
@@ -459,6 +476,7 @@ class SimBackend:
             if len(path) > 1:
                 walk = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
                 self._leave_plates(agent, plate_exit(walk))
+                self._press_on_the_way(agent, walk)
                 self.state.positions[agent] = feet_center(end)
                 self.state.walks[agent] = walk
 
@@ -763,6 +781,7 @@ class SimBackend:
             walk = Walk(start, tuple(path), WALK_SPEED)
             if len(path) > 1:
                 self._leave_plates(agent, plate_exit(walk))
+                self._press_on_the_way(agent, walk, skip=action.pos)
             s.positions[agent] = feet_center(action.pos)
             s.walks[agent] = walk
             # pressed from the arrival for as long as the agent stands there (its next walk

@@ -15,9 +15,10 @@ import json
 import math
 from pathlib import Path
 
-from env.redstone import PLATE_INSET
+from env.redstone import PLATE_HEIGHT, PLATE_INSET
 from env.sim.state import Walk
 from env.sim.triggers import Hold, covers
+from env.world import Pos
 
 _WALKING = json.loads((Path(__file__).resolve().parent.parent / "data" / "walking.json")
                       .read_text())
@@ -58,3 +59,42 @@ def plate_exit(walk: Walk) -> float:
         gone += step
         a = b
     return walk.arrive
+
+
+def _within(u0: float, u1: float, lo: float, hi: float) -> tuple[float, float] | None:
+    """The part of f in [0, 1] where u0 + f (u1 - u0) lies in [lo, hi)."""
+    if u0 == u1:
+        return (0.0, 1.0) if lo <= u0 < hi else None
+    a, b = (lo - u0) / (u1 - u0), (hi - u0) / (u1 - u0)
+    a, b = max(0.0, min(a, b)), min(1.0, max(a, b))
+    return (a, b) if a < b else None
+
+
+def plate_crossings(walk: Walk, plates: list[Pos]) -> list[tuple[Pos, float, float]]:
+    """The plates among `plates` (cells) that a walk presses on its way, each with when the
+    body's box first touches the plate's box and when it leaves it (virtual s): a plate is
+    pressed while the feet are within `PLATE_REACH` of its middle along x and z and less than
+    the plate's height above its floor (the server checks on every move).
+
+    >>> plate_crossings(Walk(0.0, ((0, -60, 0), (1, -60, 0), (2, -60, 0)), 1.0), [(1, -60, 0)])
+    [((1, -60, 0), 0.2625, 1.7375)]
+    """
+    out: list[tuple[Pos, float, float]] = []
+    for cell in plates:
+        cx, cz = cell[0] + 0.5, cell[2] + 0.5
+        t, first, last = walk.leave, None, None
+        for a, b in zip(walk.cells, walk.cells[1:], strict=False):
+            dt = math.dist(a, b) / walk.speed
+            parts = [_within(a[0] + 0.5, b[0] + 0.5, cx - PLATE_REACH, cx + PLATE_REACH),
+                     _within(a[2] + 0.5, b[2] + 0.5, cz - PLATE_REACH, cz + PLATE_REACH),
+                     _within(a[1], b[1], cell[1], cell[1] + PLATE_HEIGHT)]
+            if all(p is not None for p in parts):
+                lo = max(p[0] for p in parts if p is not None)
+                hi = min(p[1] for p in parts if p is not None)
+                if lo < hi:
+                    first = t + lo * dt if first is None else first
+                    last = t + hi * dt
+            t += dt
+        if first is not None and last is not None:
+            out.append((cell, round(first, 9), round(last, 9)))
+    return out
