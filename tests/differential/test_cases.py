@@ -833,3 +833,23 @@ def test_power_opens_a_door_for_another_agent_and_shuts_it_on_both_backends(
         assert pick(states, door) == [opened, opened, shut, shut, shut]
         assert pick(states, upper) == [opened, opened, shut, shut, shut]
         assert pick(states, trapdoor) == [opened, shut, shut, shut, shut]
+
+
+def test_a_walk_across_a_plate_fires_its_trigger_on_both_backends(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # A plate is pressed while a player's box touches it (minecraft.wiki/w/Pressure_Plate);
+    # the server checks every move, so a walk across it presses it on the way and its
+    # trigger fires, on the simulator too.
+    plate = at(3, 2)
+    world = WorldSetup(
+        blocks=[BlockSpec(name="stone_pressure_plate", pos=plate, state={"powered": False})],
+        triggers=[Trigger(id="crossed", conditions=[
+            Condition(pos=plate, block="stone_pressure_plate", state={"powered": True})],
+            effects=[Effect(kind="set_block", pos=at(7, 7), block="stone_bricks")])],
+        spawn=[at(3, 0), at(6, 0)])
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "move_to", "pos": list(at(3, 5))}, B: {"name": "wait", "seconds": 0.5}},
+        {A: {"name": "wait", "seconds": 1.0}, B: {"name": "wait", "seconds": 1.0}}])
+    for run in (sim, srv):
+        assert run.final["blocks"][",".join(map(str, at(7, 7)))] == "stone_bricks"
+        assert run.final["blocks"][",".join(map(str, plate))] == "stone_pressure_plate"
