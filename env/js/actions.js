@@ -707,7 +707,7 @@ const FACE_OF = { down: 0, up: 1, east: 2, west: 3, south: 4, north: 5 }
 
 // `item` names the block to place; the bot holds the item that places it (a torch for a
 // wall_torch, wheat_seeds for wheat: BLOCK_ITEMS).
-async function place (bot, { item, pos, facing = null }) {
+async function place (bot, { item, pos, facing = null, grow = false }) {
   if (!bot.registry.blocksByName[item]) refuse(C.NOT_A_BLOCK, { item })
   const how = BLOCK_ITEMS[item]
   if (!how || !how.item) refuse(C.NOT_PLACEABLE, { item })
@@ -718,13 +718,15 @@ async function place (bot, { item, pos, facing = null }) {
   const held = bot.inventory.items().find(i => i.type === type)
   const target = blockAtOrRefuse(bot, pos)
   // not by its own item, which may grow it instead: a snow cover takes a layer (replaceable.json)
-  if (!replaceable(target.name, target.getProperties(), how.item)) refuse(C.CELL_TAKEN, { pos, block: target.name })
+  // and only with `grow` (a builder who sees its own kind there and does not mean to grow it
+  // places nothing)
+  const grows = grown(target.name, target.getProperties(), how.item)
+  if (!replaceable(target.name, target.getProperties(), how.item) || (grows && !grow)) refuse(C.CELL_TAKEN, { pos, block: target.name })
   // a door or tall plant takes the cell above too, which must be free to replace
   if (support.twoTall(item)) {
     const above = blockAtOrRefuse(bot, [pos[0], pos[1] + 1, pos[2]])
     if (!replaceable(above.name, above.getProperties(), how.item)) refuse(C.NO_ROOM_ABOVE, { item, pos: [pos[0], pos[1] + 1, pos[2]] })
   }
-  const grows = grown(target.name, target.getProperties(), how.item)
   const cell = at(pos)
   // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
   // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
