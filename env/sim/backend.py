@@ -132,7 +132,11 @@ class SimBackend:
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill by the animal's
     health and the weapon held (`env.durations.kill_seconds`); milk 1 s; step_on the walk
     plus `hold_s`. A lever, button or door changes at the action's end (the click, as a bot
-    turns to it first); a plate is held from the agent's arrival. Drops by chance and drop
+    turns to it first); a plate is held from the agent's arrival until its box leaves the
+    plate on a later walk (or a teleport takes it away), and a walk presses the plates it
+    passes over while the box touches them. Doors, trapdoors and fence gates near a source
+    that turns on or off open or shut at that moment (`env.redstone`), and a walk sees them
+    as they are at its start. Drops by chance and drop
     counts (env/data/loot.json: 2-5 raw copper, 1-3 beef) are rolled with a generator seeded
     with `seed`. `view()` is the
     live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,

@@ -1,5 +1,5 @@
 """The simulator's side of redstone power (the rule itself is `env.redstone`): when sources
-change in virtual time, and when a walking agent steps off a pressure plate.
+change in virtual time, and when a walking agent presses a pressure plate or steps off one.
 
 A source's `Hold`s (`SimState.powered`) say when it is powered; its *edges* are the moments
 that changes. At each edge the doors, trapdoors and fence gates near the source are
