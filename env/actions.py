@@ -18,6 +18,7 @@ from pydantic import Field, TypeAdapter, field_validator
 
 from env.capacity import container_slots, player_slots, room_for, stack_size
 from env.dig import nothing_to_dig
+from env.redstone import POWER_ONLY
 from env.refusals import Code, Refusal, refuse
 from env.replaceable import grown, replaceable
 from env.rulebook import Rule, Rulebook
@@ -42,7 +43,7 @@ UNBREAKABLE = frozenset({"bedrock", "barrier", "command_block", "end_portal_fram
 PLATES = "_pressure_plate"
 BUTTONS = "_button"
 TOGGLED_BY_HAND = ("lever", "_fence_gate", "_door", "_trapdoor")
-POWERED_ONLY = frozenset({"iron_door", "iron_trapdoor"})
+POWERED_ONLY = POWER_ONLY  # iron doors and trapdoors (env/data/redstone.json)
 
 
 def _pos(v: object) -> object:

@@ -136,3 +136,15 @@ def test_a_walk_begun_before_a_teleport_that_took_its_agent_standing_ends_at_the
     again = sim.execute("walker", parse_action({"name": "move_to", "pos": [20, Y, 22]}), fired)
     assert again.ok and again.seconds > 0
     assert sim.view().agent_pos("walker") == (20.5, float(Y), 22.5)
+
+
+def test_a_walk_cut_by_a_teleport_presses_no_plate_beyond_where_it_was_cut() -> None:
+    # A plate at x = 4 on the walk's row: the walker, teleported at 1.8 s from x = 1.71,
+    # never reaches it (a walk presses the plates it passes over, env/sim/backend.py).
+    sim = _world()
+    on_the_way = (4, Y, 1)
+    sim.state.blocks[on_the_way] = sim.state.block(PLATE)
+    fired = _flip(sim, 1.5)
+    out = sim.execute("walker", parse_action({"name": "move_to", "pos": list(PLATE)}), 0.0)
+    assert out.seconds == pytest.approx(fired)
+    assert not sim.view().powered.get(on_the_way)

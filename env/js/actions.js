@@ -856,8 +856,9 @@ async function waitFor (test, ms) {
   return test()
 }
 
-// Blocks a hand uses (as env/actions.py's TOGGLED_BY_HAND, BUTTONS and POWERED_ONLY).
-const POWERED_ONLY = new Set(['iron_door', 'iron_trapdoor'])
+// Blocks a hand uses (as env/actions.py's TOGGLED_BY_HAND, BUTTONS and POWERED_ONLY; the iron
+// ones that only power moves are env/data/redstone.json's).
+const POWERED_ONLY = new Set(require('../data/redstone.json').power_only)
 function usedByHand (name) {
   return name.endsWith('_button') || name === 'lever' || ['_fence_gate', '_door', '_trapdoor'].some(t => name.endsWith(t))
 }
