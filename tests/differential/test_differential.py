@@ -29,6 +29,6 @@ def test_random_sequences_agree_on_both_backends(server: ServerProcess, rules: R
           "outside the tolerance (not asserted)")
     assert tally.errors == [], tally.errors
     assert tally.sequences == SEQUENCES
-    assert tally.disagreements == []
+    assert tally.disagreements == [], "\n".join(tally.disagreements)
     # drops by chance: the flint rates of both backends alike (CHANCE_ALPHA, Fisher's test)
     assert tally.chance_p >= CHANCE_ALPHA, (tally.chance_sim, tally.chance_server)
