@@ -22,7 +22,8 @@ import json
 from collections.abc import Mapping
 from functools import cache
 
-from env.rulebook import VERSION, minecraft_data_dir
+from env.rulebook import VERSION, Rulebook, minecraft_data_dir
+from env.world import BlockState
 
 
 @cache
@@ -62,3 +63,14 @@ def full_state(name: str, state: Mapping[str, object] | None = None,
     A name minecraft-data does not know answers its given state, spelled."""
     given = {k: spell(v) for k, v in (state or {}).items()}
     return {**_defaults(version).get(name, {}), **given}
+
+
+def unripe(block: BlockState, rules: Rulebook) -> tuple[int, int] | None:
+    """(age, ripe age) of a crop not ripe yet (env/data/crops.json, `Rulebook.ripe_age`);
+    None for a ripe crop or a block that is no crop. An `age` not given is the block's
+    default, 0, as a server places it: `BlockState(name="carrots")` is (0, 7)."""
+    ripe = rules.ripe_age(block.name)
+    if ripe is None:
+        return None
+    age = int(full_state(block.name, block.state).get("age", ripe))
+    return (age, ripe) if age < ripe else None

@@ -341,11 +341,10 @@ def _kill_rules(foods: frozenset[str]) -> list[Rule]:
         # drops a kill may give without a roll of chance, those of any kill first (a spider's
         # string), else a player's kill's (a blaze's 0-1 rods); an entry of a weighted pick (a
         # witch's, a polar bear's fish) is chance, its last one too
-        def maybe_when(when: str | None) -> list[str]:
-            return [str(d["item"]) for d in table if float(d.get("chance", 1.0)) >= 1.0
-                    and int(d.get("max", d["min"])) > 0 and "group" not in d
-                    and d.get("when") == when]
-        maybe = maybe_when(None) or maybe_when("killed_by_player")
+        maybe = [[str(d["item"]) for d in table if float(d.get("chance", 1.0)) >= 1.0
+                  and int(d.get("max", d["min"])) > 0 and "group" not in d
+                  and d.get("when") == when] for when in (None, "killed_by_player")]
+        maybe = maybe[0] or maybe[1]
         items = list(dict.fromkeys([*certain, *maybe]))
         if not items:
             continue

@@ -207,13 +207,16 @@ def test_lava_bucket_fuel_leaves_its_bucket() -> None:
 
 # --- digging, placing -------------------------------------------------------------------------
 
-def test_dig_ripe_wheat_but_not_young_wheat() -> None:
+def test_dig_ripe_wheat_and_young_wheat() -> None:
     sim = make(WorldSetup(blocks=[BlockSpec(name="wheat", pos=(1, Y, 0), state={"age": 7}),
                                   BlockSpec(name="wheat", pos=(0, Y, 1), state={"age": 3})]))
-    before = sim.snapshot()
+    # vanilla breaks a crop at any age (minecraft.wiki/w/Crops); young wheat drops one seed
+    # (blocks/wheat.json). Not digging it young is the Judger's policy (agents/policy.py).
     out = sim.execute("a", Dig(pos=(0, Y, 1)), 0.0)
-    assert (out.ok, out.reason) == (False, "wheat at (0, -60, 1) is not ripe (age 3 of 7)")
-    assert sim.snapshot() == before
+    assert out.ok
+    assert sim.view().inventory("a") == {"wheat_seeds": 1}
+    assert sim.view().block((0, Y, 1)).name == "air"
+    sim = make(WorldSetup(blocks=[BlockSpec(name="wheat", pos=(1, Y, 0), state={"age": 7})]))
     assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == pytest.approx([0.0 + DIG_EXTRA])  # instant
     # ripe wheat: 1 wheat and 1 + B(3, 4/7) seeds (the game's loot table blocks/wheat.json;
     # minecraft.wiki/w/Wheat_Seeds#Breaking: 1-4 seeds), rolled with the seeded generator
@@ -480,19 +483,34 @@ def test_two_plates_held_together_fire_an_and_trigger() -> None:
 
 def test_two_plates_held_apart_do_not_fire() -> None:
     sim = make(two_plates(window=1.0), ("a", "b"))
-    a = sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)  # held [0.46, 3.46)
-    b = sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 4.0)  # held [4.56, 7.56)
+    a = sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)  # held from 0.46
+    assert sim.execute("a", MoveTo(pos=(4, Y, 0)), 3.0).ok  # ... until a walks off
+    b = sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 5.0)  # held from 5.56
     assert (a.ok, b.ok, a.fired, b.fired, sim.fired()) == (True, True, [], [], set())
     assert sim.view().inventory("a") == {}
     # plates are powered only while held
-    sim.execute("a", Wait(seconds=1), 8.0)
+    sim.execute("a", Wait(seconds=1), 9.0)
     assert sim.view().block((2, Y, 0)).state == {"powered": False}
+
+
+def test_a_plate_stays_powered_while_its_agent_stands_on_it() -> None:
+    # vanilla: a pressure plate is powered while an entity is on it (minecraft.wiki/w/
+    # Pressure_Plate), whatever its hold_s: a stays on its plate, b steps on the other later
+    sim = make(two_plates(window=1.0), ("a", "b"))
+    assert sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=1), 0.0).fired == []
+    assert sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=1), 6.0).fired == ["plates"]
+    assert sim.view().block((2, Y, 0)).state == {"powered": True}
+    assert sim.execute("a", MoveTo(pos=(4, Y, 0)), 9.0).ok
+    sim.execute("b", Wait(seconds=1), 10.0)
+    assert sim.view().block((2, Y, 0)).state == {"powered": False}
+    assert sim.view().block((-2, Y, 0)).state == {"powered": True}  # b is still on it
 
 
 def test_and_window_tolerates_a_short_gap() -> None:
     sim = make(two_plates(window=2.0), ("a", "b"))
-    sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)  # held until 3.46
-    assert sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 4.5).fired == ["plates"]
+    sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)
+    assert sim.execute("a", MoveTo(pos=(4, Y, 0)), 3.0).ok  # held until it walks off
+    assert sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 4.0).fired == ["plates"]
 
 
 def test_button_trigger_teleports_nearby_players() -> None:

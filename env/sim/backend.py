@@ -32,6 +32,7 @@ from env.actions import (
 )
 from env.attack import weapon
 from env.backend import Observation, Outcome
+from env.block_states import full_state
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
 from env.loot import SILK_TOUCH, entity_drops
@@ -130,7 +131,9 @@ class SimBackend:
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill by the animal's
     health and the weapon held (`env.durations.kill_seconds`); milk 1 s; step_on the walk
     plus `hold_s`. A lever, button or door changes at the action's end (the click, as a bot
-    turns to it first); a plate is held from the agent's arrival. Drops by chance and drop
+    turns to it first); a plate is held from the agent's arrival for as long as it stands
+    there (vanilla: a pressure plate is powered while an entity is on it, minecraft.wiki/w/
+    Pressure_Plate; the server's redstone plugin), `hold_s` at least. Drops by chance and drop
     counts (env/data/loot.json: 2-5 raw copper, 1-3 beef) are rolled with a generator seeded
     with `seed`. `view()` is the
     live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
@@ -336,6 +339,7 @@ class SimBackend:
         if eff.kind == "give" and eff.item:
             s.give(agent, eff.item, eff.count)
         elif eff.kind == "teleport" and eff.to is not None:
+            self._leave_plates(agent, s.clock)
             s.positions[agent] = feet_center(eff.to)
             s.walks.pop(agent, None)  # the walk ends here, as a bot's does
 
@@ -380,6 +384,20 @@ class SimBackend:
                 s.positions[agent] = (p[0], float(landed), p[2])
 
     # -- actions --------------------------------------------------------------------------
+    def _leave_plates(self, agent: str, t: float) -> None:
+        """`agent` steps off the plates it stands on at virtual time `t`: their holds by it
+        that were open (until it left) end at `t`."""
+        s = self.state
+        for pos, holds in s.powered.items():
+            if any(h.agent == agent and h.off == math.inf for h in holds):
+                holds[:] = [h._replace(off=max(h.on, t)) if h.agent == agent and
+                            h.off == math.inf else h for h in holds]
+                holds[:] = [h for h in holds if h.off > h.on]
+                b = s.blocks.get(pos)  # the plate as it is once left (the action applies whole)
+                if b is not None:
+                    s.blocks[pos] = BlockState(name=b.name, state={
+                        **b.state, "powered": covers(holds, max(s.clock, t))})
+
     def _walk(self, agent: str, goal: Pos, within: float = 0.0) -> Refusal | list[Pos]:
         start = cell_of(self.state.agent_pos(agent))
         path = self.walker.find(start, goal, within)
@@ -399,6 +417,7 @@ class SimBackend:
 
         def apply() -> None:
             if len(path) > 1:
+                self._leave_plates(agent, start + MOVE_OVERHEAD_S)
                 self.state.positions[agent] = feet_center(end)
                 self.state.walks[agent] = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
 
@@ -513,19 +532,23 @@ class SimBackend:
         tools = {"shears"} if inv.get("shears", 0) > 0 else set()
         if any(n > 0 and i.endswith("_pickaxe") for i, n in inv.items()):
             tools.add("pickaxe")
-        age_state = block.state.get("age")
-        age = int(age_state) if age_state is not None else None
+        # every property, the game's default where none was set (a crop set with no age is
+        # at age 0, as a server places it)
+        state = full_state(block.name, block.state)
+        age = int(state["age"]) if "age" in state else None
         rule = self.rules.rules.get(f"mine:{block.name}")
-        if rule is not None and rule == self._full_rules.rules.get(rule.id):
-            # the game's table, as is: chances and counts rolled (2-5 raw copper)
-            return loot_drops(block.name, tools, age, self.rng, state=dict(block.state))
+        ripe = self.rules.ripe_age(block.name)
+        young = ripe is not None and age is not None and age < ripe
+        if rule is not None and (young or rule == self._full_rules.rules.get(rule.id)):
+            # the game's table, as is: chances and counts rolled (2-5 raw copper); an unripe
+            # crop's too (one seed), which its harvest rule (the ripe crop's) does not tell
+            return loot_drops(block.name, tools, age, self.rng, state=state)
         out: dict[str, int] = {}  # a counterfactual rule: its drops, and chance's on top
         if rule is not None and all(inv.get(t, 0) > 0 for t in rule.tools if t == "shears"):
             out[rule.output] = int(rule.count)
             for item, n in rule.byproducts.items():
                 out[item] = out.get(item, 0) + n
-        extra = loot_drops(block.name, tools, age, self.rng, certain=False,
-                           state=dict(block.state))
+        extra = loot_drops(block.name, tools, age, self.rng, certain=False, state=state)
         for item, n in extra.items():
             out[item] = out.get(item, 0) + n
         return out
@@ -581,14 +604,15 @@ class SimBackend:
         for cell in removed:
             for gone in popped(cell, s.block):
                 block = s.block(gone)
-                age = block.state.get("age")
+                state = full_state(block.name, block.state)  # a crop's default age is 0
+                age = state.get("age")
                 upper = str(block.state.get("half", "")) == "upper"
                 s.set_block(gone, _AIR, at)
                 if upper:  # the lower half's loot is the block's (one door, one plant)
                     continue
                 for item, n in loot_drops(block.name, set(),
                                           int(age) if age is not None else None,
-                                          self.rng, state=dict(block.state)).items():
+                                          self.rng, state=state).items():
                     s.give(agent, item, n)
 
     def _place(self, agent: str, action: Action, start: float) -> Plan:
@@ -700,10 +724,12 @@ class SimBackend:
         arrive = start + walk
 
         def apply() -> None:
+            if len(path) > 1:
+                self._leave_plates(agent, start)
             s.positions[agent] = feet_center(action.pos)
             s.walks[agent] = Walk(start, tuple(path), WALK_SPEED)
-            add_hold(s.powered.setdefault(action.pos, []), arrive, arrive + action.hold_s,
-                     agent)
+            # held while the agent stands on it: until its next walk or teleport
+            add_hold(s.powered.setdefault(action.pos, []), arrive, math.inf, agent)
             b = s.block(action.pos)
             s.blocks[action.pos] = BlockState(name=b.name, state={**b.state, "powered": True})
 

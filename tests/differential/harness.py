@@ -15,8 +15,8 @@ each action's ok/refused verdict is a function of the world before the round, on
 
 Compared: every action's verdict (and its refusal code, when both sides give one), the final
 inventories, chest contents and every block of the arena, name and whole state (each property
-the block has in the game, defaults filled in: `env.block_states.full_state`); the durations are collected for the
-calibration (`duration_table`) and checked within `DURATION_TOLERANCE`.
+the block has in the game, defaults filled in: `env.block_states.full_state`); the durations
+are collected for the calibration (`duration_table`) and checked within `DURATION_TOLERANCE`.
 """
 
 from __future__ import annotations
