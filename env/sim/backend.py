@@ -234,6 +234,12 @@ class SimBackend:
         return Outcome(ok=True, seconds=seconds, fired=fired)
 
     # -- for tests and the planner --------------------------------------------------------
+    def advance(self, t: float) -> None:
+        """Bring the world to virtual time `t` (no earlier than its clock): buttons and plates
+        powered as they are then (an agent's hold on a plate begins on its arrival, after its
+        step_on has started), so a view read now shows the world at `t`."""
+        self._advance(t)
+
     def snapshot(self) -> dict[str, object]:
         """The state as plain data: inventories, containers, blocks that differ from the
         superflat ground, fired triggers, agent positions and entities."""

@@ -357,6 +357,7 @@ def run_on_sim(seq: Sequence_, rules: Rulebook, origin: Pos) -> Run:
                                         _code(out), out.seconds))
             end = max(end, t + out.seconds)
         t = end
+    sim.advance(t)  # the world as the last round leaves it (a plate held from an arrival)
     run.final = final_state(sim, seq, origin)
     return run
 
