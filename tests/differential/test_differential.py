@@ -1,7 +1,8 @@
 """The differential test in CI: seeded random concurrent action sequences on the simulator and
 on the embedded server must agree on every verdict (and refusal code), the final inventories,
-chests and blocks. `CAUSALCRAFT_DIFF_SEQUENCES` sets how many (default 100; the bench script
-bench/bench_differential.py runs thousands and prints the disagreement rate)."""
+chests and blocks (each block's name and whole state). `CAUSALCRAFT_DIFF_SEQUENCES` sets how
+many (default 100; the bench script bench/bench_differential.py runs thousands and prints the
+disagreement rate)."""
 
 from __future__ import annotations
 
