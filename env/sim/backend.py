@@ -50,7 +50,7 @@ from env.rulebook import (
 from env.sim.path import Walker, path_length
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
-from env.support import placed_state, popped, two_tall
+from env.support import looking, placed_state, popped, two_tall
 from env.world import (
     BlockState,
     Condition,
@@ -271,7 +271,8 @@ class SimBackend:
 
     # -- time and triggers ----------------------------------------------------------------
     def _advance(self, t: float) -> None:
-        """Bring buttons and plates to their powered state at time t."""
+        """Bring buttons and plates to their powered state at time t, and furnaces to their
+        `lit` state (lit while their fire burns, as the game's block state follows it)."""
         s = self.state
         s.clock = max(s.clock, t)
         for pos, intervals in s.powered.items():
@@ -281,6 +282,11 @@ class SimBackend:
             on = covers(intervals, s.clock)
             if truthy(b.state.get("powered")) != on:
                 s.blocks[pos] = BlockState(name=b.name, state={**b.state, "powered": on})
+        for pos, until in s.lit_until.items():
+            b = s.blocks.get(pos)
+            lit = s.clock < until
+            if b is not None and truthy(b.state.get("lit")) != lit:
+                s.blocks[pos] = BlockState(name=b.name, state={**b.state, "lit": lit})
 
     def _spans(self, cond: Condition) -> list[Hold]:
         """When the condition holds, as holds in virtual time."""
@@ -628,7 +634,8 @@ class SimBackend:
         how = self.rules.placement(action.item)
         # a snow cover grows by a layer, a half slab becomes double (env/data/replaceable.json)
         more = grown(here.name, here.state, how.item) if how and how.item else None
-        state = more or placed_state(action.item, action.facing)
+        state = more or placed_state(action.item, action.facing,
+                                     looking(s.agent_pos(agent), action.pos))
         cells = [(action.pos, state)]
         if two_tall(action.item):  # both halves (check() saw the cell above free)
             x, y, z = action.pos
