@@ -18,8 +18,9 @@ from pydantic import Field, TypeAdapter, field_validator
 
 from env.capacity import container_slots, player_slots, room_for, stack_size
 from env.dig import nothing_to_dig
+from env.redstone import POWER_ONLY
 from env.refusals import Code, Refusal, refuse
-from env.replaceable import replaceable
+from env.replaceable import grown, replaceable
 from env.rulebook import Rule, Rulebook
 from env.support import placed_state, two_tall
 from env.support import refusal as support_refusal
@@ -42,7 +43,7 @@ UNBREAKABLE = frozenset({"bedrock", "barrier", "command_block", "end_portal_fram
 PLATES = "_pressure_plate"
 BUTTONS = "_button"
 TOGGLED_BY_HAND = ("lever", "_fence_gate", "_door", "_trapdoor")
-POWERED_ONLY = frozenset({"iron_door", "iron_trapdoor"})
+POWERED_ONLY = POWER_ONLY  # iron doors and trapdoors (env/data/redstone.json)
 
 
 def _pos(v: object) -> object:
@@ -321,12 +322,17 @@ class Place(Action):
     item: str
     pos: Pos
     facing: Facing | Literal["x", "y", "z"] | None = None
+    grow: bool = False
+    """Click the open face of a half slab or snow cover of the item's own kind at pos, making
+    it a double slab or a layer thicker (env/data/replaceable.json `grows`). Without it such a
+    cell counts as taken, as a builder who sees the block there places nothing."""
     summary: ClassVar[str] = ("place the block named item at pos (facing a direction or axis), "
                               "holding the item that places it (a torch for wall_torch, "
                               "wheat_seeds for wheat); what cannot float needs its support "
                               "(a crop farmland below, a wall torch or ladder a full block "
                               "behind it, a lever or button the block below, or behind it "
-                              "when facing a side)")
+                              "when facing a side); grow: true to make a half slab there "
+                              "double or a snow cover a layer thicker")
     _v = field_validator("pos", mode="before")(_pos)
     _n = field_validator("item", mode="before")(_name)
 
@@ -341,7 +347,8 @@ class Place(Action):
             return missing
         here = view.block(self.pos)
         # not by its own item, which may grow it instead (env/data/replaceable.json)
-        if not replaceable(here.name, here.state, how.item):
+        if not replaceable(here.name, here.state, how.item) or \
+                (not self.grow and grown(here.name, here.state, how.item) is not None):
             return refuse(Code.CELL_TAKEN, pos=self.pos, block=here.name)
         x, y, z = self.pos
         # a door or tall plant takes the cell above too, which must be free to replace

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from env.rulebook import Rule, Rulebook
-from env.world import Pos, _as_pos
-from planner.subtask import Plan, Subtask
+from env.world import Pos
+from planner.subtask import Plan, Subtask, sites_before, station_before
 
 if TYPE_CHECKING:  # the planner reads task specs; it does not import the tasks package
     from tasks.spec import TaskSpec
@@ -91,15 +91,8 @@ class SubtaskAnswer(_Answer):
             return v.strip().lower().removeprefix("minecraft:").replace(" ", "_")
         return v
 
-    @field_validator("sites", mode="before")
-    @classmethod
-    def _sites(cls, v: object) -> object:
-        return [_as_pos(p) for p in v] if isinstance(v, list) else v
-
-    @field_validator("station", mode="before")
-    @classmethod
-    def _station(cls, v: object) -> object:
-        return _as_pos(v) if v is not None else v
+    _s = field_validator("sites", mode="before")(sites_before)
+    _t = field_validator("station", mode="before")(station_before)
 
 
 class EdgeAnswer(_Answer):

@@ -38,6 +38,16 @@ SubtaskKind = Literal["harvest", "kill", "milk", "craft", "smelt", "fetch", "pla
                       "walk", "stage"]
 
 
+def sites_before(v: object) -> object:
+    """Sites as given (`[x, y, z]` lists or dicts) to positions; other shapes left to pydantic."""
+    return [_as_pos(p) for p in v] if isinstance(v, list) else v
+
+
+def station_before(v: object) -> object:
+    """A station as given to a position; None stays None."""
+    return _as_pos(v) if v is not None else v
+
+
 class Subtask(Model):
     """One node of the task graph."""
 
@@ -72,15 +82,8 @@ class Subtask(Model):
     """Estimated duration (for the critical path and the lower bound)."""
     room: int | None = None
 
-    @field_validator("sites", mode="before")
-    @classmethod
-    def _sites(cls, v: object) -> object:
-        return [_as_pos(p) for p in v] if isinstance(v, list) else v
-
-    @field_validator("station", mode="before")
-    @classmethod
-    def _station(cls, v: object) -> object:
-        return _as_pos(v) if v is not None else v
+    _s = field_validator("sites", mode="before")(sites_before)
+    _t = field_validator("station", mode="before")(station_before)
 
 
 class Plan(Model):

@@ -64,3 +64,55 @@ def test_builders_complete_every_block_without_a_retry(task: str, planner: str,
     below = {(x, y - 1, z) for x, y, z in torches}
     # nothing under a placed torch is ever dug: it would have fallen off
     assert not [t for t in r["trace"] if t["name"] == "dig" and tuple(t["args"]["pos"]) in below]
+
+
+def test_a_retried_build_finds_its_half_slab_and_snow_cover_and_leaves_them_as_they_are() -> None:
+    """A builder on a retry meets the blocks an earlier attempt placed. A slab or snow item
+    placed into a half slab or snow cover of its kind would grow it (a double slab, a second
+    layer: env/data/replaceable.json `grows`) and spend an item; the offline brain places
+    without `grow`, so the cell counts as taken, the block as already there."""
+    from agents.brain import OfflineBrain
+    from agents.messages import ActionResult
+    from env.goals import BlueprintBlock
+    from env.rulebook import load_rulebook
+    from env.sim import SimBackend
+    from env.world import STAND_Y, BlockSpec, WorldSetup
+    from planner.subtask import Subtask
+
+    y = STAND_Y
+    rules = load_rulebook()
+    world = WorldSetup(blocks=[BlockSpec(name="dark_oak_slab", pos=(1, y, 0),
+                                         state={"type": "bottom"}),
+                               BlockSpec(name="snow", pos=(2, y, 0), state={"layers": 1})],
+                       agent_items={"dark_oak_slab": 1, "snow": 1, "stone": 1})
+    sim = SimBackend(rules, seed=0)
+    sim.build(world, ["a"])
+    st = Subtask(id="place:0", kind="place", target="stone", blocks=[
+        BlueprintBlock(name="dark_oak_slab", pos=(1, y, 0)),
+        BlueprintBlock(name="snow", pos=(2, y, 0)),
+        BlueprintBlock(name="stone", pos=(3, y, 0))])
+    steps = OfflineBrain(rules).act(st, 0, [], "a", sim.observe("a"), None, attempt=2)
+    clock, names, result = 0.0, [], None
+    try:
+        action = next(steps)
+        while True:
+            refusal = action.check(sim.view(), "a", rules)
+            out = sim.execute("a", action, clock) if refusal is None else None
+            ok = out.ok if out is not None else False
+            code = (out.code if out is not None else refusal.code)  # type: ignore[union-attr]
+            params = (out.params if out is not None else refusal.params)  # type: ignore[union-attr]
+            seconds = out.seconds if out is not None else 0.0
+            names.append((action.name, ok))
+            result = ActionResult(sender="judger", agent="a", seq=len(names), ok=ok,
+                                  code=code, params=params, start=clock,
+                                  end=clock + seconds, observation=sim.observe("a"))
+            clock += seconds
+            action = steps.send(result)
+    except StopIteration as done:
+        finished = done.value
+    assert finished[0] is True
+    view = sim.view()
+    assert view.block((1, y, 0)).state.get("type") == "bottom"
+    assert int(str(view.block((2, y, 0)).state.get("layers"))) == 1
+    assert view.block((3, y, 0)).name == "stone"
+    assert view.inventory("a") == {"dark_oak_slab": 1, "snow": 1}

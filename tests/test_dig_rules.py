@@ -200,9 +200,12 @@ def test_snow_placed_on_a_snow_cover_adds_a_layer() -> None:
                                BlockSpec(name="snow", pos=(-1, Y, 0), state={"layers": 8})],
                        agent_items={"snow": 3})
     sim = make(world)
-    assert sim.execute("a", Place(item="snow", pos=(1, Y, 0)), 0.0).ok
-    assert sim.execute("a", Place(item="snow", pos=(0, Y, 1)), 0.0).ok
-    out = sim.execute("a", Place(item="snow", pos=(-1, Y, 0)), 0.0)
+    # only when the builder means to grow it: else the cover is a taken cell
+    out = sim.execute("a", Place(item="snow", pos=(1, Y, 0)), 0.0)
+    assert (out.ok, out.code) == (False, Code.CELL_TAKEN)
+    assert sim.execute("a", Place(item="snow", pos=(1, Y, 0), grow=True), 0.0).ok
+    assert sim.execute("a", Place(item="snow", pos=(0, Y, 1), grow=True), 0.0).ok
+    out = sim.execute("a", Place(item="snow", pos=(-1, Y, 0), grow=True), 0.0)
     assert (out.ok, out.code) == (False, Code.CELL_TAKEN)
     assert [sim.view().block(c).state.get("layers") for c in
             ((1, Y, 0), (0, Y, 1), (-1, Y, 0))] == [2, 8, 8]
@@ -223,10 +226,12 @@ def test_a_slab_placed_on_a_half_slab_of_its_kind_makes_a_double_slab() -> None:
                                          state={"type": "double"})],
                        agent_items={"dark_oak_slab": 4})
     sim = make(world)
-    assert sim.execute("a", Place(item="dark_oak_slab", pos=(1, Y, 0)), 0.0).ok
-    assert sim.execute("a", Place(item="dark_oak_slab", pos=(0, Y, 1)), 0.0).ok
+    out = sim.execute("a", Place(item="dark_oak_slab", pos=(1, Y, 0)), 0.0)
+    assert (out.ok, out.code, out.params["block"]) == (False, Code.CELL_TAKEN, "dark_oak_slab")
+    assert sim.execute("a", Place(item="dark_oak_slab", pos=(1, Y, 0), grow=True), 0.0).ok
+    assert sim.execute("a", Place(item="dark_oak_slab", pos=(0, Y, 1), grow=True), 0.0).ok
     for cell in ((-1, Y, 0), (0, Y, -1)):
-        out = sim.execute("a", Place(item="dark_oak_slab", pos=cell), 0.0)
+        out = sim.execute("a", Place(item="dark_oak_slab", pos=cell, grow=True), 0.0)
         assert (out.ok, out.code) == (False, Code.CELL_TAKEN)
     assert [sim.view().block(c).state.get("type") for c in
             ((1, Y, 0), (0, Y, 1), (-1, Y, 0), (0, Y, -1))] == \

@@ -483,34 +483,35 @@ def test_two_plates_held_together_fire_an_and_trigger() -> None:
 
 def test_two_plates_held_apart_do_not_fire() -> None:
     sim = make(two_plates(window=1.0), ("a", "b"))
-    a = sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)  # held from 0.46
-    assert sim.execute("a", MoveTo(pos=(4, Y, 0)), 3.0).ok  # ... until a walks off
-    b = sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 5.0)  # held from 5.56
-    assert (a.ok, b.ok, a.fired, b.fired, sim.fired()) == (True, True, [], [], set())
+    a = sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)  # pressed from 0.46
+    # a walks off at 3.46 (+ 0.13 s to start): its box leaves the plate's 0.7375 blocks on
+    # (half a block, less the plate's 1/16 inset, plus half the body's 0.6): 3.76
+    off = sim.execute("a", MoveTo(pos=(4, Y, 0)), 3.46)
+    b = sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 4.3)  # pressed from 4.86
+    assert (a.ok, off.ok, b.ok, a.fired, b.fired, sim.fired()) == \
+        (True, True, True, [], [], set())
     assert sim.view().inventory("a") == {}
+    assert sim.view().powered[(2, Y, 0)] == [
+        Hold(2 / WALK_SPEED, pytest.approx(3.46 + 0.13 + 0.7375 / WALK_SPEED), "a")]
     # plates are powered only while held
     sim.execute("a", Wait(seconds=1), 9.0)
     assert sim.view().block((2, Y, 0)).state == {"powered": False}
 
 
-def test_a_plate_stays_powered_while_its_agent_stands_on_it() -> None:
-    # vanilla: a pressure plate is powered while an entity is on it (minecraft.wiki/w/
-    # Pressure_Plate), whatever its hold_s: a stays on its plate, b steps on the other later
+def test_a_plate_stays_pressed_while_its_agent_stands_on_it() -> None:
+    # On a server a bot that stepped on a plate stands there until it walks away; the plate
+    # stays pressed (minecraft.wiki/w/Pressure_Plate: "while an entity is on it").
     sim = make(two_plates(window=1.0), ("a", "b"))
-    assert sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=1), 0.0).fired == []
+    sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=1), 0.0)
+    assert sim.execute("a", Wait(seconds=5), 1.46).fired == []
     assert sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=1), 6.0).fired == ["plates"]
-    assert sim.view().block((2, Y, 0)).state == {"powered": True}
-    assert sim.execute("a", MoveTo(pos=(4, Y, 0)), 9.0).ok
-    sim.execute("b", Wait(seconds=1), 10.0)
-    assert sim.view().block((2, Y, 0)).state == {"powered": False}
-    assert sim.view().block((-2, Y, 0)).state == {"powered": True}  # b is still on it
 
 
 def test_and_window_tolerates_a_short_gap() -> None:
     sim = make(two_plates(window=2.0), ("a", "b"))
     sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)
-    assert sim.execute("a", MoveTo(pos=(4, Y, 0)), 3.0).ok  # held until it walks off
-    assert sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 4.0).fired == ["plates"]
+    sim.execute("a", MoveTo(pos=(4, Y, 0)), 3.46)  # off the plate at 3.76
+    assert sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 4.5).fired == ["plates"]
 
 
 def test_button_trigger_teleports_nearby_players() -> None:

@@ -706,7 +706,7 @@ const FACE_OF = { down: 0, up: 1, east: 2, west: 3, south: 4, north: 5 }
 
 // `item` names the block to place; the bot holds the item that places it (a torch for a
 // wall_torch, wheat_seeds for wheat: BLOCK_ITEMS).
-async function place (bot, { item, pos, facing = null }) {
+async function place (bot, { item, pos, facing = null, grow = false }) {
   if (!bot.registry.blocksByName[item]) refuse(C.NOT_A_BLOCK, { item })
   const how = BLOCK_ITEMS[item]
   if (!how || !how.item) refuse(C.NOT_PLACEABLE, { item })
@@ -717,13 +717,15 @@ async function place (bot, { item, pos, facing = null }) {
   const held = bot.inventory.items().find(i => i.type === type)
   const target = blockAtOrRefuse(bot, pos)
   // not by its own item, which may grow it instead: a snow cover takes a layer (replaceable.json)
-  if (!replaceable(target.name, target.getProperties(), how.item)) refuse(C.CELL_TAKEN, { pos, block: target.name })
+  // and only with `grow` (a builder who sees its own kind there and does not mean to grow it
+  // places nothing)
+  const grows = grown(target.name, target.getProperties(), how.item)
+  if (!replaceable(target.name, target.getProperties(), how.item) || (grows && !grow)) refuse(C.CELL_TAKEN, { pos, block: target.name })
   // a door or tall plant takes the cell above too, which must be free to replace
   if (support.twoTall(item)) {
     const above = blockAtOrRefuse(bot, [pos[0], pos[1] + 1, pos[2]])
     if (!replaceable(above.name, above.getProperties(), how.item)) refuse(C.NO_ROOM_ABOVE, { item, pos: [pos[0], pos[1] + 1, pos[2]] })
   }
-  const grows = grown(target.name, target.getProperties(), how.item)
   const cell = at(pos)
   // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
   // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
@@ -819,8 +821,9 @@ async function waitFor (test, ms) {
   return test()
 }
 
-// Blocks a hand uses (as env/actions.py's TOGGLED_BY_HAND, BUTTONS and POWERED_ONLY).
-const POWERED_ONLY = new Set(['iron_door', 'iron_trapdoor'])
+// Blocks a hand uses (as env/actions.py's TOGGLED_BY_HAND, BUTTONS and POWERED_ONLY; the iron
+// ones that only power moves are env/data/redstone.json's).
+const POWERED_ONLY = new Set(require('../data/redstone.json').power_only)
 function usedByHand (name) {
   return name.endsWith('_button') || name === 'lever' || ['_fence_gate', '_door', '_trapdoor'].some(t => name.endsWith(t))
 }

@@ -96,16 +96,18 @@ function withProperties (registry, stateId, changes) {
   return stateIdOf(registry, name, { ...properties, ...changes })
 }
 
-// Doors, trapdoors and fence gates: blocks with an `open` state that a player or power moves.
-const OPENABLE = /(_door|_trapdoor|_fence_gate)$/
+// Doors, trapdoors and fence gates: blocks with an `open` state that a player or power moves
+// (env/data/redstone.json, read by env/redstone.py too).
+const REDSTONE = require('../data/redstone.json')
+const POWER_ONLY = new Set(REDSTONE.power_only)
 
 function isOpenable (name) {
-  return OPENABLE.test(name)
+  return REDSTONE.openable_suffixes.some(suffix => name.endsWith(suffix))
 }
 
 /** Iron doors and iron trapdoors: opened by power only. */
 function isIronOpenable (name) {
-  return name === 'iron_door' || name === 'iron_trapdoor'
+  return POWER_ONLY.has(name)
 }
 
 /** The positions an openable block occupies: both halves of a door, else just `position`. */

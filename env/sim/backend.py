@@ -37,6 +37,7 @@ from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
+from env.redstone import is_plate, is_source, on_power, openables_near, receives_power
 from env.refusals import Code, Refusal, refuse
 from env.replaceable import grown
 from env.rulebook import (
@@ -48,6 +49,7 @@ from env.rulebook import (
     load_rulebook,
 )
 from env.sim.path import Walker, path_length
+from env.sim.power import plate_crossings, plate_exit, power_edges
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
 from env.support import looking, placed_state, popped, two_tall
@@ -131,9 +133,11 @@ class SimBackend:
     per time; smelt 10 s per item; dig by hardness (`dig_seconds`); kill by the animal's
     health and the weapon held (`env.durations.kill_seconds`); milk 1 s; step_on the walk
     plus `hold_s`. A lever, button or door changes at the action's end (the click, as a bot
-    turns to it first); a plate is held from the agent's arrival for as long as it stands
-    there (vanilla: a pressure plate is powered while an entity is on it, minecraft.wiki/w/
-    Pressure_Plate; the server's redstone plugin), `hold_s` at least. Drops by chance and drop
+    turns to it first); a plate is held from the agent's arrival until its box leaves the
+    plate on a later walk (or a teleport takes it away), and a walk presses the plates it
+    passes over while the box touches them. Doors, trapdoors and fence gates near a source
+    that turns on or off open or shut at that moment (`env.redstone`), and a walk sees them
+    as they are at its start. Drops by chance and drop
     counts (env/data/loot.json: 2-5 raw copper, 1-3 beef) are rolled with a generator seeded
     with `seed`. `view()` is the
     live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
@@ -179,6 +183,9 @@ class SimBackend:
             s.blocks[spec.pos] = BlockState(name=spec.name, state=dict(spec.state))
             if spec.name == "lever" and truthy(spec.state.get("powered")):
                 s.powered[spec.pos] = [Hold(0.0, math.inf)]
+                s.power_seen[spec.pos] = (0.0, True)
+            if is_source(spec.name):  # as the server's /setblock of a source: its neighbours
+                self._repower(spec.pos, 0.0, None)  # are updated (blocks placed so far)
         for c in world.containers:
             s.blocks[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
             s.containers[c.pos] = Container({i: n for i, n in c.items.items() if n > 0},
@@ -271,13 +278,14 @@ class SimBackend:
 
     # -- time and triggers ----------------------------------------------------------------
     def _advance(self, t: float) -> None:
-        """Bring buttons and plates to their powered state at time t, and furnaces to their
+        """Bring buttons and plates to their powered state at time t, the doors, trapdoors
+        and fence gates near every source that changed since to theirs, and furnaces to their
         `lit` state (lit while their fire burns, as the game's block state follows it)."""
         s = self.state
         s.clock = max(s.clock, t)
         for pos, intervals in s.powered.items():
             b = s.blocks.get(pos)
-            if b is None or b.name == "lever":
+            if b is None or b.name == "lever" or not is_source(b.name):
                 continue
             on = covers(intervals, s.clock)
             if truthy(b.state.get("powered")) != on:
@@ -287,6 +295,69 @@ class SimBackend:
             lit = s.clock < until
             if b is not None and truthy(b.state.get("lit")) != lit:
                 s.blocks[pos] = BlockState(name=b.name, state={**b.state, "lit": lit})
+        self._power_through(s.clock)
+
+    def _power_through(self, t: float) -> None:
+        """Move the doors near each source that turned on or off up to time t (once each
+        change), in the order of the changes."""
+        s = self.state
+        changes: list[tuple[float, Pos]] = []
+        for pos, intervals in s.powered.items():
+            b = s.blocks.get(pos)
+            since, was = s.power_seen.get(pos, (0.0, False))
+            if b is None or not is_source(b.name) or t < since:
+                continue
+            changes += [(at, pos) for at, _ in power_edges(intervals, since, t, was)]
+            s.power_seen[pos] = (t, covers(intervals, t))
+        for at, pos in sorted(changes):
+            self._repower(pos, at, at)
+
+    def _repower(self, source: Pos, at: float, when: float | None) -> None:
+        """A source at `source` changed at virtual time `at`: each door, trapdoor and fence
+        gate near it takes the power it now receives (env/redstone.py: opens when it gains
+        power, shuts when it loses it). Sources are powered as their holds say at `when`, or
+        as their block states say when `when` is None (the world being built)."""
+        s = self.state
+
+        def powered(p: Pos, b: BlockState) -> bool:
+            if when is None:
+                return truthy(b.state.get("powered")) or int(str(b.state.get("power", 0))) > 0
+            return covers(s.powered.get(p, []), when)
+
+        for cells in openables_near(source, s.block):
+            signal = any(receives_power(c, s.block, powered) for c in cells)
+            change = on_power(s.block(cells[0]).state, signal)
+            if change is None:
+                continue
+            for cell in cells:
+                b = s.block(cell)
+                s.set_block(cell, BlockState(name=b.name, state={
+                    **b.state, "open": change["open"], "powered": change["powered"]}), at)
+
+    def _press_on_the_way(self, agent: str, walk: Walk, skip: Pos | None = None) -> None:
+        """The plates `walk` passes over (or by, on a diagonal step: the body is 0.6 wide)
+        are pressed while the agent's box touches them, as on a server, which checks every
+        move; one it ends on stays pressed until the agent walks on (open-ended hold)."""
+        s = self.state
+        near: set[Pos] = set()
+        for x, y, z in walk.cells:
+            near |= {(x + dx, y + dy, z + dz) for dx in (-1, 0, 1) for dz in (-1, 0, 1)
+                     for dy in (-1, 0, 1)}
+        near.discard(walk.cells[0])  # the plate it starts on is left (`_leave_plates`)
+        if skip is not None:
+            near.discard(skip)
+        plates = sorted(p for p in near if is_plate(s.block(p).name))
+        for pos, on, off in plate_crossings(walk, plates):
+            stays = pos == walk.cells[-1] and off >= walk.arrive - 1e-9
+            add_hold(s.powered.setdefault(pos, []), on, math.inf if stays else off, agent)
+
+    def _leave_plates(self, agent: str, at: float) -> None:
+        """`agent` steps off any plate it stands on at virtual time `at`: its open-ended
+        holds there end (the plate stays pressed while another agent stands on it)."""
+        for pos, holds in self.state.powered.items():
+            if is_plate(self.state.block(pos).name):
+                holds[:] = [h._replace(off=max(h.on, at)) if h.agent == agent
+                            and h.off == math.inf else h for h in holds]
 
     def _spans(self, cond: Condition) -> list[Hold]:
         """When the condition holds, as holds in virtual time."""
@@ -331,6 +402,7 @@ class SimBackend:
 
     def _apply_effects(self, trig: Trigger, at: float) -> None:
         s = self.state
+        self._power_through(at)  # a plate pressed before the trigger fired moved its doors
         for eff in trig.effects:
             if eff.kind == "set_block":
                 s.set_block(eff.pos, BlockState(name=eff.block or "air", state=dict(eff.state)),
@@ -351,7 +423,7 @@ class SimBackend:
         if eff.kind == "give" and eff.item:
             s.give(agent, eff.item, eff.count)
         elif eff.kind == "teleport" and eff.to is not None:
-            self._leave_plates(agent, s.clock)
+            self._leave_plates(agent, s.fired.get(trigger_id, s.clock))
             s.positions[agent] = feet_center(eff.to)
             s.walks.pop(agent, None)  # the walk ends here, as a bot's does
 
@@ -396,21 +468,11 @@ class SimBackend:
                 s.positions[agent] = (p[0], float(landed), p[2])
 
     # -- actions --------------------------------------------------------------------------
-    def _leave_plates(self, agent: str, t: float) -> None:
-        """`agent` steps off the plates it stands on at virtual time `t`: their holds by it
-        that were open (until it left) end at `t`."""
-        s = self.state
-        for pos, holds in s.powered.items():
-            if any(h.agent == agent and h.off == math.inf for h in holds):
-                holds[:] = [h._replace(off=max(h.on, t)) if h.agent == agent and
-                            h.off == math.inf else h for h in holds]
-                holds[:] = [h for h in holds if h.off > h.on]
-                b = s.blocks.get(pos)  # the plate as it is once left (the action applies whole)
-                if b is not None:
-                    s.blocks[pos] = BlockState(name=b.name, state={
-                        **b.state, "powered": covers(holds, max(s.clock, t))})
-
-    def _walk(self, agent: str, goal: Pos, within: float = 0.0) -> Refusal | list[Pos]:
+    def _walk(self, agent: str, goal: Pos, at: float,
+              within: float = 0.0) -> Refusal | list[Pos]:
+        """A path from where `agent` stands to `goal`, through the world as it is at virtual
+        time `at` (doors and trapdoors moved by power up to then)."""
+        self._power_through(at)
         start = cell_of(self.state.agent_pos(agent))
         path = self.walker.find(start, goal, within)
         if path is None:
@@ -422,16 +484,18 @@ class SimBackend:
 
     def _move_to(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, MoveTo)
-        path = self._walk(agent, action.pos, action.within)
+        path = self._walk(agent, action.pos, start, action.within)
         if isinstance(path, Refusal):
             return path
         end = path[-1]
 
         def apply() -> None:
             if len(path) > 1:
-                self._leave_plates(agent, start + MOVE_OVERHEAD_S)
+                walk = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
+                self._leave_plates(agent, plate_exit(walk))
+                self._press_on_the_way(agent, walk)
                 self.state.positions[agent] = feet_center(end)
-                self.state.walks[agent] = Walk(start + MOVE_OVERHEAD_S, tuple(path), WALK_SPEED)
+                self.state.walks[agent] = walk
 
         moving = len(path) > 1
         overhead = MOVE_OVERHEAD_S + (CENTRE_S if action.within == 0.0 else 0.0)
@@ -730,18 +794,21 @@ class SimBackend:
     def _step_on(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, StepOn)
         s = self.state
-        path = self._walk(agent, action.pos)
+        path = self._walk(agent, action.pos, start)
         if isinstance(path, Refusal):
             return path
         walk = path_length(path) / WALK_SPEED
         arrive = start + walk
 
         def apply() -> None:
+            walk = Walk(start, tuple(path), WALK_SPEED)
             if len(path) > 1:
-                self._leave_plates(agent, start)
+                self._leave_plates(agent, plate_exit(walk))
+                self._press_on_the_way(agent, walk, skip=action.pos)
             s.positions[agent] = feet_center(action.pos)
-            s.walks[agent] = Walk(start, tuple(path), WALK_SPEED)
-            # held while the agent stands on it: until its next walk or teleport
+            s.walks[agent] = walk
+            # pressed from the arrival for as long as the agent stands there (its next walk
+            # or a teleport ends the hold), as a player on a server's plate
             add_hold(s.powered.setdefault(action.pos, []), arrive, math.inf, agent)
             b = s.block(action.pos)
             s.blocks[action.pos] = BlockState(name=b.name, state={**b.state, "powered": True})

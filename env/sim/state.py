@@ -94,6 +94,8 @@ class SimState:
     inventories: dict[str, dict[str, int]] = field(default_factory=dict)
     powered: dict[Pos, list[Hold]] = field(default_factory=dict)
     """When levers, buttons and plates were powered, and by whom (virtual time)."""
+    power_seen: dict[Pos, tuple[float, bool]] = field(default_factory=dict)
+    """Up to when each source's changes have moved the doors near it, and its state then."""
     changed_at: dict[Pos, float] = field(default_factory=dict)
     """When each block last changed (virtual time; unset = since the start)."""
     fired: dict[str, float] = field(default_factory=dict)
@@ -202,6 +204,7 @@ class SimState:
             positions=dict(self.positions),
             inventories={a: dict(inv) for a, inv in self.inventories.items()},
             powered={p: list(iv) for p, iv in self.powered.items()},
+            power_seen=dict(self.power_seen),
             changed_at=dict(self.changed_at),
             fired=dict(self.fired),
             reached={t: set(agents) for t, agents in self.reached.items()},

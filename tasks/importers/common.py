@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import cache
 from pathlib import Path
 
@@ -104,24 +104,24 @@ def strip_namespace(name: str) -> str:
     return name.removeprefix("minecraft:")
 
 
+def _check_name(name: object, at: str, kind: str, known: Collection[str]) -> str:
+    """`name` without its namespace, checked against `known`; TaskError names what is wrong."""
+    if not isinstance(name, str) or not name:
+        raise TaskError(f"{at}: {kind} name must be a nonempty string, got {name!r}")
+    name = strip_namespace(name)
+    if name not in known:
+        raise TaskError(f"{at}: unknown {kind} {name!r}")
+    return name
+
+
 def check_block(name: object, at: str) -> str:
     """The block name, checked against the 1.19.2 block list."""
-    if not isinstance(name, str) or not name:
-        raise TaskError(f"{at}: block name must be a nonempty string, got {name!r}")
-    name = strip_namespace(name)
-    if name not in known_blocks():
-        raise TaskError(f"{at}: unknown block {name!r}")
-    return name
+    return _check_name(name, at, "block", known_blocks())
 
 
 def check_item(name: object, at: str) -> str:
     """The item name, checked against the 1.19.2 item list."""
-    if not isinstance(name, str) or not name:
-        raise TaskError(f"{at}: item name must be a nonempty string, got {name!r}")
-    name = strip_namespace(name)
-    if name not in known_items():
-        raise TaskError(f"{at}: unknown item {name!r}")
-    return name
+    return _check_name(name, at, "item", known_items())
 
 
 def check_count(value: object, at: str) -> int:

@@ -4,16 +4,19 @@ Each runs through the harness (`run_on_sim`, `run_on_server`, `compare`)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from env.actions import Wait, parse_action
 from env.durations import DURATIONS
 from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.refusals import Code
 from env.rulebook import Rulebook
+from env.sim import SimBackend
 from env.world import (
     GROUND_Y,
     STAND_Y,
@@ -737,3 +740,116 @@ def test_a_snow_cover_stands_only_where_vanilla_lets_it(backend: MinecraftBacken
         # on ice, on the slab: none; on the stone: gone with it
         assert [blocks.get(key(map(str, above(c))), "air") for c in (1, 4, 5)] == ["air"] * 3
         assert run.final["inventories"][A] == {"snow": 3}
+
+
+# -- redstone: doors and trapdoors moved by power (env/redstone.py, env/data/redstone.json) -----
+
+def _rounds_with_blocks(backend: MinecraftBackend, rules: Rulebook, world: WorldSetup,
+                        rounds: list[dict[str, dict[str, Any]]], cells: list[Pos]
+                        ) -> tuple[list[list[tuple[bool, str | None]]],
+                                   list[list[tuple[bool, str | None]]],
+                                   list[dict[Pos, dict[str, Any]]],
+                                   list[dict[Pos, dict[str, Any]]]]:
+    """Runs the rounds on both backends (each round's actions start together) and reads the
+    states of `cells` after each round: (sim verdicts, server verdicts, sim states, server
+    states), verdicts per round as (ok, code)."""
+    world = world.model_copy(update={"bounds": ((ORIGIN[0] - 2, GROUND_Y, ORIGIN[2] - 2),
+                                                (ORIGIN[0] + 12, GROUND_Y + 6, ORIGIN[2] + 12))})
+    sim = SimBackend(rules)
+    sim.build(world, [A, B])
+    sim_v, sim_s, t = [], [], 0.0
+    for rnd in rounds:
+        outs = {a: sim.execute(a, parse_action(act), t) for a, act in rnd.items()}
+        t = max([t] + [t + o.seconds for o in outs.values()])
+        sim.execute(A, Wait(seconds=0.0), t)  # the world as it is at the round's end
+        sim_v.append([(o.ok, str(o.code.value) if o.code else None) for o in outs.values()])
+        sim_s.append({c: dict(sim.view().block(c).state) for c in cells})
+    srv_v, srv_s = [], []
+    try:
+        backend.build(world, [A, B])
+        for rnd in rounds:
+            got: dict[str, Any] = {}
+
+            def act(agent: str, data: dict[str, Any], into: dict[str, Any]) -> None:
+                into[agent] = backend.execute(agent, parse_action(data), 0.0)
+
+            threads = [threading.Thread(target=act, args=(a, d, got)) for a, d in rnd.items()]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            srv_v.append([(got[a].ok, str(got[a].code.value) if got[a].code else None)
+                          for a in rnd])
+            read = backend.read_blocks(cells)
+            srv_s.append({c: dict(read[c].state) for c in cells})
+    finally:
+        reset_arena(backend, ORIGIN)
+    return sim_v, srv_v, sim_s, srv_s
+
+
+def test_power_opens_a_door_for_another_agent_and_shuts_it_on_both_backends(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # minecraft.wiki/w/Redstone_mechanics, /w/Door, /w/Trapdoor, /w/Pressure_Plate: a lever on
+    # a wall powers the wall block strongly, and so the iron door beside it (its upper half);
+    # a plate powers the iron trapdoor sharing a face with it while a player stands on it
+    # (escape vb-2-0's layout) and not the door diagonal to it. A pen of stone (2 high) whose
+    # only way in is the door at (3, 0, 4).
+    door, upper, lever = at(3, 4), at(3, 4, 1), at(2, 3, 1)
+    plate_t, trapdoor, diagonal = at(7, 2), at(7, 3), at(4, 3)
+    pen = [BlockSpec(name="stone", pos=at(x, z, y)) for x in range(1, 6) for z in range(4, 9)
+           for y in (0, 1) if max(abs(x - 3), abs(z - 6)) == 2 and (x, z) != (3, 4)]
+    world = WorldSetup(
+        blocks=[*pen,
+                BlockSpec(name="iron_door", pos=door,
+                          state={"half": "lower", "facing": "north", "open": False}),
+                BlockSpec(name="iron_door", pos=upper,
+                          state={"half": "upper", "facing": "north", "open": False}),
+                BlockSpec(name="lever", pos=lever, state={"face": "wall", "facing": "north",
+                                                          "powered": False}),
+                BlockSpec(name="oak_pressure_plate", pos=plate_t, state={"powered": False}),
+                BlockSpec(name="iron_trapdoor", pos=trapdoor,
+                          state={"facing": "north", "open": False}),
+                BlockSpec(name="stone_pressure_plate", pos=diagonal, state={"powered": False})],
+        spawn=[at(0, 0), at(6, 0)])
+    rounds: list[dict[str, dict[str, Any]]] = [
+        {A: {"name": "activate", "pos": list(lever)},
+         B: {"name": "step_on", "pos": list(plate_t), "hold_s": 0.5}},
+        {A: {"name": "wait", "seconds": 0.5}, B: {"name": "move_to", "pos": list(at(3, 6))}},
+        {A: {"name": "activate", "pos": list(lever)}, B: {"name": "wait", "seconds": 0.5}},
+        {A: {"name": "step_on", "pos": list(diagonal), "hold_s": 0.5},
+         B: {"name": "wait", "seconds": 0.5}},
+        {A: {"name": "wait", "seconds": 0.5}, B: {"name": "move_to", "pos": list(at(6, 0))}}]
+    sim_v, srv_v, sim_s, srv_s = _rounds_with_blocks(backend, rules, world, rounds,
+                                                     [door, upper, trapdoor])
+    assert [[ok for ok, _ in r] for r in srv_v] == [[True, True]] * 4 + [[True, False]]
+    assert sim_v == srv_v
+    opened = {"open": True, "powered": True}
+    shut = {"open": False, "powered": False}
+
+    def pick(states: list[dict[Pos, dict[str, Any]]], cell: Pos) -> list[dict[str, Any]]:
+        return [{k: s[cell].get(k) for k in ("open", "powered")} for s in states]
+
+    for states in (srv_s, sim_s):
+        assert pick(states, door) == [opened, opened, shut, shut, shut]
+        assert pick(states, upper) == [opened, opened, shut, shut, shut]
+        assert pick(states, trapdoor) == [opened, shut, shut, shut, shut]
+
+
+def test_a_walk_across_a_plate_fires_its_trigger_on_both_backends(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # A plate is pressed while a player's box touches it (minecraft.wiki/w/Pressure_Plate);
+    # the server checks every move, so a walk across it presses it on the way and its
+    # trigger fires, on the simulator too.
+    plate = at(3, 2)
+    world = WorldSetup(
+        blocks=[BlockSpec(name="stone_pressure_plate", pos=plate, state={"powered": False})],
+        triggers=[Trigger(id="crossed", conditions=[
+            Condition(pos=plate, block="stone_pressure_plate", state={"powered": True})],
+            effects=[Effect(kind="set_block", pos=at(7, 7), block="stone_bricks")])],
+        spawn=[at(3, 0), at(6, 0)])
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "move_to", "pos": list(at(3, 5))}, B: {"name": "wait", "seconds": 0.5}},
+        {A: {"name": "wait", "seconds": 1.0}, B: {"name": "wait", "seconds": 1.0}}])
+    for run in (sim, srv):
+        assert run.final["blocks"][",".join(map(str, at(7, 7)))] == "stone_bricks"
+        assert run.final["blocks"][",".join(map(str, plate))] == "stone_pressure_plate"

@@ -251,15 +251,21 @@ def test_a_replaceable_block_is_not_replaced_by_its_own_kind(backend: MinecraftB
                                          state={"type": "bottom"})],
                        agent_items={"grass": 1, "snow": 2, "glow_lichen": 1, "dirt": 2,
                                     "dark_oak_slab": 1})
-    place = lambda item, c: {"name": "place", "item": item, "pos": list(c)}  # noqa: E731
+    # Growing is the builder's choice (`grow`): without it a cell of its own kind is taken
+    # and nothing changes, as a builder who sees the block there clicks nothing.
+    def place(item: str, c: Pos, grow: bool = False) -> dict[str, object]:
+        return {"name": "place", "item": item, "pos": list(c), "grow": grow}
+
     rounds = [{A: place("grass", at(1, 1)), B: place("dirt", at(4, 1))},
-              {A: place("snow", at(1, 2)), B: place("snow", at(4, 2))},
-              {A: place("glow_lichen", at(2, 1)), B: place("snow", at(5, 2))},
-              {A: place("dirt", at(2, 1)), B: place("dark_oak_slab", at(5, 1))}]
+              {A: place("snow", at(1, 2), True), B: place("snow", at(4, 2), True)},
+              {A: place("glow_lichen", at(2, 1)), B: place("snow", at(5, 2), True)},
+              {A: place("dirt", at(2, 1)), B: place("dark_oak_slab", at(5, 1), True)},
+              {A: place("snow", at(1, 2))}]
     sim, srv = both(backend, rules, world, rounds)
     for run in (sim, srv):
         assert [v.code for v in run.verdicts] == [Code.CELL_TAKEN, None, None, None,
-                                                  Code.CELL_TAKEN, Code.CELL_TAKEN, None, None]
+                                                  Code.CELL_TAKEN, Code.CELL_TAKEN, None, None,
+                                                  Code.CELL_TAKEN]
         blocks = run.final["blocks"]
         assert [blocks[key(c)] for c in (at(1, 1), at(4, 1), at(1, 2), at(4, 2), at(2, 1),
                                          at(5, 2), at(5, 1))] == \

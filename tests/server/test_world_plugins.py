@@ -51,6 +51,20 @@ def test_a_lever_opens_an_iron_door_that_a_hand_cannot(server: ServerProcess,
     assert result["wallLeverOn"] == door("oak_door", "east", "upper", open_=True, powered=True)
 
 
+def test_no_power_through_glass_and_a_door_set_by_command_keeps_its_states(
+        server: ServerProcess, run_bot: RunBot) -> None:
+    # minecraft.wiki/w/Redstone_mechanics: glass is not a conductor, so a lever on it powers
+    # only its own neighbours; /setblock updates the placed block's neighbours, not the block
+    # (env/data/redstone.json, the rule env/redstone.py gives the simulator too).
+    result = run_bot("door_power_rules.js", server.port)
+    trapdoor = {"facing": "north", "half": "bottom", "waterlogged": False}
+    assert result["throughGlass"] == {"name": "iron_trapdoor", "properties": {
+        **trapdoor, "open": False, "powered": False}}
+    assert result["leverOn"]["properties"] == {**trapdoor, "open": True, "powered": True}
+    assert result["setOpen"]["properties"] == {**trapdoor, "open": True, "powered": False}
+    assert result["leverOff"]["properties"] == {**trapdoor, "open": True, "powered": False}
+
+
 def test_a_wooden_door_opens_by_hand_both_halves(server: ServerProcess, run_bot: RunBot) -> None:
     result = run_bot("door_hand.js", server.port)
     assert result["openedFromLower"] == [True, True]

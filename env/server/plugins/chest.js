@@ -41,7 +41,24 @@ function parsePosition (parts, origin) {
   return new Vec3(out[0], out[1], out[2])
 }
 
-module.exports = { parsePosition, positionKey, CHEST_BLOCKS }
+// Adds the op command `/<base> <x> <y> <z>` (also from the console); `action(pos)` answers it
+// with its text. Coordinates as parsePosition reads them.
+function addPositionCommand (serv, base, info, action) {
+  serv.commands.add({
+    base,
+    info,
+    usage: `/${base} <x> <y> <z>`,
+    op: true,
+    parse (str, ctx) {
+      const parts = str.trim().split(/\s+/)
+      if (parts.length !== 3) return false
+      return { pos: parsePosition(parts, ctx.player && ctx.player.position) }
+    },
+    action: ({ pos }) => action(pos)
+  })
+}
+
+module.exports = { parsePosition, positionKey, addPositionCommand, CHEST_BLOCKS }
 
 module.exports.server = function (serv) {
   const api = install(serv)
@@ -160,42 +177,20 @@ module.exports.server = function (serv) {
     }
   })
 
-  serv.commands.add({
-    base: 'chestget',
-    info: 'print the contents of the chest at x y z as JSON',
-    usage: '/chestget <x> <y> <z>',
-    op: true,
-    parse (str, ctx) {
-      const parts = str.trim().split(/\s+/)
-      if (parts.length !== 3) return false
-      return { pos: parsePosition(parts, ctx.player && ctx.player.position) }
-    },
-    async action ({ pos }) {
-      const storage = await requireChest(pos)
-      const items = []
-      storage.slots.forEach((item, slot) => { if (item) items.push({ slot, name: item.name, count: item.count }) })
-      return JSON.stringify(items)
-    }
+  addPositionCommand(serv, 'chestget', 'print the contents of the chest at x y z as JSON', async (pos) => {
+    const storage = await requireChest(pos)
+    const items = []
+    storage.slots.forEach((item, slot) => { if (item) items.push({ slot, name: item.name, count: item.count }) })
+    return JSON.stringify(items)
   })
 
-  serv.commands.add({
-    base: 'chestclear',
-    info: 'empty the chest at x y z',
-    usage: '/chestclear <x> <y> <z>',
-    op: true,
-    parse (str, ctx) {
-      const parts = str.trim().split(/\s+/)
-      if (parts.length !== 3) return false
-      return { pos: parsePosition(parts, ctx.player && ctx.player.position) }
-    },
-    async action ({ pos }) {
-      const storage = await requireChest(pos)
-      const changed = []
-      storage.slots.forEach((item, slot) => { if (item) changed.push(slot) })
-      storage.slots.fill(null)
-      api.broadcastContainer(storage, changed, null)
-      return `emptied chest at ${pos.x} ${pos.y} ${pos.z}`
-    }
+  addPositionCommand(serv, 'chestclear', 'empty the chest at x y z', async (pos) => {
+    const storage = await requireChest(pos)
+    const changed = []
+    storage.slots.forEach((item, slot) => { if (item) changed.push(slot) })
+    storage.slots.fill(null)
+    api.broadcastContainer(storage, changed, null)
+    return `emptied chest at ${pos.x} ${pos.y} ${pos.z}`
   })
 
   // Vanilla `/data merge block <x> <y> <z> <nbt>` for the tag this server keeps: a chest's

@@ -10,7 +10,7 @@
 const crypto = require('crypto')
 const { Vec3 } = require('vec3')
 const { UserError } = require('flying-squid')
-const { describeState, stateIdOf, parseBlockSpec, isOpenable } = require('../blockstate')
+const { describeState, stateIdOf, parseBlockSpec } = require('../blockstate')
 
 const MAX_FILL = 32768 // vanilla's limit on /fill volume
 const LIVING_TYPES = new Set(['mob', 'animal', 'hostile', 'water_creature', 'ambient', 'passive', 'living'])
@@ -54,7 +54,9 @@ module.exports.server = (serv, settings) => {
   async function place (world, pos, stateId) {
     await serv.setBlock(world, pos, stateId)
     const name = registry.blocksByStateId[stateId].name
-    if (serv.recomputePower && (SOURCE.test(name) || isOpenable(name))) await serv.recomputePower(world, pos)
+    // A placed source updates its neighbours (vanilla's /setblock updates the blocks around
+    // the placed one); a placed door, trapdoor or gate keeps the states it was given.
+    if (serv.recomputePower && SOURCE.test(name)) await serv.recomputePower(world, pos)
   }
 
   serv.commands.add({

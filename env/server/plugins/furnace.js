@@ -12,7 +12,7 @@
 
 const UserError = require('flying-squid').UserError
 const { install, attachPlayer, dropContentsWhenReplaced } = require('./windows_common')
-const { parsePosition, positionKey } = require('./chest')
+const { parsePosition, positionKey, addPositionCommand } = require('./chest')
 const { SMELTING_FILE, loadSmelting: readSmelting } = require('../../js/smelting')
 
 
@@ -226,21 +226,10 @@ module.exports.server = function (serv) {
     }
   })
 
-  serv.commands.add({
-    base: 'furnaceget',
-    info: 'print the state of the furnace at x y z as JSON',
-    usage: '/furnaceget <x> <y> <z>',
-    op: true,
-    parse (str, ctx) {
-      const parts = str.trim().split(/\s+/)
-      if (parts.length !== 3) return false
-      return { pos: parsePosition(parts, ctx.player && ctx.player.position) }
-    },
-    async action ({ pos }) {
-      const f = await requireFurnace(pos)
-      const slot = item => (item ? { name: item.name, count: item.count } : null)
-      return JSON.stringify({ input: slot(f.slots[0]), fuel: slot(f.slots[1]), output: slot(f.slots[2]), burn: f.burn, cook: f.cook })
-    }
+  addPositionCommand(serv, 'furnaceget', 'print the state of the furnace at x y z as JSON', async (pos) => {
+    const f = await requireFurnace(pos)
+    const slot = item => (item ? { name: item.name, count: item.count } : null)
+    return JSON.stringify({ input: slot(f.slots[0]), fuel: slot(f.slots[1]), output: slot(f.slots[2]), burn: f.burn, cook: f.cook })
   })
 }
 

@@ -6,10 +6,12 @@
 // (env/data/redstone.json), and then resets; a pressure plate is powered while at
 // least one player stands on it (checked on every player movement; weighted plates carry
 // `power` = the vanilla level for that many players).
-// Power: a powered source powers the blocks sharing a face with it and, as vanilla's strong
-// power does, the blocks next to the block it is attached to. A door, trapdoor or fence gate
-// with any of its blocks powered is `powered` and open; when the power goes, it closes.
-// Iron doors and iron trapdoors move only this way.
+// Power (the rule and its geometry are env/data/redstone.json, which env/redstone.py reads for
+// the simulator): a powered source powers the blocks sharing a face with it and, as vanilla's
+// strong power does, the blocks next to the block it is attached to when that block conducts
+// (a full opaque cube). When a source changes, each door, trapdoor or fence gate near it is
+// re-evaluated: if its power differs from its `powered` state, it becomes powered and open, or
+// unpowered and shut. Iron doors and iron trapdoors move only this way.
 //
 // Events on the server object, for other code (escape-room effects, logs):
 //   serv.on('redstoneSource', ({ world, position, name, powered, player }) => ...)
@@ -18,26 +20,24 @@
 // "powered":..,"player":..}, ...]`: the last source changes (server clock, ms since the epoch, and
 // the server's tick count), so a reader polling the world cannot miss a button's short press.
 // serv.recomputePower(world, position) re-evaluates every consumer within reach of `position`
-// (used after /setblock and /fill place a source).
+// (used after /setblock and /fill place a source; a door placed by a command keeps the states
+// it is given, as vanilla's /setblock leaves the placed block itself un-updated).
 
 const { Vec3 } = require('vec3')
 const { UserError } = require('flying-squid')
 const { guarded, describeState, withProperties, isOpenable, openablePositions, setOpenable } = require('../blockstate')
 
 const REDSTONE = require('../../data/redstone.json')
-const PLATE_INSET = 1 / 16 // a plate's detection box: the block minus 1/16 at each side
-const PLATE_HEIGHT = 0.25
-const PLAYER_HALF_WIDTH = 0.3
+const WALKING = require('../../data/walking.json')
+const PLATE_INSET = REDSTONE.plate_inset // a plate's detection box: the block minus this at each side
+const PLATE_HEIGHT = REDSTONE.plate_height
+const PLAYER_HALF_WIDTH = WALKING.body_width / 2
 const HISTORY = 64 // source changes kept for /powerhistory
-const REACH = 2 // no source powers anything further than 2 blocks (Chebyshev) away
+const REACH = REDSTONE.reach // no source powers anything further than this (Chebyshev) away
 
-const FACING = {
-  north: new Vec3(0, 0, -1),
-  south: new Vec3(0, 0, 1),
-  west: new Vec3(-1, 0, 0),
-  east: new Vec3(1, 0, 0)
-}
-const FACES = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]].map(v => new Vec3(...v))
+const vec = v => new Vec3(...v)
+const FACES = REDSTONE.faces.map(vec)
+const NON_CONDUCTORS = new Set(REDSTONE.non_conductors)
 
 function isLever (name) { return name === 'lever' }
 function isButton (name) { return name.endsWith('_button') }
@@ -55,23 +55,34 @@ function sourcePowered (block) {
   return props.powered === true
 }
 
-/** The block a lever, button or plate at `position` hangs on. */
+/** The block a lever, button or plate at `position` hangs on (env/data/redstone.json). */
 function attachedPosition (name, props, position) {
-  if (isPlate(name) || props.face === 'floor') return position.offset(0, -1, 0)
-  if (props.face === 'ceiling') return position.offset(0, 1, 0)
-  return position.minus(FACING[props.facing])
+  if (isPlate(name) || (props.face ?? 'floor') === 'floor') return position.plus(vec(REDSTONE.attached_below))
+  if (props.face === 'ceiling') return position.plus(vec(REDSTONE.attached_above))
+  return position.plus(vec(REDSTONE.attached_behind[props.facing ?? 'north']))
+}
+
+/** Does strong power in this block (prismarine-block) power its neighbours? A full cube that
+ * minecraft-data does not call transparent, and not one of vanilla's non-conductors. */
+function isConductor (block) {
+  if (NON_CONDUCTORS.has(block.name) || block.transparent) return false
+  const shapes = block.shapes || []
+  return shapes.length === 1 && shapes[0].join(',') === '0,0,0,1,1,1'
 }
 
 /**
- * Does a powered source (name, props) at `source` power the block at `target`? As in vanilla:
- * the blocks sharing a face with the source, and those sharing a face with the block it is
- * attached to (strongly powered). Not the diagonal ones: a plate diagonal to an iron trapdoor
- * leaves it shut (escape/vb-4-2's last exit, which a player on the plate beside it reopened).
+ * Does a powered source (name, props) at `source` power the block at `target`? As vanilla
+ * (env/redstone.py has the same rule for the simulator): the blocks sharing a face with the
+ * source and, when the block it is attached to conducts (stone, planks; not glass), the
+ * blocks sharing a face with that block. Not the diagonal ones: a plate diagonal to an iron
+ * trapdoor leaves it shut.
  */
-function reaches (name, props, source, target) {
+async function reaches (world, name, props, source, target) {
+  if (source.equals(target)) return false
   if (FACES.some(f => source.plus(f).equals(target))) return true
   const attached = attachedPosition(name, props, source)
-  return attached.equals(target) || FACES.some(f => attached.plus(f).equals(target))
+  if (!FACES.some(f => attached.plus(f).equals(target))) return false
+  return isConductor(await world.getBlock(attached))
 }
 
 function cube (center, radius) {
@@ -99,7 +110,7 @@ module.exports.server = (serv) => {
     for (const pos of cube(position, REACH)) {
       const block = await world.getBlock(pos)
       if (!isSource(block.name) || !sourcePowered(block)) continue
-      if (reaches(block.name, block.getProperties(), pos, position)) return true
+      if (await reaches(world, block.name, block.getProperties(), pos, position)) return true
     }
     return false
   }
@@ -249,3 +260,6 @@ module.exports.player = (player, serv) => {
   player.on('move_done', (data, cancelled) => { if (!cancelled) update(false) })
   player.on('disconnected', () => update(true))
 }
+
+// The rule alone, for tests that check it against env/redstone.py's.
+module.exports.rule = { reaches, attachedPosition, isConductor }
