@@ -38,6 +38,7 @@ from agents.messages import (
     ScoreUpdate,
     TraceEntry,
 )
+from agents.policy import policy_refusal
 from env.actions import Action, Rendezvous, parse_action
 from env.backend import Backend, Observation, Outcome
 from env.refusals import Code, refuse
@@ -102,6 +103,9 @@ class JudgerCore:
     """Actions dropped because the provisional result they were chosen on did not hold."""
     held_s: dict[str, float] = field(default_factory=dict)
     """Wall seconds each agent's actions waited between arriving and running (their turn)."""
+    policies: bool = True
+    """Whether the Judger's policies (agents/policy.py: no unripe crop is dug) stand beside
+    the game's rules."""
 
     def __post_init__(self) -> None:
         for a in self.agents:
@@ -297,7 +301,10 @@ class JudgerCore:
             return p.error
         assert p.action is not None
         agent = p.request.agent
-        refusal = p.action.check(backend.view(), agent, backend.rules)
+        view = backend.view()
+        refusal = p.action.check(view, agent, backend.rules)
+        if refusal is None and self.policies:
+            refusal = policy_refusal(p.action, view, agent, backend.rules)
         if refusal is not None:
             return Outcome.refused(refusal)
         try:

@@ -6,7 +6,8 @@ each action on both (the figures the simulator's durations are calibrated from).
 
 A sequence disagrees when any action's verdict (ok or refused, and the refusal code) or the
 final inventories (but for the drops by chance: flint or gravel from gravel, compared over the
-whole run as rates), chests or blocks differ; every disagreement is printed, one line each (the
+whole run as rates), chests or blocks (name and every property: waterlogged, lit, powered,
+open, half, facing, layers, age, ...) differ; every disagreement is printed, one line each (the
 cases to turn into named tests in tests/differential/test_cases.py). Errors (a bot or the
 server failing, not a verdict) are counted apart.
 """

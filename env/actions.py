@@ -309,11 +309,9 @@ class Dig(Action):
         info = rules.blocks.get(block.name)
         if block.name in UNBREAKABLE or (info and (info.hardness is None or info.hardness < 0)):
             return refuse(Code.UNBREAKABLE, block=block.name, pos=self.pos)
-        age = block.state.get("age")
-        ripe = rules.ripe_age(block.name)
-        if ripe is not None and age is not None and int(age) < ripe:
-            return refuse(Code.NOT_RIPE, block=block.name, pos=self.pos, age=int(age),
-                          max_age=ripe)
+        # A crop breaks at any age, as in vanilla, and drops by its age (unripe wheat one
+        # seed: env/data/loot.json); not digging a crop before it is ripe is the Judger's
+        # policy (agents/policy.py), not a rule of the game.
         # A block whose harvest tool is not held still breaks, slower and dropping nothing
         # (minecraft.wiki/w/Breaking: hardness x 5 s by hand for stone), as in vanilla.
         return _block_reach(view, agent, self.pos)

@@ -319,54 +319,132 @@ def build_loot(version: str = VERSION) -> dict[str, list[dict[str, object]]]:
     return dict(sorted(out.items()))
 
 
-# What killing an animal (or mob) gives, from the game's data/minecraft/loot_tables/entities/
-# <entity>.json of 1.19.2 (unchanged through 1.19.3), no Looting, not on fire (a burning animal
-# drops its meat cooked: left out, nothing here sets animals alight); minecraft.wiki gives the
-# same on each mob's page (#Drops): Cow and Mooshroom 0-2 leather, 1-3 beef; Pig 1-3 porkchops;
-# Chicken 0-2 feathers, 1 chicken; Sheep 1-2 mutton and 1 wool of its colour unless sheared
-# (entities/sheep/<colour>.json; only white is listed: a summoned sheep's colour is random in
-# vanilla, ours are white); Rabbit 0-1 hide, 0-1 raw rabbit (set_count uniform 0..1 in the
-# game's entities/rabbit.json), a foot 10% of kills by a player; Hoglin 2-4 porkchops and 0-1
-# leather; Shulker a shell half of the time; Goat
-# nothing; Horse, Donkey, Mule, Llama 0-2 leather; Squid 1-3 ink sacs; Cod and Salmon 1 fish and
-# a bone meal 5% of the time; Cat 0-2 string; Creeper 0-2 gunpowder; Spider 0-2 string and a
-# spider eye 1 time in 3 of kills by a player (uniform -1..1); Zombie 0-2 rotten flesh; Skeleton
-# 0-2 arrows and 0-2 bones; Iron Golem 0-2 poppies and 3-5 iron ingots; Enderman 0-1 pearls.
-# minecraft-data's entityLoot has 1 of each (no wool, no ranges).
-VANILLA_ENTITIES: dict[str, list[tuple[str, int, int, float, str | None]]] = {
-    # entity: [(item, least, most, chance, condition)]
+# What killing a mob gives, from the game's data/minecraft/loot_tables/entities/<entity>.json of
+# 1.19.2 (unchanged through 1.19.3), with no Looting (`looting_enchant`, `random_chance_with_
+# looting`'s multiplier: no task hands out enchanted weapons) and not on fire (a burning
+# animal's meat comes cooked: nothing here sets mobs alight). minecraft.wiki gives the same on
+# each mob's page (#Drops). A count is the table's `set_count` uniform (both ends included; 0 or
+# less drops nothing); `killed_by_player` is the tables' condition of that name. Left out, as no
+# action here can meet them: drops that need a frog, a skeleton's arrow or lightning as the
+# killer (froglights, music discs, a turtle's bowl), a sheep's wool other than white (a summoned
+# sheep is white here), the 2.5% fishing-table drop of guardians (gameplay/fishing/fish).
+# Sizes are not modelled: a slime's balls are the smallest slime's (size 1: the table's
+# `type_specific` size condition), a magma cube's cream a big one's (size 2 and up).
+# The Wither's nether star is the game's code (WitherBoss.dropCustomDeathLoot), not a table.
+# minecraft-data's entityLoot has 1 of each (no wool, no ranges): no mob listed there is left
+# to it.
+Drop5 = tuple[str, int, int, float, str | None]
+
+
+class Pick:
+    """One pool of the game's table that picks one entry by weight (`weight`, `empty`),
+    rolled `rolls` times (least, most), under a pool `chance` and condition `when`; written to
+    loot.json as one `group` whose entries' chances are conditional (the first that rolls
+    wins: entry i's chance is its share of what the earlier ones left)."""
+
+    def __init__(self, entries: list[tuple[str, int, int, int]], chance: float = 1.0,
+                 when: str | None = None, empty: int = 0, rolls: tuple[int, int] = (1, 1)):
+        self.entries, self.chance, self.when = entries, chance, when
+        self.empty, self.rolls = empty, rolls
+
+    def drops(self, group: int) -> list[dict[str, object]]:
+        """The pool as loot.json drops (entries: (item, weight, least, most))."""
+        total = sum(w for _, w, _, _ in self.entries) + self.empty
+        left, out = 1.0, []
+        for item, weight, low, high in self.entries:
+            p = self.chance * weight / total
+            d = _drop(item, self.when, min(p / left, 1.0), low, high, group)
+            if self.rolls != (1, 1):
+                d["rolls"] = list(self.rolls)
+            out.append(d)
+            left -= p
+        return out
+
+
+KBP = "killed_by_player"
+# zombie, husk, zombie villager: 2.5% of kills by a player give one of iron, carrot, potato
+RARE_ZOMBIE = Pick([("iron_ingot", 1, 1, 1), ("carrot", 1, 1, 1), ("potato", 1, 1, 1)],
+                   chance=0.025, when=KBP)
+VANILLA_ENTITIES: dict[str, list[Drop5 | Pick]] = {
+    # entity: [(item, least, most, chance, condition) | Pick]
+    "allay": [], "axolotl": [], "bat": [], "bee": [], "ender_dragon": [], "endermite": [],
+    "fox": [], "frog": [], "giant": [], "goat": [], "illusioner": [], "ocelot": [],
+    "piglin": [], "piglin_brute": [], "pillager": [], "silverfish": [], "tadpole": [],
+    "vex": [], "villager": [], "wandering_trader": [], "wolf": [],
+    # farm animals
     "cow": [("leather", 0, 2, 1.0, None), ("beef", 1, 3, 1.0, None)],
     "mooshroom": [("leather", 0, 2, 1.0, None), ("beef", 1, 3, 1.0, None)],
     "pig": [("porkchop", 1, 3, 1.0, None)],
     "chicken": [("feather", 0, 2, 1.0, None), ("chicken", 1, 1, 1.0, None)],
     "sheep": [("mutton", 1, 2, 1.0, None), ("white_wool", 1, 1, 1.0, None)],
     "rabbit": [("rabbit_hide", 0, 1, 1.0, None), ("rabbit", 0, 1, 1.0, None),
-               ("rabbit_foot", 1, 1, 0.1, "killed_by_player")],
-    "goat": [],
+               ("rabbit_foot", 1, 1, 0.1, KBP)],
     "hoglin": [("porkchop", 2, 4, 1.0, None), ("leather", 0, 1, 1.0, None)],
-    "shulker": [("shulker_shell", 1, 1, 0.5, None)],
     "horse": [("leather", 0, 2, 1.0, None)],
     "donkey": [("leather", 0, 2, 1.0, None)],
     "mule": [("leather", 0, 2, 1.0, None)],
     "llama": [("leather", 0, 2, 1.0, None)],
+    "trader_llama": [("leather", 0, 2, 1.0, None)],
+    "strider": [("string", 2, 5, 1.0, None)],
+    "cat": [("string", 0, 2, 1.0, None)],
+    "parrot": [("feather", 1, 2, 1.0, None)],
+    "panda": [("bamboo", 1, 1, 1.0, None)],
+    "polar_bear": [Pick([("cod", 3, 0, 2), ("salmon", 1, 0, 2)])],
+    "turtle": [("seagrass", 0, 2, 1.0, None)],
+    "skeleton_horse": [("bone", 0, 2, 1.0, None)],
+    "zombie_horse": [("rotten_flesh", 0, 2, 1.0, None)],
+    # water
     "squid": [("ink_sac", 1, 3, 1.0, None)],
     "glow_squid": [("glow_ink_sac", 1, 3, 1.0, None)],
     "cod": [("cod", 1, 1, 1.0, None), ("bone_meal", 1, 1, 0.05, None)],
     "salmon": [("salmon", 1, 1, 1.0, None), ("bone_meal", 1, 1, 0.05, None)],
-    "cat": [("string", 0, 2, 1.0, None)],
-    "creeper": [("gunpowder", 0, 2, 1.0, None)],
-    "spider": [("string", 0, 2, 1.0, None), ("spider_eye", -1, 1, 1.0, "killed_by_player")],
-    "cave_spider": [("string", 0, 2, 1.0, None),
-                    ("spider_eye", -1, 1, 1.0, "killed_by_player")],
-    "zombie": [("rotten_flesh", 0, 2, 1.0, None)],
-    "skeleton": [("arrow", 0, 2, 1.0, None), ("bone", 0, 2, 1.0, None)],
+    "pufferfish": [("pufferfish", 1, 1, 1.0, None), ("bone_meal", 1, 1, 0.05, None)],
+    "tropical_fish": [("tropical_fish", 1, 1, 1.0, None), ("bone_meal", 1, 1, 0.05, None)],
+    "dolphin": [("cod", 0, 1, 1.0, None)],
+    "guardian": [("prismarine_shard", 0, 2, 1.0, None),
+                 Pick([("cod", 2, 1, 1), ("prismarine_crystals", 2, 1, 1)], empty=1)],
+    "elder_guardian": [("prismarine_shard", 0, 2, 1.0, None),
+                       Pick([("cod", 3, 1, 1), ("prismarine_crystals", 2, 1, 1)], empty=1),
+                       ("wet_sponge", 1, 1, 1.0, KBP)],
+    # golems
     "iron_golem": [("poppy", 0, 2, 1.0, None), ("iron_ingot", 3, 5, 1.0, None)],
+    "snow_golem": [("snowball", 0, 15, 1.0, None)],
+    # hostile
+    "zombie": [("rotten_flesh", 0, 2, 1.0, None), RARE_ZOMBIE],
+    "husk": [("rotten_flesh", 0, 2, 1.0, None), RARE_ZOMBIE],
+    "zombie_villager": [("rotten_flesh", 0, 2, 1.0, None), RARE_ZOMBIE],
+    "drowned": [("rotten_flesh", 0, 2, 1.0, None), ("copper_ingot", 1, 1, 0.11, KBP)],
+    "zombified_piglin": [("rotten_flesh", 0, 1, 1.0, None), ("gold_nugget", 0, 1, 1.0, None),
+                         ("gold_ingot", 1, 1, 0.025, KBP)],
+    "zoglin": [("rotten_flesh", 1, 3, 1.0, None)],
+    "skeleton": [("arrow", 0, 2, 1.0, None), ("bone", 0, 2, 1.0, None)],
+    "stray": [("arrow", 0, 2, 1.0, None), ("bone", 0, 2, 1.0, None),
+              ("tipped_arrow", 0, 1, 1.0, KBP)],
+    "wither_skeleton": [("coal", -1, 1, 1.0, None), ("bone", 0, 2, 1.0, None),
+                        ("wither_skeleton_skull", 1, 1, 0.025, KBP)],
+    "creeper": [("gunpowder", 0, 2, 1.0, None)],
+    "spider": [("string", 0, 2, 1.0, None), ("spider_eye", -1, 1, 1.0, KBP)],
+    "cave_spider": [("string", 0, 2, 1.0, None), ("spider_eye", -1, 1, 1.0, KBP)],
     "enderman": [("ender_pearl", 0, 1, 1.0, None)],
+    "slime": [("slime_ball", 0, 2, 1.0, None)],
+    "magma_cube": [("magma_cream", -2, 1, 1.0, None)],
+    "blaze": [("blaze_rod", 0, 1, 1.0, KBP)],
+    "ghast": [("ghast_tear", 0, 1, 1.0, None), ("gunpowder", 0, 2, 1.0, None)],
+    "phantom": [("phantom_membrane", 0, 1, 1.0, KBP)],
+    "shulker": [("shulker_shell", 1, 1, 0.5, None)],
+    "witch": [Pick([("glowstone_dust", 1, 0, 2), ("sugar", 1, 0, 2), ("redstone", 1, 0, 2),
+                    ("spider_eye", 1, 0, 2), ("glass_bottle", 1, 0, 2), ("gunpowder", 1, 0, 2),
+                    ("stick", 2, 0, 2)], rolls=(1, 3))],
+    "evoker": [("totem_of_undying", 1, 1, 1.0, None), ("emerald", 0, 1, 1.0, KBP)],
+    "vindicator": [("emerald", 0, 1, 1.0, KBP)],
+    "ravager": [("saddle", 1, 1, 1.0, None)],
+    "warden": [("sculk_catalyst", 1, 1, 1.0, None)],
+    "wither": [("nether_star", 1, 1, 1.0, None)],
 }
 
 
 def build_entity_loot(version: str = VERSION) -> dict[str, list[dict[str, object]]]:
-    """Entity loot of `version`: VANILLA_ENTITIES, and for the other mobs minecraft-data's
+    """Entity loot of `version`: VANILLA_ENTITIES, and for any other entity minecraft-data's
     entityLoot (least counts; a drop only a player's kill gives is marked so)."""
     base = minecraft_data_dir(version)
     paths = json.loads((base / "dataPaths.json").read_text())["pc"][version]
@@ -380,9 +458,15 @@ def build_entity_loot(version: str = VERSION) -> dict[str, list[dict[str, object
             drops.append(_drop(d["item"], "killed_by_player" if d.get("playerKill") else None,
                                chance, low, low))
         out[entry["entity"]] = drops
-    for entity, drops in VANILLA_ENTITIES.items():
-        out[entity] = [_drop(item, when, chance, low, high)
-                       for item, low, high, chance, when in drops]
+    for entity, table in VANILLA_ENTITIES.items():
+        rows: list[dict[str, object]] = []
+        for k, row in enumerate(table):
+            if isinstance(row, Pick):
+                rows += row.drops(group=k + 1)
+            else:
+                item, low, high, chance, when = row
+                rows.append(_drop(item, when, chance, low, high))
+        out[entity] = rows
     return dict(sorted(out.items()))
 
 
@@ -393,19 +477,22 @@ def write_loot() -> None:
     about = (
         f"What breaking a block or killing a mob drops in vanilla Minecraft {VERSION}: "
         "block (or entity) -> drops, each {item, min, max, chance (default 1), when, age, "
-        "state, binomial, group}. The count is uniform in [min, max] (both included: the loot "
-        "tables' set_count uniform), or with `binomial` p it is min + B(max - min, p); a count "
-        "of 0 or less drops nothing; plans count on min. when: silk_touch, no_silk_touch, "
-        "shears, not_shears, shears_or_silk_touch, not_shears_or_silk_touch (the tables' "
-        "match_tool conditions), pickaxe_no_silk_touch, killed_by_player; age: the least block "
-        "age the drop needs; state: block state values it needs (a double slab, 3 candles); "
-        "drops of one group are alternatives (the first that rolls wins). A block not listed "
+        "state, binomial, group, rolls}. The count is uniform in [min, max] (both included: "
+        "the loot tables' set_count uniform), or with `binomial` p it is min + B(max - min, "
+        "p); a count of 0 or less drops nothing; plans count on min. when: silk_touch, "
+        "no_silk_touch, shears, not_shears, shears_or_silk_touch, not_shears_or_silk_touch "
+        "(the tables' match_tool conditions), pickaxe_no_silk_touch, killed_by_player; "
+        "age: the least block age the drop needs; state: block state values it needs (a "
+        "double slab, 3 candles); "
+        "drops of one group are alternatives (the first that rolls wins; a pool that picks by "
+        "weight has each entry's chance as its share of what the earlier ones left), and a "
+        "group with rolls [least, most] is rolled that many times (uniform). A block not listed "
         "drops nothing. Generated by `python -m env.generate_data` from minecraft-data's "
         "blockLoot and entityLoot with the game's loot tables (data/minecraft/loot_tables of the "
         "1.19.2 jar, as minecraft.wiki's #Drops sections give them) for leaves, grass, cobweb, "
         "dead bush, gravel, every block whose count the tables set (ores, glowstone, sea "
         "lantern, melon, clay, crops, candles, slabs ...: env/generate_data.py vanilla_counts) "
-        "and the animals (VANILLA_ENTITIES); read by env/loot.py (the simulator, seeded) and "
+        "and every mob (VANILLA_ENTITIES); read by env/loot.py (the simulator, seeded) and "
         "env/js/loot.js (the server).")
     def rows(tables: dict[str, list[dict[str, object]]]) -> str:
         return ",\n".join(f" {json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}"

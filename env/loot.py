@@ -92,33 +92,51 @@ def _state_holds(need: dict[str, Any] | None, state: dict[str, Any] | None) -> b
     return all(str(state.get(k)).lower() == str(v).lower() for k, v in need.items())
 
 
+def _passes(d: Drop, tools: set[str], age: int | None, rng: random.Random | None,
+            certain: bool, state: dict[str, Any] | None) -> bool:
+    """Whether drop `d` drops this time (its conditions hold and its chance rolls)."""
+    if not condition_holds(d.get("when"), tools):
+        return False
+    if age is not None and "age" in d and age < int(d["age"]):
+        return False
+    if not _state_holds(d.get("state"), state):
+        return False
+    chance = float(d.get("chance", 1.0))
+    if chance >= 1.0 and not certain:
+        return False
+    return not (chance < 1.0 and (rng is None or rng.random() >= chance))
+
+
 def roll(table: list[Drop], tools: set[str], age: int | None = None,
          rng: random.Random | None = None, certain: bool = True,
          state: dict[str, Any] | None = None) -> dict[str, int]:
-    """item -> count that one loot table gives (see `drops`)."""
+    """item -> count that one loot table gives (see `drops`). The drops of one `group` are
+    alternatives, tried in order, the first that drops wins; a group whose drops say
+    `rolls` [least, most] is rolled that many times (uniform; the least without `rng`)."""
     out: dict[str, int] = {}
     done_groups: set[object] = set()
     for d in table:
         group = d.get("group")
-        if group is not None and group in done_groups:
+        if group is None:
+            picks = [d] if _passes(d, tools, age, rng, certain, state) else []
+        elif group in done_groups:
             continue
-        if not condition_holds(d.get("when"), tools):
-            continue
-        if age is not None and "age" in d and age < int(d["age"]):
-            continue
-        if not _state_holds(d.get("state"), state):
-            continue
-        chance = float(d.get("chance", 1.0))
-        if chance >= 1.0 and not certain:
-            continue
-        if chance < 1.0 and (rng is None or rng.random() >= chance):
-            continue
-        if group is not None:
+        else:
             done_groups.add(group)
-        count = roll_count(d, rng) if rng is not None else least(d)
-        if count > 0:
-            item = str(d["item"])
-            out[item] = out.get(item, 0) + count
+            members = [e for e in table if e.get("group") == group]
+            low, high = (int(n) for n in d.get("rolls", (1, 1)))
+            times = rng.randint(low, high) if rng is not None else low
+            picks = []
+            for _ in range(times):
+                hit = next((e for e in members if _passes(e, tools, age, rng, certain, state)),
+                           None)
+                if hit is not None:
+                    picks.append(hit)
+        for pick in picks:
+            count = roll_count(pick, rng) if rng is not None else least(pick)
+            if count > 0:
+                item = str(pick["item"])
+                out[item] = out.get(item, 0) + count
     return out
 
 

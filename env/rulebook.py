@@ -338,8 +338,13 @@ def _kill_rules(foods: frozenset[str]) -> list[Rule]:
     rules: list[Rule] = []
     for name, table in sorted(entity_loot_tables().items()):
         certain = entity_drops(name)
-        maybe = [str(d["item"]) for d in table if float(d.get("chance", 1.0)) >= 1.0
-                 and int(d.get("max", d["min"])) > 0 and not d.get("when")]
+        # drops a kill may give without a roll of chance, those of any kill first (a spider's
+        # string), else a player's kill's (a blaze's 0-1 rods); an entry of a weighted pick (a
+        # witch's, a polar bear's fish) is chance, its last one too
+        maybe = [[str(d["item"]) for d in table if float(d.get("chance", 1.0)) >= 1.0
+                  and int(d.get("max", d["min"])) > 0 and "group" not in d
+                  and d.get("when") == when] for when in (None, "killed_by_player")]
+        maybe = maybe[0] or maybe[1]
         items = list(dict.fromkeys([*certain, *maybe]))
         if not items:
             continue

@@ -243,13 +243,32 @@ def popped(removed: Pos, block_at: BlockAt, *, cleared: bool = True) -> list[Pos
     return out
 
 
-def placed_state(block: str, facing: str | None) -> dict[str, str | int | bool]:
+def looking(eyes: tuple[float, float, float], target: Pos) -> str:
+    """The horizontal direction (north, south, east, west) a player at `eyes` faces when it
+    looks at the middle of cell `target`: the larger of the two horizontal offsets (the game
+    rounds the player's yaw to the nearest of the four; a tie goes to north or south).
+
+    >>> looking((0.5, -60.0, 0.5), (0, -60, 2)), looking((0.5, -60.0, 0.5), (-3, -60, 1))
+    ('south', 'west')
+    """
+    dx, dz = target[0] + 0.5 - eyes[0], target[2] + 0.5 - eyes[2]
+    if abs(dx) > abs(dz):
+        return "east" if dx > 0 else "west"
+    return "south" if dz > 0 else "north"
+
+
+def placed_state(block: str, facing: str | None,
+                 look: str | None = None) -> dict[str, str | int | bool]:
     """The state a placed `block` gets from the action's `facing`: an axis (x, y, z) or a
     facing; a lever or button also its `face` (no facing or up: on the floor; down: on the
     ceiling; a side: on the wall behind it, facing away from it), as a player's click sets it.
+    On the floor or ceiling a lever or button faces `look`, the horizontal direction the
+    player faces (vanilla's FaceAttachedHorizontalDirectionalBlock.getStateForPlacement).
 
     >>> placed_state("lever", "east"), placed_state("stone_button", None)
     ({'facing': 'east', 'face': 'wall'}, {'face': 'floor'})
+    >>> placed_state("lever", None, look="south")
+    {'face': 'floor', 'facing': 'south'}
     """
     state: dict[str, str | int | bool] = {}
     if facing in ("x", "y", "z"):
@@ -263,6 +282,8 @@ def placed_state(block: str, facing: str | None) -> dict[str, str | int | bool]:
             state["face"] = "ceiling"
         else:
             state.update(facing=facing, face="wall")
+        if state["face"] != "wall" and look is not None:
+            state["facing"] = look
         return state
     if facing is not None:
         state["facing"] = facing

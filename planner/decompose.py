@@ -34,10 +34,19 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from env.actions import WALK_SPEED
+from env.block_states import unripe
 from env.goals import BlueprintBlock, ConstructionGoal, CookingGoal, EscapeGoal
 from env.rulebook import CRAFT_S, KILL_S, MILK_S, Rule, Rulebook
 from env.sim.path import Walker, world_walker
-from env.world import Condition, Pos, Trigger, distance, effect_reaches, feet_center
+from env.world import (
+    BlockState,
+    Condition,
+    Pos,
+    Trigger,
+    distance,
+    effect_reaches,
+    feet_center,
+)
 from planner.subtask import Plan, Subtask
 
 PLACE_S = 0.5
@@ -309,7 +318,10 @@ class _Supplier:
                 self.chests.append((c.pos, dict(c.items), c.lock))
         self.blocks: dict[str, list[Pos]] = {}
         for b in task.world.blocks:
-            self.blocks.setdefault(b.name, []).append(b.pos)
+            # a crop is harvested ripe: an unripe one breaks, but gives a seed or one of
+            # itself, not the harvest its rule counts (the Judger refuses it: agents/policy.py)
+            if unripe(BlockState(name=b.name, state=b.state), rules) is None:
+                self.blocks.setdefault(b.name, []).append(b.pos)
         self.animals: dict[str, list[Pos]] = {}
         for e in task.world.entities:
             self.animals.setdefault(e.type, []).append(

@@ -115,8 +115,9 @@ CASES: list[tuple[str, dict[str, int], dict[Pos, BlockState], Action, str | None
     ("dig no tool", {}, {(1, Y, 1): BlockState(name="stone")}, Dig(pos=(1, Y, 1)), None),
     ("dig with tool", {"golden_pickaxe": 1}, {(1, Y, 1): BlockState(name="stone")},
      Dig(pos=(1, Y, 1)), None),
+    # a crop breaks at any age in vanilla (the Judger's policy keeps workers off unripe ones)
     ("dig unripe", {}, {(1, Y, 1): BlockState(name="carrots", state={"age": 2})},
-     Dig(pos=(1, Y, 1)), "carrots at (1, -60, 1) is not ripe (age 2 of 7)"),
+     Dig(pos=(1, Y, 1)), None),
     ("dig air", {}, {}, Dig(pos=(1, Y, 1)), "nothing to dig at (1, -60, 1) (air)"),
     ("dig bedrock", {}, {(1, Y, 1): BlockState(name="bedrock")}, Dig(pos=(1, Y, 1)),
      "bedrock at (1, -60, 1) cannot be broken"),

@@ -218,3 +218,155 @@ def test_the_simulator_reads_the_block_state_for_counts() -> None:
     assert sim.view().inventory("a") == {"oak_slab": 3}
     assert sim.execute("a", Dig(pos=(0, Y, 1)), 2.0).ok
     assert sim.view().inventory("a") == {"oak_slab": 3, "white_candle": 3}
+
+
+# Every other mob's table (entities/<entity>.json of 1.19.2; minecraft.wiki/w/<Mob>#Drops):
+# entity -> item -> (least, most, chance, condition), no Looting. minecraft-data's digest gives
+# 1 of each (slime 1 ball, strider 1 string, snow golem 1 snowball, ...) or its least count.
+MOB_RANGES: dict[str, dict[str, tuple[int, int, float, str | None]]] = {
+    "slime": {"slime_ball": (0, 2, 1.0, None)},  # the smallest slime's (size 1)
+    "strider": {"string": (2, 5, 1.0, None)},
+    "snow_golem": {"snowball": (0, 15, 1.0, None)},
+    "skeleton": {"arrow": (0, 2, 1.0, None), "bone": (0, 2, 1.0, None)},
+    "stray": {"arrow": (0, 2, 1.0, None), "bone": (0, 2, 1.0, None),
+              "tipped_arrow": (0, 1, 1.0, "killed_by_player")},
+    "spider": {"string": (0, 2, 1.0, None), "spider_eye": (-1, 1, 1.0, "killed_by_player")},
+    "creeper": {"gunpowder": (0, 2, 1.0, None)},
+    "squid": {"ink_sac": (1, 3, 1.0, None)},
+    "glow_squid": {"glow_ink_sac": (1, 3, 1.0, None)},
+    "salmon": {"salmon": (1, 1, 1.0, None), "bone_meal": (1, 1, 0.05, None)},
+    "cod": {"cod": (1, 1, 1.0, None), "bone_meal": (1, 1, 0.05, None)},
+    "iron_golem": {"poppy": (0, 2, 1.0, None), "iron_ingot": (3, 5, 1.0, None)},
+    "drowned": {"rotten_flesh": (0, 2, 1.0, None),
+                "copper_ingot": (1, 1, 0.11, "killed_by_player")},
+    "zombified_piglin": {"rotten_flesh": (0, 1, 1.0, None), "gold_nugget": (0, 1, 1.0, None),
+                         "gold_ingot": (1, 1, 0.025, "killed_by_player")},
+    "zoglin": {"rotten_flesh": (1, 3, 1.0, None)},
+    "zombie_horse": {"rotten_flesh": (0, 2, 1.0, None)},
+    "skeleton_horse": {"bone": (0, 2, 1.0, None)},
+    "wither_skeleton": {"coal": (-1, 1, 1.0, None), "bone": (0, 2, 1.0, None),
+                        "wither_skeleton_skull": (1, 1, 0.025, "killed_by_player")},
+    "blaze": {"blaze_rod": (0, 1, 1.0, "killed_by_player")},
+    "ghast": {"ghast_tear": (0, 1, 1.0, None), "gunpowder": (0, 2, 1.0, None)},
+    "magma_cube": {"magma_cream": (-2, 1, 1.0, None)},  # a big cube's (size 2 and up)
+    "phantom": {"phantom_membrane": (0, 1, 1.0, "killed_by_player")},
+    "enderman": {"ender_pearl": (0, 1, 1.0, None)},
+    "evoker": {"totem_of_undying": (1, 1, 1.0, None), "emerald": (0, 1, 1.0, "killed_by_player")},
+    "vindicator": {"emerald": (0, 1, 1.0, "killed_by_player")},
+    "parrot": {"feather": (1, 2, 1.0, None)},
+    "dolphin": {"cod": (0, 1, 1.0, None)},
+    "turtle": {"seagrass": (0, 2, 1.0, None)},  # the bowl needs lightning
+    "trader_llama": {"leather": (0, 2, 1.0, None)},
+    "cat": {"string": (0, 2, 1.0, None)},
+    "pufferfish": {"pufferfish": (1, 1, 1.0, None), "bone_meal": (1, 1, 0.05, None)},
+    "tropical_fish": {"tropical_fish": (1, 1, 1.0, None), "bone_meal": (1, 1, 0.05, None)},
+    "panda": {"bamboo": (1, 1, 1.0, None)},
+    "ravager": {"saddle": (1, 1, 1.0, None)},
+    "warden": {"sculk_catalyst": (1, 1, 1.0, None)},
+    "shulker": {"shulker_shell": (1, 1, 0.5, None)},
+    "wither": {"nether_star": (1, 1, 1.0, None)},  # the game's code, not a table
+    "wolf": {}, "fox": {}, "bee": {}, "axolotl": {}, "frog": {}, "villager": {}, "bat": {},
+    "piglin": {}, "pillager": {}, "silverfish": {}, "endermite": {}, "ocelot": {},
+}
+
+
+@pytest.mark.parametrize("entity", sorted(MOB_RANGES))
+def test_mob_loot_is_the_game_s(entity: str) -> None:
+    table = entity_loot_tables()[entity]
+    assert {d["item"]: (d["min"], d["max"], d.get("chance", 1.0), d.get("when"))
+            for d in table} == MOB_RANGES[entity]
+
+
+def test_every_mob_of_the_game_has_the_game_s_table() -> None:
+    # every hostile and passive mob minecraft-data lists for 1.19.2 (entities.json) comes
+    # from env/generate_data.py's tables of the game, none from minecraft-data's least counts
+    from env.generate_data import VANILLA_ENTITIES
+    from env.rulebook import VERSION, minecraft_data_dir
+    base = minecraft_data_dir(VERSION)
+    paths = json.loads((base / "dataPaths.json").read_text())["pc"][VERSION]
+    mobs = {e["name"] for e in json.loads((base / paths["entities"] / "entities.json")
+                                          .read_text())
+            if e.get("type") in ("hostile", "passive", "animal", "mob", "water_creature",
+                                 "ambient")}
+    assert len(mobs) >= 70
+    assert mobs - set(VANILLA_ENTITIES) == set()
+    assert mobs <= set(entity_loot_tables())
+
+
+def test_weighted_picks_give_one_entry_by_the_game_s_weights() -> None:
+    rng = random.Random(11)
+    n = 6000
+    # a guardian's second pool: cod 2, prismarine crystals 2, nothing 1 (weights), one of them
+    guard = [entity_drops("guardian", rng) for _ in range(n)]
+    assert not any("cod" in g and "prismarine_crystals" in g for g in guard)
+    assert sum("cod" in g for g in guard) / n == pytest.approx(0.4, abs=0.03)
+    assert sum("prismarine_crystals" in g for g in guard) / n == pytest.approx(0.4, abs=0.03)
+    # a polar bear: cod (weight 3) or salmon (1), 0-2 of it
+    bears = [entity_drops("polar_bear", rng) for _ in range(n)]
+    assert not any("cod" in b and "salmon" in b for b in bears)
+    assert sum("cod" in b for b in bears) / n == pytest.approx(0.75 * 2 / 3, abs=0.03)
+    assert sum("salmon" in b for b in bears) / n == pytest.approx(0.25 * 2 / 3, abs=0.03)
+    # a zombie killed by a player: 2.5% one of iron, carrot, potato; by anything else never
+    rare = [entity_drops("zombie", rng) for _ in range(20000)]
+    got = Counter(i for r in rare for i in r if i != "rotten_flesh")
+    assert sum(got.values()) / 20000 == pytest.approx(0.025, abs=0.005)
+    assert set(got) == {"iron_ingot", "carrot", "potato"}
+    assert all(set(entity_drops("zombie", rng, by_player=False)) <= {"rotten_flesh"}
+               for _ in range(2000))
+    # a witch: 1-3 rolls of the pool, each one entry (stick weight 2 of 8), 0-2 of it
+    witch = [entity_drops("witch", rng) for _ in range(n)]
+    assert max(sum(w.values()) for w in witch) == 6
+    assert max(len(w) for w in witch) == 3
+    assert sum("stick" in w for w in witch) > sum("sugar" in w for w in witch) * 1.5
+    # plans count on nothing from a pick
+    assert entity_drops("witch") == {} and entity_drops("polar_bear") == {}
+
+
+def test_the_server_s_loot_module_rolls_the_same_mob_ranges() -> None:
+    # env/js/loot.js on the same data: least counts as env/loot.py's for every entity, and the
+    # rolled counts of each ranged drop cover its range, nothing outside
+    from env.minecraft.server import node_binary
+    mobs = sorted(MOB_RANGES)
+    js = ("const loot = require('./env/js/loot.js');"
+          f"const mobs = {json.dumps(sorted(entity_loot_tables()))};"
+          f"const rolled = {json.dumps(mobs)};"
+          "const least = {}, seen = {};"
+          "for (const m of mobs) least[m] = Object.fromEntries(loot.entityDrops(m, true, null));"
+          "for (const m of rolled) { seen[m] = {};"
+          " for (let i = 0; i < 3000; i++) { const got = Object.fromEntries(loot.entityDrops(m));"
+          "  for (const [k, n] of Object.entries(got)) seen[m][k + ':' + n] = 1 } }"
+          "const witch = []; for (let i = 0; i < 2000; i++)"
+          " witch.push(loot.entityDrops('witch').reduce((a, [, n]) => a + n, 0));"
+          "console.log(JSON.stringify({least, seen, witch: Math.max(...witch)}))")
+    out = json.loads(subprocess.run([str(node_binary()), "-e", js], cwd=ROOT, check=True,
+                                    capture_output=True, text=True, timeout=60).stdout)
+    for entity in entity_loot_tables():
+        assert out["least"][entity] == entity_drops(entity), entity
+    for entity, ranges in MOB_RANGES.items():
+        for item, (low, high, chance, _) in ranges.items():
+            counts = {int(k.split(":")[1]) for k in out["seen"][entity]
+                      if k.split(":")[0] == item}
+            if chance >= 0.5:
+                assert counts == set(range(max(low, 1), high + 1)), (entity, item, counts)
+            else:
+                assert counts <= set(range(max(low, 1), high + 1)), (entity, item, counts)
+    assert out["witch"] == 6
+
+
+def test_the_simulator_rolls_mob_counts_within_the_game_s_ranges() -> None:
+    # 40 striders and 40 snow golems killed on the seeded simulator: 2-5 string, 0-15
+    # snowballs, nothing outside
+    from env.actions import Kill as KillAction
+    sim = SimBackend(load_rulebook(), seed=4)
+    mobs = [("strider", x) for x in range(-40, 0)] + [("snow_golem", x) for x in range(0, 40)]
+    sim.build(WorldSetup(entities=[EntitySpec(type=m, pos=(x + 0.5, Y, 3.5)) for m, x in mobs]),
+              ["a"])
+    seen: dict[str, Counter[int]] = {"string": Counter(), "snowball": Counter()}
+    for mob, x in mobs:
+        item = "string" if mob == "strider" else "snowball"
+        sim.state.positions["a"] = (x + 0.5, float(Y), 2.5)
+        before = sim.view().inventory("a").get(item, 0)
+        assert sim.execute("a", KillAction(entity=mob), 0.0).ok
+        seen[item][sim.view().inventory("a").get(item, 0) - before] += 1
+    assert set(seen["string"]) == {2, 3, 4, 5}
+    assert set(seen["snowball"]) <= set(range(16)) and len(seen["snowball"]) >= 10

@@ -207,13 +207,16 @@ def test_lava_bucket_fuel_leaves_its_bucket() -> None:
 
 # --- digging, placing -------------------------------------------------------------------------
 
-def test_dig_ripe_wheat_but_not_young_wheat() -> None:
+def test_dig_ripe_wheat_and_young_wheat() -> None:
     sim = make(WorldSetup(blocks=[BlockSpec(name="wheat", pos=(1, Y, 0), state={"age": 7}),
                                   BlockSpec(name="wheat", pos=(0, Y, 1), state={"age": 3})]))
-    before = sim.snapshot()
+    # vanilla breaks a crop at any age (minecraft.wiki/w/Crops); young wheat drops one seed
+    # (blocks/wheat.json). Not digging it young is the Judger's policy (agents/policy.py).
     out = sim.execute("a", Dig(pos=(0, Y, 1)), 0.0)
-    assert (out.ok, out.reason) == (False, "wheat at (0, -60, 1) is not ripe (age 3 of 7)")
-    assert sim.snapshot() == before
+    assert out.ok
+    assert sim.view().inventory("a") == {"wheat_seeds": 1}
+    assert sim.view().block((0, Y, 1)).name == "air"
+    sim = make(WorldSetup(blocks=[BlockSpec(name="wheat", pos=(1, Y, 0), state={"age": 7})]))
     assert run(sim, "a", [Dig(pos=(1, Y, 0))]) == pytest.approx([0.0 + DIG_EXTRA])  # instant
     # ripe wheat: 1 wheat and 1 + B(3, 4/7) seeds (the game's loot table blocks/wheat.json;
     # minecraft.wiki/w/Wheat_Seeds#Breaking: 1-4 seeds), rolled with the seeded generator
@@ -491,7 +494,7 @@ def test_two_plates_held_apart_do_not_fire() -> None:
     assert sim.view().powered[(2, Y, 0)] == [
         Hold(2 / WALK_SPEED, pytest.approx(3.46 + 0.13 + 0.7375 / WALK_SPEED), "a")]
     # plates are powered only while held
-    sim.execute("a", Wait(seconds=1), 8.0)
+    sim.execute("a", Wait(seconds=1), 9.0)
     assert sim.view().block((2, Y, 0)).state == {"powered": False}
 
 

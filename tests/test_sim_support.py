@@ -89,7 +89,8 @@ def test_wall_blocks_hang_on_the_block_behind_them() -> None:
     assert sim.execute("a", Place(item="lever", pos=(1, Y, 3), facing="south"), 0.0).ok
     assert sim.view().block((1, Y, 3)).state == {"facing": "south", "face": "wall"}
     assert sim.execute("a", Place(item="lever", pos=(3, Y, 3)), 0.0).ok  # on the floor
-    assert sim.view().block((3, Y, 3)).state == {"face": "floor"}
+    # on the floor a lever faces where its player looks (from (0, Y, 0): south)
+    assert sim.view().block((3, Y, 3)).state == {"face": "floor", "facing": "south"}
     assert code(sim, Place(item="stone_button", pos=(3, Y + 1, 1), facing="down")) in \
         (Code.NEEDS_SUPPORT, Code.NO_SUPPORT)
 

@@ -33,7 +33,6 @@ const BLOCK_ITEMS = require('../data/block_items.json').blocks
 
 const DATA_DIR = path.join(__dirname, '..', 'data')
 const REACH = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'reach.json'), 'utf8'))
-const CROPS = new Set(['wheat', 'carrots', 'potatoes'])
 const SMELT_POLL_S = 0.2
 // Ticks a furnace's fire may burn between the look at it and the input going in (the fuel and
 // input puts' round trips on a loaded machine).
@@ -693,8 +692,8 @@ async function dig (bot, { pos }) {
   const block = blockAtOrRefuse(bot, pos)
   if (nothingToDig(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
   if (block.hardness === null || block.hardness === undefined || block.hardness < 0) refuse(C.UNBREAKABLE, { block: block.name, pos })
-  const age = block.getProperties().age
-  if (CROPS.has(block.name) && age !== undefined && Number(age) < 7) refuse(C.NOT_RIPE, { block: block.name, pos, age: Number(age), max_age: 7 })
+  // A crop breaks at any age (vanilla), its loot by its age (the server's crops plugin); not
+  // digging it unripe is the Judger's policy (agents/policy.py), not the game's.
   // Without its harvest tool a block still breaks, slower and dropping nothing (as in vanilla:
   // the server's drops.js gives nothing, mineflayer's digTime counts the slower break).
   requireReach(bot, pos)

@@ -48,21 +48,42 @@ function stateHolds (need, state) {
   return Object.entries(need).every(([k, v]) => String(state[k]).toLowerCase() === String(v).toLowerCase())
 }
 
+function passes (d, tools, age, random, state) {
+  if (!conditionHolds(d.when, tools)) return false
+  if (age !== undefined && d.age !== undefined && age < d.age) return false
+  if (!stateHolds(d.state, state)) return false
+  const chance = d.chance ?? 1
+  return !(chance < 1 && (random === null || random() >= chance))
+}
+
 // [[item, count], ...] that one loot table gives; with `random` null, only its certain drops,
-// each at its least count (what the rulebook's plans count on).
+// each at its least count (what the rulebook's plans count on). The drops of one group are
+// alternatives, tried in order, the first that drops wins; a group whose drops say `rolls`
+// [least, most] is rolled that many times (uniform; the least with `random` null).
 function roll (table, tools, age, random, state) {
   const out = new Map()
   const doneGroups = new Set()
   for (const d of table ?? []) {
-    if (d.group !== undefined && doneGroups.has(d.group)) continue
-    if (!conditionHolds(d.when, tools)) continue
-    if (age !== undefined && d.age !== undefined && age < d.age) continue
-    if (!stateHolds(d.state, state)) continue
-    const chance = d.chance ?? 1
-    if (chance < 1 && (random === null || random() >= chance)) continue
-    if (d.group !== undefined) doneGroups.add(d.group)
-    const count = random === null ? Math.max(d.min, 0) : rollCount(d, random)
-    if (count > 0) out.set(d.item, (out.get(d.item) ?? 0) + count)
+    let picks
+    if (d.group === undefined) {
+      picks = passes(d, tools, age, random, state) ? [d] : []
+    } else if (doneGroups.has(d.group)) {
+      continue
+    } else {
+      doneGroups.add(d.group)
+      const members = table.filter(e => e.group === d.group)
+      const [low, high] = d.rolls ?? [1, 1]
+      const times = random === null ? low : low + Math.floor(random() * (high - low + 1))
+      picks = []
+      for (let i = 0; i < times; i++) {
+        const hit = members.find(e => passes(e, tools, age, random, state))
+        if (hit) picks.push(hit)
+      }
+    }
+    for (const pick of picks) {
+      const count = random === null ? Math.max(pick.min, 0) : rollCount(pick, random)
+      if (count > 0) out.set(pick.item, (out.get(pick.item) ?? 0) + count)
+    }
   }
   return [...out.entries()]
 }

@@ -32,6 +32,7 @@ from env.actions import (
 )
 from env.attack import weapon
 from env.backend import Observation, Outcome
+from env.block_states import full_state
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
 from env.loot import SILK_TOUCH, entity_drops
@@ -51,7 +52,7 @@ from env.sim.path import Walker, path_length
 from env.sim.power import plate_crossings, plate_exit, power_edges
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
-from env.support import placed_state, popped, two_tall
+from env.support import looking, placed_state, popped, two_tall
 from env.world import (
     BlockState,
     Condition,
@@ -240,6 +241,12 @@ class SimBackend:
         return Outcome(ok=True, seconds=seconds, fired=fired)
 
     # -- for tests and the planner --------------------------------------------------------
+    def advance(self, t: float) -> None:
+        """Bring the world to virtual time `t` (no earlier than its clock): buttons and plates
+        powered as they are then (an agent's hold on a plate begins on its arrival, after its
+        step_on has started), so a view read now shows the world at `t`."""
+        self._advance(t)
+
     def snapshot(self) -> dict[str, object]:
         """The state as plain data: inventories, containers, blocks that differ from the
         superflat ground, fired triggers, agent positions and entities."""
@@ -271,8 +278,9 @@ class SimBackend:
 
     # -- time and triggers ----------------------------------------------------------------
     def _advance(self, t: float) -> None:
-        """Bring buttons and plates to their powered state at time t, and the doors,
-        trapdoors and fence gates near every source that changed since to theirs."""
+        """Bring buttons and plates to their powered state at time t, the doors, trapdoors
+        and fence gates near every source that changed since to theirs, and furnaces to their
+        `lit` state (lit while their fire burns, as the game's block state follows it)."""
         s = self.state
         s.clock = max(s.clock, t)
         for pos, intervals in s.powered.items():
@@ -282,6 +290,11 @@ class SimBackend:
             on = covers(intervals, s.clock)
             if truthy(b.state.get("powered")) != on:
                 s.blocks[pos] = BlockState(name=b.name, state={**b.state, "powered": on})
+        for pos, until in s.lit_until.items():
+            b = s.blocks.get(pos)
+            lit = s.clock < until
+            if b is not None and truthy(b.state.get("lit")) != lit:
+                s.blocks[pos] = BlockState(name=b.name, state={**b.state, "lit": lit})
         self._power_through(s.clock)
 
     def _power_through(self, t: float) -> None:
@@ -635,19 +648,23 @@ class SimBackend:
         tools = {"shears"} if inv.get("shears", 0) > 0 else set()
         if any(n > 0 and i.endswith("_pickaxe") for i, n in inv.items()):
             tools.add("pickaxe")
-        age_state = block.state.get("age")
-        age = int(age_state) if age_state is not None else None
+        # every property, the game's default where none was set (a crop set with no age is
+        # at age 0, as a server places it)
+        state = full_state(block.name, block.state)
+        age = int(state["age"]) if "age" in state else None
         rule = self.rules.rules.get(f"mine:{block.name}")
-        if rule is not None and rule == self._full_rules.rules.get(rule.id):
-            # the game's table, as is: chances and counts rolled (2-5 raw copper)
-            return loot_drops(block.name, tools, age, self.rng, state=dict(block.state))
+        ripe = self.rules.ripe_age(block.name)
+        young = ripe is not None and age is not None and age < ripe
+        if rule is not None and (young or rule == self._full_rules.rules.get(rule.id)):
+            # the game's table, as is: chances and counts rolled (2-5 raw copper); an unripe
+            # crop's too (one seed), which its harvest rule (the ripe crop's) does not tell
+            return loot_drops(block.name, tools, age, self.rng, state=state)
         out: dict[str, int] = {}  # a counterfactual rule: its drops, and chance's on top
         if rule is not None and all(inv.get(t, 0) > 0 for t in rule.tools if t == "shears"):
             out[rule.output] = int(rule.count)
             for item, n in rule.byproducts.items():
                 out[item] = out.get(item, 0) + n
-        extra = loot_drops(block.name, tools, age, self.rng, certain=False,
-                           state=dict(block.state))
+        extra = loot_drops(block.name, tools, age, self.rng, certain=False, state=state)
         for item, n in extra.items():
             out[item] = out.get(item, 0) + n
         return out
@@ -703,14 +720,15 @@ class SimBackend:
         for cell in removed:
             for gone in popped(cell, s.block):
                 block = s.block(gone)
-                age = block.state.get("age")
+                state = full_state(block.name, block.state)  # a crop's default age is 0
+                age = state.get("age")
                 upper = str(block.state.get("half", "")) == "upper"
                 s.set_block(gone, _AIR, at)
                 if upper:  # the lower half's loot is the block's (one door, one plant)
                     continue
                 for item, n in loot_drops(block.name, set(),
                                           int(age) if age is not None else None,
-                                          self.rng, state=dict(block.state)).items():
+                                          self.rng, state=state).items():
                     s.give(agent, item, n)
 
     def _place(self, agent: str, action: Action, start: float) -> Plan:
@@ -720,7 +738,8 @@ class SimBackend:
         how = self.rules.placement(action.item)
         # a snow cover grows by a layer, a half slab becomes double (env/data/replaceable.json)
         more = grown(here.name, here.state, how.item) if how and how.item else None
-        state = more or placed_state(action.item, action.facing)
+        state = more or placed_state(action.item, action.facing,
+                                     looking(s.agent_pos(agent), action.pos))
         cells = [(action.pos, state)]
         if two_tall(action.item):  # both halves (check() saw the cell above free)
             x, y, z = action.pos

@@ -14,8 +14,9 @@ each action's ok/refused verdict is a function of the world before the round, on
     diff = compare(seq, sim, srv)   # [] when the backends agree
 
 Compared: every action's verdict (and its refusal code, when both sides give one), the final
-inventories, chest contents and every block of the arena; the durations are collected for the
-calibration (`duration_table`) and checked within `DURATION_TOLERANCE`.
+inventories, chest contents and every block of the arena, name and whole state (each property
+the block has in the game, defaults filled in: `env.block_states.full_state`); the durations
+are collected for the calibration (`duration_table`) and checked within `DURATION_TOLERANCE`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 
 from env.actions import Action, parse_action
 from env.backend import Backend, BackendError, Outcome
+from env.block_states import full_state
 from env.rulebook import Rulebook
 from env.sim import SimBackend
 from env.world import (
@@ -329,6 +331,10 @@ def final_state(backend: Backend, seq: Sequence_, origin: Pos) -> dict[str, Any]
         "chests": {",".join(map(str, p)): {k: v for k, v in sorted(items.items()) if v}
                    for p, items in chests.items()},
         "blocks": {",".join(map(str, p)): b.name for p, b in blocks.items()},
+        # every property of each block (the game's defaults filled in where a backend keeps
+        # only what it set): waterlogged, lit, powered, open, half, facing, layers, age, ...
+        "states": {",".join(map(str, p)): full_state(b.name, b.state)
+                   for p, b in blocks.items()},
     }
 
 
@@ -351,6 +357,7 @@ def run_on_sim(seq: Sequence_, rules: Rulebook, origin: Pos) -> Run:
                                         _code(out), out.seconds))
             end = max(end, t + out.seconds)
         t = end
+    sim.advance(t)  # the world as the last round leaves it (a plate held from an arrival)
     run.final = final_state(sim, seq, origin)
     return run
 
@@ -420,11 +427,13 @@ def compare(seq: Sequence_, sim: Run, server: Run,
         elif a.ok and durations and not duration_ok(a.seconds, b.seconds):
             out.append(f"{what}: took {a.seconds:.2f} s on the sim, {b.seconds:.2f} s on the "
                        "server")
-    for key in ("inventories", "chests", "blocks"):
+    for key in ("inventories", "chests", "blocks", "states"):
         sa, sb = sim.final[key], server.final[key]
         if key == "inventories":
             sa, sb = _certain(sa), _certain(sb)
         for k in sorted(set(sa) | set(sb)):
+            if key == "states" and sim.final["blocks"].get(k) != server.final["blocks"].get(k):
+                continue  # a different block: told once, by name
             if sa.get(k) != sb.get(k):
                 out.append(f"seed {seq.seed} final {key} {k}: sim {sa.get(k)}, "
                            f"server {sb.get(k)}")
