@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from env.collision import collision_boxes
+from env.facing import placed_facing
 from env.refusals import Code, Refusal, refuse
 from env.world import BlockState, Model, Pos
 
@@ -264,11 +265,15 @@ def placed_state(block: str, facing: str | None,
     ceiling; a side: on the wall behind it, facing away from it), as a player's click sets it.
     On the floor or ceiling a lever or button faces `look`, the horizontal direction the
     player faces (vanilla's FaceAttachedHorizontalDirectionalBlock.getStateForPlacement).
+    Any other block without a facing takes the one env/facing.py's rule gives it from `look`
+    (a furnace faces the player, stairs and doors face where it looks).
 
     >>> placed_state("lever", "east"), placed_state("stone_button", None)
     ({'facing': 'east', 'face': 'wall'}, {'face': 'floor'})
     >>> placed_state("lever", None, look="south")
     {'face': 'floor', 'facing': 'south'}
+    >>> placed_state("furnace", None, look="south"), placed_state("oak_stairs", None, look="south")
+    ({'facing': 'north'}, {'facing': 'south'})
     """
     state: dict[str, str | int | bool] = {}
     if facing in ("x", "y", "z"):
@@ -285,6 +290,8 @@ def placed_state(block: str, facing: str | None,
         if state["face"] != "wall" and look is not None:
             state["facing"] = look
         return state
+    if facing is None and look is not None:
+        facing = placed_facing(block, look)  # a furnace faces the player, stairs look away
     if facing is not None:
         state["facing"] = facing
     return state

@@ -14,12 +14,16 @@
 // `grows`).
 // Also: a player who sneaks with an item in a hand places against a block that opens or
 // toggles (a lever, a door, a chest) instead of using it (ServerPlayerGameMode.useItemOn).
+// A block placed faces as env/data/facing.json rules it from the player's look (the horizontal
+// direction from the player to the placed cell, as the simulator's `looking`): a furnace or
+// chest faces the player, stairs and doors face away; flying-squid faced every block away.
 // Loads before support.js (plugins load in name order), whose support check wraps this one.
 // Event: none.
 
 const { Vec3 } = require('vec3')
 const { replaceable, grown, growsOnFace } = require('../../js/replaceable')
 const { stateIdOf } = require('../blockstate')
+const { looking, placedFacing } = require('../../js/facing')
 
 // flying-squid's block_place directions: 0 down, 1 up, 2 north, 3 south, 4 west, 5 east
 const STEP = [new Vec3(0, -1, 0), new Vec3(0, 1, 0), new Vec3(0, 0, -1), new Vec3(0, 0, 1), new Vec3(-1, 0, 0), new Vec3(1, 0, 0)]
@@ -65,6 +69,8 @@ module.exports.server = (serv) => {
     data.placedPosition.set(cell.x, cell.y, cell.z)
     data.directionVector = cell.minus(referencePosition)
     if (data.properties) data.properties.waterlogged = there.name === 'water'
+    const faced = item && placedFacing(item, looking([player.position.x, player.position.y, player.position.z], [cell.x, cell.y, cell.z]))
+    if (faced && data.properties) data.properties.facing = faced
     const out = await inner(data)
     const more = grown(there.name, there.getProperties(), item)
     if (!more || !out || out.id !== there.type) return out
