@@ -275,7 +275,8 @@ def test_place_needs_support_and_keeps_facing() -> None:
                              Place(item="chest", pos=(0, Y, 1))])
     assert seconds == [PLACE_S] * 3
     assert sim.snapshot()["blocks"] == {
-        "0,-60,1": {"name": "chest", "state": {}},
+        # placed without a facing, a chest faces the player (ChestBlock: look's opposite)
+        "0,-60,1": {"name": "chest", "state": {"facing": "north"}},
         "1,-60,0": {"name": "oak_log", "state": {"axis": "x"}},
         "1,-59,0": {"name": "stone", "state": {"facing": "north"}}}
     assert sim.view().inventory("a") == {"stone": 1}
