@@ -78,6 +78,19 @@ def source_powered(block: BlockState) -> bool:
     return _truthy(block.state.get("powered"))
 
 
+def weighted_power(name: str, players: int) -> int:
+    """The `power` (0..15) of a weighted plate `name` with `players` on it (env/data/redstone.json
+    `weighted_max`: vanilla's WeightedPressurePlateBlock). Raises KeyError for another block.
+
+    >>> [weighted_power("light_weighted_pressure_plate", n) for n in (0, 1, 20)]
+    [0, 1, 15]
+    >>> [weighted_power("heavy_weighted_pressure_plate", n) for n in (1, 10, 11, 200)]
+    [1, 1, 2, 15]
+    """
+    top = DATA["weighted_max"][name]
+    return -(-15 * min(players, top) // top)
+
+
 def attached_offset(block: BlockState) -> Pos:
     """Where the block a source hangs on is, relative to the source: below a plate or a
     floor lever/button, above a ceiling one, behind a wall one (opposite to its `facing`).

@@ -20,7 +20,8 @@ from env.world import STAND_Y, WorldSetup
 ROOT = Path(__file__).resolve().parents[1]
 
 # (block, look, vanilla facing). Sources:
-# furnace/smoker/blast_furnace: AbstractFurnaceBlock, FACING = getHorizontalDirection().getOpposite()
+# furnace, smoker, blast_furnace: AbstractFurnaceBlock,
+#   FACING = getHorizontalDirection().getOpposite()
 #   (minecraft.wiki/w/Furnace#Block_states: "the direction the furnace faces, opposite the player")
 # chest, ender_chest: ChestBlock / EnderChestBlock, the same opposite
 # carved_pumpkin, loom, stonecutter, beehive, lectern, glazed terracotta: the same opposite

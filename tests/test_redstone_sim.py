@@ -191,3 +191,23 @@ def test_a_walk_over_a_plate_presses_it_on_the_way() -> None:
     sim.execute("b", Wait(seconds=0.0), holds[0].off + 0.01)
     assert door_open(sim) == (False, False)
     assert sim.view().block((5, Y, 0)).name == "stone_bricks"
+
+
+def test_weighted_plates_carry_a_power_level_not_powered() -> None:
+    # minecraft.wiki/w/Weighted_Pressure_Plate (Java, 1.19.2): no `powered` state; `power` is
+    # the number of entities on a light plate (up to 15), one per ten on a heavy one, rounded
+    # up (WeightedPressurePlateBlock.getSignalStrength: maxWeight 15 and 150); 0 once left.
+    light, heavy = (1, Y, 2), (3, Y, 2)
+    sim = make(WorldSetup(blocks=[BlockSpec(name="light_weighted_pressure_plate", pos=light),
+                                  BlockSpec(name="heavy_weighted_pressure_plate", pos=heavy)],
+                          spawn=[(1, Y, 0), (3, Y, 0)]))
+    t = sim.execute("a", StepOn(pos=light, hold_s=1.0), 0.0).seconds
+    t = max(t, sim.execute("b", StepOn(pos=heavy, hold_s=1.0), 0.0).seconds)
+    sim.execute("b", Wait(seconds=0.0), t)
+    assert sim.view().block(light).state == {"power": 1}
+    assert sim.view().block(heavy).state == {"power": 1}
+    back = sim.execute("a", MoveTo(pos=(1, Y, 0)), t)
+    assert back.ok
+    sim.execute("b", Wait(seconds=0.0), t + back.seconds + 0.5)
+    assert sim.view().block(light).state == {"power": 0}  # stepped off
+    assert sim.view().block(heavy).state == {"power": 1}

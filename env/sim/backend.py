@@ -37,7 +37,14 @@ from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
-from env.redstone import is_plate, is_source, on_power, openables_near, receives_power
+from env.redstone import (
+    is_plate,
+    is_source,
+    on_power,
+    openables_near,
+    receives_power,
+    weighted_power,
+)
 from env.refusals import Code, Refusal, refuse
 from env.replaceable import grown
 from env.rulebook import (
@@ -287,9 +294,9 @@ class SimBackend:
             b = s.blocks.get(pos)
             if b is None or b.name == "lever" or not is_source(b.name):
                 continue
-            on = covers(intervals, s.clock)
-            if truthy(b.state.get("powered")) != on:
-                s.blocks[pos] = BlockState(name=b.name, state={**b.state, "powered": on})
+            now = _pressed_state(b, intervals, s.clock)
+            if now != b:
+                s.blocks[pos] = now
         for pos, until in s.lit_until.items():
             b = s.blocks.get(pos)
             lit = s.clock < until
@@ -858,8 +865,8 @@ class SimBackend:
             # pressed from the arrival for as long as the agent stands there (its next walk
             # or a teleport ends the hold), as a player on a server's plate
             add_hold(s.powered.setdefault(action.pos, []), arrive, math.inf, agent)
-            b = s.block(action.pos)
-            s.blocks[action.pos] = BlockState(name=b.name, state={**b.state, "powered": True})
+            s.blocks[action.pos] = _pressed_state(s.block(action.pos), s.powered[action.pos],
+                                                  arrive)
 
         return (arrive if cut is None else cut) - start + action.hold_s, apply
 
@@ -872,6 +879,20 @@ class SimBackend:
 
 
 _AIR = BlockState(name="air")
+
+
+def _pressed_state(b: BlockState, holds: list[Hold], t: float) -> BlockState:
+    """A button or plate `b` as its `holds` say at time t: `powered` while any holds it; a
+    weighted plate instead a `power` by the agents on it (env/redstone.py `weighted_power`)."""
+    if b.name.endswith("weighted_pressure_plate"):
+        power = weighted_power(b.name, len({h.agent for h in holds if h.on <= t < h.off}))
+        if int(str(b.state.get("power", 0))) == power:
+            return b
+        return BlockState(name=b.name, state={**b.state, "power": power})
+    on = covers(holds, t)
+    if truthy(b.state.get("powered")) == on:
+        return b
+    return BlockState(name=b.name, state={**b.state, "powered": on})
 
 
 def _nothing() -> None:

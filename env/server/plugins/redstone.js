@@ -95,10 +95,10 @@ function cube (center, radius) {
   return out
 }
 
+// ceil(15 * min(n, max) / max) for n players (env/data/redstone.json `weighted_max`, as env/redstone.py)
 function weightedPower (name, players) {
-  if (players === 0) return 0
-  if (name === 'light_weighted_pressure_plate') return Math.min(players, 15)
-  return Math.min(Math.ceil(players / 10), 15)
+  const top = REDSTONE.weighted_max[name]
+  return Math.ceil(15 * Math.min(players, top) / top)
 }
 
 module.exports.server = (serv) => {
