@@ -114,7 +114,7 @@ def ping_server(host: str, port: int, timeout: float = PING_TIMEOUT_S) -> dict[s
     `version.protocol`, `players`, ...). Raises `MinecraftError` with one line when nothing
     answers there, when what answers is not a Minecraft server, or when it speaks another
     version than 1.19.2 (protocol 760)."""
-    where = f"{host}:{port}"
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
             addr = host.encode()
