@@ -29,7 +29,7 @@ from env.actions import Action, Rendezvous, Smelt
 from env.backend import BackendError, Observation, Outcome
 from env.minecraft.bridge import BridgeError, JsBridge
 from env.refusals import Code, as_code, refuse
-from env.rulebook import Rulebook
+from env.rulebook import Rulebook, world_problem
 from env.support import popped
 from env.world import (
     BlockState,
@@ -385,6 +385,9 @@ class MinecraftBackend:
         if bad:
             raise MinecraftError(f"agent ids must be valid player names (3-16 letters, digits or "
                                  f"_): {bad}")
+        problem = world_problem(world, self.rules)
+        if problem:
+            raise MinecraftError(f"world: {problem}")
         self._stop_poller()
         self._agents = list(agents)
         self._world = world

@@ -47,6 +47,7 @@ from env.rulebook import (
     Rulebook,
     button_seconds,
     load_rulebook,
+    world_problem,
 )
 from env.sim.path import Walker, path_length
 from env.sim.power import plate_crossings, plate_exit, power_edges
@@ -174,6 +175,9 @@ class SimBackend:
             raise ValueError(f"agent names repeat: {agents}")
         if not world.spawn:
             raise ValueError("world.spawn is empty: give at least one spawn point")
+        problem = world_problem(world, self.rules)
+        if problem:
+            raise ValueError(f"world: {problem}")
         s = self.state
         s.reset()
         self.rng = random.Random(self.seed)
