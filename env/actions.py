@@ -80,6 +80,15 @@ class Action(Model):
         return None
 
 
+def _unknown_item(rules: Rulebook, *names: str) -> Refusal | None:
+    """UNKNOWN_ITEM for the first of `names` that is no 1.19.2 item, as the server's bodies
+    refuse it before anything else (env/js/actions.js `itemId`); None when all are known."""
+    for name in names:
+        if name not in rules.items:
+            return refuse(Code.UNKNOWN_ITEM, item=name)
+    return None
+
+
 def _block_reach(view: WorldView, agent: str, pos: Pos) -> Refusal | None:
     if not in_reach(view.agent_pos(agent), pos):
         where = tuple(round(v, 1) for v in view.agent_pos(agent))
@@ -116,6 +125,9 @@ class Take(Action):
     _n = field_validator("item", mode="before")(_name)
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        unknown = _unknown_item(rules, self.item)
+        if unknown:
+            return unknown
         held = view.container(self.pos)
         if held is None:
             return refuse(Code.NO_CONTAINER, pos=self.pos)
@@ -144,6 +156,9 @@ class Put(Action):
     _n = field_validator("item", mode="before")(_name)
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        unknown = _unknown_item(rules, self.item)
+        if unknown:
+            return unknown
         held = view.container(self.pos)
         if held is None:
             return refuse(Code.NO_CONTAINER, pos=self.pos)
@@ -195,6 +210,9 @@ class Craft(Action):
         return None
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        unknown = _unknown_item(rules, self.item)
+        if unknown:
+            return unknown
         recipes = [r for r in rules.producers(self.item, kind="craft") if r.output == self.item]
         if not recipes:
             return refuse(Code.NO_RECIPE, item=self.item)
@@ -293,6 +311,9 @@ class Smelt(Action):
         return max(0, math.ceil(left_s / (cook_s * per_item) - 1e-9))
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        unknown = _unknown_item(rules, self.item, self.fuel)
+        if unknown:
+            return unknown
         if rules.smelts_to(self.item) is None:
             return refuse(Code.NOT_SMELTABLE, item=self.item)
         if rules.fuel_value(self.fuel) <= 0:
