@@ -310,7 +310,10 @@ class JudgerCore:
         try:
             return backend.execute(agent, p.action, start)
         except Exception as err:  # a backend fault is the action's failure, not the Judger's
-            log.exception("backend failed on %s", p.request.action)
+            # one line; with -v (INFO) the traceback too
+            first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+            log.error("backend failed on %s: %s", p.request.action, first)
+            log.info("details of the backend failure above", exc_info=True)
             return Outcome.refused(refuse(Code.BACKEND_ERROR, error=str(err)))
 
     def run(self, p: _Pending) -> ActionResult:

@@ -16,7 +16,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
-from env.capacity import container_slots, player_slots, room_for, stack_size
+from env.capacity import container_slots, player_slots, room_after, room_for, stack_size
 from env.dig import nothing_to_dig
 from env.redstone import POWER_ONLY
 from env.refusals import Code, Refusal, refuse
@@ -80,6 +80,15 @@ class Action(Model):
         return None
 
 
+def _unknown_item(rules: Rulebook, *names: str) -> Refusal | None:
+    """UNKNOWN_ITEM for the first of `names` that is no 1.19.2 item, as the server's bodies
+    refuse it before anything else (env/js/actions.js `itemId`); None when all are known."""
+    for name in names:
+        if name not in rules.items:
+            return refuse(Code.UNKNOWN_ITEM, item=name)
+    return None
+
+
 def _block_reach(view: WorldView, agent: str, pos: Pos) -> Refusal | None:
     if not in_reach(view.agent_pos(agent), pos):
         where = tuple(round(v, 1) for v in view.agent_pos(agent))
@@ -116,6 +125,9 @@ class Take(Action):
     _n = field_validator("item", mode="before")(_name)
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        unknown = _unknown_item(rules, self.item)
+        if unknown:
+            return unknown
         held = view.container(self.pos)
         if held is None:
             return refuse(Code.NO_CONTAINER, pos=self.pos)
@@ -144,6 +156,9 @@ class Put(Action):
     _n = field_validator("item", mode="before")(_name)
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        unknown = _unknown_item(rules, self.item)
+        if unknown:
+            return unknown
         held = view.container(self.pos)
         if held is None:
             return refuse(Code.NO_CONTAINER, pos=self.pos)
@@ -195,6 +210,9 @@ class Craft(Action):
         return None
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        unknown = _unknown_item(rules, self.item)
+        if unknown:
+            return unknown
         recipes = [r for r in rules.producers(self.item, kind="craft") if r.output == self.item]
         if not recipes:
             return refuse(Code.NO_RECIPE, item=self.item)
@@ -210,7 +228,27 @@ class Craft(Action):
                 return refuse(Code.NEEDS_TABLE, item=self.item)
             if view.block(self.table).name != "crafting_table":
                 return refuse(Code.NO_TABLE, pos=self.table)
-            return _block_reach(view, agent, self.table)
+            far = _block_reach(view, agent, self.table)
+            if far:
+                return far
+        return self.no_room(view, agent, rules)
+
+    def no_room(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        """inventory_full when the result cannot fit the inventory as it is once the inputs
+        are spent (an input spent whole frees its slot; the result tops up part-filled stacks
+        of itself first): vanilla's crafting result is not taken into an inventory without
+        room by a shift-click (minecraft.wiki/w/Inventory), so the craft is refused before any
+        input is spent. None when it fits, or when no recipe can be paid (check() says so)."""
+        found = self.consumption(view, agent, rules)
+        if found is None:
+            return None
+        rule, used = found
+        count = int(rule.count) * self.times
+        byproducts = {i: n * self.times for i, n in rule.byproducts.items()}
+        free = room_after(view.inventory(agent), used, rule.output, player_slots(), byproducts)
+        if free < count:
+            return refuse(Code.INVENTORY_FULL, agent=agent, count=count, item=rule.output,
+                          free=free)
         return None
 
 
@@ -273,6 +311,9 @@ class Smelt(Action):
         return max(0, math.ceil(left_s / (cook_s * per_item) - 1e-9))
 
     def check(self, view: WorldView, agent: str, rules: Rulebook) -> Refusal | None:
+        unknown = _unknown_item(rules, self.item, self.fuel)
+        if unknown:
+            return unknown
         if rules.smelts_to(self.item) is None:
             return refuse(Code.NOT_SMELTABLE, item=self.item)
         if rules.fuel_value(self.fuel) <= 0:
@@ -406,6 +447,14 @@ class Milk(Action):
             return missing
         if Kill(entity=self.entity).target(view, agent) is None:
             return refuse(Code.NO_ENTITY, entity=self.entity)
+        # The filled bucket needs a slot once the empty one is spent (the bucket's own slot
+        # when it was the last; milk buckets stack to 1): refused before the bucket is used,
+        # so that nothing is spent or dropped.
+        rule = rules.get(f"milk:{self.entity}")
+        free = room_after(view.inventory(agent), dict(rule.inputs), rule.output, player_slots())
+        if free < int(rule.count):
+            return refuse(Code.INVENTORY_FULL, agent=agent, count=int(rule.count),
+                          item=rule.output, free=free)
         return None
 
 

@@ -11,6 +11,9 @@ so that a task whose chest cannot hold its contents is refused at import.
     30
     >>> room_for({"cobblestone": 100}, "cobblestone", 36)
     2204
+    >>> room_after({"dirt": 34 * 64, "oak_planks": 3, "cobblestone": 1}, {"oak_planks": 2},
+    ...            "stick", 36)
+    0
 """
 
 from __future__ import annotations
@@ -68,6 +71,20 @@ def room_for(items: dict[str, int], item: str, slots: int) -> int:
     held = items.get(item, 0)
     partial = (-held) % size if held > 0 else 0
     return free * size + partial
+
+
+def room_after(items: dict[str, int], spent: dict[str, int], item: str, slots: int,
+               added: dict[str, int] | None = None) -> int:
+    """How many of `item` fit in `slots` slots that hold `items` once an action has taken
+    `spent` out of them (an item spent whole frees its slots) and put `added` in: the room
+    for what a craft or a milking yields. Vanilla fills part-filled stacks of the item
+    first, then empty slots (minecraft.wiki/w/Inventory); a crafting result cannot be
+    shift-clicked into an inventory without room for it. Raises nothing; an item spent
+    beyond what is held counts as spent whole."""
+    left = {i: n - spent.get(i, 0) for i, n in items.items() if n > spent.get(i, 0)}
+    for i, n in (added or {}).items():
+        left[i] = left.get(i, 0) + n
+    return room_for(left, item, slots)
 
 
 def world_problem(world: WorldSetup) -> str | None:

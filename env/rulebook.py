@@ -255,6 +255,51 @@ def build_height(version: str = VERSION) -> tuple[int, int]:
     raise ValueError(f"minecraft-data's login packet for {version} has no overworld")
 
 
+@functools.cache
+def entity_names(version: str = VERSION) -> frozenset[str]:
+    """Every entity type of Minecraft `version` (minecraft-data's entities.json): `cow`,
+    `zombie`, `item`, ... Raises FileNotFoundError without minecraft-data."""
+    base = minecraft_data_dir(version)
+    paths = json.loads((base / "dataPaths.json").read_text())["pc"].get(version)
+    if paths is None or "entities" not in paths:
+        raise ValueError(f"minecraft-data has no entities for Minecraft {version}")
+    entities = json.loads((base / paths["entities"] / "entities.json").read_text())
+    return frozenset(e["name"] for e in entities)
+
+
+def world_problem(world: WorldSetup, rules: Rulebook) -> str | None:
+    """The first name in `world` the game does not know, as one line (`unknown block
+    'foo_block' at (1, -60, 0)`), or None. Checks every block (placed, a container's kind, a
+    trigger's condition and set_block), every item (in containers, the agents' hands, a
+    trigger's give) and every entity type; the backends refuse to build such a world, as
+    the game's /setblock, /give and /summon refuse such names."""
+    for b in world.blocks:
+        if b.name not in rules.blocks:
+            return f"unknown block {b.name!r} at {b.pos}"
+    for c in world.containers:
+        if c.kind not in rules.blocks:
+            return f"unknown container block {c.kind!r} at {c.pos}"
+        for item in sorted(c.items):
+            if item not in rules.items:
+                return f"unknown item {item!r} in the {c.kind} at {c.pos}"
+    for item in sorted(world.agent_items):
+        if item not in rules.items:
+            return f"unknown item {item!r} in the agents' hands"
+    for e in world.entities:
+        if e.type not in entity_names():
+            return f"unknown entity type {e.type!r} at {e.pos}"
+    for t in world.triggers:
+        for cond in t.conditions:
+            if cond.block not in rules.blocks:
+                return f"trigger {t.id}: unknown block {cond.block!r} at {cond.pos}"
+        for eff in t.effects:
+            if eff.block is not None and eff.block not in rules.blocks:
+                return f"trigger {t.id}: unknown block {eff.block!r} at {eff.pos}"
+            if eff.item is not None and eff.item not in rules.items:
+                return f"trigger {t.id}: unknown item {eff.item!r}"
+    return None
+
+
 def _mcdata(version: str) -> dict[str, object]:
     base = minecraft_data_dir(version)
     paths = json.loads((base / "dataPaths.json").read_text())["pc"].get(version)

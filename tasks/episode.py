@@ -86,12 +86,28 @@ class EpisodeConfig(BaseModel):
     @field_validator("server")
     @classmethod
     def _server_needs_the_game(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None and not re.fullmatch(r"[^:\s]*:\d{1,5}", value):
-            raise ValueError(f"{value!r} is not HOST:PORT (e.g. 127.0.0.1:25565)")
+        if value is not None:
+            split_server(value)  # raises naming what is wrong
         if value is not None and info.data.get("backend") != "minecraft":
             raise ValueError("a server is only used with --backend minecraft "
                              "(the simulator runs no game server)")
         return value
+
+
+def split_server(value: str) -> tuple[str, int]:
+    """(host, port) of a game server's address: `HOST:PORT`, `[IPv6]:PORT` or `:PORT`
+    (127.0.0.1). Raises ValueError naming what is wrong: no port, a port outside 1-65535.
+
+    >>> split_server("[::1]:25565"), split_server(":1")
+    (('::1', 25565), ('127.0.0.1', 1))
+    """
+    m = re.fullmatch(r"(?:\[([0-9A-Fa-f:.]+)\]|([^:\s\[\]]*)):(\d+)", value)
+    if m is None:
+        raise ValueError(f"{value!r} is not HOST:PORT (e.g. 127.0.0.1:25565 or [::1]:25565)")
+    port = int(m.group(3))
+    if not 1 <= port <= 65535:
+        raise ValueError(f"port {port} of {value!r} is not a TCP port (1-65535)")
+    return m.group(1) or m.group(2) or "127.0.0.1", port
 
 
 def agent_ids(n: int) -> list[str]:
@@ -108,8 +124,8 @@ def make_backend(cfg: EpisodeConfig, spec: TaskSpec) -> Backend:
     from env.minecraft.server import ServerProcess
 
     if cfg.server:
-        host, _, port = cfg.server.rpartition(":")
-        return MinecraftBackend(rules, host=host or "127.0.0.1", port=int(port))
+        host, port = split_server(cfg.server)
+        return MinecraftBackend(rules, host=host, port=port)
     # The embedded server: started here, stopped with the backend (see run_episode).
     log_dir = Path("runs") / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)

@@ -130,6 +130,14 @@ CASES: list[tuple[str, dict[str, int], dict[Pos, BlockState], Action, str | None
     ("take no chest", {}, {}, Take(pos=(-3, Y, 0), item="oak_log"), "no chest at (-3, -60, 0)"),
     ("put missing", {"egg": 1}, {}, Put(pos=(-2, Y, 0), item="egg", count=2),
      "missing ingredients: 1 egg"),
+    # an item the game does not know is refused as such first, on both backends
+    # (env/js/actions.js `itemId`), whatever else is wrong
+    ("take unknown", {}, {}, Take(pos=(-3, Y, 0), item="unobtainium"),
+     "unknown item unobtainium"),
+    ("put unknown", {}, {}, Put(pos=(-2, Y, 0), item="unobtainium"), "unknown item unobtainium"),
+    ("craft unknown", {}, {}, Craft(item="unobtainium"), "unknown item unobtainium"),
+    ("smelt unknown fuel", {"beef": 1}, {}, Smelt(furnace=(2, Y, 0), item="beef", fuel="lavva"),
+     "unknown item lavva"),
     # placing
     ("place ok", {"dirt": 1}, {}, Place(item="dirt", pos=(1, Y, 1)), None),
     ("place not a block", {"stick": 1}, {}, Place(item="stick", pos=(1, Y, 1)),

@@ -32,6 +32,11 @@ def test_hits_and_kill_seconds() -> None:
     assert kill_seconds("cow", "wooden_sword") == DURATIONS["kill_s"] + 2 * 0.625
     assert kill_seconds("rabbit", None) == DURATIONS["kill_s"] + 2 * 0.5
     assert hit_interval("wooden_axe") == 1.25
+    # hostile and other mobs by their own health (minecraft.wiki/w/Iron_Golem 100,
+    # /w/Enderman 40, /w/Spider 16, /w/Zombie 20): a stone sword deals 5
+    assert [kill_seconds(m, "stone_sword") - DURATIONS["kill_s"]
+            for m in ("iron_golem", "enderman", "spider", "zombie")] == \
+        [19 * 0.625, 7 * 0.625, 3 * 0.625, 3 * 0.625]
 
 
 def test_python_and_js_pick_the_same_weapon() -> None:

@@ -98,3 +98,13 @@ def test_run_against_no_server_prints_one_line(capsys: pytest.CaptureFixture[str
     assert code == 2
     assert err == f"causalcraft: error: no Minecraft 1.19.2 server answers at " \
                   f"127.0.0.1:{port} (Connection refused)\n"
+
+
+def test_an_ipv6_server_address_is_read_and_named_in_brackets(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    port = _closed_port()
+    code = main(["run", "cooking/cake_0", "--backend", "minecraft", "--server", f"[::1]:{port}"])
+    assert code == 2
+    assert capsys.readouterr().err == \
+        f"causalcraft: error: no Minecraft 1.19.2 server answers at [::1]:{port} " \
+        "(Connection refused)\n"

@@ -94,6 +94,10 @@ def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
     (["run", "cooking/cake_0", "--lease", "0"], "'0' must be more than 0 seconds"),
     (["run", "cooking/cake_0", "--server", "127.0.0.1:25565"],
      "--server: a server is only used with --backend minecraft"),
+    (["run", "cooking/cake_0", "--backend", "minecraft", "--server", "localhost:99999"],
+     "port 99999 of 'localhost:99999' is not a TCP port (1-65535)"),
+    (["run", "cooking/cake_0", "--backend", "minecraft", "--server", "::1:25565"],
+     "is not HOST:PORT (e.g. 127.0.0.1:25565 or [::1]:25565)"),
     (["fly"], "invalid choice"),
 ])
 def test_cli_errors_are_one_clear_line(argv, message, capsys) -> None:  # noqa: ANN001

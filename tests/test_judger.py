@@ -216,3 +216,31 @@ def test_a_real_time_rendezvous_gives_up_on_a_partner_that_stays_idle(monkeypatc
     assert asyncio.run(stays_idle()) is False
     assert asyncio.run(idle_once_then_comes()) is True
     assert asyncio.run(waits_elsewhere()) is False
+
+
+def test_a_backend_fault_is_one_log_line_and_the_traceback_only_with_v(monkeypatch,
+                                                                      caplog) -> None:
+    """A backend that raises (a dead game server: the bridge's error carries the JS stack)
+    fails the action `backend_error` with one ERROR line naming the action and the error's
+    first line; the traceback is logged at INFO, which `causalcraft -v` shows."""
+    import logging
+
+    core, sim = judger()
+
+    def dead(*args, **kwargs):
+        raise ConnectionError("bot.join failed: connect ECONNREFUSED 127.0.0.1:1\n"
+                              "    at TCPConnectWrap.afterConnect (node:net:1555:16)")
+
+    monkeypatch.setattr(sim, "execute", dead)
+    with caplog.at_level(logging.WARNING, logger="causalcraft"):
+        submit(core, "a1", 1, {"name": "craft", "item": "bread", "table": [2, Y, 0]})
+        [result] = core.step()
+    assert (result.ok, result.code) == (False, Code.BACKEND_ERROR)
+    assert [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records] == [
+        ("ERROR", "backend failed on {'name': 'craft', 'item': 'bread', 'table': [2, -60, 0]}: "
+                  "bot.join failed: connect ECONNREFUSED 127.0.0.1:1", None)]
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="causalcraft"):
+        submit(core, "a1", 2, {"name": "craft", "item": "bread", "table": [2, Y, 0]})
+        core.step()
+    assert any(r.exc_info and r.exc_info[0] is ConnectionError for r in caplog.records)

@@ -104,6 +104,37 @@ function roomFor (bot, slots, start, end, type) {
   return room
 }
 
+// How many of item `name` fit the player's 36 slots once `spent` ({name: n}) is taken out of
+// them, as env/capacity.py's room_after: the smallest stacks are spent first, a slot spent whole
+// is free again, and the result tops up part-filled stacks of itself, then fills empty slots.
+function roomAfter (bot, spent, name) {
+  const inv = bot.inventory
+  const slots = inv.slots.slice(inv.inventoryStart, inv.inventoryEnd).map(s => (s ? { name: s.name, count: s.count, nbt: s.nbt } : null))
+  for (const [item, n] of Object.entries(spent)) {
+    let left = n
+    const mine = slots.filter(s => s && s.name === item).sort((a, b) => a.count - b.count)
+    for (const s of mine) {
+      const k = Math.min(left, s.count)
+      s.count -= k
+      left -= k
+    }
+  }
+  const stack = bot.registry.itemsByName[name].stackSize
+  let room = 0
+  for (const s of slots) {
+    if (!s || s.count === 0) room += stack
+    else if (s.name === name && !s.nbt) room += Math.max(0, stack - s.count)
+  }
+  return room
+}
+
+// Refuses inventory_full when `n` of `name` cannot fit once `spent` is used (before anything
+// is spent: vanilla does not take a crafting result into an inventory without room for it).
+function requireRoomAfter (bot, spent, name, n) {
+  const free = roomAfter(bot, spent, name)
+  if (free < n) refuse(C.INVENTORY_FULL, { agent: bot.username, count: n, item: name, free })
+}
+
 function count (bot, name) {
   return inventoryOf(bot)[name] || 0
 }
@@ -306,14 +337,23 @@ function windowCount (window, name) {
   return window.items().filter(i => i.name === name).reduce((n, i) => n + i.count, 0)
 }
 
-// Moves `n` of `type` between the chest and the player (withdraw or deposit) and answers how
-// many moved; a partial move is moved back, so that a failed transfer changes nothing.
-async function transfer (chest, direction, type, name, n) {
+// Moves `n` of `type` between the chest and the player and answers how many moved; a partial
+// move is moved back, so that a failed transfer changes nothing. Items go as vanilla's clicks
+// move them: onto part-filled stacks of the same item first, then into empty slots
+// (minecraft.wiki/w/Inventory). Not chest.withdraw: it wants an empty slot in the player's
+// inventory even when part-filled stacks have room.
+function moveItems (bot, chest, direction, type, n) {
+  const [src, dst] = direction === 'take'
+    ? [[0, chest.inventoryStart], [chest.inventoryStart, chest.inventoryEnd]]
+    : [[chest.inventoryStart, chest.inventoryEnd], [0, chest.inventoryStart]]
+  return bot.transfer({ window: chest, itemType: type, metadata: null, count: n, sourceStart: src[0], sourceEnd: src[1], destStart: dst[0], destEnd: dst[1] })
+}
+
+async function transfer (bot, chest, direction, type, name, n) {
   const before = windowCount(chest, name)
   let error = null
   try {
-    if (direction === 'take') await withTimeout(chest.withdraw(type, null, n), 5000, 'taking')
-    else await withTimeout(chest.deposit(type, null, n), 5000, 'putting')
+    await withTimeout(moveItems(bot, chest, direction, type, n), 5000, direction === 'take' ? 'taking' : 'putting')
   } catch (err) {
     error = err
   }
@@ -321,8 +361,7 @@ async function transfer (chest, direction, type, name, n) {
   if (moved === n && !error) return
   if (moved > 0) {
     try {
-      if (direction === 'take') await withTimeout(chest.deposit(type, null, moved), 5000, 'putting back')
-      else await withTimeout(chest.withdraw(type, null, moved), 5000, 'taking back')
+      await withTimeout(moveItems(bot, chest, direction === 'take' ? 'put' : 'take', type, moved), 5000, 'moving back')
     } catch (err) {}
   }
   if (error instanceof Refused) throw error
@@ -340,7 +379,7 @@ async function take (bot, { pos, item, count: n = 1 }) {
     if (held < n) refuse(C.CONTAINER_SHORT, { pos, held, item, count: n })
     const free = roomFor(bot, chest.slots, chest.inventoryStart, chest.inventoryEnd, type)
     if (free < n) refuse(C.INVENTORY_FULL, { agent: bot.username, count: n, item, free })
-    await transfer(chest, 'take', type, item, n)
+    await transfer(bot, chest, 'take', type, item, n)
     return { container: containerCounts(chest) }
   } catch (err) {
     if (err instanceof Refused) err.extra = { container: containerCounts(chest) }
@@ -359,7 +398,7 @@ async function put (bot, { pos, item, count: n = 1 }) {
   try {
     const free = roomFor(bot, chest.slots, 0, chest.inventoryStart, type)
     if (free < n) refuse(C.CONTAINER_FULL, { kind: block.name, pos, count: n, item, free })
-    await transfer(chest, 'put', type, item, n)
+    await transfer(bot, chest, 'put', type, item, n)
     return { container: containerCounts(chest) }
   } catch (err) {
     if (err instanceof Refused) err.extra = { container: containerCounts(chest) }
@@ -526,6 +565,7 @@ async function craft (bot, { item, times = 1, table = null }) {
     if (tableBlock.name !== 'crafting_table') refuse(C.NO_TABLE, { pos: table })
     requireReach(bot, table)
   }
+  requireRoomAfter(bot, chosen.used, item, chosen.recipe.count * times)
   const crafts = cellsFor(chosen.recipe, chosen.used, times)
   if (!crafts) refuse(C.ACTION_FAILED, { what: `no way to lay out ${JSON.stringify(chosen.used)} for ${item}` })
   const before = inventoryOf(bot)
@@ -936,6 +976,7 @@ async function milk (bot, { entity: type = 'cow' }) {
   const bucket = bot.inventory.items().find(i => i.name === 'bucket')
   const target = nearest(bot, type, REACH.entity + REACH.entity_slack)
   if (!target) refuse(C.NO_ENTITY, { entity: type })
+  requireRoomAfter(bot, { bucket: 1 }, 'milk_bucket', 1)
   const before = inventoryOf(bot)
   await bot.equip(bucket, 'hand')
   await bot.lookAt(target.position.offset(0, (target.height || 1) / 2, 0), true)

@@ -29,7 +29,7 @@ from env.actions import Action, Rendezvous, Smelt
 from env.backend import BackendError, Observation, Outcome
 from env.minecraft.bridge import BridgeError, JsBridge
 from env.refusals import Code, as_code, refuse
-from env.rulebook import Rulebook
+from env.rulebook import Rulebook, world_problem
 from env.support import popped
 from env.world import (
     BlockState,
@@ -114,7 +114,7 @@ def ping_server(host: str, port: int, timeout: float = PING_TIMEOUT_S) -> dict[s
     `version.protocol`, `players`, ...). Raises `MinecraftError` with one line when nothing
     answers there, when what answers is not a Minecraft server, or when it speaks another
     version than 1.19.2 (protocol 760)."""
-    where = f"{host}:{port}"
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
             addr = host.encode()
@@ -385,6 +385,9 @@ class MinecraftBackend:
         if bad:
             raise MinecraftError(f"agent ids must be valid player names (3-16 letters, digits or "
                                  f"_): {bad}")
+        problem = world_problem(world, self.rules)
+        if problem:
+            raise MinecraftError(f"world: {problem}")
         self._stop_poller()
         self._agents = list(agents)
         self._world = world

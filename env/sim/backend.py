@@ -54,6 +54,7 @@ from env.rulebook import (
     Rulebook,
     button_seconds,
     load_rulebook,
+    world_problem,
 )
 from env.sim.path import Walker, path_length
 from env.sim.power import plate_crossings, plate_exit, power_edges
@@ -181,6 +182,9 @@ class SimBackend:
             raise ValueError(f"agent names repeat: {agents}")
         if not world.spawn:
             raise ValueError("world.spawn is empty: give at least one spawn point")
+        problem = world_problem(world, self.rules)
+        if problem:
+            raise ValueError(f"world: {problem}")
         s = self.state
         s.reset()
         self.rng = random.Random(self.seed)
@@ -662,9 +666,10 @@ class SimBackend:
         rule = self.rules.rules.get(f"mine:{block.name}")
         ripe = self.rules.ripe_age(block.name)
         young = ripe is not None and age is not None and age < ripe
-        if rule is not None and (young or rule == self._full_rules.rules.get(rule.id)):
+        if rule is None or young or rule == self._full_rules.rules.get(rule.id):
             # the game's table, as is: chances and counts rolled (2-5 raw copper); an unripe
-            # crop's too (one seed), which its harvest rule (the ripe crop's) does not tell
+            # crop's too (one seed), which its harvest rule (the ripe crop's) does not tell;
+            # and a block with no sure drop to make a rule of (a melon stem's 0-3 seeds)
             return loot_drops(block.name, tools, age, self.rng, state=state)
         out: dict[str, int] = {}  # a counterfactual rule: its drops, and chance's on top
         if rule is not None and all(inv.get(t, 0) > 0 for t in rule.tools if t == "shears"):

@@ -117,6 +117,25 @@ def test_a_put_into_a_full_chest_moves_nothing(backend: MinecraftBackend,
     assert srv.final["inventories"][A] == {"bread": 66}
 
 
+def test_an_item_the_game_does_not_know_is_refused_as_unknown_on_both_backends(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # The simulator used to refuse a take of an unknown item as a short chest and a put as
+    # missing items, where the server names the item unknown (env/js/actions.js `itemId`).
+    world = WorldSetup(containers=[ContainerSpec(pos=at(1, 2), items={"bread": 3})],
+                       blocks=[BlockSpec(name="furnace", pos=at(2, 0))],
+                       spawn=[at(0, 0), at(3, 0)], agent_items={"beef": 1, "coal": 1})
+    sim, srv = both(backend, rules, world, [
+        {A: {"name": "take", "pos": list(at(1, 2)), "item": "unobtainium", "count": 1},
+         B: {"name": "put", "pos": list(at(1, 2)), "item": "unobtainium", "count": 1}},
+        {A: {"name": "craft", "item": "unobtainium"},
+         B: {"name": "smelt", "furnace": list(at(2, 0)), "item": "beef", "fuel": "lavva"}}])
+    for run in (sim, srv):
+        assert [(v.code, v.reason) for v in run.verdicts] == [
+            (Code.UNKNOWN_ITEM, "unknown item unobtainium")] * 3 + \
+            [(Code.UNKNOWN_ITEM, "unknown item lavva")]
+        assert run.final["chests"][",".join(map(str, at(1, 2)))] == {"bread": 3}
+
+
 def test_planks_of_two_woods_make_a_crafting_table_through_the_action(
         backend: MinecraftBackend, rules: Rulebook) -> None:
     # Vanilla's recipe takes #minecraft:planks in each cell; the server body used to look for
