@@ -1,6 +1,6 @@
 """The facing of a block placed without one, from where the player looks (env/facing.py,
 env/data/facing.json, env/js/facing.js), with vanilla 1.19.2's values: each block class's
-getStateForPlacement (decompiled, Mojang mappings) and minecraft.wiki's Java Edition pages."""
+getStateForPlacement (decompiled, Mojang mappings)."""
 
 from __future__ import annotations
 
@@ -22,12 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # (block, look, vanilla facing). Sources:
 # furnace, smoker, blast_furnace: AbstractFurnaceBlock,
 #   FACING = getHorizontalDirection().getOpposite()
-#   (minecraft.wiki/w/Furnace#Block_states: "the direction the furnace faces, opposite the player")
 # chest, ender_chest: ChestBlock / EnderChestBlock, the same opposite
 # carved_pumpkin, loom, stonecutter, beehive, lectern, glazed terracotta: the same opposite
 # repeater, comparator: DiodeBlock, the same opposite
-# stairs: StairBlock, FACING = getHorizontalDirection() (minecraft.wiki/w/Stairs#Block_states)
-# doors: DoorBlock, FACING = getHorizontalDirection() (minecraft.wiki/w/Door#Block_states)
+# stairs: StairBlock, FACING = getHorizontalDirection()
+# doors: DoorBlock, FACING = getHorizontalDirection()
 # fence gates: FenceGateBlock; campfire: CampfireBlock, getHorizontalDirection()
 # anvil: AnvilBlock, getHorizontalDirection().getClockWise()
 CASES = [
