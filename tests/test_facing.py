@@ -12,6 +12,7 @@ import pytest
 
 from env.actions import Place
 from env.facing import facing_rule, placed_facing
+from env.minecraft.server import node_binary
 from env.rulebook import load_rulebook
 from env.sim import SimBackend
 from env.support import looking, placed_state
@@ -78,7 +79,7 @@ def test_the_js_side_reads_the_same_rules() -> None:
               "console.log(JSON.stringify(cases.map(([b, l]) => f.placedFacing(b, l))));"
               "console.log(JSON.stringify([f.looking([0.5, -58.4, 0.5], [-2, -60, 2]),"
               " f.looking([0.5, -58.4, 0.5], [3, -60, 1]), f.placedFacing('stone', 'north')]))")
-    out = subprocess.run(["node", "-e", script], cwd=ROOT, capture_output=True, text=True,
+    out = subprocess.run([node_binary(), "-e", script], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout.splitlines()
     assert json.loads(out[0]) == [f for _, _, f in CASES]
     assert json.loads(out[1]) == ["south", "east", None]

@@ -9,13 +9,11 @@ power the same cells: `test_the_server_plugin_powers_the_same_cells`."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from env.actions import Activate
+from env.minecraft.server import node_binary
 from env.redstone import (
     POWER_ONLY,
     attached_offset,
@@ -163,7 +161,6 @@ const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'))
 """
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_the_server_plugin_powers_the_same_cells() -> None:
     sources = [("stone_pressure_plate", {}), ("lever", {"face": "wall", "facing": "south"}),
                ("oak_button", {"face": "ceiling", "facing": "north"}),
@@ -186,7 +183,8 @@ def test_the_server_plugin_powers_the_same_cells() -> None:
                                          for p, b in blocks.items()],
                               "source": [0, Y, 0], "target": list(t)})
                 expected.append(t in powered_by((0, Y, 0), src, s.block))
-    got = subprocess.run(["node", "-e", _NODE_CHECK], input=json.dumps(cases), cwd=ROOT / "env",
-                         capture_output=True, text=True, timeout=120, check=True)
+    got = subprocess.run([node_binary(), "-e", _NODE_CHECK], input=json.dumps(cases),
+                         cwd=ROOT / "env", capture_output=True, text=True, timeout=120,
+                         check=True)
     assert json.loads(got.stdout) == expected
     assert sum(expected) > 0 and not all(expected)
