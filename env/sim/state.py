@@ -118,6 +118,8 @@ class SimState:
     teleported: dict[str, float] = field(default_factory=dict)
     """When a trigger last teleported each agent (virtual s): an action of that agent begun
     before that moment, but run after the trigger, was under way when it came."""
+    touched: list[tuple[Pos, float]] = field(default_factory=list)
+    """Cells `set_block` changed (with when) whose redstone circuit is still to settle."""
 
     # -- WorldView ------------------------------------------------------------------------
     def block(self, pos: Pos) -> BlockState:
@@ -160,6 +162,7 @@ class SimState:
         self.blocks[pos] = block
         self.changed_at[pos] = at
         self.powered.pop(pos, None)
+        self.touched.append((pos, at))
         if pos in self.containers and block.name not in ("chest", "trapped_chest", "barrel"):
             del self.containers[pos]
         if block.name != "furnace":
@@ -218,4 +221,5 @@ class SimState:
             last_used=dict(self.last_used),
             walks=dict(self.walks),
             teleported=dict(self.teleported),
+            touched=list(self.touched),
         )
