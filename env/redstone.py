@@ -98,12 +98,12 @@ def attached_offset(block: BlockState) -> Pos:
     >>> attached_offset(BlockState(name="lever", state={"face": "wall", "facing": "north"}))
     (0, 0, 1)
     """
-    face = str(block.state.get("face", "floor"))
+    face = _prop(block, "face") or "floor"  # the game's default where the state is not given
     if is_plate(block.name) or face == "floor":
         return tuple(DATA["attached_below"])  # type: ignore[return-value]
     if face == "ceiling":
         return tuple(DATA["attached_above"])  # type: ignore[return-value]
-    return tuple(DATA["attached_behind"][str(block.state.get("facing", "north"))])  # type: ignore[return-value]
+    return tuple(DATA["attached_behind"][_prop(block, "facing") or "north"])  # type: ignore[return-value]
 
 
 @cache
@@ -489,4 +489,10 @@ def settle(changed: Iterable[Pos], block: BlockAt,
         if change is not None:
             for c in door:
                 view[c] = _with(get(c), {"open": change["open"], "powered": change["powered"]})
-    return {p: b for p, b in view.items() if b is not block(p) and b != block(p)}
+    return {p: b for p, b in view.items()
+            if b is not block(p) and _spelled(b) != _spelled(block(p))}
+
+
+def _spelled(block: BlockState) -> dict[str, str]:
+    from env.block_states import full_state
+    return full_state(block.name, block.state)
