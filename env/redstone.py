@@ -440,7 +440,7 @@ def settle(changed: Iterable[Pos], block: BlockAt,
     cells that change: dust's power and connections, torches' and lamps' `lit`, doors',
     trapdoors' and gates' `open`/`powered` (`on_power`). Torches flip together, round after
     round, until none changes (at most `rounds`); a torch, lamp or openable with a cell in
-    `keep` (the block just set) keeps its states.
+    `keep` (the block just set; a door by both halves) keeps its states.
 
     >>> from env.world import BlockState as B
     >>> w = {(0, -60, 0): B(name="redstone_block"), (1, -60, 0): B(name="redstone_lamp")}
@@ -482,7 +482,7 @@ def settle(changed: Iterable[Pos], block: BlockAt,
     done: set[Pos] = set()
     for p in cells:
         door = openable_cells(p, get) if is_openable(names[p]) else []
-        if not door or door[0] in done or any(c in keep for c in door):
+        if not door or door[0] in done or all(c in keep for c in door):
             continue
         done.update(door)
         change = on_power(get(door[0]).state, any(neighbour_signal(c, get) > 0 for c in door))

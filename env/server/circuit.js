@@ -235,7 +235,7 @@ async function settle (registry, getStateId, changed, keep = new Set(), componen
       const other = p.offset(0, here.props.half === 'lower' ? 1 : -1, 0)
       if ((await get(other)).name === here.name) door.push(other)
     }
-    if (done.has(key(door[0])) || door.some(c => keep.has(key(c)))) continue
+    if (done.has(key(door[0])) || door.every(c => keep.has(key(c)))) continue
     door.forEach(c => done.add(key(c)))
     let signal = false
     for (const c of door) signal = signal || (await neighbourSignal(c, true)) > 0

@@ -139,12 +139,15 @@ module.exports.server = (serv) => {
     chain = done.catch(() => {})
     return done
   }
-  // flying-squid's own torch and dust updates predate 1.13's block states: ours replace them.
-  serv.on('asap', () => {
+  // flying-squid's own torch and dust updates predate 1.13's block states (they remove a torch
+  // behind the players' backs): ours replace them, whether its 'asap' came before or after.
+  const quiet = () => {
     for (const name of [...Object.keys(REDSTONE.circuit.torches), REDSTONE.circuit.wire]) {
       serv.onBlockUpdate(name, async () => false)
     }
-  })
+  }
+  quiet()
+  serv.on('asap', quiet)
 
   const history = []
   serv.commands.add({
