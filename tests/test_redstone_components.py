@@ -17,6 +17,7 @@ import json
 import random
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from env.block_states import full_state
 from env.minecraft.server import node_binary
@@ -257,3 +258,50 @@ def test_the_server_circuit_settles_the_same_as_the_rule_on_300_random_worlds() 
     for i, (a, b) in enumerate(zip(expected, got, strict=True)):
         assert a == b, (i, cases[i]["changed"], a, b)
     assert sum(1 for e in expected if e) > 100  # most worlds change somewhere
+
+
+# -- the simulator settles the circuit after every change -------------------------------------
+
+def _sim(blocks: list[tuple[Pos, BlockState]], triggers: list[Any] | None = None) -> Any:
+    from env.rulebook import load_rulebook
+    from env.sim import SimBackend
+    from env.world import BlockSpec, WorldSetup
+    sim = SimBackend(load_rulebook(), seed=0)
+    sim.build(WorldSetup(blocks=[BlockSpec(name=b.name, pos=p, state=b.state)
+                                 for p, b in blocks],
+                         triggers=triggers or [], spawn=[(0, Y, -2)]), ["a"])
+    return sim
+
+
+def test_the_simulator_lights_a_lamp_when_a_lever_powers_its_dust() -> None:
+    from env.actions import parse_action
+    sim = _sim(list(lever_line(5, on=False).items()))
+    assert full_state("redstone_lamp", sim.view().block((6, Y, 0)).state) == {"lit": "false"}
+    out = sim.execute("a", parse_action({"name": "activate", "pos": [0, Y, 0]}), 0.0)
+    assert out.ok
+    sim.advance(out.seconds)
+    view = sim.view()
+    assert [str(view.block((x, Y, 0)).state["power"]) for x in range(1, 6)] == [
+        "15", "14", "13", "12", "11"]
+    assert full_state("redstone_lamp", view.block((6, Y, 0)).state) == {"lit": "true"}
+
+
+def test_the_simulator_shuts_a_door_when_a_trigger_removes_its_torch() -> None:
+    from env.actions import parse_action
+    from env.world import Condition, Effect, Trigger
+    plate = (3, Y, -2)
+    trigger = Trigger(id="t", conditions=[Condition(pos=plate, block="stone_pressure_plate",
+                                                    state={"powered": True})],
+                      effects=[Effect(kind="set_block", pos=(3, Y, 0), block="air")])
+    sim = _sim([((3, Y, 0), B("redstone_torch")),
+                ((4, Y, 0), B("iron_door", half="lower", facing="east")),
+                ((4, Y + 1, 0), B("iron_door", half="upper", facing="east")),
+                (plate, B("stone_pressure_plate"))], [trigger])
+    assert sim.view().block((4, Y + 1, 0)).state["open"] is True
+    out = sim.execute("a", parse_action({"name": "step_on", "pos": list(plate),
+                                         "hold_s": 0.5}), 0.0)
+    assert out.ok and out.fired == ["t"]
+    view = sim.view()
+    assert view.block((3, Y, 0)).name == "air"
+    assert view.block((4, Y, 0)).state["open"] is False
+    assert view.block((4, Y + 1, 0)).state["open"] is False
