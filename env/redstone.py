@@ -10,6 +10,13 @@ dirt; not glass or leaves), it powers the six blocks sharing a face with it in t
 trapdoor or fence gate is powered when any of its cells is (both halves of a door); when its
 power changes it opens if powered and shuts if not (`on_power`).
 
+The circuit (`settle`, data `circuit`) adds blocks of redstone, redstone torches, redstone dust
+and lamps, and is what both backends run after every block change: each component's state
+is recomputed from the power its neighbours give it (vanilla's getSignal/getDirectSignal:
+weak power to the blocks beside a component, strong power into the block a source hangs on,
+above a torch, under or in front of dust, passed on by conductors), until no torch changes.
+The server's copy is env/server/circuit.js (tests/test_redstone_components.py compares them).
+
     >>> from env.world import BlockState
     >>> world = {(0, -61, 0): BlockState(name="stone")}
     >>> block = lambda p: world.get(p, BlockState(name="air"))
@@ -153,14 +160,24 @@ def near(pos: Pos, radius: int = REACH) -> Iterable[Pos]:
 
 def receives_power(pos: Pos, block: BlockAt,
                    powered: Callable[[Pos, BlockState], bool] | None = None) -> bool:
-    """Whether any source near `pos` powers it. `powered(source_pos, source_block)` says
-    whether a source gives power now (default: its block state, `source_powered`)."""
-    is_on = powered or (lambda _p, b: source_powered(b))
-    for p in near(pos):
+    """Whether any neighbour gives `pos` power (`neighbour_signal`: sources, blocks of
+    redstone, torches, dust, and what conducting blocks pass on). `powered(source_pos,
+    source_block)` says whether a lever, button or plate gives power now (default: its block
+    state)."""
+    if powered is None:
+        return neighbour_signal(pos, block) > 0
+
+    def view(p: Pos) -> BlockState:
         b = block(p)
-        if is_source(b.name) and is_on(p, b) and pos in powered_by(p, b, block):
-            return True
-    return False
+        if not is_source(b.name):
+            return b
+        on = powered(p, b)
+        if b.name.endswith("weighted_pressure_plate"):
+            return BlockState(name=b.name, state={**b.state,
+                                                  "power": max(source_level(b), 1) if on else 0})
+        return BlockState(name=b.name, state={**b.state, "powered": on})
+
+    return neighbour_signal(pos, view) > 0
 
 
 def openable_cells(pos: Pos, block: BlockAt) -> list[Pos]:
@@ -196,21 +213,6 @@ def on_power(state: Mapping[str, StateValue], signal: bool) -> dict[str, StateVa
     if _truthy(state.get("powered")) == signal:
         return None
     return {**state, "open": signal, "powered": signal}
-
-
-def openables_near(pos: Pos, block: BlockAt) -> list[list[Pos]]:
-    """Each door, trapdoor and fence gate with a cell within `REACH` of `pos`, as its cells
-    (a door once), in the order the cube around `pos` is walked: the ones a source change at
-    `pos` re-evaluates (as the server's plugin does)."""
-    seen: set[frozenset[Pos]] = set()
-    out: list[list[Pos]] = []
-    for p in near(pos):
-        cells = openable_cells(p, block)
-        key = frozenset(cells)
-        if cells and key not in seen:
-            seen.add(key)
-            out.append(cells)
-    return out
 
 
 # -- the circuit: blocks of redstone, torches, dust and lamps ---------------------------------
