@@ -244,6 +244,7 @@ def is_signal_source(name: str) -> bool:
     return is_source(name) or name in TORCHES or name in CONSTANT or name == WIRE
 
 
+@cache
 def is_component(name: str) -> bool:
     """A block whose state the circuit reads or sets: a signal source, a lamp or an openable."""
     return is_signal_source(name) or name in LAMPS or is_openable(name)
