@@ -418,19 +418,24 @@ class _Steps:
                 return placed
         return False
 
-    def _stand_for(self, pos: Pos) -> Generator[Action, ActionResult, bool]:
-        """Walk to a ground cell off the building site from which `pos` is in reach (so that
-        a builder never walls itself in). False if there is none or none could be reached."""
+    def _stand_for(self, pos: Pos, *more: Pos) -> Generator[Action, ActionResult, bool]:
+        """Walk to a ground cell off the building site from which `pos` (and every cell of
+        `more`) is in reach (so that a builder never walls itself in). False if there is none
+        or none could be reached. The agent stays where it is when all are in reach from
+        there: a walk ends near a cell's middle, not on it, so "in reach from here" is
+        checked at the agent's own position."""
         if not self.keep_out:
             return False
+        every = (pos, *more)
         here = (math.floor(self.obs.pos[0]), math.floor(self.obs.pos[2]))
-        if here not in self.keep_out and in_reach(self.obs.pos, pos) and \
+        if here not in self.keep_out and all(in_reach(self.obs.pos, p) for p in every) and \
                 math.floor(self.obs.pos[1]) == STAND_Y:
             return True
         x, _, z = pos
         cells = [(x + dx, z + dz) for dx in range(-4, 5) for dz in range(-4, 5)
                  if (x + dx, z + dz) not in self.keep_out]
-        cells = [c for c in cells if in_reach((c[0] + 0.5, STAND_Y, c[1] + 0.5), pos)]
+        cells = [c for c in cells
+                 if all(in_reach((c[0] + 0.5, STAND_Y, c[1] + 0.5), p) for p in every)]
         cells.sort(key=lambda c: (abs(c[0] - x) + abs(c[1] - z), c))
         for cx, cz in cells[:3]:
             if (yield from self.do(MoveTo(pos=(cx, STAND_Y, cz)))):
@@ -454,6 +459,10 @@ class _Steps:
         """Place `b` on a temporary column of scaffold blocks under it, then dig the column."""
         x, y, z = b.pos
         yield from self._step_off((x, STAND_Y, z))
+        # The agent stands where the block and every cell of its column are in reach: a
+        # builder that reached the block from the edge of its reach would find the column's
+        # foot, lower and so farther from its eyes, out of reach.
+        yield from self._stand_for(b.pos, *[(x, level, z) for level in range(STAND_Y, y)])
         column: list[Pos] = []
         for level in range(STAND_Y, y):
             cell = (x, level, z)
