@@ -86,6 +86,9 @@ CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
         TORCH_REMOVED, [{"name": "step_on", "pos": list(PLATE), "hold_s": 0.5},
                         {"name": "move_to", "pos": list(at(0, 0, -2))}]),
     "block_of_redstone_opens_a_door": (BLOCK_DOOR, []),
+    "digging_the_dust_puts_the_lamp_out": (
+        world(line(2, True).blocks[-1:] + line(2, True).blocks[:-1]),  # the lamp set first
+        [{"name": "dig", "pos": list(at(2))}]),
 }
 
 
@@ -174,4 +177,9 @@ def test_redstone_case_agrees_with_vanilla_on_both_backends(
             assert _get(run, 0, at(1), "open") == _get(run, 0, at(1, 1), "open") == "true"
             assert _get(run, 0, at(-1), "lit") == "true"
             assert _get(run, 0, at(5), "lit") == "false"
+        elif case == "digging_the_dust_puts_the_lamp_out":
+            assert _get(run, 0, at(3), "lit") == "true"
+            assert at(2) not in run[1]
+            assert _get(run, 1, at(3), "lit") == "false"
+            assert _get(run, 1, at(1), "power") == "15"
     assert sim == srv

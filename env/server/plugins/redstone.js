@@ -123,16 +123,26 @@ module.exports.server = (serv) => {
     }
   }
   let chain = Promise.resolve()
-  serv.setBlock = (world, position, stateId) => {
-    const pos = new Vec3(position.x, position.y, position.z).floored()
-    const run = async () => {
-      await rawSetBlock(world, pos, stateId)
-      note(world, pos, stateId)
-      await settleAround(world, [pos], new Set([key(pos)]))
-    }
+  const queue = (pos, run) => {
     const done = chain.then(run)
     chain = done.catch(err => process.stderr.write(`redstone: settling around ${pos} failed: ${err.stack}\n`))
     return done
+  }
+  serv.setBlock = (world, position, stateId) => {
+    const pos = new Vec3(position.x, position.y, position.z).floored()
+    return queue(pos, async () => {
+      await rawSetBlock(world, pos, stateId)
+      note(world, pos, stateId)
+      await settleAround(world, [pos], new Set([key(pos)]))
+    })
+  }
+  // A block changed another way (flying-squid's digging writes the world itself): settle.
+  serv.settleChange = (world, position) => {
+    const pos = new Vec3(position.x, position.y, position.z).floored()
+    return queue(pos, async () => {
+      note(world, pos, await world.getBlockStateId(pos))
+      await settleAround(world, [pos], new Set([key(pos)]))
+    })
   }
   serv.recomputePower = (world, around) => {
     const done = chain.then(() => settleAround(world, [around], new Set()))
@@ -266,6 +276,12 @@ module.exports.server = (serv) => {
 }
 
 module.exports.player = (player, serv) => {
+  // flying-squid's digging changes blocks with player.changeBlock, not serv.setBlock
+  const changeBlock = player.changeBlock
+  player.changeBlock = async (position, ...rest) => {
+    await changeBlock(position, ...rest)
+    await serv.settleChange(player.world, position)
+  }
   let queue = Promise.resolve()
   const update = (leaving) => {
     queue = queue.then(() => serv.updatePlatesFor(player, leaving)).catch(err => {
