@@ -246,8 +246,10 @@ def is_signal_source(name: str) -> bool:
 
 @cache
 def is_component(name: str) -> bool:
-    """A block whose state the circuit reads or sets: a signal source, a lamp or an openable."""
-    return is_signal_source(name) or name in LAMPS or is_openable(name)
+    """A block whose state the circuit reads or sets: a signal source, a lamp, an openable,
+    a piston or a piston's head."""
+    return (is_signal_source(name) or name in LAMPS or is_openable(name)
+            or name in CIRCUIT["pistons"]["bases"] or name == CIRCUIT["pistons"]["head"])
 
 
 def source_level(block: BlockState) -> int:
@@ -441,15 +443,46 @@ def settle(changed: Iterable[Pos], block: BlockAt,
            keep: Collection[Pos] = ()) -> dict[Pos, BlockState]:
     """The new states of the circuit around `changed` once settled, as {cell: block} for the
     cells that change: dust's power and connections, torches' and lamps' `lit`, doors',
-    trapdoors' and gates' `open`/`powered` (`on_power`). Torches flip together, round after
-    round, until none changes (at most `rounds`); a torch, lamp or openable with a cell in
-    `keep` (the block just set; a door by both halves) keeps its states.
+    trapdoors' and gates' `open`/`powered` (`on_power`), pistons' `extended` and their heads
+    (`piston_moves`). Torches flip together, round after round, until none changes (at most
+    `rounds`); a torch, lamp or openable with a cell in `keep` (the block just set; a door by
+    both halves) keeps its states. When pistons move, the circuit settles again around the
+    cells they changed (their neighbours are updated, `keep` no longer holds), up to `rounds`
+    times.
 
     >>> from env.world import BlockState as B
     >>> w = {(0, -60, 0): B(name="redstone_block"), (1, -60, 0): B(name="redstone_lamp")}
     >>> settle([(0, -60, 0)], lambda p: w.get(p, B(name="air")))[(1, -60, 0)].state
     {'lit': True}
+    >>> w = {(0, -59, 0): B(name="redstone_block"), (0, -60, 0): B(name="piston",
+    ...      state={"facing": "down"})}
+    >>> got = settle([(0, -60, 0)], lambda p: w.get(p, B(name="air")))
+    >>> got[(0, -61, 0)].name, got[(0, -61, 0)].state["facing"], got[(0, -60, 0)].state
+    ('piston_head', 'down', {'facing': 'down', 'extended': True})
     """
+    changes: dict[Pos, BlockState] = {}
+
+    def world(p: Pos) -> BlockState:
+        found = changes.get(p)
+        return found if found is not None else block(p)
+
+    todo, held = list(changed), keep
+    for _ in range(CIRCUIT["rounds"]):
+        step, moved = _settle_round(todo, world, held)
+        changes.update(step)
+        if not moved:
+            break
+        todo, held = sorted(moved), ()
+    return {p: b for p, b in changes.items()
+            if b is not block(p) and (b.name != block(p).name or _spelled(b) != _spelled(block(p)))}
+
+
+def _settle_round(changed: Iterable[Pos], block: BlockAt,
+                  keep: Collection[Pos]) -> tuple[dict[Pos, BlockState], set[Pos]]:
+    """One round of `settle`: the circuit's changes around `changed` (torches, dust, lamps,
+    openables, then `piston_moves`) and the cells pistons changed (a name that changed:
+    a head placed or removed, a base removed, or a base's `extended`)."""
+    changed = list(changed)
     cells = circuit_around(changed, block)
     view: dict[Pos, BlockState] = {}
 
@@ -492,10 +525,123 @@ def settle(changed: Iterable[Pos], block: BlockAt,
         if change is not None:
             for c in door:
                 view[c] = _with(get(c), {"open": change["open"], "powered": change["powered"]})
-    return {p: b for p, b in view.items()
-            if b is not block(p) and _spelled(b) != _spelled(block(p))}
+    moves = piston_moves(cells, changed, get, keep)
+    view.update(moves)
+    return ({p: b for p, b in view.items()
+             if b is not block(p) and (b.name != block(p).name or _spelled(b) != _spelled(block(p)))},
+            set(moves))
 
 
 def _spelled(block: BlockState) -> dict[str, str]:
     from env.block_states import full_state
     return full_state(block.name, block.state)
+
+
+# -- pistons -----------------------------------------------------------------------------------
+
+PISTONS = CIRCUIT["pistons"]
+PISTON_BASES: dict[str, str] = PISTONS["bases"]
+"""Each piston block and the `type` of its head."""
+HEAD: str = PISTONS["head"]
+DIRECTIONS: dict[str, Pos] = {k: tuple(v) for k, v in PISTONS["directions"].items()}  # type: ignore[misc]
+EMPTY: frozenset[str] = frozenset(PISTONS["empty"])
+AIR = BlockState(name="air")
+
+
+def is_piston(name: str) -> bool:
+    """A piston or a sticky piston (the base, not its head)."""
+    return name in PISTON_BASES
+
+
+def piston_breaks(name: str) -> bool:
+    """Whether a piston extending into a cell holding `name` breaks it (PushReaction.DESTROY:
+    plants, torches, dust, levers, buttons, plates, doors, fluids; env/data/redstone.json).
+
+    >>> piston_breaks("redstone_torch"), piston_breaks("oak_button"), piston_breaks("stone")
+    (True, True, False)
+    """
+    return name in PISTONS["breaks"] or name.endswith(tuple(PISTONS["breaks_suffixes"]))
+
+
+def piston_front(block: BlockState) -> Pos:
+    """The unit vector from a piston (or a head) to the cell its face looks into (`facing`)."""
+    return DIRECTIONS[_prop(block, "facing")]
+
+
+def piston_powered(pos: Pos, block: BlockAt) -> bool:
+    """Whether the piston at `pos` is powered: a neighbour on any side but its face gives it
+    power, or (quasi-connectivity) a neighbour of the block above it, on any side of that
+    block but below (PistonBaseBlock.getNeighborSignal).
+
+    >>> from env.world import BlockState as B
+    >>> w = {(0, 0, 0): B(name="piston", state={"facing": "east"}),
+    ...      (0, 2, 0): B(name="redstone_block")}
+    >>> piston_powered((0, 0, 0), lambda p: w.get(p, B(name="air")))
+    True
+    """
+    face = piston_front(block(pos))
+    if any(signal_from(_plus(pos, f), _neg(f), block) > 0 for f in FACES if f != face):
+        return True
+    above = _plus(pos, UP)
+    return any(signal_from(_plus(above, f), _neg(f), block) > 0 for f in FACES if f != DOWN)
+
+
+def _fits(base: BlockState, head: BlockState) -> bool:
+    """Whether `head` is the head of the extended piston `base` (same facing and type)."""
+    return (is_piston(base.name) and head.name == HEAD and _prop(base, "extended") == "true"
+            and _prop(base, "facing") == _prop(head, "facing")
+            and _prop(head, "type") == PISTON_BASES[base.name])
+
+
+def piston_moves(cells: Iterable[Pos], changed: Iterable[Pos], block: BlockAt,
+                 keep: Collection[Pos] = ()) -> dict[Pos, BlockState]:
+    """What pistons do once the circuit around `changed` settled, as {cell: block}: an
+    extended piston whose head is gone (a changed cell in front of it no longer its head)
+    goes; a head without its extended base goes (unless in `keep`, just set); a piston in
+    `cells` that is powered (`piston_powered`) and retracted extends when the cell in front
+    is empty or holds a block it breaks (`piston_breaks`), else stays; one unpowered and
+    extended retracts, its head removed. Pistons are read in `cells`' order.
+
+    >>> from env.world import BlockState as B
+    >>> w = {(0, 0, 0): B(name="sticky_piston", state={"facing": "up", "extended": True})}
+    >>> piston_moves([(0, 0, 0)], [(0, 1, 0)], lambda p: w.get(p, B(name="air")))
+    {(0, 0, 0): BlockState(name='air', state={})}
+    """
+    out: dict[Pos, BlockState] = {}
+
+    def get(p: Pos) -> BlockState:
+        found = out.get(p)
+        return found if found is not None else block(p)
+
+    cells = list(cells)
+    for c in changed:
+        for d in DIRECTIONS.values():
+            base = _plus(c, _neg(d))
+            b = get(base)
+            if (is_piston(b.name) and _prop(b, "extended") == "true" and piston_front(b) == d
+                    and not _fits(b, get(c))):
+                out[base] = AIR
+    for p in cells:
+        here = get(p)
+        if here.name == HEAD and p not in keep:
+            if not _fits(get(_plus(p, _neg(piston_front(here)))), here):
+                out[p] = AIR
+    for p in cells:
+        here = get(p)
+        if not is_piston(here.name):
+            continue
+        front = _plus(p, piston_front(here))
+        extended = _prop(here, "extended") == "true"
+        on = piston_powered(p, get)
+        if on and not extended:
+            ahead = get(front).name
+            if ahead in EMPTY or piston_breaks(ahead):
+                out[p] = _with(here, {"extended": True})
+                out[front] = BlockState(name=HEAD, state={
+                    "facing": _prop(here, "facing"), "type": PISTON_BASES[here.name],
+                    "short": False})
+        elif not on and extended:
+            if _fits(here, get(front)):
+                out[front] = AIR
+            out[p] = _with(here, {"extended": False})
+    return out
