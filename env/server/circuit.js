@@ -12,16 +12,16 @@
 // block it hangs on gives it power, a lamp is lit and a door open while powered.
 
 const { Vec3 } = require('vec3')
-const { describeState, withProperties } = require('./blockstate')
+const { describeState, withProperties, stateIdOf } = require('./blockstate')
 
 const REDSTONE = require('../data/redstone.json')
 const CIRCUIT = REDSTONE.circuit
+const vec = v => new Vec3(...v)
 const WIRE = CIRCUIT.wire
 const TORCHES = CIRCUIT.torches
 const LAMPS = new Set(CIRCUIT.lamps)
 const CONSTANT = CIRCUIT.constant
 const MAX = CIRCUIT.max_power
-const vec = v => new Vec3(...v)
 const FACES = REDSTONE.faces.map(vec)
 const HORIZONTAL = Object.entries(CIRCUIT.horizontal).map(([side, v]) => [side, vec(v)])
 const UP = vec(REDSTONE.attached_above)
@@ -36,7 +36,16 @@ function isPlate (name) { return name.endsWith('_pressure_plate') }
 function isSource (name) { return isLever(name) || isButton(name) || isPlate(name) }
 function isOpenable (name) { return REDSTONE.openable_suffixes.some(s => name.endsWith(s)) }
 function isSignalSource (name) { return isSource(name) || name in TORCHES || name in CONSTANT || name === WIRE }
-function isComponent (name) { return isSignalSource(name) || LAMPS.has(name) || isOpenable(name) }
+const PISTONS = CIRCUIT.pistons
+const HEAD = PISTONS.head
+const EMPTY = new Set(PISTONS.empty)
+const BREAKS = new Set(PISTONS.breaks)
+const DIRECTIONS = Object.values(PISTONS.directions).map(vec)
+function isPiston (name) { return name in PISTONS.bases }
+function pistonBreaks (name) { return BREAKS.has(name) || PISTONS.breaks_suffixes.some(s => name.endsWith(s)) }
+function isComponent (name) {
+  return isSignalSource(name) || LAMPS.has(name) || isOpenable(name) || isPiston(name) || name === HEAD
+}
 
 /** Facts of block states, per registry: name, properties spelled as the game writes them,
  * whether the state conducts and is a full cube (env/redstone.py `conducts`, `is_sturdy`). */
@@ -105,6 +114,41 @@ function strongSignal (f, toward, wires) {
  * `keep` (keys) keeps its states. env/redstone.py `settle` is the same rule.
  */
 async function settle (registry, getStateId, changed, keep = new Set(), components = null) {
+  const info = facts(registry)
+  const changes = new Map() // key -> stateId, every round's writes
+  const world = async (p) => changes.get(key(p)) ?? getStateId(p)
+  const index = components && (async (p, r) => {
+    // the caller's index, with the cells pistons changed in earlier rounds
+    const out = new Map((await components(p, r)).map(q => [key(q), q]))
+    for (const [k, stateId] of changes) {
+      const [x, y, z] = k.split(',').map(Number)
+      if (Math.abs(x - p.x) > r || Math.abs(y - p.y) > r || Math.abs(z - p.z) > r) continue
+      if (isComponent(info(stateId).name)) out.set(k, new Vec3(x, y, z))
+      else out.delete(k)
+    }
+    return [...out.values()]
+  })
+  let todo = [...changed]
+  let held = keep
+  for (let round = 0; round < CIRCUIT.rounds; round++) {
+    const { step, moved } = await settleRound(registry, world, todo, held, index)
+    for (const [k, { stateId }] of step) changes.set(k, stateId)
+    if (!moved.size) break
+    todo = [...moved].map(k => new Vec3(...k.split(',').map(Number)))
+      .sort((a, b) => a.x - b.x || a.y - b.y || a.z - b.z)
+    held = new Set()
+  }
+  const out = new Map()
+  for (const [k, stateId] of changes) {
+    const pos = new Vec3(...k.split(',').map(Number))
+    if (stateId !== await getStateId(pos)) out.set(k, { pos, stateId })
+  }
+  return out
+}
+
+/** One round of `settle` (env/redstone.py `_settle_round`): the circuit's changes around
+ * `changed`, then the pistons' (`pistonMoves`), and the keys of the cells pistons changed. */
+async function settleRound (registry, getStateId, changed, keep, components) {
   const info = facts(registry)
   const read = new Map()
   const view = new Map()
@@ -242,12 +286,69 @@ async function settle (registry, getStateId, changed, keep = new Set(), componen
     if ((here.props.powered === 'true') === signal) continue
     for (const c of door) await change(c, { open: signal, powered: signal })
   }
+  const moved = await pistonMoves(registry, cells, changed, get, (k, stateId) => view.set(k, info(stateId)), keep, signalFrom)
   const out = new Map()
   for (const [k, f] of view) {
     const [x, y, z] = k.split(',').map(Number)
     if (f.stateId !== (await base(new Vec3(x, y, z))).stateId) out.set(k, { pos: new Vec3(x, y, z), stateId: f.stateId })
   }
-  return out
+  return { step: out, moved }
 }
 
-module.exports = { settle, isComponent, isSignalSource }
+/**
+ * What pistons do once the circuit settled (env/redstone.py `piston_moves`, the same rule), as
+ * Map(key -> stateId): an extended piston whose head is gone (a changed cell in front of it no
+ * longer its head) goes; a head without its extended base goes (unless kept); a powered
+ * retracted piston extends into an empty cell or one holding a block it breaks; an unpowered
+ * extended one retracts. `get(pos)` reads facts (async) as `put(key, stateId)` writes them;
+ * `signalFrom(pos, toward, wires)` reads through `get`. Answers the keys written.
+ */
+async function pistonMoves (registry, cells, changed, get, put, keep, signalFrom) {
+  const written = new Set()
+  const out = { set: (k, stateId) => { written.add(k); put(k, stateId) } }
+  const air = registry.blocksByName.air.defaultState
+  const read = get
+  const front = f => vec(PISTONS.directions[f.props.facing])
+  const fits = (base, head) => isPiston(base.name) && head.name === HEAD && base.props.extended === 'true' &&
+    base.props.facing === head.props.facing && head.props.type === PISTONS.bases[base.name]
+  for (const c of changed) {
+    const here = await read(c)
+    for (const d of DIRECTIONS) {
+      const at = c.plus(neg(d))
+      const b = await read(at)
+      if (isPiston(b.name) && b.props.extended === 'true' && front(b).equals(d) && !fits(b, here)) out.set(key(at), air)
+    }
+  }
+  for (const p of cells) {
+    const here = await read(p)
+    if (here.name !== HEAD || keep.has(key(p))) continue
+    if (!fits(await read(p.plus(neg(front(here)))), here)) out.set(key(p), air)
+  }
+  const powered = async (p, face) => {
+    for (const f of FACES) if (!f.equals(face) && await signalFrom(p.plus(f), neg(f), true) > 0) return true
+    const above = p.plus(UP)
+    for (const f of FACES) if (!f.equals(DOWN) && await signalFrom(above.plus(f), neg(f), true) > 0) return true
+    return false
+  }
+  for (const p of cells) {
+    const here = await read(p)
+    if (!isPiston(here.name)) continue
+    const face = front(here)
+    const ahead = p.plus(face)
+    const extended = here.props.extended === 'true'
+    const on = await powered(p, face)
+    if (on && !extended) {
+      const name = (await read(ahead)).name
+      if (EMPTY.has(name) || pistonBreaks(name)) {
+        out.set(key(p), withProperties(registry, here.stateId, { extended: true }))
+        out.set(key(ahead), stateIdOf(registry, HEAD, { facing: here.props.facing, type: PISTONS.bases[here.name], short: false }))
+      }
+    } else if (!on && extended) {
+      if (fits(here, await read(ahead))) out.set(key(ahead), air)
+      out.set(key(p), withProperties(registry, here.stateId, { extended: false }))
+    }
+  }
+  return written
+}
+
+module.exports = { settle, isComponent, isSignalSource, isPiston }

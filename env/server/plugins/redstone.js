@@ -10,7 +10,8 @@
 // same rule and data, env/data/redstone.json, as env/redstone.py for the simulator): levers,
 // buttons, plates, blocks of redstone, torches and dust power lamps, torches, dust and doors,
 // trapdoors and fence gates, which open when they gain power and shut when they lose it. Iron
-// doors and iron trapdoors move only this way.
+// doors and iron trapdoors move only this way. Pistons extend their head when powered and
+// retract it when not (at once; vanilla takes 2 ticks); a head and its base go together.
 // Events on the server object, for other code (escape-room effects, logs):
 //   serv.on('redstoneSource', ({ world, position, name, powered, player }) => ...)
 //   serv.on('redstoneConsumer', ({ world, position, name, powered }) => ...)
@@ -116,6 +117,7 @@ module.exports.server = (serv) => {
     const changes = await settle(registry, p => world.getBlockStateId(p), changed, keep, near)
     for (const { pos, stateId } of changes.values()) {
       await rawSetBlock(world, pos, stateId)
+      note(world, pos, stateId) // a piston's head placed or removed, a base removed
       const state = describeState(registry, stateId)
       if (isOpenable(state.name)) {
         serv.emit('redstoneConsumer', { world, position: pos, name: state.name, powered: state.properties.powered })
