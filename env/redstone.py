@@ -473,8 +473,7 @@ def settle(changed: Iterable[Pos], block: BlockAt,
         if not moved:
             break
         todo, held = sorted(moved), ()
-    return {p: b for p, b in changes.items()
-            if b is not block(p) and (b.name != block(p).name or _spelled(b) != _spelled(block(p)))}
+    return {p: b for p, b in changes.items() if _differs(b, block(p))}
 
 
 def _settle_round(changed: Iterable[Pos], block: BlockAt,
@@ -527,9 +526,11 @@ def _settle_round(changed: Iterable[Pos], block: BlockAt,
                 view[c] = _with(get(c), {"open": change["open"], "powered": change["powered"]})
     moves = piston_moves(cells, changed, get, keep)
     view.update(moves)
-    return ({p: b for p, b in view.items()
-             if b is not block(p) and (b.name != block(p).name or _spelled(b) != _spelled(block(p)))},
-            set(moves))
+    return {p: b for p, b in view.items() if _differs(b, block(p))}, set(moves)
+
+
+def _differs(new: BlockState, old: BlockState) -> bool:
+    return new is not old and (new.name != old.name or _spelled(new) != _spelled(old))
 
 
 def _spelled(block: BlockState) -> dict[str, str]:
