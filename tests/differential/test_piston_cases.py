@@ -1,0 +1,160 @@
+"""Pistons on the simulator and on the embedded server, with vanilla 1.19.2's values: the same
+worlds built on both, the same actions, and every cell's whole state (`full_state`) compared,
+after the build and after each action.
+
+Sources: minecraft.wiki/w/Piston ('Behavior': powered on any side but its face, it extends its
+head into the cell in front, a block it cannot push keeps it retracted, unpowered it retracts);
+the game's PistonBaseBlock (onPlace checks power at once), PistonHeadBlock (a head needs its
+extended base behind it; removed, it takes the base), and its block states (piston: extended,
+facing; piston_head: facing, short, type). The escape room's atom (VillagerBench
+escape_atom.json) sets a down-facing piston under a block of redstone and has a trigger's
+`/setblock ... air` remove the base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from env.actions import parse_action
+from env.block_states import full_state
+from env.minecraft.backend import MinecraftBackend
+from env.minecraft.server import ServerProcess
+from env.rulebook import Rulebook
+from env.sim import SimBackend
+from env.world import GROUND_Y, STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
+
+ORIGIN: Pos = (470, STAND_Y, 440)
+AGENT = "pushpat"
+SIZE = (8, 5, 4)
+
+
+def at(dx: int, dy: int = 0, dz: int = 0) -> Pos:
+    return (ORIGIN[0] + dx, ORIGIN[1] + dy, ORIGIN[2] + dz)
+
+
+def spec(pos: Pos, name: str, **state: Any) -> BlockSpec:
+    return BlockSpec(name=name, pos=pos, state=state)
+
+
+def world(blocks: list[BlockSpec], triggers: list[Trigger] | None = None) -> WorldSetup:
+    return WorldSetup(
+        blocks=blocks, triggers=triggers or [],
+        bounds=((ORIGIN[0] - 2, GROUND_Y, ORIGIN[2] - 4),
+                (ORIGIN[0] + SIZE[0], GROUND_Y + 6, ORIGIN[2] + SIZE[2])),
+        spawn=[at(0, 0, -2)])
+
+
+HEAD_DOWN = ("piston_head", {"facing": "down", "short": "false", "type": "normal"})
+PLATE = at(3, 0, -2)
+LEVER = at(0, 0, 1)
+# the escape atom: a down-facing piston, a block of redstone set above it
+ESCAPE = [spec(at(0, 2), "piston", facing="down"), spec(at(0, 3), "redstone_block")]
+BASE_REMOVED = world(
+    [*ESCAPE, spec(PLATE, "stone_pressure_plate")],
+    [Trigger(id="plate", conditions=[Condition(pos=PLATE, block="stone_pressure_plate",
+                                               state={"powered": True})],
+             effects=[Effect(kind="set_block", pos=at(0, 2), block="air")])])
+
+CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
+    "block_of_redstone_above_extends_at_build": (world(ESCAPE), []),
+    "lever_extends_and_retracts": (
+        world([spec(at(0), "piston", facing="up"),
+               spec(LEVER, "lever", face="floor", facing="south", powered=False)]),
+        [{"name": "activate", "pos": list(LEVER)}, {"name": "activate", "pos": list(LEVER)}]),
+    "trigger_removes_the_base_and_its_head": (
+        BASE_REMOVED, [{"name": "step_on", "pos": list(PLATE), "hold_s": 0.5},
+                       {"name": "move_to", "pos": list(at(0, 0, -2))}]),
+    "blocked_front_stays_retracted": (
+        world([spec(at(1), "stone"), spec(at(0), "piston", facing="east"),
+               spec(at(-1), "redstone_block")]), []),
+    "sticky_piston_beside_a_block_of_redstone": (
+        world([spec(at(0), "sticky_piston", facing="east"), spec(at(0, 0, 1), "redstone_block")]),
+        []),
+}
+
+
+def cells() -> list[Pos]:
+    return [(ORIGIN[0] + x, STAND_Y + y, ORIGIN[2] + z)
+            for x in range(-1, SIZE[0]) for y in range(0, SIZE[1]) for z in range(-2, 2)]
+
+
+def _states(be: Any) -> dict[Pos, tuple[str, dict[str, str]]]:
+    read = getattr(be, "read_blocks", None)
+    blocks = read(cells()) if read else {c: be.view().block(c) for c in cells()}
+    return {p: (b.name, full_state(b.name, b.state)) for p, b in blocks.items()
+            if b.name != "air"}
+
+
+def on_sim(rules: Rulebook, case: str) -> list[dict[Pos, tuple[str, dict[str, str]]]]:
+    setup, actions = CASES[case]
+    sim = SimBackend(rules, seed=0)
+    sim.build(setup, [AGENT])
+    out = [_states(sim)]
+    t = 0.0
+    for act in actions:
+        o = sim.execute(AGENT, parse_action(act), t)
+        assert o.ok, o
+        t += o.seconds
+        sim.advance(t)
+        out.append(_states(sim))
+    return out
+
+
+def on_server(backend: MinecraftBackend, case: str) -> list[dict[Pos, tuple[str, dict[str, str]]]]:
+    setup, actions = CASES[case]
+    backend.build(setup, [AGENT])
+    try:
+        out = [_states(backend)]
+        for act in actions:
+            o = backend.execute(AGENT, parse_action(act), 0.0)
+            assert o.ok, o
+            out.append(_states(backend))
+        return out
+    finally:
+        x0, z0 = ORIGIN[0] - 1, ORIGIN[2] - 3
+        x1, z1 = ORIGIN[0] + SIZE[0], ORIGIN[2] + 2
+        backend.command(f"/fill {x0} {GROUND_Y + 1} {z0} {x1} {GROUND_Y + SIZE[1]} {z1} air",
+                        r"filled")
+
+
+@pytest.fixture(scope="module")
+def backend(server: ServerProcess, rules: Rulebook) -> Iterator[MinecraftBackend]:
+    be = MinecraftBackend(rules, server=server)
+    yield be
+    be.close()
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_piston_case_agrees_with_vanilla_on_both_backends(
+        case: str, backend: MinecraftBackend, rules: Rulebook) -> None:
+    sim = on_sim(rules, case)
+    srv = on_server(backend, case)
+    for run in (sim, srv):
+        if case == "block_of_redstone_above_extends_at_build":
+            assert run[0][at(0, 2)] == ("piston", {"extended": "true", "facing": "down"})
+            assert run[0][at(0, 1)] == HEAD_DOWN
+        elif case == "lever_extends_and_retracts":
+            assert run[0][at(0)] == ("piston", {"extended": "false", "facing": "up"})
+            assert at(0, 1) not in run[0]
+            assert run[1][at(0)] == ("piston", {"extended": "true", "facing": "up"})
+            assert run[1][at(0, 1)] == ("piston_head", {"facing": "up", "short": "false",
+                                                        "type": "normal"})
+            assert run[2][at(0)] == ("piston", {"extended": "false", "facing": "up"})
+            assert at(0, 1) not in run[2]
+        elif case == "trigger_removes_the_base_and_its_head":
+            assert run[0][at(0, 1)] == HEAD_DOWN
+            assert at(0, 2) not in run[-1] and at(0, 1) not in run[-1]
+            assert run[-1][at(0, 3)] == ("redstone_block", {})
+        elif case == "blocked_front_stays_retracted":
+            assert run[0][at(0)] == ("piston", {"extended": "false", "facing": "east"})
+            assert run[0][at(1)] == ("stone", {})
+        elif case == "sticky_piston_beside_a_block_of_redstone":
+            assert run[0][at(0)] == ("sticky_piston", {"extended": "true", "facing": "east"})
+            assert run[0][at(1)] == ("piston_head", {"facing": "east", "short": "false",
+                                                     "type": "sticky"})
+    assert sim == srv
