@@ -599,9 +599,11 @@ def piston_moves(cells: Iterable[Pos], changed: Iterable[Pos], block: BlockAt,
     """What pistons do once the circuit around `changed` settled, as {cell: block}: an
     extended piston whose head is gone (a changed cell in front of it no longer its head)
     goes; a head without its extended base goes (unless in `keep`, just set); a piston in
-    `cells` that is powered (`piston_powered`) and retracted extends when the cell in front
-    is empty or holds a block it breaks (`piston_breaks`), else stays; one unpowered and
-    extended retracts, its head removed. Pistons are read in `cells`' order.
+    `cells` that is powered (`piston_powered`) and retracted extends, pushing the line of
+    blocks in front one cell on (`push_line`; the block that ends it broken), or stays when
+    it cannot; one unpowered and extended retracts, its head removed, and a sticky one pulls
+    back the block in front of its head when that moves (`movable`, not one a push breaks).
+    Pistons are read in `cells`' order.
 
     >>> from env.world import BlockState as B
     >>> w = {(0, 0, 0): B(name="sticky_piston", state={"facing": "up", "extended": True})}
@@ -635,14 +637,64 @@ def piston_moves(cells: Iterable[Pos], changed: Iterable[Pos], block: BlockAt,
         extended = _prop(here, "extended") == "true"
         on = piston_powered(p, get)
         if on and not extended:
-            ahead = get(front).name
-            if ahead in EMPTY or piston_breaks(ahead):
-                out[p] = _with(here, {"extended": True})
-                out[front] = BlockState(name=HEAD, state={
-                    "facing": _prop(here, "facing"), "type": PISTON_BASES[here.name],
-                    "short": False})
+            line = push_line(p, get)
+            if line is None:
+                continue
+            d = piston_front(here)
+            moving = [get(c) for c in line]
+            for c, b in zip(reversed(line), reversed(moving), strict=True):
+                out[_plus(c, d)] = b
+            out[p] = _with(here, {"extended": True})
+            out[front] = BlockState(name=HEAD, state={
+                "facing": _prop(here, "facing"), "type": PISTON_BASES[here.name],
+                "short": False})
         elif not on and extended:
-            if _fits(here, get(front)):
-                out[front] = AIR
+            head_there = _fits(here, get(front))
             out[p] = _with(here, {"extended": False})
+            if head_there:
+                out[front] = AIR
+                far = _plus(front, piston_front(here))
+                pulled = get(far)
+                if (PISTON_BASES[here.name] == "sticky" and pulled.name not in EMPTY
+                        and movable(pulled) and not piston_breaks(pulled.name)):
+                    out[front] = pulled
+                    out[far] = AIR
     return out
+
+
+def movable(block: BlockState) -> bool:
+    """Whether a piston can move `block` (PistonBaseBlock.isPushable, env/data/redstone.json
+    `immovable`): not an immovable block, a block entity or an extended piston.
+
+    >>> movable(BlockState(name="stone")), movable(BlockState(name="obsidian"))
+    (True, False)
+    """
+    name = block.name
+    if name in PISTONS["immovable"] or name.endswith(tuple(PISTONS["immovable_suffixes"])):
+        return False
+    return not (is_piston(block.name) and _prop(block, "extended") == "true")
+
+
+def push_line(pos: Pos, block: BlockAt) -> list[Pos] | None:
+    """The cells of the blocks the piston at `pos` pushes as it extends, nearest first ([] when
+    the cell in front is empty or holds a block it breaks), or None when it cannot extend: an
+    immovable block in the line or more than `push_limit` blocks (PistonStructureResolver, a
+    straight line). The line ends at an empty cell or at a block the push breaks.
+
+    >>> from env.world import BlockState as B
+    >>> w = {(0, 0, 0): B(name="piston", state={"facing": "east"}), (1, 0, 0): B(name="stone"),
+    ...      (2, 0, 0): B(name="dirt"), (3, 0, 0): B(name="torch")}
+    >>> push_line((0, 0, 0), lambda p: w.get(p, B(name="air")))
+    [(1, 0, 0), (2, 0, 0)]
+    """
+    d = piston_front(block(pos))
+    line: list[Pos] = []
+    c = _plus(pos, d)
+    while True:
+        b = block(c)
+        if b.name in EMPTY or piston_breaks(b.name):
+            return line
+        if not movable(b) or len(line) == PISTONS["push_limit"]:
+            return None
+        line.append(c)
+        c = _plus(c, d)

@@ -3,9 +3,11 @@
 of the rule (env/server/circuit.js) deciding the same on random worlds.
 
 Sources: minecraft.wiki/w/Piston ('Behavior': a piston is activated by power on any side but its
-face, extends its head into the cell in front, breaks the blocks marked 'breaks' when pushing,
-retracts when unpowered; 'Quasi-connectivity': a piston is also powered by what would power the
-block above it); the game's PistonBaseBlock (getNeighborSignal, onPlace checks at once),
+face, extends its head into the cell in front pushing up to 12 blocks, cannot push obsidian,
+bedrock, block entities or extended pistons, breaks the blocks marked 'breaks' when pushing,
+retracts when unpowered; 'Quasi-connectivity': a piston is also powered by what would power
+the block above it); /w/Sticky_Piston (pulls the block in front back); the game's
+PistonBaseBlock (getNeighborSignal, onPlace checks at once, isPushable), PistonStructureResolver,
 PistonHeadBlock (canSurvive: a head needs its extended base behind it; onRemove destroys the
 base), and its block states (piston: extended, facing; piston_head: facing, short, type).
 """
@@ -107,20 +109,82 @@ def test_removing_the_head_removes_its_base() -> None:
     assert states(world) == {(0, Y + 3, 0): ("redstone_block", {})}
 
 
-def test_a_blocked_front_keeps_the_piston_retracted_and_a_breakable_block_is_broken() -> None:
-    blocked = states(build([((1, Y, 0), B("stone")), ((0, Y, 0), B("piston", facing="east")),
-                            ((-1, Y, 0), B("redstone_block"))]))
-    assert blocked[(0, Y, 0)] == ("piston", {"extended": "false", "facing": "east"})
-    assert blocked[(1, Y, 0)] == ("stone", {})
-    # an obsidian in front: immovable, the piston stays retracted too
-    obsidian = states(build([((1, Y, 0), B("obsidian")), ((0, Y, 0), B("piston", facing="east")),
-                             ((-1, Y, 0), B("redstone_block"))]))
-    assert obsidian[(0, Y, 0)][1]["extended"] == "false"
+def _pusher(front: list[BlockState], facing: str = "east",
+            piston: str = "piston") -> dict[Pos, BlockState]:
+    """A piston at the origin facing east with `front` in the cells before it, then powered by
+    a block of redstone behind it."""
+    blocks = [((1 + i, Y, 0), b) for i, b in enumerate(front)]
+    return build([*blocks, ((0, Y, 0), B(piston, facing=facing)),
+                  ((-1, Y, 0), B("redstone_block"))])
+
+
+def test_a_piston_pushes_a_line_of_twelve_blocks_but_not_thirteen() -> None:
+    got = states(_pusher([B("stone"), B("dirt")]))
+    assert got[(0, Y, 0)] == ("piston", {"extended": "true", "facing": "east"})
+    assert got[(1, Y, 0)][0] == "piston_head"
+    assert got[(2, Y, 0)] == ("stone", {}) and got[(3, Y, 0)][0] == "dirt"
+    twelve = states(_pusher([B("stone")] * 12))
+    assert twelve[(0, Y, 0)][1]["extended"] == "true"
+    assert [x for (x, y, _), (n, _) in twelve.items() if n == "stone"] == list(range(2, 14))
+    thirteen = states(_pusher([B("stone")] * 13))
+    assert thirteen[(0, Y, 0)][1]["extended"] == "false"
+    assert [x for (x, y, _), (n, _) in thirteen.items() if n == "stone"] == list(range(1, 14))
+
+
+def test_an_immovable_block_in_the_line_keeps_the_piston_retracted() -> None:
+    for stop in (B("obsidian"), B("bedrock"), B("chest", facing="north"),
+                 B("furnace", facing="north")):
+        got = states(_pusher([B("stone"), stop]))
+        assert got[(0, Y, 0)] == ("piston", {"extended": "false", "facing": "east"}), stop
+        assert got[(1, Y, 0)] == ("stone", {}), stop
+    # an extended piston (kept out by a block of redstone beside it) does not move
+    world = build([((2, Y, 1), B("redstone_block")), ((2, Y, 0), B("piston", facing="up")),
+                   ((1, Y, 0), B("stone")), ((0, Y, 0), B("piston", facing="east"))])
+    assert states(world)[(2, Y, 0)] == ("piston", {"extended": "true", "facing": "up"})
+    change(world, (-1, Y, 0), B("redstone_block"))
+    assert states(world)[(0, Y, 0)] == ("piston", {"extended": "false", "facing": "east"})
+    # a retracted one is pushed like a block
+    world = build([((2, Y, 0), B("piston", facing="up")), ((1, Y, 0), B("stone")),
+                   ((0, Y, 0), B("piston", facing="east"))])
+    change(world, (-1, Y, 0), B("redstone_block"))
+    assert states(world)[(3, Y, 0)] == ("piston", {"extended": "false", "facing": "up"})
+
+
+def test_a_block_that_breaks_ends_the_line_and_is_broken() -> None:
     # a torch in front breaks (PushReaction.DESTROY) and the head takes its cell
-    torch = states(build([((1, Y, 0), B("torch")), ((0, Y, 0), B("piston", facing="east")),
-                          ((-1, Y, 0), B("redstone_block"))]))
+    torch = states(_pusher([B("torch")]))
     assert torch[(0, Y, 0)][1]["extended"] == "true"
     assert torch[(1, Y, 0)][0] == "piston_head"
+    # after a block: the block takes the torch's cell, what was beyond it stays
+    line = states(_pusher([B("stone"), B("torch"), B("dirt")]))
+    assert line[(2, Y, 0)] == ("stone", {})
+    assert line[(3, Y, 0)][0] == "dirt"
+
+
+def test_a_sticky_piston_pulls_its_block_back_and_a_normal_one_leaves_it() -> None:
+    for piston, back in (("sticky_piston", True), ("piston", False)):
+        world = _pusher([B("stone")], piston=piston)
+        assert states(world)[(2, Y, 0)] == ("stone", {})
+        change(world, (-1, Y, 0), B("air"))
+        got = states(world)
+        assert got[(0, Y, 0)] == (piston, {"extended": "false", "facing": "east"})
+        assert got.get((1, Y, 0)) == (("stone", {}) if back else None)
+        assert got.get((2, Y, 0)) == (None if back else ("stone", {}))
+    # it does not pull an immovable block or one a push breaks
+    for stay in (B("obsidian"),):
+        world = _pusher([], piston="sticky_piston")
+        world[(2, Y, 0)] = stay
+        change(world, (-1, Y, 0), B("air"))
+        assert states(world)[(2, Y, 0)] == (stay.name, {})
+        assert (1, Y, 0) not in states(world)
+
+
+def test_a_pushed_block_of_redstone_powers_where_it_lands() -> None:
+    got = states(_pusher([B("redstone_block"), B("air"), B("air"), B("redstone_lamp")]))
+    assert got[(2, Y, 0)] == ("redstone_block", {})
+    assert got[(4, Y, 0)] == ("redstone_lamp", {"lit": "false"})
+    got = states(_pusher([B("redstone_block"), B("air"), B("redstone_lamp")]))
+    assert got[(3, Y, 0)] == ("redstone_lamp", {"lit": "true"})
 
 
 def test_power_at_the_face_does_not_count_and_quasi_connectivity_does() -> None:
@@ -161,9 +225,10 @@ def test_a_head_beside_dust_is_no_conductor_and_the_circuit_settles_after_the_mo
 
 # -- the server's copy of the rule decides the same -------------------------------------------
 
-_PALETTE = ["air", "air", "air", "air", "stone", "stone", "glass", "redstone_block",
-            "redstone_wire", "redstone_torch", "lever", "torch", "obsidian",
-            "piston", "piston", "sticky_piston", "piston_head", "redstone_lamp"]
+_PALETTE = ["air", "air", "air", "air", "stone", "stone", "dirt", "glass", "redstone_block",
+            "redstone_block", "redstone_wire", "redstone_torch", "lever", "torch", "obsidian",
+            "chest", "piston", "piston", "sticky_piston", "sticky_piston", "piston_head",
+            "redstone_lamp"]
 _DIRS = ("north", "south", "east", "west", "up", "down")
 
 
@@ -183,6 +248,8 @@ def _random_world(rng: random.Random) -> dict[Pos, BlockState]:
                              "type": rng.choice(("normal", "sticky")), "short": False}
                 elif name == "redstone_torch":
                     state = {"lit": rng.random() < 0.5}
+                elif name == "chest":
+                    state = {"facing": rng.choice(_DIRS[:4])}
                 elif name == "lever":
                     state = {"face": rng.choice(("floor", "wall", "ceiling")),
                              "facing": rng.choice(_DIRS[:4]), "powered": rng.random() < 0.5}

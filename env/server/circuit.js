@@ -43,6 +43,25 @@ const BREAKS = new Set(PISTONS.breaks)
 const DIRECTIONS = Object.values(PISTONS.directions).map(vec)
 function isPiston (name) { return name in PISTONS.bases }
 function pistonBreaks (name) { return BREAKS.has(name) || PISTONS.breaks_suffixes.some(s => name.endsWith(s)) }
+const IMMOVABLE = new Set(PISTONS.immovable)
+/** Can a piston move this block (env/redstone.py `movable`)? */
+function movable (f) {
+  if (IMMOVABLE.has(f.name) || PISTONS.immovable_suffixes.some(s => f.name.endsWith(s))) return false
+  return !(isPiston(f.name) && f.props.extended === 'true')
+}
+/** The cells a piston at `p` facing `face` pushes, nearest first, or null when it cannot
+ * extend (env/redstone.py `push_line`); `read(pos)` answers facts (async). */
+async function pushLine (p, face, read) {
+  const line = []
+  let c = p.plus(face)
+  for (;;) {
+    const f = await read(c)
+    if (EMPTY.has(f.name) || pistonBreaks(f.name)) return line
+    if (!movable(f) || line.length === PISTONS.push_limit) return null
+    line.push(c)
+    c = c.plus(face)
+  }
+}
 function isComponent (name) {
   return isSignalSource(name) || LAMPS.has(name) || isOpenable(name) || isPiston(name) || name === HEAD
 }
@@ -338,14 +357,25 @@ async function pistonMoves (registry, cells, changed, get, put, keep, signalFrom
     const extended = here.props.extended === 'true'
     const on = await powered(p, face)
     if (on && !extended) {
-      const name = (await read(ahead)).name
-      if (EMPTY.has(name) || pistonBreaks(name)) {
-        out.set(key(p), withProperties(registry, here.stateId, { extended: true }))
-        out.set(key(ahead), stateIdOf(registry, HEAD, { facing: here.props.facing, type: PISTONS.bases[here.name], short: false }))
-      }
+      const line = await pushLine(p, face, read)
+      if (line === null) continue
+      const moving = []
+      for (const c of line) moving.push((await read(c)).stateId)
+      for (let i = line.length - 1; i >= 0; i--) out.set(key(line[i].plus(face)), moving[i])
+      out.set(key(p), withProperties(registry, here.stateId, { extended: true }))
+      out.set(key(ahead), stateIdOf(registry, HEAD, { facing: here.props.facing, type: PISTONS.bases[here.name], short: false }))
     } else if (!on && extended) {
-      if (fits(here, await read(ahead))) out.set(key(ahead), air)
+      const headThere = fits(here, await read(ahead))
       out.set(key(p), withProperties(registry, here.stateId, { extended: false }))
+      if (headThere) {
+        out.set(key(ahead), air)
+        const far = ahead.plus(face)
+        const pulled = await read(far)
+        if (PISTONS.bases[here.name] === 'sticky' && !EMPTY.has(pulled.name) && movable(pulled) && !pistonBreaks(pulled.name)) {
+          out.set(key(ahead), pulled.stateId)
+          out.set(key(far), air)
+        }
+      }
     }
   }
   return written
