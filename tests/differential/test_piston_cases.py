@@ -3,7 +3,8 @@ worlds built on both, the same actions, and every cell's whole state (`full_stat
 after the build and after each action.
 
 Sources: minecraft.wiki/w/Piston ('Behavior': powered on any side but its face, it extends its
-head into the cell in front, a block it cannot push keeps it retracted, unpowered it retracts);
+head into the cell in front pushing the blocks there, obsidian in the line keeps it retracted,
+unpowered it retracts), /w/Sticky_Piston (pulls the block in front back);
 the game's PistonBaseBlock (onPlace checks power at once), PistonHeadBlock (a head needs its
 extended base behind it; removed, it takes the base), and its block states (piston: extended,
 facing; piston_head: facing, short, type). The escape room's atom (VillagerBench
@@ -69,8 +70,13 @@ CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
     "trigger_removes_the_base_and_its_head": (
         BASE_REMOVED, [{"name": "step_on", "pos": list(PLATE), "hold_s": 0.5},
                        {"name": "move_to", "pos": list(at(0, 0, -2))}]),
-    "blocked_front_stays_retracted": (
-        world([spec(at(1), "stone"), spec(at(0), "piston", facing="east"),
+    "lever_pushes_two_blocks_and_a_sticky_piston_pulls_one_back": (
+        world([spec(at(1), "stone"), spec(at(2), "oak_planks"),
+               spec(at(0), "sticky_piston", facing="east"),
+               spec(LEVER, "lever", face="floor", facing="south", powered=False)]),
+        [{"name": "activate", "pos": list(LEVER)}, {"name": "activate", "pos": list(LEVER)}]),
+    "obsidian_in_the_line_stops_the_push": (
+        world([spec(at(1), "stone"), spec(at(2), "obsidian"), spec(at(0), "piston", facing="east"),
                spec(at(-1), "redstone_block")]), []),
     "sticky_piston_beside_a_block_of_redstone": (
         world([spec(at(0), "sticky_piston", facing="east"), spec(at(0, 0, 1), "redstone_block")]),
@@ -150,9 +156,16 @@ def test_piston_case_agrees_with_vanilla_on_both_backends(
             assert run[0][at(0, 1)] == HEAD_DOWN
             assert at(0, 2) not in run[-1] and at(0, 1) not in run[-1]
             assert run[-1][at(0, 3)] == ("redstone_block", {})
-        elif case == "blocked_front_stays_retracted":
+        elif case == "lever_pushes_two_blocks_and_a_sticky_piston_pulls_one_back":
+            assert run[1][at(0)] == ("sticky_piston", {"extended": "true", "facing": "east"})
+            assert run[1][at(1)][0] == "piston_head"
+            assert run[1][at(2)] == ("stone", {}) and run[1][at(3)] == ("oak_planks", {})
+            assert run[2][at(0)] == ("sticky_piston", {"extended": "false", "facing": "east"})
+            assert run[2][at(1)] == ("stone", {}) and at(2) not in run[2]
+            assert run[2][at(3)] == ("oak_planks", {})
+        elif case == "obsidian_in_the_line_stops_the_push":
             assert run[0][at(0)] == ("piston", {"extended": "false", "facing": "east"})
-            assert run[0][at(1)] == ("stone", {})
+            assert run[0][at(1)] == ("stone", {}) and run[0][at(2)] == ("obsidian", {})
         elif case == "sticky_piston_beside_a_block_of_redstone":
             assert run[0][at(0)] == ("sticky_piston", {"extended": "true", "facing": "east"})
             assert run[0][at(1)] == ("piston_head", {"facing": "east", "short": "false",
