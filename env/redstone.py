@@ -15,7 +15,10 @@ and lamps, and is what both backends run after every block change: each componen
 is recomputed from the power its neighbours give it (vanilla's getSignal/getDirectSignal:
 weak power to the blocks beside a component, strong power into the block a source hangs on,
 above a torch, under or in front of dust, passed on by conductors), until no torch changes.
-The server's copy is env/server/circuit.js (tests/test_redstone_components.py compares them).
+Pistons then move (`piston_moves`: extend and push, retract and pull, a head and its base go
+together) and the circuit settles again around what they moved; moves happen at once (vanilla
+takes 2 game ticks). The server's copy is env/server/circuit.js (tests/test_redstone_components.py
+and tests/test_pistons.py compare them).
 
     >>> from env.world import BlockState
     >>> world = {(0, -61, 0): BlockState(name="stone")}
