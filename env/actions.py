@@ -447,14 +447,9 @@ class Milk(Action):
             return missing
         if Kill(entity=self.entity).target(view, agent) is None:
             return refuse(Code.NO_ENTITY, entity=self.entity)
-        # The filled bucket needs a slot once the empty one is spent (the bucket's own slot
-        # when it was the last; milk buckets stack to 1): refused before the bucket is used,
-        # so that nothing is spent or dropped.
-        rule = rules.get(f"milk:{self.entity}")
-        free = room_after(view.inventory(agent), dict(rule.inputs), rule.output, player_slots())
-        if free < int(rule.count):
-            return refuse(Code.INVENTORY_FULL, agent=agent, count=int(rule.count),
-                          item=rule.output, free=free)
+        # No room is needed (vanilla's ItemUtils.createFilledResult): a last bucket becomes
+        # the milk bucket in place, else the milk bucket that does not fit is dropped at the
+        # feet (env/ground.py).
         return None
 
 

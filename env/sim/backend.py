@@ -35,6 +35,7 @@ from env.backend import Observation, Outcome
 from env.block_states import full_state
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
+from env.ground import GroundStack, nearest_ground
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
 from env.redstone import (
@@ -56,6 +57,7 @@ from env.rulebook import (
     load_rulebook,
     world_problem,
 )
+from env.sim.ground import despawn, pick_up
 from env.sim.path import Walker, path_length
 from env.sim.power import plate_crossings, plate_exit, power_edges
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
@@ -226,7 +228,10 @@ class SimBackend:
         near = sorted((distance(me, e.pos), e.id) for e in s.entities_by_id.values()
                       if distance(me, e.pos) <= SEE_RADIUS)
         return Observation(agent=agent, pos=me, inventory=dict(s.inventory(agent)),
-                           entities=[s.entities_by_id[i] for _, i in near])
+                           entities=[s.entities_by_id[i] for _, i in near],
+                           ground=nearest_ground(me, [GroundStack(item=g.item, count=g.count,
+                                                                  pos=g.pos)
+                                                      for g in s.ground]))
 
     def execute(self, agent: str, action: Action, start: float) -> Outcome:
         """Run `action` for `agent` from virtual time `start`. A refusal (the action's own
@@ -234,6 +239,7 @@ class SimBackend:
         s = self.state
         if agent not in s.positions:
             return Outcome.refused(refuse(Code.UNKNOWN_AGENT, agent=agent))
+        self._collect_all(start)  # what agents standing still picked up meanwhile
         refusal = action.check(s, agent, self.rules)
         if refusal is not None:
             return Outcome.refused(refusal)
@@ -245,18 +251,23 @@ class SimBackend:
             return Outcome.refused(plan)
         seconds, apply = plan
         self._advance(start)
+        walk_before = s.walks.get(agent)
+        where = s.agent_pos(agent)
         apply()
         s.last_used[agent] = action.pos if isinstance(action, Take | Put) else None
         self._reach_late(agent, start)
         fired = self._fire_triggers(start + seconds)
+        self._collect(agent, start, start + seconds, where, walk_before)
         return Outcome(ok=True, seconds=seconds, fired=fired)
 
     # -- for tests and the planner --------------------------------------------------------
     def advance(self, t: float) -> None:
         """Bring the world to virtual time `t` (no earlier than its clock): buttons and plates
         powered as they are then (an agent's hold on a plate begins on its arrival, after its
-        step_on has started), so a view read now shows the world at `t`."""
+        step_on has started), so a view read now shows the world at `t`; every agent picks
+        up the items it touches then (env/sim/ground.py)."""
         self._advance(t)
+        self._collect_all(t)
 
     def snapshot(self) -> dict[str, object]:
         """The state as plain data: inventories, containers, blocks that differ from the
@@ -276,6 +287,7 @@ class SimBackend:
             "fired": sorted(s.fired),
             "positions": {a: list(p) for a, p in sorted(s.positions.items())},
             "entities": {i: [e.type, list(e.pos)] for i, e in sorted(s.entities_by_id.items())},
+            "ground": [[g.item, g.count, list(g.pos)] for g in s.ground],
         }
 
     def clone(self) -> SimBackend:
@@ -286,6 +298,37 @@ class SimBackend:
         other.state = self.state.copy()
         other.walker = Walker(other.state.block, self.rules.blocks, self.world.bounds)
         return other
+
+    # -- items on the ground (env/sim/ground.py) -------------------------------------------
+    def _collect_all(self, t: float) -> None:
+        """Every agent picks up the ground items it touches where it is at virtual time t
+        (after the items gone by then despawn)."""
+        s = self.state
+        despawn(s.ground, t)
+        if not s.ground:
+            return
+        for agent in s.positions:
+            pick_up(s.ground, s.inventories[agent], agent, [(t, self.pos_at(agent, t))], t)
+
+    def _collect(self, agent: str, start: float, end: float, where: FPos,
+                 walk_before: Walk | None) -> None:
+        """`agent`'s action ran from `start` to `end`: it picks up what it touched on the way,
+        from `where` (its feet at `start`) along the walk the action made, if any, to where
+        the action left it, standing there until `end`."""
+        s = self.state
+        despawn(s.ground, start)
+        if not s.ground:
+            return
+        walk = s.walks.get(agent)
+        path: list[tuple[float, FPos]] = [(start, where)]
+        if walk is not None and walk is not walk_before and s.teleported.get(agent, -1.0) < start:
+            t = walk.leave
+            path.append((t, feet_center(walk.cells[0])))
+            for a, b in zip(walk.cells, walk.cells[1:], strict=False):
+                t += math.dist(a, b) / walk.speed
+                path.append((min(t, end), feet_center(b)))
+        path.append((end, s.agent_pos(agent)))
+        pick_up(s.ground, s.inventories[agent], agent, path, end)
 
     # -- time and triggers ----------------------------------------------------------------
     def _advance(self, t: float) -> None:
@@ -437,8 +480,9 @@ class SimBackend:
         """A trigger's give or teleport effect on one agent it reaches, at virtual time `at`."""
         s = self.state
         s.reached.setdefault(trigger_id, set()).add(agent)
-        if eff.kind == "give" and eff.item:
-            s.give(agent, eff.item, eff.count)
+        if eff.kind == "give" and eff.item:  # as /give: what does not fit lies at its feet
+            s.give(agent, eff.item, eff.count, at=at, kind="give_overflow",
+                   where=self.pos_at(agent, at))
         elif eff.kind == "teleport" and eff.to is not None:
             self._leave_plates(agent, s.fired.get(trigger_id, s.clock))
             s.positions[agent] = feet_center(eff.to)
@@ -714,11 +758,12 @@ class SimBackend:
                 s.set_block(cell, _AIR, start + seconds)
             if left != _AIR.name:
                 s.set_block(action.pos, BlockState(name=left), start + seconds)
+            broke = start + seconds  # what does not fit lies at the digger's feet
             for item, n in drops.items():
-                s.give(agent, item, n)
+                s.give(agent, item, n, at=broke)
             if container is not None:
                 for item, n in container.items.items():
-                    s.give(agent, item, n)
+                    s.give(agent, item, n, at=broke)
             self._pop_unheld(agent, cells, start + seconds)
             self._settle()
 
@@ -741,7 +786,7 @@ class SimBackend:
                 for item, n in loot_drops(block.name, set(),
                                           int(age) if age is not None else None,
                                           self.rng, state=state).items():
-                    s.give(agent, item, n)
+                    s.give(agent, item, n, at=at)
 
     def _place(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Place)
@@ -792,9 +837,10 @@ class SimBackend:
         def apply() -> None:
             del s.entities_by_id[target]
             for item, n in loot.items():
-                s.give(agent, item, n)
+                s.give(agent, item, n, at=start + seconds)
 
-        return kill_seconds(action.entity, held), apply
+        seconds = kill_seconds(action.entity, held)
+        return seconds, apply
 
     def _milk(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Milk)
@@ -802,9 +848,12 @@ class SimBackend:
         rule = self.rules.get(f"milk:{action.entity}")
 
         def apply() -> None:
+            # ItemUtils.createFilledResult: a last bucket becomes the milk bucket in place
+            # (its slot freed by the take); else the milk bucket goes where it fits or, with
+            # no room, is dropped at the feet (Player.drop: 40 ticks before a pickup).
             for item, n in rule.inputs.items():
                 s.take(agent, item, n)
-            s.give(agent, rule.output, int(rule.count))
+            s.give(agent, rule.output, int(rule.count), at=start + MILK_S, kind="player_drop")
 
         return MILK_S, apply
 
