@@ -24,6 +24,7 @@ const { expand } = require('./tags')
 const support = require('./support')
 const { replaceable, grown } = require('./replaceable')
 const { nothingToDig } = require('./dig')
+const { touches } = require('../server/ground')
 const { LOOT } = require('./loot')
 const attack = require('./attack')
 const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
@@ -295,11 +296,15 @@ async function centre (bot, cell) {
 
 // Walks over the item entities lying within `radius` of `where` until none is left or the
 // time is up; answers the inventory gained.
-async function collectDrops (bot, where, before, radius = 3, ms = 4000) {
+async function collectDrops (bot, where, before, known = new Set(), radius = 3, ms = 4000) {
   const deadline = Date.now() + ms
   await sleep(300)
   while (Date.now() < deadline) {
+    // not the items that lay there before the action, nor those already touched (what did
+    // not fit lies at the feet: env/server/ground.js), so that the bot goes nowhere the
+    // simulator's agent does not
     const drops = Object.values(bot.entities).filter(e => e.name === 'item' && e.isValid &&
+      !known.has(e.id) && !touches(bot.entity.position, e.position) &&
       e.position.distanceTo(where) <= radius)
     if (drops.length === 0) break
     const drop = drops[0]
@@ -314,6 +319,11 @@ async function collectDrops (bot, where, before, radius = 3, ms = 4000) {
     if (bot.entities[drop.id]) break
   }
   return diff(before, inventoryOf(bot))
+}
+
+// The ids of the item entities the bot sees now.
+function itemsAround (bot) {
+  return new Set(Object.values(bot.entities).filter(e => e.name === 'item').map(e => e.id))
 }
 
 // ---- containers ------------------------------------------------------------------------------
@@ -743,13 +753,14 @@ async function dig (bot, { pos }) {
   const tool = shears || bot.pathfinder.bestHarvestTool(block)
   if (tool) await bot.equip(tool, 'hand')
   const before = inventoryOf(bot)
+  const known = itemsAround(bot)
   const home = bot.entity.position.floored()
   // On the ground first: a player in the air digs 5 times slower (vanilla, and mineflayer's
   // digTime), and a bot just teleported or come down a step may not have landed yet.
   await waitFor(() => bot.entity.onGround, 2000)
   // vanilla's break time (mineflayer's digTime: obsidian by hand is 250 s), with room to spare
   await withTimeout(bot.dig(block, true), 2 * bot.digTime(block) + 10000, `digging ${block.name}`)
-  const gained = await collectDrops(bot, at(pos).offset(0.5, 0.5, 0.5), before)
+  const gained = await collectDrops(bot, at(pos).offset(0.5, 0.5, 0.5), before, known)
   await comeBack(bot, home)
   return { gained, block: blockInfo(bot.blockAt(at(pos))) }
 }
@@ -939,6 +950,7 @@ async function kill (bot, { entity: type }) {
   const target = nearest(bot, type, REACH.entity + REACH.entity_slack)
   if (!target) refuse(C.NO_ENTITY, { entity: type })
   const before = inventoryOf(bot)
+  const known = itemsAround(bot)
   // The weapon of the highest vanilla damage carried (env/data/attack.json), hitting at its
   // full recharge and never into the mob's hurt invulnerability, as the simulator counts.
   const weapon = attack.weapon(bot.inventory.items())
@@ -964,24 +976,27 @@ async function kill (bot, { entity: type }) {
     bot.off('entityDead', onDead)
   }
   if (bot.entities[target.id]) refuse(C.ACTION_FAILED, { what: `the ${type} did not die in time` })
-  const gained = await collectDrops(bot, where, before)
+  const gained = await collectDrops(bot, where, before, known)
   return { gained }
 }
 
 const MILKABLE = new Set(['cow', 'mooshroom'])
 
+// No room is needed (vanilla's ItemUtils.createFilledResult): the bucket stack in hand, if it
+// is a last bucket, becomes the milk bucket; else one bucket goes and the milk bucket goes into
+// the inventory or, with no room, lies at the feet. The smallest bucket stack is held, as the
+// simulator counts buckets (env/capacity.py: full stacks and one part-filled one).
 async function milk (bot, { entity: type = 'cow' }) {
   if (!MILKABLE.has(type)) refuse(C.NOT_MILKABLE, { entity: type })
   requireItems(bot, { bucket: 1 })
-  const bucket = bot.inventory.items().find(i => i.name === 'bucket')
+  const bucket = bot.inventory.items().filter(i => i.name === 'bucket').sort((a, b) => a.count - b.count)[0]
   const target = nearest(bot, type, REACH.entity + REACH.entity_slack)
   if (!target) refuse(C.NO_ENTITY, { entity: type })
-  requireRoomAfter(bot, { bucket: 1 }, 'milk_bucket', 1)
   const before = inventoryOf(bot)
   await bot.equip(bucket, 'hand')
   await bot.lookAt(target.position.offset(0, (target.height || 1) / 2, 0), true)
   await bot.activateEntity(target)
-  const ok = await waitFor(() => count(bot, 'milk_bucket') > (before.milk_bucket || 0), 3000)
+  const ok = await waitFor(() => count(bot, 'bucket') < before.bucket, 3000)
   if (!ok) refuse(C.ACTION_FAILED, { what: `the ${type} gave no milk` })
   return { gained: diff(before, inventoryOf(bot)) }
 }

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from env.actions import Action, Rendezvous, Smelt
 from env.backend import BackendError, Observation, Outcome
+from env.ground import GroundStack, nearest_ground
 from env.minecraft.bridge import BridgeError, JsBridge
 from env.refusals import Code, as_code, refuse
 from env.rulebook import Rulebook, world_problem
@@ -293,6 +294,8 @@ class MinecraftView:
         self._agents: dict[str, dict[str, Any]] = snapshot["agents"]
         self._entities = [EntityState(id=e["id"], type=e["type"], pos=tuple(e["pos"]))
                           for e in snapshot["entities"]]
+        self._ground = [GroundStack(item=g["item"], count=int(g["count"]), pos=tuple(g["pos"]))
+                        for g in snapshot.get("ground", [])]
         self._blocks: dict[Pos, BlockState] = {}
 
     def block(self, pos: Pos) -> BlockState:
@@ -318,6 +321,10 @@ class MinecraftView:
 
     def entities(self) -> list[EntityState]:
         return list(self._entities)
+
+    def ground(self) -> list[GroundStack]:
+        """The stacks lying on the ground that the bots see (item entities)."""
+        return list(self._ground)
 
     def _agent(self, agent: str) -> dict[str, Any]:
         if agent not in self._agents:
@@ -585,8 +592,9 @@ class MinecraftBackend:
 
     def observe(self, agent: str) -> Observation:
         view = self.view()
-        return Observation(agent=agent, pos=view.agent_pos(agent),
-                           inventory=view.inventory(agent), entities=view.entities())
+        me = view.agent_pos(agent)
+        return Observation(agent=agent, pos=me, inventory=view.inventory(agent),
+                           entities=view.entities(), ground=nearest_ground(me, view.ground()))
 
     def fired(self) -> set[str]:
         with self._lock:

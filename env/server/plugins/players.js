@@ -13,7 +13,8 @@
 //   forgets them); it picks up nothing before they are back.
 // - Picking up an item entity takes its whole count (flying-squid's takes one).
 // - /give <player> <item> [count] counts items as numbers and splits them into stacks
-//   (flying-squid's concatenates the count as a string).
+//   (flying-squid's concatenates the count as a string); what does not fit lies at the
+//   player's feet for it alone (../ground.js).
 // - Death and respawn as vanilla: a player whose health reaches 0 drops what it holds where it
 //   died (keepInventory is off by default); its respawn request (client_command action 0, which
 //   'perform_respawn' in 1.19's protocol, which flying-squid 1.12 does not read) brings it back at the world spawn
@@ -25,6 +26,7 @@
 
 const UserError = require('flying-squid').UserError
 const { install } = require('./windows_common')
+const { dropAtFeet } = require('../ground')
 
 module.exports.server = function (serv) {
   const registry = serv.registry
@@ -77,7 +79,9 @@ module.exports.server = function (serv) {
       const lines = []
       for (const player of players) {
         const left = api.giveToInventory(player, itemData.id, count)
-        lines.push(`gave ${count - left} ${itemData.name} to ${player.username}` + (left ? ` (${left} did not fit)` : ''))
+        // vanilla's GiveCommand: what does not fit lies at the player's feet, for it alone
+        if (left > 0) dropAtFeet(serv, player, itemData.id, left, 'give_overflow')
+        lines.push(`gave ${count - left} ${itemData.name} to ${player.username}` + (left ? ` (${left} at its feet)` : ''))
       }
       return lines.join('; ')
     }
