@@ -97,7 +97,7 @@ def same_ground(sim: Stacks, server: Stacks) -> None:
     """The same stacks lie on both, each within half a block (a server's item settles near
     where it fell; a bot stands up to 0.15 off a cell's middle)."""
     assert sorted((i, n) for i, n, _ in sim) == sorted((i, n) for i, n, _ in server)
-    for (i, n, p), (j, m, q) in zip(sorted(sim), sorted(server), strict=True):
+    for (i, _, p), (_, _, q) in zip(sorted(sim), sorted(server), strict=True):
         assert all(abs(a - b) <= 0.5 for a, b in zip(p, q, strict=True)), (i, p, q)
 
 
