@@ -105,7 +105,7 @@ def log_world(**more: Any) -> WorldSetup:
     return WorldSetup(blocks=[BlockSpec(name="oak_log", pos=LOG), *more.pop("blocks", [])],
                       containers=[ContainerSpec(pos=CHEST, items={}),
                                   *more.pop("containers", [])],
-                      spawn=[at(0, 0), at(3, 0)], agent_items=FULL, **more)
+                      spawn=more.pop("spawn", [at(0, 0), at(3, 0)]), agent_items=FULL, **more)
 
 
 def test_a_full_inventory_digs_a_log_and_the_log_lies_at_its_feet(
