@@ -36,7 +36,7 @@ module.exports.server = (serv) => {
   })
 
   const canPickUp = (player) => player.health > 0 && !player.spectator && player.gameMode !== 3 &&
-    player.ccInventoryBack !== false && !api.state(player).session && !api.state(player).disconnected
+    player.ccInventoryBack === true && !api.state(player).session && !api.state(player).disconnected
 
   function setCount (entity, count) {
     entity.itemCount = count
