@@ -8,10 +8,15 @@ fits; an item despawns after 6000 ticks (300 s).
 
 from __future__ import annotations
 
+import json
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from env.actions import Dig, Milk, MoveTo, Put, StepOn, Wait
 from env.ground import DESPAWN_S, PICKUP_DELAY_S, REACH_XZ, dropped, first_touch, touches
+from env.minecraft.server import node_binary
 from env.rulebook import MILK_S, load_rulebook
 from env.sim import SimBackend
 from env.sim.ground import pick_up
@@ -26,6 +31,7 @@ from env.world import (
     WorldSetup,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 RB = load_rulebook()
 Y = STAND_Y
 FY = float(Y)
@@ -214,3 +220,22 @@ def test_the_observation_lists_the_stacks_lying_near() -> None:
     sim.execute("a", Dig(pos=LOG), 0.0)
     seen = sim.observe("a").ground
     assert [(g.item, g.count, g.pos) for g in seen] == [("oak_log", 1, (0.5, FY, 0.5))]
+
+
+def test_the_server_reads_the_same_rule() -> None:
+    """env/server/ground.js (the server's pickups) and env/ground.py agree on the delays, the
+    despawn time and which items a player touches."""
+    cases = [[(0.5, FY, 0.5), item] for item in [
+        (1.9, FY, 0.5), (1.925, FY, 0.5), (0.5, FY - 0.7, 0.5), (0.5, FY - 0.76, 0.5),
+        (0.5, FY + 2.29, 0.5), (0.5, FY + 2.31, 0.5), (-0.9, FY + 1.0, 1.9)]]
+    js = ("const g = require('./env/server/ground.js');"
+          "const v = (p) => ({ x: p[0], y: p[1], z: p[2] });"
+          f"const cases = {json.dumps(cases)};"
+          "console.log(JSON.stringify({touch: cases.map(([f, i]) => g.touches(v(f), v(i))),"
+          " delays: Object.fromEntries(['block_drop', 'player_drop', 'give_overflow']"
+          ".map(k => [k, g.delayMs(k) / 1000])), despawn: g.DESPAWN_MS / 1000}))")
+    out = json.loads(subprocess.run([str(node_binary()), "-e", js], cwd=ROOT, check=True,
+                                    capture_output=True, text=True).stdout)
+    assert out == {"touch": [touches(tuple(f), tuple(i)) for f, i in cases],
+                   "delays": PICKUP_DELAY_S, "despawn": DESPAWN_S}
+    assert out["touch"] == [True, False, True, False, True, False, True]
