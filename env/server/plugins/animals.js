@@ -15,6 +15,7 @@
 //   inventory or, with no room, lies at the feet (../ground.js).
 // Event: serv.on('animalKilled', ({ entity, player, drops }) => ...), drops = [[item, count], ...].
 
+const { DESPAWN_MS, delayMs } = require('../ground')
 const { guarded, giveItem } = require('../blockstate')
 const loot = require('../../js/loot')
 const attack = require('../../js/attack')
@@ -41,7 +42,7 @@ module.exports.server = (serv) => {
       }
       for (let i = 0; i < count; i++) {
         serv.spawnObject(registry.entitiesByName.item.id, entity.world, entity.position.clone(), {
-          itemId: registry.itemsByName[item].id, itemCount: 1, pickupTime: 500, deathTime: 5 * 60 * 1000
+          itemId: registry.itemsByName[item].id, itemCount: 1, pickupTime: delayMs('block_drop'), deathTime: DESPAWN_MS
         })
       }
     }

@@ -26,7 +26,7 @@
 
 const UserError = require('flying-squid').UserError
 const { install } = require('./windows_common')
-const { dropAtFeet } = require('../ground')
+const { DESPAWN_MS, delayMs, dropAtFeet } = require('../ground')
 
 module.exports.server = function (serv) {
   const registry = serv.registry
@@ -254,7 +254,7 @@ module.exports.player = function (player, serv) {
       const item = slots[i]
       if (!item) continue
       serv.spawnObject(serv.registry.entitiesByName.item.id, player.world, player.position.offset(0, 1, 0), {
-        itemId: item.type, itemCount: Number(item.count), pickupTime: 2000, deathTime: 5 * 60 * 1000
+        itemId: item.type, itemCount: Number(item.count), pickupTime: delayMs('player_drop'), deathTime: DESPAWN_MS
       })
       player.inventory.updateSlot(i, null)
     }
