@@ -284,6 +284,10 @@ def effect_commands(trigger: Trigger, agent_pos: dict[str, FPos]) -> list[str]:
     return out
 
 
+GAVE = r"^[Gg]ave \d+"
+"""The answer to a /give: vanilla's "Gave 3 [Diamond] to ann", the embedded server's "gave 3"."""
+
+
 class MinecraftView:
     """A `WorldView` of the server at one moment: agents' positions and inventories and the
     animals come from one snapshot call; blocks are read on demand (one call each, kept for
@@ -721,7 +725,15 @@ class MinecraftBackend:
                         log.warning("trigger %s: no teleport reached %s within %d ms", trig.id,
                                     ", ".join(late), TELEPORT_SETTLE_MS)
                 elif cmds:
-                    self._bridge.call("bot", "commands", self.operator, json.dumps(cmds))
+                    # A give's items (or what does not fit, at the player's feet) are there
+                    # before the action that fired it ends, as in the simulator: its answer is
+                    # awaited, so the next action never meets them half-way (a chest open).
+                    gives = [c for c in cmds if c.startswith("/give ")]
+                    rest = [c for c in cmds if not c.startswith("/give ")]
+                    if rest:
+                        self._bridge.call("bot", "commands", self.operator, json.dumps(rest))
+                    for line in gives:
+                        self.command(line, GAVE)
                 # What the effects set is in every bot's world before the action that fired
                 # them ends (the next walk plans with the wall gone, as in the simulator). By
                 # name: the game may change a state at once (power reopens an iron trapdoor).

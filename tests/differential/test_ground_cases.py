@@ -228,3 +228,26 @@ def test_a_triggers_give_into_a_full_inventory_lies_for_that_agent_alone(
     for run in (sim, srv):
         assert run.final["inventories"][A] == {"dirt": 34 * 64, "wooden_axe": 1, "diamond": 3}
     assert on_sim_ == on_srv == []
+
+
+def test_a_pickup_takes_what_fits_and_leaves_the_rest(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # 35 stacks of dirt and 60 logs: a give of 20 logs puts 4 in and 16 at the feet; 10 logs
+    # put away make room for 10 of them (Inventory.add fills what it can; the rest lies).
+    held = {"dirt": 35 * 64, "oak_log": 60}
+    world = lever_gift().model_copy(update={"agent_items": held, "triggers": [
+        Trigger(id="gift", conditions=[Condition(pos=at(0, 1), block="lever",
+                                                 state={"powered": True})],
+                effects=[Effect(kind="give", pos=at(0, 0), item="oak_log", count=20,
+                                radius=0.5)])]})
+    sim, srv, on_sim_, on_srv = ground_both(backend, rules, world, [
+        {A: {"name": "activate", "pos": list(at(0, 1))}, B: {"name": "wait", "seconds": 0.2}},
+        {A: {"name": "put", "pos": list(CHEST), "item": "oak_log", "count": 10},
+         B: {"name": "wait", "seconds": 0.2}},
+        {A: {"name": "wait", "seconds": 0.5}, B: {"name": "wait", "seconds": 0.2}}])
+    for run in (sim, srv):
+        assert all(v.ok for v in run.verdicts)
+        assert run.final["inventories"][A] == {"dirt": 35 * 64, "oak_log": 64}
+        assert run.final["chests"][",".join(map(str, CHEST))] == {"oak_log": 10}
+    assert [(i, n) for i, n, _ in on_sim_] == [("oak_log", 6)]
+    same_ground(on_sim_, on_srv)

@@ -319,7 +319,7 @@ function install (serv) {
     let left = count
     for (const i of order) {
       const s = inv.slots[i]
-      if (left > 0 && s && s.type === type && JSON.stringify(s.nbt) === JSON.stringify(nbt) && s.count < s.stackSize) {
+      if (left > 0 && s && s.type === type && JSON.stringify(s.nbt ?? null) === JSON.stringify(nbt ?? null) && s.count < s.stackSize) {
         const moved = Math.min(left, s.stackSize - s.count)
         inv.updateSlot(i, new Item(type, s.count + moved, s.metadata, s.nbt))
         left -= moved
