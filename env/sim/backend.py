@@ -149,7 +149,10 @@ class SimBackend:
     that turns on or off open or shut at that moment (`env.redstone`), and a walk sees them
     as they are at its start. Drops by chance and drop
     counts (env/data/loot.json: 2-5 raw copper, 1-3 beef) are rolled with a generator seeded
-    with `seed`. `view()` is the
+    with `seed`. What does not fit an inventory (a dig's drop, a kill's loot, a trigger's give,
+    a milk bucket) lies at the agent's feet and is picked up by the rules of env/ground.py at
+    the moments env/sim/ground.py names (an action's start and end, along a walk, `advance`).
+    `view()` is the
     live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
     `clone()` an independent world.
     """
