@@ -239,3 +239,16 @@ def test_the_server_reads_the_same_rule() -> None:
     assert out == {"touch": [touches(tuple(f), tuple(i)) for f, i in cases],
                    "delays": PICKUP_DELAY_S, "despawn": DESPAWN_S}
     assert out["touch"] == [True, False, True, False, True, False, True]
+
+
+def test_the_llm_step_prompt_names_what_lies_near_only_when_something_does() -> None:
+    from agents.llm_brain import step_prompt
+    from planner.subtask import Subtask
+
+    sim = full_digger()
+    st = Subtask(id="s1", kind="harvest", target="oak_log")
+    before = step_prompt(st, 0, [], "a", sim.observe("a"), None, [])
+    assert "On the ground" not in before
+    sim.execute("a", Dig(pos=LOG), 0.0)
+    after = step_prompt(st, 0, [], "a", sim.observe("a"), None, [])
+    assert "On the ground: 1 oak_log at (0.5, -60.0, 0.5).\n" in after
