@@ -216,7 +216,10 @@ class SimBackend:
             s.positions[agent] = feet_center(world.spawn[i % len(world.spawn)])
             s.inventories[agent] = {i: n for i, n in world.agent_items.items() if n > 0}
 
-    def view(self) -> SimState:
+    def view(self, at: float | None = None) -> SimState:
+        """The world as `check()` reads it; `at` (virtual s): the moment it is read at, so an
+        agent still walking then is seen on its way (`SimState.now`)."""
+        self.state.now = at
         return self.state
 
     def fired(self) -> set[str]:
@@ -227,7 +230,7 @@ class SimBackend:
 
     def observe(self, agent: str) -> Observation:
         s = self.state
-        me = s.agent_pos(agent)
+        me = s.where(agent, None)
         near = sorted((distance(me, e.pos), e.id) for e in s.entities_by_id.values()
                       if distance(me, e.pos) <= SEE_RADIUS)
         return Observation(agent=agent, pos=me, inventory=dict(s.inventory(agent)),
@@ -243,13 +246,18 @@ class SimBackend:
         if agent not in s.positions:
             return Outcome.refused(refuse(Code.UNKNOWN_AGENT, agent=agent))
         self._collect_all(start)  # what agents standing still picked up meanwhile
-        refusal = action.check(s, agent, self.rules)
-        if refusal is not None:
-            return Outcome.refused(refusal)
-        handler = self._handlers.get(action.name)
-        if handler is None:
-            return Outcome.refused(refuse(Code.CANNOT_RUN, backend=self.name, action=action.name))
-        plan = handler(agent, action, start)
+        s.now = start  # other agents as they are then: one may be half-way along a walk
+        try:
+            refusal = action.check(s, agent, self.rules)
+            if refusal is not None:
+                return Outcome.refused(refusal)
+            handler = self._handlers.get(action.name)
+            if handler is None:
+                return Outcome.refused(refuse(Code.CANNOT_RUN, backend=self.name,
+                                              action=action.name))
+            plan = handler(agent, action, start)
+        finally:
+            s.now = None
         if isinstance(plan, Refusal):
             return Outcome.refused(plan)
         seconds, apply = plan
@@ -514,11 +522,7 @@ class SimBackend:
         """Where `agent` is at virtual time `t`: along its walk while it walks (a walk is
         applied whole when it starts, but an agent is only part of the way at any moment
         of it, and a trigger's give or teleport reaches it there, as on a server)."""
-        s = self.state
-        walk = s.walks.get(agent)
-        if walk is not None and t < walk.arrive:
-            return walk.at(t)
-        return s.agent_pos(agent)
+        return self.state.where(agent, t)
 
     def _agents_near(self, eff: Effect, at: float) -> list[str]:
         return [a for a in self.state.positions if effect_reaches(eff, self.pos_at(a, at))]
