@@ -120,6 +120,8 @@ class SimState:
     teleported: dict[str, float] = field(default_factory=dict)
     """When a trigger last teleported each agent (virtual s): an action of that agent begun
     before that moment, but run after the trigger, was under way when it came."""
+    touched: list[tuple[Pos, float]] = field(default_factory=list)
+    """Cells `set_block` changed (with when) whose redstone circuit is still to settle."""
     now: float | None = None
     """The virtual moment a view is read at (the start of the action being judged): an agent
     still on its last walk then is seen where that walk has it, as the server's bots are.
@@ -183,6 +185,7 @@ class SimState:
         self.blocks[pos] = block
         self.changed_at[pos] = at
         self.powered.pop(pos, None)
+        self.touched.append((pos, at))
         if pos in self.containers and block.name not in ("chest", "trapped_chest", "barrel"):
             del self.containers[pos]
         if block.name != "furnace":
@@ -247,5 +250,6 @@ class SimState:
             last_used=dict(self.last_used),
             walks=dict(self.walks),
             teleported=dict(self.teleported),
+            touched=list(self.touched),
             now=self.now,
         )
