@@ -398,8 +398,8 @@ class Place(Action):
         if two_tall(self.item) and not replaceable(above.name, above.state, how.item):
             return refuse(Code.NO_ROOM_ABOVE, item=self.item, pos=(x, y + 1, z))
         # a bed's head takes the next cell the way it faces (BedBlock), which must be free
-        faced = placed_state(self.item, self.facing, looking(view.agent_pos(agent), self.pos))
-        head = head_cell(self.item, self.pos, str(faced.get("facing", "north")))
+        head = head_cell(self.item, self.pos, self.facing, looking(view.agent_pos(agent),
+                                                                   self.pos))
         if head is not None:
             there = view.block(head)
             if not replaceable(there.name, there.state, how.item):

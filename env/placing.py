@@ -136,23 +136,40 @@ def door_hinge(block: str, pos: Pos, look: str, block_at: BlockAt,
     return "left" if keep else "right"
 
 
-def head_cell(block: str, pos: Pos, facing: str | None) -> Pos | None:
-    """The cell of a bed's head (the next cell in its facing, placed_states.json `head`), or
-    None for a block that is not a bed."""
+def head_cell(block: str, pos: Pos, facing: str | None, look: str) -> Pos | None:
+    """The cell of a bed's head (placed_states.json `head`): the next cell the way it faces,
+    the asked `facing` when it is horizontal, else the look (BedBlock); None for a block
+    that is not a bed.
+
+    >>> head_cell("white_bed", (0, -60, 0), None, "east")
+    (1, -60, 0)
+    """
     if not _names(_data()["head"]["blocks"], block):
         return None
-    dx, dy, dz = STEP[facing or "north"]
+    dx, dy, dz = STEP[facing if facing in HORIZONTAL else look]
     return (pos[0] + dx, pos[1] + dy, pos[2] + dz)
+
+
+def hit_point(clicked: str) -> tuple[float, float, float]:
+    """Where the place action's click hits face `clicked`, relative to the placed cell's
+    lowest corner: the middle of the face of the neighbour that touches the cell.
+
+    >>> hit_point("up"), hit_point("west")
+    ((0.5, 0.0, 0.5), (1.0, 0.5, 0.5))
+    """
+    dx, dy, dz = STEP[OPPOSITE[clicked]]
+    return (0.5 + 0.5 * dx, 0.5 + 0.5 * dy, 0.5 + 0.5 * dz)
 
 
 def placing_extras(block: str, facing: str | None, pos: Pos, look: str, nearest: str,
                    clicked: str | None, block_at: BlockAt,
-                   hit_y: float = HIT_Y) -> dict[str, object]:
+                   hit: tuple[float, float, float] | None = None) -> dict[str, object]:
     """What the click adds to the state of `block` placed at `pos` (its lower half or foot)
     beyond env/support.py `placed_state`: when the action asks no `facing`, the facing of a
     block that takes it from the nearest look or the clicked face (a barrel, an end rod, a
     trapdoor); the half by the clicked face; a door's hinge (from the look, as vanilla's
-    getHorizontalDirection); a bed's part (foot).
+    getHorizontalDirection); a bed's part (foot). `hit` is the click's hit point relative to
+    the cell's lowest corner (`hit_point(clicked)` when not given).
 
     >>> at = lambda p: BlockState(name="stone" if p[1] < -60 else "air")
     >>> placing_extras("barrel", None, (0, -60, 1), "south", "down", "up", at)
@@ -170,13 +187,15 @@ def placing_extras(block: str, facing: str | None, pos: Pos, look: str, nearest:
         faced = placed_facing(block, look, nearest=nearest, clicked=clicked, against=against)
         if faced is not None:
             out["facing"] = faced
+    if hit is None:
+        hit = hit_point(clicked) if clicked is not None else (0.5, HIT_Y, 0.5)
     if clicked is not None:
-        half = placed_half(block, clicked, hit_y)
+        half = placed_half(block, clicked, hit[1])
         if half is not None:
             out[half[0]] = half[1]
-    hinge = door_hinge(block, pos, look, block_at)
+    hinge = door_hinge(block, pos, look, block_at, (hit[0], hit[2]))
     if hinge is not None:
         out["hinge"] = hinge
-    if head_cell(block, pos, None) is not None:
+    if head_cell(block, pos, facing, look) is not None:
         out["part"] = "foot"
     return out

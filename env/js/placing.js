@@ -103,17 +103,27 @@ function doorHinge (block, pos, look, blockAt, hit = [0.5, 0.5]) {
   return keep ? 'left' : 'right'
 }
 
-// The cell of a bed's head (the next cell in its facing), or null for a block that is no bed.
-function headCell (block, pos, facing) {
+// The cell of a bed's head, the next cell the way it faces: the asked `facing` when it is
+// horizontal, else the look (BedBlock); null for a block that is no bed.
+function headCell (block, pos, facing, look) {
   if (!names(DATA.head.blocks, block)) return null
-  const [dx, dy, dz] = support.STEP[facing || 'north']
+  const [dx, dy, dz] = support.STEP[HORIZONTAL.includes(facing) ? facing : look]
   return [pos[0] + dx, pos[1] + dy, pos[2] + dz]
+}
+
+// Where the action's click hits face `clicked`, relative to the cell's lowest corner: the
+// middle of the touching face of the neighbour (as env/placing.py `hit_point`).
+function hitPoint (clicked) {
+  const [dx, dy, dz] = support.STEP[OPPOSITE[clicked]]
+  return [0.5 + 0.5 * dx, 0.5 + 0.5 * dy, 0.5 + 0.5 * dz]
 }
 
 // What the click adds to the state of `block` placed at `pos` beyond support.placedState and
 // the horizontal facing rules (as env/placing.py `placing_extras`): with no `facing` asked, a
 // six-way or clicked-face facing; the half by the clicked face; a door's hinge; a bed's part.
-function placingExtras (block, facing, pos, look, nearest, clicked, blockAt, hitY = HIT_Y) {
+// `hit` is the click's hit point relative to the cell's lowest corner (hitPoint(clicked) when
+// not given).
+function placingExtras (block, facing, pos, look, nearest, clicked, blockAt, hit = null) {
   const out = {}
   if (!facing && ![null, 'toward', 'look', 'clockwise'].includes(facingRule(block))) {
     let against = null
@@ -124,14 +134,15 @@ function placingExtras (block, facing, pos, look, nearest, clicked, blockAt, hit
     const faced = placedFacing(block, look, nearest, clicked, against)
     if (faced !== null) out.facing = faced
   }
+  if (!hit) hit = clicked ? hitPoint(clicked) : [0.5, HIT_Y, 0.5]
   if (clicked) {
-    const half = placedHalf(block, clicked, hitY)
+    const half = placedHalf(block, clicked, hit[1])
     if (half) out[half[0]] = half[1]
   }
-  const hinge = doorHinge(block, pos, look, blockAt)
+  const hinge = doorHinge(block, pos, look, blockAt, [hit[0], hit[2]])
   if (hinge) out.hinge = hinge
-  if (headCell(block, pos, null)) out.part = 'foot'
+  if (headCell(block, pos, facing, look)) out.part = 'foot'
   return out
 }
 
-module.exports = { nearestLooking, clickSide, placedHalf, doorHinge, headCell, placingExtras, SIDES, HIT_Y }
+module.exports = { nearestLooking, clickSide, placedHalf, doorHinge, headCell, hitPoint, placingExtras, SIDES, HIT_Y }

@@ -770,7 +770,7 @@ class SimBackend:
             shut = {"open": False} if action.item.endswith("_door") else {}
             cells = [(action.pos, {**state, **shut, "half": "lower"}),
                      ((x, y + 1, z), {**state, **shut, "half": "upper"})]
-        head = head_cell(action.item, action.pos, str(state.get("facing", "north")))
+        head = head_cell(action.item, action.pos, action.facing, look)
         if head is not None:  # a bed's head (check() saw that cell free)
             cells.append((head, {**state, "part": "head"}))
         at = start + PLACE_S
