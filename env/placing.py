@@ -150,6 +150,65 @@ def head_cell(block: str, pos: Pos, facing: str | None, look: str) -> Pos | None
     return (pos[0] + dx, pos[1] + dy, pos[2] + dz)
 
 
+def _stairs(b: BlockState) -> bool:
+    return _names(_data()["shape"]["blocks"], b.name)
+
+
+def stairs_shape(facing: str, half: str, pos: Pos, block_at: BlockAt) -> str:
+    """The `shape` of stairs facing `facing` with `half` at `pos` among its neighbours
+    (StairBlock.getStairsShape, placed_states.json `shape`): straight, inner_left,
+    inner_right, outer_left or outer_right.
+
+    >>> east = BlockState(name="oak_stairs", state={"facing": "east"})
+    >>> stairs_shape("south", "bottom", (0, 0, 0),
+    ...              lambda p: east if p == (0, 0, -1) else BlockState(name="air"))
+    'inner_left'
+    """
+    i = HORIZONTAL.index(facing)
+    ccw = HORIZONTAL[(i + 3) % 4]
+
+    def like(b: BlockState) -> bool:
+        return _stairs(b) and str(b.state.get("half", "bottom")) == half
+
+    def can_take(side: str) -> bool:
+        other = _neighbour(pos, side, block_at)
+        return not (like(other) and str(other.state.get("facing", "north")) == facing)
+
+    axis = facing in ("east", "west")
+    behind = _neighbour(pos, facing, block_at)
+    if like(behind):
+        d = str(behind.state.get("facing", "north"))
+        if (d in ("east", "west")) != axis and can_take(OPPOSITE[d]):
+            return "outer_left" if d == ccw else "outer_right"
+    front = _neighbour(pos, OPPOSITE[facing], block_at)
+    if like(front):
+        d = str(front.state.get("facing", "north"))
+        if (d in ("east", "west")) != axis and can_take(d):
+            return "inner_left" if d == ccw else "inner_right"
+    return "straight"
+
+
+def reshaped(pos: Pos, block_at: BlockAt) -> dict[Pos, BlockState]:
+    """The stairs at `pos` and beside it (horizontally) whose `shape` is not the one
+    `stairs_shape` gives them in the world `block_at` shows (after a block was placed at
+    `pos`), with their new state."""
+    out: dict[Pos, BlockState] = {}
+    for cell in (pos, *(_step(pos, side) for side in HORIZONTAL)):
+        b = block_at(cell)
+        if not _stairs(b):
+            continue
+        shape = stairs_shape(str(b.state.get("facing", "north")),
+                             str(b.state.get("half", "bottom")), cell, block_at)
+        if str(b.state.get("shape", "straight")) != shape:
+            out[cell] = BlockState(name=b.name, state={**b.state, "shape": shape})
+    return out
+
+
+def _step(pos: Pos, side: str) -> Pos:
+    dx, dy, dz = STEP[side]
+    return (pos[0] + dx, pos[1] + dy, pos[2] + dz)
+
+
 def hit_point(clicked: str) -> tuple[float, float, float]:
     """Where the place action's click hits face `clicked`, relative to the placed cell's
     lowest corner: the middle of the face of the neighbour that touches the cell.

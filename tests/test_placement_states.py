@@ -15,7 +15,14 @@ import pytest
 from env.actions import Place
 from env.facing import placed_facing
 from env.minecraft.server import node_binary
-from env.placing import click_side, door_hinge, head_cell, nearest_looking, placed_half
+from env.placing import (
+    click_side,
+    door_hinge,
+    head_cell,
+    nearest_looking,
+    placed_half,
+    stairs_shape,
+)
 from env.refusals import Code
 from env.rulebook import load_rulebook
 from env.sim import SimBackend
@@ -170,6 +177,42 @@ def test_door_hinge(blocks: dict[Pos, str], look: str, hit: tuple[float, float],
     assert door_hinge("oak_door", (0, Y, 0), look, world_of(blocks), hit) == hinge
 
 
+# (stairs beside (0, Y, 0), its facing, its half, vanilla shape). StairBlock.getStairsShape:
+# facing south, behind is south (+z), in front north; its counterclockwise turn is east.
+SHAPES = [
+    ({}, "south", "bottom", "straight"),
+    ({(0, Y, 1): "oak_stairs[facing=east]"}, "south", "bottom", "outer_left"),
+    ({(0, Y, 1): "oak_stairs[facing=west]"}, "south", "bottom", "outer_right"),
+    ({(0, Y, -1): "oak_stairs[facing=east]"}, "south", "bottom", "inner_left"),
+    ({(0, Y, -1): "stone_stairs[facing=west]"}, "south", "bottom", "inner_right"),
+    ({(0, Y, 1): "oak_stairs[facing=south]"}, "south", "bottom", "straight"),  # same axis
+    ({(0, Y, 1): "oak_stairs[facing=east,half=top]"}, "south", "bottom", "straight"),
+    # the cell on the far side holds stairs like this one: no corner
+    ({(0, Y, 1): "oak_stairs[facing=east]", (-1, Y, 0): "oak_stairs[facing=south]"},
+     "south", "bottom", "straight"),
+    ({(0, Y, -1): "oak_stairs[facing=east]", (1, Y, 0): "oak_stairs[facing=south]"},
+     "south", "bottom", "straight"),
+    ({(-1, Y, 0): "oak_stairs[facing=north,half=top]"}, "east", "top", "inner_left"),
+]
+
+
+@pytest.mark.parametrize(("blocks", "facing", "half", "shape"), SHAPES)
+def test_stairs_shape(blocks: dict[Pos, str], facing: str, half: str, shape: str) -> None:
+    assert stairs_shape(facing, half, (0, Y, 0), world_of(blocks)) == shape
+
+
+def test_placing_stairs_reshapes_the_stairs_beside_it() -> None:
+    sim = SimBackend(RULES, seed=0)
+    sim.build(WorldSetup(spawn=[(0, Y, 0)], agent_items={"oak_stairs": 1},
+                         blocks=[BlockSpec(name="oak_stairs", pos=(2, Y, 2),
+                                           state={"facing": "north"})]), ["ann"])
+    # placed facing east (the look), behind the north-facing stairs: those turn outer_right
+    out = sim.execute("ann", Place(item="oak_stairs", pos=(2, Y, 1)), 0.0)
+    assert out.ok, out
+    assert sim.view().block((2, Y, 1)).state == {"facing": "east", "half": "bottom"}
+    assert sim.view().block((2, Y, 2)).state == {"facing": "north", "shape": "outer_right"}
+
+
 def test_a_bed_head_is_the_next_cell_it_faces() -> None:
     assert head_cell("white_bed", (0, Y, 0), None, "east") == (1, Y, 0)
     assert head_cell("white_bed", (0, Y, 0), "north", "east") == (0, Y, -1)
@@ -184,6 +227,7 @@ def test_the_js_side_reads_the_same_rules() -> None:
         f"const halves = {json.dumps(HALVES)}; const facings = {json.dumps(FACINGS)};"
         f"const nearest = {json.dumps(NEAREST)}; const hinges = {json.dumps(_js_worlds(HINGES))};"
         f"const clicks = {json.dumps(_js_clicks())};"
+        f"const shapes = {json.dumps(_js_shapes())};"
         "const world = (blocks) => (q) => { const k = q.join(',');"
         " const spec = blocks[k] || (q[1] <= " + str(GROUND_Y) + " ? 'grass_block' : 'air');"
         " const [name, rest] = spec.split('['); const props = {};"
@@ -200,6 +244,8 @@ def test_the_js_side_reads_the_same_rules() -> None:
         f" p.doorHinge('oak_door', [0, {Y}, 0], look, world(bl), hit))));"
         "console.log(JSON.stringify(clicks.map(([bl, item, cell, facing]) =>"
         " p.clickSide(item, cell, facing, world(bl), item))));"
+        "console.log(JSON.stringify(shapes.map(([bl, facing, half]) =>"
+        f" p.stairsShape(facing, half, [0, {Y}, 0], world(bl)))));"
         f"console.log(JSON.stringify([p.headCell('white_bed', [0, {Y}, 0], null, 'east'),"
         f" p.headCell('white_bed', [0, {Y}, 0], 'up', 'west'),"
         f" p.headCell('oak_door', [0, {Y}, 0], null, 'east')]))")
@@ -210,7 +256,8 @@ def test_the_js_side_reads_the_same_rules() -> None:
     assert json.loads(out[2]) == [n for *_, n in NEAREST]
     assert json.loads(out[3]) == [h for *_, h in HINGES]
     assert json.loads(out[4]) == [s for *_, s in CLICKS]
-    assert json.loads(out[5]) == [[1, Y, 0], [-1, Y, 0], None]
+    assert json.loads(out[5]) == [s for *_, s in SHAPES]
+    assert json.loads(out[6]) == [[1, Y, 0], [-1, Y, 0], None]
 
 
 def _js_worlds(cases: list) -> list:
@@ -221,6 +268,11 @@ def _js_worlds(cases: list) -> list:
 def _js_clicks() -> list:
     return [[{",".join(map(str, k)): v for k, v in blocks.items()}, item, list(cell), facing]
             for blocks, item, cell, facing, _ in CLICKS]
+
+
+def _js_shapes() -> list:
+    return [[{",".join(map(str, k)): v for k, v in blocks.items()}, facing, half]
+            for blocks, facing, half, _ in SHAPES]
 
 
 def test_the_sim_refuses_a_bed_without_room_for_its_head() -> None:

@@ -882,6 +882,13 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
     if (support.twoTall(item)) await command(bot.username, `/setblock ${pos[0]} ${pos[1] + 1} ${pos[2]} ${item}[${text({ half: 'upper' })}]`, 0)
     if (head && oldHead) await command(bot.username, `/setblock ${head.join(' ')} ${item}[${text({ part: 'head' })}]`, 0)
     await waitFor(() => bot.blockAt(at(pos)).getProperties()[want[0]] === want[1], 2000)
+    // stairs: their corner shape and their neighbours' again, with the asked facing
+    const view = p => { const b = bot.blockAt(at(p)); return b ? { name: b.name, props: b.getProperties() } : { name: 'air', props: {} } }
+    for (const [cell, name, cellProps] of placing.reshaped(pos, view)) {
+      const state = Object.entries(cellProps).map(([k, v]) => `${k}=${v}`).join(',')
+      await command(bot.username, `/setblock ${cell.join(' ')} ${name}[${state}]`, 0)
+      await waitFor(() => String(bot.blockAt(at(cell)).getProperties().shape) === cellProps.shape, 2000)
+    }
     block = bot.blockAt(at(pos))
   }
   return { block: blockInfo(block) }

@@ -111,6 +111,47 @@ function headCell (block, pos, facing, look) {
   return [pos[0] + dx, pos[1] + dy, pos[2] + dz]
 }
 
+function isStairs (b) {
+  return names(DATA.shape.blocks, b.name)
+}
+
+// The `shape` of stairs facing `facing` with `half` at `pos` among its neighbours
+// (StairBlock.getStairsShape; as env/placing.py `stairs_shape`).
+function stairsShape (facing, half, pos, blockAt) {
+  const ccw = HORIZONTAL[(HORIZONTAL.indexOf(facing) + 3) % 4]
+  const like = b => isStairs(b) && String(b.props.half ?? 'bottom') === half
+  const canTake = side => {
+    const other = neighbour(pos, side, blockAt)
+    return !(like(other) && String(other.props.facing ?? 'north') === facing)
+  }
+  const axis = facing === 'east' || facing === 'west'
+  const behind = neighbour(pos, facing, blockAt)
+  if (like(behind)) {
+    const d = String(behind.props.facing ?? 'north')
+    if ((d === 'east' || d === 'west') !== axis && canTake(OPPOSITE[d])) return d === ccw ? 'outer_left' : 'outer_right'
+  }
+  const front = neighbour(pos, OPPOSITE[facing], blockAt)
+  if (like(front)) {
+    const d = String(front.props.facing ?? 'north')
+    if ((d === 'east' || d === 'west') !== axis && canTake(d)) return d === ccw ? 'inner_left' : 'inner_right'
+  }
+  return 'straight'
+}
+
+// The stairs at `pos` and beside it whose `shape` is not the one stairsShape gives them in the
+// world `blockAt` shows: [[cell, name, props], ...] (as env/placing.py `reshaped`).
+function reshaped (pos, blockAt) {
+  const out = []
+  const cells = [pos, ...HORIZONTAL.map(side => { const [dx, dy, dz] = support.STEP[side]; return [pos[0] + dx, pos[1] + dy, pos[2] + dz] })]
+  for (const cell of cells) {
+    const b = blockAt(cell)
+    if (!isStairs(b)) continue
+    const shape = stairsShape(String(b.props.facing ?? 'north'), String(b.props.half ?? 'bottom'), cell, blockAt)
+    if (String(b.props.shape ?? 'straight') !== shape) out.push([cell, b.name, { ...b.props, shape }])
+  }
+  return out
+}
+
 // Where the action's click hits face `clicked`, relative to the cell's lowest corner: the
 // middle of the touching face of the neighbour (as env/placing.py `hit_point`).
 function hitPoint (clicked) {
@@ -145,4 +186,4 @@ function placingExtras (block, facing, pos, look, nearest, clicked, blockAt, hit
   return out
 }
 
-module.exports = { nearestLooking, clickSide, placedHalf, doorHinge, headCell, hitPoint, placingExtras, SIDES, HIT_Y }
+module.exports = { nearestLooking, clickSide, placedHalf, doorHinge, headCell, hitPoint, placingExtras, stairsShape, reshaped, SIDES, HIT_Y }

@@ -37,7 +37,7 @@ from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
-from env.placing import click_side, head_cell, nearest_looking, placing_extras
+from env.placing import click_side, head_cell, nearest_looking, placing_extras, reshaped
 from env.redstone import (
     is_plate,
     is_source,
@@ -782,6 +782,9 @@ class SimBackend:
                 s.give(agent, item, n)
             for cell, st in cells:
                 s.set_block(cell, BlockState(name=action.item, state=st), at)
+            # stairs take their corner shape from the stairs beside them, and reshape those
+            for cell, block in reshaped(action.pos, s.block).items():
+                s.set_block(cell, block, at)
             if action.item in CONTAINERS:
                 s.containers[action.pos] = Container({}, action.item, None)
 

@@ -139,3 +139,32 @@ def test_door_hinge_and_bed_head_on_both_backends(backend: MinecraftBackend,
     assert codes[-1] == (B, False, Code.NO_ROOM_FOR_HEAD.value), codes
     assert states(sim, cells) == want(cells)
     assert states(srv, cells) == want(cells)
+
+
+def test_stairs_corner_shapes_on_both_backends(backend: MinecraftBackend,
+                                               rules: Rulebook) -> None:
+    # StairBlock.getStairsShape (minecraft.wiki/w/Stairs#Block_states): stairs behind facing
+    # across make an outer corner, in front an inner one; placing stairs reshapes the stairs
+    # beside it (updateShape). A's stairs at (1, 2) face south (its look) with stairs facing
+    # east behind: outer_left; A's at (2, 1) face east, and the stairs at (2, 2) facing north
+    # now have them behind: outer_right. B's at (6, 3) face south with east-facing stairs in
+    # front: inner_left; B's at (4, 2) are asked to face east (B looks south there) with
+    # north-facing stairs in front: inner_left.
+    stairs = {(6, 2): "east", (1, 3): "east", (2, 2): "north", (3, 2): "north"}
+    world = WorldSetup(blocks=[BlockSpec(name="oak_stairs", pos=at(*c), state={"facing": f})
+                               for c, f in stairs.items()],
+                       agent_items={"oak_stairs": 2})
+    rounds = [{**place(A, "oak_stairs", 1, 2), **place(B, "oak_stairs", 6, 3)},
+              {**place(A, "oak_stairs", 2, 1), **place(B, "oak_stairs", 4, 2, facing="east")}]
+    cells = {(1, 2, 0): "oak_stairs[facing=south,shape=outer_left]",
+             (1, 3, 0): "oak_stairs[facing=east]",
+             (2, 1, 0): "oak_stairs[facing=east]",
+             (2, 2, 0): "oak_stairs[facing=north,shape=outer_right]",
+             (6, 3, 0): "oak_stairs[facing=south,shape=inner_left]",
+             (6, 2, 0): "oak_stairs[facing=east]",
+             (4, 2, 0): "oak_stairs[facing=east,shape=inner_left]",
+             (3, 2, 0): "oak_stairs[facing=north]"}
+    sim, srv = both(backend, rules, world, rounds)
+    assert all(v.ok for v in sim.verdicts), sim.verdicts
+    assert states(sim, cells) == want(cells)
+    assert states(srv, cells) == want(cells)

@@ -99,6 +99,7 @@ module.exports.server = (serv) => {
     const feet = [player.position.x, player.position.y, player.position.z]
     const at = [cell.x, cell.y, cell.z]
     let head = null // a bed's head cell
+    let blockAt = null
     const look = looking(feet, at)
     const faced = item && placedFacing(item, look)
     if (faced && data.properties) data.properties.facing = faced
@@ -107,7 +108,7 @@ module.exports.server = (serv) => {
       const c = player._placeCursor || { x: 0.5, y: 0.5, z: 0.5 }
       const ref = referencePosition
       const hit = [ref.x + c.x - cell.x, ref.y + c.y - cell.y, ref.z + c.z - cell.z]
-      const blockAt = await around(world, cell)
+      blockAt = await around(world, cell)
       Object.assign(data.properties, placing.placingExtras(item, null, at, look,
         placing.nearestLooking(feet, at), FACE_NAME[direction] || null, blockAt, hit))
       head = placing.headCell(item, at, null, look)
@@ -116,10 +117,23 @@ module.exports.server = (serv) => {
         if (!replaceable(headThere.name, headThere.props, item)) return {}
       }
     }
+    let view = null // the world as it is once the block is placed (stairs' shapes)
+    if (item && data.properties && registry.blocksByName[item]) {
+      const mine = { name: item, props: { ...data.properties } }
+      view = p => (p[0] === at[0] && p[1] === at[1] && p[2] === at[2] ? mine : blockAt(p))
+      const own = placing.reshaped(at, view).find(([c]) => c === at)
+      if (own) data.properties.shape = own[2].shape
+    }
     const out = await inner(data)
     if (head && out && out.id === registry.blocksByName[item].id) {
       const headState = stateIdOf(registry, item, { facing: data.properties.facing, part: 'head' })
       setImmediate(() => serv.setBlock(world, new Vec3(...head), headState))
+    }
+    if (view && out && out.id === registry.blocksByName[item].id) {
+      // stairs beside take their corner shape with this block there (StairBlock.updateShape)
+      for (const [cell, name, props] of placing.reshaped(at, view).filter(([c]) => c !== at)) {
+        setImmediate(() => serv.setBlock(world, new Vec3(...cell), stateIdOf(registry, name, props)))
+      }
     }
     const more = grown(there.name, there.getProperties(), item)
     if (!more || !out || out.id !== there.type) return out
