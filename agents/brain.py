@@ -59,6 +59,11 @@ SUPPORT_WAITS = 10
 """How many times a builder of a block that needs its support (a torch) waits for it."""
 SUPPORT_WAIT_S = 2.0
 """Seconds per such wait."""
+PASS_WAITS = 3
+"""How often a builder waits for another agent to leave a scaffold cell."""
+PASS_WAIT_S = 0.5
+"""Seconds per such wait: a walk crosses a cell in about a quarter of a second (1 block at
+vanilla's 4.317 blocks/s)."""
 MAX_STATION_WAITS = 20  # how often a worker waits for a busy furnace before giving up
 
 Acting = Generator[Action, ActionResult, tuple[bool, str | None]]
@@ -388,7 +393,7 @@ class _Steps:
         `SCAFFOLD_WAITS` waits was left behind: it is dug, as it is never part of a blueprint
         cell that wants something else. Returns (placed, refusal code, its values)."""
         placed, code, params = False, None, {}
-        waited = 0
+        waited = blocked = 0
         for _ in range(4 + SCAFFOLD_WAITS):
             placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
             code, params = self.refusal()
@@ -396,8 +401,10 @@ class _Steps:
                 break
             if code is Code.CELL_OCCUPIED and params.get("who") == self.me:
                 yield from self._step_off(b.pos)
-            elif code is Code.CELL_OCCUPIED:  # someone else is in the way
-                yield from self.do(Wait(seconds=2.0))
+            elif code is Code.CELL_OCCUPIED:  # someone else is in the way: walking by (a
+                # moment), or standing there (longer)
+                yield from self.do(Wait(seconds=2.0 if blocked else PASS_WAIT_S))
+                blocked += 1
             elif code is Code.CELL_TAKEN and params.get("block") == SCAFFOLD != b.name:
                 if waited < SCAFFOLD_WAITS:
                     waited += 1
@@ -418,19 +425,24 @@ class _Steps:
                 return placed
         return False
 
-    def _stand_for(self, pos: Pos) -> Generator[Action, ActionResult, bool]:
-        """Walk to a ground cell off the building site from which `pos` is in reach (so that
-        a builder never walls itself in). False if there is none or none could be reached."""
+    def _stand_for(self, pos: Pos, *more: Pos) -> Generator[Action, ActionResult, bool]:
+        """Walk to a ground cell off the building site from which `pos` (and every cell of
+        `more`) is in reach (so that a builder never walls itself in). False if there is none
+        or none could be reached. The agent stays where it is when all are in reach from
+        there: a walk ends near a cell's middle, not on it, so "in reach from here" is
+        checked at the agent's own position."""
         if not self.keep_out:
             return False
+        every = (pos, *more)
         here = (math.floor(self.obs.pos[0]), math.floor(self.obs.pos[2]))
-        if here not in self.keep_out and in_reach(self.obs.pos, pos) and \
+        if here not in self.keep_out and all(in_reach(self.obs.pos, p) for p in every) and \
                 math.floor(self.obs.pos[1]) == STAND_Y:
             return True
         x, _, z = pos
         cells = [(x + dx, z + dz) for dx in range(-4, 5) for dz in range(-4, 5)
                  if (x + dx, z + dz) not in self.keep_out]
-        cells = [c for c in cells if in_reach((c[0] + 0.5, STAND_Y, c[1] + 0.5), pos)]
+        cells = [c for c in cells
+                 if all(in_reach((c[0] + 0.5, STAND_Y, c[1] + 0.5), p) for p in every)]
         cells.sort(key=lambda c: (abs(c[0] - x) + abs(c[1] - z), c))
         for cx, cz in cells[:3]:
             if (yield from self.do(MoveTo(pos=(cx, STAND_Y, cz)))):
@@ -454,16 +466,36 @@ class _Steps:
         """Place `b` on a temporary column of scaffold blocks under it, then dig the column."""
         x, y, z = b.pos
         yield from self._step_off((x, STAND_Y, z))
+        # The agent stands where the block and every cell of its column are in reach: a
+        # builder that reached the block from the edge of its reach would find the column's
+        # foot, lower and so farther from its eyes, out of reach.
+        yield from self._stand_for(b.pos, *[(x, level, z) for level in range(STAND_Y, y)])
         column: list[Pos] = []
+        built = True
         for level in range(STAND_Y, y):
             cell = (x, level, z)
             if self.held(SCAFFOLD) == 0:
-                return False
-            if (yield from self.do(Place(item=SCAFFOLD, pos=cell))):
-                column.append(cell)
-            elif self.refusal()[0] is not Code.CELL_TAKEN:
-                return False
-        placed = yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing))
+                built = False
+                break
+            for _ in range(PASS_WAITS + 1):
+                if (yield from self.do(Place(item=SCAFFOLD, pos=cell))):
+                    column.append(cell)
+                    break
+                code, params = self.refusal()
+                if code is Code.CELL_TAKEN:  # something holds it up already
+                    break
+                if code is Code.CELL_OCCUPIED and params.get("who") != self.me:
+                    yield from self.do(Wait(seconds=PASS_WAIT_S))  # someone walking by
+                    continue
+                built = False
+                break
+            else:
+                built = False
+            if not built:
+                break
+        placed = built and (yield from self.do(Place(item=b.name, pos=b.pos, facing=b.facing)))
+        # the column goes, built or not: scaffold left behind would hold up the builders
+        # of the cells it stands in
         for cell in reversed(column):
             yield from self.do(Dig(pos=cell))
         return placed

@@ -301,7 +301,7 @@ class JudgerCore:
             return p.error
         assert p.action is not None
         agent = p.request.agent
-        view = backend.view()
+        view = backend.view(start)
         refusal = p.action.check(view, agent, backend.rules)
         if refusal is None and self.policies:
             refusal = policy_refusal(p.action, view, agent, backend.rules)

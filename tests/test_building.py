@@ -72,7 +72,6 @@ def test_a_retried_build_finds_its_half_slab_and_snow_cover_and_leaves_them_as_t
     layer: env/data/replaceable.json `grows`) and spend an item; the offline brain places
     without `grow`, so the cell counts as taken, the block as already there."""
     from agents.brain import OfflineBrain
-    from agents.messages import ActionResult
     from env.goals import BlueprintBlock
     from env.rulebook import load_rulebook
     from env.sim import SimBackend
@@ -92,27 +91,69 @@ def test_a_retried_build_finds_its_half_slab_and_snow_cover_and_leaves_them_as_t
         BlueprintBlock(name="snow", pos=(2, y, 0)),
         BlueprintBlock(name="stone", pos=(3, y, 0))])
     steps = OfflineBrain(rules).act(st, 0, [], "a", sim.observe("a"), None, attempt=2)
-    clock, names, result = 0.0, [], None
-    try:
-        action = next(steps)
-        while True:
-            refusal = action.check(sim.view(), "a", rules)
-            out = sim.execute("a", action, clock) if refusal is None else None
-            ok = out.ok if out is not None else False
-            code = (out.code if out is not None else refusal.code)  # type: ignore[union-attr]
-            params = (out.params if out is not None else refusal.params)  # type: ignore[union-attr]
-            seconds = out.seconds if out is not None else 0.0
-            names.append((action.name, ok))
-            result = ActionResult(sender="judger", agent="a", seq=len(names), ok=ok,
-                                  code=code, params=params, start=clock,
-                                  end=clock + seconds, observation=sim.observe("a"))
-            clock += seconds
-            action = steps.send(result)
-    except StopIteration as done:
-        finished = done.value
+    _, finished = _drive(sim, steps, "a", rules)
     assert finished[0] is True
     view = sim.view()
     assert view.block((1, y, 0)).state.get("type") == "bottom"
     assert int(str(view.block((2, y, 0)).state.get("layers"))) == 1
     assert view.block((3, y, 0)).name == "stone"
     assert view.inventory("a") == {"dark_oak_slab": 1, "snow": 1}
+
+
+def _drive(sim, steps, agent: str, rules) -> tuple[list[tuple[str, bool, str | None]], object]:
+    """Runs an offline brain's action generator against `sim` as the Judger would: each
+    action checked, then executed. Returns (name, ok, refusal code) per action, and the
+    generator's value."""
+    from agents.messages import ActionResult
+
+    clock, done, seen = 0.0, None, []
+    try:
+        action = next(steps)
+        while True:
+            refusal = action.check(sim.view(), agent, rules)
+            out = sim.execute(agent, action, clock) if refusal is None else None
+            ok = out.ok if out is not None else False
+            code = out.code if out is not None else refusal.code
+            params = out.params if out is not None else refusal.params
+            seconds = out.seconds if out is not None else 0.0
+            seen.append((action.name, ok, code.value if code is not None else None))
+            result = ActionResult(sender="judger", agent=agent, seq=len(seen), ok=ok, code=code,
+                                  params=params, start=clock, end=clock + seconds,
+                                  observation=sim.observe(agent))
+            clock += seconds
+            action = steps.send(result)
+    except StopIteration as stop:
+        done = stop.value
+    return seen, done
+
+
+def test_a_builder_at_the_edge_of_its_reach_stands_where_its_scaffold_column_is_in_reach_too(
+) -> None:
+    """A walk on the server ends near a cell's middle, not on it: at (-14.431, -60, 0.5) the
+    block (-11, -59, -3) is in reach (4.946 from the eyes, at most 5.0, env/data/reach.json)
+    and the foot of its scaffold column (-11, -60, -3) is not (5.071). The builder stands
+    where both are before it builds the column: no place is refused out of reach."""
+    from agents.brain import OfflineBrain
+    from env.goals import BlueprintBlock
+    from env.rulebook import load_rulebook
+    from env.sim import SimBackend
+    from env.world import STAND_Y, WorldSetup, in_reach
+    from planner.subtask import Subtask
+
+    rules = load_rulebook()
+    sim = SimBackend(rules, seed=0)
+    sim.build(WorldSetup(spawn=[(-15, STAND_Y, 0)], agent_items={"stone": 1, "dirt": 4}), ["a"])
+    sim.state.positions["a"] = (-14.431, float(STAND_Y), 0.5)
+    block, foot = (-11, STAND_Y + 1, -3), (-11, STAND_Y, -3)
+    assert in_reach(sim.state.positions["a"], block)
+    assert not in_reach(sim.state.positions["a"], foot)
+    st = Subtask(id="place:0", kind="place", target="stone",
+                 blocks=[BlueprintBlock(name="stone", pos=block)])
+    steps = OfflineBrain(rules).act(st, 0, [], "a", sim.observe("a"), None, attempt=1,
+                                    keep_out=frozenset({(-11, -3)}))
+    seen, done = _drive(sim, steps, "a", rules)
+    assert done[0] is True
+    assert ("place", False, "out_of_reach") not in seen
+    assert sim.view().block(block).name == "stone"
+    assert sim.view().block(foot).name == "air"  # the column is dug again
+    assert sim.view().inventory("a") == {"dirt": 4}

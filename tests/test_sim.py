@@ -487,15 +487,15 @@ def test_two_plates_held_together_fire_an_and_trigger() -> None:
 def test_two_plates_held_apart_do_not_fire() -> None:
     sim = make(two_plates(window=1.0), ("a", "b"))
     a = sim.execute("a", StepOn(pos=(2, Y, 0), hold_s=3), 0.0)  # pressed from 0.46
-    # a walks off at 3.46 (+ 0.13 s to start): its box leaves the plate's 0.7375 blocks on
-    # (half a block, less the plate's 1/16 inset, plus half the body's 0.6): 3.76
+    # a walks off at 3.46 (+ MOVE_EXTRA to start): its box leaves the plate's 0.7375 blocks on
+    # (half a block, less the plate's 1/16 inset, plus half the body's 0.6)
     off = sim.execute("a", MoveTo(pos=(4, Y, 0)), 3.46)
     b = sim.execute("b", StepOn(pos=(-2, Y, 0), hold_s=3), 4.3)  # pressed from 4.86
     assert (a.ok, off.ok, b.ok, a.fired, b.fired, sim.fired()) == \
         (True, True, True, [], [], set())
     assert sim.view().inventory("a") == {}
     assert sim.view().powered[(2, Y, 0)] == [
-        Hold(2 / WALK_SPEED, pytest.approx(3.46 + 0.13 + 0.7375 / WALK_SPEED), "a")]
+        Hold(2 / WALK_SPEED, pytest.approx(3.46 + MOVE_EXTRA + 0.7375 / WALK_SPEED), "a")]
     # plates are powered only while held
     sim.execute("a", Wait(seconds=1), 9.0)
     assert sim.view().block((2, Y, 0)).state == {"powered": False}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from env.actions import parse_action
+from env.durations import DURATIONS
 from env.minecraft.backend import effect_commands
 from env.rulebook import load_rulebook
 from env.sim import SimBackend
@@ -62,12 +63,14 @@ def _walker_and_lever() -> SimBackend:
 
 
 def test_a_teleport_catches_an_agent_walking_past_where_it_then_is() -> None:
-    # The walk leaves at move_overhead_s (0.13 s) and goes 4.317 blocks/s (env/data/
-    # durations.json, vanilla's walking speed): at 1.5 s the walker is at x = -0.13, 0.6
-    # blocks from the lever, though its walk, applied whole, ends at x = 6. On a server a
-    # bot is where its walk has got to when the effect runs, and is teleported there.
+    # The walk leaves at move_overhead_s and goes 4.317 blocks/s (env/data/durations.json,
+    # vanilla's walking speed): at 1.5 s the walker is about 0.5 blocks from the lever,
+    # though its walk, applied whole, ends at x = 6. On a server a bot is where its walk has
+    # got to when the effect runs, and is teleported there.
     sim = _walker_and_lever()
-    assert sim.pos_at("walker", 1.5)[0] == pytest.approx(-6 + 0.5 + (1.5 - 0.13) * 4.317)
+    leave = DURATIONS["move_overhead_s"]
+    assert sim.pos_at("walker", 1.5)[0] == pytest.approx(-6 + 0.5 + (1.5 - leave) * 4.317)
+    assert abs(sim.pos_at("walker", 1.5)[0]) < 1.0
     out = sim.execute("flipper", parse_action({"name": "activate", "pos": [0, Y, 0]}), 1.5)
     assert out.ok and out.fired == ["t"]
     assert sim.view().agent_pos("walker") == (20.5, float(Y), 20.5)

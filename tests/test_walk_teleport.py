@@ -82,12 +82,14 @@ def test_a_teleport_before_the_walk_reaches_it_or_after_it_ends_leaves_it_whole(
 
 
 def test_a_teleport_during_the_centring_ends_the_move_there() -> None:
-    # The walk arrives at 0.13 + 2.78 = 2.91 s; the centring (0.35 s) runs until 3.26 s. A
-    # teleport reaching the arrival cell (and only it) at 3.0 s ends the move then, as it
-    # ends the server's centring step (env/js/actions.js centre).
+    # The walk arrives at move_overhead_s + 2.78 s; the centring (centre_s) runs until
+    # MOVE_S. A teleport reaching the arrival cell (and only it) half-way through the
+    # centring ends the move then, as it ends the server's centring step (env/js/actions.js
+    # centre).
     sim = _world(radius=1.0, around=PLATE)
-    fired = _flip(sim, 2.7)
-    assert WALK_S + DURATIONS["move_overhead_s"] < fired < MOVE_S
+    arrive = WALK_S + DURATIONS["move_overhead_s"]
+    fired = _flip(sim, (arrive + MOVE_S) / 2 - DURATIONS["activate_s"])
+    assert arrive < fired < MOVE_S
     out = sim.execute("walker", parse_action({"name": "move_to", "pos": list(PLATE)}), 0.0)
     assert out.seconds == pytest.approx(fired)
     assert sim.view().agent_pos("walker") == DEST

@@ -575,8 +575,9 @@ class MinecraftBackend:
         x, y, z = last["pos"]
         return (float(x), float(y), float(z))
 
-    def view(self) -> MinecraftView:
-        """One snapshot call; a bot found offline is rejoined first, then read again."""
+    def view(self, at: float | None = None) -> MinecraftView:
+        """One snapshot call; a bot found offline is rejoined first, then read again. `at` is
+        ignored: the server's world is read as it is now."""
         snap = self.snapshot()
         dropped = [a for a, s in snap["agents"].items() if not s["online"]]
         for agent in dropped:

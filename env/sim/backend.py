@@ -41,9 +41,7 @@ from env.placing import click_side, head_cell, nearest_looking, placing_extras, 
 from env.redstone import (
     is_plate,
     is_source,
-    on_power,
-    openables_near,
-    receives_power,
+    settle,
     weighted_power,
 )
 from env.refusals import Code, Refusal, refuse
@@ -196,10 +194,11 @@ class SimBackend:
             if spec.name == "lever" and truthy(spec.state.get("powered")):
                 s.powered[spec.pos] = [Hold(0.0, math.inf)]
                 s.power_seen[spec.pos] = (0.0, True)
-            if is_source(spec.name):  # as the server's /setblock of a source: its neighbours
-                self._repower(spec.pos, 0.0, None)  # are updated (blocks placed so far)
+            # as the server's /setblock: the circuit around it settles (blocks placed so far)
+            self._circuit(spec.pos, 0.0, lambda p: s.block(p))
         for c in world.containers:
             s.blocks[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
+            self._circuit(c.pos, 0.0, lambda p: s.block(p))
             s.containers[c.pos] = Container({i: n for i, n in c.items.items() if n > 0},
                                             c.kind, c.lock)
         counts: dict[str, int] = {}
@@ -212,7 +211,10 @@ class SimBackend:
             s.positions[agent] = feet_center(world.spawn[i % len(world.spawn)])
             s.inventories[agent] = {i: n for i, n in world.agent_items.items() if n > 0}
 
-    def view(self) -> SimState:
+    def view(self, at: float | None = None) -> SimState:
+        """The world as `check()` reads it; `at` (virtual s): the moment it is read at, so an
+        agent still walking then is seen on its way (`SimState.now`)."""
+        self.state.now = at
         return self.state
 
     def fired(self) -> set[str]:
@@ -223,7 +225,7 @@ class SimBackend:
 
     def observe(self, agent: str) -> Observation:
         s = self.state
-        me = s.agent_pos(agent)
+        me = s.where(agent, None)
         near = sorted((distance(me, e.pos), e.id) for e in s.entities_by_id.values()
                       if distance(me, e.pos) <= SEE_RADIUS)
         return Observation(agent=agent, pos=me, inventory=dict(s.inventory(agent)),
@@ -235,18 +237,24 @@ class SimBackend:
         s = self.state
         if agent not in s.positions:
             return Outcome.refused(refuse(Code.UNKNOWN_AGENT, agent=agent))
-        refusal = action.check(s, agent, self.rules)
-        if refusal is not None:
-            return Outcome.refused(refusal)
-        handler = self._handlers.get(action.name)
-        if handler is None:
-            return Outcome.refused(refuse(Code.CANNOT_RUN, backend=self.name, action=action.name))
-        plan = handler(agent, action, start)
+        s.now = start  # other agents as they are then: one may be half-way along a walk
+        try:
+            refusal = action.check(s, agent, self.rules)
+            if refusal is not None:
+                return Outcome.refused(refusal)
+            handler = self._handlers.get(action.name)
+            if handler is None:
+                return Outcome.refused(refuse(Code.CANNOT_RUN, backend=self.name,
+                                              action=action.name))
+            plan = handler(agent, action, start)
+        finally:
+            s.now = None
         if isinstance(plan, Refusal):
             return Outcome.refused(plan)
         seconds, apply = plan
         self._advance(start)
         apply()
+        self._settle_touched()
         s.last_used[agent] = action.pos if isinstance(action, Take | Put) else None
         self._reach_late(agent, start)
         fired = self._fire_triggers(start + seconds)
@@ -324,27 +332,40 @@ class SimBackend:
         for at, pos in sorted(changes):
             self._repower(pos, at, at)
 
-    def _repower(self, source: Pos, at: float, when: float | None) -> None:
-        """A source at `source` changed at virtual time `at`: each door, trapdoor and fence
-        gate near it takes the power it now receives (env/redstone.py: opens when it gains
-        power, shuts when it loses it). Sources are powered as their holds say at `when`, or
-        as their block states say when `when` is None (the world being built)."""
+    def _repower(self, source: Pos, at: float, when: float) -> None:
+        """A source at `source` changed at virtual time `at`: the circuit around it settles
+        with every lever, button and plate powered as its holds say at `when`
+        (`env.redstone.settle`: doors open when they gain power and shut when they lose it,
+        dust, torches and lamps follow)."""
         s = self.state
 
-        def powered(p: Pos, b: BlockState) -> bool:
-            if when is None:
-                return truthy(b.state.get("powered")) or int(str(b.state.get("power", 0))) > 0
-            return covers(s.powered.get(p, []), when)
+        def at_when(p: Pos) -> BlockState:
+            b = s.block(p)
+            if not is_source(b.name) or p not in s.powered:
+                return b
+            if b.name == "lever":
+                on = covers(s.powered[p], when)
+                return b if truthy(b.state.get("powered")) == on else BlockState(
+                    name=b.name, state={**b.state, "powered": on})
+            return _pressed_state(b, s.powered[p], when)
 
-        for cells in openables_near(source, s.block):
-            signal = any(receives_power(c, s.block, powered) for c in cells)
-            change = on_power(s.block(cells[0]).state, signal)
-            if change is None:
-                continue
-            for cell in cells:
-                b = s.block(cell)
-                s.set_block(cell, BlockState(name=b.name, state={
-                    **b.state, "open": change["open"], "powered": change["powered"]}), at)
+        self._circuit(source, at, at_when)
+
+    def _circuit(self, changed: Pos, at: float, block: Callable[[Pos], BlockState]) -> None:
+        """Settle the redstone circuit around a change at `changed` (virtual time `at`), the
+        world read through `block`; the block at `changed` keeps the states it was set with
+        when it is a torch, a lamp or a door (`env.redstone.settle`)."""
+        s = self.state
+        for pos, b in settle([changed], block, keep={changed}).items():
+            s.blocks[pos] = b
+            s.changed_at[pos] = at
+
+    def _settle_touched(self) -> None:
+        """Settle the circuit around each cell `set_block` changed, in the order they changed."""
+        s = self.state
+        while s.touched:
+            pos, at = s.touched.pop(0)
+            self._circuit(pos, at, s.block)
 
     def _press_on_the_way(self, agent: str, walk: Walk, skip: Pos | None = None,
                           until: float | None = None) -> None:
@@ -429,6 +450,7 @@ class SimBackend:
                 # block change in the game; no player broke it, so its loot goes to nobody.
                 for gone in popped(eff.pos, s.block, cleared=False):
                     s.set_block(gone, _AIR, at)
+                self._settle_touched()
             else:
                 for agent in self._agents_near(eff, at):
                     self._reach(trig.id, eff, agent, at)
@@ -468,11 +490,7 @@ class SimBackend:
         """Where `agent` is at virtual time `t`: along its walk while it walks (a walk is
         applied whole when it starts, but an agent is only part of the way at any moment
         of it, and a trigger's give or teleport reaches it there, as on a server)."""
-        s = self.state
-        walk = s.walks.get(agent)
-        if walk is not None and t < walk.arrive:
-            return walk.at(t)
-        return s.agent_pos(agent)
+        return self.state.where(agent, t)
 
     def _agents_near(self, eff: Effect, at: float) -> list[str]:
         return [a for a in self.state.positions if effect_reaches(eff, self.pos_at(a, at))]

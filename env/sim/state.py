@@ -118,6 +118,12 @@ class SimState:
     teleported: dict[str, float] = field(default_factory=dict)
     """When a trigger last teleported each agent (virtual s): an action of that agent begun
     before that moment, but run after the trigger, was under way when it came."""
+    touched: list[tuple[Pos, float]] = field(default_factory=list)
+    """Cells `set_block` changed (with when) whose redstone circuit is still to settle."""
+    now: float | None = None
+    """The virtual moment a view is read at (the start of the action being judged): an agent
+    still on its last walk then is seen where that walk has it, as the server's bots are.
+    None: every agent where its last walk ends."""
 
     # -- WorldView ------------------------------------------------------------------------
     def block(self, pos: Pos) -> BlockState:
@@ -135,10 +141,27 @@ class SimState:
         return found.items if found is not None else None
 
     def agent_pos(self, agent: str) -> FPos:
+        """Where `agent`'s feet are at `now` (x, y, z in blocks); KeyError for an unknown
+        agent."""
+        return self.where(agent, self.now)
+
+    def where(self, agent: str, at: float | None) -> FPos:
+        """Where `agent`'s feet are at virtual time `at`: on its last walk while that walk is
+        under way (a walk is applied whole when it starts, but the agent is only part of the
+        way at any moment of it) unless a teleport had moved it off by then, else where it
+        stands; `at` None: where it stands once its walks are done."""
         try:
-            return self.positions[agent]
+            here = self.positions[agent]
         except KeyError:
             raise KeyError(f"unknown agent {agent!r}") from None
+        walk = self.walks.get(agent)
+        if at is None or walk is None or at >= walk.arrive:
+            return here
+        if here != feet_center(walk.cells[-1]):  # moved off it since: teleported, or fell
+            moved = self.teleported.get(agent)
+            if moved is None or at >= moved:
+                return here
+        return walk.at(at)
 
     def agents(self) -> list[str]:
         return list(self.positions)
@@ -160,6 +183,7 @@ class SimState:
         self.blocks[pos] = block
         self.changed_at[pos] = at
         self.powered.pop(pos, None)
+        self.touched.append((pos, at))
         if pos in self.containers and block.name not in ("chest", "trapped_chest", "barrel"):
             del self.containers[pos]
         if block.name != "furnace":
@@ -218,4 +242,6 @@ class SimState:
             last_used=dict(self.last_used),
             walks=dict(self.walks),
             teleported=dict(self.teleported),
+            touched=list(self.touched),
+            now=self.now,
         )

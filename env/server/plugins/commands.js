@@ -14,7 +14,6 @@ const { describeState, stateIdOf, parseBlockSpec } = require('../blockstate')
 
 const MAX_FILL = 32768 // vanilla's limit on /fill volume
 const LIVING_TYPES = new Set(['mob', 'animal', 'hostile', 'water_creature', 'ambient', 'passive', 'living'])
-const SOURCE = /(^lever$|_button$|_pressure_plate$)/
 
 function coordinate (text, base, axis) {
   const match = /^(~)?(-?\d+(?:\.\d+)?)?$/.exec(text)
@@ -53,10 +52,8 @@ module.exports.server = (serv, settings) => {
 
   async function place (world, pos, stateId) {
     await serv.setBlock(world, pos, stateId)
-    const name = registry.blocksByStateId[stateId].name
-    // A placed source updates its neighbours (vanilla's /setblock updates the blocks around
-    // the placed one); a placed door, trapdoor or gate keeps the states it was given.
-    if (serv.recomputePower && SOURCE.test(name)) await serv.recomputePower(world, pos)
+    // The blocks around the placed one update (vanilla's /setblock): serv.setBlock settles the
+    // redstone circuit around it (plugins/redstone.js); a placed door keeps its given states.
   }
 
   serv.commands.add({

@@ -6,26 +6,25 @@
 // (env/data/redstone.json), and then resets; a pressure plate is powered while at
 // least one player stands on it (checked on every player movement; weighted plates carry
 // `power` = the vanilla level for that many players).
-// Power (the rule and its geometry are env/data/redstone.json, which env/redstone.py reads for
-// the simulator): a powered source powers the blocks sharing a face with it and, as vanilla's
-// strong power does, the blocks next to the block it is attached to when that block conducts
-// (a full opaque cube). When a source changes, each door, trapdoor or fence gate near it is
-// re-evaluated: if its power differs from its `powered` state, it becomes powered and open, or
-// unpowered and shut. Iron doors and iron trapdoors move only this way.
-//
+// Power: every block change settles the redstone circuit around it (env/server/circuit.js, the
+// same rule and data, env/data/redstone.json, as env/redstone.py for the simulator): levers,
+// buttons, plates, blocks of redstone, torches and dust power lamps, torches, dust and doors,
+// trapdoors and fence gates, which open when they gain power and shut when they lose it. Iron
+// doors and iron trapdoors move only this way.
 // Events on the server object, for other code (escape-room effects, logs):
 //   serv.on('redstoneSource', ({ world, position, name, powered, player }) => ...)
 //   serv.on('redstoneConsumer', ({ world, position, name, powered }) => ...)
 // /powerhistory [since_ms] answers `powerhistory [{"t":..,"tick":..,"x":..,"y":..,"z":..,"name":..,
 // "powered":..,"player":..}, ...]`: the last source changes (server clock, ms since the epoch, and
 // the server's tick count), so a reader polling the world cannot miss a button's short press.
-// serv.recomputePower(world, position) re-evaluates every consumer within reach of `position`
-// (used after /setblock and /fill place a source; a door placed by a command keeps the states
-// it is given, as vanilla's /setblock leaves the placed block itself un-updated).
+// serv.recomputePower(world, position) settles the circuit around `position` (every block change
+// does so already; a door, torch or lamp just set keeps the states it is given, as vanilla's
+// /setblock leaves the placed block itself un-updated).
 
 const { Vec3 } = require('vec3')
 const { UserError } = require('flying-squid')
-const { guarded, describeState, withProperties, isOpenable, openablePositions, setOpenable } = require('../blockstate')
+const { guarded, describeState, withProperties, isOpenable } = require('../blockstate')
+const { settle, isComponent } = require('../circuit')
 
 const REDSTONE = require('../../data/redstone.json')
 const WALKING = require('../../data/walking.json')
@@ -33,7 +32,6 @@ const PLATE_INSET = REDSTONE.plate_inset // a plate's detection box: the block m
 const PLATE_HEIGHT = REDSTONE.plate_height
 const PLAYER_HALF_WIDTH = WALKING.body_width / 2
 const HISTORY = 64 // source changes kept for /powerhistory
-const REACH = REDSTONE.reach // no source powers anything further than this (Chebyshev) away
 
 const vec = v => new Vec3(...v)
 const FACES = REDSTONE.faces.map(vec)
@@ -85,16 +83,6 @@ async function reaches (world, name, props, source, target) {
   return isConductor(await world.getBlock(attached))
 }
 
-function cube (center, radius) {
-  const out = []
-  for (let dx = -radius; dx <= radius; dx++) {
-    for (let dy = -radius; dy <= radius; dy++) {
-      for (let dz = -radius; dz <= radius; dz++) out.push(center.offset(dx, dy, dz))
-    }
-  }
-  return out
-}
-
 // ceil(15 * min(n, max) / max) for n players (env/data/redstone.json `weighted_max`, as env/redstone.py)
 function weightedPower (name, players) {
   const top = REDSTONE.weighted_max[name]
@@ -105,33 +93,71 @@ module.exports.server = (serv) => {
   const registry = serv.registry
   const key = p => `${p.x},${p.y},${p.z}`
 
-  /** Is the block at `position` receiving power from any source? */
-  async function receivesPower (world, position) {
-    for (const pos of cube(position, REACH)) {
-      const block = await world.getBlock(pos)
-      if (!isSource(block.name) || !sourcePowered(block)) continue
-      if (await reaches(world, block.name, block.getProperties(), pos, position)) return true
-    }
-    return false
+  // Every block change settles the redstone circuit around it (env/server/circuit.js, the same
+  // rule as env/redstone.py `settle`): serv.setBlock is wrapped, so commands, digs, placements,
+  // doors and sources all update dust, torches, lamps and doors. Changes run one at a time (a
+  // settle reads, then writes, the cells around it); the circuit's own writes go to the
+  // unwrapped setBlock. The block just set keeps its states when it is a torch, a lamp or a door.
+  const rawSetBlock = serv.setBlock
+  const parts = new WeakMap() // world -> Map(key -> Vec3): every component cell, for `near`
+  const partsOf = world => {
+    if (!parts.has(world)) parts.set(world, new Map())
+    return parts.get(world)
   }
-
-  async function recomputePower (world, around) {
-    const seen = new Set()
-    for (const pos of cube(around, REACH)) {
-      const block = await world.getBlock(pos)
-      if (!isOpenable(block.name)) continue
-      const positions = await openablePositions(world, pos)
-      const id = positions.map(key).sort().join('|')
-      if (seen.has(id)) continue
-      seen.add(id)
-      let powered = false
-      for (const p of positions) powered = powered || await receivesPower(world, p)
-      if (block.getProperties().powered === powered) continue
-      const state = await setOpenable(serv, world, pos, { powered, open: powered })
-      serv.emit('redstoneConsumer', { world, position: positions[0], name: state.name, powered })
+  const note = (world, pos, stateId) => {
+    const name = registry.blocksByStateId[stateId].name
+    if (isComponent(name)) partsOf(world).set(key(pos), pos.clone())
+    else partsOf(world).delete(key(pos))
+  }
+  async function settleAround (world, changed, keep) {
+    const index = partsOf(world)
+    const near = async (p, r) => [...index.values()].filter(q =>
+      Math.abs(q.x - p.x) <= r && Math.abs(q.y - p.y) <= r && Math.abs(q.z - p.z) <= r)
+    const changes = await settle(registry, p => world.getBlockStateId(p), changed, keep, near)
+    for (const { pos, stateId } of changes.values()) {
+      await rawSetBlock(world, pos, stateId)
+      const state = describeState(registry, stateId)
+      if (isOpenable(state.name)) {
+        serv.emit('redstoneConsumer', { world, position: pos, name: state.name, powered: state.properties.powered })
+      }
     }
   }
-  serv.recomputePower = recomputePower
+  let chain = Promise.resolve()
+  const queue = (pos, run) => {
+    const done = chain.then(run)
+    chain = done.catch(err => process.stderr.write(`redstone: settling around ${pos} failed: ${err.stack}\n`))
+    return done
+  }
+  serv.setBlock = (world, position, stateId) => {
+    const pos = new Vec3(position.x, position.y, position.z).floored()
+    return queue(pos, async () => {
+      await rawSetBlock(world, pos, stateId)
+      note(world, pos, stateId)
+      await settleAround(world, [pos], new Set([key(pos)]))
+    })
+  }
+  // A block changed another way (flying-squid's digging writes the world itself): settle.
+  serv.settleChange = (world, position) => {
+    const pos = new Vec3(position.x, position.y, position.z).floored()
+    return queue(pos, async () => {
+      note(world, pos, await world.getBlockStateId(pos))
+      await settleAround(world, [pos], new Set([key(pos)]))
+    })
+  }
+  serv.recomputePower = (world, around) => {
+    const done = chain.then(() => settleAround(world, [around], new Set()))
+    chain = done.catch(() => {})
+    return done
+  }
+  // flying-squid's own torch and dust updates predate 1.13's block states (they remove a torch
+  // behind the players' backs): ours replace them, whether its 'asap' came before or after.
+  const quiet = () => {
+    for (const name of [...Object.keys(REDSTONE.circuit.torches), REDSTONE.circuit.wire]) {
+      serv.onBlockUpdate(name, async () => false)
+    }
+  }
+  quiet()
+  serv.on('asap', quiet)
 
   const history = []
   serv.commands.add({
@@ -161,7 +187,6 @@ module.exports.server = (serv) => {
     serv.emit('redstoneSource', { world, position, name: state.name, powered, player })
     history.push({ t: Date.now(), tick: serv.tickCount, x: position.x, y: position.y, z: position.z, name: state.name, powered, player: player ? player.username : null })
     if (history.length > HISTORY) history.shift()
-    await recomputePower(world, position)
   }
 
   serv.onBlockInteraction('lever', guarded('using a lever', async ({ block, player }) => {
@@ -251,6 +276,12 @@ module.exports.server = (serv) => {
 }
 
 module.exports.player = (player, serv) => {
+  // flying-squid's digging changes blocks with player.changeBlock, not serv.setBlock
+  const changeBlock = player.changeBlock
+  player.changeBlock = async (position, ...rest) => {
+    await changeBlock(position, ...rest)
+    await serv.settleChange(player.world, position)
+  }
   let queue = Promise.resolve()
   const update = (leaving) => {
     queue = queue.then(() => serv.updatePlatesFor(player, leaving)).catch(err => {
