@@ -22,6 +22,8 @@ const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
 const support = require('./support')
+const placing = require('./placing')
+const { looking } = require('./facing')
 const { replaceable, grown } = require('./replaceable')
 const { nothingToDig } = require('./dig')
 const { touches } = require('../server/ground')
@@ -786,8 +788,6 @@ function shapeOf (bot, pos) {
 const FACES = [[0, -1, 0], [0, 1, 0], [1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 0, -1]]
 const YAW = { north: 0, west: Math.PI / 2, south: Math.PI, east: -Math.PI / 2 }
 const OPPOSITE = { north: 'south', south: 'north', east: 'west', west: 'east', up: 'down', down: 'up' }
-// The index in FACES of the neighbour in each direction.
-const FACE_OF = { down: 0, up: 1, east: 2, west: 3, south: 4, north: 5 }
 
 // `item` names the block to place; the bot holds the item that places it (a torch for a
 // wall_torch, wheat_seeds for wheat: BLOCK_ITEMS).
@@ -812,17 +812,20 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
     if (!replaceable(above.name, above.getProperties(), how.item)) refuse(C.NO_ROOM_ABOVE, { item, pos: [pos[0], pos[1] + 1, pos[2]] })
   }
   const cell = at(pos)
+  const feet = bot.entity.position
+  // a bed's head takes the next cell the way it faces (BedBlock), which must be free
+  const look = looking([feet.x, feet.y, feet.z], pos)
+  const head = placing.headCell(item, pos, facing, look)
+  if (head) {
+    const there = blockAtOrRefuse(bot, head)
+    if (!replaceable(there.name, there.getProperties(), how.item)) refuse(C.NO_ROOM_FOR_HEAD, { item, pos: head })
+  }
   // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
   // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
   // block its face says. A wall block without a facing takes its default (north).
   const rule = support.ruleFor(item)
   if (rule && rule.side === 'behind' && !facing) facing = 'north'
   const placedProps = support.placedState(item, facing)
-  const supportFace = rule ? [FACE_OF[support.supportSide(rule, placedProps)]] : []
-  let ref = null
-  let face = null
-  // With an axis asked for, prefer a neighbour along that axis (logs take the clicked face's axis).
-  const order = supportFace.length ? supportFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
   // Vanilla places against any block that is not replaceable (env/data/replaceable.json):
   // a click on a torch or a flower puts the block beside it.
   const clickable = n => n && !replaceable(n.name, n.getProperties(), how.item)
@@ -830,21 +833,17 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   if (!anyNeighbour) refuse(C.NO_SUPPORT, { pos })
   const unheld = support.refusal(item, placedProps, pos, p => shapeOf(bot, p))
   if (unheld) throw unheld
-  // A full block is clicked when there is one (its face is where a player would aim), else
-  // any block that is not replaceable.
-  for (const full of supportFace.length ? [false] : [true, false]) {
-    for (const i of order) {
-      const [dx, dy, dz] = FACES[i]
-      const n = bot.blockAt(at(pos).offset(dx, dy, dz))
-      if (clickable(n) && (!full || n.boundingBox === 'block')) {
-        ref = n
-        face = new Vec3(-dx, -dy, -dz)
-        break
-      }
-    }
-    if (ref) break
-  }
-  if (!ref) refuse(C.NO_SUPPORT, { pos })
+  // The neighbour clicked (env/js/placing.js, as the simulator's env/placing.py): the support
+  // of a block that cannot float, else a full block when there is one, else any block that is
+  // not replaceable; its face toward the cell (which sets a slab's or stairs' half).
+  const side = placing.clickSide(item, pos, facing, p => {
+    const b = bot.blockAt(at(p))
+    return b ? { name: b.name, props: b.getProperties(), shapes: b.shapes, solid: b.boundingBox === 'block' } : { name: 'air', props: {}, shapes: [], solid: false }
+  }, how.item)
+  if (!side) refuse(C.NO_SUPPORT, { pos })
+  const [sx, sy, sz] = support.STEP[side]
+  const ref = bot.blockAt(at(pos).offset(sx, sy, sz))
+  const face = new Vec3(-sx, -sy, -sz)
   for (const [name, player] of Object.entries(bot.players)) {
     const e = name === bot.username ? bot.entity : player.entity
     if (!e) continue
@@ -856,6 +855,9 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   if (facing && YAW[facing] !== undefined) {
     // Blocks that face the player (furnaces, chests) face opposite to where the player looks.
     await bot.look(YAW[OPPOSITE[facing]], 0, true)
+  } else if (!facing) {
+    // The look the placed state is ruled by (env/placing.py): eyes to the middle of the cell.
+    await bot.lookAt(cell.offset(0.5, 0.5, 0.5), true)
   }
   // Sneaking, as a player does to place against a block that opens (a crafting table, chest
   // or furnace would open its window instead of taking the block).
@@ -865,7 +867,7 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   // The block is there (a grown one with its new state).
   const there = () => { const b = bot.blockAt(at(pos)); return b && b.name === first && (!grows || sameProps(b, grows)) }
   try {
-    await withTimeout(bot._genericPlace(ref, face, { forceLook: facing ? 'ignore' : true }), 5000, `placing ${item}`)
+    await withTimeout(bot._genericPlace(ref, face, { forceLook: 'ignore' }), 5000, `placing ${item}`)
     // Still sneaking until the block is there: the server reads the click after a hop.
     await waitFor(there, 3000)
   } catch (err) {
@@ -883,9 +885,21 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   const want = facing === 'x' || facing === 'y' || facing === 'z' ? ['axis', facing] : facing ? ['facing', facing] : null
   const props = block.getProperties()
   if (want && want[0] in props && props[want[0]] !== want[1]) {
-    const state = Object.entries({ ...props, [want[0]]: want[1] }).map(([k, v]) => `${k}=${v}`).join(',')
-    await command(bot.username, `/setblock ${pos.join(' ')} ${item}[${state}]`, 0)
+    const text = more => Object.entries({ ...props, [want[0]]: want[1], ...more }).map(([k, v]) => `${k}=${v}`).join(',')
+    // the other half of a door (upper) or bed (head, moved to the cell the asked facing names)
+    const oldHead = placing.headCell(item, pos, props.facing, look)
+    if (head && oldHead) await command(bot.username, `/setblock ${oldHead.join(' ')} air`, 0)
+    await command(bot.username, `/setblock ${pos.join(' ')} ${item}[${text({})}]`, 0)
+    if (support.twoTall(item)) await command(bot.username, `/setblock ${pos[0]} ${pos[1] + 1} ${pos[2]} ${item}[${text({ half: 'upper' })}]`, 0)
+    if (head && oldHead) await command(bot.username, `/setblock ${head.join(' ')} ${item}[${text({ part: 'head' })}]`, 0)
     await waitFor(() => bot.blockAt(at(pos)).getProperties()[want[0]] === want[1], 2000)
+    // stairs: their corner shape and their neighbours' again, with the asked facing
+    const view = p => { const b = bot.blockAt(at(p)); return b ? { name: b.name, props: b.getProperties() } : { name: 'air', props: {} } }
+    for (const [cell, name, cellProps] of placing.reshaped(pos, view)) {
+      const state = Object.entries(cellProps).map(([k, v]) => `${k}=${v}`).join(',')
+      await command(bot.username, `/setblock ${cell.join(' ')} ${name}[${state}]`, 0)
+      await waitFor(() => String(bot.blockAt(at(cell)).getProperties().shape) === cellProps.shape, 2000)
+    }
     block = bot.blockAt(at(pos))
   }
   return { block: blockInfo(block) }

@@ -38,6 +38,7 @@ from env.durations import DURATIONS, kill_seconds
 from env.ground import GroundStack, nearest_ground
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
+from env.placing import click_side, head_cell, nearest_looking, placing_extras, reshaped
 from env.redstone import (
     is_plate,
     is_source,
@@ -60,7 +61,7 @@ from env.sim.path import Walker, path_length
 from env.sim.power import plate_crossings, plate_exit, power_edges
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
-from env.support import looking, placed_state, popped, two_tall
+from env.support import OPPOSITE, looking, placed_state, popped, two_tall
 from env.world import (
     BlockState,
     Condition,
@@ -809,6 +810,10 @@ class SimBackend:
                                           self.rng, state=state).items():
                     s.give(agent, item, n, at=at)
 
+    def _solid(self, name: str) -> bool:
+        info = self.rules.blocks.get(name)
+        return info.solid if info is not None else True
+
     def _place(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Place)
         s = self.state
@@ -816,14 +821,24 @@ class SimBackend:
         how = self.rules.placement(action.item)
         # a snow cover grows by a layer, a half slab becomes double (env/data/replaceable.json)
         more = grown(here.name, here.state, how.item) if how and how.item else None
-        state = more or placed_state(action.item, action.facing,
-                                     looking(s.agent_pos(agent), action.pos))
+        feet = s.agent_pos(agent)
+        look = looking(feet, action.pos)
+        state = more or placed_state(action.item, action.facing, look)
+        if not more:  # what the click adds: six-way facing, half, hinge (env/placing.py)
+            side = click_side(action.item, action.pos, action.facing, s.block,
+                              self._solid, how.item if how else None)
+            state = {**state, **placing_extras(
+                action.item, action.facing, action.pos, look,
+                nearest_looking(feet, action.pos), OPPOSITE[side] if side else None, s.block)}
         cells = [(action.pos, state)]
         if two_tall(action.item):  # both halves (check() saw the cell above free)
             x, y, z = action.pos
             shut = {"open": False} if action.item.endswith("_door") else {}
             cells = [(action.pos, {**state, **shut, "half": "lower"}),
                      ((x, y + 1, z), {**state, **shut, "half": "upper"})]
+        head = head_cell(action.item, action.pos, action.facing, look)
+        if head is not None:  # a bed's head (check() saw that cell free)
+            cells.append((head, {**state, "part": "head"}))
         at = start + PLACE_S
 
         def apply() -> None:
@@ -833,6 +848,9 @@ class SimBackend:
                 s.give(agent, item, n)
             for cell, st in cells:
                 s.set_block(cell, BlockState(name=action.item, state=st), at)
+            # stairs take their corner shape from the stairs beside them, and reshape those
+            for cell, block in reshaped(action.pos, s.block).items():
+                s.set_block(cell, block, at)
             if action.item in CONTAINERS:
                 s.containers[action.pos] = Container({}, action.item, None)
 
