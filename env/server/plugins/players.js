@@ -147,15 +147,9 @@ module.exports.player = function (player, serv) {
       slots: player.inventory.slots.map(item => (item ? { type: item.type, count: Number(item.count), metadata: item.metadata, nbt: item.nbt } : null))
     })
   })
-  // A player picks nothing up until its kept inventory is back: flying-squid lists a player
-  // (and lets it collect items near it) before it has spawned, and the restore below would
-  // then write over what it picked up.
-  let collect = player.collect
-  Object.defineProperty(player, 'collect', {
-    configurable: true,
-    get: () => (entity) => { if (player.ccInventoryBack && collect) collect(entity) },
-    set: (fn) => { collect = fn }
-  })
+  // A player picks nothing up until its kept inventory is back (ccInventoryBack, read by
+  // ground_items.js): flying-squid lists a player before it has spawned, and the restore below
+  // would then write over what it picked up.
   player.once('spawned', () => {
     const saved = left.get(player.uuid)
     player.ccInventoryBack = true
@@ -201,24 +195,6 @@ module.exports.player = function (player, serv) {
   // login.js (a later hook) defines serv._sendPlayerList for each joining player, and
   // settings.js player.findSpawnPoint; replace them once they exist, before the player logs in.
   player.once('asap', () => {
-    // inventory.js's collect adds one item whatever the entity's count: take them all (when
-    // they fit; otherwise the item stays on the ground).
-    player.collect = (entity) => {
-      const count = Number(entity.itemCount ?? 1)
-      const itemData = serv.registry.items[entity.itemId]
-      if (!itemData || !(count > 0)) return
-      let room = 0
-      for (let i = 9; i < 45; i++) {
-        const s = player.inventory.slots[i]
-        if (!s) room += itemData.stackSize
-        else if (s.type === entity.itemId && !s.nbt) room += s.stackSize - Number(s.count)
-      }
-      if (room < count) return
-      entity._writeOthersNearby('collect', { collectedEntityId: entity.id, collectorEntityId: player.id, pickupItemCount: count })
-      api.giveToInventory(player, entity.itemId, count)
-      entity.destroy()
-    }
-
     const findSpawnPoint = player.findSpawnPoint
     player.findSpawnPoint = async () => {
       const saved = left.get(player._client.uuid)
