@@ -293,6 +293,9 @@ def step_prompt(st: Subtask, role: int, partners: list[str], me: str, obs: Obser
     near = ", ".join(f"{e.type} at {tuple(round(v, 1) for v in e.pos)}"
                      for e in obs.entities[:12]) or "none"
     partner_text = f" together with {', '.join(partners)} (your role: {role})" if partners else ""
+    # only when something lies there, so that other prompts (and their cached answers) stay
+    ground = "".join(
+        f"On the ground: {g.count} {g.item} at {tuple(g.pos)}.\n" for g in obs.ground)
     tools = "\n".join(f"{a.describe()}" for a in ACTIONS)
     return (
         f"You are {me}. Your subtask{partner_text}: {job}\n"
@@ -300,6 +303,8 @@ def step_prompt(st: Subtask, role: int, partners: list[str], me: str, obs: Obser
         "put what you make into it, unless the subtask says keep.\n"
         f"You stand at {tuple(round(v, 1) for v in obs.pos)} and hold: {inv}.\n"
         f"Animals nearby: {near}.\n"
+        + (ground + "(What did not fit your inventory: you pick it up when you stand within a "
+           "block of it with room.)\n" if ground else "") +
         "Actions (name(arguments): meaning):\n" + tools + "\n"
         "So far:\n" + ("\n".join(history[-10:]) or "(nothing yet)") + "\n"
         'Answer {"action": {"name": ..., arguments...}} for the next action, or '

@@ -18,11 +18,12 @@ from pydantic import Field, TypeAdapter, field_validator
 
 from env.capacity import container_slots, player_slots, room_after, room_for, stack_size
 from env.dig import nothing_to_dig
+from env.placing import head_cell
 from env.redstone import POWER_ONLY
 from env.refusals import Code, Refusal, refuse
 from env.replaceable import grown, replaceable
 from env.rulebook import Rule, Rulebook
-from env.support import placed_state, two_tall
+from env.support import looking, placed_state, two_tall
 from env.support import refusal as support_refusal
 from env.tags import tag_of
 from env.world import (
@@ -396,6 +397,13 @@ class Place(Action):
         above = view.block((x, y + 1, z))
         if two_tall(self.item) and not replaceable(above.name, above.state, how.item):
             return refuse(Code.NO_ROOM_ABOVE, item=self.item, pos=(x, y + 1, z))
+        # a bed's head takes the next cell the way it faces (BedBlock), which must be free
+        head = head_cell(self.item, self.pos, self.facing, looking(view.agent_pos(agent),
+                                                                   self.pos))
+        if head is not None:
+            there = view.block(head)
+            if not replaceable(there.name, there.state, how.item):
+                return refuse(Code.NO_ROOM_FOR_HEAD, item=self.item, pos=head)
         neighbours = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
                       (x, y, z - 1)]
         # Vanilla places against any block that is not replaceable (a click on a torch or a
@@ -447,14 +455,9 @@ class Milk(Action):
             return missing
         if Kill(entity=self.entity).target(view, agent) is None:
             return refuse(Code.NO_ENTITY, entity=self.entity)
-        # The filled bucket needs a slot once the empty one is spent (the bucket's own slot
-        # when it was the last; milk buckets stack to 1): refused before the bucket is used,
-        # so that nothing is spent or dropped.
-        rule = rules.get(f"milk:{self.entity}")
-        free = room_after(view.inventory(agent), dict(rule.inputs), rule.output, player_slots())
-        if free < int(rule.count):
-            return refuse(Code.INVENTORY_FULL, agent=agent, count=int(rule.count),
-                          item=rule.output, free=free)
+        # No room is needed (vanilla's ItemUtils.createFilledResult): a last bucket becomes
+        # the milk bucket in place, else the milk bucket that does not fit is dropped at the
+        # feet (env/ground.py).
         return None
 
 

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 from pydantic import Field
 
 from env.actions import Action
+from env.ground import GroundStack
 from env.refusals import Code, Refusal
 from env.rulebook import Rulebook
 from env.world import EntityState, FPos, Model, WorldSetup, WorldView
@@ -45,6 +46,8 @@ class Observation(Model):
     pos: FPos
     inventory: dict[str, int]
     entities: list[EntityState] = Field(default_factory=list)
+    ground: list[GroundStack] = Field(default_factory=list)
+    """Items lying near it (what did not fit an inventory): env/ground.py `nearest_ground`."""
 
 
 class Backend(Protocol):

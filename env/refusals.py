@@ -59,6 +59,7 @@ class Code(StrEnum):
     NEEDS_SUPPORT = "needs_support"
     CELL_OCCUPIED = "cell_occupied"
     NO_ROOM_ABOVE = "no_room_above"
+    NO_ROOM_FOR_HEAD = "no_room_for_head"
     NO_ENTITY = "no_entity"
     NOT_MILKABLE = "not_milkable"
     POWERED_ONLY = "powered_only"

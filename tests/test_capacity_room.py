@@ -2,9 +2,10 @@
 
 Vanilla 1.19.2: a player carries 36 stacks (minecraft.wiki/w/Inventory); items taken into it
 top up part-filled stacks of the same item first, then fill empty slots; a crafting result is
-not shift-clicked into an inventory without room for it, so a craft or a milking whose output
-cannot fit the inventory as it is once the inputs are spent is refused `inventory_full` before
-anything is spent. Stack sizes are minecraft-data's (ender pearls and eggs 16, milk buckets 1).
+not shift-clicked into an inventory without room for it, so a craft whose output cannot fit
+the inventory as it is once the inputs are spent is refused `inventory_full` before anything
+is spent (a milking is not: its milk bucket falls at the feet, tests/test_ground_items.py).
+Stack sizes are minecraft-data's (ender pearls and eggs 16, milk buckets 1).
 """
 
 from __future__ import annotations
@@ -82,14 +83,16 @@ def test_a_craft_fits_where_its_inputs_free_a_slot_or_its_result_tops_up() -> No
     assert sim.view().inventory("a") == {"dirt": 34 * 64, "oak_planks": 3, "stick": 64}
 
 
-def test_milking_into_a_full_inventory_is_refused_and_keeps_the_bucket() -> None:
+def test_milking_into_a_full_inventory_drops_the_milk_bucket_at_the_feet() -> None:
+    # ItemUtils.createFilledResult: one bucket is spent and the milk bucket, with no slot for
+    # it (milk buckets stack to 1), is dropped at the feet (env/ground.py), not refused.
     held = {"dirt": 34 * 64, "egg": 1, "bucket": 2}  # 36 slots; one bucket stays
     sim = sim_with(held, cow=True)
-    out = sim.execute("a", Milk(), 0.0)
-    assert (out.ok, out.code) == (False, Code.INVENTORY_FULL)
-    assert out.params == {"agent": "a", "count": 1, "item": "milk_bucket", "free": 0}
-    assert sim.view().inventory("a") == held
+    assert sim.execute("a", Milk(), 0.0).ok
+    assert sim.view().inventory("a") == {"dirt": 34 * 64, "egg": 1, "bucket": 1}
+    assert [(g.item, g.count) for g in sim.state.ground] == [("milk_bucket", 1)]
     # The last bucket's own slot takes the milk bucket.
     sim = sim_with({"dirt": 34 * 64, "egg": 1, "bucket": 1}, cow=True)
     assert sim.execute("a", Milk(), 0.0).ok
     assert sim.view().inventory("a") == {"dirt": 34 * 64, "egg": 1, "milk_bucket": 1}
+    assert sim.state.ground == []

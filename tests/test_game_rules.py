@@ -336,7 +336,8 @@ def test_what_does_not_fit_falls_at_the_feet() -> None:
     sim.state.inventories["a"]["dirt"] -= 60  # 35 dirt stacks + the axe: all 36 slots taken
     assert sim.execute("a", Dig(pos=(1, Y, 0)), 0.0).ok
     assert "oak_log" not in sim.view().inventory("a")
-    assert sim.state.on_ground == {"a": {"oak_log": 1}}
+    assert [(g.item, g.count, g.pos) for g in sim.state.ground] == [
+        ("oak_log", 1, (0.5, float(Y), 0.5))]
 
 
 def test_a_furnace_takes_one_input_stack_per_job() -> None:

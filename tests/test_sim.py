@@ -286,10 +286,12 @@ def test_place_needs_support_and_keeps_facing() -> None:
 def test_placing_a_door_sets_both_halves() -> None:
     sim = make(WorldSetup(agent_items={"oak_door": 1}))
     run(sim, "a", [Place(item="oak_door", pos=(2, Y, 0), facing="west")])
+    # no block beside it: DoorBlock.getHinge leaves the hinge on the left
     assert sim.snapshot()["blocks"] == {
         "2,-60,0": {"name": "oak_door", "state": {"facing": "west", "half": "lower",
-                                                   "open": False}},
+                                                   "hinge": "left", "open": False}},
         "2,-59,0": {"name": "oak_door", "state": {"facing": "west", "half": "upper",
+                                                   "hinge": "left",
                                                    "open": False}}}
     run(sim, "a", [Dig(pos=(2, Y + 1, 0))])
     assert sim.snapshot()["blocks"] == {}

@@ -22,8 +22,11 @@ const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
 const support = require('./support')
+const placing = require('./placing')
+const { looking } = require('./facing')
 const { replaceable, grown } = require('./replaceable')
 const { nothingToDig } = require('./dig')
+const { touches } = require('../server/ground')
 const { LOOT } = require('./loot')
 const attack = require('./attack')
 const { loadRecipes, REMAINDERS } = require('../server/plugins/crafting')
@@ -295,11 +298,15 @@ async function centre (bot, cell) {
 
 // Walks over the item entities lying within `radius` of `where` until none is left or the
 // time is up; answers the inventory gained.
-async function collectDrops (bot, where, before, radius = 3, ms = 4000) {
+async function collectDrops (bot, where, before, known = new Set(), radius = 3, ms = 4000) {
   const deadline = Date.now() + ms
   await sleep(300)
   while (Date.now() < deadline) {
+    // not the items that lay there before the action, nor those already touched (what did
+    // not fit lies at the feet: env/server/ground.js), so that the bot goes nowhere the
+    // simulator's agent does not
     const drops = Object.values(bot.entities).filter(e => e.name === 'item' && e.isValid &&
+      !known.has(e.id) && !touches(bot.entity.position, e.position) &&
       e.position.distanceTo(where) <= radius)
     if (drops.length === 0) break
     const drop = drops[0]
@@ -314,6 +321,11 @@ async function collectDrops (bot, where, before, radius = 3, ms = 4000) {
     if (bot.entities[drop.id]) break
   }
   return diff(before, inventoryOf(bot))
+}
+
+// The ids of the item entities the bot sees now.
+function itemsAround (bot) {
+  return new Set(Object.values(bot.entities).filter(e => e.name === 'item').map(e => e.id))
 }
 
 // ---- containers ------------------------------------------------------------------------------
@@ -743,13 +755,14 @@ async function dig (bot, { pos }) {
   const tool = shears || bot.pathfinder.bestHarvestTool(block)
   if (tool) await bot.equip(tool, 'hand')
   const before = inventoryOf(bot)
+  const known = itemsAround(bot)
   const home = bot.entity.position.floored()
   // On the ground first: a player in the air digs 5 times slower (vanilla, and mineflayer's
   // digTime), and a bot just teleported or come down a step may not have landed yet.
   await waitFor(() => bot.entity.onGround, 2000)
   // vanilla's break time (mineflayer's digTime: obsidian by hand is 250 s), with room to spare
   await withTimeout(bot.dig(block, true), 2 * bot.digTime(block) + 10000, `digging ${block.name}`)
-  const gained = await collectDrops(bot, at(pos).offset(0.5, 0.5, 0.5), before)
+  const gained = await collectDrops(bot, at(pos).offset(0.5, 0.5, 0.5), before, known)
   await comeBack(bot, home)
   return { gained, block: blockInfo(bot.blockAt(at(pos))) }
 }
@@ -775,8 +788,6 @@ function shapeOf (bot, pos) {
 const FACES = [[0, -1, 0], [0, 1, 0], [1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 0, -1]]
 const YAW = { north: 0, west: Math.PI / 2, south: Math.PI, east: -Math.PI / 2 }
 const OPPOSITE = { north: 'south', south: 'north', east: 'west', west: 'east', up: 'down', down: 'up' }
-// The index in FACES of the neighbour in each direction.
-const FACE_OF = { down: 0, up: 1, east: 2, west: 3, south: 4, north: 5 }
 
 // `item` names the block to place; the bot holds the item that places it (a torch for a
 // wall_torch, wheat_seeds for wheat: BLOCK_ITEMS).
@@ -801,17 +812,20 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
     if (!replaceable(above.name, above.getProperties(), how.item)) refuse(C.NO_ROOM_ABOVE, { item, pos: [pos[0], pos[1] + 1, pos[2]] })
   }
   const cell = at(pos)
+  const feet = bot.entity.position
+  // a bed's head takes the next cell the way it faces (BedBlock), which must be free
+  const look = looking([feet.x, feet.y, feet.z], pos)
+  const head = placing.headCell(item, pos, facing, look)
+  if (head) {
+    const there = blockAtOrRefuse(bot, head)
+    if (!replaceable(there.name, there.getProperties(), how.item)) refuse(C.NO_ROOM_FOR_HEAD, { item, pos: head })
+  }
   // A block that cannot float (env/data/support.json) is clicked onto its support: a crop onto
   // the farmland below, a wall torch or ladder onto the block behind it, a lever onto the
   // block its face says. A wall block without a facing takes its default (north).
   const rule = support.ruleFor(item)
   if (rule && rule.side === 'behind' && !facing) facing = 'north'
   const placedProps = support.placedState(item, facing)
-  const supportFace = rule ? [FACE_OF[support.supportSide(rule, placedProps)]] : []
-  let ref = null
-  let face = null
-  // With an axis asked for, prefer a neighbour along that axis (logs take the clicked face's axis).
-  const order = supportFace.length ? supportFace : facing === 'x' ? [2, 3, 0, 1, 4, 5] : facing === 'z' ? [4, 5, 0, 1, 2, 3] : [0, 1, 2, 3, 4, 5]
   // Vanilla places against any block that is not replaceable (env/data/replaceable.json):
   // a click on a torch or a flower puts the block beside it.
   const clickable = n => n && !replaceable(n.name, n.getProperties(), how.item)
@@ -819,21 +833,17 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   if (!anyNeighbour) refuse(C.NO_SUPPORT, { pos })
   const unheld = support.refusal(item, placedProps, pos, p => shapeOf(bot, p))
   if (unheld) throw unheld
-  // A full block is clicked when there is one (its face is where a player would aim), else
-  // any block that is not replaceable.
-  for (const full of supportFace.length ? [false] : [true, false]) {
-    for (const i of order) {
-      const [dx, dy, dz] = FACES[i]
-      const n = bot.blockAt(at(pos).offset(dx, dy, dz))
-      if (clickable(n) && (!full || n.boundingBox === 'block')) {
-        ref = n
-        face = new Vec3(-dx, -dy, -dz)
-        break
-      }
-    }
-    if (ref) break
-  }
-  if (!ref) refuse(C.NO_SUPPORT, { pos })
+  // The neighbour clicked (env/js/placing.js, as the simulator's env/placing.py): the support
+  // of a block that cannot float, else a full block when there is one, else any block that is
+  // not replaceable; its face toward the cell (which sets a slab's or stairs' half).
+  const side = placing.clickSide(item, pos, facing, p => {
+    const b = bot.blockAt(at(p))
+    return b ? { name: b.name, props: b.getProperties(), shapes: b.shapes, solid: b.boundingBox === 'block' } : { name: 'air', props: {}, shapes: [], solid: false }
+  }, how.item)
+  if (!side) refuse(C.NO_SUPPORT, { pos })
+  const [sx, sy, sz] = support.STEP[side]
+  const ref = bot.blockAt(at(pos).offset(sx, sy, sz))
+  const face = new Vec3(-sx, -sy, -sz)
   for (const [name, player] of Object.entries(bot.players)) {
     const e = name === bot.username ? bot.entity : player.entity
     if (!e) continue
@@ -845,6 +855,9 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   if (facing && YAW[facing] !== undefined) {
     // Blocks that face the player (furnaces, chests) face opposite to where the player looks.
     await bot.look(YAW[OPPOSITE[facing]], 0, true)
+  } else if (!facing) {
+    // The look the placed state is ruled by (env/placing.py): eyes to the middle of the cell.
+    await bot.lookAt(cell.offset(0.5, 0.5, 0.5), true)
   }
   // Sneaking, as a player does to place against a block that opens (a crafting table, chest
   // or furnace would open its window instead of taking the block).
@@ -854,7 +867,7 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   // The block is there (a grown one with its new state).
   const there = () => { const b = bot.blockAt(at(pos)); return b && b.name === first && (!grows || sameProps(b, grows)) }
   try {
-    await withTimeout(bot._genericPlace(ref, face, { forceLook: facing ? 'ignore' : true }), 5000, `placing ${item}`)
+    await withTimeout(bot._genericPlace(ref, face, { forceLook: 'ignore' }), 5000, `placing ${item}`)
     // Still sneaking until the block is there: the server reads the click after a hop.
     await waitFor(there, 3000)
   } catch (err) {
@@ -872,9 +885,21 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   const want = facing === 'x' || facing === 'y' || facing === 'z' ? ['axis', facing] : facing ? ['facing', facing] : null
   const props = block.getProperties()
   if (want && want[0] in props && props[want[0]] !== want[1]) {
-    const state = Object.entries({ ...props, [want[0]]: want[1] }).map(([k, v]) => `${k}=${v}`).join(',')
-    await command(bot.username, `/setblock ${pos.join(' ')} ${item}[${state}]`, 0)
+    const text = more => Object.entries({ ...props, [want[0]]: want[1], ...more }).map(([k, v]) => `${k}=${v}`).join(',')
+    // the other half of a door (upper) or bed (head, moved to the cell the asked facing names)
+    const oldHead = placing.headCell(item, pos, props.facing, look)
+    if (head && oldHead) await command(bot.username, `/setblock ${oldHead.join(' ')} air`, 0)
+    await command(bot.username, `/setblock ${pos.join(' ')} ${item}[${text({})}]`, 0)
+    if (support.twoTall(item)) await command(bot.username, `/setblock ${pos[0]} ${pos[1] + 1} ${pos[2]} ${item}[${text({ half: 'upper' })}]`, 0)
+    if (head && oldHead) await command(bot.username, `/setblock ${head.join(' ')} ${item}[${text({ part: 'head' })}]`, 0)
     await waitFor(() => bot.blockAt(at(pos)).getProperties()[want[0]] === want[1], 2000)
+    // stairs: their corner shape and their neighbours' again, with the asked facing
+    const view = p => { const b = bot.blockAt(at(p)); return b ? { name: b.name, props: b.getProperties() } : { name: 'air', props: {} } }
+    for (const [cell, name, cellProps] of placing.reshaped(pos, view)) {
+      const state = Object.entries(cellProps).map(([k, v]) => `${k}=${v}`).join(',')
+      await command(bot.username, `/setblock ${cell.join(' ')} ${name}[${state}]`, 0)
+      await waitFor(() => String(bot.blockAt(at(cell)).getProperties().shape) === cellProps.shape, 2000)
+    }
     block = bot.blockAt(at(pos))
   }
   return { block: blockInfo(block) }
@@ -939,6 +964,7 @@ async function kill (bot, { entity: type }) {
   const target = nearest(bot, type, REACH.entity + REACH.entity_slack)
   if (!target) refuse(C.NO_ENTITY, { entity: type })
   const before = inventoryOf(bot)
+  const known = itemsAround(bot)
   // The weapon of the highest vanilla damage carried (env/data/attack.json), hitting at its
   // full recharge and never into the mob's hurt invulnerability, as the simulator counts.
   const weapon = attack.weapon(bot.inventory.items())
@@ -964,24 +990,27 @@ async function kill (bot, { entity: type }) {
     bot.off('entityDead', onDead)
   }
   if (bot.entities[target.id]) refuse(C.ACTION_FAILED, { what: `the ${type} did not die in time` })
-  const gained = await collectDrops(bot, where, before)
+  const gained = await collectDrops(bot, where, before, known)
   return { gained }
 }
 
 const MILKABLE = new Set(['cow', 'mooshroom'])
 
+// No room is needed (vanilla's ItemUtils.createFilledResult): the bucket stack in hand, if it
+// is a last bucket, becomes the milk bucket; else one bucket goes and the milk bucket goes into
+// the inventory or, with no room, lies at the feet. The smallest bucket stack is held, as the
+// simulator counts buckets (env/capacity.py: full stacks and one part-filled one).
 async function milk (bot, { entity: type = 'cow' }) {
   if (!MILKABLE.has(type)) refuse(C.NOT_MILKABLE, { entity: type })
   requireItems(bot, { bucket: 1 })
-  const bucket = bot.inventory.items().find(i => i.name === 'bucket')
+  const bucket = bot.inventory.items().filter(i => i.name === 'bucket').sort((a, b) => a.count - b.count)[0]
   const target = nearest(bot, type, REACH.entity + REACH.entity_slack)
   if (!target) refuse(C.NO_ENTITY, { entity: type })
-  requireRoomAfter(bot, { bucket: 1 }, 'milk_bucket', 1)
   const before = inventoryOf(bot)
   await bot.equip(bucket, 'hand')
   await bot.lookAt(target.position.offset(0, (target.height || 1) / 2, 0), true)
   await bot.activateEntity(target)
-  const ok = await waitFor(() => count(bot, 'milk_bucket') > (before.milk_bucket || 0), 3000)
+  const ok = await waitFor(() => count(bot, 'bucket') < before.bucket, 3000)
   if (!ok) refuse(C.ACTION_FAILED, { what: `the ${type} gave no milk` })
   return { gained: diff(before, inventoryOf(bot)) }
 }

@@ -6,7 +6,7 @@
 // bridge hop: the bots live in the registry below and are named, never passed across.
 //
 //   join(host, port, name, timeoutMs)  -> Promise<JSON {pos}>   a bot that has spawned
-//   snapshot(namesJson)                -> JSON {agents: {name: {pos, inventory, online}}, entities}
+//   snapshot(namesJson)                -> JSON {agents: {name: {pos, inventory, online}}, entities, ground}
 //   blocks(positionsJson)              -> JSON [{name, state} | null]
 //   command(name, line, waitMs)        -> Promise<JSON [chat lines received within waitMs]>
 //   commands(name, linesJson)          -> true, after sending every line in order
@@ -151,6 +151,21 @@ function entitiesSeen (bot) {
   return out
 }
 
+// The item entities (stacks on the ground) a bot sees: {item, count, pos}, by entity id.
+function groundSeen (bot) {
+  const out = []
+  for (const e of Object.values(bot.entities)) {
+    if (e.name !== 'item' || !e.isValid) continue
+    // The stack is the metadata's slot value: index 8 in 1.19 (mineflayer's getDroppedItem),
+    // index 7 from flying-squid 1.12, which leaves out the entity's frozen-ticks entry.
+    const slot = (e.metadata || []).find(m => m && typeof m === 'object' && m.itemId !== undefined && m.present !== false)
+    const item = slot && bot.registry.items[slot.itemId]
+    if (item) out.push({ id: e.id, item: item.name, count: Number(slot.itemCount), pos: vec(e.position) })
+  }
+  out.sort((a, b) => a.id - b.id)
+  return out.map(({ id, ...rest }) => rest)
+}
+
 function snapshot (namesJson) {
   const names = JSON.parse(namesJson)
   const agents = {}
@@ -164,7 +179,7 @@ function snapshot (namesJson) {
     if (!eyes) eyes = bot
     agents[name] = { online: true, pos: vec(bot.entity.position), inventory: inventoryOf(bot) }
   }
-  return JSON.stringify({ agents, entities: eyes ? entitiesSeen(eyes) : [] })
+  return JSON.stringify({ agents, entities: eyes ? entitiesSeen(eyes) : [], ground: eyes ? groundSeen(eyes) : [] })
 }
 
 function blockState (block) {
@@ -503,5 +518,5 @@ function startCall (fnName, argsJson, jobId) {
 
 module.exports = {
   events, startCall, bots, get, online, join, snapshot, blocks, blockAt, waitBlocks, command, commands, ask, peekChest, waitSeen, seeEachOther, waitAt, settle, teleport, steps, seenBy, collectDropped,
-  status, quit, quitAll, drop, inventoryOf, entitiesSeen, safeMovements, sleep, vec
+  status, quit, quitAll, drop, inventoryOf, entitiesSeen, groundSeen, safeMovements, sleep, vec
 }

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from env.actions import Action, Rendezvous, Smelt
 from env.backend import BackendError, Observation, Outcome
+from env.ground import GroundStack, nearest_ground
 from env.minecraft.bridge import BridgeError, JsBridge
 from env.refusals import Code, as_code, refuse
 from env.rulebook import Rulebook, world_problem
@@ -283,6 +284,10 @@ def effect_commands(trigger: Trigger, agent_pos: dict[str, FPos]) -> list[str]:
     return out
 
 
+GAVE = r"^[Gg]ave \d+"
+"""The answer to a /give: vanilla's "Gave 3 [Diamond] to ann", the embedded server's "gave 3"."""
+
+
 class MinecraftView:
     """A `WorldView` of the server at one moment: agents' positions and inventories and the
     animals come from one snapshot call; blocks are read on demand (one call each, kept for
@@ -293,6 +298,8 @@ class MinecraftView:
         self._agents: dict[str, dict[str, Any]] = snapshot["agents"]
         self._entities = [EntityState(id=e["id"], type=e["type"], pos=tuple(e["pos"]))
                           for e in snapshot["entities"]]
+        self._ground = [GroundStack(item=g["item"], count=int(g["count"]), pos=tuple(g["pos"]))
+                        for g in snapshot.get("ground", [])]
         self._blocks: dict[Pos, BlockState] = {}
 
     def block(self, pos: Pos) -> BlockState:
@@ -318,6 +325,10 @@ class MinecraftView:
 
     def entities(self) -> list[EntityState]:
         return list(self._entities)
+
+    def ground(self) -> list[GroundStack]:
+        """The stacks lying on the ground that the bots see (item entities)."""
+        return list(self._ground)
 
     def _agent(self, agent: str) -> dict[str, Any]:
         if agent not in self._agents:
@@ -586,8 +597,9 @@ class MinecraftBackend:
 
     def observe(self, agent: str) -> Observation:
         view = self.view()
-        return Observation(agent=agent, pos=view.agent_pos(agent),
-                           inventory=view.inventory(agent), entities=view.entities())
+        me = view.agent_pos(agent)
+        return Observation(agent=agent, pos=me, inventory=view.inventory(agent),
+                           entities=view.entities(), ground=nearest_ground(me, view.ground()))
 
     def fired(self) -> set[str]:
         with self._lock:
@@ -714,7 +726,15 @@ class MinecraftBackend:
                         log.warning("trigger %s: no teleport reached %s within %d ms", trig.id,
                                     ", ".join(late), TELEPORT_SETTLE_MS)
                 elif cmds:
-                    self._bridge.call("bot", "commands", self.operator, json.dumps(cmds))
+                    # A give's items (or what does not fit, at the player's feet) are there
+                    # before the action that fired it ends, as in the simulator: its answer is
+                    # awaited, so the next action never meets them half-way (a chest open).
+                    gives = [c for c in cmds if c.startswith("/give ")]
+                    rest = [c for c in cmds if not c.startswith("/give ")]
+                    if rest:
+                        self._bridge.call("bot", "commands", self.operator, json.dumps(rest))
+                    for line in gives:
+                        self.command(line, GAVE)
                 # What the effects set is in every bot's world before the action that fired
                 # them ends (the next walk plans with the wall gone, as in the simulator). By
                 # name: the game may change a state at once (power reopens an iron trapdoor).

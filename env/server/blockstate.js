@@ -4,7 +4,7 @@
 // state id back, parse `oak_door[facing=north,open=true]`, and give items to a player.
 // Not a plugin: plugins require it (server.js loads only ./plugins/*.js as plugins).
 
-const { Vec3 } = require('vec3')
+const { dropAtFeet } = require('./ground')
 
 // Minecraft lists boolean values true first: state index 0 is `true`.
 function valueIndex (state, value, blockName) {
@@ -146,9 +146,12 @@ for (let s = 9; s <= 35; s++) INVENTORY_ORDER.push(s)
 
 /**
  * Put `count` of item `name` into the player's inventory (topping up stacks, then empty slots);
- * what does not fit is dropped at the player's feet. Returns the number placed in the inventory.
+ * what does not fit is dropped at the player's feet as `kind` says (./ground.js: block_drop, the
+ * default, for a block's or an animal's loot handed to the player who broke or killed it;
+ * player_drop for what the player's own use of an item yields). Returns the number placed in
+ * the inventory.
  */
-function giveItem (serv, player, name, count) {
+function giveItem (serv, player, name, count, kind = 'block_drop') {
   const registry = serv.registry
   const item = registry.itemsByName[String(name).replace(/^minecraft:/, '')]
   if (!item) throw new Error(`unknown item ${JSON.stringify(name)}`)
@@ -173,11 +176,7 @@ function giveItem (serv, player, name, count) {
       left -= add
     }
   }
-  for (let i = 0; i < left; i++) {
-    serv.spawnObject(registry.entitiesByName.item.id, player.world, player.position.clone(), {
-      velocity: new Vec3(0, 0, 0), itemId: item.id, itemCount: 1, pickupTime: 500, deathTime: 5 * 60 * 1000
-    })
-  }
+  if (left > 0) dropAtFeet(serv, player, item.id, left, kind)
   return count - left
 }
 

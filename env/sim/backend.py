@@ -35,8 +35,10 @@ from env.backend import Observation, Outcome
 from env.block_states import full_state
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds
+from env.ground import GroundStack, nearest_ground
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
+from env.placing import click_side, head_cell, nearest_looking, placing_extras, reshaped
 from env.redstone import (
     is_plate,
     is_source,
@@ -54,11 +56,12 @@ from env.rulebook import (
     load_rulebook,
     world_problem,
 )
+from env.sim.ground import despawn, pick_up
 from env.sim.path import Walker, path_length
 from env.sim.power import plate_crossings, plate_exit, power_edges
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
-from env.support import looking, placed_state, popped, two_tall
+from env.support import OPPOSITE, looking, placed_state, popped, two_tall
 from env.world import (
     BlockState,
     Condition,
@@ -145,7 +148,10 @@ class SimBackend:
     that turns on or off open or shut at that moment (`env.redstone`), and a walk sees them
     as they are at its start. Drops by chance and drop
     counts (env/data/loot.json: 2-5 raw copper, 1-3 beef) are rolled with a generator seeded
-    with `seed`. `view()` is the
+    with `seed`. What does not fit an inventory (a dig's drop, a kill's loot, a trigger's give,
+    a milk bucket) lies at the agent's feet and is picked up by the rules of env/ground.py at
+    the moments env/sim/ground.py names (an action's start and end, along a walk, `advance`).
+    `view()` is the
     live state (call it after `build`), `snapshot()` a plain-data copy for comparisons,
     `clone()` an independent world.
     """
@@ -228,7 +234,10 @@ class SimBackend:
         near = sorted((distance(me, e.pos), e.id) for e in s.entities_by_id.values()
                       if distance(me, e.pos) <= SEE_RADIUS)
         return Observation(agent=agent, pos=me, inventory=dict(s.inventory(agent)),
-                           entities=[s.entities_by_id[i] for _, i in near])
+                           entities=[s.entities_by_id[i] for _, i in near],
+                           ground=nearest_ground(me, [GroundStack(item=g.item, count=g.count,
+                                                                  pos=g.pos)
+                                                      for g in s.ground]))
 
     def execute(self, agent: str, action: Action, start: float) -> Outcome:
         """Run `action` for `agent` from virtual time `start`. A refusal (the action's own
@@ -236,6 +245,7 @@ class SimBackend:
         s = self.state
         if agent not in s.positions:
             return Outcome.refused(refuse(Code.UNKNOWN_AGENT, agent=agent))
+        self._collect_all(start)  # what agents standing still picked up meanwhile
         s.now = start  # other agents as they are then: one may be half-way along a walk
         try:
             refusal = action.check(s, agent, self.rules)
@@ -252,19 +262,24 @@ class SimBackend:
             return Outcome.refused(plan)
         seconds, apply = plan
         self._advance(start)
+        walk_before = s.walks.get(agent)
+        where = s.agent_pos(agent)
         apply()
         self._settle_touched()
         s.last_used[agent] = action.pos if isinstance(action, Take | Put) else None
         self._reach_late(agent, start)
         fired = self._fire_triggers(start + seconds)
+        self._collect(agent, start, start + seconds, where, walk_before)
         return Outcome(ok=True, seconds=seconds, fired=fired)
 
     # -- for tests and the planner --------------------------------------------------------
     def advance(self, t: float) -> None:
         """Bring the world to virtual time `t` (no earlier than its clock): buttons and plates
         powered as they are then (an agent's hold on a plate begins on its arrival, after its
-        step_on has started), so a view read now shows the world at `t`."""
+        step_on has started), so a view read now shows the world at `t`; every agent picks
+        up the items it touches then (env/sim/ground.py)."""
         self._advance(t)
+        self._collect_all(t)
 
     def snapshot(self) -> dict[str, object]:
         """The state as plain data: inventories, containers, blocks that differ from the
@@ -284,6 +299,7 @@ class SimBackend:
             "fired": sorted(s.fired),
             "positions": {a: list(p) for a, p in sorted(s.positions.items())},
             "entities": {i: [e.type, list(e.pos)] for i, e in sorted(s.entities_by_id.items())},
+            "ground": [[g.item, g.count, list(g.pos)] for g in s.ground],
         }
 
     def clone(self) -> SimBackend:
@@ -294,6 +310,37 @@ class SimBackend:
         other.state = self.state.copy()
         other.walker = Walker(other.state.block, self.rules.blocks, self.world.bounds)
         return other
+
+    # -- items on the ground (env/sim/ground.py) -------------------------------------------
+    def _collect_all(self, t: float) -> None:
+        """Every agent picks up the ground items it touches where it is at virtual time t
+        (after the items gone by then despawn)."""
+        s = self.state
+        despawn(s.ground, t)
+        if not s.ground:
+            return
+        for agent in s.positions:
+            pick_up(s.ground, s.inventories[agent], agent, [(t, self.pos_at(agent, t))], t)
+
+    def _collect(self, agent: str, start: float, end: float, where: FPos,
+                 walk_before: Walk | None) -> None:
+        """`agent`'s action ran from `start` to `end`: it picks up what it touched on the way,
+        from `where` (its feet at `start`) along the walk the action made, if any, to where
+        the action left it, standing there until `end`."""
+        s = self.state
+        despawn(s.ground, start)
+        if not s.ground:
+            return
+        walk = s.walks.get(agent)
+        path: list[tuple[float, FPos]] = [(start, where)]
+        if walk is not None and walk is not walk_before and s.teleported.get(agent, -1.0) < start:
+            t = walk.leave
+            path.append((t, feet_center(walk.cells[0])))
+            for a, b in zip(walk.cells, walk.cells[1:], strict=False):
+                t += math.dist(a, b) / walk.speed
+                path.append((min(t, end), feet_center(b)))
+        path.append((end, s.agent_pos(agent)))
+        pick_up(s.ground, s.inventories[agent], agent, path, end)
 
     # -- time and triggers ----------------------------------------------------------------
     def _advance(self, t: float) -> None:
@@ -459,8 +506,9 @@ class SimBackend:
         """A trigger's give or teleport effect on one agent it reaches, at virtual time `at`."""
         s = self.state
         s.reached.setdefault(trigger_id, set()).add(agent)
-        if eff.kind == "give" and eff.item:
-            s.give(agent, eff.item, eff.count)
+        if eff.kind == "give" and eff.item:  # as /give: what does not fit lies at its feet
+            s.give(agent, eff.item, eff.count, at=at, kind="give_overflow",
+                   where=self.pos_at(agent, at))
         elif eff.kind == "teleport" and eff.to is not None:
             self._leave_plates(agent, s.fired.get(trigger_id, s.clock))
             s.positions[agent] = feet_center(eff.to)
@@ -732,11 +780,12 @@ class SimBackend:
                 s.set_block(cell, _AIR, start + seconds)
             if left != _AIR.name:
                 s.set_block(action.pos, BlockState(name=left), start + seconds)
+            broke = start + seconds  # what does not fit lies at the digger's feet
             for item, n in drops.items():
-                s.give(agent, item, n)
+                s.give(agent, item, n, at=broke)
             if container is not None:
                 for item, n in container.items.items():
-                    s.give(agent, item, n)
+                    s.give(agent, item, n, at=broke)
             self._pop_unheld(agent, cells, start + seconds)
             self._settle()
 
@@ -759,7 +808,11 @@ class SimBackend:
                 for item, n in loot_drops(block.name, set(),
                                           int(age) if age is not None else None,
                                           self.rng, state=state).items():
-                    s.give(agent, item, n)
+                    s.give(agent, item, n, at=at)
+
+    def _solid(self, name: str) -> bool:
+        info = self.rules.blocks.get(name)
+        return info.solid if info is not None else True
 
     def _place(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Place)
@@ -768,14 +821,24 @@ class SimBackend:
         how = self.rules.placement(action.item)
         # a snow cover grows by a layer, a half slab becomes double (env/data/replaceable.json)
         more = grown(here.name, here.state, how.item) if how and how.item else None
-        state = more or placed_state(action.item, action.facing,
-                                     looking(s.agent_pos(agent), action.pos))
+        feet = s.agent_pos(agent)
+        look = looking(feet, action.pos)
+        state = more or placed_state(action.item, action.facing, look)
+        if not more:  # what the click adds: six-way facing, half, hinge (env/placing.py)
+            side = click_side(action.item, action.pos, action.facing, s.block,
+                              self._solid, how.item if how else None)
+            state = {**state, **placing_extras(
+                action.item, action.facing, action.pos, look,
+                nearest_looking(feet, action.pos), OPPOSITE[side] if side else None, s.block)}
         cells = [(action.pos, state)]
         if two_tall(action.item):  # both halves (check() saw the cell above free)
             x, y, z = action.pos
             shut = {"open": False} if action.item.endswith("_door") else {}
             cells = [(action.pos, {**state, **shut, "half": "lower"}),
                      ((x, y + 1, z), {**state, **shut, "half": "upper"})]
+        head = head_cell(action.item, action.pos, action.facing, look)
+        if head is not None:  # a bed's head (check() saw that cell free)
+            cells.append((head, {**state, "part": "head"}))
         at = start + PLACE_S
 
         def apply() -> None:
@@ -785,6 +848,9 @@ class SimBackend:
                 s.give(agent, item, n)
             for cell, st in cells:
                 s.set_block(cell, BlockState(name=action.item, state=st), at)
+            # stairs take their corner shape from the stairs beside them, and reshape those
+            for cell, block in reshaped(action.pos, s.block).items():
+                s.set_block(cell, block, at)
             if action.item in CONTAINERS:
                 s.containers[action.pos] = Container({}, action.item, None)
 
@@ -810,9 +876,10 @@ class SimBackend:
         def apply() -> None:
             del s.entities_by_id[target]
             for item, n in loot.items():
-                s.give(agent, item, n)
+                s.give(agent, item, n, at=start + seconds)
 
-        return kill_seconds(action.entity, held), apply
+        seconds = kill_seconds(action.entity, held)
+        return seconds, apply
 
     def _milk(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Milk)
@@ -820,9 +887,12 @@ class SimBackend:
         rule = self.rules.get(f"milk:{action.entity}")
 
         def apply() -> None:
+            # ItemUtils.createFilledResult: a last bucket becomes the milk bucket in place
+            # (its slot freed by the take); else the milk bucket goes where it fits or, with
+            # no room, is dropped at the feet (Player.drop: 40 ticks before a pickup).
             for item, n in rule.inputs.items():
                 s.take(agent, item, n)
-            s.give(agent, rule.output, int(rule.count))
+            s.give(agent, rule.output, int(rule.count), at=start + MILK_S, kind="player_drop")
 
         return MILK_S, apply
 

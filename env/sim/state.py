@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from env.capacity import player_slots, room_for
+from env.capacity import player_slots, room_for, stack_size
+from env.ground import GroundItem, Kind, dropped
 from env.sim.triggers import Hold
 from env.world import GROUND_Y, BlockState, EntityState, FPos, Pos, StateValue, feet_center
 
@@ -107,8 +108,9 @@ class SimState:
     """Furnaces still burning fuel, and the virtual time their fire goes out."""
     busy_until: dict[Pos, float] = field(default_factory=dict)
     """Exclusive stations (furnaces) at work, and the virtual time their job ends."""
-    on_ground: dict[str, dict[str, int]] = field(default_factory=dict)
-    """Items that did not fit an agent's inventory and fell at its feet, per agent."""
+    ground: list[GroundItem] = field(default_factory=list)
+    """Items lying on the ground (what did not fit an inventory), in the order they fell
+    (env/ground.py; picked up and despawned by env/sim/ground.py)."""
     last_used: dict[str, Pos | None] = field(default_factory=dict)
     """The block each agent's last action used (None: none), so that a take or put right
     after another at the same chest costs no new turn towards it."""
@@ -190,19 +192,25 @@ class SimState:
             self.lit_until.pop(pos, None)
             self.busy_until.pop(pos, None)
 
-    def give(self, agent: str, item: str, count: int) -> int:
-        """Put `count` of `item` into `agent`'s 36 slots; what does not fit falls at its feet
-        (kept in `on_ground`, out of reach of the simulator's actions), as the server does.
-        Returns how many went into the inventory."""
+    def give(self, agent: str, item: str, count: int, at: float | None = None,
+             kind: Kind = "block_drop", where: FPos | None = None) -> int:
+        """Put `count` of `item` into `agent`'s 36 slots (part-filled stacks first, then empty
+        slots); what does not fit falls at its feet (`where`, default where it stands) at
+        virtual time `at` (default the clock) as a `GroundItem` of `kind` (its pickup delay;
+        a give's overflow is the agent's own). Returns how many went into the inventory."""
         if count <= 0:
             return 0
         inv = self.inventories[agent]
         fits = min(count, room_for(inv, item, player_slots()))
         if fits:
             inv[item] = inv.get(item, 0) + fits
-        if count > fits:
-            here = self.on_ground.setdefault(agent, {})
-            here[item] = here.get(item, 0) + count - fits
+        left = count - fits
+        while left > 0:  # one item entity per stack, as the game drops them
+            n = min(left, stack_size(item))
+            left -= n
+            self.ground.append(dropped(item, n, where or self.agent_pos(agent),
+                                       self.clock if at is None else at, kind,
+                                       agent if kind == "give_overflow" else None))
         return fits
 
     def take(self, agent: str, item: str, count: int) -> None:
@@ -238,7 +246,7 @@ class SimState:
             clock=self.clock,
             lit_until=dict(self.lit_until),
             busy_until=dict(self.busy_until),
-            on_ground={a: dict(items) for a, items in self.on_ground.items()},
+            ground=list(self.ground),
             last_used=dict(self.last_used),
             walks=dict(self.walks),
             teleported=dict(self.teleported),

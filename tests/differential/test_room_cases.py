@@ -4,9 +4,9 @@ tests/differential/test_cases.py): the same verdicts, codes and final inventorie
 Vanilla 1.19.2: a player carries 36 stacks, a chest 27 (minecraft.wiki/w/Inventory,
 /w/Chest); items moved into either top up part-filled stacks of the same item first, then fill
 empty slots; a crafting result is not shift-clicked into an inventory without room for it, so
-a craft or a milking whose output cannot fit once its inputs are spent is refused
-`inventory_full` and spends nothing. Stack sizes from minecraft-data (ender pearls and eggs
-16, milk buckets 1).
+a craft whose output cannot fit once its inputs are spent is refused `inventory_full` and
+spends nothing (a milking is not: tests/differential/test_ground_cases.py). Stack sizes
+from minecraft-data (ender pearls and eggs 16, milk buckets 1).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 from env.minecraft.backend import MinecraftBackend
 from env.refusals import Code
 from env.rulebook import Rulebook
-from env.world import ContainerSpec, EntitySpec, WorldSetup
-from tests.differential.test_cases import ORIGIN, A, B, at, backend, both
+from env.world import ContainerSpec, WorldSetup
+from tests.differential.test_cases import A, B, at, backend, both
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(300)]
 __all__ = ["backend"]  # the module's server backend fixture, shared with test_cases
@@ -84,17 +84,3 @@ def test_a_craft_whose_result_has_no_slot_spends_nothing(
                 (ok, None if ok else Code.INVENTORY_FULL)
             assert run.final["inventories"][A] == after
 
-
-def test_milking_into_a_full_inventory_keeps_the_bucket(
-        backend: MinecraftBackend, rules: Rulebook) -> None:
-    # 34 stacks of dirt, an egg, 2 buckets: no slot for the milk bucket (milk buckets stack
-    # to 1); the server used to spend the bucket and drop the milk.
-    held = {"dirt": 34 * 64, "egg": 1, "bucket": 2}
-    world = WorldSetup(entities=[EntitySpec(type="cow", pos=(ORIGIN[0] + 0.5, ORIGIN[1],
-                                                             ORIGIN[2] + 2.5))],
-                       spawn=[at(0, 0), at(3, 0)], agent_items=held)
-    sim, srv = both(backend, rules, world, [
-        {A: {"name": "milk", "entity": "cow"}, B: {"name": "wait", "seconds": 0.2}}])
-    for run in (sim, srv):
-        assert (run.verdicts[0].ok, run.verdicts[0].code) == (False, Code.INVENTORY_FULL)
-        assert run.final["inventories"][A] == held

@@ -10,9 +10,12 @@
 //   through env/js/attack.js: the hand 1, a wooden sword 4, a stone sword 5...; flying-squid
 //   takes 1 whatever is held). A mob just hit is invulnerable for 10 ticks: a hit then takes
 //   only what it deals beyond the last hit (LivingEntity.hurt, invulnerableTime > 10).
-// - Using an empty bucket on a cow, mooshroom or goat turns one bucket into a milk_bucket.
+// - Using an empty bucket on a cow, mooshroom or goat turns one bucket into a milk_bucket
+//   (ItemUtils.createFilledResult): a last bucket in place, else the milk bucket goes into the
+//   inventory or, with no room, lies at the feet (../ground.js).
 // Event: serv.on('animalKilled', ({ entity, player, drops }) => ...), drops = [[item, count], ...].
 
+const { DESPAWN_MS, delayMs } = require('../ground')
 const { guarded, giveItem } = require('../blockstate')
 const loot = require('../../js/loot')
 const attack = require('../../js/attack')
@@ -39,7 +42,7 @@ module.exports.server = (serv) => {
       }
       for (let i = 0; i < count; i++) {
         serv.spawnObject(registry.entitiesByName.item.id, entity.world, entity.position.clone(), {
-          itemId: registry.itemsByName[item].id, itemCount: 1, pickupTime: 500, deathTime: 5 * 60 * 1000
+          itemId: registry.itemsByName[item].id, itemCount: 1, pickupTime: delayMs('block_drop'), deathTime: DESPAWN_MS
         })
       }
     }
@@ -122,7 +125,7 @@ module.exports.player = (player, serv) => {
     } else {
       held.count -= 1
       player.inventory.updateSlot(slot, held)
-      giveItem(serv, player, 'milk_bucket', 1)
+      giveItem(serv, player, 'milk_bucket', 1, 'player_drop') // no room: at the feet (Player.drop)
     }
     serv.emit('animalMilked', { entity, player })
   }))

@@ -36,7 +36,7 @@ module.exports.server = (serv) => {
   }
 
   // A two-tall block: the lower half here, the upper half just after flying-squid sets it,
-  // with the placed state (a door's facing) on both. The cell above must be replaceable; a
+  // with the placed state (a door's facing and hinge) on both. The cell above must be replaceable; a
   // door also needs a full block below (a plant's ground is support.js's rule).
   async function placeTwoTall (name, player, position, properties) {
     const above = position.offset(0, 1, 0)
@@ -47,7 +47,7 @@ module.exports.server = (serv) => {
       if (below.boundingBox !== 'block') return {}
     }
     const block = registry.blocksByName[name]
-    const kept = name.endsWith('_door') ? { facing: properties.facing } : {}
+    const kept = name.endsWith('_door') ? { facing: properties.facing, ...(properties.hinge ? { hinge: properties.hinge } : {}) } : {}
     const lower = stateIdOf(registry, name, { ...kept, half: 'lower' })
     const upper = stateIdOf(registry, name, { ...kept, half: 'upper' })
     setImmediate(() => serv.setBlock(player.world, above, upper))

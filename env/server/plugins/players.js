@@ -13,7 +13,8 @@
 //   forgets them); it picks up nothing before they are back.
 // - Picking up an item entity takes its whole count (flying-squid's takes one).
 // - /give <player> <item> [count] counts items as numbers and splits them into stacks
-//   (flying-squid's concatenates the count as a string).
+//   (flying-squid's concatenates the count as a string); what does not fit lies at the
+//   player's feet for it alone (../ground.js).
 // - Death and respawn as vanilla: a player whose health reaches 0 drops what it holds where it
 //   died (keepInventory is off by default); its respawn request (client_command action 0, which
 //   'perform_respawn' in 1.19's protocol, which flying-squid 1.12 does not read) brings it back at the world spawn
@@ -25,6 +26,7 @@
 
 const UserError = require('flying-squid').UserError
 const { install } = require('./windows_common')
+const { DESPAWN_MS, delayMs, dropAtFeet } = require('../ground')
 
 module.exports.server = function (serv) {
   const registry = serv.registry
@@ -77,7 +79,9 @@ module.exports.server = function (serv) {
       const lines = []
       for (const player of players) {
         const left = api.giveToInventory(player, itemData.id, count)
-        lines.push(`gave ${count - left} ${itemData.name} to ${player.username}` + (left ? ` (${left} did not fit)` : ''))
+        // vanilla's GiveCommand: what does not fit lies at the player's feet, for it alone
+        if (left > 0) dropAtFeet(serv, player, itemData.id, left, 'give_overflow')
+        lines.push(`gave ${count - left} ${itemData.name} to ${player.username}` + (left ? ` (${left} at its feet)` : ''))
       }
       return lines.join('; ')
     }
@@ -143,15 +147,9 @@ module.exports.player = function (player, serv) {
       slots: player.inventory.slots.map(item => (item ? { type: item.type, count: Number(item.count), metadata: item.metadata, nbt: item.nbt } : null))
     })
   })
-  // A player picks nothing up until its kept inventory is back: flying-squid lists a player
-  // (and lets it collect items near it) before it has spawned, and the restore below would
-  // then write over what it picked up.
-  let collect = player.collect
-  Object.defineProperty(player, 'collect', {
-    configurable: true,
-    get: () => (entity) => { if (player.ccInventoryBack && collect) collect(entity) },
-    set: (fn) => { collect = fn }
-  })
+  // A player picks nothing up until its kept inventory is back (ccInventoryBack, read by
+  // ground_items.js): flying-squid lists a player before it has spawned, and the restore below
+  // would then write over what it picked up.
   player.once('spawned', () => {
     const saved = left.get(player.uuid)
     player.ccInventoryBack = true
@@ -197,24 +195,6 @@ module.exports.player = function (player, serv) {
   // login.js (a later hook) defines serv._sendPlayerList for each joining player, and
   // settings.js player.findSpawnPoint; replace them once they exist, before the player logs in.
   player.once('asap', () => {
-    // inventory.js's collect adds one item whatever the entity's count: take them all (when
-    // they fit; otherwise the item stays on the ground).
-    player.collect = (entity) => {
-      const count = Number(entity.itemCount ?? 1)
-      const itemData = serv.registry.items[entity.itemId]
-      if (!itemData || !(count > 0)) return
-      let room = 0
-      for (let i = 9; i < 45; i++) {
-        const s = player.inventory.slots[i]
-        if (!s) room += itemData.stackSize
-        else if (s.type === entity.itemId && !s.nbt) room += s.stackSize - Number(s.count)
-      }
-      if (room < count) return
-      entity._writeOthersNearby('collect', { collectedEntityId: entity.id, collectorEntityId: player.id, pickupItemCount: count })
-      api.giveToInventory(player, entity.itemId, count)
-      entity.destroy()
-    }
-
     const findSpawnPoint = player.findSpawnPoint
     player.findSpawnPoint = async () => {
       const saved = left.get(player._client.uuid)
@@ -250,7 +230,7 @@ module.exports.player = function (player, serv) {
       const item = slots[i]
       if (!item) continue
       serv.spawnObject(serv.registry.entitiesByName.item.id, player.world, player.position.offset(0, 1, 0), {
-        itemId: item.type, itemCount: Number(item.count), pickupTime: 2000, deathTime: 5 * 60 * 1000
+        itemId: item.type, itemCount: Number(item.count), pickupTime: delayMs('player_drop'), deathTime: DESPAWN_MS
       })
       player.inventory.updateSlot(i, null)
     }

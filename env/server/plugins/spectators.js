@@ -6,7 +6,7 @@
 //   default ^agent\d+$, the runner's agent ids); every other name is a spectator.
 // - A spectator is not an operator (no commands), its interaction packets (dig, place, use an
 //   item or an entity, click in a window) are dropped before any plugin sees them, it presses
-//   no pressure plate, and an item entity near it goes to the nearest agent instead.
+//   no pressure plate and picks nothing up (ground_items.js).
 
 const AGENT_NAMES = new RegExp(process.env.CAUSALCRAFT_AGENT_NAMES || '^agent\\d+$')
 const SPECTATOR = 3
@@ -31,11 +31,6 @@ module.exports.player = function (player, serv) {
   player.gameMode = SPECTATOR
   const emit = player._client.emit.bind(player._client)
   player._client.emit = (name, ...args) => TOUCHING.has(name) ? false : emit(name, ...args)
-  player.collect = (entity) => {
-    const agent = serv.getNearby({ world: entity.world, position: entity.position, radius: 1.75 })
-      .find(p => !p.spectator)
-    if (agent) agent.collect(entity)
-  }
   player.once('spawned', () => {
     if (player.gameMode !== SPECTATOR) player.setGameMode(SPECTATOR)
   })

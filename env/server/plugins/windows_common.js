@@ -22,7 +22,8 @@
 // Window 0 (the player inventory with its 2x2 grid) is the session `inventorySession(player)`.
 
 const INVENTORY_SLOTS = 46
-const DROP_HEIGHT = 1.32 // above the feet: eye height 1.62 less 0.3 (vanilla Player.drop)
+const { DESPAWN_MS, GROUND, delayMs } = require('../ground')
+const DROP_HEIGHT = GROUND.drop_height // above the feet: eye height 1.62 less 0.3 (vanilla Player.drop)
 
 function install (serv) {
   if (serv.ccWindows) return serv.ccWindows
@@ -242,7 +243,7 @@ function install (serv) {
       if (!item || item.count <= 0) continue
       const velocity = new Vec3(-Math.sin(yaw) * Math.cos(pitch) * 3, -Math.sin(pitch) * 3 + 2, Math.cos(yaw) * Math.cos(pitch) * 3)
       serv.spawnObject(registry.entitiesByName.item.id, player.world, player.position.offset(0, 1.3, 0), {
-        velocity, itemId: item.type, itemCount: item.count, pickupTime: 2000, deathTime: 5 * 60 * 1000
+        velocity, itemId: item.type, itemCount: item.count, pickupTime: delayMs('player_drop'), deathTime: DESPAWN_MS
       })
     }
   }
@@ -318,7 +319,7 @@ function install (serv) {
     let left = count
     for (const i of order) {
       const s = inv.slots[i]
-      if (left > 0 && s && s.type === type && JSON.stringify(s.nbt) === JSON.stringify(nbt) && s.count < s.stackSize) {
+      if (left > 0 && s && s.type === type && JSON.stringify(s.nbt ?? null) === JSON.stringify(nbt ?? null) && s.count < s.stackSize) {
         const moved = Math.min(left, s.stackSize - s.count)
         inv.updateSlot(i, new Item(type, s.count + moved, s.metadata, s.nbt))
         left -= moved
@@ -389,7 +390,7 @@ function install (serv) {
   function dropAtFeet (player, type, count) {
     const { Vec3 } = require('vec3')
     serv.spawnObject(registry.entitiesByName.item.id, player.world, player.position.offset(0, DROP_HEIGHT, 0), {
-      velocity: new Vec3(0, 0, 0), itemId: type, itemCount: count, pickupTime: 2000, deathTime: 5 * 60 * 1000
+      velocity: new Vec3(0, 0, 0), itemId: type, itemCount: count, pickupTime: delayMs('player_drop'), deathTime: DESPAWN_MS
     })
   }
 
