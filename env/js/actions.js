@@ -380,7 +380,48 @@ async function transfer (bot, chest, direction, type, name, n) {
   refuse(C.ACTION_FAILED, { what: `${direction === 'take' ? 'took' : 'put'} ${moved} ${name}, not ${n}` + (error ? `: ${error.message}` : '') })
 }
 
-async function take (bot, { pos, item, count: n = 1 }) {
+// Our bots take turns at a chest: one Node process runs every bot of an episode, and each
+// take or put holds the chest from opening it until the server has applied its last click.
+// Vanilla lets several players use a chest at once, each click acting on the chest as it is;
+// but a client clicks on what it last saw, so two bots moving items in one chest at the same
+// moment clicked on each other's stale slots (one's apples went into the chest during the
+// other's take), and a bot that opened the chest just after another's put could read it
+// before that put's last click had come in ("holds 0 apple"). One at a time, each take and put
+// ends as vanilla ends it for one player: the simulator's outcome, whichever comes first.
+const chestTurns = new Map()
+async function inTurn (pos, fn) {
+  const key = pos.join(',')
+  const before = chestTurns.get(key) || Promise.resolve()
+  let release
+  const mine = new Promise(resolve => { release = resolve })
+  const chain = before.then(() => mine)
+  chestTurns.set(key, chain)
+  try {
+    await before
+    return await fn()
+  } finally {
+    release()
+    if (chestTurns.get(key) === chain) chestTurns.delete(key)
+  }
+}
+
+// Waits until the server has applied every click the bot sent in `window` (a click it answers
+// with the whole window comes after them on the same connection), so that a bot opening the
+// chest next reads it as these clicks left it.
+async function applied (bot, window) {
+  if (typeof bot._syncWindow !== 'function') return
+  await withTimeout(bot._syncWindow(window), 5000, 'the server to apply the clicks')
+}
+
+async function take (bot, args) {
+  return inTurn(args.pos, () => takeInTurn(bot, args))
+}
+
+async function put (bot, args) {
+  return inTurn(args.pos, () => putInTurn(bot, args))
+}
+
+async function takeInTurn (bot, { pos, item, count: n = 1 }) {
   const type = itemId(bot, item)
   const block = await openChest(bot, pos)
   // The chest's contents can only be read through its window; opening it changes nothing.
@@ -397,11 +438,14 @@ async function take (bot, { pos, item, count: n = 1 }) {
     if (err instanceof Refused) err.extra = { container: containerCounts(chest) }
     throw err
   } finally {
+    try {
+      await applied(bot, chest)
+    } catch (err) {} // the window closes all the same
     chest.close()
   }
 }
 
-async function put (bot, { pos, item, count: n = 1 }) {
+async function putInTurn (bot, { pos, item, count: n = 1 }) {
   const type = itemId(bot, item)
   const block = await openChest(bot, pos)
   requireItems(bot, { [item]: n })
@@ -416,6 +460,9 @@ async function put (bot, { pos, item, count: n = 1 }) {
     if (err instanceof Refused) err.extra = { container: containerCounts(chest) }
     throw err
   } finally {
+    try {
+      await applied(bot, chest)
+    } catch (err) {} // the window closes all the same
     chest.close()
   }
 }
