@@ -8,6 +8,7 @@ the simulator's clock, the planner's estimates and the lower bound read them her
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from env.attack import hit_interval, hits
@@ -47,3 +48,14 @@ def kill_seconds(entity: str, weapon: str | None) -> float:
     """
     health = ANIMALS["max_health"].get(entity, ANIMALS["default_health"])
     return DURATIONS["kill_s"] + hit_interval(weapon) * (hits(health, weapon) - 1)
+
+
+def not_before(t: float) -> float:
+    """`t` (virtual s) rounded up to the millisecond: the moment a refusal tells a player to
+    come back at (a station's `free_at`), never before it is free; rounding to the nearest
+    could send the player back a fraction of a millisecond early, to be refused again.
+
+    >>> not_before(15.285342), not_before(2.0)
+    (15.286, 2.0)
+    """
+    return math.ceil(round(t * 1000, 6)) / 1000

@@ -7,6 +7,7 @@ AbstractFurnaceBlockEntity.getFuel() and minecraft.wiki/w/Smelting#Fuel, minecra
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 from pathlib import Path
 
@@ -173,6 +174,21 @@ def test_a_furnace_smelts_one_job_at_a_time() -> None:
     assert sim.snapshot() == before  # a refused action changes nothing
     after = sim.execute("b", Smelt(furnace=FURNACE, item="rabbit", count=2), done)
     assert after.ok and sim.view().inventory("b") == {"coal": 1, "cooked_rabbit": 2}
+
+
+def test_a_player_told_when_a_furnace_is_free_is_never_refused_again_then() -> None:
+    # The first job ends at 20.475342 s; `free_at` is rounded up to the millisecond (it was
+    # rounded to the nearest, 20.475, and the retry then was refused again).
+    sim = sim_with({"beef": 2, "rabbit": 2, "coal": 2}, agents=("a", "b"))
+    sim.state.inventories["b"] = {"rabbit": 2, "coal": 1}
+    sim.state.inventories["a"] = {"beef": 2, "coal": 1}
+    start = 0.005342
+    assert sim.execute("a", Smelt(furnace=FURNACE, item="beef", count=2), start).ok
+    ends = start + 20.0 + DURATIONS["smelt_overhead_s"]
+    busy = sim.execute("b", Smelt(furnace=FURNACE, item="rabbit", count=2), 5.0)
+    free_at = busy.params["free_at"]
+    assert free_at == math.ceil(ends * 1000) / 1000 and ends <= free_at < ends + 0.001
+    assert sim.execute("b", Smelt(furnace=FURNACE, item="rabbit", count=2), free_at).ok
 
 
 def test_two_agents_craft_at_one_table_at_once() -> None:

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from env.actions import Action, Rendezvous, Smelt
 from env.backend import BackendError, Observation, Outcome
+from env.durations import not_before
 from env.ground import GroundStack, nearest_ground
 from env.minecraft.bridge import BridgeError, JsBridge
 from env.refusals import Code, as_code, refuse
@@ -631,7 +632,7 @@ class MinecraftBackend:
         code = None if result["ok"] else as_code(result.get("code") or Code.ACTION_FAILED)
         params = dict(result.get("params") or {})
         if isinstance(params.get("free_in"), int | float):  # a busy station: when, in episode time
-            params["free_at"] = round(start + seconds + float(params.pop("free_in")), 3)
+            params["free_at"] = not_before(start + seconds + float(params.pop("free_in")))
         return Outcome(ok=bool(result["ok"]), reason=result.get("reason"), code=code,
                        params=params, seconds=seconds,
                        fired=sorted(self.fired() - before))

@@ -34,7 +34,7 @@ from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.block_states import full_state
 from env.dig import left_behind
-from env.durations import DURATIONS, kill_seconds
+from env.durations import DURATIONS, kill_seconds, not_before
 from env.ground import GroundStack, nearest_ground
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
@@ -687,7 +687,7 @@ class SimBackend:
         # One job at a time (env/data/stations.json): a second smelt waits for the first.
         busy = s.busy_until.get(pos, 0.0)
         if self.rules.station_exclusive("furnace") and busy > start + 1e-9:
-            return refuse(Code.STATION_BUSY, station="furnace", pos=pos, free_at=round(busy, 3))
+            return refuse(Code.STATION_BUSY, station="furnace", pos=pos, free_at=not_before(busy))
         # A lit furnace burns on until its fuel is spent (10 s per item a fuel is worth),
         # so a smelt that follows another soon enough needs less new fuel, or none.
         burn_s = self.rules.fuel_value(action.fuel) * rule.seconds
