@@ -333,7 +333,20 @@ class Smelt(Action):
         fuel = self.fuel_needed(rules, fire(self.furnace) if fire is not None else 0.0)
         if fuel:
             need[self.fuel] = need.get(self.fuel, 0) + fuel
-        return _holds(view, agent, need)
+        short = _holds(view, agent, need)
+        if short:
+            return short
+        # The smelt ends with its output taken out of the furnace: with no room for it the
+        # output would stay in the furnace's output slot (vanilla's result slot is not taken
+        # into a full inventory), so, as a craft is, the smelt is refused before anything is
+        # loaded (the input and the fuel spent free their slots first).
+        output = rules.smelts_to(self.item)
+        assert output is not None
+        free = room_after(view.inventory(agent), need, output, player_slots())
+        if free < self.count:
+            return refuse(Code.INVENTORY_FULL, agent=agent, count=self.count, item=output,
+                          free=free)
+        return None
 
 
 class Dig(Action):

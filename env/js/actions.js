@@ -748,6 +748,8 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
       const need = { [item]: n }
       if (fuelCount) need[fuel] = (need[fuel] || 0) + fuelCount
       requireItems(bot, need)
+      // the output must fit once the input and the fuel are spent, as env/actions.py Smelt
+      requireRoomAfter(bot, need, recipes[item], n)
       // The fire burns on while the fuel and the input go in (a few ticks): where that leaves
       // it short, one more fuel goes in if held. What does not burn comes back at the end.
       const held = bot.inventory.count(fuelType) - (fuel === item ? n : 0)

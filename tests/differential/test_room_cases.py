@@ -16,7 +16,7 @@ import pytest
 from env.minecraft.backend import MinecraftBackend
 from env.refusals import Code
 from env.rulebook import Rulebook
-from env.world import ContainerSpec, WorldSetup
+from env.world import BlockSpec, ContainerSpec, WorldSetup
 from tests.differential.test_cases import A, B, at, backend, both
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(300)]
@@ -84,3 +84,25 @@ def test_a_craft_whose_result_has_no_slot_spends_nothing(
                 (ok, None if ok else Code.INVENTORY_FULL)
             assert run.final["inventories"][A] == after
 
+
+
+def test_a_smelt_whose_output_has_no_slot_is_refused_before_anything_is_loaded(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # 34 stacks of sand, 64 potatoes, 2 coal: every slot still in use after the smelt (63
+    # potatoes, 1 coal), so no room for the baked potato, which vanilla would leave in the
+    # furnace's output slot: the smelt is refused inventory_full with nothing spent, as a
+    # craft is. With 1 potato and 1 coal, both spent whole, their slots take it.
+    furnace = BlockSpec(name="furnace", pos=at(1, 2), state={"facing": "south"})
+    smelt = {"name": "smelt", "furnace": list(at(1, 2)), "item": "potato", "count": 1}
+    full = {**SAND_34, "potato": 64, "coal": 2}
+    sim, srv = both(backend, rules, WorldSetup(blocks=[furnace], spawn=[at(1, 0), at(3, 0)],
+                                               agent_items=full), [{A: smelt}])
+    for run in (sim, srv):
+        assert [(v.ok, v.code) for v in run.verdicts] == [(False, Code.INVENTORY_FULL)]
+        assert run.final["inventories"][A] == full
+    whole = {**SAND_34, "potato": 1, "coal": 1}
+    sim, srv = both(backend, rules, WorldSetup(blocks=[furnace], spawn=[at(1, 0), at(3, 0)],
+                                               agent_items=whole), [{A: smelt}])
+    for run in (sim, srv):
+        assert [(v.ok, v.code) for v in run.verdicts] == [(True, None)]
+        assert run.final["inventories"][A] == {**SAND_34, "baked_potato": 1}
