@@ -388,20 +388,20 @@ async function transfer (bot, chest, direction, type, name, n) {
 // other's take), and a bot that opened the chest just after another's put could read it
 // before that put's last click had come in ("holds 0 apple"). One at a time, each take and put
 // ends as vanilla ends it for one player: the simulator's outcome, whichever comes first.
-const chestTurns = new Map()
-async function inTurn (pos, fn) {
-  const key = pos.join(',')
-  const before = chestTurns.get(key) || Promise.resolve()
+// (`key`: what the bots take turns at, e.g. 'chest 1,-60,2'.)
+const turns = new Map()
+async function inTurn (key, fn) {
+  const before = turns.get(key) || Promise.resolve()
   let release
   const mine = new Promise(resolve => { release = resolve })
   const chain = before.then(() => mine)
-  chestTurns.set(key, chain)
+  turns.set(key, chain)
   try {
     await before
     return await fn()
   } finally {
     release()
-    if (chestTurns.get(key) === chain) chestTurns.delete(key)
+    if (turns.get(key) === chain) turns.delete(key)
   }
 }
 
@@ -414,11 +414,11 @@ async function applied (bot, window) {
 }
 
 async function take (bot, args) {
-  return inTurn(args.pos, () => takeInTurn(bot, args))
+  return inTurn(`chest ${args.pos}`, () => takeInTurn(bot, args))
 }
 
 async function put (bot, args) {
-  return inTurn(args.pos, () => putInTurn(bot, args))
+  return inTurn(`chest ${args.pos}`, () => putInTurn(bot, args))
 }
 
 async function takeInTurn (bot, { pos, item, count: n = 1 }) {
@@ -789,7 +789,15 @@ function shearsDrop (name) {
   return (LOOT[name] || []).some(d => String(d.when || '').includes('shears'))
 }
 
-async function dig (bot, { pos }) {
+// Bots take turns at a block too: in vanilla two players may dig one block at once, the first
+// to finish breaks it and the other's digging ends on air with nothing; here the second digs
+// once the first is done, and finds nothing to dig, as the simulator, which runs one dig
+// before the other, says.
+async function dig (bot, args) {
+  return inTurn(`block ${args.pos}`, () => digInTurn(bot, args))
+}
+
+async function digInTurn (bot, { pos }) {
   const block = blockAtOrRefuse(bot, pos)
   if (nothingToDig(block.name)) refuse(C.NOTHING_TO_DIG, { pos, block: block.name })
   if (block.hardness === null || block.hardness === undefined || block.hardness < 0) refuse(C.UNBREAKABLE, { block: block.name, pos })
