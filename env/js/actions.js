@@ -17,7 +17,7 @@ const fs = require('fs')
 const path = require('path')
 const { goals } = require('mineflayer-pathfinder')
 const { Vec3 } = require('vec3')
-const { get, online, inventoryOf, sleep, vec, command, events } = require('./bot')
+const { get, online, inventoryOf, sleep, vec, command, events, bots } = require('./bot')
 const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
@@ -901,8 +901,11 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   const [sx, sy, sz] = support.STEP[side]
   const ref = bot.blockAt(at(pos).offset(sx, sy, sz))
   const face = new Vec3(-sx, -sy, -sz)
-  for (const [name, player] of Object.entries(bot.players)) {
-    const e = name === bot.username ? bot.entity : player.entity
+  // Where every player stands: a bot of this process knows its own position (another bot's
+  // view of it can lag behind a teleport); other players as this bot sees them.
+  for (const name of new Set([...Object.keys(bot.players), ...bots.keys()])) {
+    const own = bots.get(name)
+    const e = name === bot.username ? bot.entity : (own && own.entity) || bot.players[name]?.entity
     if (!e) continue
     const f = e.position.floored()
     if (f.x === cell.x && f.z === cell.z && (f.y === cell.y || f.y === cell.y - 1)) refuse(C.CELL_OCCUPIED, { who: name, pos })
