@@ -19,13 +19,11 @@ from typing import Any
 
 import pytest
 
-from env.actions import parse_action
-from env.block_states import full_state
 from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.rulebook import Rulebook
-from env.sim import SimBackend
 from env.world import GROUND_Y, STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
+from tests.differential.states import States, states_on_server, states_on_sim
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
 
@@ -89,43 +87,16 @@ def cells() -> list[Pos]:
             for x in range(-1, SIZE[0]) for y in range(0, SIZE[1]) for z in range(-2, 2)]
 
 
-def _states(be: Any) -> dict[Pos, tuple[str, dict[str, str]]]:
-    read = getattr(be, "read_blocks", None)
-    blocks = read(cells()) if read else {c: be.view().block(c) for c in cells()}
-    return {p: (b.name, full_state(b.name, b.state)) for p, b in blocks.items()
-            if b.name != "air"}
-
-
-def on_sim(rules: Rulebook, case: str) -> list[dict[Pos, tuple[str, dict[str, str]]]]:
+def on_sim(rules: Rulebook, case: str) -> list[States]:
     setup, actions = CASES[case]
-    sim = SimBackend(rules, seed=0)
-    sim.build(setup, [AGENT])
-    out = [_states(sim)]
-    t = 0.0
-    for act in actions:
-        o = sim.execute(AGENT, parse_action(act), t)
-        assert o.ok, o
-        t += o.seconds
-        sim.advance(t)
-        out.append(_states(sim))
-    return out
+    return states_on_sim(rules, setup, actions, AGENT, cells())
 
 
-def on_server(backend: MinecraftBackend, case: str) -> list[dict[Pos, tuple[str, dict[str, str]]]]:
+def on_server(backend: MinecraftBackend, case: str) -> list[States]:
     setup, actions = CASES[case]
-    backend.build(setup, [AGENT])
-    try:
-        out = [_states(backend)]
-        for act in actions:
-            o = backend.execute(AGENT, parse_action(act), 0.0)
-            assert o.ok, o
-            out.append(_states(backend))
-        return out
-    finally:
-        x0, z0 = ORIGIN[0] - 1, ORIGIN[2] - 3
-        x1, z1 = ORIGIN[0] + SIZE[0], ORIGIN[2] + 2
-        backend.command(f"/fill {x0} {GROUND_Y + 1} {z0} {x1} {GROUND_Y + SIZE[1]} {z1} air",
-                        r"filled")
+    clear = ((ORIGIN[0] - 1, GROUND_Y + 1, ORIGIN[2] - 3),
+             (ORIGIN[0] + SIZE[0], GROUND_Y + SIZE[1], ORIGIN[2] + 2))
+    return states_on_server(backend, setup, actions, AGENT, cells(), clear)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,59 @@
+"""Whole block states after each action of one agent's case, on each backend: the shared part
+of the differential case files that compare states cell by cell (test_redstone_cases.py,
+test_piston_cases.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from env.actions import parse_action
+from env.block_states import full_state
+from env.minecraft.backend import MinecraftBackend
+from env.rulebook import Rulebook
+from env.sim import SimBackend
+from env.world import Pos, WorldSetup
+
+States = dict[Pos, tuple[str, dict[str, str]]]
+"""Every cell that is not air: (block name, its whole state with the game's defaults)."""
+
+
+def read_states(be: Any, cells: list[Pos]) -> States:
+    read = getattr(be, "read_blocks", None)
+    blocks = read(cells) if read else {c: be.view().block(c) for c in cells}
+    return {p: (b.name, full_state(b.name, b.state)) for p, b in blocks.items()
+            if b.name != "air"}
+
+
+def states_on_sim(rules: Rulebook, setup: WorldSetup, actions: list[dict[str, Any]],
+                  agent: str, cells: list[Pos]) -> list[States]:
+    """The states after the build and after each action (each must be done), one after
+    another in virtual time."""
+    sim = SimBackend(rules, seed=0)
+    sim.build(setup, [agent])
+    out = [read_states(sim, cells)]
+    t = 0.0
+    for act in actions:
+        o = sim.execute(agent, parse_action(act), t)
+        assert o.ok, o
+        t += o.seconds
+        sim.advance(t)
+        out.append(read_states(sim, cells))
+    return out
+
+
+def states_on_server(backend: MinecraftBackend, setup: WorldSetup,
+                     actions: list[dict[str, Any]], agent: str, cells: list[Pos],
+                     clear: tuple[Pos, Pos]) -> list[States]:
+    """As `states_on_sim`, on the server; the box `clear` (two corners) is filled with air
+    after, whatever happened."""
+    backend.build(setup, [agent])
+    try:
+        out = [read_states(backend, cells)]
+        for act in actions:
+            o = backend.execute(agent, parse_action(act), 0.0)
+            assert o.ok, o
+            out.append(read_states(backend, cells))
+        return out
+    finally:
+        (x0, y0, z0), (x1, y1, z1) = clear
+        backend.command(f"/fill {x0} {y0} {z0} {x1} {y1} {z1} air", r"filled")
