@@ -312,6 +312,9 @@ class JudgerCore:
         except Exception as err:  # a backend fault is the action's failure, not the Judger's
             # one line; with -v (INFO) the traceback too
             first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+            if getattr(backend, "closed", False):  # the run is ending under it: no fault
+                log.info("%s did not finish: the run is ending (%s)", p.request.action, first)
+                return Outcome.refused(refuse(Code.BACKEND_ERROR, error=str(err)))
             log.error("backend failed on %s: %s", p.request.action, first)
             log.info("details of the backend failure above", exc_info=True)
             return Outcome.refused(refuse(Code.BACKEND_ERROR, error=str(err)))

@@ -82,3 +82,9 @@ class Backend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` has begun: an action still running then fails because the run is
+        ending, not because of the game."""
+        ...

@@ -244,3 +244,27 @@ def test_a_backend_fault_is_one_log_line_and_the_traceback_only_with_v(monkeypat
         submit(core, "a1", 2, {"name": "craft", "item": "bread", "table": [2, Y, 0]})
         core.step()
     assert any(r.exc_info and r.exc_info[0] is ConnectionError for r in caplog.records)
+
+
+def test_an_action_cut_off_by_the_run_ending_is_one_info_line_without_traceback(
+        monkeypatch, caplog) -> None:
+    """SIGTERM or Ctrl-C closes the backend while a bot acts: the action in flight fails
+    `backend_error`, logged as one INFO line (no ERROR, no traceback even with -v), since the
+    game is not at fault."""
+    import logging
+
+    core, sim = judger()
+
+    def cut_off(*args, **kwargs):
+        sim.close()
+        raise ConnectionError("bridge closed\n    at Bridge.release (bridge.js:1:1)")
+
+    monkeypatch.setattr(sim, "execute", cut_off)
+    with caplog.at_level(logging.INFO, logger="causalcraft"):
+        submit(core, "a1", 1, {"name": "craft", "item": "bread", "table": [2, Y, 0]})
+        [result] = core.step()
+    assert (result.ok, result.code) == (False, Code.BACKEND_ERROR)
+    assert [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records
+            if r.name == "causalcraft.judger"] == [
+        ("INFO", "{'name': 'craft', 'item': 'bread', 'table': [2, -60, 0]} did not finish: "
+                 "the run is ending (bridge closed)", None)]

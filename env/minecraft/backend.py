@@ -800,6 +800,11 @@ class MinecraftBackend:
         except OSError as err:
             return f"the game server at {self.host}:{self.port} does not answer ({err})"
 
+    @property
+    def closed(self) -> bool:
+        """Whether `close` has begun (an action in flight then fails for that reason)."""
+        return self._closed
+
     def close(self) -> None:
         """Stops the trigger watcher and quits every bot (the server, if given, stays up)."""
         if self._closed:

@@ -167,6 +167,7 @@ class SimBackend:
         self._full_rules = load_rulebook()  # the game's own rules, to tell a changed one
         self.state = SimState()
         self.world = WorldSetup()
+        self._closed = False
         self.walker = Walker(self.state.block, rules.blocks, self.world.bounds)
         self._handlers: dict[str, Callable[[str, Action, float], Plan]] = {
             "move_to": self._move_to, "take": self._take, "put": self._put,
@@ -226,7 +227,11 @@ class SimBackend:
         return set(self.state.fired)
 
     def close(self) -> None:
-        return None
+        self._closed = True
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def observe(self, agent: str) -> Observation:
         s = self.state
