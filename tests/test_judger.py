@@ -5,6 +5,7 @@ from __future__ import annotations
 from agents.judger import JudgerCore
 from agents.messages import ActionRequest, PlannerState
 from env.refusals import Code
+from env.durations import DURATIONS
 from env.rulebook import CRAFT_S, load_rulebook
 from env.sim import SimBackend
 from env.world import STAND_Y, BlockSpec, ContainerSpec, WorldSetup
@@ -141,7 +142,7 @@ def test_a_waiting_action_is_answered_provisionally_and_what_follows_it_waits_be
     ahead(core, "a2", 2, {"name": "wait", "seconds": 1}, after=1)  # chosen on it
     second = core.answer_ahead("a2")
     assert (second.start, second.end) == (first.end, first.end + 1)
-    submit(core, "a1", 1, {**TAKE, "count": 1})
+    submit(core, "a1", 1, {"name": "wait", "seconds": 0.1})  # first (by id), not at the chest
     results = core.step()
     # What runs is what a Judger without provisional answers runs; the answers held.
     assert [(r.agent, r.seq, r.confirmed) for r in results] == [
@@ -150,7 +151,18 @@ def test_a_waiting_action_is_answered_provisionally_and_what_follows_it_waits_be
     core.planner_state(PlannerState(sender="planner", idle=["a1"]))
     assert [(r.seq, r.confirmed) for r in core.step()] == [(2, True)]
     assert [(t.agent, t.name, t.start) for t in core.trace] == [
-        ("a1", "take", 0.0), ("a2", "take", 0.0), ("a2", "wait", first.end)]
+        ("a1", "wait", 0.0), ("a2", "take", 0.0), ("a2", "wait", first.end)]
+
+
+def test_a_provisional_take_does_not_hold_when_another_takes_at_the_chest_first() -> None:
+    # Players take turns at a chest (env/data/stations.json `turns`): a2's take, answered
+    # ahead as if alone, waits for a1's (first by id) and ends later than answered.
+    core = shared_judger()
+    ahead(core, "a2", 1, {**TAKE, "count": 1})
+    assert core.step() == [] and core.answer_ahead("a2").end == DURATIONS["take_s"]
+    submit(core, "a1", 1, {**TAKE, "count": 1})
+    assert [(r.agent, r.ok, r.confirmed) for r in core.step()] == [("a1", True, None),
+                                                                   ("a2", True, False)]
 
 
 def test_a_provisional_answer_that_does_not_hold_drops_what_was_chosen_on_it() -> None:
