@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from agents.judger import JudgerCore
 from agents.messages import ActionRequest, PlannerState
-from env.refusals import Code
 from env.durations import DURATIONS
+from env.refusals import Code
 from env.rulebook import CRAFT_S, load_rulebook
 from env.sim import SimBackend
 from env.world import STAND_Y, BlockSpec, ContainerSpec, WorldSetup
