@@ -102,3 +102,45 @@ def world_problem(world: WorldSetup) -> str | None:
         return (f"the items every player starts with need {need} slots and a player has "
                 f"{player_slots()}")
     return None
+
+
+def spread_put(parts: list[dict[str, int]], item: str, count: int, slots: int) -> list[int]:
+    """How many of `count` `item` go into each of `parts` (the halves of a double chest in
+    slot order, each of `slots` slots, or one chest) when a player puts them in: part-filled
+    stacks of the item first, in slot order, then empty slots in slot order, as mineflayer's
+    transfer and vanilla's moveItemStackTo fill a window. What does not fit is left out.
+
+    >>> spread_put([{"dirt": 27 * 64 - 10}, {"dirt": 5}], "dirt", 100, 27)
+    [10, 90]
+    >>> spread_put([{}, {}], "dirt", 40 * 64, 27)
+    [1728, 832]
+    """
+    size = stack_size(item)
+    out = [0] * len(parts)
+    left = count
+    for i, p in enumerate(parts):  # part-filled stacks
+        held = p.get(item, 0)
+        n = min(left, (-held) % size if held > 0 else 0)
+        out[i] += n
+        left -= n
+    for i, p in enumerate(parts):  # then empty slots
+        n = min(left, max(0, slots - slots_for(p)) * size)
+        out[i] += n
+        left -= n
+    return out
+
+
+def spread_take(parts: list[dict[str, int]], item: str, count: int) -> list[int]:
+    """How many of `count` `item` come out of each of `parts` (in slot order) when a player
+    takes them: from the first slots holding the item on (mineflayer's transfer).
+
+    >>> spread_take([{"dirt": 30}, {"dirt": 64}], "dirt", 50)
+    [30, 20]
+    """
+    out = []
+    left = count
+    for p in parts:
+        n = min(left, p.get(item, 0))
+        out.append(n)
+        left -= n
+    return out
