@@ -74,3 +74,86 @@ def test_two_chests_side_by_side_make_one_54_slot_chest(backend: MinecraftBacken
         assert run.final["chests"][key(old)] == {"cobblestone": 348, "dirt": 1280}
         assert run.final["inventories"][A] == {"chest": 1, "cobblestone": 932, "stone": 960}
         assert run.final["inventories"][B] == stock
+
+
+def test_halves_set_by_command_are_one_chest_and_a_broken_half_leaves_a_single(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # A task world sets a double chest half by half (/setblock chest[facing=north,type=right]
+    # and [type=left] on its west): one container of both halves' items, opened from either.
+    # A takes 2 bread (the right half's) through the left half; B breaks the left half and
+    # gets its 3 apples; the right half, single now, keeps its 3 bread.
+    right, left = at(2, 2), at(1, 2)
+    world = WorldSetup(containers=[
+        ContainerSpec(pos=right, facing="north", type="right", items={"bread": 5}),
+        ContainerSpec(pos=left, facing="north", type="left", items={"apple": 3})],
+        spawn=SPAWN)
+    sim, srv = both(backend, rules, world, [{A: act("take", left, item="bread", count=2)},
+                                            {B: act("dig", left)}])
+    for run in (sim, srv):
+        assert [v.ok for v in run.verdicts] == [True, True]
+        assert chest(run, right) == want("chest", facing="north", type="single")
+        assert run.final["chests"] == {key(right): {"bread": 3}, key(left): {}}
+        assert run.final["inventories"] == {A: {"bread": 2}, B: {"apple": 3, "chest": 1}}
+
+
+def test_no_join_with_a_double_a_chest_facing_elsewhere_or_of_another_kind(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # B's chest at (3, 2) faces north: on its west the right half of a double chest (not
+    # single), on its east a chest facing east: it stays single. A's trapped chest at (1, 3)
+    # faces north beside a single chest facing north on its west: a trapped chest joins only
+    # trapped chests (BlockState.is(this)). Two singles set side by side by command stay
+    # single (updateShape joins only a neighbour already left or right).
+    world = WorldSetup(containers=[
+        ContainerSpec(pos=at(2, 2), facing="north", type="right"),
+        ContainerSpec(pos=at(1, 2), facing="north", type="left"),
+        ContainerSpec(pos=at(4, 2), facing="east"),
+        ContainerSpec(pos=at(0, 3), facing="north"),
+        ContainerSpec(pos=at(6, 2), facing="north"),
+        ContainerSpec(pos=at(7, 2), facing="north")],
+        spawn=SPAWN, agent_items={"chest": 1, "trapped_chest": 1})
+    sim, srv = both(backend, rules, world, [{B: act("place", at(3, 2), item="chest"),
+                                             A: act("place", at(1, 3), item="trapped_chest")}])
+    for run in (sim, srv):
+        assert [v.ok for v in run.verdicts] == [True, True]
+        assert chest(run, at(3, 2)) == want("chest", facing="north", type="single")
+        assert chest(run, at(2, 2)) == want("chest", facing="north", type="right")
+        assert chest(run, at(1, 3)) == want("trapped_chest", facing="north", type="single")
+        for p in (at(4, 2), at(0, 3), at(6, 2), at(7, 2)):
+            assert run.final["states"][key(p)]["type"] == "single"
+
+
+def test_a_chest_clicked_on_the_side_of_a_chest_joins_it_and_takes_its_facing(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # A chest facing south stands on a stone; A places a chest beside it in the air, so the
+    # place action clicks the chest's west face, sneaking (a click would open the chest).
+    # Sneaking, vanilla joins the clicked single chest when its facing is across the clicked
+    # face: the new chest faces south (not north, as A's look alone would have it) and is the
+    # right half (its partner on its east, south turned counterclockwise), the clicked chest
+    # the left half; a put through the new half lands in the one container.
+    base = at(2, 2, 1)
+    world = WorldSetup(blocks=[BlockSpec(name="stone", pos=at(2, 2))],
+                       containers=[ContainerSpec(pos=base, facing="south",
+                                                 items={"bread": 1})],
+                       spawn=SPAWN, agent_items={"chest": 1, "apple": 1})
+    sim, srv = both(backend, rules, world, [{A: act("place", at(1, 2, 1), item="chest")},
+                                            {A: act("put", at(1, 2, 1), item="apple")}])
+    for run in (sim, srv):
+        assert [v.ok for v in run.verdicts] == [True, True]
+        assert chest(run, at(1, 2, 1)) == want("chest", facing="south", type="right")
+        assert chest(run, base) == want("chest", facing="south", type="left")
+        assert run.final["chests"] == {key(base): {"apple": 1, "bread": 1}}
+
+
+def test_a_chest_placed_with_a_facing_asked_joins_by_that_facing(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # A looks east at (2, 1), so a chest placed there alone would face west; the action asks
+    # north. Facing north, the chest facing north on its east (north's clockwise side) is its
+    # partner: the new chest is the left half, the old one the right half.
+    world = WorldSetup(containers=[ContainerSpec(pos=at(3, 1), facing="north")],
+                       spawn=SPAWN, agent_items={"chest": 1})
+    sim, srv = both(backend, rules, world, [
+        {A: act("place", at(2, 1), item="chest", facing="north")}])
+    for run in (sim, srv):
+        assert [v.ok for v in run.verdicts] == [True]
+        assert chest(run, at(2, 1)) == want("chest", facing="north", type="left")
+        assert chest(run, at(3, 1)) == want("chest", facing="north", type="right")
