@@ -24,7 +24,7 @@ from pathlib import Path
 
 from env.facing import HORIZONTAL, OPPOSITE
 from env.support import STEP
-from env.world import BlockState, Pos
+from env.world import BlockState, ContainerSpec, Pos
 
 DATA = Path(__file__).parent / "data" / "chests.json"
 BlockAt = Callable[[Pos], BlockState]
@@ -167,3 +167,21 @@ def halves(pos: Pos, block_at: BlockAt) -> list[Pos]:
             or _facing(o) != _facing(b):
         return [pos]
     return [pos, other] if t == "right" else [other, pos]
+
+
+def built_halves(containers: list[ContainerSpec]) -> dict[Pos, list[Pos]]:
+    """The container cells (`halves`) of each of `containers` once a world build has set them
+    one after another, as /setblock does (each chest's neighbours reshape as it is set):
+    which of a task's chests are double chests, and which half is first."""
+    states: dict[Pos, BlockState] = {}
+
+    def at(p: Pos) -> BlockState:
+        return states.get(p, BlockState(name="air"))
+
+    for c in containers:
+        state: dict[str, str] = {"facing": c.facing}
+        if is_chest(c.kind):
+            state["type"] = c.type
+        states[c.pos] = BlockState(name=c.kind, state=state)
+        states.update(shape_updates(c.pos, at))
+    return {c.pos: halves(c.pos, at) for c in containers}

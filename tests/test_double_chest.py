@@ -240,3 +240,39 @@ process.stdout.write(JSON.stringify(out))
     # the worlds are not all trivial: joins, reshapes and doubles occur
     assert sum(w["placed"]["type"] != "single" for w in want) > 20
     assert sum(bool(w["updates"]) for w in want) > 20
+
+
+# ---- capacity at import -----------------------------------------------------------------------
+
+def test_a_task_may_stock_a_double_chest_with_54_stacks_and_not_55() -> None:
+    # minecraft.wiki/w/Chest: a large chest holds 54 stacks; each half's block entity 27
+    from env.capacity import stocked, world_problem
+    from env.minecraft.backend import setup_commands
+
+    right, left = (1, Y, 2), (0, Y, 2)
+    double = WorldSetup(containers=[
+        ContainerSpec(pos=right, facing="north", type="right", items={"cobblestone": 40 * 64}),
+        ContainerSpec(pos=left, facing="north", type="left", items={"milk_bucket": 14})],
+        spawn=[(0, Y, 0)])
+    assert world_problem(double) is None
+    assert stocked(double) == {right: {"cobblestone": 27 * 64},
+                               left: {"milk_bucket": 14, "cobblestone": 13 * 64}}
+    over = double.model_copy(update={"containers": [
+        double.containers[0], double.containers[1].model_copy(update={
+            "items": {"milk_bucket": 15}})]})
+    assert world_problem(over) == (
+        f"the double chest at {right} and {left} cannot hold its contents: they need 55 slots "
+        "and it has 54 (2560 cobblestone, 15 milk_bucket ...)")
+    # a chest alone, and two singles side by side, hold 27 each
+    single = WorldSetup(containers=[ContainerSpec(pos=right, items={"cobblestone": 28 * 64}),
+                                    ContainerSpec(pos=left)], spawn=[(0, Y, 0)])
+    assert world_problem(single) == (
+        f"the chest at {right} cannot hold its contents: they need 28 slots and it has 27 "
+        "(1792 cobblestone ...)")
+    # both backends build it as stocked: the server's halves get their own /data merge
+    cmds = setup_commands(double, [], {"cobblestone": 64, "milk_bucket": 1})
+    assert cmds[0] == f"/setblock {right[0]} {Y} {right[2]} chest[facing=north,type=right]"
+    assert cmds[1].count("cobblestone") == 27 and cmds[3].count("cobblestone") == 13
+    sim = _sim(double)
+    assert sim.view().container(left) == {"cobblestone": 40 * 64, "milk_bucket": 14}
+    assert sim.state.containers[right].items == {"cobblestone": 27 * 64}

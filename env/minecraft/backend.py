@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from env.actions import Action, Dig, Place, Rendezvous, Smelt
 from env.backend import BackendError, Observation, Outcome
+from env.capacity import stocked
 from env.chests import halves, is_chest
 from env.durations import not_before
 from env.ground import GroundStack, nearest_ground
@@ -215,6 +216,7 @@ def setup_commands(world: WorldSetup, agents: list[str],
     for b in world.blocks:
         x, y, z = b.pos
         out.append(f"/setblock {x} {y} {z} {b.name}{state_suffix(b.state)}")
+    stock = stocked(world)  # a double chest's overflow in its other half (env/capacity.py)
     for c in world.containers:
         x, y, z = c.pos
         state: dict[str, StateValue] = {"facing": c.facing} if c.kind != "barrel" else {}
@@ -222,7 +224,7 @@ def setup_commands(world: WorldSetup, agents: list[str],
             state["type"] = c.type
         out.append(f"/setblock {x} {y} {z} {c.kind}{state_suffix(state)}")
         # The whole item list is replaced, so a chest left from an earlier episode is emptied.
-        out.append(f"/data merge block {x} {y} {z} {container_nbt(c.items, sizes)}")
+        out.append(f"/data merge block {x} {y} {z} {container_nbt(stock[c.pos], sizes)}")
     for e in world.entities:
         x, y, z = e.pos
         out.append(f"/summon {e.type} {x} {y} {z}")

@@ -33,7 +33,7 @@ from env.actions import (
 from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.block_states import full_state
-from env.capacity import container_slots, spread_put, spread_take
+from env.capacity import container_slots, spread_put, spread_take, stocked
 from env.chests import is_chest, placed_chest, shape_updates, sneaks
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds, not_before
@@ -205,6 +205,7 @@ class SimBackend:
                 s.power_seen[spec.pos] = (0.0, True)
             # as the server's /setblock: the circuit around it settles (blocks placed so far)
             self._circuit(spec.pos, 0.0, lambda p: s.block(p))
+        stock = stocked(world)
         for c in world.containers:
             state: dict[str, StateValue] = {"facing": c.facing}
             if is_chest(c.kind) and c.type != "single":
@@ -213,8 +214,8 @@ class SimBackend:
             self._circuit(c.pos, 0.0, lambda p: s.block(p))
             # as the server's /setblock: chests beside it update (ChestBlock.updateShape)
             self._reshape_chests(c.pos, 0.0)
-            s.containers[c.pos] = Container({i: n for i, n in c.items.items() if n > 0},
-                                            c.kind, c.lock)
+            # a double chest's half holds what its 27 slots cannot in the other (capacity.py)
+            s.containers[c.pos] = Container(stock[c.pos], c.kind, c.lock)
         counts: dict[str, int] = {}
         for e in world.entities:
             k = counts.get(e.type, 0)
