@@ -145,7 +145,7 @@ class SimState:
         found = self.containers.get(pos)
         if found is None:
             return None
-        cells = self.chest_halves(pos)
+        cells = self.chest_halves(pos) if self._half(pos) else [pos]
         if len(cells) == 1:
             return found.items
         out: dict[str, int] = {}
@@ -153,6 +153,10 @@ class SimState:
             for item, n in self.containers[cell].items.items():
                 out[item] = out.get(item, 0) + n
         return out
+
+    def _half(self, pos: Pos) -> bool:
+        block = self.blocks.get(pos)
+        return block is not None and block.state.get("type") in ("left", "right")
 
     def chest_halves(self, pos: Pos) -> list[Pos]:
         """The cells of the container at `pos` in slot order (env/chests.py `halves`): a
