@@ -646,9 +646,10 @@ class MinecraftBackend:
             with self._lock:
                 for cell in cells:
                     self._containers[cell] = dict(counts)
-        if isinstance(action, Dig | Place):  # a chest beside may have joined or lost a half
-            x, y, z = args["pos"]
-            with self._lock:
+        x, y, z = args.get("pos") or (0, 0, 0)
+        with self._lock:  # a chest placed or broken: the chests beside may join or split
+            if (isinstance(action, Place) and is_chest(action.item)) or (
+                    isinstance(action, Dig) and (x, y, z) in self._containers):
                 for cell in [(x, y, z), (x + 1, y, z), (x - 1, y, z), (x, y, z + 1),
                              (x, y, z - 1)]:
                     self._containers.pop(cell, None)
