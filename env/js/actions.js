@@ -938,7 +938,12 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   const sneaking = chests.sneaks(ref.name)
   // A chest's state, and its neighbours', as ChestBlock rules them with the facing it ends
   // with (asked, else toward the player), from the world before the click.
-  const before = p => viewOf(bot, p)
+  const seenBefore = new Map()
+  for (const [dx, dz] of [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]]) {
+    const cell = [pos[0] + dx, pos[1], pos[2] + dz]
+    seenBefore.set(cell.join(','), viewOf(bot, cell))
+  }
+  const before = p => seenBefore.get(p.join(',')) || viewOf(bot, p)
   const chestWant = chests.isChest(item)
     ? chests.placedChest(item, pos, facing && YAW[facing] !== undefined ? facing : OPPOSITE[look], OPPOSITE[side], sneaking, before)
     : null

@@ -146,10 +146,13 @@ def test_a_chest_clicked_on_the_side_of_a_chest_joins_it_and_takes_its_facing(
 
 def test_a_chest_placed_with_a_facing_asked_joins_by_that_facing(
         backend: MinecraftBackend, rules: Rulebook) -> None:
-    # A looks east at (2, 1), so a chest placed there alone would face west; the action asks
-    # north. Facing north, the chest facing north on its east (north's clockwise side) is its
-    # partner: the new chest is the left half, the old one the right half.
-    world = WorldSetup(containers=[ContainerSpec(pos=at(3, 1), facing="north")],
+    # A looks east at (2, 1), so a chest placed there alone would face west, and would join
+    # the chest facing west on its north (west's clockwise side); the action asks north.
+    # Facing north, the chest facing north on its east (north's clockwise side) is its
+    # partner: the new chest is the left half, that one the right half; the chest facing west
+    # stays single.
+    world = WorldSetup(containers=[ContainerSpec(pos=at(3, 1), facing="north"),
+                                   ContainerSpec(pos=at(2, 0), facing="west")],
                        spawn=SPAWN, agent_items={"chest": 1})
     sim, srv = both(backend, rules, world, [
         {A: act("place", at(2, 1), item="chest", facing="north")}])
@@ -157,3 +160,4 @@ def test_a_chest_placed_with_a_facing_asked_joins_by_that_facing(
         assert [v.ok for v in run.verdicts] == [True]
         assert chest(run, at(2, 1)) == want("chest", facing="north", type="left")
         assert chest(run, at(3, 1)) == want("chest", facing="north", type="right")
+        assert chest(run, at(2, 0)) == want("chest", facing="west", type="single")
