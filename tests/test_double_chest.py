@@ -17,6 +17,7 @@ import pytest
 from env.actions import Dig, Place, Put, Take
 from env.capacity import spread_put, spread_take
 from env.chests import halves, placed_chest, shape_updates, sneaks
+from env.durations import DURATIONS
 from env.minecraft.server import node_binary
 from env.refusals import Code
 from env.rulebook import load_rulebook
@@ -281,3 +282,19 @@ def test_a_task_may_stock_a_double_chest_with_54_stacks_and_not_55() -> None:
     sim = _sim(double)
     assert sim.view().container(left) == {"cobblestone": 40 * 64, "milk_bucket": 14}
     assert sim.state.containers[right].items == {"cobblestone": 27 * 64}
+
+
+def test_players_take_turns_at_a_double_chest_whichever_half_they_open() -> None:
+    # one container (CompoundContainer): a take through one half waits for the put under way
+    # through the other, as at a single chest (env/data/stations.json `turns`)
+    setup = WorldSetup(containers=[
+        ContainerSpec(pos=(1, Y, 2), facing="north", type="right", items={"bread": 2}),
+        ContainerSpec(pos=(0, Y, 2), facing="north", type="left")],
+        spawn=[(0, Y, 0), (1, Y, 0)], agent_items={"apple": 1})
+    sim = SimBackend(load_rulebook(), seed=0)
+    sim.build(setup, ["a", "b"])
+    first = sim.execute("a", Put(pos=(0, Y, 2), item="apple"), 0.0)
+    second = sim.execute("b", Take(pos=(1, Y, 2), item="bread", count=2), 0.0)
+    assert first.ok and second.ok
+    # the put's seconds, then the take's own (env/data/durations.json take_s)
+    assert second.seconds == pytest.approx(first.seconds + DURATIONS["take_s"])
