@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from env.actions import Dig, Milk, MoveTo, Put, StepOn, Wait
+from env.durations import DURATIONS
 from env.ground import DESPAWN_S, PICKUP_DELAY_S, REACH_XZ, dropped, first_touch, touches
 from env.minecraft.server import node_binary
 from env.rulebook import MILK_S, load_rulebook
@@ -93,7 +94,7 @@ def test_a_full_inventory_digs_a_log_and_it_lies_at_its_feet() -> None:
     out = sim.execute("a", Dig(pos=LOG), 0.0)
     assert out.ok
     assert sim.view().inventory("a") == FULL
-    broke = out.seconds - 0.38  # the log breaks before the dig's overhead (durations.json)
+    broke = out.seconds - DURATIONS["dig_overhead_s"]  # the log breaks before the overhead
     [g] = sim.state.ground
     assert (g.item, g.count, g.pos, g.owner) == ("oak_log", 1, (0.5, FY, 0.5), None)
     assert (g.ready, g.gone) == pytest.approx((broke + 0.5, broke + 300.0))
@@ -123,7 +124,7 @@ def test_an_agent_that_walks_away_then_by_picks_it_up_on_the_way() -> None:
 def test_an_item_despawns_after_five_minutes() -> None:
     sim = full_digger()
     t = sim.execute("a", Dig(pos=LOG), 0.0).seconds
-    broke = t - 0.38
+    broke = t - DURATIONS["dig_overhead_s"]
     assert sim.execute("a", MoveTo(pos=(4, Y, 0)), t).ok
     sim.state.inventories["a"]["dirt"] -= 64  # room, but it stands 3.5 blocks off
     sim.advance(broke + 299.9)

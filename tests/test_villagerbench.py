@@ -322,14 +322,14 @@ def test_budget_stop_in_an_episode(budget: str, monkeypatch: pytest.MonkeyPatch)
     real = tasks.catalog.load_task
 
     def tight(task_id, source=None, agents=2, **more):  # type: ignore[no-untyped-def]
-        return real(task_id, source, agents, **more).model_copy(update={"budget_s": 1.0})
+        return real(task_id, source, agents, **more).model_copy(update={"budget_s": 0.5})
 
     monkeypatch.setattr(tasks.catalog, "load_task", tight)
     result = run_episode({"task": "cooking/cake_0", "agents": 2, "budget": budget})
     vb = result["villagerbench"]
     assert (vb["max_action_time"], vb["efficiency"], vb["end_reason"]) == \
-        (1.0, 1.0, "action time out")
-    assert result["metrics"]["budget_s"] == 1.0
+        (0.5, 1.0, "action time out")
+    assert result["metrics"]["budget_s"] == 0.5
     stop = vb["end_s"]
     if budget == "villagerbench":
         assert result["metrics"]["budget_stop"] is True
