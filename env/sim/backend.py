@@ -35,6 +35,7 @@ from env.backend import Observation, Outcome
 from env.block_states import full_state
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds, not_before
+from env.gravity import settle as gravity_settle
 from env.ground import GroundStack, nearest_ground
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
@@ -202,6 +203,8 @@ class SimBackend:
                 s.power_seen[spec.pos] = (0.0, True)
             # as the server's /setblock: the circuit around it settles (blocks placed so far)
             self._circuit(spec.pos, 0.0, lambda p: s.block(p))
+            # and a block that falls over a free cell falls, as after the server's /setblock
+            self._fall([spec.pos], 0.0)
         for c in world.containers:
             s.blocks[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
             self._circuit(c.pos, 0.0, lambda p: s.block(p))
@@ -501,6 +504,7 @@ class SimBackend:
                 # block change in the game; no player broke it, so its loot goes to nobody.
                 for gone in popped(eff.pos, s.block, cleared=False):
                     s.set_block(gone, _AIR, at)
+                self._fall([eff.pos], at)
                 self._settle_touched()
             else:
                 for agent in self._agents_near(eff, at):
@@ -792,6 +796,7 @@ class SimBackend:
                 for item, n in container.items.items():
                     s.give(agent, item, n, at=broke)
             self._pop_unheld(agent, cells, start + seconds)
+            self._fall(cells, start + seconds)
             self._settle()
 
         return seconds + DIG_OVERHEAD_S, apply
@@ -814,6 +819,16 @@ class SimBackend:
                                           int(age) if age is not None else None,
                                           self.rng, state=state).items():
                     s.give(agent, item, n, at=at)
+
+    def _fall(self, changed: list[Pos], at: float) -> None:
+        """Blocks that fall (env/data/gravity.json) at or above the `changed` cells fall at
+        once, as the server's gravity plugin settles them: each leaves its cell and lands, or
+        breaks (gone)."""
+        s = self.state
+        for move in gravity_settle(changed, s.block):
+            s.set_block(move.src, _AIR, at)
+            if move.dst is not None:
+                s.set_block(move.dst, move.block, at)
 
     def _solid(self, name: str) -> bool:
         info = self.rules.blocks.get(name)
@@ -858,6 +873,7 @@ class SimBackend:
                 s.set_block(cell, block, at)
             if action.item in CONTAINERS:
                 s.containers[action.pos] = Container({}, action.item, None)
+            self._fall([c for c, _ in cells], at)
 
         return PLACE_S, apply
 
