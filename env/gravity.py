@@ -163,3 +163,29 @@ def settle(changed: Iterable[Pos], block_at: BlockAt) -> list[Move]:
         over[cell] = put
         moves.append(Move(p, cell, put))
     return moves
+
+
+def settle_setup(blocks: Iterable[tuple[Pos, BlockState]], base: BlockAt
+                 ) -> dict[Pos, BlockState]:
+    """The blocks a world's setup leaves when its `blocks` are set one after another over
+    `base`, each settling at once as after a /setblock (SetBlockCommand: the block's onPlace
+    schedules its fall): every cell set or changed, with what it holds (air where a block
+    fell from).
+
+    >>> base = lambda p: BlockState(name="grass_block" if p[1] <= -61 else "air")
+    >>> out = settle_setup([((0, -58, 0), BlockState(name="sand"))], base)
+    >>> {p: b.name for p, b in out.items()}
+    {(0, -58, 0): 'air', (0, -60, 0): 'sand'}
+    """
+    world: dict[Pos, BlockState] = {}
+
+    def at(p: Pos) -> BlockState:
+        return world.get(p) or base(p)
+
+    for pos, block in blocks:
+        world[pos] = block
+        for move in settle([pos], at):
+            world[move.src] = _AIR
+            if move.dst is not None:
+                world[move.dst] = move.block
+    return world

@@ -71,11 +71,31 @@ module.exports.server = (serv) => {
     return done
   }
 
+  // A command that sets many blocks (/fill) settles once all are set, as vanilla's /fill
+  // updates its blocks only after setting the whole box: serv.gravityBatch(world, run).
+  let batch = null
+  serv.gravityBatch = async (world, run) => {
+    const outer = batch === null
+    if (outer) batch = []
+    try {
+      return await run()
+    } finally {
+      if (outer) {
+        const cells = batch
+        batch = null
+        const done = chain.then(() => settleAround(world, cells))
+        chain = done.catch(err => process.stderr.write(`gravity: settling a batch failed: ${err.stack}\n`))
+        await done
+      }
+    }
+  }
+
   queueMicrotask(() => {
     inner = serv.setBlock
     serv.setBlock = async (world, position, stateId) => {
       const result = await inner(world, position, stateId)
-      await serv.gravitySettle(world, position)
+      if (batch !== null) batch.push([Math.floor(position.x), Math.floor(position.y), Math.floor(position.z)])
+      else await serv.gravitySettle(world, position)
       return result
     }
   })
