@@ -27,6 +27,7 @@ const placing = require('./placing')
 const { looking } = require('./facing')
 const { replaceable, grown } = require('./replaceable')
 const { nothingToDig } = require('./dig')
+const { outsideBounds } = require('./walk')
 const { touches } = require('../server/ground')
 const { LOOT } = require('./loot')
 const attack = require('./attack')
@@ -239,8 +240,10 @@ async function searchPath (bot, goal) {
   }
 }
 
-async function goto (bot, goal, distance, pos) {
+async function goto (bot, goal, distance, pos, bounds) {
   const ms = 10000 + 1500 * distance
+  // inside the task's bounds only (none given: anywhere), the search and the walk alike
+  bot.pathfinder.movements.exclusionAreasStep = bounds ? [outsideBounds(bounds)] : []
   const from = bot.entity.position.floored()
   const start = bot.entity.position.clone()
   for (let attempt = 0; ; attempt++) {
@@ -265,13 +268,13 @@ async function goto (bot, goal, distance, pos) {
   }
 }
 
-async function moveTo (bot, { pos, within = 0 }) {
+async function moveTo (bot, { pos, within = 0, bounds = null }) {
   const target = at(pos)
   const distance = bot.entity.position.distanceTo(target.offset(0.5, 0, 0.5))
   const goal = within > 0
     ? new goals.GoalNear(target.x, target.y, target.z, within)
     : new goals.GoalBlock(target.x, target.y, target.z)
-  const end = await goto(bot, goal, distance, pos)
+  const end = await goto(bot, goal, distance, pos, bounds)
   if (within === 0 && end === ARRIVED) await centre(bot, target)
   return { pos: vec(bot.entity.position) }
 }
@@ -1011,11 +1014,12 @@ async function activate (bot, { pos }) {
   return { block: blockInfo(bot.blockAt(at(pos))) }
 }
 
-async function stepOn (bot, { pos, hold_s: hold = 2 }) {
+async function stepOn (bot, { pos, hold_s: hold = 2, bounds = null }) {
   const block = blockAtOrRefuse(bot, pos)
   if (!block.name.endsWith('_pressure_plate')) refuse(C.NO_PLATE, { pos, block: block.name })
   const target = at(pos)
-  await goto(bot, new goals.GoalBlock(target.x, target.y, target.z), bot.entity.position.distanceTo(target), pos)
+  await goto(bot, new goals.GoalBlock(target.x, target.y, target.z), bot.entity.position.distanceTo(target), pos,
+    bounds)
   await sleep(hold * 1000)
   return { pos: vec(bot.entity.position), block: blockInfo(bot.blockAt(target)) }
 }

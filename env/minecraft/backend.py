@@ -25,7 +25,7 @@ import time
 from collections import defaultdict
 from typing import Any, Protocol
 
-from env.actions import Action, Rendezvous, Smelt
+from env.actions import Action, MoveTo, Rendezvous, Smelt, StepOn
 from env.backend import BackendError, Observation, Outcome
 from env.durations import not_before
 from env.gravity import settle_setup
@@ -345,6 +345,7 @@ class MinecraftBackend:
 
     name = "minecraft"
     realtime = True
+    pause_s = 0.0
     LOCAL_ACTIONS = frozenset({"rendezvous"})
     """Actions run here in Python (a meeting point between agents); every other action is a
     JS body of env/js/actions.js."""
@@ -623,6 +624,8 @@ class MinecraftBackend:
         args = action.model_dump(mode="json", exclude={"name", "not_before"})
         if isinstance(action, Smelt):
             args["fuel_count"] = action.fuel_needed(self.rules)
+        if isinstance(action, MoveTo | StepOn):  # walks stay inside the task, as the sim's
+            args["bounds"] = [list(self._world.bounds[0]), list(self._world.bounds[1])]
         before = self.fired()
         result = self._bridge.run_action(agent, action.name, args)
         if result.get("offline"):

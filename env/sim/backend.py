@@ -159,6 +159,7 @@ class SimBackend:
 
     name = "sim"
     realtime = False
+    pause_s = DURATIONS["pause_s"]
 
     def __init__(self, rules: Rulebook, seed: int = 0) -> None:
         self.rules = rules
@@ -649,12 +650,28 @@ class SimBackend:
                 del items[action.item]
             s.give(agent, action.item, action.count)
 
-        return self._chest_seconds(agent, action.pos, TAKE_S), apply
+        return self._in_turn(action.pos, start, self._chest_seconds(agent, action.pos, TAKE_S),
+                             apply)
 
     def _chest_seconds(self, agent: str, pos: Pos, first_s: float) -> float:
         """A take or put: `first_s` (turning to the chest, opening it), or chest_again_s
         right after another action at the same chest (the server's bot already faces it)."""
         return CHEST_AGAIN_S if self.state.last_used.get(agent) == pos else first_s
+
+    def _in_turn(self, pos: Pos, start: float, own_s: float, apply: Callable[[], None]) -> Plan:
+        """A take or put at a container players take turns at (env/data/stations.json
+        `turns`): it waits for the one under way there, then takes `own_s`; answers its
+        seconds from `start` (the wait counted) and an `apply` that holds the container."""
+        s = self.state
+        if not self.rules.station_turns(s.containers[pos].kind):
+            return own_s, apply
+        seconds = max(0.0, s.held_until.get(pos, 0.0) - start) + own_s
+
+        def hold() -> None:
+            apply()
+            s.held_until[pos] = max(s.held_until.get(pos, 0.0), start + seconds)
+
+        return seconds, hold
 
     def _put(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Put)
@@ -668,7 +685,8 @@ class SimBackend:
             s.take(agent, action.item, action.count)
             items[action.item] = items.get(action.item, 0) + action.count
 
-        return self._chest_seconds(agent, action.pos, PUT_S), apply
+        return self._in_turn(action.pos, start, self._chest_seconds(agent, action.pos, PUT_S),
+                             apply)
 
     def _craft(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Craft)

@@ -108,6 +108,9 @@ class SimState:
     """Furnaces still burning fuel, and the virtual time their fire goes out."""
     busy_until: dict[Pos, float] = field(default_factory=dict)
     """Exclusive stations (furnaces) at work, and the virtual time their job ends."""
+    held_until: dict[Pos, float] = field(default_factory=dict)
+    """Containers players take turns at (env/data/stations.json `turns`), and the virtual time
+    the take or put under way at each ends."""
     ground: list[GroundItem] = field(default_factory=list)
     """Items lying on the ground (what did not fit an inventory), in the order they fell
     (env/ground.py; picked up and despawned by env/sim/ground.py)."""
@@ -246,6 +249,7 @@ class SimState:
             clock=self.clock,
             lit_until=dict(self.lit_until),
             busy_until=dict(self.busy_until),
+            held_until=dict(self.held_until),
             ground=list(self.ground),
             last_used=dict(self.last_used),
             walks=dict(self.walks),
