@@ -142,15 +142,15 @@ def settle(changed: Iterable[Pos], block_at: BlockAt) -> list[Move]:
     for c in changed:
         todo += [c, (c[0], c[1] + 1, c[2])]
     moves: list[Move] = []
-    seen_guard = 0
+    fell = 0
     while todo:
         todo.sort(key=lambda p: (p[1], p[0], p[2]))
         p = todo.pop(0)
         block = now(p)
         if not falls(block.name) or not is_free(now((p[0], p[1] - 1, p[2]))):
             continue
-        seen_guard += 1
-        if seen_guard > 100_000:  # a finite world cannot need more; a bad reader might
+        fell += 1
+        if fell > 100_000:  # a finite world cannot need more; a bad reader might
             raise RuntimeError("gravity: settling did not end")
         cell, stays = landing(p, now)
         over[p] = _AIR
