@@ -37,6 +37,7 @@ from env.actions import (
 )
 from env.backend import Observation
 from env.goals import BlueprintBlock
+from env.gravity import falls
 from env.refusals import Code
 from env.rulebook import Rulebook
 from env.support import rule_for
@@ -59,6 +60,9 @@ SUPPORT_WAITS = 10
 """How many times a builder of a block that needs its support (a torch) waits for it."""
 SUPPORT_WAIT_S = 2.0
 """Seconds per such wait."""
+BELOW_WAITS = 30
+"""How many times a builder of a block that falls (sand, gravel: env/data/gravity.json) waits
+for the block its cell rests on, which a builder of the layer below places."""
 PASS_WAITS = 3
 """How often a builder waits for another agent to leave a scaffold cell."""
 PASS_WAIT_S = 0.5
@@ -359,6 +363,8 @@ class _Steps:
                     not (yield from self.go(b.pos, within=4.5)):
                 return self.fail(f"could not reach {b.pos}")
             yield from self._step_off(b.pos)
+            if falls(b.name) and b.pos[1] > STAND_Y and not (yield from self._await_below(b)):
+                return self.fail(f"nothing holds {b.name} at {b.pos} up")
             placed, code, params = yield from self._place_one(b)
             if placed:
                 continue
@@ -423,6 +429,28 @@ class _Steps:
             placed, code, _ = yield from self._place_one(b)
             if placed or code is not Code.NO_SUPPORT:
                 return placed
+        return False
+
+    def _await_below(self, b: BlueprintBlock) -> Generator[Action, ActionResult, bool]:
+        """Wait until the cell under `b` (a block that falls) holds a block, so that `b` stays
+        where it is placed: a block put over a free cell falls at once (env/gravity.py), and
+        one put on a scaffold falls when the scaffold is dug. The builder asks the world by
+        placing a scaffold block there: refused as taken by a block that is not scaffold, the
+        cell is held; placed, the cell was empty, and the scaffold is dug again at once and
+        the builder waits for the layer below (at most `BELOW_WAITS` waits). Without scaffold
+        in hand it cannot ask and places at once."""
+        x, y, z = b.pos
+        below = (x, y - 1, z)
+        for _ in range(BELOW_WAITS):
+            if self.held(SCAFFOLD) == 0:
+                return True
+            if (yield from self.do(Place(item=SCAFFOLD, pos=below))):
+                yield from self.do(Dig(pos=below))
+            else:
+                code, params = self.refusal()
+                if code is Code.CELL_TAKEN and params.get("block") != SCAFFOLD:
+                    return True
+            yield from self.do(Wait(seconds=SUPPORT_WAIT_S))
         return False
 
     def _stand_for(self, pos: Pos, *more: Pos) -> Generator[Action, ActionResult, bool]:

@@ -22,6 +22,7 @@ const { Refused, refused, CODES: C } = require('./refusals')
 const { smelting } = require('./smelting')
 const { expand } = require('./tags')
 const support = require('./support')
+const gravity = require('./gravity')
 const placing = require('./placing')
 const chests = require('./chests')
 const { looking } = require('./facing')
@@ -954,7 +955,15 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
   // With extra items (a flower pot, then the plant put in it) the held item makes a first block.
   const first = how.extra ? how.item : item
   // The block is there (a grown one with its new state).
-  const there = () => { const b = bot.blockAt(at(pos)); return b && b.name === first && (!grows || sameProps(b, grows)) }
+  // A block that falls (env/data/gravity.json) and has a free cell below ends where it lands,
+  // or breaks there (the held item is spent either way): the server settles it at once.
+  const fall = gravity.falls(first)
+    ? gravity.settle([pos], p => (p.join(',') === pos.join(',') ? { name: first, props: {}, shapes: [[0, 0, 0, 1, 1, 1]] } : shapeOf(bot, p))).find(m => m.src.join(',') === pos.join(','))
+    : null
+  const spent = bot.inventory.count(type)
+  const there = fall
+    ? () => (fall.dst ? bot.blockAt(at(fall.dst))?.name === fall.block.name : bot.inventory.count(type) < spent)
+    : () => { const b = bot.blockAt(at(pos)); return b && b.name === first && (!grows || sameProps(b, grows)) }
   try {
     await withTimeout(bot._genericPlace(ref, face, { forceLook: 'ignore' }), 5000, `placing ${item}`)
     // Still sneaking until the block is there: the server reads the click after a hop.
@@ -969,6 +978,10 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
     await withTimeout(bot.activateBlock(bot.blockAt(at(pos))), 5000, `putting ${extra} into ${first}`)
   }
   if (how.extra) await waitFor(() => { const b = bot.blockAt(at(pos)); return b && b.name === item }, 3000)
+  if (fall) {
+    if (!there()) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}` })
+    return { block: fall.dst ? blockInfo(bot.blockAt(at(fall.dst))) : null, fell: fall.dst }
+  }
   let block = bot.blockAt(at(pos))
   if (!block || block.name !== item) refuse(C.ACTION_FAILED, { what: `could not place ${item} at ${pos}` })
   const want = facing === 'x' || facing === 'y' || facing === 'z' ? ['axis', facing] : facing ? ['facing', facing] : null

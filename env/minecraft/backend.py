@@ -30,10 +30,12 @@ from env.backend import BackendError, Observation, Outcome
 from env.capacity import stocked
 from env.chests import halves, is_chest
 from env.durations import not_before
+from env.gravity import settle_setup
 from env.ground import GroundStack, nearest_ground
 from env.minecraft.bridge import BridgeError, JsBridge
 from env.refusals import Code, as_code, refuse
 from env.rulebook import Rulebook, world_problem
+from env.sim.state import ground_block
 from env.support import popped
 from env.world import (
     BlockState,
@@ -455,7 +457,10 @@ class MinecraftBackend:
         self.join_seconds[agent] = time.perf_counter() - t0
 
     def _await_setup(self, world: WorldSetup) -> None:
-        expect = [{"pos": list(b.pos), "name": b.name, "state": b.state} for b in world.blocks]
+        # a block that falls is awaited where it lands (env/gravity.py, as the server settles it)
+        settled = settle_setup([(b.pos, BlockState(name=b.name, state=dict(b.state)))
+                                for b in world.blocks], lambda p: ground_block(p[1]))
+        expect = [{"pos": list(p), "name": b.name, "state": b.state} for p, b in settled.items()]
         expect += [{"pos": list(c.pos), "name": c.kind, "state": {}} for c in world.containers]
         missing = json.loads(self._bridge.run_call("waitBlocks", json.dumps(expect),
                                                    SETUP_TIMEOUT_MS))

@@ -37,6 +37,7 @@ from env.capacity import container_slots, spread_put, spread_take, stocked
 from env.chests import is_chest, placed_chest, shape_updates, sneaks
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds, not_before
+from env.gravity import settle as gravity_settle
 from env.ground import GroundStack, nearest_ground
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
@@ -206,6 +207,8 @@ class SimBackend:
                 s.power_seen[spec.pos] = (0.0, True)
             # as the server's /setblock: the circuit around it settles (blocks placed so far)
             self._circuit(spec.pos, 0.0, lambda p: s.block(p))
+            # and a block that falls over a free cell falls, as after the server's /setblock
+            self._fall([spec.pos], 0.0)
         stock = stocked(world)
         for c in world.containers:
             state: dict[str, StateValue] = {"facing": c.facing}
@@ -511,6 +514,7 @@ class SimBackend:
                 # block change in the game; no player broke it, so its loot goes to nobody.
                 for gone in popped(eff.pos, s.block, cleared=False):
                     s.set_block(gone, _AIR, at)
+                self._fall([eff.pos], at)
                 self._settle_touched()
             else:
                 for agent in self._agents_near(eff, at):
@@ -831,6 +835,7 @@ class SimBackend:
                 for item, n in container.items.items():
                     s.give(agent, item, n, at=broke)
             self._pop_unheld(agent, cells, start + seconds)
+            self._fall(cells, start + seconds)
             self._reshape_chests(action.pos, start + seconds)
             self._settle()
 
@@ -862,6 +867,16 @@ class SimBackend:
         for cell, block in shape_updates(pos, s.block).items():
             s.blocks[cell] = block
             s.changed_at[cell] = at
+
+    def _fall(self, changed: list[Pos], at: float) -> None:
+        """Blocks that fall (env/data/gravity.json) at or above the `changed` cells fall at
+        once, as the server's gravity plugin settles them: each leaves its cell and lands, or
+        breaks (gone)."""
+        s = self.state
+        for move in gravity_settle(changed, s.block):
+            s.set_block(move.src, _AIR, at)
+            if move.dst is not None:
+                s.set_block(move.dst, move.block, at)
 
     def _solid(self, name: str) -> bool:
         info = self.rules.blocks.get(name)
@@ -915,6 +930,7 @@ class SimBackend:
             if action.item in CONTAINERS:
                 s.containers[action.pos] = Container({}, action.item, None)
             self._reshape_chests(action.pos, at)
+            self._fall([c for c, _ in cells], at)
 
         return PLACE_S, apply
 

@@ -107,22 +107,26 @@ module.exports.server = (serv, settings) => {
       if (volume > MAX_FILL) throw new UserError(`too many blocks in the specified area (maximum ${MAX_FILL}, specified ${volume})`)
       const world = worldOf(ctx)
       let changed = 0
-      for (let x = lo.x; x <= hi.x; x++) {
-        for (let y = lo.y; y <= hi.y; y++) {
-          for (let z = lo.z; z <= hi.z; z++) {
-            const pos = new Vec3(x, y, z)
-            const shell = x === lo.x || x === hi.x || y === lo.y || y === hi.y || z === lo.z || z === hi.z
-            if (mode === 'outline' && !shell) continue
-            const target = mode === 'hollow' && !shell ? 0 : stateId
-            const current = await world.getBlockStateId(pos)
-            if (mode === 'keep' && current !== 0) continue
-            if (filterSpec && !matches(current, filterSpec)) continue
-            if (current === target) continue
-            await place(world, pos, target)
-            changed++
+      // blocks that fall settle once the whole box is set (plugins/gravity.js)
+      const batch = serv.gravityBatch ? run => serv.gravityBatch(world, run) : run => run()
+      await batch(async () => {
+        for (let x = lo.x; x <= hi.x; x++) {
+          for (let y = lo.y; y <= hi.y; y++) {
+            for (let z = lo.z; z <= hi.z; z++) {
+              const pos = new Vec3(x, y, z)
+              const shell = x === lo.x || x === hi.x || y === lo.y || y === hi.y || z === lo.z || z === hi.z
+              if (mode === 'outline' && !shell) continue
+              const target = mode === 'hollow' && !shell ? 0 : stateId
+              const current = await world.getBlockStateId(pos)
+              if (mode === 'keep' && current !== 0) continue
+              if (filterSpec && !matches(current, filterSpec)) continue
+              if (current === target) continue
+              await place(world, pos, target)
+              changed++
+            }
           }
         }
-      }
+      })
       if (changed === 0) throw new UserError('no blocks were filled')
       reply(ctx, `Successfully filled ${changed} block(s)`)
     }

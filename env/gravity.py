@@ -1,0 +1,191 @@
+"""Blocks that fall (sand, red sand, gravel, concrete powder, anvils, the dragon egg), as
+vanilla 1.19.2 rules them (FallingBlock, FallingBlockEntity; minecraft.wiki/w/Falling_Block).
+
+The rule is data (env/data/gravity.json, read by env/js/gravity.js too): a falling block whose
+cell below is free (air, water, short grass, a snow cover: env/data/replaceable.json's blocks,
+any state) falls through every cell without a collision box and stops on the first box below;
+it is placed where it stops when that cell can be replaced and its cell below is not free,
+else it breaks (gone). Concrete powder that lands in or beside water becomes concrete. The
+fall is instant (see the data file's `_about` for vanilla's 2-tick delay and acceleration).
+
+Pure functions over a `block_at(pos) -> BlockState` reader; the backends apply the moves.
+
+    >>> from env.world import BlockState
+    >>> world = {(0, -60, 0): BlockState(name="sand")}
+    >>> at = lambda p: world.get(p, BlockState(name="grass_block" if p[1] <= -61 else "air"))
+    >>> [(m.src, m.dst, m.block.name) for m in settle([(0, -60, 0)], at)]
+    []
+    >>> world = {(0, -58, 0): BlockState(name="gravel")}
+    >>> [(m.src, m.dst, m.block.name) for m in settle([(0, -58, 0)], at)]
+    [((0, -58, 0), (0, -60, 0), 'gravel')]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from env.collision import collision_boxes
+from env.replaceable import replaceable, replaceable_blocks
+from env.world import BlockState, Pos
+
+GRAVITY_FILE = Path(__file__).parent / "data" / "gravity.json"
+BlockAt = Callable[[Pos], BlockState]
+_AIR = BlockState(name="air")
+_EPS = 1e-9
+
+
+@cache
+def _data() -> dict:
+    return json.loads(GRAVITY_FILE.read_text())
+
+
+def _names(patterns: Iterable[str], block: str) -> bool:
+    return any(block == p or (p.startswith("*") and block.endswith(p[1:])) for p in patterns)
+
+
+def falls(block: str) -> bool:
+    """Whether `block` is one that falls (env/data/gravity.json `blocks`).
+
+    >>> falls("gravel"), falls("lime_concrete_powder"), falls("lime_concrete"), falls("stone")
+    (True, True, False, False)
+    """
+    return _names(_data()["blocks"], block)
+
+
+def is_free(block: BlockState) -> bool:
+    """FallingBlock.isFree: whether a falling block above `block` falls into its cell (air,
+    fire, liquids, replaceable plants, a snow cover of any thickness).
+
+    >>> is_free(BlockState(name="water")), is_free(BlockState(name="snow", state={"layers": 5}))
+    (True, True)
+    >>> is_free(BlockState(name="torch")), is_free(BlockState(name="oak_slab"))
+    (False, False)
+    """
+    return block.name in replaceable_blocks()
+
+
+def _top(block: BlockState) -> float:
+    """The top of `block`'s collision shape in its cell (0: no box)."""
+    boxes = collision_boxes(block.name, block.state)
+    return max((b[4] for b in boxes), default=0.0) if boxes else 0.0
+
+
+def _solidifies(name: str, pos: Pos, replaced: BlockState, block_at: BlockAt) -> str | None:
+    """The concrete that powder `name` landing at `pos` (where `replaced` was) turns into,
+    or None (ConcretePowderBlock.shouldSolidify)."""
+    rule = _data()["concrete"]
+    if not name.endswith(rule["suffix"]):
+        return None
+    wet = {*rule["water"]}
+
+    def water(b: BlockState) -> bool:
+        return b.name in wet or str(b.state.get(rule["waterlogged"], "")).lower() == "true"
+
+    x, y, z = pos
+    near = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
+            (x, y, z - 1)]
+    if water(replaced) or any(water(block_at(p)) for p in near):
+        return name[: -len(rule["suffix"])] + rule["becomes"]
+    return None
+
+
+def landing(start: Pos, block_at: BlockAt) -> tuple[Pos | None, bool]:
+    """Where the falling block at `start` ends, and whether it stays there as a block:
+    (cell, True) placed, (cell, False) broken in that cell, (None, False) fallen out of the
+    world. The block at `start` is taken as gone while it falls."""
+    x, y, z = start
+    cur = y
+    min_y = int(_data()["min_y"])
+    while True:
+        below = (x, cur - 1, z)
+        if cur - 1 < min_y:
+            return None, False
+        b = _AIR if below == start else block_at(below)
+        top = _top(b)
+        if top <= _EPS:
+            cur -= 1
+            continue
+        cell = (x, cur, z) if top >= 1 - _EPS else below
+        there = _AIR if cell == start else block_at(cell)
+        under = (x, cell[1] - 1, z)
+        under_b = _AIR if under == start else block_at(under)
+        return cell, replaceable(there.name, there.state) and not is_free(under_b)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One falling block: it leaves `src` (now air) and is `block` at `dst`; `dst` None: it
+    broke (dropped as an item in vanilla; here gone) or fell out of the world."""
+
+    src: Pos
+    dst: Pos | None
+    block: BlockState
+
+
+def settle(changed: Iterable[Pos], block_at: BlockAt) -> list[Move]:
+    """The falls a change at the cells `changed` causes, in order (lowest first, then what
+    each vacated cell let fall above it), each computed on the world the earlier ones left.
+    A falling block at a changed cell or right above one falls when its cell below is free.
+
+    Shapes: cells are (x, y, z) block coordinates; `block_at` answers any cell.
+    """
+    over: dict[Pos, BlockState] = {}
+
+    def now(p: Pos) -> BlockState:
+        return over.get(p) or block_at(p)
+
+    todo: list[Pos] = []
+    for c in changed:
+        todo += [c, (c[0], c[1] + 1, c[2])]
+    moves: list[Move] = []
+    fell = 0
+    while todo:
+        todo.sort(key=lambda p: (p[1], p[0], p[2]))
+        p = todo.pop(0)
+        block = now(p)
+        if not falls(block.name) or not is_free(now((p[0], p[1] - 1, p[2]))):
+            continue
+        fell += 1
+        if fell > 100_000:  # a finite world cannot need more; a bad reader might
+            raise RuntimeError("gravity: settling did not end")
+        cell, stays = landing(p, now)
+        over[p] = _AIR
+        todo.append((p[0], p[1] + 1, p[2]))
+        if cell is None or not stays:
+            moves.append(Move(p, None, block))
+            continue
+        name = _solidifies(block.name, cell, now(cell), now) or block.name
+        put = BlockState(name=name, state=dict(block.state))
+        over[cell] = put
+        moves.append(Move(p, cell, put))
+    return moves
+
+
+def settle_setup(blocks: Iterable[tuple[Pos, BlockState]], base: BlockAt
+                 ) -> dict[Pos, BlockState]:
+    """The blocks a world's setup leaves when its `blocks` are set one after another over
+    `base`, each settling at once as after a /setblock (SetBlockCommand: the block's onPlace
+    schedules its fall): every cell set or changed, with what it holds (air where a block
+    fell from).
+
+    >>> base = lambda p: BlockState(name="grass_block" if p[1] <= -61 else "air")
+    >>> out = settle_setup([((0, -58, 0), BlockState(name="sand"))], base)
+    >>> {p: b.name for p, b in out.items()}
+    {(0, -58, 0): 'air', (0, -60, 0): 'sand'}
+    """
+    world: dict[Pos, BlockState] = {}
+
+    def at(p: Pos) -> BlockState:
+        return world.get(p) or base(p)
+
+    for pos, block in blocks:
+        world[pos] = block
+        for move in settle([pos], at):
+            world[move.src] = _AIR
+            if move.dst is not None:
+                world[move.dst] = move.block
+    return world
