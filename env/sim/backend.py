@@ -33,6 +33,7 @@ from env.actions import (
 from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.block_states import full_state
+from env.connections import reconnected
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds, not_before
 from env.ground import GroundStack, nearest_ground
@@ -202,9 +203,11 @@ class SimBackend:
                 s.power_seen[spec.pos] = (0.0, True)
             # as the server's /setblock: the circuit around it settles (blocks placed so far)
             self._circuit(spec.pos, 0.0, lambda p: s.block(p))
+            self._reconnect(spec.pos, 0.0)
         for c in world.containers:
             s.blocks[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
             self._circuit(c.pos, 0.0, lambda p: s.block(p))
+            self._reconnect(c.pos, 0.0)
             s.containers[c.pos] = Container({i: n for i, n in c.items.items() if n > 0},
                                             c.kind, c.lock)
         counts: dict[str, int] = {}
@@ -416,7 +419,16 @@ class SimBackend:
         s = self.state
         while s.touched:
             pos, at = s.touched.pop(0)
+            self._reconnect(pos, at)
             self._circuit(pos, at, s.block)
+
+    def _reconnect(self, changed: Pos, at: float) -> None:
+        """Fences, panes, walls and gates at `changed` and beside it take the connections
+        their neighbours give them (env/connections.py), as after any block change in the game."""
+        s = self.state
+        for pos, b in reconnected(changed, s.block).items():
+            s.blocks[pos] = b
+            s.changed_at[pos] = at
 
     def _press_on_the_way(self, agent: str, walk: Walk, skip: Pos | None = None,
                           until: float | None = None) -> None:
