@@ -211,11 +211,18 @@ def reconnected(pos: Pos, block_at: BlockAt, limit: int = 512) -> dict[Pos, Bloc
         for p in (cell, *(_step(cell, s) for s in (*SIDES, "down"))):
             b = now(p)
             state = connected_state(b, p, now)
-            if state is None or _key(state) == _key(b.state):
+            if state is None or not _differs(b.name, b.state, state):
                 continue
             out[p] = BlockState(name=b.name, state=state)
             todo.append(p)
     return out
+
+
+def _differs(name: str, old: Mapping[str, object], new: Mapping[str, object]) -> bool:
+    """Whether the connections in `new` differ from `old`'s (a property `old` lacks has the
+    game's default: sides false or none, up true, in_wall false)."""
+    defaults = _data()["defaults"][kind(name) or ""]
+    return any(str(new[k]).lower() != str(old.get(k, d)).lower() for k, d in defaults.items())
 
 
 def _step(pos: Pos, side: str) -> Pos:

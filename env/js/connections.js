@@ -114,7 +114,11 @@ function connectedState (b, pos, blockAt) {
   return { ...props, ...Object.fromEntries(SIDES.map(s => [s, joins(b.name, blockAt(step(pos, s)), s)])) }
 }
 
-const keyOf = props => JSON.stringify(Object.keys(props).sort().map(k => [k, str(props[k])]))
+// Whether the connections in `next` differ from `old`'s (a property `old` lacks has the
+// game's default: env/data/connections.json `defaults`)
+function differs (name, old, next) {
+  return Object.entries(DATA.defaults[kind(name)]).some(([k, d]) => str(next[k]) !== str(k in old ? old[k] : d))
+}
 
 /** After the block at `pos` changed: [[cell, name, props], ...] for every connecting block at
  * `pos` or reached from it whose state is not the one `connectedState` gives it
@@ -131,7 +135,7 @@ function reconnected (pos, blockAt, shapesOf = null, limit = 512) {
     for (const p of [cell, ...SIDES.map(s => step(cell, s)), step(cell, 'down')]) {
       const b = now(p)
       const props = connectedState(b, p, now)
-      if (props === null || keyOf(props) === keyOf(b.props || {})) continue
+      if (props === null || !differs(b.name, b.props || {}, props)) continue
       out.set(p.join(','), { ...b, props, shapes: shapesOf ? shapesOf(b.name, props) : b.shapes })
       todo.push(p)
     }
