@@ -21,7 +21,7 @@ import pytest
 from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.rulebook import Rulebook
-from env.world import GROUND_Y, STAND_Y, BlockSpec, Pos, WorldSetup
+from env.world import GROUND_Y, STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
 from tests.differential.states import States, states_on_server, states_on_sim
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
@@ -40,9 +40,9 @@ def spec(pos: Pos, name: str, **state: Any) -> BlockSpec:
     return BlockSpec(name=name, pos=pos, state=state)
 
 
-def world(blocks: list[BlockSpec]) -> WorldSetup:
+def world(blocks: list[BlockSpec], triggers: list[Trigger] | None = None) -> WorldSetup:
     return WorldSetup(
-        blocks=blocks, agent_items=ITEMS,
+        blocks=blocks, agent_items=ITEMS, triggers=triggers or [],
         bounds=((ORIGIN[0] - 2, GROUND_Y, ORIGIN[2] - 4),
                 (ORIGIN[0] + SIZE[0] + 1, GROUND_Y + 6, ORIGIN[2] + SIZE[2] + 1)),
         spawn=[at(1, 0, -2)])
@@ -59,6 +59,11 @@ def fence(**sides: bool) -> tuple[str, dict[str, str]]:
                           "waterlogged": "false",
                           "west": str(sides.get("west", False)).lower()})
 
+
+PLATE = at(3, 0, -2)
+STONE_ON_STEP = [Trigger(id="plate", conditions=[Condition(pos=PLATE, block="stone_pressure_plate",
+                                                           state={"powered": True})],
+                         effects=[Effect(kind="set_block", pos=at(1), block="stone")])]
 
 CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
     "two_fences_placed_side_by_side_join": (
@@ -79,12 +84,16 @@ CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
         world([spec(at(0), "cobblestone_wall"), spec(at(1), "oak_fence_gate", facing="south"),
                spec(at(2), "cobblestone_wall"), spec(at(3), "cobblestone_wall"),
                spec(at(3, 1), "stone")]), []),
+    "a_trigger_sets_stone_beside_a_fence": (
+        world([spec(at(0), "oak_fence"), spec(PLATE, "stone_pressure_plate")], STONE_ON_STEP),
+        [{"name": "step_on", "pos": list(PLATE), "hold_s": 0.5},
+         {"name": "move_to", "pos": list(at(1, 0, -2))}]),
 }
 
 
 def cells() -> list[Pos]:
     return [(ORIGIN[0] + x, STAND_Y + y, ORIGIN[2] + z)
-            for x in range(-1, SIZE[0]) for y in range(0, SIZE[1]) for z in range(-1, SIZE[2])]
+            for x in range(-1, SIZE[0]) for y in range(0, SIZE[1]) for z in range(-2, SIZE[2])]
 
 
 @pytest.fixture(scope="module")
@@ -136,4 +145,7 @@ def test_connection_case_agrees_with_vanilla_on_both_backends(
             assert run[0][at(3)][1]["west"] == "tall" and run[0][at(3)][1]["up"] == "true"
             assert run[0][at(2)][1]["east"] == "low" and run[0][at(2)][1]["west"] == "low"
             assert run[0][at(2)][1]["up"] == "false"
+        elif case == "a_trigger_sets_stone_beside_a_fence":
+            assert run[0][at(0)] == fence()
+            assert run[-1][at(0)] == fence(east=True) and run[-1][at(1)] == ("stone", {})
     assert sim == srv
