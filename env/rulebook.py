@@ -162,6 +162,11 @@ class Rulebook:
         from env/data/stations.json. Unknown stations are not exclusive."""
         return bool(stations().get(station, {}).get("exclusive", False))
 
+    def station_turns(self, station: str) -> bool:
+        """Whether players take turns at `station` (a chest, a barrel: a take or put waits for
+        another player's under way), from env/data/stations.json."""
+        return bool(stations().get(station, {}).get("turns", False))
+
     def smelts_to(self, item: str) -> str | None:
         rule = self.rules.get(f"smelt:{item}")
         return rule.output if rule else None

@@ -191,6 +191,28 @@ def test_a_player_told_when_a_furnace_is_free_is_never_refused_again_then() -> N
     assert sim.execute("b", Smelt(furnace=FURNACE, item="rabbit", count=2), free_at).ok
 
 
+def test_players_take_turns_at_a_chest_each_waiting_for_the_one_before() -> None:
+    # Three agents at one chest at once: the server's bots take turns there, each from
+    # opening it to its last click applied (env/js/actions.js inTurn), so the second's take
+    # ends one take later and the third's two (env/data/stations.json `turns`). A take at
+    # another chest meanwhile waits for nothing.
+    chest, other = (2, Y, 0), (2, Y, 1)
+    sim = SimBackend(RB)
+    sim.build(WorldSetup(containers=[ContainerSpec(pos=chest, items={"apple": 9}),
+                                     ContainerSpec(pos=other, items={"bread": 2})]),
+              ["a", "b", "c", "d"])
+    take = DURATIONS["take_s"]
+    got = [sim.execute(a, Take(pos=chest, item="apple", count=3), 0.0) for a in "abc"]
+    assert [round(o.seconds, 9) for o in got] == [round(take * k, 9) for k in (1, 2, 3)]
+    assert sim.execute("d", Take(pos=other, item="bread", count=1), 0.0).seconds == take
+    # The chest is free again once the third's take is over; a put then waits for nothing.
+    late = sim.execute("d", Put(pos=chest, item="bread", count=1), 3 * take)
+    assert late.seconds == DURATIONS["put_s"]
+    # A refused take holds nothing: the next one does not wait for it.
+    assert not sim.execute("a", Take(pos=other, item="bread", count=5), 1.0).ok
+    assert sim.execute("b", Take(pos=other, item="bread", count=1), 1.0).seconds == take
+
+
 def test_two_agents_craft_at_one_table_at_once() -> None:
     sim = sim_with({"wheat": 3}, agents=("a", "b"))
     assert sim.execute("a", Craft(item="bread", table=TABLE), 0.0).ok

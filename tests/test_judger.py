@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agents.judger import JudgerCore
 from agents.messages import ActionRequest, PlannerState
+from env.durations import DURATIONS
 from env.refusals import Code
 from env.rulebook import CRAFT_S, load_rulebook
 from env.sim import SimBackend
@@ -18,8 +19,12 @@ WORLD = WorldSetup(
     agent_items={"wheat": 3, "oak_planks": 3})
 
 
-def judger(agents=("a1",)) -> tuple[JudgerCore, SimBackend]:
+def judger(agents=("a1",), pause: bool = False) -> tuple[JudgerCore, SimBackend]:
+    """A Judger on the simulator; without `pause` its clock leaves no server round trip
+    between an agent's actions (pause_s 0), so the ordering tests read whole seconds."""
     sim = SimBackend(load_rulebook())
+    if not pause:
+        sim.pause_s = 0.0
     sim.build(WORLD, list(agents))
     return JudgerCore(sim, list(agents)), sim
 
@@ -118,6 +123,7 @@ TAKE = {"name": "take", "pos": [1, Y, 2], "item": "wheat", "count": 3}
 
 def shared_judger() -> JudgerCore:
     sim = SimBackend(load_rulebook())
+    sim.pause_s = 0.0
     sim.build(SHARED, ["a1", "a2"])
     return JudgerCore(sim, ["a1", "a2"])
 
@@ -141,7 +147,7 @@ def test_a_waiting_action_is_answered_provisionally_and_what_follows_it_waits_be
     ahead(core, "a2", 2, {"name": "wait", "seconds": 1}, after=1)  # chosen on it
     second = core.answer_ahead("a2")
     assert (second.start, second.end) == (first.end, first.end + 1)
-    submit(core, "a1", 1, {**TAKE, "count": 1})
+    submit(core, "a1", 1, {"name": "wait", "seconds": 0.1})  # first (by id), not at the chest
     results = core.step()
     # What runs is what a Judger without provisional answers runs; the answers held.
     assert [(r.agent, r.seq, r.confirmed) for r in results] == [
@@ -150,7 +156,18 @@ def test_a_waiting_action_is_answered_provisionally_and_what_follows_it_waits_be
     core.planner_state(PlannerState(sender="planner", idle=["a1"]))
     assert [(r.seq, r.confirmed) for r in core.step()] == [(2, True)]
     assert [(t.agent, t.name, t.start) for t in core.trace] == [
-        ("a1", "take", 0.0), ("a2", "take", 0.0), ("a2", "wait", first.end)]
+        ("a1", "wait", 0.0), ("a2", "take", 0.0), ("a2", "wait", first.end)]
+
+
+def test_a_provisional_take_does_not_hold_when_another_takes_at_the_chest_first() -> None:
+    # Players take turns at a chest (env/data/stations.json `turns`): a2's take, answered
+    # ahead as if alone, waits for a1's (first by id) and ends later than answered.
+    core = shared_judger()
+    ahead(core, "a2", 1, {**TAKE, "count": 1})
+    assert core.step() == [] and core.answer_ahead("a2").end == DURATIONS["take_s"]
+    submit(core, "a1", 1, {**TAKE, "count": 1})
+    assert [(r.agent, r.ok, r.confirmed) for r in core.step()] == [("a1", True, None),
+                                                                   ("a2", True, False)]
 
 
 def test_a_provisional_answer_that_does_not_hold_drops_what_was_chosen_on_it() -> None:
@@ -268,3 +285,16 @@ def test_an_action_cut_off_by_the_run_ending_is_one_info_line_without_traceback(
             if r.name == "causalcraft.judger"] == [
         ("INFO", "{'name': 'craft', 'item': 'bread', 'table': [2, -60, 0]} did not finish: "
                  "the run is ending (bridge closed)", None)]
+
+
+def test_on_the_simulator_an_agents_next_action_starts_a_server_round_trip_after_its_last() -> None:
+    # The server leaves pause_s (its mean, env/data/durations.json) between one of an agent's
+    # actions ending and its next starting; the simulator's clock leaves the same.
+    core, sim = judger(pause=True)
+    submit(core, "a1", 1, {"name": "wait", "seconds": 1})
+    [first] = core.step()
+    submit(core, "a1", 2, {"name": "wait", "seconds": 1})
+    [second] = core.step()
+    assert sim.pause_s == DURATIONS["pause_s"] > 0
+    assert (first.start, first.end) == (0.0, 1.0)
+    assert (second.start, second.end) == (1.0 + DURATIONS["pause_s"], 2.0 + DURATIONS["pause_s"])

@@ -142,4 +142,16 @@ function keepPathOnPanelFloors (bot) {
   })
 }
 
-module.exports = { PanelMovements, keepPathOnPanelFloors, panelBits, NO_X, NO_Z, PANEL }
+// The step exclusion (pathfinder's Movements.exclusionAreasStep) of a task's bounds
+// ([[x0, y0, z0], [x1, y1, z1]], inclusive): a move whose body enters a column outside them
+// costs past pathfinder's limit (100), so no walk leaves them, as the simulator's walks never
+// do (env/sim/path.py Walker.neighbours).
+function outsideBounds (bounds) {
+  const [[x0, , z0], [x1, , z1]] = bounds
+  return (block) => {
+    const p = block.position
+    return p.x < x0 || p.x > x1 || p.z < z0 || p.z > z1 ? 1000 : 0
+  }
+}
+
+module.exports = { PanelMovements, keepPathOnPanelFloors, panelBits, outsideBounds, NO_X, NO_Z, PANEL }

@@ -33,6 +33,8 @@ from env.actions import (
 from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.block_states import full_state
+from env.capacity import container_slots, spread_put, spread_take, stocked
+from env.chests import is_chest, placed_chest, shape_updates, sneaks
 from env.connections import reconnected
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds, not_before
@@ -62,7 +64,7 @@ from env.sim.path import Walker, path_length
 from env.sim.power import plate_crossings, plate_exit, power_edges
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
-from env.support import OPPOSITE, looking, placed_state, popped, two_tall
+from env.support import OPPOSITE, STEP, looking, placed_state, popped, two_tall
 from env.world import (
     BlockState,
     Condition,
@@ -70,6 +72,7 @@ from env.world import (
     EntityState,
     FPos,
     Pos,
+    StateValue,
     Trigger,
     WorldSetup,
     distance,
@@ -159,6 +162,7 @@ class SimBackend:
 
     name = "sim"
     realtime = False
+    pause_s = DURATIONS["pause_s"]
 
     def __init__(self, rules: Rulebook, seed: int = 0) -> None:
         self.rules = rules
@@ -204,12 +208,18 @@ class SimBackend:
             # as the server's /setblock: the circuit around it settles (blocks placed so far)
             self._circuit(spec.pos, 0.0, lambda p: s.block(p))
             self._reconnect(spec.pos, 0.0)
+        stock = stocked(world)
         for c in world.containers:
-            s.blocks[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
+            state: dict[str, StateValue] = {"facing": c.facing}
+            if is_chest(c.kind) and c.type != "single":
+                state["type"] = c.type
+            s.blocks[c.pos] = BlockState(name=c.kind, state=state)
             self._circuit(c.pos, 0.0, lambda p: s.block(p))
             self._reconnect(c.pos, 0.0)
-            s.containers[c.pos] = Container({i: n for i, n in c.items.items() if n > 0},
-                                            c.kind, c.lock)
+            # as the server's /setblock: chests beside it update (ChestBlock.updateShape)
+            self._reshape_chests(c.pos, 0.0)
+            # a double chest's half holds what its 27 slots cannot in the other (capacity.py)
+            s.containers[c.pos] = Container(stock[c.pos], c.kind, c.lock)
         counts: dict[str, int] = {}
         for e in world.entities:
             k = counts.get(e.type, 0)
@@ -647,22 +657,43 @@ class SimBackend:
         if locked:
             return locked
         s = self.state
-        items = s.containers[action.pos].items
+        parts = [s.containers[c].items for c in s.chest_halves(action.pos)]
 
         def apply() -> None:
-            left = items[action.item] - action.count
-            if left:
-                items[action.item] = left
-            else:
-                del items[action.item]
+            # a double chest's right half's slots come first (env/chests.py `halves`)
+            for items, n in zip(parts, spread_take(parts, action.item, action.count),
+                                strict=True):
+                left = items.get(action.item, 0) - n
+                if left:
+                    items[action.item] = left
+                else:
+                    items.pop(action.item, None)
             s.give(agent, action.item, action.count)
 
-        return self._chest_seconds(agent, action.pos, TAKE_S), apply
+        # players take turns at the container: a double chest's, from either half
+        return self._in_turn(s.chest_halves(action.pos)[0], start,
+                             self._chest_seconds(agent, action.pos, TAKE_S),
+                             apply)
 
     def _chest_seconds(self, agent: str, pos: Pos, first_s: float) -> float:
         """A take or put: `first_s` (turning to the chest, opening it), or chest_again_s
         right after another action at the same chest (the server's bot already faces it)."""
         return CHEST_AGAIN_S if self.state.last_used.get(agent) == pos else first_s
+
+    def _in_turn(self, pos: Pos, start: float, own_s: float, apply: Callable[[], None]) -> Plan:
+        """A take or put at a container players take turns at (env/data/stations.json
+        `turns`): it waits for the one under way there, then takes `own_s`; answers its
+        seconds from `start` (the wait counted) and an `apply` that holds the container."""
+        s = self.state
+        if not self.rules.station_turns(s.containers[pos].kind):
+            return own_s, apply
+        seconds = max(0.0, s.held_until.get(pos, 0.0) - start) + own_s
+
+        def hold() -> None:
+            apply()
+            s.held_until[pos] = max(s.held_until.get(pos, 0.0), start + seconds)
+
+        return seconds, hold
 
     def _put(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Put)
@@ -670,13 +701,21 @@ class SimBackend:
         if locked:
             return locked
         s = self.state
-        items = s.containers[action.pos].items
+        cells = s.chest_halves(action.pos)
+        parts = [s.containers[c].items for c in cells]
+        slots = container_slots(s.container_kind(action.pos))
 
         def apply() -> None:
             s.take(agent, action.item, action.count)
-            items[action.item] = items.get(action.item, 0) + action.count
+            for items, n in zip(parts, spread_put(parts, action.item, action.count, slots),
+                                strict=True):
+                if n:
+                    items[action.item] = items.get(action.item, 0) + n
 
-        return self._chest_seconds(agent, action.pos, PUT_S), apply
+        # players take turns at the container: a double chest's, from either half
+        return self._in_turn(s.chest_halves(action.pos)[0], start,
+                             self._chest_seconds(agent, action.pos, PUT_S),
+                             apply)
 
     def _craft(self, agent: str, action: Action, start: float) -> Plan:
         assert isinstance(action, Craft)
@@ -804,6 +843,7 @@ class SimBackend:
                 for item, n in container.items.items():
                     s.give(agent, item, n, at=broke)
             self._pop_unheld(agent, cells, start + seconds)
+            self._reshape_chests(action.pos, start + seconds)
             self._settle()
 
         return seconds + DIG_OVERHEAD_S, apply
@@ -827,6 +867,14 @@ class SimBackend:
                                           self.rng, state=state).items():
                     s.give(agent, item, n, at=at)
 
+    def _reshape_chests(self, pos: Pos, at: float) -> None:
+        """Chests beside `pos` join or leave a double chest with the block now at `pos`
+        (env/chests.py `shape_updates`, ChestBlock.updateShape); their items stay."""
+        s = self.state
+        for cell, block in shape_updates(pos, s.block).items():
+            s.blocks[cell] = block
+            s.changed_at[cell] = at
+
     def _solid(self, name: str) -> bool:
         info = self.rules.blocks.get(name)
         return info.solid if info is not None else True
@@ -844,9 +892,17 @@ class SimBackend:
         if not more:  # what the click adds: six-way facing, half, hinge (env/placing.py)
             side = click_side(action.item, action.pos, action.facing, s.block,
                               self._solid, how.item if how else None)
+            clicked = OPPOSITE[side] if side else None
             state = {**state, **placing_extras(
                 action.item, action.facing, action.pos, look,
-                nearest_looking(feet, action.pos), OPPOSITE[side] if side else None, s.block)}
+                nearest_looking(feet, action.pos), clicked, s.block)}
+            if is_chest(action.item) and side is not None:  # joins a chest beside it
+                dx, dy, dz = STEP[side]
+                x, y, z = action.pos
+                against = s.block((x + dx, y + dy, z + dz))
+                joined = placed_chest(action.item, action.pos, str(state.get("facing", "north")),
+                                      clicked, sneaks(against.name), s.block)
+                state = {**state, **{k: v for k, v in joined.items() if v != "single"}}
         cells = [(action.pos, state)]
         if two_tall(action.item):  # both halves (check() saw the cell above free)
             x, y, z = action.pos
@@ -870,6 +926,7 @@ class SimBackend:
                 s.set_block(cell, block, at)
             if action.item in CONTAINERS:
                 s.containers[action.pos] = Container({}, action.item, None)
+            self._reshape_chests(action.pos, at)
 
         return PLACE_S, apply
 

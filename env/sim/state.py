@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from env.capacity import player_slots, room_for, stack_size
+from env.chests import halves
 from env.ground import GroundItem, Kind, dropped
 from env.sim.triggers import Hold
 from env.world import GROUND_Y, BlockState, EntityState, FPos, Pos, StateValue, feet_center
@@ -108,6 +109,9 @@ class SimState:
     """Furnaces still burning fuel, and the virtual time their fire goes out."""
     busy_until: dict[Pos, float] = field(default_factory=dict)
     """Exclusive stations (furnaces) at work, and the virtual time their job ends."""
+    held_until: dict[Pos, float] = field(default_factory=dict)
+    """Containers players take turns at (env/data/stations.json `turns`), and the virtual time
+    the take or put under way at each ends."""
     ground: list[GroundItem] = field(default_factory=list)
     """Items lying on the ground (what did not fit an inventory), in the order they fell
     (env/ground.py; picked up and despawned by env/sim/ground.py)."""
@@ -139,8 +143,29 @@ class SimState:
             raise KeyError(f"unknown agent {agent!r}") from None
 
     def container(self, pos: Pos) -> dict[str, int] | None:
+        """What the container at `pos` holds: a double chest's two halves together (a new
+        dict), else the live dict of the one block."""
         found = self.containers.get(pos)
-        return found.items if found is not None else None
+        if found is None:
+            return None
+        cells = self.chest_halves(pos) if self._half(pos) else [pos]
+        if len(cells) == 1:
+            return found.items
+        out: dict[str, int] = {}
+        for cell in cells:
+            for item, n in self.containers[cell].items.items():
+                out[item] = out.get(item, 0) + n
+        return out
+
+    def _half(self, pos: Pos) -> bool:
+        block = self.blocks.get(pos)
+        return block is not None and block.state.get("type") in ("left", "right")
+
+    def chest_halves(self, pos: Pos) -> list[Pos]:
+        """The cells of the container at `pos` in slot order (env/chests.py `halves`): a
+        double chest's right and left halves, else [pos]."""
+        cells = halves(pos, self.block)
+        return cells if all(c in self.containers for c in cells) else [pos]
 
     def agent_pos(self, agent: str) -> FPos:
         """Where `agent`'s feet are at `now` (x, y, z in blocks); KeyError for an unknown
@@ -246,6 +271,7 @@ class SimState:
             clock=self.clock,
             lit_until=dict(self.lit_until),
             busy_until=dict(self.busy_until),
+            held_until=dict(self.held_until),
             ground=list(self.ground),
             last_used=dict(self.last_used),
             walks=dict(self.walks),

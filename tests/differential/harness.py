@@ -173,7 +173,9 @@ def _footprint(act: dict[str, Any], origin: Pos) -> set[tuple[str, Pos]]:
     """What an action touches that another agent's action of the same round must not."""
     name = act["name"]
     if name in ("take", "put"):
-        return {("chest", tuple(act["pos"]))}
+        # Agents take turns at a chest (env/data/stations.json `turns`), in whichever order
+        # they come on the server: two actions on different items end alike in either order.
+        return {("chest", tuple(act["pos"]), act["item"])}
     if name == "smelt":
         return {("furnace", tuple(act["furnace"]))}
     if name in ("dig", "place"):

@@ -39,3 +39,20 @@ def test_sequences_mix_ok_and_refused_actions_of_every_kind() -> None:
         assert ok.get(name, 0) >= 5, (name, ok)
     for name in ("take", "put", "craft", "smelt", "dig", "place"):
         assert refused.get(name, 0) >= 5, (name, refused)
+
+
+def test_some_rounds_have_two_agents_at_one_chest_on_different_items() -> None:
+    # Both backends make players take turns at a chest; the generator sends two agents there
+    # in one round when their items differ (either order ends alike).
+    shared = 0
+    for seed in range(300):
+        for rnd in make_sequence(seed, ORIGIN).rounds:
+            at = [(tuple(a["pos"]), a["item"]) for a in rnd.values()
+                  if a["name"] in ("take", "put")]
+            chests = [p for p, _ in at]
+            for pos in set(chests):
+                items = [i for p, i in at if p == pos]
+                if len(items) > 1:
+                    assert len(set(items)) == len(items)
+                    shared += 1
+    assert shared >= 20

@@ -127,3 +127,27 @@ def test_a_walk_cut_by_a_teleport_ends_when_and_where_the_teleport_puts_the_walk
     assert cells == {A: at(7, 0), B: dest}
     print(f"walk cut by a teleport: sim {walk_sim.seconds:.2f} s, server {walk_srv.seconds:.2f} s"
           f" (whole walk {whole:.2f} s)")
+
+
+def test_no_walk_leaves_the_task_bounds_on_either_backend(backend: MinecraftBackend,
+                                                          rules: Rulebook) -> None:
+    """A wall two blocks high across the whole width of the task's bounds: the only way round
+    it leaves them. The simulator's walks never leave a task's bounds (env/sim/path.py); the
+    server's bot used to walk round the wall's end, outside them. Now both refuse `no_path`
+    and the walker stays where it was."""
+    wall = [BlockSpec(name="stone", pos=at(x, 5, dy)) for x in range(0, 9) for dy in (0, 1)]
+    world = WorldSetup(blocks=wall, spawn=[at(4, 0), at(1, 8)],
+                       bounds=((ORIGIN[0], GROUND_Y, ORIGIN[2]),
+                               (ORIGIN[0] + 8, GROUND_Y + 6, ORIGIN[2] + 9)))
+    seq = Sequence_(seed=0, world=world, agents=[A, B], rounds=[
+        {A: {"name": "move_to", "pos": list(at(4, 9))},
+         B: {"name": "move_to", "pos": list(at(2, 9))}}])
+    sim = run_on_sim(seq, rules, ORIGIN)
+    try:
+        srv = run_on_server(seq, backend, ORIGIN)
+    finally:
+        reset_arena(backend, ORIGIN)
+    assert compare(seq, sim, srv, durations=False) == []
+    for run in (sim, srv):
+        assert [(v.ok, v.code) for v in run.verdicts] == [(False, "no_path"), (True, None)]
+    assert _positions_on_sim(seq, rules)[A] == at(4, 0)
