@@ -35,6 +35,7 @@ from env.backend import Observation, Outcome
 from env.block_states import full_state
 from env.capacity import container_slots, spread_put, spread_take, stocked
 from env.chests import is_chest, placed_chest, shape_updates, sneaks
+from env.connections import reconnected
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds, not_before
 from env.gravity import settle as gravity_settle
@@ -209,6 +210,7 @@ class SimBackend:
             self._circuit(spec.pos, 0.0, lambda p: s.block(p))
             # and a block that falls over a free cell falls, as after the server's /setblock
             self._fall([spec.pos], 0.0)
+            self._reconnect(spec.pos, 0.0)
         stock = stocked(world)
         for c in world.containers:
             state: dict[str, StateValue] = {"facing": c.facing}
@@ -216,6 +218,7 @@ class SimBackend:
                 state["type"] = c.type
             s.blocks[c.pos] = BlockState(name=c.kind, state=state)
             self._circuit(c.pos, 0.0, lambda p: s.block(p))
+            self._reconnect(c.pos, 0.0)
             # as the server's /setblock: chests beside it update (ChestBlock.updateShape)
             self._reshape_chests(c.pos, 0.0)
             # a double chest's half holds what its 27 slots cannot in the other (capacity.py)
@@ -429,7 +432,16 @@ class SimBackend:
         s = self.state
         while s.touched:
             pos, at = s.touched.pop(0)
+            self._reconnect(pos, at)
             self._circuit(pos, at, s.block)
+
+    def _reconnect(self, changed: Pos, at: float) -> None:
+        """Fences, panes, walls and gates at `changed` and beside it take the connections
+        their neighbours give them (env/connections.py), as after any block change in the game."""
+        s = self.state
+        for pos, b in reconnected(changed, s.block).items():
+            s.blocks[pos] = b
+            s.changed_at[pos] = at
 
     def _press_on_the_way(self, agent: str, walk: Walk, skip: Pos | None = None,
                           until: float | None = None) -> None:
