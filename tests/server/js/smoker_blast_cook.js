@@ -47,7 +47,6 @@ run(async (port) => {
   window.close()
   await sleep(200)
   const blasted = await cook(bot, blast, 'raw_iron')
-  window = null
   const result = { smoked, beefInBlast, blasted, inventory: await serverInventory(bot) }
   bot.quit()
   return result
