@@ -70,9 +70,10 @@ def test_a_smoker_cooks_beef_and_a_blast_furnace_raw_iron_at_5_s_an_item_on_one_
         [10.0 + SMELT_EXTRA, 10.0 + SMELT_EXTRA, 20.0 + SMELT_EXTRA, 20.0 + SMELT_EXTRA])
     for a, v in zip(sim.verdicts, srv.verdicts, strict=True):
         assert duration_ok(a.seconds, v.seconds), (v.agent, a.seconds, v.seconds)
-    # 100 ticks an item, not a furnace's 200: 2 items under 15 s, 4 under 25 s
+    # 100 ticks an item, not a furnace's 200: at least 5 s an item, under the 10 s a furnace
+    # takes (the server's ticks may lag on a loaded machine, never run ahead)
     assert [v.seconds >= 5.0 * v.args["count"] for v in srv.verdicts] == [True] * 4
-    assert [v.seconds < 5.0 * v.args["count"] + 5.0 for v in srv.verdicts] == [True] * 4
+    assert [v.seconds < 10.0 * v.args["count"] for v in srv.verdicts] == [True] * 4
 
 
 def test_a_recipe_the_station_lacks_is_refused_on_both_and_spends_nothing(
