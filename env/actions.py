@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, TypeAdapter, field_validator
 
 from env.capacity import container_slots, player_slots, room_after, room_for, stack_size
+from env.chests import halves
 from env.dig import nothing_to_dig
 from env.placing import head_cell
 from env.redstone import POWER_ONLY
@@ -171,7 +172,8 @@ class Put(Action):
             return far
         kind_of = getattr(view, "container_kind", None)
         kind = kind_of(self.pos) if kind_of is not None else "chest"
-        free = room_for(held, self.item, container_slots(kind))
+        # a double chest is one container of both halves' slots (env/chests.py)
+        free = room_for(held, self.item, container_slots(kind) * len(halves(self.pos, view.block)))
         if free < self.count:
             return refuse(Code.CONTAINER_FULL, kind=kind, pos=self.pos, count=self.count,
                           item=self.item, free=free)

@@ -23,7 +23,8 @@ import math
 from functools import cache
 from pathlib import Path
 
-from env.world import WorldSetup
+from env.chests import built_halves
+from env.world import Pos, WorldSetup
 
 DATA = Path(__file__).parent / "data" / "capacity.json"
 
@@ -89,16 +90,104 @@ def room_after(items: dict[str, int], spent: dict[str, int], item: str, slots: i
 
 def world_problem(world: WorldSetup) -> str | None:
     """One line naming the first holder in `world` that cannot hold what the task puts in it
-    (a chest with more stacks than its 27 slots, a player given more than 36), else None."""
+    (a chest with more stacks than its 27 slots, a double chest than its 54, a player given
+    more than 36), else None."""
+    cells = built_halves(world.containers)
+    specs = {c.pos: c for c in world.containers}
     for c in world.containers:
-        need, have = slots_for(c.items), container_slots(c.kind)
+        group = [specs[p] for p in cells[c.pos] if p in specs]
+        if group[0].pos != c.pos:
+            continue  # a double chest is checked once, from its first half
+        items: dict[str, int] = {}
+        for g in group:
+            for i, n in g.items.items():
+                items[i] = items.get(i, 0) + n
+        need, have = slots_for(items), container_slots(c.kind) * len(cells[c.pos])
         if need > have:
-            what = ", ".join(f"{n} {i}" for i, n in sorted(c.items.items())
+            what = ", ".join(f"{n} {i}" for i, n in sorted(items.items())
                              if stack_size(i) < 64 or n > 64 * 4)
-            return (f"the {c.kind} at {c.pos} cannot hold its contents: they need {need} "
+            where = (f"double {c.kind} at {' and '.join(str(g.pos) for g in group)}"
+                     if len(cells[c.pos]) > 1 else f"{c.kind} at {c.pos}")
+            return (f"the {where} cannot hold its contents: they need {need} "
                     f"slots and it has {have}" + (f" ({what} ...)" if what else ""))
     need = slots_for(world.agent_items)
     if need > player_slots():
         return (f"the items every player starts with need {need} slots and a player has "
                 f"{player_slots()}")
     return None
+
+
+def stocked(world: WorldSetup) -> dict[Pos, dict[str, int]]:
+    """What each container of `world` holds once built: its own items, except that the
+    stacks a half of a double chest cannot hold (over its 27 slots; the stacks of the items
+    last in name order, as the build lays them from slot 0 in name order) go into its other
+    half's free slots, so that a double chest holds up to 54 stacks whichever half names
+    them. `world_problem` first: raises ValueError when they do not fit.
+
+    >>> from env.world import ContainerSpec
+    >>> w = WorldSetup(containers=[
+    ...     ContainerSpec(pos=(0, 0, 0), type="right", items={"dirt": 30 * 64}),
+    ...     ContainerSpec(pos=(-1, 0, 0), type="left", items={"stone": 5})])
+    >>> stocked(w)
+    {(0, 0, 0): {'dirt': 1728}, (-1, 0, 0): {'stone': 5, 'dirt': 192}}
+    """
+    cells = built_halves(world.containers)
+    out = {c.pos: {i: n for i, n in c.items.items() if n > 0} for c in world.containers}
+    for c in world.containers:
+        per = container_slots(c.kind)
+        others = [p for p in cells[c.pos] if p != c.pos and p in out]
+        stacks = [(i, min(stack_size(i), n - k)) for i, n in sorted(out[c.pos].items())
+                  for k in range(0, n, stack_size(i))]
+        over = stacks[per:]
+        if not over:
+            continue
+        if not others or slots_for(out[others[0]]) + len(over) > per:
+            raise ValueError(f"the {c.kind} at {c.pos} cannot hold {c.items}")
+        for i, n in over:
+            out[c.pos][i] -= n
+            if not out[c.pos][i]:
+                del out[c.pos][i]
+            out[others[0]][i] = out[others[0]].get(i, 0) + n
+    return out
+
+
+def spread_put(parts: list[dict[str, int]], item: str, count: int, slots: int) -> list[int]:
+    """How many of `count` `item` go into each of `parts` (the halves of a double chest in
+    slot order, each of `slots` slots, or one chest) when a player puts them in: part-filled
+    stacks of the item first, in slot order, then empty slots in slot order, as mineflayer's
+    transfer and vanilla's moveItemStackTo fill a window. What does not fit is left out.
+
+    >>> spread_put([{"dirt": 27 * 64 - 10}, {"dirt": 5}], "dirt", 100, 27)
+    [10, 90]
+    >>> spread_put([{}, {}], "dirt", 40 * 64, 27)
+    [1728, 832]
+    """
+    size = stack_size(item)
+    out = [0] * len(parts)
+    left = count
+    for i, p in enumerate(parts):  # part-filled stacks
+        held = p.get(item, 0)
+        n = min(left, (-held) % size if held > 0 else 0)
+        out[i] += n
+        left -= n
+    for i, p in enumerate(parts):  # then empty slots
+        n = min(left, max(0, slots - slots_for(p)) * size)
+        out[i] += n
+        left -= n
+    return out
+
+
+def spread_take(parts: list[dict[str, int]], item: str, count: int) -> list[int]:
+    """How many of `count` `item` come out of each of `parts` (in slot order) when a player
+    takes them: from the first slots holding the item on (mineflayer's transfer).
+
+    >>> spread_take([{"dirt": 30}, {"dirt": 64}], "dirt", 50)
+    [30, 20]
+    """
+    out = []
+    left = count
+    for p in parts:
+        n = min(left, p.get(item, 0))
+        out.append(n)
+        left -= n
+    return out

@@ -65,6 +65,9 @@ class ContainerSpec(Model):
     items: dict[str, int] = Field(default_factory=dict)
     lock: str | None = None
     """An item a player must hold to open it (escape rooms' locked chests)."""
+    type: Literal["single", "left", "right"] = "single"
+    """A chest's half of a double chest (env/chests.py); `items` are this block's own 27
+    slots. Chests set side by side as single stay single, as vanilla's /setblock leaves them."""
 
     _pos = field_validator("pos", mode="before")(_as_pos)
 

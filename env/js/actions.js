@@ -23,6 +23,7 @@ const { smelting, stationFuelTicks } = require('./smelting')
 const { expand } = require('./tags')
 const support = require('./support')
 const placing = require('./placing')
+const chests = require('./chests')
 const { looking } = require('./facing')
 const { replaceable, grown } = require('./replaceable')
 const { nothingToDig } = require('./dig')
@@ -416,12 +417,23 @@ async function applied (bot, window) {
   await withTimeout(bot._syncWindow(window), 5000, 'the server to apply the clicks')
 }
 
+// A block as env/js/chests.js and env/js/placing.js read it, from the bot's world.
+function viewOf (bot, p) {
+  const b = bot.blockAt(at(p))
+  return b ? { name: b.name, props: b.getProperties(), shapes: b.shapes, solid: b.boundingBox === 'block' } : { name: 'air', props: {}, shapes: [], solid: false }
+}
+
+// What bots take turns at: the container, whose first cell names a double chest from either half.
+function chestKey (bot, pos) {
+  return `chest ${chests.halves(pos, p => viewOf(bot, p))[0]}`
+}
+
 async function take (bot, args) {
-  return inTurn(`chest ${args.pos}`, () => takeInTurn(bot, args))
+  return inTurn(chestKey(bot, args.pos), () => takeInTurn(bot, args))
 }
 
 async function put (bot, args) {
-  return inTurn(`chest ${args.pos}`, () => putInTurn(bot, args))
+  return inTurn(chestKey(bot, args.pos), () => putInTurn(bot, args))
 }
 
 async function takeInTurn (bot, { pos, item, count: n = 1 }) {
@@ -929,9 +941,23 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
     // The look the placed state is ruled by (env/placing.py): eyes to the middle of the cell.
     await bot.lookAt(cell.offset(0.5, 0.5, 0.5), true)
   }
-  // Sneaking, as a player does to place against a block that opens (a crafting table, chest
-  // or furnace would open its window instead of taking the block).
-  bot.setControlState('sneak', true)
+  // Sneaking only against a block a click uses (a chest, crafting table, furnace, door, lever
+  // would open or toggle instead of taking the block), as a player does; else a plain click,
+  // as mineflayer's placeBlock (env/data/chests.json `sneak`). It decides whether a chest joins
+  // the chest beside it.
+  const sneaking = chests.sneaks(ref.name)
+  // A chest's state, and its neighbours', as ChestBlock rules them with the facing it ends
+  // with (asked, else toward the player), from the world before the click.
+  const seenBefore = new Map()
+  for (const [dx, dz] of [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]]) {
+    const cell = [pos[0] + dx, pos[1], pos[2] + dz]
+    seenBefore.set(cell.join(','), viewOf(bot, cell))
+  }
+  const before = p => seenBefore.get(p.join(',')) || viewOf(bot, p)
+  const chestWant = chests.isChest(item)
+    ? chests.placedChest(item, pos, facing && YAW[facing] !== undefined ? facing : OPPOSITE[look], OPPOSITE[side], sneaking, before)
+    : null
+  if (sneaking) bot.setControlState('sneak', true)
   // With extra items (a flower pot, then the plant put in it) the held item makes a first block.
   const first = how.extra ? how.item : item
   // The block is there (a grown one with its new state).
@@ -972,7 +998,36 @@ async function place (bot, { item, pos, facing = null, grow = false }) {
     }
     block = bot.blockAt(at(pos))
   }
+  if (chestWant) block = await settleChests(bot, item, pos, chestWant, before)
   return { block: blockInfo(block) }
+}
+
+// After a chest is placed: it and the chests beside it as the rule has them (`want`, its facing
+// and type; the neighbours by updateShape from `before`, the world before the click). The
+// server's placement gives the same unless a facing was asked that the look does not give
+// (then the block was set again by command, and the halves are set here); waits until the bot
+// sees them.
+async function settleChests (bot, item, pos, want, before) {
+  const mine = { name: item, props: { ...viewOf(bot, pos).props, ...want } }
+  const after = p => (p[0] === pos[0] && p[1] === pos[1] && p[2] === pos[2] ? mine : before(p))
+  const targets = [[pos, item, mine.props], ...chests.shapeUpdates(pos, after)]
+  for (const side of ['north', 'south', 'east', 'west']) {
+    const [dx, , dz] = support.STEP[side]
+    const cell = [pos[0] + dx, pos[1], pos[2] + dz]
+    if (!targets.some(([c]) => c[0] === cell[0] && c[2] === cell[2]) && chests.isChest(before(cell).name)) targets.push([cell, before(cell).name, before(cell).props])
+  }
+  const seen = ([cell, name, props]) => {
+    const b = viewOf(bot, cell)
+    return b.name === name && Object.entries(props).every(([k, v]) => String(b.props[k]) === String(v))
+  }
+  for (const target of targets) {
+    if (seen(target)) continue
+    const [cell, name, props] = target
+    const state = Object.entries(props).map(([k, v]) => `${k}=${v}`).join(',')
+    if (!await waitFor(() => seen(target), 1000)) await command(bot.username, `/setblock ${cell.join(' ')} ${name}[${state}]`, 0)
+  }
+  for (const target of targets) await waitFor(() => seen(target), 2000)
+  return bot.blockAt(at(pos))
 }
 
 // Whether `block` has every property of `props` (compared as text: 3 and '3' are one value).

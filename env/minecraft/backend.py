@@ -25,8 +25,10 @@ import time
 from collections import defaultdict
 from typing import Any, Protocol
 
-from env.actions import Action, MoveTo, Rendezvous, Smelt, StepOn
+from env.actions import Action, Dig, MoveTo, Place, Rendezvous, Smelt, StepOn
 from env.backend import BackendError, Observation, Outcome
+from env.capacity import stocked
+from env.chests import halves, is_chest
 from env.durations import not_before
 from env.ground import GroundStack, nearest_ground
 from env.minecraft.bridge import BridgeError, JsBridge
@@ -214,12 +216,15 @@ def setup_commands(world: WorldSetup, agents: list[str],
     for b in world.blocks:
         x, y, z = b.pos
         out.append(f"/setblock {x} {y} {z} {b.name}{state_suffix(b.state)}")
+    stock = stocked(world)  # a double chest's overflow in its other half (env/capacity.py)
     for c in world.containers:
         x, y, z = c.pos
         state: dict[str, StateValue] = {"facing": c.facing} if c.kind != "barrel" else {}
+        if is_chest(c.kind) and c.type != "single":
+            state["type"] = c.type
         out.append(f"/setblock {x} {y} {z} {c.kind}{state_suffix(state)}")
         # The whole item list is replaced, so a chest left from an earlier episode is emptied.
-        out.append(f"/data merge block {x} {y} {z} {container_nbt(c.items, sizes)}")
+        out.append(f"/data merge block {x} {y} {z} {container_nbt(stock[c.pos], sizes)}")
     for e in world.entities:
         x, y, z = e.pos
         out.append(f"/summon {e.type} {x} {y} {z}")
@@ -469,10 +474,16 @@ class MinecraftBackend:
         if unseen:
             raise MinecraftError(f"bots do not see each other: {unseen}")
         self._containers = {}
+        specs = {c.pos: c.items for c in world.containers}
         for c in world.containers:
             got = self.read_container(c.pos)
-            if got != {k: v for k, v in c.items.items() if v > 0}:
-                raise MinecraftError(f"the chest at {c.pos} holds {got}, not {c.items}")
+            want: dict[str, int] = {}  # a double chest's window shows both halves
+            for cell in self._halves(c.pos):
+                for k, v in specs.get(cell, {}).items():
+                    if v > 0:
+                        want[k] = want.get(k, 0) + v
+            if got != want:
+                raise MinecraftError(f"the chest at {c.pos} holds {got}, not {want}")
         self._await_items(world.agent_items)
         self._await_entities(world)
 
@@ -572,6 +583,13 @@ class MinecraftBackend:
             self._containers[pos] = dict(counts)
         return dict(counts)
 
+    def _halves(self, pos: Pos) -> list[Pos]:
+        """The cells of the container at `pos` as the server's blocks show (env/chests.py)."""
+        x, y, z = pos
+        near = [pos, (x + 1, y, z), (x - 1, y, z), (x, y, z + 1), (x, y, z - 1)]
+        blocks = self.read_blocks(near)
+        return halves(pos, lambda p: blocks.get(p, BlockState(name="air")))
+
     def container(self, pos: Pos) -> dict[str, int] | None:
         """What the chest at pos holds: as last read (at build, or after a take/put)."""
         pos = (int(pos[0]), int(pos[1]), int(pos[2]))
@@ -626,9 +644,18 @@ class MinecraftBackend:
         if result.get("offline"):
             self._reconnect_if_dropped(agent)
         if "container" in result:
-            pos = tuple(args["pos"])
+            counts = {k: int(v) for k, v in result["container"].items()}
+            cells = self._halves(tuple(args["pos"]))  # both halves show the one container
             with self._lock:
-                self._containers[pos] = {k: int(v) for k, v in result["container"].items()}
+                for cell in cells:
+                    self._containers[cell] = dict(counts)
+        x, y, z = args.get("pos") or (0, 0, 0)
+        with self._lock:  # a chest placed or broken: the chests beside may join or split
+            if (isinstance(action, Place) and is_chest(action.item)) or (
+                    isinstance(action, Dig) and (x, y, z) in self._containers):
+                for cell in [(x, y, z), (x + 1, y, z), (x - 1, y, z), (x, y, z + 1),
+                             (x, y, z - 1)]:
+                    self._containers.pop(cell, None)
         if self._world.triggers:
             self._check_triggers()
         seconds = time.perf_counter() - t0

@@ -33,6 +33,8 @@ from env.actions import (
 from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.block_states import full_state
+from env.capacity import container_slots, spread_put, spread_take, stocked
+from env.chests import is_chest, placed_chest, shape_updates, sneaks
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds, not_before
 from env.ground import GroundStack, nearest_ground
@@ -61,7 +63,7 @@ from env.sim.path import Walker, path_length
 from env.sim.power import plate_crossings, plate_exit, power_edges
 from env.sim.state import Container, SimState, Walk, ground_block, same_state, truthy
 from env.sim.triggers import Hold, add_hold, covers, earliest_any, earliest_together
-from env.support import OPPOSITE, looking, placed_state, popped, two_tall
+from env.support import OPPOSITE, STEP, looking, placed_state, popped, two_tall
 from env.world import (
     BlockState,
     Condition,
@@ -69,6 +71,7 @@ from env.world import (
     EntityState,
     FPos,
     Pos,
+    StateValue,
     Trigger,
     WorldSetup,
     distance,
@@ -203,11 +206,17 @@ class SimBackend:
                 s.power_seen[spec.pos] = (0.0, True)
             # as the server's /setblock: the circuit around it settles (blocks placed so far)
             self._circuit(spec.pos, 0.0, lambda p: s.block(p))
+        stock = stocked(world)
         for c in world.containers:
-            s.blocks[c.pos] = BlockState(name=c.kind, state={"facing": c.facing})
+            state: dict[str, StateValue] = {"facing": c.facing}
+            if is_chest(c.kind) and c.type != "single":
+                state["type"] = c.type
+            s.blocks[c.pos] = BlockState(name=c.kind, state=state)
             self._circuit(c.pos, 0.0, lambda p: s.block(p))
-            s.containers[c.pos] = Container({i: n for i, n in c.items.items() if n > 0},
-                                            c.kind, c.lock)
+            # as the server's /setblock: chests beside it update (ChestBlock.updateShape)
+            self._reshape_chests(c.pos, 0.0)
+            # a double chest's half holds what its 27 slots cannot in the other (capacity.py)
+            s.containers[c.pos] = Container(stock[c.pos], c.kind, c.lock)
         counts: dict[str, int] = {}
         for e in world.entities:
             k = counts.get(e.type, 0)
@@ -636,17 +645,22 @@ class SimBackend:
         if locked:
             return locked
         s = self.state
-        items = s.containers[action.pos].items
+        parts = [s.containers[c].items for c in s.chest_halves(action.pos)]
 
         def apply() -> None:
-            left = items[action.item] - action.count
-            if left:
-                items[action.item] = left
-            else:
-                del items[action.item]
+            # a double chest's right half's slots come first (env/chests.py `halves`)
+            for items, n in zip(parts, spread_take(parts, action.item, action.count),
+                                strict=True):
+                left = items.get(action.item, 0) - n
+                if left:
+                    items[action.item] = left
+                else:
+                    items.pop(action.item, None)
             s.give(agent, action.item, action.count)
 
-        return self._in_turn(action.pos, start, self._chest_seconds(agent, action.pos, TAKE_S),
+        # players take turns at the container: a double chest's, from either half
+        return self._in_turn(s.chest_halves(action.pos)[0], start,
+                             self._chest_seconds(agent, action.pos, TAKE_S),
                              apply)
 
     def _chest_seconds(self, agent: str, pos: Pos, first_s: float) -> float:
@@ -675,13 +689,20 @@ class SimBackend:
         if locked:
             return locked
         s = self.state
-        items = s.containers[action.pos].items
+        cells = s.chest_halves(action.pos)
+        parts = [s.containers[c].items for c in cells]
+        slots = container_slots(s.container_kind(action.pos))
 
         def apply() -> None:
             s.take(agent, action.item, action.count)
-            items[action.item] = items.get(action.item, 0) + action.count
+            for items, n in zip(parts, spread_put(parts, action.item, action.count, slots),
+                                strict=True):
+                if n:
+                    items[action.item] = items.get(action.item, 0) + n
 
-        return self._in_turn(action.pos, start, self._chest_seconds(agent, action.pos, PUT_S),
+        # players take turns at the container: a double chest's, from either half
+        return self._in_turn(s.chest_halves(action.pos)[0], start,
+                             self._chest_seconds(agent, action.pos, PUT_S),
                              apply)
 
     def _craft(self, agent: str, action: Action, start: float) -> Plan:
@@ -812,6 +833,7 @@ class SimBackend:
                 for item, n in container.items.items():
                     s.give(agent, item, n, at=broke)
             self._pop_unheld(agent, cells, start + seconds)
+            self._reshape_chests(action.pos, start + seconds)
             self._settle()
 
         return seconds + DIG_OVERHEAD_S, apply
@@ -835,6 +857,14 @@ class SimBackend:
                                           self.rng, state=state).items():
                     s.give(agent, item, n, at=at)
 
+    def _reshape_chests(self, pos: Pos, at: float) -> None:
+        """Chests beside `pos` join or leave a double chest with the block now at `pos`
+        (env/chests.py `shape_updates`, ChestBlock.updateShape); their items stay."""
+        s = self.state
+        for cell, block in shape_updates(pos, s.block).items():
+            s.blocks[cell] = block
+            s.changed_at[cell] = at
+
     def _solid(self, name: str) -> bool:
         info = self.rules.blocks.get(name)
         return info.solid if info is not None else True
@@ -852,9 +882,17 @@ class SimBackend:
         if not more:  # what the click adds: six-way facing, half, hinge (env/placing.py)
             side = click_side(action.item, action.pos, action.facing, s.block,
                               self._solid, how.item if how else None)
+            clicked = OPPOSITE[side] if side else None
             state = {**state, **placing_extras(
                 action.item, action.facing, action.pos, look,
-                nearest_looking(feet, action.pos), OPPOSITE[side] if side else None, s.block)}
+                nearest_looking(feet, action.pos), clicked, s.block)}
+            if is_chest(action.item) and side is not None:  # joins a chest beside it
+                dx, dy, dz = STEP[side]
+                x, y, z = action.pos
+                against = s.block((x + dx, y + dy, z + dz))
+                joined = placed_chest(action.item, action.pos, str(state.get("facing", "north")),
+                                      clicked, sneaks(against.name), s.block)
+                state = {**state, **{k: v for k, v in joined.items() if v != "single"}}
         cells = [(action.pos, state)]
         if two_tall(action.item):  # both halves (check() saw the cell above free)
             x, y, z = action.pos
@@ -878,6 +916,7 @@ class SimBackend:
                 s.set_block(cell, block, at)
             if action.item in CONTAINERS:
                 s.containers[action.pos] = Container({}, action.item, None)
+            self._reshape_chests(action.pos, at)
 
         return PLACE_S, apply
 

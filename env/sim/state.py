@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from env.capacity import player_slots, room_for, stack_size
+from env.chests import halves
 from env.ground import GroundItem, Kind, dropped
 from env.rulebook import furnace_table
 from env.sim.triggers import Hold
@@ -143,8 +144,29 @@ class SimState:
             raise KeyError(f"unknown agent {agent!r}") from None
 
     def container(self, pos: Pos) -> dict[str, int] | None:
+        """What the container at `pos` holds: a double chest's two halves together (a new
+        dict), else the live dict of the one block."""
         found = self.containers.get(pos)
-        return found.items if found is not None else None
+        if found is None:
+            return None
+        cells = self.chest_halves(pos) if self._half(pos) else [pos]
+        if len(cells) == 1:
+            return found.items
+        out: dict[str, int] = {}
+        for cell in cells:
+            for item, n in self.containers[cell].items.items():
+                out[item] = out.get(item, 0) + n
+        return out
+
+    def _half(self, pos: Pos) -> bool:
+        block = self.blocks.get(pos)
+        return block is not None and block.state.get("type") in ("left", "right")
+
+    def chest_halves(self, pos: Pos) -> list[Pos]:
+        """The cells of the container at `pos` in slot order (env/chests.py `halves`): a
+        double chest's right and left halves, else [pos]."""
+        cells = halves(pos, self.block)
+        return cells if all(c in self.containers for c in cells) else [pos]
 
     def agent_pos(self, agent: str) -> FPos:
         """Where `agent`'s feet are at `now` (x, y, z in blocks); KeyError for an unknown

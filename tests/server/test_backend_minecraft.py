@@ -309,7 +309,8 @@ def test_a_plate_fires_a_trigger_that_clears_a_wall(backend: MinecraftBackend) -
         effects=[TriggerEffect(kind="set_block", pos=wall, block="air")])
     backend.build(WorldSetup(blocks=[BlockSpec(name="stone_pressure_plate", pos=plate),
                                      BlockSpec(name="stone", pos=wall)],
-                             triggers=[trig], spawn=[(90, -60, 21)]), ["plate_a"])
+                             triggers=[trig], spawn=[(90, -60, 21)],
+                             bounds=((85, -61, 16), (97, -55, 29))), ["plate_a"])
     assert backend.fired() == set()
     out = run(backend, "plate_a", name="step_on", pos=plate, hold_s=0.5)
     assert out.ok, out.reason
@@ -321,7 +322,8 @@ def test_a_plate_fires_a_trigger_that_clears_a_wall(backend: MinecraftBackend) -
 
 
 def test_a_dropped_bot_rejoins_where_it_was(backend: MinecraftBackend) -> None:
-    backend.build(WorldSetup(spawn=[(100, -60, 20), (102, -60, 20)], agent_items={"apple": 3}),
+    backend.build(WorldSetup(spawn=[(100, -60, 20), (102, -60, 20)], agent_items={"apple": 3},
+                             bounds=((95, -61, 15), (107, -55, 29))),
                   ["drop_a", "drop_b"])
     assert run(backend, "drop_a", name="move_to", pos=(101, -60, 24)).ok
     before = backend.view()
@@ -481,7 +483,8 @@ def test_a_plate_powers_the_trapdoor_beside_it_not_the_one_diagonal_to_it(
     backend.build(WorldSetup(blocks=[BlockSpec(name="stone_pressure_plate", pos=plate),
                                      BlockSpec(name="iron_trapdoor", pos=beside, state=shut),
                                      BlockSpec(name="iron_trapdoor", pos=diagonal, state=shut)],
-                             spawn=[(x0 - 2, -60, 20)]), ["power_a"])
+                             spawn=[(x0 - 2, -60, 20)],
+                             bounds=((x0 - 6, -61, 15), (x0 + 6, -55, 26))), ["power_a"])
     done: list[Outcome] = []
     stepping = threading.Thread(target=lambda: done.append(
         run(backend, "power_a", name="step_on", pos=plate, hold_s=3.0)))

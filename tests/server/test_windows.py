@@ -194,3 +194,21 @@ def test_items_thrown_from_the_inventory_are_picked_up_whole(server: ServerProce
     assert result["giverClient"] == {}
     assert result["giver"] == {}
     assert result["receiver"] == {"bread": 5}
+
+
+def test_a_double_chest_is_one_54_slot_window_from_either_half(server: ServerProcess,
+                                                              run_bot: RunBot) -> None:
+    # Vanilla 1.19.2: ChestBlock's CompoundContainer (the right half first, getBlockType FIRST)
+    # in ChestMenu.sixRows, titled container.chestDouble "Large Chest"; stock mineflayer
+    # reads it as a generic_9x6 window of 54 container slots, the player's 36 after.
+    result = run_bot("large_chest.js", server.port)
+    for half in ("left", "right"):
+        assert result["shapes"][half] == {"type": "minecraft:generic_9x6",
+                                          "title": '{"text":"Large Chest"}', "slots": 90,
+                                          "inventoryStart": 54}
+        assert result["before"][half] == [[0, "bread", 5], [27, "coal", 3]]
+    assert result["seenByRight"] == {"apple": 2, "bread": 5, "coal": 3}
+    # the other half replaced: the window closes; the left half alone is a 27-slot chest
+    assert result["leftClosed"] is True
+    assert result["single"] == {"type": "minecraft:generic_9x3", "title": '{"text":"Chest"}',
+                                "slots": 63, "inventoryStart": 27, "items": [[0, "coal", 3]]}

@@ -2,7 +2,13 @@
 // Chests (and trapped chests, barrels): real 27-slot storage per block position, shared by
 // every player who has it open (each click is sent to the other viewers), shown in a
 // generic_9x3 window followed by the player inventory. Replaces flying-squid's chest.js, which
-// stores nothing. Breaking or replacing the block discards its contents.
+// stores nothing. Replacing the block (/setblock) discards its contents.
+// Double chests as vanilla 1.19.2 has them (env/js/chests.js, the rules the simulator reads):
+// after any block changes, the chests beside it join or leave a double chest
+// (ChestBlock.updateShape); a double chest opens from either half as one generic_9x6 window
+// "Large Chest" of 54 slots, the right half's 27 first (CompoundContainer). A chest broken by a
+// player hands that half's items to the player, as the project hands a block's drops (what does
+// not fit falls at its feet); the other half becomes single and keeps its items.
 //
 // Commands (op; also from the server console):
 //   /chestput x y z item [count]   add items to the chest at x y z (~ for relative coordinates)
@@ -15,6 +21,8 @@ const { Vec3 } = require('vec3')
 const UserError = require('flying-squid').UserError
 const { install, attachPlayer, dropContentsWhenReplaced } = require('./windows_common')
 const { parseSnbt } = require('../snbt')
+const chestRules = require('../../js/chests')
+const { stateIdOf, giveItem } = require('../blockstate')
 
 const CHEST_BLOCKS = ['chest', 'trapped_chest', 'barrel']
 const SIZE = 27
@@ -89,8 +97,8 @@ module.exports.server = function (serv) {
   // The lid, as vanilla's ChestBlockEntity: block action 1 with the number of players looking
   // in, sent to everyone who has the chunk, whenever that number changes (mineflayer's
   // chestLidMove; a client animates the lid). Barrels have no lid.
-  async function showLid (storage) {
-    const open = storage.viewers.size
+  async function showLid (storage, viewers = null) {
+    const open = viewers ?? storage.viewers.size
     if (storage.lid === open) return
     storage.lid = open
     const block = await serv.overworld.getBlock(storage.position)
@@ -102,26 +110,102 @@ module.exports.server = function (serv) {
 
   serv.ccShowLid = showLid
 
-  function openChest (player, pos) {
+  // The block at `pos` as env/js/chests.js reads it, for the cells around `pos` (read ahead).
+  async function around (world, pos) {
+    const near = new Map()
+    for (const [dx, dz] of [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1], [2, 0], [-2, 0], [0, 2], [0, -2], [1, 1], [1, -1], [-1, 1], [-1, -1]]) {
+      const b = await world.getBlock(pos.offset(dx, 0, dz))
+      near.set(`${pos.x + dx},${pos.y},${pos.z + dz}`, b ? { name: b.name, props: b.getProperties() } : { name: 'air', props: {} })
+    }
+    return p => near.get(p.join(',')) || { name: 'air', props: {} }
+  }
+
+  // A double chest's two halves as one container: slots 0-26 the first (right) half's,
+  // 27-53 the second's; one object per pair, so that its viewers see each other's clicks.
+  const doubles = new Map()
+  function compound (first, second) {
+    const key = `${positionKey(first.position)}|${positionKey(second.position)}`
+    let storage = doubles.get(key)
+    if (!storage) {
+      const half = i => (i < SIZE ? [first, i] : [second, i - SIZE])
+      const slots = new Proxy([], {
+        get (target, prop) {
+          if (prop === 'length') return 2 * SIZE
+          const i = typeof prop === 'string' && /^\d+$/.test(prop) ? Number(prop) : NaN
+          if (Number.isInteger(i)) { const [h, j] = half(i); return h.slots[j] }
+          return Reflect.get(target, prop)
+        },
+        set (target, prop, value) {
+          const i = Number(prop)
+          if (!Number.isInteger(i) || i < 0 || i >= 2 * SIZE) return Reflect.set(target, prop, value)
+          const [h, j] = half(i)
+          if (value) value.slot = j
+          h.slots[j] = value
+          return true
+        }
+      })
+      storage = { slots, viewers: new Set(), position: first.position.clone(), halves: [first, second], key }
+      doubles.set(key, storage)
+    }
+    return storage
+  }
+
+  // Closes and forgets the double chests that `pos` is half of (it changed).
+  function dropDoubles (pos) {
+    const k = positionKey(pos)
+    for (const [key, storage] of doubles) {
+      if (!key.split('|').includes(k)) continue
+      for (const viewer of [...storage.viewers]) api.closeWindow(viewer, true)
+      doubles.delete(key)
+    }
+  }
+
+  async function openChest (player, pos) {
     attachPlayer(serv, player)
-    const storage = storageAt(pos)
+    const blockAt = await around(player.world, pos)
+    const cells = chestRules.halves([pos.x, pos.y, pos.z], blockAt)
+    const halves = cells.map(c => storageAt(new Vec3(...c)))
+    const storage = halves.length === 2 ? compound(halves[0], halves[1]) : halves[0]
+    const lids = () => Promise.all(halves.map(h => showLid(h, storage.viewers.size)))
     api.openWindow(player, {
-      key: 'minecraft:generic_9x3',
-      title: 'Chest',
-      size: SIZE,
+      key: halves.length === 2 ? chestRules.WINDOW.double : chestRules.WINDOW.single,
+      title: halves.length === 2 ? chestRules.WINDOW.double_title : 'Chest',
+      size: SIZE * halves.length,
       storage,
-      onOpen: () => showLid(storage),
-      onClose: () => setImmediate(() => showLid(storage))
+      onOpen: lids,
+      onClose: () => setImmediate(lids)
     })
   }
 
   for (const name of CHEST_BLOCKS) {
     serv.onBlockInteraction(name, ({ block, player }) => {
       if (player.crouching) return false
-      openChest(player, block.position)
+      openChest(player, block.position).catch(err => serv.err?.(`opening a chest: ${err.stack}`))
       return true
     })
   }
+
+  // After any block change, the chests beside it join or leave a double chest
+  // (ChestBlock.updateShape); a double chest with a changed half closes its windows. The
+  // neighbours are set through the server's setBlock as it was before this plugin (not queued
+  // behind the change that caused them).
+  const innerSetBlock = serv.setBlock
+  async function reshapeAround (world, pos) {
+    dropDoubles(pos)
+    if (world !== serv.overworld) return
+    const blockAt = await around(world, pos)
+    for (const [cell, name, props] of chestRules.shapeUpdates([pos.x, pos.y, pos.z], blockAt)) {
+      const at = new Vec3(...cell)
+      dropDoubles(at)
+      await innerSetBlock(world, at, stateIdOf(registry, name, props))
+    }
+  }
+  serv.setBlock = async (world, position, stateId) => {
+    const result = await innerSetBlock(world, position, stateId)
+    await reshapeAround(world, new Vec3(position.x, position.y, position.z).floored())
+    return result
+  }
+  serv.ccReshapeChests = reshapeAround
 
   // A chest that is broken or replaced loses its contents; its viewers' windows close.
   dropContentsWhenReplaced(serv, chests, positionKey, (block) => chestIds.has(block.id))
@@ -245,6 +329,25 @@ module.exports.server = function (serv) {
 
 module.exports.player = function (player, serv) {
   attachPlayer(serv, player)
+  // A chest the player breaks (flying-squid's digging sets the cell with player.changeBlock,
+  // not serv.setBlock): its items go to the player (its loot came first, drops.js), the
+  // storage goes, and the chests beside it reshape (the other half becomes single).
+  const changeBlock = player.changeBlock
+  player.changeBlock = async (position, ...rest) => {
+    const pos = new Vec3(position.x, position.y, position.z).floored()
+    const key = positionKey(pos)
+    const storage = serv.ccChests && serv.ccChests.get(key)
+    await changeBlock(position, ...rest)
+    if (storage) {
+      const now = await player.world.getBlock(pos)
+      if (!now || !CHEST_BLOCKS.includes(now.name)) {
+        for (const viewer of [...storage.viewers]) serv.ccWindows.closeWindow(viewer, true)
+        serv.ccChests.delete(key)
+        for (const item of storage.slots) if (item) giveItem(serv, player, item.name, Number(item.count))
+      }
+    }
+    if (serv.ccReshapeChests) await serv.ccReshapeChests(player.world, pos)
+  }
   // A player who leaves with a chest open stops looking in: the lid closes.
   player.on('disconnected', () => setImmediate(() => {
     for (const storage of (serv.ccChests ?? new Map()).values()) {

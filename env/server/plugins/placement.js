@@ -23,7 +23,8 @@
 // toward the player; a slab (`type`), stairs or trapdoor (`half`) is top when the click hits
 // a block's bottom face or a side above its middle; a door takes its hinge from its
 // neighbours (DoorBlock.getHinge); a bed puts its head in the next cell the way it faces and
-// is not placed when that cell cannot be replaced (BedBlock).
+// is not placed when that cell cannot be replaced (BedBlock); a chest joins a single chest
+// beside it, by the player's sneaking and the clicked face (env/js/chests.js).
 // Loads before support.js (plugins load in name order), whose support check wraps this one.
 // Event: none.
 
@@ -32,6 +33,7 @@ const { replaceable, grown, growsOnFace } = require('../../js/replaceable')
 const { stateIdOf } = require('../blockstate')
 const { looking, placedFacing } = require('../../js/facing')
 const placing = require('../../js/placing')
+const chests = require('../../js/chests')
 
 // flying-squid's block_place directions: 0 down, 1 up, 2 north, 3 south, 4 west, 5 east
 const STEP = [new Vec3(0, -1, 0), new Vec3(0, 1, 0), new Vec3(0, 0, -1), new Vec3(0, 0, 1), new Vec3(-1, 0, 0), new Vec3(1, 0, 0)]
@@ -111,6 +113,10 @@ module.exports.server = (serv) => {
       blockAt = await around(world, cell)
       Object.assign(data.properties, placing.placingExtras(item, null, at, look,
         placing.nearestLooking(feet, at), FACE_NAME[direction] || null, blockAt, hit))
+      // a chest beside a single chest joins it (ChestBlock.getStateForPlacement; the chests
+      // beside take their half as chest.js reshapes them once the block is set)
+      Object.assign(data.properties, chests.placedChest(item, at, data.properties.facing,
+        FACE_NAME[direction] || null, Boolean(player.crouching), blockAt))
       head = placing.headCell(item, at, null, look)
       if (head) {
         const headThere = blockAt(head)
