@@ -296,19 +296,21 @@ class Smelt(Action):
     item: str
     count: int = Field(1, ge=1)
     fuel: str = "coal"
-    summary: ClassVar[str] = "smelt count of item in the furnace at furnace, burning fuel"
+    summary: ClassVar[str] = ("smelt count of item in the furnace at furnace (a furnace, or a "
+                              "smoker for food, or a blast furnace for ores and metal gear, "
+                              "each twice as fast), burning fuel")
     _v = field_validator("furnace", mode="before")(_pos)
     _c = field_validator("count", mode="before")(_count)
     _n = field_validator("item", "fuel", mode="before")(_name)
 
-    def fuel_needed(self, rules: Rulebook, fire_s: float = 0.0) -> int:
-        """How many `fuel` items smelting `count` items burns, when the furnace still has
-        `fire_s` seconds of fire from earlier fuel (a lit furnace keeps burning: after a
-        lava bucket, 100 items' worth)."""
-        cook_s = rules.get(f"smelt:{self.item}").seconds if f"smelt:{self.item}" in rules \
-            else 10.0
+    def fuel_needed(self, rules: Rulebook, fire_s: float = 0.0,
+                    station: str = "furnace") -> int:
+        """How many `fuel` items smelting `count` items in `station` (furnace, smoker,
+        blast_furnace) burns, when it still has `fire_s` seconds of fire from earlier fuel
+        (a lit furnace keeps burning: after a lava bucket, 100 items' worth)."""
+        cook_s = rules.smelt_seconds(self.item, station)
         left_s = max(0.0, cook_s * self.count - fire_s)
-        per_item = rules.fuel_value(self.fuel)
+        per_item = rules.fuel_value(self.fuel, station)
         if per_item <= 0:  # not a fuel: none would do (check() refuses it as not_fuel)
             return 0
         return max(0, math.ceil(left_s / (cook_s * per_item) - 1e-9))
@@ -321,10 +323,16 @@ class Smelt(Action):
             return refuse(Code.NOT_SMELTABLE, item=self.item)
         if rules.fuel_value(self.fuel) <= 0:
             return refuse(Code.NOT_FUEL, fuel=self.fuel)
-        if view.block(self.furnace).name != "furnace":
+        station = view.block(self.furnace).name
+        table = rules.smelting_station(station)
+        if table is None:
             return refuse(Code.NO_FURNACE, pos=self.furnace)
+        # A smoker cooks food only, a blast furnace ores and metal gear (their recipe types).
+        if rules.smelts_to(self.item, station) is None:
+            return refuse(Code.WRONG_STATION, item=self.item, station=station,
+                          recipe_type=table.recipe_type)
         if self.count > stack_size(self.item):  # one input slot: one stack per job
-            return refuse(Code.OVER_ONE_STACK, station="furnace", max=stack_size(self.item),
+            return refuse(Code.OVER_ONE_STACK, station=station, max=stack_size(self.item),
                           item=self.item, count=self.count)
         # The fire left in a furnace is seen only once it is open, and it opens within reach.
         far = _block_reach(view, agent, self.furnace)
@@ -332,7 +340,7 @@ class Smelt(Action):
             return far
         need = {self.item: self.count}
         fire = getattr(view, "furnace_fire_s", None)
-        fuel = self.fuel_needed(rules, fire(self.furnace) if fire is not None else 0.0)
+        fuel = self.fuel_needed(rules, fire(self.furnace) if fire is not None else 0.0, station)
         if fuel:
             need[self.fuel] = need.get(self.fuel, 0) + fuel
         short = _holds(view, agent, need)
@@ -342,7 +350,7 @@ class Smelt(Action):
         # output would stay in the furnace's output slot (vanilla's result slot is not taken
         # into a full inventory), so, as a craft is, the smelt is refused before anything is
         # loaded (the input and the fuel spent free their slots first).
-        output = rules.smelts_to(self.item)
+        output = rules.smelts_to(self.item, station)
         assert output is not None
         free = room_after(view.inventory(agent), need, output, player_slots())
         if free < self.count:

@@ -45,6 +45,7 @@ class Code(StrEnum):
     NOT_SMELTABLE = "not_smeltable"
     NOT_FUEL = "not_fuel"
     NO_FURNACE = "no_furnace"
+    WRONG_STATION = "wrong_station"
     STATION_BUSY = "station_busy"
     OVER_ONE_STACK = "over_one_stack"
     NOTHING_TO_DIG = "nothing_to_dig"

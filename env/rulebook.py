@@ -145,9 +145,15 @@ class Rulebook:
         wanted = set(names)
         return sorted((r for r in self.rules.values() if r.mentions() & wanted), key=lambda r: r.id)
 
-    def fuel_value(self, item: str) -> float:
+    def fuel_value(self, item: str, station: str = "furnace") -> float:
+        """How many items one `item` smelts in `station` (a furnace, a smoker, a blast
+        furnace: one coal smelts 8 in each); 0 if it is no fuel or no station."""
         rule = self.rules.get(f"fuel:{item}")
-        return rule.count if rule else 0.0
+        st = furnace_table().stations.get(station)
+        if rule is None or st is None:
+            return 0.0
+        furnace_ticks = round(rule.count * furnace_table().cook_ticks)
+        return (furnace_ticks // st.burn_divisor) / st.cook_ticks
 
     def ripe_age(self, block: str) -> int | None:
         """The age at which crop `block` is ripe (its greatest `age` state: wheat 7, beetroots
@@ -167,9 +173,32 @@ class Rulebook:
         another player's under way), from env/data/stations.json."""
         return bool(stations().get(station, {}).get("turns", False))
 
-    def smelts_to(self, item: str) -> str | None:
+    def smelts_to(self, item: str, station: str | None = None) -> str | None:
+        """What `item` smelts to: in any station (None), or in `station` (a smoker cooks
+        food only, a blast furnace ores and metal gear: env/data/smelting.json). None if it
+        does not smelt there."""
         rule = self.rules.get(f"smelt:{item}")
-        return rule.output if rule else None
+        if rule is None:
+            return None
+        if station is not None:
+            st = furnace_table().stations.get(station)
+            if st is None or item not in st.recipes:
+                return None
+        return rule.output
+
+    @staticmethod
+    def smelting_station(block: str) -> SmeltingStation | None:
+        """The smelting station `block` is (furnace, smoker, blast_furnace), or None."""
+        return furnace_table().stations.get(block)
+
+    def smelt_seconds(self, item: str, station: str = "furnace") -> float:
+        """Seconds to smelt one `item` in `station`: its smelt rule's time (10 s in a
+        furnace) scaled by the station's cook ticks (a smoker or blast furnace: 5 s)."""
+        rule = self.rules.get(f"smelt:{item}")
+        table = furnace_table()
+        base = rule.seconds if rule is not None else table.cook_seconds
+        st = table.stations.get(station)
+        return base * (st.cook_ticks if st else table.cook_ticks) / table.cook_ticks
 
     def placement(self, block: str) -> Placement | None:
         """How a player places `block`: the item held, what else is used up or given back
@@ -452,14 +481,28 @@ def stations() -> dict[str, dict[str, object]]:
     return json.loads((DATA_DIR / "stations.json").read_text())["stations"]
 
 
+class SmeltingStation(Model):
+    """One smelting station of env/data/smelting.json: its `recipe_type` as the game's recipe
+    JSON names it ("minecraft:smoking"), `cook_ticks` per item, `burn_divisor` (a fuel burns
+    its furnace ticks // divisor there) and `recipes` input item -> output item, tags
+    expanded."""
+
+    recipe_type: str
+    cook_ticks: int
+    burn_divisor: int
+    recipes: dict[str, str]
+
+
 class FurnaceTable(Model):
-    """The furnace's rules (env/data/smelting.json) with every tag expanded: `recipes` input
-    item -> output item, `fuel_ticks` fuel item -> burn ticks, `cook_ticks` per item."""
+    """The smelting rules (env/data/smelting.json) with every tag expanded: `recipes` input
+    item -> output item (the furnace's), `fuel_ticks` fuel item -> burn ticks in a furnace,
+    `cook_ticks` per item in a furnace, `stations` name -> its `SmeltingStation`."""
 
     cook_ticks: int
     ticks_per_second: int
     recipes: dict[str, str]
     fuel_ticks: dict[str, int]
+    stations: dict[str, SmeltingStation]
 
     @property
     def cook_seconds(self) -> float:
@@ -469,13 +512,19 @@ class FurnaceTable(Model):
 @cache
 def furnace_table() -> FurnaceTable:
     """Vanilla 1.19.2's smelting recipes and fuels, tags expanded as the game does (a later
-    fuel entry overrides an earlier one; #non_flammable_wood is never fuel).
+    fuel entry overrides an earlier one; #non_flammable_wood is never fuel), and its three
+    smelting stations (a smoker cooks food, a blast furnace ores and metal gear, each twice
+    as fast as a furnace, burning fuel twice as fast). Raises ValueError naming a station
+    input that is no furnace recipe.
 
     >>> t = furnace_table()
     >>> t.fuel_ticks["lava_bucket"], t.fuel_ticks["oak_slab"], t.fuel_ticks["white_carpet"]
     (20000, 150, 67)
     >>> t.recipes["stripped_birch_wood"], "crimson_planks" in t.fuel_ticks
     ('charcoal', False)
+    >>> s = t.stations["smoker"]
+    >>> s.recipe_type, s.cook_ticks, s.burn_divisor, s.recipes["beef"], "raw_iron" in s.recipes
+    ('minecraft:smoking', 100, 2, 'cooked_beef', False)
     """
     data = json.loads((DATA_DIR / "smelting.json").read_text())
     recipes = {item: out for src, out in data["recipes"].items() for item in expand(src)}
@@ -485,8 +534,19 @@ def furnace_table() -> FurnaceTable:
         for item in expand(src):
             if item not in never:
                 fuels[item] = int(ticks)
-    return FurnaceTable(cook_ticks=data["cook_ticks"], ticks_per_second=data["ticks_per_second"],
-                        recipes=recipes, fuel_ticks=fuels)
+    stations: dict[str, SmeltingStation] = {}
+    for name, st in data["stations"].items():
+        inputs = [i for src in st["inputs"] for i in expand(src)] if "inputs" in st \
+            else list(recipes)
+        unknown = [i for i in inputs if i not in recipes]
+        if unknown:
+            raise ValueError(f"smelting.json: {name} input {unknown[0]} is no furnace recipe")
+        stations[name] = SmeltingStation(recipe_type=st["recipe_type"], cook_ticks=st["cook_ticks"],
+                                          burn_divisor=st["burn_divisor"],
+                                          recipes={i: recipes[i] for i in inputs})
+    furnace = stations["furnace"]
+    return FurnaceTable(cook_ticks=furnace.cook_ticks, ticks_per_second=data["ticks_per_second"],
+                        recipes=recipes, fuel_ticks=fuels, stations=stations)
 
 
 @cache

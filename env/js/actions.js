@@ -19,7 +19,7 @@ const { goals } = require('mineflayer-pathfinder')
 const { Vec3 } = require('vec3')
 const { get, online, inventoryOf, sleep, vec, command, events, bots } = require('./bot')
 const { Refused, refused, CODES: C } = require('./refusals')
-const { smelting } = require('./smelting')
+const { smelting, stationFuelTicks } = require('./smelting')
 const { expand } = require('./tags')
 const support = require('./support')
 const gravity = require('./gravity')
@@ -707,7 +707,7 @@ function furnaceLock (key) {
 // and the put, with an item of another kind (then there is no room for ours): the fuel this
 // bot put comes back (what was on its cursor goes back to its inventory as the window closes),
 // and the furnace counts as busy.
-async function loadFurnace (bot, furnace, data, { pos, cookTicks, fuelType, fuelCount, inputType, n }) {
+async function loadFurnace (bot, furnace, data, { pos, station, cookTicks, fuelType, fuelCount, inputType, n }) {
   let fuelIn = false
   try {
     if (fuelCount) {
@@ -723,20 +723,27 @@ async function loadFurnace (bot, furnace, data, { pos, cookTicks, fuelType, fuel
     if (fuelIn && fuelSlot && fuelSlot.type === fuelType) {
       await furnace.takeFuel().catch(() => {})
     }
-    refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, data, cookTicks) })
+    refuse(C.STATION_BUSY, { station, pos, free_in: await busyFor(furnace, data, cookTicks) })
   }
 }
 
 async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) {
   const inputType = itemId(bot, item)
   const fuelType = itemId(bot, fuel)
-  const { recipes, fuels, cookTicks } = smelting()
+  const table = smelting()
+  const { recipes, fuels } = table
   if (!(item in recipes)) refuse(C.NOT_SMELTABLE, { item })
   if (!(fuels[fuel] > 0)) refuse(C.NOT_FUEL, { fuel })
   const block = blockAtOrRefuse(bot, pos)
-  if (block.name !== 'furnace') refuse(C.NO_FURNACE, { pos })
+  // A furnace, a smoker (food) or a blast furnace (ores, metal gear), as env/actions.py Smelt.
+  const station = block.name
+  const own = table.stations[station]
+  if (!own) refuse(C.NO_FURNACE, { pos })
+  if (!(item in own.recipes)) refuse(C.WRONG_STATION, { item, station, recipe_type: own.recipeType })
+  const { cookTicks } = own
+  const burnTicks = stationFuelTicks(table, station, fuel)
   const stack = bot.registry.items[inputType].stackSize
-  if (n > stack) refuse(C.OVER_ONE_STACK, { station: 'furnace', max: stack, item, count: n })
+  if (n > stack) refuse(C.OVER_ONE_STACK, { station, max: stack, item, count: n })
   requireReach(bot, pos)
   const before = inventoryOf(bot)
   // Bots of this bridge load one furnace one at a time: between "it is empty" and "my items are
@@ -745,7 +752,7 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
   let furnace
   const data = furnaceData(bot)
   try {
-    furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the furnace at ${pos}`)
+    furnace = await withTimeout(bot.openFurnace(block), 5000, `opening the ${station} at ${pos}`)
   } catch (err) {
     data.stop()
     release()
@@ -754,12 +761,12 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
   try {
     try {
       if (furnace.inputItem() || furnace.fuelItem() || furnace.outputItem()) {
-        refuse(C.STATION_BUSY, { station: 'furnace', pos, free_in: await busyFor(furnace, data, cookTicks) })
+        refuse(C.STATION_BUSY, { station, pos, free_in: await busyFor(furnace, data, cookTicks) })
       }
       // A lit furnace keeps its fire: only what the fire left does not cover needs new fuel.
       await waitFor(() => data.get(furnace.id)[0] !== undefined, 1000)
       const fireTicks = Math.max(0, data.get(furnace.id)[0] || 0)
-      const fuelFor = fire => Math.max(0, Math.ceil((cookTicks * n - fire) / fuels[fuel] - 1e-9))
+      const fuelFor = fire => Math.max(0, Math.ceil((cookTicks * n - fire) / burnTicks - 1e-9))
       const fuelCount = fuelFor(fireTicks)
       const need = { [item]: n }
       if (fuelCount) need[fuel] = (need[fuel] || 0) + fuelCount
@@ -770,7 +777,7 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
       // it short, one more fuel goes in if held. What does not burn comes back at the end.
       const held = bot.inventory.count(fuelType) - (fuel === item ? n : 0)
       const loaded = Math.min(Math.max(fuelCount, fuelFor(fireTicks - LOADING_TICKS)), held)
-      await loadFurnace(bot, furnace, data, { pos, cookTicks, fuelType, fuelCount: loaded, inputType, n })
+      await loadFurnace(bot, furnace, data, { pos, station, cookTicks, fuelType, fuelCount: loaded, inputType, n })
     } finally {
       release()
     }
@@ -788,7 +795,7 @@ async function smelt (bot, { furnace: pos, item, count: n = 1, fuel = 'coal' }) 
       // Give back what is left, so that a failed smelt does not strand the items.
       if (furnace.inputItem()) await furnace.takeInput()
       if (furnace.fuelItem()) await furnace.takeFuel()
-      refuse(C.ACTION_FAILED, { what: `the furnace at ${pos} smelted ${out} of ${n} ${item} in time` })
+      refuse(C.ACTION_FAILED, { what: `the ${station} at ${pos} smelted ${out} of ${n} ${item} in time` })
     }
     if (furnace.fuelItem()) await furnace.takeFuel()
     return { gained: diff(before, inventoryOf(bot)) }

@@ -744,21 +744,23 @@ class SimBackend:
         s = self.state
         rule = self.rules.get(f"smelt:{action.item}")
         pos = action.furnace
+        station = s.block(pos).name  # furnace, smoker or blast_furnace: check() saw to it
         # One job at a time (env/data/stations.json): a second smelt waits for the first.
         busy = s.busy_until.get(pos, 0.0)
-        if self.rules.station_exclusive("furnace") and busy > start + 1e-9:
-            return refuse(Code.STATION_BUSY, station="furnace", pos=pos, free_at=not_before(busy))
-        # A lit furnace burns on until its fuel is spent (10 s per item a fuel is worth),
-        # so a smelt that follows another soon enough needs less new fuel, or none.
-        burn_s = self.rules.fuel_value(action.fuel) * rule.seconds
+        if self.rules.station_exclusive(station) and busy > start + 1e-9:
+            return refuse(Code.STATION_BUSY, station=station, pos=pos, free_at=not_before(busy))
+        # A lit furnace burns on until its fuel is spent (its cook time per item a fuel is
+        # worth there), so a smelt that follows another soon enough needs less new fuel, or none.
+        cook_s = self.rules.smelt_seconds(action.item, station)
+        burn_s = self.rules.fuel_value(action.fuel, station) * cook_s
         lit = s.lit_until.get(pos, 0.0)
-        fuel = action.fuel_needed(self.rules, s.furnace_fire_s(pos, start))
+        fuel = action.fuel_needed(self.rules, s.furnace_fire_s(pos, start), station)
         if s.inventory(agent).get(action.fuel, 0) < fuel + (
                 action.count if action.fuel == action.item else 0):
             short = fuel - s.inventory(agent).get(action.fuel, 0)
             return refuse(Code.MISSING_ITEMS, what=f"{short} {action.fuel}",
                           missing={action.fuel: short})
-        seconds = rule.seconds * action.count
+        seconds = cook_s * action.count
 
         def apply() -> None:
             s.lit_until[pos] = max(lit, start) + fuel * burn_s

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from env.capacity import player_slots, room_for, stack_size
 from env.chests import halves
 from env.ground import GroundItem, Kind, dropped
+from env.rulebook import furnace_table
 from env.sim.triggers import Hold
 from env.world import GROUND_Y, BlockState, EntityState, FPos, Pos, StateValue, feet_center
 
@@ -213,7 +214,7 @@ class SimState:
         self.touched.append((pos, at))
         if pos in self.containers and block.name not in ("chest", "trapped_chest", "barrel"):
             del self.containers[pos]
-        if block.name != "furnace":
+        if furnace_table().stations.get(block.name) is None:  # no smelting station there now
             self.lit_until.pop(pos, None)
             self.busy_until.pop(pos, None)
 

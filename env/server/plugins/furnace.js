@@ -1,13 +1,16 @@
 'use strict'
-// Furnaces: per-position state (input, fuel, output slots; fuel and cook progress) shared by
-// every viewer, ticking at the server's 20 ticks per second like vanilla's furnace block entity,
-// with the smelting table and fuel values of env/data/smelting.json (the rulebook reads the
-// same file). The window is vanilla's: slots 0 input, 1 fuel (fuels only), 2 output
+// Furnaces, smokers and blast furnaces: per-position state (input, fuel, output slots; fuel and
+// cook progress) shared by every viewer, ticking at the server's 20 ticks per second like
+// vanilla's AbstractFurnaceBlockEntity, with each station's recipes, cook ticks and fuel burn
+// divisor from env/data/smelting.json (the rulebook reads the same file): a smoker cooks food
+// only and a blast furnace ores and metal gear, each in 100 ticks, burning a fuel item half as
+// long as a furnace (SmokerBlockEntity/BlastFurnaceBlockEntity.getBurnDuration). The window is
+// vanilla's (minecraft:furnace, minecraft:smoker, minecraft:blast_furnace): slots 0 input, 1 fuel (fuels only), 2 output
 // (take only), then the player inventory; properties 0 fuel left, 1 fuel total, 2 cook
 // progress, 3 cook total (ticks). The block's `lit` state follows the fire.
 //
 // Commands (op; also from the server console):
-//   /furnaceput x y z input|fuel item [count]   fill the input or fuel slot
+//   /furnaceput x y z input|fuel item [count]   fill the input or fuel slot (of any station)
 //   /furnaceget x y z   print {"input":..,"fuel":..,"output":..,"burn":..,"cook":..} as JSON
 
 const UserError = require('flying-squid').UserError
@@ -17,11 +20,16 @@ const { SMELTING_FILE, loadSmelting: readSmelting } = require('../../js/smelting
 
 
 // The smelting table as Maps: { cookTicks, recipes: Map(input -> output), fuels: Map(item ->
-// burn ticks) }, from env/js/smelting.js (tags expanded).
+// burn ticks in a furnace), stations: Map(block name -> { recipeType, cookTicks, burnDivisor,
+// recipes: Map(input -> output) }) }, from env/js/smelting.js (tags expanded).
 function loadSmelting (file = SMELTING_FILE) {
-  const { cookTicks, recipes, fuels } = readSmelting(file)
-  return { cookTicks, recipes: new Map(Object.entries(recipes)), fuels: new Map(Object.entries(fuels)) }
+  const { cookTicks, recipes, fuels, stations } = readSmelting(file)
+  const own = new Map(Object.entries(stations).map(([name, st]) =>
+    [name, { ...st, recipes: new Map(Object.entries(st.recipes)) }]))
+  return { cookTicks, recipes: new Map(Object.entries(recipes)), fuels: new Map(Object.entries(fuels)), stations: own }
 }
+
+const TITLES = { furnace: 'Furnace', smoker: 'Smoker', blast_furnace: 'Blast Furnace' }
 
 // Ticks after a furnace window opens on which its viewer is sent all its data slots again.
 const RESEND_TICKS = [1, 4, 10, 20]
@@ -38,26 +46,36 @@ module.exports.server = function (serv) {
     if (!registry.itemsByName[input]) throw new Error(`${SMELTING_FILE}: unknown input item ${input}`)
     if (!registry.itemsByName[output]) throw new Error(`${SMELTING_FILE}: unknown output item ${output}`)
   }
-  const furnaceId = registry.blocksByName.furnace.id
+  // block id -> station name (furnace, smoker, blast_furnace)
+  const stationOf = new Map([...table.stations.keys()].map(name => {
+    if (!registry.blocksByName[name]) throw new Error(`${SMELTING_FILE}: unknown station block ${name}`)
+    return [registry.blocksByName[name].id, name]
+  }))
   const bucket = registry.itemsByName.bucket.id
   const furnaces = new Map()
   serv.ccFurnaces = furnaces
 
-  const fuelTicks = item => (item ? table.fuels.get(item.name) ?? 0 : 0)
-  const smeltResult = item => (item ? table.recipes.get(item.name) : undefined)
+  // Whether `item` may go in a fuel slot (vanilla's AbstractFurnaceBlockEntity.isFuel).
+  const isFuel = item => (item ? (table.fuels.get(item.name) ?? 0) > 0 : false)
+  // Ticks one `item` burns in station storage `f` (vanilla's getBurnDuration).
+  const fuelTicks = (f, item) => (item ? Math.floor((table.fuels.get(item.name) ?? 0) / table.stations.get(f.station).burnDivisor) : 0)
+  // What station storage `f` makes of `item`: a recipe of its own recipe type only.
+  const smeltResult = (f, item) => (item ? table.stations.get(f.station).recipes.get(item.name) : undefined)
 
-  function storageAt (pos) {
+  // The state of the station `station` at `pos` (a new one where another kind of station stood).
+  function storageAt (pos, station) {
     const key = positionKey(pos)
     let f = furnaces.get(key)
-    if (!f) {
-      f = { slots: [null, null, null], viewers: new Set(), position: pos.clone(), burn: 0, burnTotal: 0, cook: 0, cookTotal: table.cookTicks, remote: new Map(), opened: new Map() }
+    if (!f || f.station !== station) {
+      const cookTotal = table.stations.get(station).cookTicks
+      f = { station, slots: [null, null, null], viewers: new Set(), position: pos.clone(), burn: 0, burnTotal: 0, cook: 0, cookTotal, remote: new Map(), opened: new Map() }
       furnaces.set(key, f)
     }
     return f
   }
 
   function canSmelt (f) {
-    const out = smeltResult(f.slots[0])
+    const out = smeltResult(f, f.slots[0])
     if (!out) return false
     const current = f.slots[2]
     if (!current) return true
@@ -97,10 +115,10 @@ module.exports.server = function (serv) {
 
   async function setLit (f, lit) {
     const block = await serv.overworld.getBlock(f.position)
-    if (!block || block.type !== furnaceId) return
+    if (!block || stationOf.get(block.type) !== f.station) return
     const props = block.getProperties()
     if (props.lit === lit) return
-    const next = Block.fromProperties('furnace', { ...props, lit }, block.biome?.id ?? 0)
+    const next = Block.fromProperties(f.station, { ...props, lit }, block.biome?.id ?? 0)
     await serv.setBlock(serv.overworld, f.position, next.stateId)
   }
 
@@ -114,7 +132,7 @@ module.exports.server = function (serv) {
     if (f.burn > 0 || (hasFuel && hasInput)) {
       const smeltable = canSmelt(f)
       if (f.burn === 0 && smeltable) {
-        const ticks = fuelTicks(f.slots[1])
+        const ticks = fuelTicks(f, f.slots[1])
         if (ticks > 0) {
           f.burn = f.burnTotal = ticks
           const fuel = f.slots[1]
@@ -127,7 +145,7 @@ module.exports.server = function (serv) {
         f.cook++
         if (f.cook >= f.cookTotal) {
           f.cook = 0
-          const outName = smeltResult(f.slots[0])
+          const outName = smeltResult(f, f.slots[0])
           const input = f.slots[0]
           input.count -= 1
           if (input.count === 0) f.slots[0] = null
@@ -156,16 +174,16 @@ module.exports.server = function (serv) {
     }
   })
 
-  function openFurnace (player, pos) {
+  function openFurnace (player, pos, station) {
     attachPlayer(serv, player)
-    const storage = storageAt(pos)
+    const storage = storageAt(pos, station)
     api.openWindow(player, {
-      key: 'minecraft:furnace',
-      title: 'Furnace',
+      key: `minecraft:${station}`,
+      title: TITLES[station] ?? station,
       size: 3,
       storage,
       outputSlots: new Set([2]),
-      accepts: (slot, item) => slot !== 1 || fuelTicks(item) > 0 || item.type === bucket,
+      accepts: (slot, item) => slot !== 1 || isFuel(item) || item.type === bucket,
       onOpen: (viewer) => {
         storage.remote.delete(viewer)
         storage.opened.delete(viewer)
@@ -179,21 +197,25 @@ module.exports.server = function (serv) {
     })
   }
 
-  serv.onBlockInteraction('furnace', ({ block, player }) => {
-    if (player.crouching) return false
-    openFurnace(player, block.position)
-    return true
-  })
+  for (const station of table.stations.keys()) {
+    serv.onBlockInteraction(station, ({ block, player }) => {
+      if (player.crouching) return false
+      openFurnace(player, block.position, station)
+      return true
+    })
+  }
 
-  // A furnace that is broken or replaced loses its contents; its viewers' windows close.
-  dropContentsWhenReplaced(serv, furnaces, positionKey, (block) => block.id === furnaceId)
+  // A station that is broken or replaced (by another kind of station too) loses its contents;
+  // its viewers' windows close.
+  dropContentsWhenReplaced(serv, furnaces, positionKey, (block, f) => stationOf.get(block.id) === f.station)
 
   async function requireFurnace (pos) {
     const block = await serv.overworld.getBlock(pos)
-    if (!block || block.type !== furnaceId) {
-      throw new UserError(`no furnace at ${pos.x} ${pos.y} ${pos.z} (found ${block ? block.name : 'nothing'})`)
+    const station = block && stationOf.get(block.type)
+    if (!station) {
+      throw new UserError(`no furnace, smoker or blast furnace at ${pos.x} ${pos.y} ${pos.z} (found ${block ? block.name : 'nothing'})`)
     }
-    return storageAt(pos)
+    return storageAt(pos, station)
   }
 
   serv.commands.add({
@@ -217,12 +239,12 @@ module.exports.server = function (serv) {
     async action ({ pos, slot, itemData, count }) {
       const f = await requireFurnace(pos)
       const current = f.slots[slot]
-      if (current && current.type !== itemData.id) throw new UserError(`furnace ${['input', 'fuel'][slot]} already holds ${current.name}`)
+      if (current && current.type !== itemData.id) throw new UserError(`${f.station} ${['input', 'fuel'][slot]} already holds ${current.name}`)
       const total = (current ? current.count : 0) + count
       if (total > itemData.stackSize) throw new UserError(`a stack of ${itemData.name} holds at most ${itemData.stackSize}`)
       f.slots[slot] = Object.assign(new Item(itemData.id, total), { slot })
       api.broadcastContainer(f, [slot], null)
-      return `put ${count} ${itemData.name} in furnace ${['input', 'fuel'][slot]} at ${pos.x} ${pos.y} ${pos.z}`
+      return `put ${count} ${itemData.name} in ${f.station} ${['input', 'fuel'][slot]} at ${pos.x} ${pos.y} ${pos.z}`
     }
   })
 

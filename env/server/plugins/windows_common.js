@@ -468,7 +468,7 @@ function attachPlayer (serv, player) {
 
 /**
  * Containers kept per position (`store`: Map key -> {viewers, ...}) lose their contents when
- * their block is broken or replaced by something that is not one of `keeps(block)`: the
+ * their block is broken or replaced by something that is not one of `keeps(block, entry)`: the
  * viewers' windows close and the entry goes.
  */
 function dropContentsWhenReplaced (serv, store, keyOf, keeps) {
@@ -480,7 +480,7 @@ function dropContentsWhenReplaced (serv, store, keyOf, keeps) {
     const entry = store.get(key)
     if (entry && world === serv.overworld) {
       const block = serv.registry.blocksByStateId[stateId]
-      if (!block || !keeps(block)) {
+      if (!block || !keeps(block, entry)) {
         for (const viewer of entry.viewers) api.closeWindow(viewer, true)
         store.delete(key)
       }
