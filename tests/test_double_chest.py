@@ -298,3 +298,21 @@ def test_players_take_turns_at_a_double_chest_whichever_half_they_open() -> None
     assert first.ok and second.ok
     # the put's seconds, then the take's own (env/data/durations.json take_s)
     assert second.seconds == pytest.approx(first.seconds + DURATIONS["take_s"])
+
+
+def test_a_chest_half_set_by_the_world_joins_the_single_chest_it_points_at() -> None:
+    # A world's blocks set one after another, as /setblock sets them: a single chest, then a
+    # `type=right` half facing the same way whose other half is where the single stands. The
+    # single turns `left` (ChestBlock.updateShape on the neighbour's change), as it did on
+    # the server; the simulator left it single.
+    from env.world import BlockSpec
+
+    setup = WorldSetup(blocks=[
+        BlockSpec(name="chest", pos=(1, Y, 4), state={"facing": "north"}),
+        BlockSpec(name="chest", pos=(2, Y, 4), state={"facing": "north", "type": "right"})],
+        spawn=[(0, Y, 0)])
+    sim = SimBackend(load_rulebook(), seed=0)
+    sim.build(setup, ["a"])
+    view = sim.view()
+    assert view.block((1, Y, 4)).state.get("type") == "left"
+    assert view.block((2, Y, 4)).state.get("type") == "right"

@@ -194,3 +194,37 @@ def test_the_data_file_names_its_sources(name: str) -> None:
     assert "FallingBlock" in data["_about"] and "minecraft.wiki" in data["_about"]
     assert data["delay_ticks"] == 2 and data["gravity_per_tick2"] == 0.04
     assert name in data["blocks"]
+
+
+# -- on the simulator: what rested on a block that popped off -----------------------------------
+
+def _sim(blocks: list[tuple[Pos, str, dict]], triggers: list | None = None):
+    from env.rulebook import load_rulebook
+    from env.sim import SimBackend
+    from env.world import BlockSpec, WorldSetup
+
+    sim = SimBackend(load_rulebook())
+    sim.build(WorldSetup(blocks=[BlockSpec(name=n, pos=p, state=st) for p, n, st in blocks],
+                         triggers=triggers or [], spawn=[(0, -60, 0)]), ["a"])
+    return sim
+
+
+@pytest.mark.parametrize("torch", [
+    ((2, -59, 0), "torch", {}),
+    ((2, -60, 1), "wall_torch", {"facing": "south"}),
+])
+def test_sand_on_a_torch_falls_when_the_torch_pops_off_with_its_support(torch) -> None:
+    # Dirt holds a torch (standing on it, or hanging on its side); sand rests on the torch.
+    # Digging the dirt pops the torch (env/data/support.json) and the sand, now over air,
+    # falls to the ground: removing the torch updates its neighbours, and a falling block
+    # over a free cell falls (FallingBlock.updateShape). The server did; the simulator left
+    # the sand in the air.
+    from env.actions import Dig
+
+    pos, name, state = torch
+    sand = (pos[0], pos[1] + 1, pos[2])
+    sim = _sim([((2, -60, 0), "dirt", {}), (pos, name, state), (sand, "sand", {})])
+    assert sim.execute("a", Dig(pos=(2, -60, 0)), 0.0).ok
+    view = sim.view()
+    assert view.block(sand).name == "air" and view.block((pos[0], -60, pos[2])).name == "sand"
+    assert "torch" not in {view.block(p).name for p in (pos, (2, -60, 0))}

@@ -211,6 +211,7 @@ class SimBackend:
             # and a block that falls over a free cell falls, as after the server's /setblock
             self._fall([spec.pos], 0.0)
             self._reconnect(spec.pos, 0.0)
+            self._reshape_chests(spec.pos, 0.0)  # a chest half beside it (ChestBlock)
         stock = stocked(world)
         for c in world.containers:
             state: dict[str, StateValue] = {"facing": c.facing}
@@ -524,9 +525,10 @@ class SimBackend:
                             at)
                 # What the old block held pops off (env/data/support.json), as after any
                 # block change in the game; no player broke it, so its loot goes to nobody.
-                for gone in popped(eff.pos, s.block, cleared=False):
-                    s.set_block(gone, _AIR, at)
-                self._fall([eff.pos], at)
+                gone = popped(eff.pos, s.block, cleared=False)
+                for cell in gone:
+                    s.set_block(cell, _AIR, at)
+                self._fall([eff.pos, *gone], at)
                 self._settle_touched()
             else:
                 for agent in self._agents_near(eff, at):
@@ -848,20 +850,23 @@ class SimBackend:
             if container is not None:
                 for item, n in container.items.items():
                     s.give(agent, item, n, at=broke)
-            self._pop_unheld(agent, cells, start + seconds)
-            self._fall(cells, start + seconds)
+            gone = self._pop_unheld(agent, cells, start + seconds)
+            self._fall(cells + gone, start + seconds)  # what rested on them too
             self._reshape_chests(action.pos, start + seconds)
             self._settle()
 
         return seconds + DIG_OVERHEAD_S, apply
 
-    def _pop_unheld(self, agent: str, removed: list[Pos], at: float) -> None:
+    def _pop_unheld(self, agent: str, removed: list[Pos], at: float) -> list[Pos]:
         """Blocks that lose their support with `removed` pop off (env/data/support.json):
         each goes, and its loot (a torch, a lever, a crop's seeds by its age) goes to
-        `agent`, the player who broke the support, as the server's drops plugin hands it."""
+        `agent`, the player who broke the support, as the server's drops plugin hands it.
+        Answers the cells they left (a block resting on one may fall now)."""
         s = self.state
+        left: list[Pos] = []
         for cell in removed:
             for gone in popped(cell, s.block):
+                left.append(gone)
                 block = s.block(gone)
                 state = full_state(block.name, block.state)  # a crop's default age is 0
                 age = state.get("age")
@@ -873,6 +878,7 @@ class SimBackend:
                                           int(age) if age is not None else None,
                                           self.rng, state=state).items():
                     s.give(agent, item, n, at=at)
+        return left
 
     def _reshape_chests(self, pos: Pos, at: float) -> None:
         """Chests beside `pos` join or leave a double chest with the block now at `pos`
