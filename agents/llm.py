@@ -118,6 +118,34 @@ def request_key(model: str, messages: list[dict[str, str]], schema: dict[str, An
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+STRING_MAX = 80
+"""Characters a free string of an answer may hold when its schema sets no `maxLength`."""
+
+_ONE_LINE = '^[^"\\\\\\x00-\\x1f]{0,%d}$'
+
+
+def bounded_strings(schema: Any) -> Any:
+    """`schema` (a JSON schema) with every free string bounded: each `{"type": "string"}`
+    without `const`, `enum`, `pattern` or `format` gets the `pattern` of one line of at most
+    `maxLength` (default `STRING_MAX`) characters, no quote, backslash or control character.
+
+    A server that turns the schema into a grammar (llama.cpp: `response_format`'s `schema`)
+    then cannot let a small model write one string until `max_tokens` cuts the answer (its
+    string grammar is otherwise unbounded and takes line breaks). A copy; the input is left
+    as it is."""
+    if isinstance(schema, list):
+        return [bounded_strings(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: {n: bounded_strings(s) for n, s in v.items()}
+           if k in ("properties", "$defs", "definitions") and isinstance(v, dict)
+           else v if k in ("const", "enum", "default", "examples") else bounded_strings(v)
+           for k, v in schema.items()}
+    if out.get("type") == "string" and not {"const", "enum", "pattern", "format"} & set(out):
+        out["pattern"] = _ONE_LINE % int(out.get("maxLength", STRING_MAX))
+    return out
+
+
 def _first_json(text: str) -> Any:
     """The JSON value in the text (whole, or its first {...} span). Raw control characters
     inside strings (a line break in a reason, as small models write) are taken as they are
@@ -405,7 +433,7 @@ class LLMClient:
         what is wrong). `json_schema` is what the server is sent (default: the model's).
         Raises LLMError subclasses; every call, failed or not, is recorded."""
         s = self.settings
-        sent = json_schema or schema.model_json_schema()
+        sent = bounded_strings(json_schema or schema.model_json_schema())
         temp = s.temperature if temperature is None else temperature
         seed_ = s.seed if seed is None else seed
         messages = [{"role": "system", "content": system},

@@ -12,7 +12,7 @@ from llm_fake_server import FakeOpenAI
 from test_planner_fixtures import CAKE_EDGES, cake_task
 
 from agents.brain import make_brain
-from agents.llm import LLMClient, LLMError
+from agents.llm import LLMClient, LLMError, bounded_strings
 from agents.llm_brain import (
     DecomposeAnswer,
     HybridBrain,
@@ -84,7 +84,7 @@ def test_only_an_explicit_done_ends_a_subtask_and_it_is_checked() -> None:
         asked[4][-1]["content"]
     assert "the action is invalid: action.name" not in asked[5][-1]["content"]
     assert asked[5][-1]["content"].startswith("That answer is invalid: the action is invalid")
-    assert srv.requests[0]["response_format"]["schema"] == step_schema()
+    assert srv.requests[0]["response_format"]["schema"] == bounded_strings(step_schema())
     assert b.client.stats()["by_agent"]["a1"]["reasks"] == 3
 
 

@@ -2,6 +2,7 @@
 retries, re-asks, budgets, rate limit, timeouts, garbage, record/replay, the key."""
 
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from agents.llm import (
     LLMEndpointError,
     LLMHTTPError,
     LLMReplayMiss,
+    bounded_strings,
     cache_header,
     stats_of,
     unusable_model,
@@ -74,7 +76,37 @@ def test_request_carries_max_tokens_schema_and_seed(tmp_path: Path) -> None:
     assert req["path"] == "/v1/chat/completions"
     assert req["max_tokens"] == 77 and req["seed"] == 5
     assert req["response_format"] == {"type": "json_object",
-                                      "schema": Edges.model_json_schema()}
+                                      "schema": bounded_strings(Edges.model_json_schema())}
+
+
+def test_free_strings_are_sent_bounded_to_one_line() -> None:
+    # llama.cpp's schema grammar lets a string run on (line breaks and all) until max_tokens
+    # cuts the answer: the client bounds every free string; ids, constants and enums keep
+    # their own constraint.
+    one_line = '^[^"\\\\\\x00-\\x1f]{0,%d}$'
+    schema = {"type": "object", "properties": {
+        "item": {"type": "string"},
+        "reason": {"type": "string", "maxLength": 200},
+        "name": {"const": "craft", "type": "string"},
+        "facing": {"enum": ["north", "south"], "type": "string"},
+        "note": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": "x"},
+        "pos": {"type": "array", "items": {"type": "integer"}}},
+        "$defs": {"Id": {"type": "string", "pattern": "^[a-z_]+$"}}}
+    sent = bounded_strings(schema)
+    props = sent["properties"]
+    assert props["item"] == {"type": "string", "pattern": one_line % 80}
+    assert props["reason"]["pattern"] == one_line % 200
+    assert props["name"] == {"const": "craft", "type": "string"}
+    assert props["facing"] == {"enum": ["north", "south"], "type": "string"}
+    assert props["note"]["anyOf"][0]["pattern"] == one_line % 80
+    assert props["note"]["default"] == "x"
+    assert props["pos"] == {"type": "array", "items": {"type": "integer"}}
+    assert sent["$defs"] == {"Id": {"type": "string", "pattern": "^[a-z_]+$"}}
+    assert "pattern" not in schema["properties"]["item"]  # the input is left as it was
+    line = re.compile(props["item"]["pattern"])
+    assert [bool(line.match(t)) for t in ("cake", "", "a" * 80, "a" * 81, "two\nlines",
+                                          'say "x"', "back\\slash")] == [
+        True, True, True, False, False, False, False]
 
 
 def test_429_and_500_are_retried_with_backoff(tmp_path: Path) -> None:
