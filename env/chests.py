@@ -4,7 +4,8 @@ left/right), a chest whose other half goes becomes single, and the two halves ar
 container of 54 slots, the right half's 27 first.
 
 Pure functions over a `block_at` view (Pos -> BlockState); both backends call them at
-placement, at a dig, and after a block is set (the world build's /setblock).
+placement, at a dig, and after a block is set (the world build's /setblock, a trigger's), which
+also reshapes the set chest itself from its neighbours (`set_shape`).
 
     >>> north = BlockState(name="chest", state={"facing": "north", "type": "single"})
     >>> at = lambda p: north if p == (0, 0, 0) else BlockState(name="air")
@@ -140,6 +141,34 @@ def updated_shape(pos: Pos, side: str, block_at: BlockAt) -> BlockState | None:
 OPPOSITE_TYPE = {"left": "right", "right": "left"}
 
 
+UPDATE_SHAPE_ORDER = ("west", "east", "north", "south")
+"""The horizontal sides in the order a set block reads its neighbours (Block.UPDATE_SHAPE_ORDER:
+west, east, north, south, down, up)."""
+
+
+def set_shape(pos: Pos, block_at: BlockAt) -> BlockState | None:
+    """The state the chest at `pos` takes once set by a command or a world build, from its
+    neighbours (BlockInput.place: Block.updateFromNeighbourShapes, each side in
+    `UPDATE_SHAPE_ORDER` through ChestBlock.updateShape), or None when it keeps its state (or
+    is no chest): a left or right half with no chest on its connected side becomes single; a
+    single chest beside a half that points at it becomes that half's other type.
+
+    >>> lone = BlockState(name="chest", state={"facing": "north", "type": "left"})
+    >>> set_shape((0, 0, 0), lambda p: lone if p == (0, 0, 0) else BlockState(name="air"))
+    BlockState(name='chest', state={'facing': 'north', 'type': 'single'})
+    """
+    start = block_at(pos)
+    if not is_chest(start.name):
+        return None
+    current = start
+    for side in UPDATE_SHAPE_ORDER:
+        now = current
+        new = updated_shape(pos, side, lambda p, now=now: now if p == pos else block_at(p))
+        if new is not None:
+            current = new
+    return None if current == start else current
+
+
 def shape_updates(pos: Pos, block_at: BlockAt) -> dict[Pos, BlockState]:
     """The chests beside `pos` (horizontally) whose state changes once the block at `pos`
     is what `block_at` shows (after it was placed, set or broken), with their new state."""
@@ -183,5 +212,8 @@ def built_halves(containers: list[ContainerSpec]) -> dict[Pos, list[Pos]]:
         if is_chest(c.kind):
             state["type"] = c.type
         states[c.pos] = BlockState(name=c.kind, state=state)
+        own = set_shape(c.pos, at)
+        if own is not None:
+            states[c.pos] = own
         states.update(shape_updates(c.pos, at))
     return {c.pos: halves(c.pos, at) for c in containers}

@@ -16,7 +16,7 @@ import pytest
 
 from env.actions import Dig, Place, Put, Take
 from env.capacity import spread_put, spread_take
-from env.chests import halves, placed_chest, shape_updates, sneaks
+from env.chests import built_halves, halves, placed_chest, set_shape, shape_updates, sneaks
 from env.durations import DURATIONS
 from env.minecraft.server import node_binary
 from env.refusals import Code
@@ -212,7 +212,9 @@ def test_the_js_rules_give_what_the_python_rules_give_on_random_worlds() -> None
             "updates": sorted([list(p), b.name, b.state] for p, b in shape_updates(
                 (0, 0, 0), after).items()),
             "halves": [[list(h) for h in halves(p, after)] for p in
-                       [(x, 0, z) for x in range(-2, 3) for z in range(-2, 3)]]})
+                       [(x, 0, z) for x in range(-2, 3) for z in range(-2, 3)]],
+            "set": [(lambda b: b.state if b else None)(set_shape(p, at)) for p in
+                    [(x, 0, z) for x in range(-1, 2) for z in range(-1, 2)]]})
     payload = [{"cells": {",".join(map(str, p)): v for p, v in c["cells"].items()},
                 **{k: c[k] for k in ("block", "facing", "clicked", "sneaking")}} for c in cases]
     script = """
@@ -230,7 +232,10 @@ const out = cases.map(k => {
   for (let x = -2; x <= 2; x++) for (let z = -2; z <= 2; z++) cells.push([x, 0, z])
   const updates = c.shapeUpdates([0, 0, 0], after).map(([p, n, s]) => [p, n, s])
   updates.sort((a, b) => JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)
-  return { placed, updates, halves: cells.map(p => c.halves(p, after)) }
+  const near = []
+  for (let x = -1; x <= 1; x++) for (let z = -1; z <= 1; z++) near.push([x, 0, z])
+  const set = near.map(p => c.setShape(p, at))
+  return { placed, updates, halves: cells.map(p => c.halves(p, after)), set }
 })
 const names = ['chest', 'barrel', 'oak_door', 'iron_door', 'stone', 'lever', 'acacia_button',
   'spruce_trapdoor', 'iron_trapdoor', 'crafting_table', 'grass_block', 'birch_fence_gate']
@@ -246,6 +251,7 @@ process.stdout.write(JSON.stringify({ out, sneaks: names.map(c.sneaks) }))
     # the worlds are not all trivial: joins, reshapes and doubles occur
     assert sum(w["placed"]["type"] != "single" for w in want) > 20
     assert sum(bool(w["updates"]) for w in want) > 20
+    assert sum(any(w["set"]) for w in want) > 20
 
 
 # ---- capacity at import -----------------------------------------------------------------------
@@ -316,3 +322,30 @@ def test_a_chest_half_set_by_the_world_joins_the_single_chest_it_points_at() -> 
     view = sim.view()
     assert view.block((1, Y, 4)).state.get("type") == "left"
     assert view.block((2, Y, 4)).state.get("type") == "right"
+
+
+@pytest.mark.parametrize("kind", ["left", "right"])
+def test_a_chest_half_set_by_the_world_without_its_other_half_is_single(kind: str) -> None:
+    # /setblock takes the set block's shape from its neighbours (BlockInput.place:
+    # Block.updateFromNeighbourShapes; ChestBlock.updateShape: a half whose connected side
+    # holds no chest becomes SINGLE). A lone half left `left`/`right` would refuse a chest
+    # placed beside it; single, it joins one.
+    from env.world import BlockSpec
+
+    setup = WorldSetup(blocks=[
+        BlockSpec(name="chest", pos=(1, Y, 4), state={"facing": "north", "type": kind})],
+        spawn=[(0, Y, 0)])
+    sim = SimBackend(load_rulebook(), seed=0)
+    sim.build(setup, ["a"])
+    assert sim.view().block((1, Y, 4)).state.get("type") == "single"
+    assert built_halves([ContainerSpec(pos=(1, Y, 4), kind="chest", facing="north", type=kind,
+                                       items={})]) == {(1, Y, 4): [(1, Y, 4)]}
+
+
+def test_a_chest_set_between_two_halves_pointing_at_it_joins_the_west_one_first() -> None:
+    # updateFromNeighbourShapes reads west before east (Block.UPDATE_SHAPE_ORDER): a single
+    # chest set between two halves that both point at it takes the west half's other type.
+    at = world({(-1, 0, 0): ("chest", "north", "left"), (1, 0, 0): ("chest", "north", "right"),
+                (0, 0, 0): ("chest", "north", "single")})
+    assert set_shape((0, 0, 0), at) == BlockState(name="chest",
+                                                  state={"facing": "north", "type": "right"})

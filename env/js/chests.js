@@ -77,6 +77,24 @@ function shapeUpdates (pos, blockAt) {
   return out
 }
 
+// The sides in the order a set block reads its neighbours (Block.UPDATE_SHAPE_ORDER).
+const UPDATE_SHAPE_ORDER = ['west', 'east', 'north', 'south']
+
+// The props the chest at `pos` takes once set by a command (BlockInput.place:
+// updateFromNeighbourShapes through updateShape), or null when it keeps them (or is no chest).
+function setShape (pos, blockAt) {
+  const start = blockAt(pos)
+  if (!isChest(start.name)) return null
+  let current = start
+  for (const side of UPDATE_SHAPE_ORDER) {
+    const now = current
+    const view = p => (p[0] === pos[0] && p[1] === pos[1] && p[2] === pos[2] ? now : blockAt(p))
+    const props = updatedShape(pos, side, view)
+    if (props) current = { name: start.name, props }
+  }
+  return current === start ? null : current.props
+}
+
 // The cells of the container of the chest at `pos`, in slot order: [right, left] or [pos].
 function halves (pos, blockAt) {
   const b = blockAt(pos)
@@ -88,4 +106,4 @@ function halves (pos, blockAt) {
   return t === 'right' ? [pos, other] : [other, pos]
 }
 
-module.exports = { isChest, sneaks, placedChest, updatedShape, shapeUpdates, halves, connectedSide, SLOTS_PER_HALF: DATA.slots_per_half, WINDOW: DATA.window }
+module.exports = { isChest, sneaks, placedChest, updatedShape, setShape, shapeUpdates, halves, connectedSide, SLOTS_PER_HALF: DATA.slots_per_half, WINDOW: DATA.window }

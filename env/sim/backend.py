@@ -34,7 +34,7 @@ from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.block_states import full_state
 from env.capacity import container_slots, spread_put, spread_take, stocked
-from env.chests import is_chest, placed_chest, shape_updates, sneaks
+from env.chests import is_chest, placed_chest, set_shape, shape_updates, sneaks
 from env.connections import reconnected
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds, not_before
@@ -210,7 +210,7 @@ class SimBackend:
             # and a block that falls over a free cell falls, as after the server's /setblock
             self._fall([spec.pos], 0.0)
             self._reconnect(spec.pos, 0.0)
-            self._reshape_chests(spec.pos, 0.0)  # a chest half beside it (ChestBlock)
+            self._reshape_chests(spec.pos, 0.0, set_by_command=True)  # ChestBlock halves
         stock = stocked(world)
         for c in world.containers:
             state: dict[str, StateValue] = {"facing": c.facing}
@@ -219,8 +219,8 @@ class SimBackend:
             s.blocks[c.pos] = BlockState(name=c.kind, state=state)
             self._circuit(c.pos, 0.0, lambda p: s.block(p))
             self._reconnect(c.pos, 0.0)
-            # as the server's /setblock: chests beside it update (ChestBlock.updateShape)
-            self._reshape_chests(c.pos, 0.0)
+            # as the server's /setblock: it and the chests beside it update (ChestBlock)
+            self._reshape_chests(c.pos, 0.0, set_by_command=True)
             # a double chest's half holds what its 27 slots cannot in the other (capacity.py)
             s.containers[c.pos] = Container(stock[c.pos], c.kind, c.lock)
         counts: dict[str, int] = {}
@@ -527,6 +527,7 @@ class SimBackend:
                 gone = popped(eff.pos, s.block, cleared=False)
                 for cell in gone:
                     s.set_block(cell, _AIR, at)
+                self._reshape_chests(eff.pos, at, set_by_command=True)
                 self._fall([eff.pos, *gone], at)
                 self._settle_touched()
             else:
@@ -879,10 +880,16 @@ class SimBackend:
                     s.give(agent, item, n, at=at)
         return left
 
-    def _reshape_chests(self, pos: Pos, at: float) -> None:
+    def _reshape_chests(self, pos: Pos, at: float, set_by_command: bool = False) -> None:
         """Chests beside `pos` join or leave a double chest with the block now at `pos`
-        (env/chests.py `shape_updates`, ChestBlock.updateShape); their items stay."""
+        (env/chests.py `shape_updates`, ChestBlock.updateShape); their items stay. A chest
+        `set_by_command` (the world build, a trigger: /setblock) first takes its own shape
+        from its neighbours (`set_shape`)."""
         s = self.state
+        own = set_shape(pos, s.block) if set_by_command else None
+        if own is not None:
+            s.blocks[pos] = own
+            s.changed_at[pos] = at
         for cell, block in shape_updates(pos, s.block).items():
             s.blocks[cell] = block
             s.changed_at[cell] = at

@@ -161,3 +161,26 @@ def test_a_chest_placed_with_a_facing_asked_joins_by_that_facing(
         assert chest(run, at(2, 1)) == want("chest", facing="north", type="left")
         assert chest(run, at(3, 1)) == want("chest", facing="north", type="right")
         assert chest(run, at(2, 0)) == want("chest", facing="west", type="single")
+
+
+def test_a_lone_half_set_by_the_world_is_single_and_a_chest_placed_beside_joins_it(
+        backend: MinecraftBackend, rules: Rulebook) -> None:
+    # A task world sets chest[facing=north,type=left] at (1, 2) with nothing on its east:
+    # /setblock shapes the set block from its neighbours (BlockInput.place:
+    # Block.updateFromNeighbourShapes; ChestBlock.updateShape), so the lone half is single.
+    # A then places a chest on its east (A looks south, so it faces north): the new chest
+    # is the right half, the old one the left half, and a put through the new half lands in
+    # the old half's container with its apple. B's lone right half at (5, 2) stays single.
+    world = WorldSetup(containers=[
+        ContainerSpec(pos=at(1, 2), facing="north", type="left", items={"apple": 1}),
+        ContainerSpec(pos=at(5, 2), facing="north", type="right")],
+        spawn=SPAWN, agent_items={"chest": 1, "bread": 2})
+    sim, srv = both(backend, rules, world, [{A: act("place", at(2, 2), item="chest")},
+                                            {A: act("put", at(2, 2), item="bread", count=2)}])
+    for run in (sim, srv):
+        assert [v.ok for v in run.verdicts] == [True, True]
+        assert chest(run, at(1, 2)) == want("chest", facing="north", type="left")
+        assert chest(run, at(2, 2)) == want("chest", facing="north", type="right")
+        assert chest(run, at(5, 2)) == want("chest", facing="north", type="single")
+        assert run.final["chests"] == {key(at(1, 2)): {"apple": 1, "bread": 2},
+                                       key(at(5, 2)): {}}

@@ -185,15 +185,21 @@ module.exports.server = function (serv) {
     })
   }
 
-  // After any block change, the chests beside it join or leave a double chest
-  // (ChestBlock.updateShape); a double chest with a changed half closes its windows. The
-  // neighbours are set through the server's setBlock as it was before this plugin (not queued
-  // behind the change that caused them).
+  // After any block change, a chest set there takes its shape from its neighbours (as
+  // /setblock's updateFromNeighbourShapes: a half with no other half becomes single), and the
+  // chests beside it join or leave a double chest (ChestBlock.updateShape); a double chest
+  // with a changed half closes its windows. These blocks are set through the server's setBlock
+  // as it was before this plugin (not queued behind the change that caused them).
   const innerSetBlock = serv.setBlock
   async function reshapeAround (world, pos) {
     dropDoubles(pos)
     if (world !== serv.overworld) return
-    const blockAt = await around(world, pos)
+    let blockAt = await around(world, pos)
+    const own = chestRules.setShape([pos.x, pos.y, pos.z], blockAt)
+    if (own) {
+      await innerSetBlock(world, pos, stateIdOf(registry, blockAt([pos.x, pos.y, pos.z]).name, own))
+      blockAt = await around(world, pos)
+    }
     for (const [cell, name, props] of chestRules.shapeUpdates([pos.x, pos.y, pos.z], blockAt)) {
       const at = new Vec3(...cell)
       dropDoubles(at)
