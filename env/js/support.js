@@ -132,10 +132,11 @@ function placedState (block, facing) {
   return facing ? { facing } : {}
 }
 
-/** The cells whose blocks fall off once `removed` is gone, cascading (as env/support.py). */
-function popped (removed, blockAt) {
+/** The cells whose blocks fall off once `removed` is gone, cascading (as env/support.py);
+ * with `cleared` false the cell was changed, not emptied: what blockAt says is there holds. */
+function popped (removed, blockAt, cleared = true) {
   const key = p => p.join(',')
-  const gone = new Set([key(removed)])
+  const gone = new Set(cleared ? [key(removed)] : [])
   const now = p => (gone.has(key(p)) ? { name: 'air', props: {}, shapes: [] } : blockAt(p))
   const out = []
   const queue = [removed]
