@@ -11,6 +11,7 @@
 const path = require('path')
 const fs = require('fs')
 const { Refused, CODES: C } = require('./refusals')
+const { supportBoxes } = require('./connections')
 
 const DATA = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'support.json'), 'utf8'))
 const DIRT = DATA.dirt_tag
@@ -88,7 +89,7 @@ function holds (rule, support, face) {
   if (rule.needs === 'blocks') return rule.on.includes(support.name)
   if (rule.needs === 'not_air') return !AIRS.has(support.name)
   if (rule.needs === 'collides') return (support.shapes || []).length > 0
-  return faceCovered(support.shapes, face, rule.needs === 'full' ? FULL : CENTRE)
+  return faceCovered(supportBoxes(support), face, rule.needs === 'full' ? FULL : CENTRE)
 }
 
 function offset (pos, side) {
