@@ -75,6 +75,16 @@ def _top(block: BlockState) -> float:
     return max((b[4] for b in boxes), default=0.0) if boxes else 0.0
 
 
+def _falling_top(block: BlockState, fallen: int) -> float:
+    """The top of `block`'s collision shape for a falling block that has fallen `fallen`
+    cells when it reaches it: powder snow's depends on it (`powder_snow`), any other block's
+    is its collision shape's."""
+    snow = _data()["powder_snow"]
+    if block.name == snow["block"]:
+        return 1.0 if fallen <= snow["full_up_to"] else float(snow["top_after"])
+    return _top(block)
+
+
 def _wet(b: BlockState) -> bool:
     """Whether `b`'s fluid is water (FluidTags.WATER): a `water` block or a waterlogged one."""
     rule = _data()["concrete"]
@@ -105,7 +115,9 @@ def landing(start: Pos, block_at: BlockAt, name: str = "") -> tuple[Pos | None, 
     cell, (None, False) fallen out of the world. The block at `start` is taken as gone while
     it falls. Concrete powder stops in the first cell it enters whose fluid is water
     (FallingBlockEntity.tick: a ConcretePowderBlock whose cell's fluid is water lands there),
-    and stays there when that cell can be replaced (`concrete`'s `_about`)."""
+    and stays there when that cell can be replaced (`concrete`'s `_about`). Powder snow stops
+    it on its top after a fall of up to 2 cells, inside its cell after a longer one
+    (`powder_snow`)."""
     x, y, z = start
     cur = y
     min_y = int(_data()["min_y"])
@@ -115,7 +127,7 @@ def landing(start: Pos, block_at: BlockAt, name: str = "") -> tuple[Pos | None, 
         if cur - 1 < min_y:
             return None, False
         b = _AIR if below == start else block_at(below)
-        top = _top(b)
+        top = _falling_top(b, y - cur)
         if powder and top < 1 - _EPS and _wet(b):
             return below, replaceable(b.name, b.state)
         if top <= _EPS:

@@ -144,7 +144,7 @@ PALETTE: list[tuple[str, dict[str, object]]] = [
     ("oak_fence", {}), ("white_carpet", {}), ("dirt", {}), ("fire", {}),
     ("wall_torch", {"facing": "east"}), ("poppy", {}), ("oak_sign", {}),
     ("stone_button", {"face": "floor"}), ("tall_grass", {"half": "lower"}),
-    ("tall_grass", {"half": "upper"}), ("water", {"level": 3})]
+    ("tall_grass", {"half": "upper"}), ("water", {"level": 3}), ("powder_snow", {})]
 
 
 def random_world(rng: random.Random) -> tuple[dict[Pos, BlockState], list[Pos]]:
@@ -368,3 +368,23 @@ def test_on_the_simulator_a_fall_drops_what_popped_and_what_broke_on_the_ground(
     assert view.block((2, -60, 2)).name == "torch" and view.block((2, -58, 2)).name == "air"
     assert [(g.item, g.count, g.pos) for g in sim.state.ground] == [
         ("torch", 1, (3.5, -59.0, 0.5)), ("gravel", 1, (2.5, -60.0, 2.5))]
+
+
+@pytest.mark.parametrize(("height", "cell", "stays"), [
+    (1, (0, -59, 0), True), (2, (0, -59, 0), True), (3, (0, -60, 0), False),
+    (5, (0, -60, 0), False)])
+def test_powder_snow_holds_a_short_fall_and_breaks_a_long_one(height, cell, stays) -> None:
+    # PowderSnowBlock.getCollisionShape for a FallingBlockEntity: a full block while its
+    # fallDistance is at most 2.5, then 0.9 high: after 1 or 2 cells the sand lands on the
+    # snow; after 3 or more it stops inside the snow's cell, cannot replace it, and breaks
+    start = (0, -59 + height, 0)
+    world = {(0, -60, 0): b("powder_snow"), start: b("sand")}
+    assert landing(start, reader(world), "sand") == (cell, stays)
+    (m,) = settle([start], reader(world))
+    assert (m.dst, m.broke) == ((cell, None) if stays else (None, cell))
+
+
+def test_sand_right_on_powder_snow_stays() -> None:
+    assert not is_free(b("powder_snow"))
+    assert settle([(0, -59, 0)], reader({(0, -60, 0): b("powder_snow"),
+                                         (0, -59, 0): b("sand")})) == []

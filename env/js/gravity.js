@@ -30,6 +30,14 @@ function top (block) {
   return t
 }
 
+// The top of `block`'s collision shape for a block that has fallen `fallen` cells when it
+// reaches it: powder snow's depends on it (gravity.json `powder_snow`; env/gravity.py).
+const SNOW = DATA.powder_snow
+function fallingTop (block, fallen) {
+  if (block.name === SNOW.block) return fallen <= SNOW.full_up_to ? 1 : SNOW.top_after
+  return top(block)
+}
+
 // Whether `b`'s fluid is water (FluidTags.WATER): a `water` block or a waterlogged one.
 const wet = b => WATER.has(b.name) || String((b.props || {})[CONCRETE.waterlogged] ?? '').toLowerCase() === 'true'
 const powder = name => name.endsWith(CONCRETE.suffix)
@@ -55,7 +63,7 @@ function landing (start, blockAt, name = '') {
     if (cur - 1 < DATA.min_y) return { cell: null, stays: false }
     const below = [x, cur - 1, z]
     const b = at(below)
-    const t = top(b)
+    const t = fallingTop(b, y - cur)
     if (isPowder && t < 1 - EPS && wet(b)) return { cell: below, stays: replaceable(b.name, b.props || {}) }
     if (t <= EPS) { cur -= 1; continue }
     const cell = t >= 1 - EPS ? [x, cur, z] : below

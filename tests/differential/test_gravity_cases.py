@@ -10,8 +10,10 @@ FallingBlockEntity.tick, a ConcretePowderBlock whose cell's fluid is water lands
 a fall leaves without support (a torch, a wall torch, both halves of a sunflower on the sand)
 pops off and drops its item in its cell (Block.updateOrDestroy: destroyBlock with drops); a
 falling block that breaks drops itself as an item where it broke (FallingBlockEntity.tick:
-spawnAtLocation, doEntityDrops). The items on the ground are compared too (item, count, where
-they rest). minecraft.wiki/w/Falling_Block, /w/Sand, /w/Gravel, /w/Concrete_Powder.
+spawnAtLocation, doEntityDrops). Powder snow holds a falling block that fell at most 2.5
+blocks and stops a longer fall inside its cell (PowderSnowBlock.getCollisionShape). The
+items on the ground are compared too (item, count, where they rest).
+minecraft.wiki/w/Falling_Block, /w/Sand, /w/Gravel, /w/Concrete_Powder, /w/Powder_Snow.
 """
 
 from __future__ import annotations
@@ -110,6 +112,14 @@ CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
                spec(at(3, 0, 1), "dirt"), spec(at(3, 1, 1), "gravel"),
                spec(at(3, 2, 1), "torch")]),
         [{"name": "dig", "pos": list(at(3, 0, 0))}, {"name": "dig", "pos": list(at(3, 0, 1))}]),
+    # onto powder snow: after a fall of two cells it lands on top (a full box for a falling
+    # block whose fall is at most 2.5), after three it stops in the snow's cell and breaks
+    "sand_lands_on_powder_snow_after_two_cells": (
+        world([*pillar(1, 0, 4), spec(at(2, 0, 0), "powder_snow")], {"sand": 1}),
+        [place("sand", at(2, 3, 0))]),
+    "sand_breaks_in_powder_snow_after_three_cells": (
+        world([*pillar(1, 0, 5), spec(at(2, 0, 0), "powder_snow")], {"sand": 1}),
+        [place("sand", at(2, 4, 0))]),
 }
 
 EXPECTED: dict[str, dict[Pos, str]] = {
@@ -132,6 +142,10 @@ EXPECTED: dict[str, dict[Pos, str]] = {
     "what_the_falling_sand_held_pops_off": {
         at(3, 0, 0): "sand", at(3, 1, 0): "air", at(4, 1, 0): "air", at(3, 2, 0): "air",
         at(3, 3, 0): "air", at(3, 0, 1): "gravel", at(3, 1, 1): "air", at(3, 2, 1): "air"},
+    "sand_lands_on_powder_snow_after_two_cells": {
+        at(2, 0, 0): "powder_snow", at(2, 1, 0): "sand", at(2, 3, 0): "air"},
+    "sand_breaks_in_powder_snow_after_three_cells": {
+        at(2, 0, 0): "powder_snow", at(2, 1, 0): "air", at(2, 4, 0): "air"},
 }
 
 Stack = tuple[str, int, tuple[float, float, float]]
@@ -144,6 +158,9 @@ GROUND: dict[str, list[Stack]] = {
         ("sunflower", 1, (ORIGIN[0] + 3.5, STAND_Y + 1.0, ORIGIN[2] + 0.5)),
         ("torch", 1, (ORIGIN[0] + 4.5, float(STAND_Y), ORIGIN[2] + 0.5)),
         ("torch", 1, (ORIGIN[0] + 3.5, STAND_Y + 1.0, ORIGIN[2] + 1.5))],
+    # broken in the powder snow's cell: the item sinks to the ground under the snow
+    "sand_breaks_in_powder_snow_after_three_cells": [
+        ("sand", 1, (ORIGIN[0] + 2.5, float(STAND_Y), ORIGIN[2] + 0.5))],
 }
 
 
