@@ -5,8 +5,11 @@ The rule is data (env/data/gravity.json, read by env/js/gravity.js too): a falli
 cell below is free (air, water, short grass, a snow cover: env/data/replaceable.json's blocks,
 any state) falls through every cell without a collision box and stops on the first box below;
 it is placed where it stops when that cell can be replaced and its cell below is not free,
-else it breaks (gone). Concrete powder that lands in or beside water becomes concrete. The
-fall is instant (see the data file's `_about` for vanilla's 2-tick delay and acceleration).
+else it breaks and drops as its own item there (`Move.broke`). What a fall leaves without
+support (env/data/support.json: a torch on the sand) pops off with it (`Move.pops`).
+Concrete powder stops in the first water it falls into, and becomes concrete where it lands
+in or beside water; powder snow holds a short fall only. The fall is instant (see the data
+file's `_about` for vanilla's 2-tick delay and acceleration).
 
 Pure functions over a `block_at(pos) -> BlockState` reader; the backends apply the moves.
 
