@@ -77,11 +77,33 @@ def _key(state: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, str(v).lower()) for k, v in state.items()))
 
 
+def _spec_names(spec: str, name: str, state: tuple[tuple[str, str], ...]) -> bool:
+    """Whether `spec` ("name" or "name[key=value]") names block `name` in `state`."""
+    base, _, rest = spec.partition("[")
+    if base != name:
+        return False
+    if not rest:
+        return True
+    key, _, value = rest.rstrip("]").partition("=")
+    return (key, value) in state
+
+
 @cache
 def _boxes(name: str, state: tuple[tuple[str, str], ...]) -> tuple:
-    if name in _data()["support_full"]["blocks"]:
+    if any(_spec_names(s, name, state) for s in _data()["support_full"]["blocks"]):
         return ((0.0, 0.0, 0.0, 1.0, 1.0, 1.0),)
     return tuple(collision_boxes(name, dict(state)))
+
+
+def support_boxes(name: str, state: Mapping[str, object]) -> tuple:
+    """Block `name`'s support shape in `state` (getBlockSupportShape) as boxes: its collision
+    boxes, or a full cube for connections.json's `support_full` (soul sand, mud, a snow cover
+    of 8 layers).
+
+    >>> support_boxes("snow", {"layers": 8}), support_boxes("snow", {"layers": 7})
+    (((0.0, 0.0, 0.0, 1.0, 1.0, 1.0),), ((0.0, 0.0, 0.0, 1.0, 0.75, 1.0),))
+    """
+    return _boxes(name, _key(state))
 
 
 @cache

@@ -5,8 +5,11 @@ The rule is data (env/data/gravity.json, read by env/js/gravity.js too): a falli
 cell below is free (air, water, short grass, a snow cover: env/data/replaceable.json's blocks,
 any state) falls through every cell without a collision box and stops on the first box below;
 it is placed where it stops when that cell can be replaced and its cell below is not free,
-else it breaks (gone). Concrete powder that lands in or beside water becomes concrete. The
-fall is instant (see the data file's `_about` for vanilla's 2-tick delay and acceleration).
+else it breaks and drops as its own item there (`Move.broke`). What a fall leaves without
+support (env/data/support.json: a torch on the sand) pops off with it (`Move.pops`).
+Concrete powder stops in the first water it falls into, and becomes concrete where it lands
+in or beside water; powder snow holds a short fall only. The fall is instant (see the data
+file's `_about` for vanilla's 2-tick delay and acceleration).
 
 Pure functions over a `block_at(pos) -> BlockState` reader; the backends apply the moves.
 
@@ -30,6 +33,7 @@ from pathlib import Path
 
 from env.collision import collision_boxes
 from env.replaceable import replaceable, replaceable_blocks
+from env.support import popped
 from env.world import BlockState, Pos
 
 GRAVITY_FILE = Path(__file__).parent / "data" / "gravity.json"
@@ -74,38 +78,61 @@ def _top(block: BlockState) -> float:
     return max((b[4] for b in boxes), default=0.0) if boxes else 0.0
 
 
+def _falling_top(block: BlockState, fallen: int) -> float:
+    """The top of `block`'s collision shape for a falling block that has fallen `fallen`
+    cells when it reaches it: powder snow's depends on it (`powder_snow`), any other block's
+    is its collision shape's."""
+    snow = _data()["powder_snow"]
+    if block.name == snow["block"]:
+        return 1.0 if fallen <= snow["full_up_to"] else float(snow["top_after"])
+    return _top(block)
+
+
+def _wet(b: BlockState) -> bool:
+    """Whether `b`'s fluid is water (FluidTags.WATER): a `water` block or a waterlogged one."""
+    rule = _data()["concrete"]
+    return b.name in rule["water"] or str(b.state.get(rule["waterlogged"], "")).lower() == "true"
+
+
+def _powder(name: str) -> bool:
+    return name.endswith(_data()["concrete"]["suffix"])
+
+
 def _solidifies(name: str, pos: Pos, replaced: BlockState, block_at: BlockAt) -> str | None:
     """The concrete that powder `name` landing at `pos` (where `replaced` was) turns into,
     or None (ConcretePowderBlock.shouldSolidify)."""
     rule = _data()["concrete"]
-    if not name.endswith(rule["suffix"]):
+    if not _powder(name):
         return None
-    wet = {*rule["water"]}
-
-    def water(b: BlockState) -> bool:
-        return b.name in wet or str(b.state.get(rule["waterlogged"], "")).lower() == "true"
-
     x, y, z = pos
     near = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
             (x, y, z - 1)]
-    if water(replaced) or any(water(block_at(p)) for p in near):
+    if _wet(replaced) or any(_wet(block_at(p)) for p in near):
         return name[: -len(rule["suffix"])] + rule["becomes"]
     return None
 
 
-def landing(start: Pos, block_at: BlockAt) -> tuple[Pos | None, bool]:
-    """Where the falling block at `start` ends, and whether it stays there as a block:
-    (cell, True) placed, (cell, False) broken in that cell, (None, False) fallen out of the
-    world. The block at `start` is taken as gone while it falls."""
+def landing(start: Pos, block_at: BlockAt, name: str = "") -> tuple[Pos | None, bool]:
+    """Where the falling block at `start` (a `name`, when it matters: concrete powder) ends,
+    and whether it stays there as a block: (cell, True) placed, (cell, False) broken in that
+    cell, (None, False) fallen out of the world. The block at `start` is taken as gone while
+    it falls. Concrete powder stops in the first cell it enters whose fluid is water
+    (FallingBlockEntity.tick: a ConcretePowderBlock whose cell's fluid is water lands there),
+    and stays there when that cell can be replaced (`concrete`'s `_about`). Powder snow stops
+    it on its top after a fall of up to 2 cells, inside its cell after a longer one
+    (`powder_snow`)."""
     x, y, z = start
     cur = y
     min_y = int(_data()["min_y"])
+    powder = _powder(name)
     while True:
         below = (x, cur - 1, z)
         if cur - 1 < min_y:
             return None, False
         b = _AIR if below == start else block_at(below)
-        top = _top(b)
+        top = _falling_top(b, y - cur)
+        if powder and top < 1 - _EPS and _wet(b):
+            return below, replaceable(b.name, b.state)
         if top <= _EPS:
             cur -= 1
             continue
@@ -116,20 +143,56 @@ def landing(start: Pos, block_at: BlockAt) -> tuple[Pos | None, bool]:
         return cell, replaceable(there.name, there.state) and not is_free(under_b)
 
 
+def rest_height(pos: Pos, block_at: BlockAt) -> float:
+    """The height at which an item dropped in the cell `pos` (Block.popResource, the item a
+    broken falling block leaves: FallingBlockEntity.spawnAtLocation) comes to rest: the top of
+    the first collision box at or below that cell (`min_y` when there is none).
+
+    >>> from env.world import BlockState
+    >>> at = lambda p: BlockState(name="grass_block" if p[1] <= -61 else "air")
+    >>> rest_height((0, -58, 0), at)
+    -60.0
+    """
+    x, y, z = pos
+    for cy in range(y, int(_data()["min_y"]) - 1, -1):
+        top = _top(block_at((x, cy, z)))
+        if top > _EPS:
+            return cy + top
+    return float(_data()["min_y"])
+
+
+@dataclass(frozen=True)
+class Pop:
+    """A block that lost its support (env/data/support.json) when a falling block left its
+    cell or filled another: it goes, and drops its loot in its cell (Block.updateOrDestroy:
+    destroyBlock with drops)."""
+
+    pos: Pos
+    block: BlockState
+
+
 @dataclass(frozen=True)
 class Move:
     """One falling block: it leaves `src` (now air) and is `block` at `dst`; `dst` None: it
-    broke (dropped as an item in vanilla; here gone) or fell out of the world."""
+    broke, in the cell `broke` where it dropped as its own item (FallingBlockEntity.tick:
+    spawnAtLocation(block)), or fell out of the world (`broke` None too). `pops`: what lost
+    its support with this move, in the order it went (each now air)."""
 
     src: Pos
     dst: Pos | None
     block: BlockState
+    broke: Pos | None = None
+    pops: tuple[Pop, ...] = ()
 
 
 def settle(changed: Iterable[Pos], block_at: BlockAt) -> list[Move]:
     """The falls a change at the cells `changed` causes, in order (lowest first, then what
     each vacated cell let fall above it), each computed on the world the earlier ones left.
     A falling block at a changed cell or right above one falls when its cell below is free.
+    What a fall leaves without support pops off with it (`Move.pops`: a torch or a flower on
+    the sand, a sign beside it, the upper half of a tall plant whose lower half the landing
+    block replaced), and the cells those leave are changed cells too (sand on a carpet on
+    the sand falls next).
 
     Shapes: cells are (x, y, z) block coordinates; `block_at` answers any cell.
     """
@@ -143,6 +206,15 @@ def settle(changed: Iterable[Pos], block_at: BlockAt) -> list[Move]:
         todo += [c, (c[0], c[1] + 1, c[2])]
     moves: list[Move] = []
     fell = 0
+
+    def unheld(cell: Pos, cleared: bool) -> tuple[Pop, ...]:
+        out = []
+        for p in popped(cell, now, cleared=cleared):
+            out.append(Pop(p, now(p)))
+            over[p] = _AIR
+            todo.extend([p, (p[0], p[1] + 1, p[2])])
+        return tuple(out)
+
     while todo:
         todo.sort(key=lambda p: (p[1], p[0], p[2]))
         p = todo.pop(0)
@@ -152,16 +224,17 @@ def settle(changed: Iterable[Pos], block_at: BlockAt) -> list[Move]:
         fell += 1
         if fell > 100_000:  # a finite world cannot need more; a bad reader might
             raise RuntimeError("gravity: settling did not end")
-        cell, stays = landing(p, now)
+        cell, stays = landing(p, now, block.name)
         over[p] = _AIR
         todo.append((p[0], p[1] + 1, p[2]))
         if cell is None or not stays:
-            moves.append(Move(p, None, block))
+            moves.append(Move(p, None, block, cell, unheld(p, True)))
             continue
         name = _solidifies(block.name, cell, now(cell), now) or block.name
         put = BlockState(name=name, state=dict(block.state))
         over[cell] = put
-        moves.append(Move(p, cell, put))
+        pops = unheld(p, True) + unheld(cell, False)
+        moves.append(Move(p, cell, put, None, pops))
     return moves
 
 
@@ -188,4 +261,6 @@ def settle_setup(blocks: Iterable[tuple[Pos, BlockState]], base: BlockAt
             world[move.src] = _AIR
             if move.dst is not None:
                 world[move.dst] = move.block
+            for pop in move.pops:
+                world[pop.pos] = _AIR
     return world

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from env.collision import collision_boxes
+from env.connections import support_boxes
 from env.facing import placed_facing
 from env.refusals import Code, Refusal, refuse
 from env.world import BlockState, Model, Pos
@@ -125,9 +126,11 @@ def support_side(rule: SupportRule, state: Mapping[str, object]) -> str:
 def face_covered(name: str, state: Mapping[str, object], face: str,
                  span: tuple[float, float]) -> bool:
     """Whether block `name` in `state` covers the square `span` x `span` of its `face`
-    (up, down, north, ...) with one box of its collision shape (minecraft-data)."""
+    (up, down, north, ...) with one box of its support shape (isFaceSturdy reads
+    getBlockSupportShape: the collision shape from minecraft-data, a full cube for soul
+    sand, mud and 8 snow layers: env/connections.py `support_boxes`)."""
     lo, hi = span
-    for x0, y0, z0, x1, y1, z1 in collision_boxes(name, state):
+    for x0, y0, z0, x1, y1, z1 in support_boxes(name, state):
         if face in ("up", "down"):
             touches = y1 >= 1 - _EPS if face == "up" else y0 <= _EPS
             a0, a1, b0, b1 = x0, x1, z0, z1

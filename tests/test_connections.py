@@ -133,6 +133,19 @@ def test_kinds_and_sturdy_faces() -> None:
     assert not joins("stone", block("stone"), "east")  # stone joins nothing
 
 
+def test_eight_snow_layers_are_sturdy_seven_are_not() -> None:
+    # SnowLayerBlock.getBlockSupportShape: SHAPE_BY_LAYER[layers], a full cube at 8 layers
+    # (its collision box is 14/16 high); isFaceSturdy reads the support shape, so a fence
+    # joins a full snow block on its side, not 7 layers (minecraft.wiki/w/Snow)
+    for face in ("up", "east", "north", "down"):
+        assert face_sturdy(block("snow[layers=8]"), face), face
+    assert not face_sturdy(block("snow[layers=7]"), "east")
+    assert not face_sturdy(block("snow[layers=7]"), "up")
+    state = connected_state(block("oak_fence"), HERE,
+                            world({HERE: "oak_fence", E: "snow[layers=8]", W: "snow[layers=7]"}))
+    assert state is not None and sides(state) == (False, True, False, False)
+
+
 def test_a_change_reshapes_the_neighbours() -> None:
     cells = {HERE: "oak_fence", E: "oak_fence", W: "oak_fence[east=true]"}
     out = reconnected(E, world(cells))
@@ -175,7 +188,8 @@ PALETTE = ["air", "air", "air", "stone", "glass", "oak_leaves", "oak_fence", "ac
            "nether_brick_fence", "oak_fence_gate[facing=north]", "oak_fence_gate[facing=east]",
            "glass_pane", "iron_bars", "cobblestone_wall", "cobblestone_wall[up=false]",
            "oak_slab[type=bottom]", "oak_slab[type=top]", "oak_stairs[facing=west]",
-           "soul_sand", "torch", "chest", "carved_pumpkin", "oak_pressure_plate"]
+           "soul_sand", "torch", "chest", "carved_pumpkin", "oak_pressure_plate",
+           "snow[layers=8]", "snow[layers=7]"]
 
 
 def _random_worlds(n: int, seed: int = 1) -> list[dict[Pos, str]]:

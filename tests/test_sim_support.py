@@ -158,3 +158,42 @@ def test_a_trigger_that_clears_or_replaces_a_block_pops_only_what_loses_its_supp
                                                  (4, Y + 2, 2), (6, Y, 2), (6, Y + 1, 2))]
     assert names == ["air", "air", "air", "air", "stone_bricks", "torch"]
     assert sim.view().inventory("a") == {}
+
+
+def test_a_torch_stands_on_eight_snow_layers_or_soul_sand_not_on_seven() -> None:
+    # TorchBlock.canSurvive: canSupportCenter(below, UP) reads the support shape
+    # (getBlockSupportShape), not the collision box: a full cube for 8 snow layers
+    # (SnowLayerBlock: SHAPE_BY_LAYER[layers]; its collision is 14/16 high) and for soul sand
+    # (SoulSandBlock); 7 layers are 14/16 (minecraft.wiki/w/Snow, /w/Torch). The same verdicts
+    # from env/js/support.js, which the server's placement and pops read.
+    import json
+    import subprocess
+    from pathlib import Path
+
+    from env.collision import collision_boxes
+    from env.minecraft.server import node_binary
+    from env.support import supported
+    from env.world import BlockState
+
+    cases = [("snow", {"layers": 8}, True), ("snow", {"layers": 7}, False),
+             ("soul_sand", {}, True), ("stone", {}, True), ("snow", {"layers": 1}, False)]
+    got_py = []
+    for name, state, want in cases:
+        below = BlockState(name=name, state=state)
+        got_py.append(supported("torch", {}, (0, 1, 0),
+                                lambda p, below=below: below if p == (0, 0, 0)
+                                else BlockState(name="air")))
+        sim = sim_with([BlockSpec(name=name, pos=(2, Y, 0), state=state)], {"torch": 1})
+        assert sim.execute("a", Place(item="torch", pos=(2, Y + 1, 0)), 0.0).ok is want, name
+    assert got_py == [want for _, _, want in cases]
+    blocks = [{"name": n, "props": s, "shapes": [list(b) for b in collision_boxes(n, s)]}
+              for n, s, _ in cases]
+    script = ("const s = require('./js/support');"
+              "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "const AIR = { name: 'air', props: {}, shapes: [] };"
+              "console.log(JSON.stringify(cases.map(b => s.supported('torch', {}, [0, 1, 0],"
+              " p => (p.join(',') === '0,0,0' ? b : AIR)))))")
+    out = subprocess.run([node_binary(), "-e", script], input=json.dumps(blocks),
+                         cwd=Path(__file__).resolve().parents[1] / "env",
+                         capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(out.stdout) == [want for _, _, want in cases]

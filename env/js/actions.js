@@ -835,14 +835,17 @@ async function digInTurn (bot, { pos }) {
   const tool = shears || bot.pathfinder.bestHarvestTool(block)
   if (tool) await bot.equip(tool, 'hand')
   const before = inventoryOf(bot)
-  const known = itemsAround(bot)
   const home = bot.entity.position.floored()
   // On the ground first: a player in the air digs 5 times slower (vanilla, and mineflayer's
   // digTime), and a bot just teleported or come down a step may not have landed yet.
   await waitFor(() => bot.entity.onGround, 2000)
   // vanilla's break time (mineflayer's digTime: obsidian by hand is 250 s), with room to spare
   await withTimeout(bot.dig(block, true), 2 * bot.digTime(block) + 10000, `digging ${block.name}`)
-  const gained = await collectDrops(bot, at(pos).offset(0.5, 0.5, 0.5), before, known)
+  // The drops go straight into the inventory (the server's drops.js); the bot walks to no item
+  // on the ground, as the simulator's agent does not: what a fall the dig caused drops (a torch
+  // that was on the sand: env/server/plugins/gravity.js) lies where it fell.
+  await sleep(300)
+  const gained = diff(before, inventoryOf(bot))
   await comeBack(bot, home)
   return { gained, block: blockInfo(bot.blockAt(at(pos))) }
 }

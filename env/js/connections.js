@@ -18,7 +18,7 @@ const PANES = new Set(DATA.panes.blocks)
 const WALLS = new Set(DATA.walls.blocks)
 const GATES = new Set(DATA.gates.blocks)
 const EXCEPTIONS = new Set(DATA.exceptions.blocks)
-const SUPPORT_FULL = new Set(DATA.support_full.blocks)
+const SUPPORT_FULL = DATA.support_full.blocks
 
 const matches = (patterns, name) => patterns.some(p => name === p || (p.startsWith('*') && name.endsWith(p.slice(1))))
 const str = v => String(v).toLowerCase()
@@ -33,9 +33,21 @@ function kind (name) {
   return null
 }
 
-function boxes (b) {
-  return SUPPORT_FULL.has(b.name) ? [[0, 0, 0, 1, 1, 1]] : (b.shapes || [])
+// Whether `spec` ("name" or "name[key=value]") names `b` ({ name, props }) in its state.
+function specNames (spec, b) {
+  const [name, rest] = spec.split('[')
+  if (b.name !== name) return false
+  if (!rest) return true
+  const [k, v] = rest.replace(']', '').split('=')
+  return str((b.props || {})[k] ?? '') === v
 }
+
+/** `b`'s support shape (getBlockSupportShape) as boxes: its collision boxes, or a full cube
+ * for connections.json's `support_full` (env/connections.py `support_boxes`). */
+function supportBoxes (b) {
+  return SUPPORT_FULL.some(spec => specNames(spec, b)) ? [[0, 0, 0, 1, 1, 1]] : (b.shapes || [])
+}
+const boxes = supportBoxes
 
 /** Whether `b`'s `face` is sturdy: its support shape covers the whole face (isFaceSturdy). */
 function faceSturdy (b, face) {
@@ -143,4 +155,4 @@ function reconnected (pos, blockAt, shapesOf = null, limit = 512) {
   return [...out.entries()].map(([k, b]) => [k.split(',').map(Number), b.name, b.props])
 }
 
-module.exports = { kind, faceSturdy, joins, connectedState, reconnected }
+module.exports = { kind, faceSturdy, supportBoxes, joins, connectedState, reconnected }

@@ -8,6 +8,7 @@
 
 const DATA = require('../data/gravity.json')
 const { replaceable } = require('./replaceable')
+const support = require('./support')
 const FREE = new Set(require('../data/replaceable.json').blocks)
 const AIR = { name: 'air', props: {}, shapes: [] }
 const EPS = 1e-9
@@ -29,26 +30,41 @@ function top (block) {
   return t
 }
 
+// The top of `block`'s collision shape for a block that has fallen `fallen` cells when it
+// reaches it: powder snow's depends on it (gravity.json `powder_snow`; env/gravity.py).
+const SNOW = DATA.powder_snow
+function fallingTop (block, fallen) {
+  if (block.name === SNOW.block) return fallen <= SNOW.full_up_to ? 1 : SNOW.top_after
+  return top(block)
+}
+
+// Whether `b`'s fluid is water (FluidTags.WATER): a `water` block or a waterlogged one.
+const wet = b => WATER.has(b.name) || String((b.props || {})[CONCRETE.waterlogged] ?? '').toLowerCase() === 'true'
+const powder = name => name.endsWith(CONCRETE.suffix)
+
 // The concrete powder `name` landing at `pos` (where `replaced` was) turns into, or null.
 function solidifies (name, pos, replaced, blockAt) {
-  if (!name.endsWith(CONCRETE.suffix)) return null
-  const water = b => WATER.has(b.name) || String((b.props || {})[CONCRETE.waterlogged] ?? '').toLowerCase() === 'true'
+  if (!powder(name)) return null
   const [x, y, z] = pos
   const near = [[x + 1, y, z], [x - 1, y, z], [x, y + 1, z], [x, y - 1, z], [x, y, z + 1], [x, y, z - 1]]
-  if (water(replaced) || near.some(p => water(blockAt(p)))) return name.slice(0, -CONCRETE.suffix.length) + CONCRETE.becomes
+  if (wet(replaced) || near.some(p => wet(blockAt(p)))) return name.slice(0, -CONCRETE.suffix.length) + CONCRETE.becomes
   return null
 }
 
-/** Where the falling block at `start` ends: { cell, stays } (cell null: out of the world), as
- * env/gravity.py `landing`; the block at `start` is taken as gone. */
-function landing (start, blockAt) {
+/** Where the falling block at `start` (a `name`, when it matters: concrete powder) ends:
+ * { cell, stays } (cell null: out of the world), as env/gravity.py `landing`; the block at
+ * `start` is taken as gone; concrete powder stops in the first cell whose fluid is water. */
+function landing (start, blockAt, name = '') {
   const [x, y, z] = start
   const at = p => (key(p) === key(start) ? AIR : blockAt(p))
+  const isPowder = powder(name)
   let cur = y
   for (;;) {
     if (cur - 1 < DATA.min_y) return { cell: null, stays: false }
     const below = [x, cur - 1, z]
-    const t = top(at(below))
+    const b = at(below)
+    const t = fallingTop(b, y - cur)
+    if (isPowder && t < 1 - EPS && wet(b)) return { cell: below, stays: replaceable(b.name, b.props || {}) }
     if (t <= EPS) { cur -= 1; continue }
     const cell = t >= 1 - EPS ? [x, cur, z] : below
     const there = at(cell)
@@ -56,8 +72,21 @@ function landing (start, blockAt) {
   }
 }
 
-/** The falls a change at the cells `changed` causes, in order: [{ src, dst, block }] with
- * dst null when the block broke or left the world (env/gravity.py `settle`, the same order). */
+/** The height an item dropped in the cell `pos` comes to rest at: the top of the first
+ * collision box at or below it (env/gravity.py `rest_height`). */
+function restHeight (pos, blockAt) {
+  const [x, y, z] = pos
+  for (let cy = y; cy >= DATA.min_y; cy--) {
+    const t = top(blockAt([x, cy, z]))
+    if (t > EPS) return cy + t
+  }
+  return DATA.min_y
+}
+
+/** The falls a change at the cells `changed` causes, in order: [{ src, dst, block, broke,
+ * pops }] with dst null when the block broke (in the cell `broke`, where it drops as its own
+ * item) or left the world (broke null too), and `pops` ([{ pos, block }]) what lost its
+ * support with the move (env/gravity.py `settle`, the same order). */
 function settle (changed, blockAt) {
   const over = new Map()
   const now = p => over.get(key(p)) || blockAt(p)
@@ -65,22 +94,32 @@ function settle (changed, blockAt) {
   for (const c of changed) todo.push(c, [c[0], c[1] + 1, c[2]])
   const moves = []
   let guard = 0
+  const unheld = (cell, cleared) => {
+    const out = []
+    for (const p of support.popped(cell, now, cleared)) {
+      out.push({ pos: p, block: now(p) })
+      over.set(key(p), AIR)
+      todo.push(p, [p[0], p[1] + 1, p[2]])
+    }
+    return out
+  }
   while (todo.length) {
     todo.sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[2] - b[2])
     const p = todo.shift()
     const block = now(p)
     if (!falls(block.name) || !isFree(now([p[0], p[1] - 1, p[2]]))) continue
     if (++guard > 100000) throw new Error('gravity: settling did not end')
-    const { cell, stays } = landing(p, now)
+    const { cell, stays } = landing(p, now, block.name)
     over.set(key(p), AIR)
     todo.push([p[0], p[1] + 1, p[2]])
-    if (!cell || !stays) { moves.push({ src: p, dst: null, block }); continue }
+    if (!cell || !stays) { moves.push({ src: p, dst: null, block, broke: cell, pops: unheld(p, true) }); continue }
     const name = solidifies(block.name, cell, now(cell), now) || block.name
     const put = { name, props: { ...(block.props || {}) }, shapes: block.shapes }
     over.set(key(cell), put)
-    moves.push({ src: p, dst: cell, block: put })
+    const pops = [...unheld(p, true), ...unheld(cell, false)]
+    moves.push({ src: p, dst: cell, block: put, broke: null, pops })
   }
   return moves
 }
 
-module.exports = { falls, isFree, landing, settle }
+module.exports = { falls, isFree, landing, restHeight, settle }

@@ -11,6 +11,7 @@
 const path = require('path')
 const fs = require('fs')
 const { Refused, CODES: C } = require('./refusals')
+const { supportBoxes } = require('./connections')
 
 const DATA = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'support.json'), 'utf8'))
 const DIRT = DATA.dirt_tag
@@ -88,7 +89,7 @@ function holds (rule, support, face) {
   if (rule.needs === 'blocks') return rule.on.includes(support.name)
   if (rule.needs === 'not_air') return !AIRS.has(support.name)
   if (rule.needs === 'collides') return (support.shapes || []).length > 0
-  return faceCovered(support.shapes, face, rule.needs === 'full' ? FULL : CENTRE)
+  return faceCovered(supportBoxes(support), face, rule.needs === 'full' ? FULL : CENTRE)
 }
 
 function offset (pos, side) {
@@ -132,10 +133,11 @@ function placedState (block, facing) {
   return facing ? { facing } : {}
 }
 
-/** The cells whose blocks fall off once `removed` is gone, cascading (as env/support.py). */
-function popped (removed, blockAt) {
+/** The cells whose blocks fall off once `removed` is gone, cascading (as env/support.py);
+ * with `cleared` false the cell was changed, not emptied: what blockAt says is there holds. */
+function popped (removed, blockAt, cleared = true) {
   const key = p => p.join(',')
-  const gone = new Set([key(removed)])
+  const gone = new Set(cleared ? [key(removed)] : [])
   const now = p => (gone.has(key(p)) ? { name: 'air', props: {}, shapes: [] } : blockAt(p))
   const out = []
   const queue = [removed]

@@ -33,13 +33,14 @@ from env.actions import (
 from env.attack import weapon
 from env.backend import Observation, Outcome
 from env.block_states import full_state
-from env.capacity import container_slots, spread_put, spread_take, stocked
+from env.capacity import container_slots, spread_put, spread_take, stack_size, stocked
 from env.chests import is_chest, placed_chest, set_shape, shape_updates, sneaks
 from env.connections import reconnected
 from env.dig import left_behind
 from env.durations import DURATIONS, kill_seconds, not_before
+from env.gravity import rest_height
 from env.gravity import settle as gravity_settle
-from env.ground import GroundStack, nearest_ground
+from env.ground import GroundStack, dropped, nearest_ground
 from env.loot import SILK_TOUCH, entity_drops
 from env.loot import drops as loot_drops
 from env.placing import click_side, head_cell, nearest_looking, placing_extras, reshaped
@@ -897,12 +898,33 @@ class SimBackend:
     def _fall(self, changed: list[Pos], at: float) -> None:
         """Blocks that fall (env/data/gravity.json) at or above the `changed` cells fall at
         once, as the server's gravity plugin settles them: each leaves its cell and lands, or
-        breaks (gone)."""
+        breaks and drops as its own item where it broke; what a fall leaves without support
+        pops off and drops its loot in its cell (no player broke it: it goes to nobody's
+        inventory). The items lie on the first block below their cell, once all have fallen."""
         s = self.state
+        drops: list[tuple[Pos, str, int]] = []
         for move in gravity_settle(changed, s.block):
             s.set_block(move.src, _AIR, at)
             if move.dst is not None:
                 s.set_block(move.dst, move.block, at)
+            if move.broke is not None:  # FallingBlockEntity.spawnAtLocation(block)
+                drops.append((move.broke, move.block.name, 1))
+            for pop in move.pops:
+                s.set_block(pop.pos, _AIR, at)
+                if str(pop.block.state.get("half", "")) == "upper":
+                    continue  # the lower half's loot is the block's (one plant, one door)
+                state = full_state(pop.block.name, pop.block.state)
+                age = state.get("age")
+                for item, n in loot_drops(pop.block.name, set(),
+                                          int(age) if age is not None else None,
+                                          self.rng, state=state).items():
+                    drops.append((pop.pos, item, n))
+        for (x, y, z), item, n in drops:
+            where = (x + 0.5, rest_height((x, y, z), s.block), z + 0.5)
+            while n > 0:  # one item entity per stack
+                k = min(n, stack_size(item))
+                n -= k
+                s.ground.append(dropped(item, k, where, at, "block_drop"))
 
     def _solid(self, name: str) -> bool:
         info = self.rules.blocks.get(name)

@@ -4,6 +4,7 @@ test_piston_cases.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from env.actions import parse_action
@@ -43,9 +44,10 @@ def states_on_sim(rules: Rulebook, setup: WorldSetup, actions: list[dict[str, An
 
 def states_on_server(backend: MinecraftBackend, setup: WorldSetup,
                      actions: list[dict[str, Any]], agent: str, cells: list[Pos],
-                     clear: tuple[Pos, Pos]) -> list[States]:
+                     clear: tuple[Pos, Pos],
+                     before_clear: Callable[[], object] | None = None) -> list[States]:
     """As `states_on_sim`, on the server; the box `clear` (two corners) is filled with air
-    after, whatever happened."""
+    after, whatever happened, once `before_clear` (if any) has run."""
     backend.build(setup, [agent])
     try:
         out = [read_states(backend, cells)]
@@ -55,5 +57,7 @@ def states_on_server(backend: MinecraftBackend, setup: WorldSetup,
             out.append(read_states(backend, cells))
         return out
     finally:
+        if before_clear is not None:
+            before_clear()
         (x0, y0, z0), (x1, y1, z1) = clear
         backend.command(f"/fill {x0} {y0} {z0} {x1} {y1} {z1} air", r"filled")

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
 ORIGIN: Pos = (520, STAND_Y, 440)
 AGENT = "fencer"
 SIZE = (5, 2, 2)
-ITEMS = {"oak_fence": 4, "glass_pane": 4, "oak_fence_gate": 2}
+ITEMS = {"oak_fence": 4, "glass_pane": 4, "oak_fence_gate": 2, "torch": 1}
 
 
 def at(dx: int, dy: int = 0, dz: int = 0) -> Pos:
@@ -84,6 +84,11 @@ CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
         world([spec(at(0), "cobblestone_wall"), spec(at(1), "oak_fence_gate", facing="south"),
                spec(at(2), "cobblestone_wall"), spec(at(3), "cobblestone_wall"),
                spec(at(3, 1), "stone")]), []),
+    # a full snow block (8 layers) is sturdy (SnowLayerBlock.getBlockSupportShape), 7 layers
+    # are not: the fence joins the first only; a torch stands on it
+    "a_fence_joins_eight_snow_layers_not_seven": (
+        world([spec(at(0), "snow", layers=8), spec(at(2), "snow", layers=7)]),
+        [place("oak_fence", 1), {"name": "place", "item": "torch", "pos": list(at(0, 1))}]),
     "a_trigger_sets_stone_beside_a_fence": (
         world([spec(at(0), "oak_fence"), spec(PLATE, "stone_pressure_plate")], STONE_ON_STEP),
         [{"name": "step_on", "pos": list(PLATE), "hold_s": 0.5},
@@ -133,6 +138,9 @@ def test_connection_case_agrees_with_vanilla_on_both_backends(
             assert run[1][at(1)][1]["facing"] == "south"
             assert run[1][at(0)] == fence(east=True) and run[1][at(2)] == fence(west=True)
             assert run[1][at(1)][1]["in_wall"] == "false"
+        elif case == "a_fence_joins_eight_snow_layers_not_seven":
+            assert run[1][at(1)] == fence(west=True)
+            assert run[2][at(0, 1)] == ("torch", {})
         elif case == "fences_set_by_command_join_their_kind_only":
             # wooden fences join one another, not nether brick; glass is sturdy, leaves are not
             assert run[0][at(0)] == fence(east=True)

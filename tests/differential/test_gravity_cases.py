@@ -5,19 +5,31 @@ the build and after each action. The pure side is tests/test_gravity.py.
 Sources: FallingBlock (isFree: air, fire, liquids, replaceable blocks; not a torch),
 FallingBlockEntity.tick (lands on the first collision box; placed where the cell can be
 replaced, else it breaks: a torch's cell cannot), ConcretePowderBlock.onLand (water beside:
-concrete); minecraft.wiki/w/Falling_Block, /w/Sand, /w/Gravel, /w/Concrete_Powder.
+concrete; in water deeper than a block it lands in the first water cell it enters:
+FallingBlockEntity.tick, a ConcretePowderBlock whose cell's fluid is water lands there). What
+a fall leaves without support (a torch, a wall torch, both halves of a sunflower on the sand)
+pops off and drops its item in its cell (Block.updateOrDestroy: destroyBlock with drops); a
+falling block that breaks drops itself as an item where it broke (FallingBlockEntity.tick:
+spawnAtLocation, doEntityDrops). Powder snow holds a falling block that fell at most 2.5
+blocks and stops a longer fall inside its cell (PowderSnowBlock.getCollisionShape). The
+items on the ground are compared too (item, count, where they rest).
+minecraft.wiki/w/Falling_Block, /w/Sand, /w/Gravel, /w/Concrete_Powder, /w/Powder_Snow.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from env.actions import parse_action
 from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.rulebook import Rulebook
+from env.sim import SimBackend
 from env.world import GROUND_Y, STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
 from tests.differential.states import States, states_on_server, states_on_sim
 
@@ -85,6 +97,29 @@ CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
     "concrete_powder_lands_beside_water": (
         world([*pillar(1, 0, 3), spec(at(3, 0, 0), "water")], {"white_concrete_powder": 1}),
         [place("white_concrete_powder", at(2, 2, 0))]),
+    # water three deep: the powder turns in the first water cell, it does not sink
+    "concrete_powder_turns_in_the_first_water_of_a_deep_pool": (
+        world([*pillar(1, 0, 4), *[spec(at(2, dy, 0), "water") for dy in range(3)]],
+              {"lime_concrete_powder": 1}),
+        [place("lime_concrete_powder", at(2, 3, 0))]),
+    # the dirt under sand dug: the sand falls by one; the torch on it, the wall torch on its
+    # side and both halves of the sunflower on it pop off and drop their items
+    "what_the_falling_sand_held_pops_off": (
+        world([spec(at(3, 0, 0), "dirt"), spec(at(3, 1, 0), "sand"),
+               spec(at(4, 1, 0), "wall_torch", facing="east"),
+               spec(at(3, 2, 0), "sunflower", half="lower"),
+               spec(at(3, 3, 0), "sunflower", half="upper"),
+               spec(at(3, 0, 1), "dirt"), spec(at(3, 1, 1), "gravel"),
+               spec(at(3, 2, 1), "torch")]),
+        [{"name": "dig", "pos": list(at(3, 0, 0))}, {"name": "dig", "pos": list(at(3, 0, 1))}]),
+    # onto powder snow: after a fall of two cells it lands on top (a full box for a falling
+    # block whose fall is at most 2.5), after three it stops in the snow's cell and breaks
+    "sand_lands_on_powder_snow_after_two_cells": (
+        world([*pillar(1, 0, 4), spec(at(2, 0, 0), "powder_snow")], {"sand": 1}),
+        [place("sand", at(2, 3, 0))]),
+    "sand_breaks_in_powder_snow_after_three_cells": (
+        world([*pillar(1, 0, 5), spec(at(2, 0, 0), "powder_snow")], {"sand": 1}),
+        [place("sand", at(2, 4, 0))]),
 }
 
 EXPECTED: dict[str, dict[Pos, str]] = {
@@ -101,6 +136,31 @@ EXPECTED: dict[str, dict[Pos, str]] = {
     "trigger_clears_the_block_under_sand": {at(2, 0, 0): "sand", at(2, 1, 0): "air"},
     "concrete_powder_lands_beside_water": {
         at(2, 0, 0): "white_concrete", at(2, 2, 0): "air", at(3, 0, 0): "water"},
+    "concrete_powder_turns_in_the_first_water_of_a_deep_pool": {
+        at(2, 0, 0): "water", at(2, 1, 0): "water", at(2, 2, 0): "lime_concrete",
+        at(2, 3, 0): "air"},
+    "what_the_falling_sand_held_pops_off": {
+        at(3, 0, 0): "sand", at(3, 1, 0): "air", at(4, 1, 0): "air", at(3, 2, 0): "air",
+        at(3, 3, 0): "air", at(3, 0, 1): "gravel", at(3, 1, 1): "air", at(3, 2, 1): "air"},
+    "sand_lands_on_powder_snow_after_two_cells": {
+        at(2, 0, 0): "powder_snow", at(2, 1, 0): "sand", at(2, 3, 0): "air"},
+    "sand_breaks_in_powder_snow_after_three_cells": {
+        at(2, 0, 0): "powder_snow", at(2, 1, 0): "air", at(2, 4, 0): "air"},
+}
+
+Stack = tuple[str, int, tuple[float, float, float]]
+GROUND: dict[str, list[Stack]] = {
+    # the gravel in the torch's cell: its own item, on the ground there
+    "gravel_falling_onto_a_torch_breaks": [
+        ("gravel", 1, (ORIGIN[0] + 2.5, float(STAND_Y), ORIGIN[2] + 0.5))],
+    # each item in the cell it popped from, resting on the sand (or gravel) now below
+    "what_the_falling_sand_held_pops_off": [
+        ("sunflower", 1, (ORIGIN[0] + 3.5, STAND_Y + 1.0, ORIGIN[2] + 0.5)),
+        ("torch", 1, (ORIGIN[0] + 4.5, float(STAND_Y), ORIGIN[2] + 0.5)),
+        ("torch", 1, (ORIGIN[0] + 3.5, STAND_Y + 1.0, ORIGIN[2] + 1.5))],
+    # broken in the powder snow's cell: the item sinks to the ground under the snow
+    "sand_breaks_in_powder_snow_after_three_cells": [
+        ("sand", 1, (ORIGIN[0] + 2.5, float(STAND_Y), ORIGIN[2] + 0.5))],
 }
 
 
@@ -114,11 +174,60 @@ def on_sim(rules: Rulebook, case: str) -> list[States]:
     return states_on_sim(rules, setup, actions, AGENT, cells())
 
 
-def on_server(backend: MinecraftBackend, case: str) -> list[States]:
+CLEAR = ((ORIGIN[0] - 1, GROUND_Y + 1, ORIGIN[2] - 3),
+         (ORIGIN[0] + SIZE[0], GROUND_Y + SIZE[1] + 1, ORIGIN[2] + 2))
+
+
+def on_server(backend: MinecraftBackend, case: str,
+              ground: list[Stack] | None = None) -> list[States]:
+    """The case's states on the server; the items lying after it are removed (no item of one
+    case lies in the next), once read into `ground` when given."""
     setup, actions = CASES[case]
-    clear = ((ORIGIN[0] - 1, GROUND_Y + 1, ORIGIN[2] - 3),
-             (ORIGIN[0] + SIZE[0], GROUND_Y + SIZE[1] + 1, ORIGIN[2] + 2))
-    return states_on_server(backend, setup, actions, AGENT, cells(), clear)
+
+    def lying() -> None:
+        (ground if ground is not None else []).extend(drops_on_server(backend, clear=True))
+
+    return states_on_server(backend, setup, actions, AGENT, cells(), CLEAR, lying)
+
+
+def ground_on_sim(rules: Rulebook, case: str) -> list[Stack]:
+    """The stacks on the simulator's ground after the case, in the order they fell."""
+    setup, actions = CASES[case]
+    sim = SimBackend(rules, seed=0)
+    sim.build(setup, [AGENT])
+    t = 0.0
+    for act in actions:
+        o = sim.execute(AGENT, parse_action(act), t)
+        assert o.ok, o
+        t += o.seconds
+    sim.advance(t)
+    return [(g.item, g.count, g.pos) for g in sim.state.ground]
+
+
+def drops_on_server(backend: MinecraftBackend, clear: bool = False) -> list[Stack]:
+    """The item entities around the case's cells (`/drops`), once they have come to rest
+    (two reads 0.25 s apart agree; an item spawned in its cell falls onto the block below)."""
+    centre = f"{ORIGIN[0] + 3} {ORIGIN[1] + 2} {ORIGIN[2]}"
+    last = None
+    for _ in range(20):
+        line = backend.command(f"/drops {centre} 6", r"^drops ")
+        now = sorted((g["item"], g["count"], tuple(g["pos"]))
+                     for g in json.loads(line[line.index("["):]))
+        if now == last:
+            break
+        last = now
+        time.sleep(0.25)
+    if clear:
+        backend.command(f"/drops {centre} 6 clear", r"^drops ")
+    return last or []
+
+
+def same_ground(got: list[Stack], want: list[Stack]) -> None:
+    """The same stacks, each within 0.3 block of where it should rest (a server's item rests
+    a little off the middle of its cell: flying-squid's physics)."""
+    assert sorted((i, n) for i, n, _ in got) == sorted((i, n) for i, n, _ in want)
+    for (i, _, p), (_, _, q) in zip(sorted(got), sorted(want), strict=True):
+        assert all(abs(a - b) <= 0.3 for a, b in zip(p, q, strict=True)), (i, p, q)
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +245,16 @@ def final(run: list[States], pos: Pos) -> str:
 def test_sim_case_has_vanillas_blocks(case: str, rules: Rulebook) -> None:
     run = on_sim(rules, case)
     assert {p: final(run, p) for p in EXPECTED[case]} == EXPECTED[case]
+    assert ground_on_sim(rules, case) == GROUND.get(case, [])
+
+
+@pytest.mark.parametrize("case", list(GROUND))
+def test_what_a_fall_drops_lies_on_the_ground_on_both_backends(
+        case: str, backend: MinecraftBackend, rules: Rulebook) -> None:
+    srv: list[Stack] = []
+    on_server(backend, case, srv)
+    assert ground_on_sim(rules, case) == GROUND[case]
+    same_ground(srv, GROUND[case])
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -4,17 +4,22 @@
 // (env/data/gravity.json through env/js/gravity.js, the rule the simulator reads in
 // env/gravity.py). After every block change (a placement, a /setblock, a trigger's block, what
 // support.js pops) and every dig, the blocks at and above the changed cell settle: each falls to
-// the first collision box below it and stays there when that cell can be replaced, else it breaks
-// (it is gone; vanilla drops it as an item). At once, at the end of the change: vanilla waits 2
-// ticks and then falls with gravity (the data file's `_about` says how far that differs).
+// the first collision box below it (concrete powder: the first water) and stays there when that
+// cell can be replaced, else it breaks and drops as its own item there; what a fall leaves
+// without support (a torch on the sand, a flower, a sign beside it) pops off and drops its loot
+// in its cell. At once, at the end of the change: vanilla waits 2 ticks and then falls with
+// gravity (the data file's `_about` says how far that differs).
 // serv.setBlock is wrapped once every plugin has loaded (server.js adds them in one synchronous
 // loop), so this wrapper is the outermost one and the falls it writes go through the redstone
 // circuit's and the containers' wrappers. Falls are settled one change at a time.
-// Event: serv.on('blockFell', ({ world, from, to, name }) => ...) (to null: it broke).
+// Event: serv.on('blockFell', ({ world, from, to, name, broke, popped }) => ...) (to null: it
+// broke, at `broke`, or left the world).
 
 const { Vec3 } = require('vec3')
 const { stateIdOf } = require('../blockstate')
 const gravity = require('../../js/gravity')
+const loot = require('../../js/loot')
+const { delayMs, DESPAWN_MS } = require('../ground')
 
 const AIR = { name: 'air', props: {}, shapes: [], stateId: 0 }
 
@@ -54,13 +59,38 @@ module.exports.server = (serv) => {
         await read(world, err.p, cache)
       }
     }
-    for (const { src, dst, block } of moves) {
+    const drops = [] // [cell, item, count]: laid once every move is written (they rest on its blocks)
+    for (const { src, dst, block, broke, pops } of moves) {
       await inner(world, new Vec3(...src), 0)
       if (dst) {
         const same = block.stateId !== undefined && registry.blocksByStateId[block.stateId]?.name === block.name
         await inner(world, new Vec3(...dst), same ? block.stateId : stateIdOf(registry, block.name, {}))
       }
-      serv.emit('blockFell', { world, from: new Vec3(...src), to: dst ? new Vec3(...dst) : null, name: block.name })
+      if (broke) drops.push([broke, block.name, 1]) // FallingBlockEntity: spawnAtLocation(block)
+      for (const pop of pops) {
+        await inner(world, new Vec3(...pop.pos), 0)
+        if (String(pop.block.props.half ?? '') === 'upper') continue // the lower half's loot is the block's
+        const age = pop.block.props.age !== undefined ? Number(pop.block.props.age) : undefined
+        for (const [item, count] of loot.drops(pop.block.name, new Set(), age, Math.random, pop.block.props)) drops.push([pop.pos, item, count])
+      }
+      serv.emit('blockFell', { world, from: new Vec3(...src), to: dst ? new Vec3(...dst) : null, name: block.name, broke: broke ? new Vec3(...broke) : null, popped: pops.map(p => ({ position: new Vec3(...p.pos), name: p.block.name })) })
+    }
+    for (const [cell, item, count] of drops) dropIn(world, cell, item, count)
+  }
+
+  // An item dropped in `cell` (Block.popResource, FallingBlockEntity.spawnAtLocation): an item
+  // entity, one a stack, a block's drop's pickup delay; it starts at the cell's middle and falls
+  // onto the first block below in flying-squid's physics (the simulator lays it there at once:
+  // env/gravity.py rest_height).
+  function dropIn (world, cell, item, count) {
+    const type = registry.itemsByName[item]
+    if (!type) return
+    for (let left = count; left > 0;) {
+      const n = Math.min(left, type.stackSize)
+      left -= n
+      serv.spawnObject(registry.entitiesByName.item.id, world, new Vec3(cell[0] + 0.5, cell[1] + 0.5, cell[2] + 0.5), {
+        velocity: new Vec3(0, 0, 0), itemId: type.id, itemCount: n, pickupTime: delayMs('block_drop'), deathTime: DESPAWN_MS
+      })
     }
   }
 
