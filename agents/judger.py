@@ -111,6 +111,12 @@ class JudgerCore:
         for a in self.agents:
             self.clock.setdefault(a, 0.0)
 
+    @property
+    def pause_s(self) -> float:
+        """Virtual seconds between an agent's action ending and its next starting (the
+        backend's `pause_s`: the server's round trip, for the simulator); 0 in real time."""
+        return 0.0 if self.backend.realtime else float(getattr(self.backend, "pause_s", 0.0))
+
     # -- input ----------------------------------------------------------------------------
     def screen(self, req: ActionRequest, sender: str | None = None) -> str | None:
         """Why `req` cannot be taken at all (None: it can): an unknown agent, a request
@@ -285,7 +291,8 @@ class JudgerCore:
         end = self.clock[agent]
         result: ActionResult | None = None
         for i, p in enumerate(chain):
-            start = p.start if i == 0 else max(end, p.action.not_before if p.action else 0.0)
+            start = p.start if i == 0 else max(end + self.pause_s,
+                                               p.action.not_before if p.action else 0.0)
             outcome = self._outcome(world, p, start)
             end = start + max(0.0, outcome.seconds)
             fired.extend(f for f in outcome.fired if f not in fired)
@@ -337,7 +344,7 @@ class JudgerCore:
         self.pending.pop(agent, None)
         self.held_s[agent] = self.held_s.get(agent, 0.0) + time.monotonic() - p.received
         end = p.start + max(0.0, outcome.seconds)
-        self.clock[agent] = end
+        self.clock[agent] = end + self.pause_s
         self.fired.extend(f for f in outcome.fired if f not in self.fired)
         name = p.action.name if p.action else str(p.request.action.get("name", "?"))
         args = p.action.model_dump(exclude={"name", "not_before"}) if p.action else \
@@ -354,7 +361,7 @@ class JudgerCore:
         behind = self.queued.pop(agent, [])
         if behind and result.confirmed:
             head, rest = behind[0], behind[1:]
-            head.start = max(end, head.action.not_before if head.action else 0.0)
+            head.start = max(end + self.pause_s, head.action.not_before if head.action else 0.0)
             self.pending[agent] = head
             if rest:
                 self.queued[agent] = rest
