@@ -173,7 +173,7 @@ class JudgerCore:
         self.refused.append((req.agent, req.seq, reason))
         now = self.clock.get(req.agent, 0.0)
         return ActionResult(sender="judger", agent=req.agent, seq=req.seq, ok=False,
-                            reason=reason, start=now, end=now)
+                            reason=reason, start=now, end=now, ready_at=now)
 
     def submit(self, req: ActionRequest) -> None:
         """Take a screened request (see `screen`); invalid action bodies fail when run."""
@@ -296,7 +296,8 @@ class JudgerCore:
             outcome = self._outcome(world, p, start)
             end = start + max(0.0, outcome.seconds)
             fired.extend(f for f in outcome.fired if f not in fired)
-            result = self._result(p, outcome, start, end, fired, world.observe(agent))
+            result = self._result(p, outcome, start, end, end + self.pause_s, fired,
+                                  world.observe(agent))
         assert result is not None
         result = result.model_copy(update={"provisional": True})
         chain[-1].answered = result
@@ -331,11 +332,12 @@ class JudgerCore:
         return self._finish(p, self._outcome(self.backend, p, p.start))
 
     def _result(self, p: _Pending, outcome: Outcome, start: float, end: float,
-                fired_total: list[str], observation: Observation) -> ActionResult:
+                ready_at: float, fired_total: list[str],
+                observation: Observation) -> ActionResult:
         name = p.action.name if p.action else str(p.request.action.get("name", "?"))
         return ActionResult(sender="judger", agent=p.request.agent, seq=p.request.seq,
                             ok=outcome.ok, reason=outcome.reason, code=outcome.code,
-                            params=outcome.params, start=start, end=end,
+                            params=outcome.params, start=start, end=end, ready_at=ready_at,
                             fired=list(outcome.fired), fired_total=list(fired_total),
                             observation=observation, action=name)
 
@@ -354,7 +356,8 @@ class JudgerCore:
                                      ok=outcome.ok, reason=outcome.reason, code=outcome.code,
                                      subtask=p.request.subtask, attempt=p.request.attempt,
                                      at=tuple(round(v, 3) for v in observation.pos)))
-        result = self._result(p, outcome, p.start, end, self.fired, observation)
+        result = self._result(p, outcome, p.start, end, self.clock[agent], self.fired,
+                              observation)
         if p.answered is not None:
             result.confirmed = same_result(result, p.answered)
         self.settled[agent] = (p.request.seq, result.confirmed)
@@ -451,7 +454,7 @@ class Judger:
                     await self.bus.publish(self.topics.result(msg.agent), ActionResult(
                         sender="judger", agent=msg.agent, seq=0, ok=True,
                         start=self.core.clock[msg.agent], end=self.core.clock[msg.agent],
-                        fired_total=list(self.core.fired),
+                        ready_at=self.core.clock[msg.agent], fired_total=list(self.core.fired),
                         observation=self.core.backend.observe(msg.agent)))
                 continue
             elif isinstance(msg, ActionRequest):

@@ -298,3 +298,6 @@ def test_on_the_simulator_an_agents_next_action_starts_a_server_round_trip_after
     assert sim.pause_s == DURATIONS["pause_s"] > 0
     assert (first.start, first.end) == (0.0, 1.0)
     assert (second.start, second.end) == (1.0 + DURATIONS["pause_s"], 2.0 + DURATIONS["pause_s"])
+    # The result says when the agent's next action may start: its clock for every party.
+    assert (first.clock, second.clock) == (1.0 + DURATIONS["pause_s"],
+                                           2.0 + 2 * DURATIONS["pause_s"])
