@@ -323,7 +323,7 @@ class _Steps:
             # A furnace smelts one job at a time: wait for the one in it to end, then retry.
             assert self.last is not None
             free_at = params.get("free_at")
-            wait = float(free_at) - self.last.end if isinstance(free_at, int | float) else 5.0
+            wait = float(free_at) - self.last.clock if isinstance(free_at, int | float) else 5.0
             yield from self.do(Wait(seconds=min(600.0, max(0.5, wait))))
             smelted = yield from self.do(smelt)
         if not smelted:

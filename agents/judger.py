@@ -111,6 +111,12 @@ class JudgerCore:
         for a in self.agents:
             self.clock.setdefault(a, 0.0)
 
+    @property
+    def pause_s(self) -> float:
+        """Virtual seconds between an agent's action ending and its next starting (the
+        backend's `pause_s`: the server's round trip, for the simulator); 0 in real time."""
+        return 0.0 if self.backend.realtime else float(getattr(self.backend, "pause_s", 0.0))
+
     # -- input ----------------------------------------------------------------------------
     def screen(self, req: ActionRequest, sender: str | None = None) -> str | None:
         """Why `req` cannot be taken at all (None: it can): an unknown agent, a request
@@ -167,7 +173,7 @@ class JudgerCore:
         self.refused.append((req.agent, req.seq, reason))
         now = self.clock.get(req.agent, 0.0)
         return ActionResult(sender="judger", agent=req.agent, seq=req.seq, ok=False,
-                            reason=reason, start=now, end=now)
+                            reason=reason, start=now, end=now, ready_at=now)
 
     def submit(self, req: ActionRequest) -> None:
         """Take a screened request (see `screen`); invalid action bodies fail when run."""
@@ -285,11 +291,13 @@ class JudgerCore:
         end = self.clock[agent]
         result: ActionResult | None = None
         for i, p in enumerate(chain):
-            start = p.start if i == 0 else max(end, p.action.not_before if p.action else 0.0)
+            start = p.start if i == 0 else max(end + self.pause_s,
+                                               p.action.not_before if p.action else 0.0)
             outcome = self._outcome(world, p, start)
             end = start + max(0.0, outcome.seconds)
             fired.extend(f for f in outcome.fired if f not in fired)
-            result = self._result(p, outcome, start, end, fired, world.observe(agent))
+            result = self._result(p, outcome, start, end, end + self.pause_s, fired,
+                                  world.observe(agent))
         assert result is not None
         result = result.model_copy(update={"provisional": True})
         chain[-1].answered = result
@@ -324,11 +332,12 @@ class JudgerCore:
         return self._finish(p, self._outcome(self.backend, p, p.start))
 
     def _result(self, p: _Pending, outcome: Outcome, start: float, end: float,
-                fired_total: list[str], observation: Observation) -> ActionResult:
+                ready_at: float, fired_total: list[str],
+                observation: Observation) -> ActionResult:
         name = p.action.name if p.action else str(p.request.action.get("name", "?"))
         return ActionResult(sender="judger", agent=p.request.agent, seq=p.request.seq,
                             ok=outcome.ok, reason=outcome.reason, code=outcome.code,
-                            params=outcome.params, start=start, end=end,
+                            params=outcome.params, start=start, end=end, ready_at=ready_at,
                             fired=list(outcome.fired), fired_total=list(fired_total),
                             observation=observation, action=name)
 
@@ -337,7 +346,7 @@ class JudgerCore:
         self.pending.pop(agent, None)
         self.held_s[agent] = self.held_s.get(agent, 0.0) + time.monotonic() - p.received
         end = p.start + max(0.0, outcome.seconds)
-        self.clock[agent] = end
+        self.clock[agent] = end + self.pause_s
         self.fired.extend(f for f in outcome.fired if f not in self.fired)
         name = p.action.name if p.action else str(p.request.action.get("name", "?"))
         args = p.action.model_dump(exclude={"name", "not_before"}) if p.action else \
@@ -347,14 +356,15 @@ class JudgerCore:
                                      ok=outcome.ok, reason=outcome.reason, code=outcome.code,
                                      subtask=p.request.subtask, attempt=p.request.attempt,
                                      at=tuple(round(v, 3) for v in observation.pos)))
-        result = self._result(p, outcome, p.start, end, self.fired, observation)
+        result = self._result(p, outcome, p.start, end, self.clock[agent], self.fired,
+                              observation)
         if p.answered is not None:
             result.confirmed = same_result(result, p.answered)
         self.settled[agent] = (p.request.seq, result.confirmed)
         behind = self.queued.pop(agent, [])
         if behind and result.confirmed:
             head, rest = behind[0], behind[1:]
-            head.start = max(end, head.action.not_before if head.action else 0.0)
+            head.start = max(end + self.pause_s, head.action.not_before if head.action else 0.0)
             self.pending[agent] = head
             if rest:
                 self.queued[agent] = rest
@@ -444,7 +454,7 @@ class Judger:
                     await self.bus.publish(self.topics.result(msg.agent), ActionResult(
                         sender="judger", agent=msg.agent, seq=0, ok=True,
                         start=self.core.clock[msg.agent], end=self.core.clock[msg.agent],
-                        fired_total=list(self.core.fired),
+                        ready_at=self.core.clock[msg.agent], fired_total=list(self.core.fired),
                         observation=self.core.backend.observe(msg.agent)))
                 continue
             elif isinstance(msg, ActionRequest):

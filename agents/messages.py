@@ -77,6 +77,10 @@ class ActionResult(Message):
     """The values the refusal's text names (positions, items, who stands where)."""
     start: float
     end: float
+    ready_at: float | None = None
+    """When the agent's next action may start at the earliest (the Judger's clock for it):
+    `end`, or on the simulator `end` plus the server's round trip between an agent's
+    actions (pause_s); None: `end`. Read it as `clock`."""
     fired: list[str] = Field(default_factory=list)
     fired_total: list[str] = Field(default_factory=list)
     observation: Observation | None = None
@@ -89,6 +93,12 @@ class ActionResult(Message):
     confirmed: bool | None = None
     """On the real result of an action answered provisionally first: True if it is the same,
     False if not (the sender's actions chosen on it are then dropped); None otherwise."""
+
+    @property
+    def clock(self) -> float:
+        """The agent's virtual clock after this result, as the Judger keeps it: the
+        workers and the Planner read this, never `end`, so all keep one clock."""
+        return self.end if self.ready_at is None else self.ready_at
 
 
 class SubtaskReport(Message):

@@ -431,7 +431,8 @@ class PlannerService:
         """Handle reports and requests in virtual-time order (`_handle_ready`): on for a
         virtual-time backend, so who gets what does not depend on message timing."""
         self.known: dict[str, float] = {}
-        """Each agent's clock as last seen (its request, report, or an action's end)."""
+        """Each agent's clock as last seen (its request, report, or an action's result:
+        `ActionResult.clock`, the Judger's clock for it)."""
         self.not_before: dict[str, float] = {}
         """Each agent's latest assignment's `not_before`."""
         self.held: list[tuple[float, str, int, SubtaskReport | WorkRequest]] = []
@@ -509,7 +510,7 @@ class PlannerService:
                         continue  # not run (yet): nothing happened in the world
                     self.last_seen[msg.agent] = time.monotonic()
                     if msg.agent in self.core.agents and msg.seq:
-                        self.known[msg.agent] = max(self.known.get(msg.agent, 0.0), msg.end)
+                        self.known[msg.agent] = max(self.known.get(msg.agent, 0.0), msg.clock)
                     self.core.fired.update(msg.fired_total)
                     if self.core.action_done(msg) and not self.core.finished:
                         await self._publish_assignments()
@@ -552,8 +553,9 @@ class PlannerService:
 
         An agent's report and request carry its clock; one is handled
         once no other agent (at work, or yet to ask for work) could still send one with an
-        earlier clock (ties by agent id): its next one comes no earlier than the end of its
-        last action run, nor before its subtask may start. So who gets which subtask is
+        earlier clock (ties by agent id): its next one comes no earlier than its clock after
+        its last action run (the result's `clock`, as the Judger keeps it), nor before its
+        subtask may start. So who gets which subtask is
         decided in virtual-time order, whatever order the messages arrive in."""
         while (msg := self._next_event()) is not None:
             self.known[msg.agent] = max(self.known.get(msg.agent, 0.0), msg.clock)

@@ -160,7 +160,7 @@ class Worker:
                 if first is None or first.observation is None:
                     return
                 self.obs = first.observation
-                self.clock = first.end
+                self.clock = first.clock
             await self._work(stop)
         finally:
             self.finished.set()
@@ -269,7 +269,7 @@ class Worker:
             self.timing.wait_result_s += time.monotonic() - sent_at
             if result is None:
                 return False, "stopped"
-            self.clock = result.end
+            self.clock = result.clock
             self.last_code = None if result.ok else result.code
             if result.observation is not None:
                 self.obs = result.observation
@@ -388,7 +388,7 @@ class Worker:
                     continue
                 sent.pop(0)
                 ran.append((entry.action, msg))
-                self.clock = msg.end
+                self.clock = msg.clock
                 self.last_code = None if msg.ok else msg.code
                 if msg.observation is not None:
                     self.obs = msg.observation

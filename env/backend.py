@@ -64,6 +64,10 @@ class Backend(Protocol):
     name: str
     realtime: bool
     rules: Rulebook
+    pause_s: float
+    """Virtual seconds between one of an agent's actions ending and its next starting (the
+    server's round trip, env/data/durations.json pause_s); 0 for a real-time backend, whose
+    clock has the real pause in it."""
 
     def build(self, world: WorldSetup, agents: list[str]) -> None: ...
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from env.attack import hit_interval, hits
 
 KEYS = ("take_s", "put_s", "chest_again_s", "place_s", "activate_s", "craft_s", "milk_s", "kill_s",
-        "move_overhead_s", "centre_s", "dig_overhead_s", "smelt_overhead_s")
+        "move_overhead_s", "centre_s", "dig_overhead_s", "smelt_overhead_s", "pause_s")
 
 
 def load_durations(path: Path = Path(__file__).parent / "data" / "durations.json"

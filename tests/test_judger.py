@@ -19,8 +19,12 @@ WORLD = WorldSetup(
     agent_items={"wheat": 3, "oak_planks": 3})
 
 
-def judger(agents=("a1",)) -> tuple[JudgerCore, SimBackend]:
+def judger(agents=("a1",), pause: bool = False) -> tuple[JudgerCore, SimBackend]:
+    """A Judger on the simulator; without `pause` its clock leaves no server round trip
+    between an agent's actions (pause_s 0), so the ordering tests read whole seconds."""
     sim = SimBackend(load_rulebook())
+    if not pause:
+        sim.pause_s = 0.0
     sim.build(WORLD, list(agents))
     return JudgerCore(sim, list(agents)), sim
 
@@ -119,6 +123,7 @@ TAKE = {"name": "take", "pos": [1, Y, 2], "item": "wheat", "count": 3}
 
 def shared_judger() -> JudgerCore:
     sim = SimBackend(load_rulebook())
+    sim.pause_s = 0.0
     sim.build(SHARED, ["a1", "a2"])
     return JudgerCore(sim, ["a1", "a2"])
 
@@ -280,3 +285,19 @@ def test_an_action_cut_off_by_the_run_ending_is_one_info_line_without_traceback(
             if r.name == "causalcraft.judger"] == [
         ("INFO", "{'name': 'craft', 'item': 'bread', 'table': [2, -60, 0]} did not finish: "
                  "the run is ending (bridge closed)", None)]
+
+
+def test_on_the_simulator_an_agents_next_action_starts_a_server_round_trip_after_its_last() -> None:
+    # The server leaves pause_s (its mean, env/data/durations.json) between one of an agent's
+    # actions ending and its next starting; the simulator's clock leaves the same.
+    core, sim = judger(pause=True)
+    submit(core, "a1", 1, {"name": "wait", "seconds": 1})
+    [first] = core.step()
+    submit(core, "a1", 2, {"name": "wait", "seconds": 1})
+    [second] = core.step()
+    assert sim.pause_s == DURATIONS["pause_s"] > 0
+    assert (first.start, first.end) == (0.0, 1.0)
+    assert (second.start, second.end) == (1.0 + DURATIONS["pause_s"], 2.0 + DURATIONS["pause_s"])
+    # The result says when the agent's next action may start: its clock for every party.
+    assert (first.clock, second.clock) == (1.0 + DURATIONS["pause_s"],
+                                           2.0 + 2 * DURATIONS["pause_s"])

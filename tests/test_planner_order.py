@@ -40,7 +40,7 @@ def service(nodes: list[str]) -> tuple[PlannerService, Wire]:
 async def deliver(s: PlannerService, msg: Any) -> None:
     """What `serve` does with one message (screened, held, handled in its turn)."""
     if isinstance(msg, ActionResult):
-        s.known[msg.agent] = max(s.known.get(msg.agent, 0.0), msg.end)
+        s.known[msg.agent] = max(s.known.get(msg.agent, 0.0), msg.clock)
     else:
         s._arrivals += 1  # noqa: SLF001
         s.held.append((msg.clock, msg.agent, s._arrivals, msg))  # noqa: SLF001

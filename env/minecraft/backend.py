@@ -350,6 +350,7 @@ class MinecraftBackend:
 
     name = "minecraft"
     realtime = True
+    pause_s = 0.0
     LOCAL_ACTIONS = frozenset({"rendezvous"})
     """Actions run here in Python (a meeting point between agents); every other action is a
     JS body of env/js/actions.js."""

@@ -164,6 +164,7 @@ class SimBackend:
 
     name = "sim"
     realtime = False
+    pause_s = DURATIONS["pause_s"]
 
     def __init__(self, rules: Rulebook, seed: int = 0) -> None:
         self.rules = rules
