@@ -407,7 +407,9 @@ class LLMBrain:
         if answer is not None:
             subs, edges, problems = ground_decomposition(answer, catalog)
         else:
-            subs, edges = [], []
+            # No answer is used: its grounding problems are the used answer's (none), not
+            # those `check` saw in a re-asked one (a replay does not see re-asked answers).
+            subs, edges, problems = [], [], []
         ids = {s.id for s in subs}
         record: dict[str, Any] = {
             "decomposition": "llm", "grounded": sorted(ids), "not_grounded": problems,

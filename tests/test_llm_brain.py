@@ -5,6 +5,7 @@ the ATE judge and its accuracy, the hybrid brain, and a worker that never blocks
 import asyncio
 import json
 import time
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -273,3 +274,27 @@ def test_hybrid_goes_on_with_the_rules_prior_when_no_edge_of_the_model_parses() 
         brain = HybridBrain(llm(srv.url), load_rulebook(), seed=0, prior_noise=0.0)
         assert sorted(brain.prior(PLAN, nx.DiGraph()).edges) == [("milk", "cake")]
     assert not any("rules' prior" in p for p in brain.problems)
+
+
+def test_a_decomposition_with_no_usable_answer_records_the_same_live_and_replayed(
+        tmp_path: Path) -> None:
+    # The first answer parses but grounds nothing (diamond is smelted from nothing here);
+    # the re-ask is cut mid-string. No answer is used, so nothing is `not_grounded`: a
+    # replay, which sees only the final outcome, writes the same record as the live run.
+    task = cake_task()
+    catalog = decompose(task, task_rules(task, load_rulebook().with_world(task.world)))
+    answers = ['{"subtasks": [{"kind": "smelt", "target": "diamond"}], "edges": []}',
+               '{"subtasks": [{"kind": "craft", "target": "ca']
+    cache = tmp_path / "c.jsonl"
+
+    def brain(url: str, mode: str) -> LLMBrain:
+        return LLMBrain(LLMClient(LLMSettings(base_url=url, model="m", mode=mode, cache=cache,
+                                              backoff_s=0.01, reasks=1)))
+
+    with FakeOpenAI(answers) as srv:
+        plan, _edges, live = brain(srv.url, "record").decompose(task, catalog)
+    _plan, _edges, replayed = brain("http://127.0.0.1:9/v1", "replay").decompose(task, catalog)
+    assert live["not_grounded"] == [] and live["fallback"] == "rules"
+    assert "no valid decompose answer after 1 re-asks" in live["error"]
+    assert replayed == live
+    assert [s.id for s in plan.subtasks] == [s.id for s in catalog.subtasks]
