@@ -154,10 +154,18 @@ def run_episode_dict(config: dict[str, Any]) -> dict[str, Any]:
     """The default runner: `tasks.episode.run_episode` on a plain config dict.
 
     Keys whose value is None are left to EpisodeConfig's defaults.
+    An episode stopped by Ctrl-C (or SIGTERM) stops the sweep: its partial result is not an
+    episode's result, so it is not recorded (`--resume` runs it again), and KeyboardInterrupt
+    is raised with Ctrl-C interrupting again.
     """
     from tasks.episode import EpisodeConfig, run_episode
+    from tasks.stopping import release_interrupts
 
-    return run_episode(EpisodeConfig(**{k: v for k, v in config.items() if v is not None}))
+    result = run_episode(EpisodeConfig(**{k: v for k, v in config.items() if v is not None}))
+    if result.get("interrupted"):
+        release_interrupts()
+        raise KeyboardInterrupt
+    return result
 
 
 # ---------------------------------------------------------------------------- records

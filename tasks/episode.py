@@ -38,7 +38,7 @@ from tasks.breakdown import breakdown_metrics, time_breakdown
 from tasks.judge_report import judge_metrics
 from tasks.metrics import episode_metrics, trace_lower_bound
 from tasks.spec import TaskSpec
-from tasks.stopping import hold_interrupts, stop_reason
+from tasks.stopping import hold_interrupts, run_stoppable, stop_reason
 from tasks.villagerbench import JudgedBackend, make_judge
 
 log = logging.getLogger("causalcraft.episode")
@@ -509,7 +509,7 @@ def run_episode(cfg: EpisodeConfig | dict[str, Any], on_bus: OnBus | None = None
         if on_server is not None and backend.name == "minecraft":
             on_server(f"{server.host}:{server.port}" if server is not None else str(cfg.server))
         backend.build(spec.world, agent_ids(cfg.agents))
-        return asyncio.run(_run(cfg, spec, backend, client, on_bus))
+        return run_stoppable(_run(cfg, spec, backend, client, on_bus))
     finally:
         if client is not None:
             client.close()

@@ -673,4 +673,6 @@ def run_processes(ecfg: Any, on_start: Callable[[EpisodeProcesses], None] | None
     episode = EpisodeProcesses(ecfg, on_bus=on_bus, keep_server=keep_server)
     if on_start is not None:
         on_start(episode)
-    return asyncio.run(episode.run())
+    from tasks.stopping import run_stoppable
+
+    return run_stoppable(episode.run())

@@ -439,3 +439,22 @@ def test_resume_with_another_sweep_is_refused_and_changes_nothing(
     # the same sweep resumes, whatever its --jobs
     assert bench_main(parse([*first, "--resume", "--jobs", "1"]), runner=fake_runner) == 0
     assert (out / EPISODES).read_text() == episodes
+
+
+def test_an_interrupted_episode_stops_the_sweep_and_ctrl_c_interrupts_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # An episode stopped by Ctrl-C returns its partial result with Ctrl-C held (a second one
+    # waits for the result); in a sweep that result is not recorded, the sweep stops, and
+    # Ctrl-C is Python's again.
+    import tasks.episode
+    from tasks import stopping
+    from tasks.bench import run_episode_dict
+
+    def stopped(cfg: Any) -> dict[str, Any]:
+        stopping.hold_interrupts()
+        return {"interrupted": True, "metrics": {}}
+
+    monkeypatch.setattr(tasks.episode, "run_episode", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        run_episode_dict({"task": "cooking/cake_0"})
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

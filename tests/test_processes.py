@@ -290,6 +290,7 @@ def test_a_processes_run_stopped_mid_episode_writes_its_partial_result(
     import os
     import signal
     import subprocess
+    import threading
 
     root = Path(__file__).resolve().parents[1]
     out = tmp_path / "r.json"
@@ -307,17 +308,35 @@ def test_a_processes_run_stopped_mid_episode_writes_its_partial_result(
             judged = [line for log in (tmp_path / "runs" / "logs").glob("*/judger.log")
                       for line in log.read_text().splitlines() if line.endswith(") ok")]
         assert len(judged) >= 3, "the episode did not act"
+        lines: list[str] = []
+        printed: list[str] = []
+        readers = [threading.Thread(target=lambda f=f, to=to: to.extend(iter(f.readline, "")),
+                                    daemon=True)
+                   for f, to in ((proc.stderr, lines), (proc.stdout, printed))]
+        for reader in readers:
+            reader.start()
         proc.send_signal(getattr(signal, sig))
-        time.sleep(0.1)
-        proc.send_signal(getattr(signal, sig))  # the second waits for the result
-        stdout, stderr = proc.communicate(timeout=120)
+        # the second once the first is handled (two signals before Python runs its handler
+        # are one), at once: it waits for the result
+        deadline = time.monotonic() + 60
+        while not any(": stopping; " in line for line in lines) and \
+                time.monotonic() < deadline:
+            time.sleep(0.01)
+        written_before = out.exists()
+        proc.send_signal(getattr(signal, sig))
+        proc.wait(timeout=120)
+        for reader in readers:
+            reader.join(timeout=10)
+        stderr = "".join(lines)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     # (a second signal that comes once the result is written ends the process by that
     # signal, which a shell reports as the same status)
     assert proc.returncode in (rc, -getattr(signal, sig)), stderr[-2000:]
-    assert "already stopping; the partial result is being written" in stderr
+    assert f"causalcraft: {said}: stopping; every participant ends its part" in stderr
+    if not written_before:
+        assert "already stopping; the partial result is being written" in stderr
     assert f"causalcraft: {said}: the partial result is above and written to {out}" in stderr
     assert "Traceback" not in stderr
     result = json.loads(out.read_text())
