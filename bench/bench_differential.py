@@ -21,10 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tqdm import tqdm  # noqa: E402
+
 from env.minecraft.server import EVERY_BOT_PLAYS, ServerProcess  # noqa: E402
 from env.rulebook import load_rulebook  # noqa: E402
 from tests.differential.harness import (  # noqa: E402
     CHANCE_ALPHA,
+    Tally,
     duration_ok,
     duration_table,
     run_many,
@@ -39,10 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, help="also write the figures here")
     args = p.parse_args(argv)
     rules = load_rulebook()
+    bar = tqdm(total=args.sequences, unit="seq", desc="sim vs server", file=sys.stderr)
+
+    def tick(t: Tally) -> None:
+        bar.set_postfix(actions=t.actions, disagreeing=t.disagreeing_sequences, refresh=False)
+        bar.update(1)
+
     with ServerProcess(log_path=Path("runs/logs/bench_differential_server.log"),
                        extra_env=EVERY_BOT_PLAYS) as server:
         tally = run_many(range(args.start, args.start + args.sequences), rules, server,
-                         workers=args.workers, durations=False)
+                         workers=args.workers, durations=False, on_sequence=tick)
+    bar.close()
     for line in tally.disagreements:
         print("disagreement:", line)
     for line in tally.errors:

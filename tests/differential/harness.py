@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -502,9 +502,12 @@ class Tally:
 
 
 def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 3,
-             durations: bool = True, profile: str = "full") -> Tally:
+             durations: bool = True, profile: str = "full",
+             on_sequence: Callable[[Tally], None] | None = None) -> Tally:
     """Runs every seed on the simulator and on `server` (a started `ServerProcess`), with
-    `workers` arenas side by side (each its own bots, its own thread); answers the tally."""
+    `workers` arenas side by side (each its own bots, its own thread); answers the tally.
+    `on_sequence(tally)` is called (under the tally's lock) after each compared sequence: a
+    progress bar's hook."""
     from env.minecraft.backend import MinecraftBackend
 
     tally = Tally()
@@ -578,6 +581,8 @@ def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 
                     tally.refused += sum(1 for v in sim.verdicts if not v.ok)
                     tally.disagreements += found
                     tally.pairs += list(zip(sim.verdicts, srv.verdicts, strict=True))
+                    if on_sequence is not None:
+                        on_sequence(tally)
         finally:
             backend.close()
 
