@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from test_planner_order import deliver
 
 from agents.bus import Topics
 from agents.judger import JudgerCore
@@ -65,13 +66,7 @@ class Episode:
 
     async def tell_planner(self, msg: Any) -> None:
         """What PlannerService.serve does with one message."""
-        s = self.planner
-        if isinstance(msg, ActionResult):
-            s.known[msg.agent] = max(s.known.get(msg.agent, 0.0), msg.clock)
-        else:
-            s._arrivals += 1  # noqa: SLF001
-            s.held.append((msg.clock, msg.agent, s._arrivals, msg))  # noqa: SLF001
-        await s._handle_ready()  # noqa: SLF001
+        await deliver(self.planner, msg)
         for m in self.wire.sent[self.seen:]:
             if m.kind == "state":
                 self.judger.planner_state(m)

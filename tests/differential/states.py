@@ -29,17 +29,28 @@ def states_on_sim(rules: Rulebook, setup: WorldSetup, actions: list[dict[str, An
                   agent: str, cells: list[Pos]) -> list[States]:
     """The states after the build and after each action (each must be done), one after
     another in virtual time."""
+    out: list[States] = []
+    run_on_sim(rules, setup, actions, agent, lambda sim: out.append(read_states(sim, cells)))
+    return out
+
+
+def run_on_sim(rules: Rulebook, setup: WorldSetup, actions: list[dict[str, Any]], agent: str,
+               after: Callable[[SimBackend], None] | None = None) -> SimBackend:
+    """The simulator after the build and `actions` (each must be done), one after another in
+    virtual time; `after(sim)` is called after the build and after each action."""
     sim = SimBackend(rules, seed=0)
     sim.build(setup, [agent])
-    out = [read_states(sim, cells)]
+    if after is not None:
+        after(sim)
     t = 0.0
     for act in actions:
         o = sim.execute(agent, parse_action(act), t)
         assert o.ok, o
         t += o.seconds
         sim.advance(t)
-        out.append(read_states(sim, cells))
-    return out
+        if after is not None:
+            after(sim)
+    return sim
 
 
 def states_on_server(backend: MinecraftBackend, setup: WorldSetup,

@@ -25,13 +25,11 @@ from typing import Any
 
 import pytest
 
-from env.actions import parse_action
 from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.rulebook import Rulebook
-from env.sim import SimBackend
 from env.world import GROUND_Y, STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
-from tests.differential.states import States, states_on_server, states_on_sim
+from tests.differential.states import States, run_on_sim, states_on_server, states_on_sim
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
 
@@ -193,14 +191,7 @@ def on_server(backend: MinecraftBackend, case: str,
 def ground_on_sim(rules: Rulebook, case: str) -> list[Stack]:
     """The stacks on the simulator's ground after the case, in the order they fell."""
     setup, actions = CASES[case]
-    sim = SimBackend(rules, seed=0)
-    sim.build(setup, [AGENT])
-    t = 0.0
-    for act in actions:
-        o = sim.execute(AGENT, parse_action(act), t)
-        assert o.ok, o
-        t += o.seconds
-    sim.advance(t)
+    sim = run_on_sim(rules, setup, actions, AGENT)
     return [(g.item, g.count, g.pos) for g in sim.state.ground]
 
 
