@@ -786,8 +786,9 @@ class MinecraftBackend:
     def _pop_commands(self, trigger: Trigger) -> list[str]:
         """The /setblock ... air commands that remove what the trigger's set_block effects
         leave without support (env/support.py, the simulator's rules; a torch on a wall an
-        effect clears), read from the world before the effects run. Their loot goes to
-        nobody, as in the simulator."""
+        effect clears), read from the world before the effects run: `destroy`, so their loot
+        lies in their cells (vanilla's neighbour update breaks them with their drops:
+        Block.updateOrDestroy), as in the simulator."""
         changes = {e.pos: BlockState(name=e.block or "air", state=dict(e.state))
                    for e in trigger.effects if e.kind == "set_block"}
         if not changes:
@@ -807,7 +808,7 @@ class MinecraftBackend:
         for pos in list(changes):
             for gone in popped(pos, block_at, cleared=False):
                 changes[gone] = BlockState(name="air")
-                out.append(f"/setblock {gone[0]} {gone[1]} {gone[2]} air")
+                out.append(f"/setblock {gone[0]} {gone[1]} {gone[2]} air destroy")
         return out
 
     def _watch_triggers(self) -> None:

@@ -52,4 +52,23 @@ function dropAtFeet (serv, player, itemId, count, kind) {
   return out
 }
 
-module.exports = { GROUND, TICK_MS, DESPAWN_MS, delayMs, touches, dropAtFeet }
+/**
+ * Drops `count` of item `item` (a name) in block `cell` ([x, y, z]) as a broken block's drop
+ * (Block.popResource, FallingBlockEntity.spawnAtLocation): one item entity a stack, a block
+ * drop's pickup delay, starting at the cell's middle and falling onto the first block below
+ * in flying-squid's physics (the simulator lays it there at once: env/gravity.py
+ * rest_height). An unknown item drops nothing.
+ */
+function dropInCell (serv, world, cell, item, count) {
+  const type = serv.registry.itemsByName[item]
+  if (!type) return
+  for (let left = count; left > 0;) {
+    const n = Math.min(left, type.stackSize)
+    left -= n
+    serv.spawnObject(serv.registry.entitiesByName.item.id, world, new Vec3(cell[0] + 0.5, cell[1] + 0.5, cell[2] + 0.5), {
+      velocity: new Vec3(0, 0, 0), itemId: type.id, itemCount: n, pickupTime: delayMs('block_drop'), deathTime: DESPAWN_MS
+    })
+  }
+}
+
+module.exports = { GROUND, TICK_MS, DESPAWN_MS, delayMs, touches, dropAtFeet, dropInCell }

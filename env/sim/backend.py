@@ -525,12 +525,15 @@ class SimBackend:
                 s.set_block(eff.pos, BlockState(name=eff.block or "air", state=dict(eff.state)),
                             at)
                 # What the old block held pops off (env/data/support.json), as after any
-                # block change in the game; no player broke it, so its loot goes to nobody.
+                # block change in the game; no player broke it, so its loot lies in its cell
+                # (Block.updateOrDestroy: Level.destroyBlock with its drops).
                 gone = popped(eff.pos, s.block, cleared=False)
+                drops: list[tuple[Pos, str, int]] = []
                 for cell in gone:
+                    drops += [(cell, item, n) for item, n in self._pop_loot(s.block(cell))]
                     s.set_block(cell, _AIR, at)
                 self._reshape_chests(eff.pos, at, set_by_command=True)
-                self._fall([eff.pos, *gone], at)
+                self._fall([eff.pos, *gone], at, drops)
                 self._settle_touched()
             else:
                 for agent in self._agents_near(eff, at):
@@ -869,16 +872,9 @@ class SimBackend:
         for cell in removed:
             for gone in popped(cell, s.block):
                 left.append(gone)
-                block = s.block(gone)
-                state = full_state(block.name, block.state)  # a crop's default age is 0
-                age = state.get("age")
-                upper = str(block.state.get("half", "")) == "upper"
+                loot = self._pop_loot(s.block(gone))
                 s.set_block(gone, _AIR, at)
-                if upper:  # the lower half's loot is the block's (one door, one plant)
-                    continue
-                for item, n in loot_drops(block.name, set(),
-                                          int(age) if age is not None else None,
-                                          self.rng, state=state).items():
+                for item, n in loot:
                     s.give(agent, item, n, at=at)
         return left
 
@@ -896,14 +892,27 @@ class SimBackend:
             s.blocks[cell] = block
             s.changed_at[cell] = at
 
-    def _fall(self, changed: list[Pos], at: float) -> None:
+    def _pop_loot(self, block: BlockState) -> list[tuple[str, int]]:
+        """What `block` drops when it pops off with no tool (its loot, env/data/loot.json, by
+        its state: a crop's default age is 0; a two-block-tall block's is its lower half's:
+        one door, one plant)."""
+        if str(block.state.get("half", "")) == "upper":
+            return []
+        state = full_state(block.name, block.state)
+        age = state.get("age")
+        return list(loot_drops(block.name, set(), int(age) if age is not None else None,
+                               self.rng, state=state).items())
+
+    def _fall(self, changed: list[Pos], at: float,
+              drops: list[tuple[Pos, str, int]] | None = None) -> None:
         """Blocks that fall (env/data/gravity.json) at or above the `changed` cells fall at
         once, as the server's gravity plugin settles them: each leaves its cell and lands, or
         breaks and drops as its own item where it broke; what a fall leaves without support
         pops off and drops its loot in its cell (no player broke it: it goes to nobody's
-        inventory). The items lie on the first block below their cell, once all have fallen."""
+        inventory). The items lie on the first block below their cell, once all have fallen,
+        with `drops` (cell, item, count) already made by the change."""
         s = self.state
-        drops: list[tuple[Pos, str, int]] = []
+        drops = list(drops or [])
         for move in gravity_settle(changed, s.block):
             s.set_block(move.src, _AIR, at)
             if move.dst is not None:
@@ -912,14 +921,7 @@ class SimBackend:
                 drops.append((move.broke, move.block.name, 1))
             for pop in move.pops:
                 s.set_block(pop.pos, _AIR, at)
-                if str(pop.block.state.get("half", "")) == "upper":
-                    continue  # the lower half's loot is the block's (one plant, one door)
-                state = full_state(pop.block.name, pop.block.state)
-                age = state.get("age")
-                for item, n in loot_drops(pop.block.name, set(),
-                                          int(age) if age is not None else None,
-                                          self.rng, state=state).items():
-                    drops.append((pop.pos, item, n))
+                drops += [(pop.pos, item, n) for item, n in self._pop_loot(pop.block)]
         for (x, y, z), item, n in drops:
             where = (x + 0.5, rest_height((x, y, z), s.block), z + 0.5)
             while n > 0:  # one item entity per stack

@@ -91,6 +91,18 @@ CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
                        effects=[Effect(kind="set_block", pos=at(2, 0, 0), block="air")])]),
         [{"name": "step_on", "pos": list(PLATE), "hold_s": 0.5},
          {"name": "move_to", "pos": list(at(0, 0, -2))}]),
+    # a trigger's /setblock air on the stone a torch stands on and a wall torch hangs on:
+    # both pop off and drop a torch each in their cells (the neighbour update breaks them
+    # with their drops: Block.updateOrDestroy, Level.destroyBlock(pos, true))
+    "trigger_clears_what_torches_hang_on": (
+        world([spec(at(3, 0, 0), "stone"), spec(at(3, 1, 0), "torch"),
+               spec(at(4, 0, 0), "wall_torch", facing="east"),
+               spec(PLATE, "stone_pressure_plate")], {},
+              [Trigger(id="plate", conditions=[Condition(pos=PLATE, block="stone_pressure_plate",
+                                                         state={"powered": True})],
+                       effects=[Effect(kind="set_block", pos=at(3, 0, 0), block="air")])]),
+        [{"name": "step_on", "pos": list(PLATE), "hold_s": 0.5},
+         {"name": "move_to", "pos": list(at(0, 0, -2))}]),
     # concrete powder landing beside water becomes concrete
     "concrete_powder_lands_beside_water": (
         world([*pillar(1, 0, 3), spec(at(3, 0, 0), "water")], {"white_concrete_powder": 1}),
@@ -132,6 +144,8 @@ EXPECTED: dict[str, dict[Pos, str]] = {
         at(3, 0, 1): "gravel", at(3, 2, 1): "air", at(4, 0, 1): "red_sand",
         at(4, 1, 1): "air"},
     "trigger_clears_the_block_under_sand": {at(2, 0, 0): "sand", at(2, 1, 0): "air"},
+    "trigger_clears_what_torches_hang_on": {
+        at(3, 0, 0): "air", at(3, 1, 0): "air", at(4, 0, 0): "air"},
     "concrete_powder_lands_beside_water": {
         at(2, 0, 0): "white_concrete", at(2, 2, 0): "air", at(3, 0, 0): "water"},
     "concrete_powder_turns_in_the_first_water_of_a_deep_pool": {
@@ -156,6 +170,10 @@ GROUND: dict[str, list[Stack]] = {
         ("sunflower", 1, (ORIGIN[0] + 3.5, STAND_Y + 1.0, ORIGIN[2] + 0.5)),
         ("torch", 1, (ORIGIN[0] + 4.5, float(STAND_Y), ORIGIN[2] + 0.5)),
         ("torch", 1, (ORIGIN[0] + 3.5, STAND_Y + 1.0, ORIGIN[2] + 1.5))],
+    # each torch in its cell, fallen onto the ground (the stone under the standing one gone)
+    "trigger_clears_what_torches_hang_on": [
+        ("torch", 1, (ORIGIN[0] + 3.5, float(STAND_Y), ORIGIN[2] + 0.5)),
+        ("torch", 1, (ORIGIN[0] + 4.5, float(STAND_Y), ORIGIN[2] + 0.5))],
     # broken in the powder snow's cell: the item sinks to the ground under the snow
     "sand_breaks_in_powder_snow_after_three_cells": [
         ("sand", 1, (ORIGIN[0] + 2.5, float(STAND_Y), ORIGIN[2] + 0.5))],

@@ -1,6 +1,6 @@
 'use strict'
 // World-setup commands, vanilla syntax, usable by players and from the server console:
-//   /setblock <x> <y> <z> <block>[states] [replace|keep|destroy]
+//   /setblock <x> <y> <z> <block>[states] [replace|keep|destroy]  (destroy: the old block's loot drops)
 //   /fill <x1> <y1> <z1> <x2> <y2> <z2> <block>[states] [replace [filter]|keep|hollow|outline|destroy]
 //   /summon <entity> [<x> <y> <z>]        any living entity (cow, rabbit, sheep, pig, chicken...)
 //   /blockstate <x> <y> <z>               answers `blockstate {"x":..,"y":..,"z":..,"name":..,"properties":{..}}`
@@ -11,6 +11,8 @@ const crypto = require('crypto')
 const { Vec3 } = require('vec3')
 const { UserError } = require('flying-squid')
 const { describeState, stateIdOf, parseBlockSpec } = require('../blockstate')
+const { dropInCell } = require('../ground')
+const loot = require('../../js/loot')
 
 const MAX_FILL = 32768 // vanilla's limit on /fill volume
 const LIVING_TYPES = new Set(['mob', 'animal', 'hostile', 'water_creature', 'ambient', 'passive', 'living'])
@@ -76,7 +78,18 @@ module.exports.server = (serv, settings) => {
       const current = await world.getBlockStateId(pos)
       if (mode === 'keep' && current !== 0) throw new UserError(`could not set the block at ${pos}: it is not air`)
       if (current === stateId) throw new UserError(`could not set the block at ${pos}: it is already ${args[3]}`)
+      // destroy: the old block is broken as by no player and no tool first, its loot dropped
+      // in its cell (SetBlockCommand: Level.destroyBlock(pos, true)); a two-block-tall
+      // block's loot is its lower half's
+      const old = mode === 'destroy' && current !== 0 ? await world.getBlock(pos) : null
       await place(world, pos, stateId)
+      if (old && String(old.getProperties().half ?? '') !== 'upper') {
+        const props = old.getProperties()
+        const age = props.age !== undefined ? Number(props.age) : undefined
+        for (const [item, count] of loot.drops(old.name, new Set(), age, Math.random, props)) {
+          dropInCell(serv, world, [pos.x, pos.y, pos.z], item, count)
+        }
+      }
     }
   })
 

@@ -19,7 +19,7 @@ const { Vec3 } = require('vec3')
 const { stateIdOf } = require('../blockstate')
 const gravity = require('../../js/gravity')
 const loot = require('../../js/loot')
-const { delayMs, DESPAWN_MS } = require('../ground')
+const { dropInCell } = require('../ground')
 
 const AIR = { name: 'air', props: {}, shapes: [], stateId: 0 }
 
@@ -75,23 +75,7 @@ module.exports.server = (serv) => {
       }
       serv.emit('blockFell', { world, from: new Vec3(...src), to: dst ? new Vec3(...dst) : null, name: block.name, broke: broke ? new Vec3(...broke) : null, popped: pops.map(p => ({ position: new Vec3(...p.pos), name: p.block.name })) })
     }
-    for (const [cell, item, count] of drops) dropIn(world, cell, item, count)
-  }
-
-  // An item dropped in `cell` (Block.popResource, FallingBlockEntity.spawnAtLocation): an item
-  // entity, one a stack, a block's drop's pickup delay; it starts at the cell's middle and falls
-  // onto the first block below in flying-squid's physics (the simulator lays it there at once:
-  // env/gravity.py rest_height).
-  function dropIn (world, cell, item, count) {
-    const type = registry.itemsByName[item]
-    if (!type) return
-    for (let left = count; left > 0;) {
-      const n = Math.min(left, type.stackSize)
-      left -= n
-      serv.spawnObject(registry.entitiesByName.item.id, world, new Vec3(cell[0] + 0.5, cell[1] + 0.5, cell[2] + 0.5), {
-        velocity: new Vec3(0, 0, 0), itemId: type.id, itemCount: n, pickupTime: delayMs('block_drop'), deathTime: DESPAWN_MS
-      })
-    }
+    for (const [cell, item, count] of drops) dropInCell(serv, world, cell, item, count)
   }
 
   serv.gravitySettle = (world, position) => {
