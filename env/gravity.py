@@ -8,7 +8,8 @@ it is placed where it stops when that cell can be replaced and its cell below is
 else it breaks and drops as its own item there (`Move.broke`). What a fall leaves without
 support (env/data/support.json: a torch on the sand) pops off with it (`Move.pops`).
 Concrete powder stops in the first water it falls into, and becomes concrete where it lands
-in or beside water; powder snow holds a short fall only. The fall is instant (see the data
+in or beside water, and where it stands once water touches it (`touches_water`); powder snow
+holds a short fall only. The fall is instant (see the data
 file's `_about` for vanilla's 2-tick delay and acceleration).
 
 Pure functions over a `block_at(pos) -> BlockState` reader; the backends apply the moves.
@@ -32,6 +33,7 @@ from functools import cache
 from pathlib import Path
 
 from env.collision import collision_boxes
+from env.connections import face_sturdy
 from env.replaceable import replaceable, replaceable_blocks
 from env.support import popped
 from env.world import BlockState, Pos
@@ -98,17 +100,43 @@ def _powder(name: str) -> bool:
     return name.endswith(_data()["concrete"]["suffix"])
 
 
-def _solidifies(name: str, pos: Pos, replaced: BlockState, block_at: BlockAt) -> str | None:
-    """The concrete that powder `name` landing at `pos` (where `replaced` was) turns into,
-    or None (ConcretePowderBlock.shouldSolidify)."""
+_TOWARD = (("up", (0, 1, 0), "down"), ("north", (0, 0, -1), "south"),
+           ("south", (0, 0, 1), "north"), ("west", (-1, 0, 0), "east"),
+           ("east", (1, 0, 0), "west"))
+"""The neighbours that can wet concrete powder: (direction, offset, the neighbour's face
+toward the powder); not the one below (see `touches_water`)."""
+
+
+def touches_water(pos: Pos, block_at: BlockAt) -> bool:
+    """ConcretePowderBlock.touchesLiquid: a neighbour above `pos` or beside it holds water
+    (`_wet`) and its face toward `pos` is not sturdy (a waterlogged stair's full back does
+    not wet). The block below never counts: the game's loop looks down only when the cell
+    itself holds water, and then the powder turns anyway (canSolidify).
+
+    >>> at = lambda p: BlockState(name="water" if p == (0, -1, 0) else "air")
+    >>> touches_water((0, 0, 0), at), touches_water((1, -1, 0), at)
+    (False, True)
+    """
+    x, y, z = pos
+    for _, (dx, dy, dz), face in _TOWARD:
+        b = block_at((x + dx, y + dy, z + dz))
+        if _wet(b) and not face_sturdy(b, face):
+            return True
+    return False
+
+
+def _concrete(name: str) -> str:
     rule = _data()["concrete"]
+    return name[: -len(rule["suffix"])] + rule["becomes"]
+
+
+def _solidifies(name: str, pos: Pos, replaced: BlockState, block_at: BlockAt) -> str | None:
+    """The concrete that powder `name` at `pos` (where `replaced` was) turns into, or None
+    (ConcretePowderBlock.shouldSolidify: `replaced` holds water, or `touches_water`)."""
     if not _powder(name):
         return None
-    x, y, z = pos
-    near = [(x + 1, y, z), (x - 1, y, z), (x, y + 1, z), (x, y - 1, z), (x, y, z + 1),
-            (x, y, z - 1)]
-    if _wet(replaced) or any(_wet(block_at(p)) for p in near):
-        return name[: -len(rule["suffix"])] + rule["becomes"]
+    if _wet(replaced) or touches_water(pos, block_at):
+        return _concrete(name)
     return None
 
 
@@ -173,7 +201,8 @@ class Pop:
 
 @dataclass(frozen=True)
 class Move:
-    """One falling block: it leaves `src` (now air) and is `block` at `dst`; `dst` None: it
+    """One falling block: it leaves `src` (now air) and is `block` at `dst` (`src == dst`:
+    powder that turned into concrete where it stands, see `settle`); `dst` None: it
     broke, in the cell `broke` where it dropped as its own item (FallingBlockEntity.tick:
     spawnAtLocation(block)), or fell out of the world (`broke` None too). `pops`: what lost
     its support with this move, in the order it went (each now air)."""
@@ -185,9 +214,16 @@ class Move:
     pops: tuple[Pop, ...] = ()
 
 
+_NEIGHBOURS = ((0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1), (-1, 0, 0), (1, 0, 0))
+
+
 def settle(changed: Iterable[Pos], block_at: BlockAt) -> list[Move]:
     """The falls a change at the cells `changed` causes, in order (lowest first, then what
     each vacated cell let fall above it), each computed on the world the earlier ones left.
+    First, concrete powder at or beside a changed cell that `touches_water` turns into
+    concrete where it stands (a `Move` with `src == dst`: nothing leaves a cell), as the
+    game's placement and neighbour update turn it at once: powder placed or set beside
+    water, or water set beside powder, never falls.
     A falling block at a changed cell or right above one falls when its cell below is free.
     What a fall leaves without support pops off with it (`Move.pops`: a torch or a flower on
     the sand, a sign beside it, the upper half of a tall plant whose lower half the landing
@@ -201,10 +237,20 @@ def settle(changed: Iterable[Pos], block_at: BlockAt) -> list[Move]:
     def now(p: Pos) -> BlockState:
         return over.get(p) or block_at(p)
 
+    changed = list(changed)
+    moves: list[Move] = []
+    # Powder at or beside a changed cell that touches water turns first, where it is
+    # (getStateForPlacement, updateShape: at once; a fall waits for a tick).
+    for c in changed:
+        for p in [c, *((c[0] + dx, c[1] + dy, c[2] + dz) for dx, dy, dz in _NEIGHBOURS)]:
+            b = now(p)
+            if _powder(b.name) and touches_water(p, now):
+                put = BlockState(name=_concrete(b.name), state=dict(b.state))
+                over[p] = put
+                moves.append(Move(p, p, put))
     todo: list[Pos] = []
     for c in changed:
         todo += [c, (c[0], c[1] + 1, c[2])]
-    moves: list[Move] = []
     fell = 0
 
     def unheld(cell: Pos, cleared: bool) -> tuple[Pop, ...]:
@@ -258,7 +304,8 @@ def settle_setup(blocks: Iterable[tuple[Pos, BlockState]], base: BlockAt
     for pos, block in blocks:
         world[pos] = block
         for move in settle([pos], at):
-            world[move.src] = _AIR
+            if move.dst != move.src:
+                world[move.src] = _AIR
             if move.dst is not None:
                 world[move.dst] = move.block
             for pop in move.pops:

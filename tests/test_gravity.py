@@ -18,7 +18,17 @@ from pathlib import Path
 import pytest
 
 from env.collision import collision_boxes
-from env.gravity import Move, falls, is_free, landing, rest_height, settle, settle_setup
+from env.connections import face_sturdy
+from env.gravity import (
+    Move,
+    falls,
+    is_free,
+    landing,
+    rest_height,
+    settle,
+    settle_setup,
+    touches_water,
+)
 from env.minecraft.server import node_binary
 from env.world import BlockState, Pos
 
@@ -119,6 +129,41 @@ def test_concrete_powder_in_or_beside_water_becomes_concrete() -> None:
         ((0, -58, 0), (0, -60, 0), "red_concrete_powder")]
 
 
+def test_powder_placed_or_set_beside_water_turns_where_it_is_and_does_not_fall() -> None:
+    # ConcretePowderBlock.getStateForPlacement / updateShape: touchesLiquid turns it at once;
+    # its fall would wait a tick (FallingBlock.onPlace schedules it)
+    beside = {(1, -58, 0): b("water"), (0, -58, 0): b("lime_concrete_powder")}
+    assert moves(settle([(0, -58, 0)], reader(beside))) == [
+        ((0, -58, 0), (0, -58, 0), "lime_concrete")]
+    # water set beside powder (a trigger's /setblock) turns it too
+    resting = {(0, -60, 0): b("red_concrete_powder"), (0, -59, 0): b("water")}
+    assert moves(settle([(0, -59, 0)], reader(resting))) == [
+        ((0, -60, 0), (0, -60, 0), "red_concrete")]
+
+
+def test_water_below_powder_does_not_turn_it() -> None:
+    # touchesLiquid looks down only when the powder's own cell holds water: powder resting
+    # on waterlogged stairs (its top not sturdy) stays powder; it does not fall either
+    stairs = b("oak_stairs", facing="east", half="bottom", shape="straight", waterlogged=True)
+    assert not face_sturdy(stairs, "up")
+    world = {(0, -60, 0): stairs, (0, -59, 0): b("lime_concrete_powder")}
+    assert settle([(0, -59, 0)], reader(world)) == []
+    assert touches_water((0, -59, 0), reader(world)) is False
+
+
+def test_a_sturdy_wet_face_does_not_wet_powder() -> None:
+    # waterlogged stairs facing east: full east face, open west face (isFaceSturdy)
+    stairs = b("oak_stairs", facing="east", half="bottom", shape="straight", waterlogged=True)
+    assert face_sturdy(stairs, "east") and not face_sturdy(stairs, "west")
+    behind = {(0, -60, 0): stairs, (1, -60, 0): b("lime_concrete_powder")}
+    assert touches_water((1, -60, 0), reader(behind)) is False
+    assert settle([(1, -60, 0)], reader(behind)) == []
+    before = {(0, -60, 0): stairs, (-1, -60, 0): b("lime_concrete_powder")}
+    assert touches_water((-1, -60, 0), reader(before)) is True
+    assert moves(settle([(-1, -60, 0)], reader(before))) == [
+        ((-1, -60, 0), (-1, -60, 0), "lime_concrete")]
+
+
 def test_an_anvil_keeps_its_facing_when_it_falls() -> None:
     world = {(0, -58, 0): b("anvil", facing="east")}
     (m,) = settle([(0, -58, 0)], reader(world))
@@ -144,7 +189,10 @@ PALETTE: list[tuple[str, dict[str, object]]] = [
     ("oak_fence", {}), ("white_carpet", {}), ("dirt", {}), ("fire", {}),
     ("wall_torch", {"facing": "east"}), ("poppy", {}), ("oak_sign", {}),
     ("stone_button", {"face": "floor"}), ("tall_grass", {"half": "lower"}),
-    ("tall_grass", {"half": "upper"}), ("water", {"level": 3}), ("powder_snow", {})]
+    ("tall_grass", {"half": "upper"}), ("water", {"level": 3}), ("powder_snow", {}),
+    ("lime_concrete_powder", {}),
+    ("oak_stairs", {"facing": "east", "half": "bottom", "shape": "straight",
+                    "waterlogged": "true"})]
 
 
 def random_world(rng: random.Random) -> tuple[dict[Pos, BlockState], list[Pos]]:
@@ -180,6 +228,7 @@ def test_js_rule_agrees_with_python_on_random_worlds() -> None:
     assert sum(1 for e in expected if e) > 100  # most worlds have something falling
     assert sum(1 for e in expected for m in e if m[5]) > 20  # and something pops off
     assert sum(1 for e in expected for m in e if m[4]) > 20  # or breaks
+    assert sum(1 for e in expected for m in e if m[0] == m[1]) > 20  # or powder turns
     script = (
         "const g = require('./js/gravity');"
         "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"

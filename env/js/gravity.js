@@ -9,6 +9,7 @@
 const DATA = require('../data/gravity.json')
 const { replaceable } = require('./replaceable')
 const support = require('./support')
+const { faceSturdy } = require('./connections')
 const FREE = new Set(require('../data/replaceable.json').blocks)
 const AIR = { name: 'air', props: {}, shapes: [] }
 const EPS = 1e-9
@@ -42,13 +43,27 @@ function fallingTop (block, fallen) {
 const wet = b => WATER.has(b.name) || String((b.props || {})[CONCRETE.waterlogged] ?? '').toLowerCase() === 'true'
 const powder = name => name.endsWith(CONCRETE.suffix)
 
-// The concrete powder `name` landing at `pos` (where `replaced` was) turns into, or null.
+// The neighbours that can wet concrete powder: [offset, the neighbour's face toward it]; not
+// the one below (env/gravity.py `touches_water`).
+const TOWARD = [[[0, 1, 0], 'down'], [[0, 0, -1], 'south'], [[0, 0, 1], 'north'], [[-1, 0, 0], 'east'], [[1, 0, 0], 'west']]
+const NEIGHBOURS = [[0, -1, 0], [0, 1, 0], [0, 0, -1], [0, 0, 1], [-1, 0, 0], [1, 0, 0]]
+
+/** ConcretePowderBlock.touchesLiquid: a neighbour above or beside `pos` holds water and its
+ * face toward `pos` is not sturdy (env/gravity.py `touches_water`). */
+function touchesWater (pos, blockAt) {
+  const [x, y, z] = pos
+  return TOWARD.some(([[dx, dy, dz], face]) => {
+    const b = blockAt([x + dx, y + dy, z + dz])
+    return wet(b) && !faceSturdy(b, face)
+  })
+}
+
+const concrete = name => name.slice(0, -CONCRETE.suffix.length) + CONCRETE.becomes
+
+// The concrete powder `name` at `pos` (where `replaced` was) turns into, or null.
 function solidifies (name, pos, replaced, blockAt) {
   if (!powder(name)) return null
-  const [x, y, z] = pos
-  const near = [[x + 1, y, z], [x - 1, y, z], [x, y + 1, z], [x, y - 1, z], [x, y, z + 1], [x, y, z - 1]]
-  if (wet(replaced) || near.some(p => wet(blockAt(p)))) return name.slice(0, -CONCRETE.suffix.length) + CONCRETE.becomes
-  return null
+  return wet(replaced) || touchesWater(pos, blockAt) ? concrete(name) : null
 }
 
 /** Where the falling block at `start` (a `name`, when it matters: concrete powder) ends:
@@ -86,13 +101,25 @@ function restHeight (pos, blockAt) {
 /** The falls a change at the cells `changed` causes, in order: [{ src, dst, block, broke,
  * pops }] with dst null when the block broke (in the cell `broke`, where it drops as its own
  * item) or left the world (broke null too), and `pops` ([{ pos, block }]) what lost its
- * support with the move (env/gravity.py `settle`, the same order). */
+ * support with the move (env/gravity.py `settle`, the same order); first the powder that
+ * touches water turns where it is (src equal to dst). */
 function settle (changed, blockAt) {
   const over = new Map()
   const now = p => over.get(key(p)) || blockAt(p)
+  const moves = []
+  // Powder at or beside a changed cell that touches water turns first, where it is.
+  for (const c of changed) {
+    for (const p of [c, ...NEIGHBOURS.map(([dx, dy, dz]) => [c[0] + dx, c[1] + dy, c[2] + dz])]) {
+      const b = now(p)
+      if (powder(b.name) && touchesWater(p, now)) {
+        const put = { name: concrete(b.name), props: { ...(b.props || {}) }, shapes: b.shapes }
+        over.set(key(p), put)
+        moves.push({ src: p, dst: p, block: put, broke: null, pops: [] })
+      }
+    }
+  }
   const todo = []
   for (const c of changed) todo.push(c, [c[0], c[1] + 1, c[2]])
-  const moves = []
   let guard = 0
   const unheld = (cell, cleared) => {
     const out = []

@@ -914,7 +914,8 @@ class SimBackend:
         s = self.state
         drops = list(drops or [])
         for move in gravity_settle(changed, s.block):
-            s.set_block(move.src, _AIR, at)
+            if move.dst != move.src:
+                s.set_block(move.src, _AIR, at)
             if move.dst is not None:
                 s.set_block(move.dst, move.block, at)
             if move.broke is not None:  # FallingBlockEntity.spawnAtLocation(block)

@@ -107,6 +107,25 @@ CASES: dict[str, tuple[WorldSetup, list[dict[str, Any]]]] = {
     "concrete_powder_lands_beside_water": (
         world([*pillar(1, 0, 3), spec(at(3, 0, 0), "water")], {"white_concrete_powder": 1}),
         [place("white_concrete_powder", at(2, 2, 0))]),
+    # placed against a wall's side in the air beside water: it turns at once, where it is,
+    # and does not fall (ConcretePowderBlock.getStateForPlacement: touchesLiquid)
+    "concrete_powder_placed_beside_water_turns_where_it_is": (
+        world([*pillar(1, 0, 3), spec(at(3, 2, 0), "water")], {"white_concrete_powder": 1}),
+        [place("white_concrete_powder", at(2, 2, 0))]),
+    # resting on the ground, a trigger's /setblock water beside it turns it (updateShape);
+    # powder on waterlogged stairs stays powder (touchesLiquid never looks down from a dry
+    # cell)
+    "water_set_beside_powder_turns_it": (
+        world([spec(at(2, 0, 0), "lime_concrete_powder"),
+               spec(at(4, 0, 0), "oak_stairs", facing="east", half="bottom", shape="straight",
+                    waterlogged="true"),
+               spec(at(4, 1, 0), "red_concrete_powder"),
+               spec(PLATE, "stone_pressure_plate")], {},
+              [Trigger(id="plate", conditions=[Condition(pos=PLATE, block="stone_pressure_plate",
+                                                         state={"powered": True})],
+                       effects=[Effect(kind="set_block", pos=at(3, 0, 0), block="water")])]),
+        [{"name": "step_on", "pos": list(PLATE), "hold_s": 0.5},
+         {"name": "move_to", "pos": list(at(0, 0, -2))}]),
     # water three deep: the powder turns in the first water cell, it does not sink
     "concrete_powder_turns_in_the_first_water_of_a_deep_pool": (
         world([*pillar(1, 0, 4), *[spec(at(2, dy, 0), "water") for dy in range(3)]],
@@ -148,6 +167,10 @@ EXPECTED: dict[str, dict[Pos, str]] = {
         at(3, 0, 0): "air", at(3, 1, 0): "air", at(4, 0, 0): "air"},
     "concrete_powder_lands_beside_water": {
         at(2, 0, 0): "white_concrete", at(2, 2, 0): "air", at(3, 0, 0): "water"},
+    "concrete_powder_placed_beside_water_turns_where_it_is": {
+        at(2, 2, 0): "white_concrete", at(2, 1, 0): "air", at(2, 0, 0): "air"},
+    "water_set_beside_powder_turns_it": {
+        at(2, 0, 0): "lime_concrete", at(3, 0, 0): "water", at(4, 1, 0): "red_concrete_powder"},
     "concrete_powder_turns_in_the_first_water_of_a_deep_pool": {
         at(2, 0, 0): "water", at(2, 1, 0): "water", at(2, 2, 0): "lime_concrete",
         at(2, 3, 0): "air"},

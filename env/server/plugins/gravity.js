@@ -61,7 +61,7 @@ module.exports.server = (serv) => {
     }
     const drops = [] // [cell, item, count]: laid once every move is written (they rest on its blocks)
     for (const { src, dst, block, broke, pops } of moves) {
-      await inner(world, new Vec3(...src), 0)
+      if (!dst || dst.join(',') !== src.join(',')) await inner(world, new Vec3(...src), 0)
       if (dst) {
         const same = block.stateId !== undefined && registry.blocksByStateId[block.stateId]?.name === block.name
         await inner(world, new Vec3(...dst), same ? block.stateId : stateIdOf(registry, block.name, {}))
