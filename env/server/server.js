@@ -78,7 +78,9 @@ function start (opts) {
     'view-distance': opts.viewDistance,
     'player-list-text': { header: { text: 'causalcraft' }, footer: { text: '' } },
     'everybody-op': true,
-    'max-entities': 200,
+    // vanilla has no entity cap; flying-squid refuses every entity past this one (a player's
+    // login past it brings the server down), so it lies beyond any task or long run
+    'max-entities': 100000,
     version: VERSION
   }
   const serv = mcServer.createMCServer(settings)

@@ -34,7 +34,7 @@ function position (args, ctx) {
 
 module.exports.server = (serv, settings) => {
   const registry = serv.registry
-  const maxEntities = (settings && settings['max-entities']) || 200
+  const maxEntities = (settings && settings['max-entities']) || 100000
 
   function blockState (spec) {
     try {
