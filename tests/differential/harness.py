@@ -395,10 +395,14 @@ def run_on_server(seq: Sequence_, backend: Any, origin: Pos, spare: Sequence[str
     backend.build(seq.world, seq.agents)
     run = Run()
     for i, rnd in enumerate(seq.rounds):
-        results: dict[str, Outcome] = {}
+        results: dict[str, Outcome | BackendError] = {}
 
-        def act(agent: str, data: dict[str, Any], into: dict[str, Outcome]) -> None:
-            into[agent] = backend.execute(agent, parse_action(data), 0.0)
+        def act(agent: str, data: dict[str, Any], into: dict[str, Outcome | BackendError]
+                ) -> None:
+            try:
+                into[agent] = backend.execute(agent, parse_action(data), 0.0)
+            except BackendError as err:  # the server or a bot failed: the caller's to retry
+                into[agent] = err
 
         threads = [threading.Thread(target=act, args=(a, d, results)) for a, d in rnd.items()]
         for th in threads:
@@ -407,6 +411,8 @@ def run_on_server(seq: Sequence_, backend: Any, origin: Pos, spare: Sequence[str
             th.join()
         for agent, data in rnd.items():
             out = results[agent]
+            if isinstance(out, BackendError):
+                raise out
             run.verdicts.append(Verdict(i, agent, data["name"], data, out.ok, out.reason,
                                         _code(out), out.seconds))
     time.sleep(0.3)  # the last slot updates reach the bots
@@ -570,7 +576,12 @@ def run_many(seeds: Sequence[int], rules: Rulebook, server: Any, workers: int = 
                             (tally.retried if attempt < RETRIES else tally.errors).append(
                                 f"seed {seed}: {err}")
                         backend.close()
-                        backend = fresh(k, origin)
+                        try:
+                            backend = fresh(k, origin)
+                        except BackendError as gone:  # the server is gone: this worker ends
+                            with lock:
+                                tally.errors.append(f"worker {k} could not rejoin: {gone}")
+                            return
                 if srv is None:
                     continue
                 found = compare(seq, sim, srv, durations=durations)
