@@ -19,7 +19,7 @@ import functools
 import itertools
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +31,7 @@ from env.loot import drops as loot_drops
 from env.loot import entity_drops, entity_loot_tables, loot_tables, shears_drop
 from env.placement import Placement, placement
 from env.tags import expand
-from env.world import Model, WorldSetup
+from env.world import Model, StateValue, WorldSetup
 
 VERSION = "1.19.2"
 DATA_DIR = Path(__file__).parent / "data"
@@ -301,18 +301,50 @@ def entity_names(version: str = VERSION) -> frozenset[str]:
     return frozenset(e["name"] for e in entities)
 
 
+def state_problem(block: str, state: Mapping[str, StateValue], rules: Rulebook) -> str | None:
+    """Why the game refuses block `block` with `state` (/setblock: "Block minecraft:chest does
+    not accept 'up' for facing property"), as one line, or None: a property the block does
+    not have, or a value it does not allow (minecraft-data's states).
+
+    >>> rules = load_rulebook()
+    >>> state_problem("chest", {"facing": "up"}, rules)
+    "chest's facing cannot be 'up' (east, north, south, west)"
+    >>> state_problem("barrel", {"facing": "up"}, rules) is None
+    True
+    """
+    allowed = rules.blocks[block].states if block in rules.blocks else {}
+    for key, value in state.items():
+        if key not in allowed:
+            return f"{block} has no {key!r} state"
+        text = "true" if value is True else "false" if value is False else str(value).lower()
+        if text not in allowed[key]:
+            return (f"{block}'s {key} cannot be {text!r} "
+                    f"({', '.join(sorted(allowed[key]))})")
+    return None
+
+
 def world_problem(world: WorldSetup, rules: Rulebook) -> str | None:
     """The first name in `world` the game does not know, as one line (`unknown block
     'foo_block' at (1, -60, 0)`), or None. Checks every block (placed, a container's kind, a
-    trigger's condition and set_block), every item (in containers, the agents' hands, a
+    trigger's condition and set_block) and the states it is set with (`state_problem`: a
+    chest cannot face up), every item (in containers, the agents' hands, a
     trigger's give) and every entity type; the backends refuse to build such a world, as
     the game's /setblock, /give and /summon refuse such names."""
     for b in world.blocks:
         if b.name not in rules.blocks:
             return f"unknown block {b.name!r} at {b.pos}"
+        bad = state_problem(b.name, b.state, rules)
+        if bad:
+            return f"{bad} at {b.pos}"
     for c in world.containers:
         if c.kind not in rules.blocks:
             return f"unknown container block {c.kind!r} at {c.pos}"
+        given: dict[str, StateValue] = {"facing": c.facing}
+        if c.type != "single":
+            given["type"] = c.type
+        bad = state_problem(c.kind, given, rules)
+        if bad:
+            return f"{bad} at {c.pos}"
         for item in sorted(c.items):
             if item not in rules.items:
                 return f"unknown item {item!r} in the {c.kind} at {c.pos}"
@@ -329,6 +361,9 @@ def world_problem(world: WorldSetup, rules: Rulebook) -> str | None:
         for eff in t.effects:
             if eff.block is not None and eff.block not in rules.blocks:
                 return f"trigger {t.id}: unknown block {eff.block!r} at {eff.pos}"
+            bad = state_problem(eff.block, eff.state, rules) if eff.block else None
+            if bad:
+                return f"trigger {t.id}: {bad} at {eff.pos}"
             if eff.item is not None and eff.item not in rules.items:
                 return f"trigger {t.id}: unknown item {eff.item!r}"
     return None

@@ -326,14 +326,21 @@ class _Room:
     def _settable(self, raw: dict, at: str) -> bool:
         """Whether the game takes the `/setblock x y z block[k=v,...]` VillagerAgent sends for
         this init or effect block: it refuses the whole command for a property the block does
-        not have (a redstone torch has no facing), so the block is left out with a warning
-        (with `strict`: a TaskError)."""
+        not have (a redstone torch has no facing) or a value it does not allow (a chest facing
+        up), so the block is left out with a warning (with `strict`: a TaskError)."""
         block = check_block(raw["name"], f"{at}, name")
-        unknown = sorted(set(_states(raw, at)) - block_states(block))
-        if not unknown:
-            return True
-        what = (f"{at}: {block} has no {', '.join(repr(k) for k in unknown)} state, so the "
-                "game refuses its /setblock")
+        state = _states(raw, at)
+        unknown = sorted(set(state) - block_states(block))
+        if unknown:
+            what = (f"{at}: {block} has no {', '.join(repr(k) for k in unknown)} state, so "
+                    "the game refuses its /setblock")
+        else:  # a value the block does not allow (a chest facing up): refused the same way
+            from env.rulebook import load_rulebook, state_problem
+
+            bad = state_problem(block, state, load_rulebook())
+            if bad is None:
+                return True
+            what = f"{at}: {bad}, so the game refuses its /setblock"
         if self.strict:
             raise TaskError(what)
         self.warnings.append(f"{what}; left out")
