@@ -4,8 +4,9 @@ gates it moves: the rule of Minecraft 1.19.2 as pure functions over a world read
 plugin (env/server/plugins/redstone.js) too, so both backends power the same blocks.
 
 A powered source powers the six blocks sharing a face with it, and strongly powers the block
-it is attached to; when that block is a redstone conductor (a full opaque cube: stone, planks,
-dirt; not glass or leaves), it powers the six blocks sharing a face with it in turn
+it is attached to; when that block is a redstone conductor (`is_conductor`: a full cube of a
+solid-blocking material, stone, planks, dirt, slime, or soul sand or mud; not glass, leaves,
+glowstone or ice), it powers the six blocks sharing a face with it in turn
 (minecraft.wiki/w/Redstone_mechanics). A block diagonal to the source gets nothing. A door,
 trapdoor or fence gate is powered when any of its cells is (both halves of a door); when its
 power changes it opens if powered and shuts if not (`on_power`).
@@ -38,7 +39,6 @@ from functools import cache
 from pathlib import Path
 
 from env.collision import collision_boxes
-from env.rulebook import VERSION, minecraft_data_dir
 from env.world import BlockState, Pos, StateValue
 
 DATA = json.loads((Path(__file__).parent / "data" / "redstone.json").read_text())
@@ -116,23 +116,20 @@ def attached_offset(block: BlockState) -> Pos:
     return tuple(DATA["attached_behind"][_prop(block, "facing") or "north"])  # type: ignore[return-value]
 
 
-@cache
-def _transparent(version: str = VERSION) -> frozenset[str]:
-    base = minecraft_data_dir(version)
-    paths = json.loads((base / "dataPaths.json").read_text())["pc"][version]
-    blocks = json.loads((base / paths["blocks"] / "blocks.json").read_text())
-    return frozenset(b["name"] for b in blocks if b.get("transparent"))
-
-
 def is_conductor(block: BlockState) -> bool:
-    """Whether strong power in this block powers its neighbours: a full cube (its collision
-    shape, minecraft-data) that minecraft-data does not call transparent, and not one of
-    vanilla's non-conductors (env/data/redstone.json).
+    """Whether strong power in this block powers its neighbours (isRedstoneConductor, rules in
+    env/data/redstone.json `conductors`): `always` blocks (soul sand, mud), never the `never`
+    ones (glass, pistons, a block of redstone) nor the `not_solid_blocking` ones (glowstone,
+    sea lantern, ice, leaves, tnt), else when its collision shape is the full cube.
 
-    >>> is_conductor(BlockState(name="stone")), is_conductor(BlockState(name="glass"))
-    (True, False)
+    >>> [is_conductor(BlockState(name=n)) for n in ("stone", "glass", "sea_lantern",
+    ...                                            "slime_block", "soul_sand", "oak_slab")]
+    [True, False, False, True, True, False]
     """
-    if block.name in DATA["non_conductors"] or block.name in _transparent():
+    rule = DATA["conductors"]
+    if block.name in rule["always"]:
+        return True
+    if block.name in rule["never"] or block.name in rule["not_solid_blocking"]:
         return False
     return collision_boxes(block.name, block.state) == (_FULL,)
 

@@ -472,11 +472,26 @@ def _print_result(result: dict[str, Any], out: Path | None) -> None:
     try:
         print(_summary(result), flush=True)
         if out:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(result, indent=1))
+            text = json.dumps(result, indent=1)
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(text)
+            except OSError as err:
+                # Nothing recorded is lost: the result goes to a new file that can be written.
+                import tempfile
+
+                fd, kept = tempfile.mkstemp(prefix="causalcraft-result-", suffix=".json")
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(text)
+                raise ResultNotWritten(f"could not write the result to {out} "
+                                       f"({err.strerror or err}); it is in {kept}") from err
             print(f"result      {out}", flush=True)
     finally:
         release_interrupts()
+
+
+class ResultNotWritten(OSError):
+    """`--out` could not be written; the message says where the result was kept instead."""
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -685,6 +700,9 @@ def _main(argv: list[str] | None) -> int:
         text = str(err).removeprefix("causalcraft: ")
         print(f"causalcraft: error: {text}", file=sys.stderr)
         return EXIT_USAGE
+    except ResultNotWritten as err:  # the run happened; its result is kept elsewhere
+        print(f"causalcraft: error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         if terminated():
             print("causalcraft: terminated", file=sys.stderr)

@@ -81,6 +81,24 @@ def test_cli_run_writes_the_result(tmp_path, capsys) -> None:  # noqa: ANN001
         f"causalcraft: error: --out: {out} is a file, so {under} cannot be written\n")
 
 
+def test_a_result_that_cannot_be_written_is_kept_elsewhere_and_said_in_one_line(
+        tmp_path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    # /dev/full takes the open and refuses the write (ENOSPC): the episode has run, so its
+    # result goes to a new file in the temporary folder, and one line says both paths.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert main(["run", "construction/task_0", "--agents", "2", "--out", "/dev/full",
+                 "--force"]) == 1
+    (kept,) = tmp_path.glob("causalcraft-result-*.json")
+    assert capsys.readouterr().err == (
+        "causalcraft: error: could not write the result to /dev/full (No space left on "
+        f"device); it is in {kept}\n")
+    result = json.loads(kept.read_text())
+    assert result["task"] == "construction/task_0" and result["metrics"]["completion"] == 1.0
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["run", "cooking/cake_999"], "cake_999"),
     (["run", "cooking/cake_0", "--agents", "0"], "--agents"),

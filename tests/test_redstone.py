@@ -100,6 +100,22 @@ def test_conductors() -> None:
         "oak_slab")] == [False] * 8
 
 
+def test_conductors_are_vanillas_by_material_and_override() -> None:
+    # BlockStateBase.isRedstoneConductor (Blocks.java, Material.java, minecraft.wiki/w/
+    # Conductivity): Blocks::always for soul sand and mud, though not full cubes; a
+    # solid-blocking full cube conducts though it is see-through (slime: CLAY, spawner and
+    # magma: STONE, barrier, redstone lamp: BUILDABLE_GLASS, packed ice: ICE_SOLID); a full
+    # cube of a material built notSolidBlocking does not (sea lantern and glowstone: GLASS,
+    # ice, tnt: EXPLOSIVE, leaves), nor Blocks::never ones (tinted glass, observer, piston)
+    assert [n for n in ("soul_sand", "mud", "slime_block", "spawner", "magma_block", "barrier",
+                        "redstone_lamp", "packed_ice", "sea_lantern", "glowstone", "ice", "tnt",
+                        "azalea_leaves", "tinted_glass", "observer", "piston", "farmland",
+                        "honey_block")
+            if is_conductor(BlockState(name=n))] == [
+        "soul_sand", "mud", "slime_block", "spawner", "magma_block", "barrier",
+        "redstone_lamp", "packed_ice"]
+
+
 def test_a_two_tall_door_is_powered_by_either_half() -> None:
     # a lever next to the upper half only (on the ceiling... here on a block above)
     door = {(0, Y, 0): BlockState(name="iron_door", state={"half": "lower", "facing": "north"}),

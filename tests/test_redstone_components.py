@@ -203,7 +203,8 @@ const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'))
 
 _PALETTE = ["air", "air", "air", "stone", "stone", "glass", "redstone_block", "redstone_wire",
             "redstone_wire", "redstone_wire", "redstone_torch", "redstone_wall_torch",
-            "redstone_lamp", "lever", "iron_trapdoor", "stone_pressure_plate"]
+            "redstone_lamp", "lever", "iron_trapdoor", "stone_pressure_plate", "soul_sand",
+            "sea_lantern", "slime_block"]
 _FACINGS = ("north", "south", "east", "west")
 
 

@@ -15,6 +15,7 @@ const { Vec3 } = require('vec3')
 const { describeState, withProperties, stateIdOf } = require('./blockstate')
 
 const REDSTONE = require('../data/redstone.json')
+const { isConductor } = require('../js/conductor')
 const CIRCUIT = REDSTONE.circuit
 const vec = v => new Vec3(...v)
 const WIRE = CIRCUIT.wire
@@ -26,7 +27,6 @@ const FACES = REDSTONE.faces.map(vec)
 const HORIZONTAL = Object.entries(CIRCUIT.horizontal).map(([side, v]) => [side, vec(v)])
 const UP = vec(REDSTONE.attached_above)
 const DOWN = vec(REDSTONE.attached_below)
-const NON_CONDUCTORS = new Set(REDSTONE.non_conductors)
 const key = p => `${p.x},${p.y},${p.z}`
 const neg = v => v.scaled(-1)
 
@@ -80,7 +80,7 @@ function facts (registry) {
     for (const [k, v] of Object.entries(properties)) props[k] = String(v).toLowerCase()
     const shapes = Block.fromStateId(stateId, 0).shapes || []
     const sturdy = shapes.length === 1 && shapes[0].join(',') === '0,0,0,1,1,1'
-    const conductor = sturdy && !NON_CONDUCTORS.has(name) && !registry.blocksByStateId[stateId].transparent
+    const conductor = isConductor(name, shapes)
     f = { stateId, name, props, sturdy, conductor }
     cache.set(stateId, f)
     return f

@@ -26,6 +26,7 @@ const { Vec3 } = require('vec3')
 const { UserError } = require('flying-squid')
 const { guarded, describeState, withProperties, isOpenable } = require('../blockstate')
 const { settle, isComponent } = require('../circuit')
+const { isConductor: conducts } = require('../../js/conductor')
 
 const REDSTONE = require('../../data/redstone.json')
 const WALKING = require('../../data/walking.json')
@@ -36,7 +37,6 @@ const HISTORY = 64 // source changes kept for /powerhistory
 
 const vec = v => new Vec3(...v)
 const FACES = REDSTONE.faces.map(vec)
-const NON_CONDUCTORS = new Set(REDSTONE.non_conductors)
 
 function isLever (name) { return name === 'lever' }
 function isButton (name) { return name.endsWith('_button') }
@@ -61,12 +61,10 @@ function attachedPosition (name, props, position) {
   return position.plus(vec(REDSTONE.attached_behind[props.facing ?? 'north']))
 }
 
-/** Does strong power in this block (prismarine-block) power its neighbours? A full cube that
- * minecraft-data does not call transparent, and not one of vanilla's non-conductors. */
+/** Does strong power in this block (prismarine-block) power its neighbours?
+ * (env/js/conductor.js) */
 function isConductor (block) {
-  if (NON_CONDUCTORS.has(block.name) || block.transparent) return false
-  const shapes = block.shapes || []
-  return shapes.length === 1 && shapes[0].join(',') === '0,0,0,1,1,1'
+  return conducts(block.name, block.shapes)
 }
 
 /**
