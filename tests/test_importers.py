@@ -458,3 +458,19 @@ def test_states_fit_minecraft_1_19_2() -> None:
     spec = load_task("cooking/rabbit_stew_0")
     torches = sorted(b.name for b in spec.world.blocks if "torch" in b.name)
     assert torches and set(torches) <= {"wall_torch", "torch"}
+
+
+def test_a_component_set_over_another_is_said_and_the_last_stays() -> None:
+    # VillagerAgent sets components one after another: a chest moved onto the crafting
+    # table's cell replaces it (the game keeps the last block set). The import says so, and
+    # --strict refuses it; the world holds the chest only.
+    task = _task("cake_0")
+    task["component"][1]["position"] = [0, 0, 10]
+    spec = import_cooking(task, STRUCTURES)
+    assert spec.import_warnings == [
+        f"component[1]: its chest at (0, {STAND_Y}, 10) replaces the crafting_table of "
+        "component[0] (the last block set stays); passed over"]
+    assert [b.name for b in spec.world.blocks if b.pos == (0, STAND_Y, 10)] == ["chest"]
+    with pytest.raises(TaskError, match=r"component\[1\]: its chest at .* replaces the "
+                                        r"crafting_table of component\[0\]"):
+        import_cooking(task, STRUCTURES, strict=True)

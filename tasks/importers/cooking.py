@@ -204,6 +204,18 @@ def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FIL
     entities: list[EntitySpec] = []
     hub: Pos | None = None
     structure_count = 0
+    set_by: dict[Pos, tuple[str, str]] = {}  # who set each cell last, and with what
+
+    def claim(new: list[BlockSpec], here: str) -> None:
+        """Say when a component's block replaces another component's (VillagerAgent sets
+        them one after another: the last set stays, so the first is not in the world)."""
+        for b in new:
+            old = set_by.get(b.pos)
+            if old is not None and old[1] != b.name and old[0] != here:
+                warn(here, f"its {b.name} at {b.pos} replaces the {old[1]} of "
+                           f"{old[0].removeprefix(at + ', ')} (the last block set stays)")
+            set_by[b.pos] = (here, b.name)
+
     for i, comp in enumerate(task["component"]):
         cat = f"{at}, component[{i}]"
         if not isinstance(comp, dict):
@@ -215,6 +227,7 @@ def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FIL
         origin = (rel[0], STAND_Y + rel[1], rel[2])
         if comp["type"] == "block":
             block, container = _place(comp, (0, STAND_Y, 0), cat, _COMPONENT_KEYS)
+            claim([block], cat)
             blocks.append(block)
             if container:
                 containers.append(container)
@@ -227,6 +240,7 @@ def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FIL
             if not isinstance(comp["name"], str):
                 raise TaskError(f"{cat}: structure name must be a string")
             b, c, e = _structure(comp["name"], structures, origin, cat)
+            claim(b, cat)
             blocks += b
             containers += c
             entities += e
