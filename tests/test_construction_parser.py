@@ -326,3 +326,22 @@ def test_made_up_blueprints_load_with_their_warnings() -> None:
         "'material: stone facing: A position: [-9, -60]'"]
     with pytest.raises(TaskError, match=r"task 'made_with_bad_line', line 2: "):
         load_task("construction/made_with_bad_line", variants, strict=True)
+
+
+def test_a_falling_block_the_blueprint_leaves_over_air_is_said_to_fall() -> None:
+    # Sand two cells up with nothing under it in the blueprint falls (FallingBlock: its cell
+    # below is free), so no build reaches the blueprint; sand on a blueprint stone, or on the
+    # ground, stays. Said at import (strict: refused); the block stays in the blueprint.
+    from tasks.importers import TaskError, import_construction
+
+    lines = ["material: sand facing: A position: [0, -58, 0]",
+             "material: stone facing: A position: [3, -60, 0]",
+             "material: sand facing: A position: [3, -59, 0]",
+             "material: gravel facing: A position: [5, -60, 0]"]
+    spec = import_construction("t", lines)
+    assert spec.import_warnings == [
+        "sand at [0, -58, 0] cannot stay: the blueprint leaves [0, -59, 0] under it air, so "
+        "it falls; kept"]
+    assert len(spec.goal.blueprint) == 4  # type: ignore[union-attr]
+    with pytest.raises(TaskError, match=r"sand at \[0, -58, 0\] cannot stay"):
+        import_construction("t", lines, strict=True)

@@ -46,7 +46,7 @@ from typing import Literal
 
 from env.goals import BlueprintBlock, ConstructionGoal
 from env.placement import material_needs
-from env.world import STAND_Y, BlockSpec, ContainerSpec, Pos, WorldSetup
+from env.world import STAND_Y, BlockSpec, BlockState, ContainerSpec, Pos, WorldSetup
 from tasks.importers.common import (
     TaskError,
     bounds_covering,
@@ -519,6 +519,31 @@ def _placeable(blueprint: list[BlueprintBlock], at: str, strict: bool,
     return kept
 
 
+def _falling(blueprint: list[BlueprintBlock], at: str, strict: bool,
+             warnings: list[str]) -> None:
+    """Say which blueprint blocks cannot stay where the blueprint puts them because they fall
+    (env/data/gravity.json: sand, gravel, concrete powder, anvils) and the blueprint leaves
+    the cell under them free (air, a plant) above open ground: no build reaches such a
+    blueprint, in the game either. A warning each (with `strict`, a TaskError); the blocks
+    stay in the blueprint, which scores them."""
+    from env.gravity import falls, is_free
+
+    cells = {b.pos: b.name for b in blueprint}
+    for b in blueprint:
+        x, y, z = b.pos
+        if not falls(b.name) or y <= STAND_Y:
+            continue
+        below = cells.get((x, y - 1, z), "air")
+        if not is_free(BlockState(name=below)):
+            continue
+        what = (f"{b.name} at {list(b.pos)} cannot stay: the blueprint leaves "
+                f"{list((x, y - 1, z))} under it {below}, so it falls")
+        if strict:
+            raise TaskError(f"{at}: {what}")
+        warnings.append(f"{what}; kept")
+        log.warning("%s: %s; kept", at, what)
+
+
 # The chest stands this far past the blueprint's box, so that builders fetching from it (within
 # reach, 2.5 blocks) never stand on a cell that is to be built.
 HUB_GAP = 4
@@ -533,6 +558,7 @@ def import_construction(name: str, lines: object, *, file: str = BLUEPRINT_FILE,
     warnings: list[str] = []
     blueprint = parse_blueprint(lines, file=file, task=name, strict=strict, warnings=warnings)
     blueprint = _placeable(blueprint, where(file, name), strict, warnings)
+    _falling(blueprint, where(file, name), strict, warnings)
     items = material_items(blueprint, at=where(file, name))
     xs = [b.pos[0] for b in blueprint]
     ys = [b.pos[1] for b in blueprint]
