@@ -801,7 +801,7 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
             outcome = run_bench(runs, checked.out, checked.jobs, checked.resume, runner,
                                 sweep=sweep)
     except BenchError as exc:
-        print(f"causalcraft bench: {exc}", file=sys.stderr)
+        print(f"causalcraft bench: error: {exc}", file=sys.stderr)
         return 2
     parts = [f"{outcome.ok} ok", f"{outcome.errors} errors"]
     if outcome.skipped:

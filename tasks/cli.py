@@ -77,6 +77,14 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _agents(text: str) -> int:
+    """A number of agents: VillagerBench's episodes take 1 to 8 (EpisodeConfig.agents)."""
+    value = _positive_int(text)
+    if value > 8:
+        raise argparse.ArgumentTypeError(f"{text!r} is more than 8 agents")
+    return value
+
+
 def _rate(text: str) -> float:
     try:
         value = float(text)
@@ -229,7 +237,7 @@ def build_parser() -> Parser:
     run.add_argument("task", help="task id, e.g. cooking/cake_0, construction/task_0, escape/2-0")
     run.add_argument("--source", type=_folder, help="read VillagerBench files from this folder")
     run.add_argument("--backend", choices=["sim", "minecraft"], default="sim")
-    run.add_argument("--agents", type=_positive_int, default=3)
+    run.add_argument("--agents", type=_agents, default=3)
     run.add_argument("--planner", default="full", help="planner configuration (see `planners`)")
     run.add_argument("--brain", choices=["offline", "llm", "hybrid"], default="offline",
                      help="offline (rules, no network), llm (the model plans and acts) or "
@@ -248,7 +256,8 @@ def build_parser() -> Parser:
                      "--force replaces one)")
     run.add_argument("--force", action="store_true",
                      help="let --out replace an existing result file")
-    run.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+    run.add_argument("--timeout", type=_positive_seconds, default=600.0,
+                     help="wall-clock limit, seconds")
     run.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
                      help="villagerbench (default): stop once the action time passes the task's "
                           "max_action_time, as VillagerBench does; none: run to the end")
@@ -272,7 +281,7 @@ def build_parser() -> Parser:
     agent.add_argument("--task", required=True, help="task id, e.g. cooking/cake_0")
     agent.add_argument("--source", type=_folder, help="read VillagerBench files from this folder")
     agent.add_argument("--backend", choices=["sim", "minecraft"], default="sim")
-    agent.add_argument("--agents", type=_positive_int, default=3)
+    agent.add_argument("--agents", type=_agents, default=3)
     agent.add_argument("--planner", default="full")
     agent.add_argument("--brain", choices=["offline", "llm", "hybrid"], default="offline")
     agent.add_argument("--decompose", choices=["rules", "llm"], default="rules")
@@ -281,7 +290,8 @@ def build_parser() -> Parser:
     agent.add_argument("--seed", type=int, default=0)
     agent.add_argument("--server", help="host:port of the Minecraft server (Judger, "
                        "--backend minecraft)")
-    agent.add_argument("--timeout", type=float, default=600.0, help="wall-clock limit, seconds")
+    agent.add_argument("--timeout", type=_positive_seconds, default=600.0,
+                     help="wall-clock limit, seconds")
     agent.add_argument("--budget", choices=["villagerbench", "none"], default="villagerbench",
                        help="the Judger's budget stop (see `run --budget`)")
     agent.add_argument("--viewers", action="store_true",

@@ -473,10 +473,10 @@ def report_main(args: argparse.Namespace) -> int:
         report(args.dir, fmt=args.format, plot=args.plot, reference=args.reference,
                scaling_plot=getattr(args, "scaling_plot", None))
     except ReportError as exc:
-        print(f"causalcraft report: {exc}", file=sys.stderr)
+        print(f"causalcraft report: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"causalcraft report: DIR: {exc}", file=sys.stderr)
+        print(f"causalcraft report: error: DIR: {exc}", file=sys.stderr)
         return 2
     if args.plot is not None:
         print(f"plot written to {args.plot}", file=sys.stderr)

@@ -392,7 +392,7 @@ def test_bad_flags_end_with_one_line(argv: list[str], message: str, tmp_path: Pa
     code = bench_main(parse([*argv, "--out", str(tmp_path / "o")]), runner=fake_runner)
     err = capsys.readouterr().err
     assert code == 2
-    assert err == f"causalcraft bench: {message}\n"
+    assert err == f"causalcraft bench: error: {message}\n"
     assert not (tmp_path / "o").exists()
 
 
@@ -401,7 +401,7 @@ def test_used_out_folder_without_resume(tmp_path: Path, catalog: None,
     shutil.copy(KILLED, tmp_path / EPISODES)
     assert bench_main(parse(["--out", str(tmp_path)]), runner=fake_runner) == 2
     assert capsys.readouterr().err == (
-        f"causalcraft bench: --out {tmp_path} already holds episodes.jsonl; pass --resume "
+        f"causalcraft bench: error: --out {tmp_path} already holds episodes.jsonl; pass --resume "
         "to continue it or choose another --out\n"
     )
 
@@ -430,7 +430,7 @@ def test_resume_with_another_sweep_is_refused_and_changes_nothing(
              "--seeds", "1", "--out", str(out), "--resume"]
     assert bench_main(parse(other), runner=fake_runner) == 2
     assert capsys.readouterr().err == (
-        f"causalcraft bench: --resume: {out} holds a sweep with other settings "
+        f"causalcraft bench: error: --resume: {out} holds a sweep with other settings "
         "(planners ['full'] there, ['full', 'villager'] now; "
         "task_ids ['cooking/cake_0'] there, ['cooking/cake_1'] now; "
         "tasks ['cooking/cake_0'] there, ['cooking/cake_1'] now); "

@@ -102,6 +102,9 @@ def test_a_result_that_cannot_be_written_is_kept_elsewhere_and_said_in_one_line(
 @pytest.mark.parametrize(("argv", "message"), [
     (["run", "cooking/cake_999"], "cake_999"),
     (["run", "cooking/cake_0", "--agents", "0"], "--agents"),
+    (["run", "cooking/cake_0", "--agents", "1000"], "--agents: '1000' is more than 8 agents"),
+    (["run", "cooking/cake_0", "--timeout", "inf"],
+     "--timeout: 'inf' must be a finite number >= 0"),
     (["run", "cooking/cake_0", "--prior-noise", "2"], "between 0 and 1"),
     # Python's random takes a seed of -n as n: two "different" runs would be one
     (["run", "cooking/cake_0", "--seed", "-5"],

@@ -52,16 +52,16 @@ def test_a_hybrid_sweep_calls_the_model_in_every_row(tmp_path: Path, monkeypatch
 
 
 @pytest.mark.parametrize("args, line", [
-    (["--model", "m"], "causalcraft bench: --model needs --brain llm or --brain hybrid"),
-    (["--decompose", "llm"], "causalcraft bench: --decompose llm needs --brain llm or "
+    (["--model", "m"], "causalcraft bench: error: --model needs --brain llm or --brain hybrid"),
+    (["--decompose", "llm"], "causalcraft bench: error: --decompose llm needs --brain llm or "
                              "--brain hybrid"),
-    (["--brain", "llm"], "causalcraft bench: the LLM brain needs --base-url (an "
+    (["--brain", "llm"], "causalcraft bench: error: the LLM brain needs --base-url (an "
                          "OpenAI-compatible URL ending in /v1) and --model; or use --brain "
                          "offline"),
     (["--brain", "hybrid", "--decompose", "model"],
-     "causalcraft bench: --decompose: 'model' is not one of rules, llm"),
+     "causalcraft bench: error: --decompose: 'model' is not one of rules, llm"),
     (["--brain", "llm", "--model", "m", "--base-url", "localhost:1/v1"],
-     "causalcraft bench: LLM setting base_url: 'localhost:1/v1' is not an http(s) URL"),
+     "causalcraft bench: error: LLM setting base_url: 'localhost:1/v1' is not an http(s) URL"),
 ])
 def test_bad_brain_flags_of_a_sweep_fail_with_one_line(args: list[str], line: str,
                                                        tmp_path: Path, capsys,

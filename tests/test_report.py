@@ -129,20 +129,20 @@ def test_report_main_prints_the_table(capsys: pytest.CaptureFixture[str]) -> Non
 def test_bad_report_flags(argv: list[str], message: str,
                           capsys: pytest.CaptureFixture[str]) -> None:
     assert report_main(parse([str(SMALL), *argv])) == 2
-    assert capsys.readouterr().err == f"causalcraft report: {message}\n"
+    assert capsys.readouterr().err == f"causalcraft report: error: {message}\n"
 
 
 def test_bad_report_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert report_main(parse([str(tmp_path / "none")])) == 2
-    assert capsys.readouterr().err == f"causalcraft report: DIR: {tmp_path / 'none'} is not " \
-                                      "a folder\n"
+    assert capsys.readouterr().err == (
+        f"causalcraft report: error: DIR: {tmp_path / 'none'} is not a folder\n")
     assert report_main(parse([str(tmp_path)])) == 2
-    assert capsys.readouterr().err == f"causalcraft report: DIR: {tmp_path} holds no " \
+    assert capsys.readouterr().err == f"causalcraft report: error: DIR: {tmp_path} holds no " \
                                       "episodes.jsonl\n"
     (tmp_path / "episodes.jsonl").write_text("")
     assert report_main(parse([str(tmp_path)])) == 2
     assert capsys.readouterr().err == (
-        f"causalcraft report: DIR: {tmp_path / 'episodes.jsonl'} holds no episode\n"
+        f"causalcraft report: error: DIR: {tmp_path / 'episodes.jsonl'} holds no episode\n"
     )
 
 
