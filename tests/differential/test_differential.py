@@ -33,3 +33,19 @@ def test_random_sequences_agree_on_both_backends(server: ServerProcess, rules: R
     assert tally.disagreements == [], "\n".join(tally.disagreements)
     # drops by chance: the flint rates of both backends alike (CHANCE_ALPHA, Fisher's test)
     assert tally.chance_p >= CHANCE_ALPHA, (tally.chance_sim, tally.chance_server)
+
+
+FOUND: dict[int, str] = {
+    60305: "a kill walked to the torch a trigger popped near the body, and picked it up",
+    60349: "the same walk left the killer out of reach of the chest it took from next",
+}
+"""Sequences of bench/bench_differential.py (profile "full") that once disagreed, and why."""
+
+
+@pytest.mark.parametrize("seed", sorted(FOUND))
+def test_sequences_that_once_disagreed_agree(seed: int, server: ServerProcess,
+                                              rules: Rulebook) -> None:
+    tally = run_many([seed], rules, server, workers=1, durations=False, profile="full")
+    assert tally.errors == [], tally.errors
+    assert tally.sequences == 1
+    assert tally.disagreements == [], f"{FOUND[seed]}:\n" + "\n".join(tally.disagreements)

@@ -582,3 +582,4 @@ def test_a_lever_on_a_sea_lantern_does_not_power_the_lamp_beside_it(
         assert {"sea_lantern": states[key(at(3, 2))]["lit"],
                 "jack_o_lantern": states[key(at(5, 4))]["lit"]} == {
             "sea_lantern": "false", "jack_o_lantern": "true"}
+
