@@ -390,6 +390,11 @@ class MinecraftBackend:
     # ---- building ----------------------------------------------------------------------------
 
     @property
+    def joined(self) -> list[str]:
+        """The agents of the last build, whose bots are online ([] before any build)."""
+        return list(self._agents)
+
+    @property
     def operator(self) -> str:
         if not self._agents:
             raise MinecraftError("no agents: call build() first")

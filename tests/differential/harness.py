@@ -377,21 +377,30 @@ def reset_arena(backend: Any, origin: Pos) -> None:
     for line in (f"/fill {x0} {GROUND_Y} {z0} {x1} {GROUND_Y} {z1} grass_block",
                  f"/fill {x0} {GROUND_Y + 1} {z0} {x1} {GROUND_Y + SIZE[1] - 1} {z1} air"):
         backend.command(line, r"filled")
-    # Items left lying (a drop no bot picked up, what a fall broke) go: the next sequence's
-    # bots would pick them up on the server and not on the simulator. The box reaches 1.5
-    # blocks past the arena, not the next one.
+
+
+def clear_items(backend: Any, origin: Pos) -> None:
+    """Removes the items lying in the arena on a server (a drop no bot picked up, what a fall
+    broke), so that a sequence's bots do not pick up an earlier one's, which the simulator's
+    do not have. The box reaches 1.5 blocks past the arena, not the next one. A backend with
+    no bot yet (no build) has run nothing here to clear."""
+    if not backend.joined:
+        return
+    x0, z0 = origin[0], origin[2]
     cx, cz = x0 + SIZE[0] / 2, z0 + SIZE[2] / 2
     backend.command(f"/drops {cx} {STAND_Y + 2} {cz} {max(SIZE) / 2 + 1} clear", r"^drops ")
 
 
 def run_on_server(seq: Sequence_, backend: Any, origin: Pos, spare: Sequence[str] = ()) -> Run:
-    """The sequence on a real server: the arena built, then each round's actions in parallel
+    """The sequence on a real server: the items lying in the arena cleared (`clear_items`), the
+    arena built, then each round's actions in parallel
     threads, one per agent (the next round starts when all have ended), the state read, and
     the arena reset to the bare ground. `spare` bots (online, not in this sequence) wait
     outside the arena."""
     if spare:
         x, y, z = _abs(origin, PARK)
         backend.send_commands([f"/tp {name} {x + 0.5} {y} {z + 0.5}" for name in spare])
+    clear_items(backend, origin)
     backend.build(seq.world, seq.agents)
     run = Run()
     for i, rnd in enumerate(seq.rounds):
