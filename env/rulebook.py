@@ -304,7 +304,8 @@ def entity_names(version: str = VERSION) -> frozenset[str]:
 def state_problem(block: str, state: Mapping[str, StateValue], rules: Rulebook) -> str | None:
     """Why the game refuses block `block` with `state` (/setblock: "Block minecraft:chest does
     not accept 'up' for facing property"), as one line, or None: a property the block does
-    not have, or a value it does not allow (minecraft-data's states).
+    not have, or a value it does not allow (minecraft-data's states; spelled as the game's
+    parser reads it, so "North" is not north: BlockStateParser, Property.getValue).
 
     >>> rules = load_rulebook()
     >>> state_problem("chest", {"facing": "up"}, rules)
@@ -316,7 +317,8 @@ def state_problem(block: str, state: Mapping[str, StateValue], rules: Rulebook) 
     for key, value in state.items():
         if key not in allowed:
             return f"{block} has no {key!r} state"
-        text = "true" if value is True else "false" if value is False else str(value).lower()
+        # as the game's parser reads it: case and all ("North" is no facing)
+        text = "true" if value is True else "false" if value is False else str(value)
         if text not in allowed[key]:
             return (f"{block}'s {key} cannot be {text!r} "
                     f"({', '.join(sorted(allowed[key]))})")

@@ -461,7 +461,11 @@ def run_bench(
 
 def _exit_with_parent(parent_pid: int) -> None:
     """Worker initializer: end this worker when the sweep's process is gone (killed with
-    SIGKILL, its workers would otherwise wait on their task queue forever)."""
+    SIGKILL, its workers would otherwise wait on their task queue forever); a Ctrl-C in the
+    terminal is the sweep's to handle (it stops the workers), not each worker's."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent_pid:
@@ -517,6 +521,14 @@ def _run_pool(
                         recorder.record(run, outcome)
                         bar.update(1)
             except BaseException:
+                # Ctrl-C (or a bug of ours): the episodes in flight are stopped, not waited
+                # for (an interrupted episode is not recorded; --resume runs it again), and a
+                # second Ctrl-C meanwhile only says so.
+                from tasks.stopping import hold_interrupts
+
+                hold_interrupts()
+                for proc in list(getattr(pool, "_processes", {}).values()):
+                    proc.terminate()
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
         if not broken:
@@ -640,6 +652,9 @@ def check_bench_args(args: argparse.Namespace) -> BenchArgs:
         if not _PLANNER_NAME.match(name):
             raise BenchError(f"--planners: {name!r} is not a planner name")
     agents = [_positive_int("--agents", a) for a in _parse_list("--agents", args.agents)]
+    for n in agents:
+        if n > 8:  # VillagerBench's episodes take 1 to 8 (EpisodeConfig.agents), as `run` says
+            raise BenchError(f"--agents: {n!r} is more than 8 agents")
     seeds = _positive_int("--seeds", args.seeds)
     jobs = _positive_int("--jobs", args.jobs)
     source = None if args.source is None else Path(args.source)
@@ -803,6 +818,16 @@ def bench_main(args: argparse.Namespace, runner: Runner | None = None) -> int:
     except BenchError as exc:
         print(f"causalcraft bench: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        from tasks.stopping import release_interrupts, stop_reason, terminated
+
+        release_interrupts()
+        if "runs" not in locals():  # still reading the flags: nothing ran
+            raise
+        kept = len(latest_by_key(read_records(checked.out / EPISODES)[0]))
+        print(f"causalcraft bench: {stop_reason()}: {kept} episodes are recorded in "
+              f"{checked.out}; --resume runs the rest", file=sys.stderr)
+        return 143 if terminated() else 130
     parts = [f"{outcome.ok} ok", f"{outcome.errors} errors"]
     if outcome.skipped:
         parts.append(f"{outcome.skipped} already done")

@@ -63,8 +63,9 @@ def run_stoppable(main: Coroutine[Any, Any, T]) -> T:
     `asyncio.run` does. asyncio's own handler turns a second Ctrl-C that comes before `main`
     has seen the first into a KeyboardInterrupt that loses the result; this one never does.
     Off the main thread, plain `asyncio.run`."""
-    if threading.current_thread() is not threading.main_thread():
-        return asyncio.run(main)
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return asyncio.run(main)  # (Ctrl-C is someone else's: a sweep's worker ignores it)
     stopped: list[bool] = []
 
     def first(signum: int, frame: object) -> None:

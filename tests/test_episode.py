@@ -104,7 +104,7 @@ def test_a_result_that_cannot_be_written_is_kept_elsewhere_and_said_in_one_line(
     (["run", "cooking/cake_0", "--agents", "0"], "--agents"),
     (["run", "cooking/cake_0", "--agents", "1000"], "--agents: '1000' is more than 8 agents"),
     (["run", "cooking/cake_0", "--timeout", "inf"],
-     "--timeout: 'inf' must be a finite number >= 0"),
+     "--timeout: 'inf' must be a finite number of seconds > 0"),
     (["run", "cooking/cake_0", "--prior-noise", "2"], "between 0 and 1"),
     # Python's random takes a seed of -n as n: two "different" runs would be one
     (["run", "cooking/cake_0", "--seed", "-5"],
@@ -112,7 +112,7 @@ def test_a_result_that_cannot_be_written_is_kept_elsewhere_and_said_in_one_line(
     (["run", "cooking/cake_0", "--planner", "nope"], "unknown planner 'nope'"),
     (["run", "cooking/cake_0", "--watch", "--watch-linger", "-5"], "must be a finite number"),
     (["run", "cooking/cake_0", "--source", "/no/such/dir"], "is not a folder"),
-    (["run", "cooking/cake_0", "--lease", "0"], "'0' must be more than 0 seconds"),
+    (["run", "cooking/cake_0", "--lease", "0"], "'0' must be a finite number of seconds > 0"),
     (["run", "cooking/cake_0", "--server", "127.0.0.1:25565"],
      "--server: a server is only used with --backend minecraft"),
     (["run", "cooking/cake_0", "--backend", "minecraft", "--server", "localhost:99999"],

@@ -81,7 +81,8 @@ def fit_state(name: str, state: dict[str, StateValue]) -> tuple[str, dict[str, S
     states the block does not have: a floor block with a horizontal `facing` it lacks is its
     wall variant (a torch, a sign, a head, a coral fan: `env.placement.wall_variant`); other
     properties the block lacks, or values it does not allow, are dropped (a server would
-    refuse the whole block).
+    refuse the whole block); a value in other case than the game's ("North") is spelled the
+    game's way.
 
     >>> fit_state("torch", {"facing": "north"})
     ('wall_torch', {'facing': 'north'})
@@ -95,8 +96,15 @@ def fit_state(name: str, state: dict[str, StateValue]) -> tuple[str, dict[str, S
             and "facing" not in (blocks[name].states if name in blocks else {}):
         name = wall
     allowed = blocks[name].states if name in blocks else {}
-    kept = {k: v for k, v in state.items()
-            if k in allowed and str(v).lower() in allowed[k]}
+    kept: dict[str, StateValue] = {}
+    for k, v in state.items():
+        if k not in allowed:
+            continue
+        text = ("true" if v else "false") if isinstance(v, bool) else str(v)
+        if text in allowed[k]:
+            kept[k] = v
+        elif text.lower() in allowed[k]:  # "North": the game spells its values lower-case
+            kept[k] = text.lower()
     return name, kept
 
 

@@ -529,15 +529,20 @@ def _falling(blueprint: list[BlueprintBlock], at: str, strict: bool,
     from env.gravity import falls, is_free
 
     cells = {b.pos: b.name for b in blueprint}
-    for b in blueprint:
+    falling: set[Pos] = set()  # lowest first: a block on one that falls falls too
+    for b in sorted(blueprint, key=lambda b: b.pos[1]):
         x, y, z = b.pos
         if not falls(b.name) or y <= STAND_Y:
             continue
         below = cells.get((x, y - 1, z), "air")
-        if not is_free(BlockState(name=below)):
+        if (x, y - 1, z) in falling:
+            why = f"the {below} under it falls"
+        elif is_free(BlockState(name=below)):
+            why = f"the blueprint leaves {list((x, y - 1, z))} under it {below}"
+        else:
             continue
-        what = (f"{b.name} at {list(b.pos)} cannot stay: the blueprint leaves "
-                f"{list((x, y - 1, z))} under it {below}, so it falls")
+        falling.add(b.pos)
+        what = f"{b.name} at {list(b.pos)} cannot stay: {why}, so it falls"
         if strict:
             raise TaskError(f"{at}: {what}")
         warnings.append(f"{what}; kept")

@@ -211,7 +211,7 @@ def import_cooking(task: object, structures: object, *, file: str = SETTINGS_FIL
         them one after another: the last set stays, so the first is not in the world)."""
         for b in new:
             old = set_by.get(b.pos)
-            if old is not None and old[1] != b.name and old[0] != here:
+            if old is not None and old[0] != here:  # a chest over a chest loses its items
                 warn(here, f"its {b.name} at {b.pos} replaces the {old[1]} of "
                            f"{old[0].removeprefix(at + ', ')} (the last block set stays)")
             set_by[b.pos] = (here, b.name)
