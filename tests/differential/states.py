@@ -5,6 +5,7 @@ test_piston_cases.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from env.actions import parse_action
@@ -12,7 +13,50 @@ from env.block_states import full_state
 from env.minecraft.backend import MinecraftBackend
 from env.rulebook import Rulebook
 from env.sim import SimBackend
-from env.world import Pos, WorldSetup
+from env.world import GROUND_Y, STAND_Y, BlockSpec, Pos, Trigger, WorldSetup
+
+
+@dataclass(frozen=True)
+class Arena:
+    """A case file's own patch of the world: `origin` (an agent stands at `at(0, 0, -2)`),
+    `size` cells (x, y, z) of it compared and cleared after each case."""
+
+    origin: Pos
+    size: tuple[int, int, int] = (8, 5, 6)
+
+    def at(self, dx: int, dy: int = 0, dz: int = 0) -> Pos:
+        return (self.origin[0] + dx, self.origin[1] + dy, self.origin[2] + dz)
+
+    def world(self, blocks: list[BlockSpec], items: dict[str, int] | None = None,
+              triggers: list[Trigger] | None = None) -> WorldSetup:
+        """The case's world: `blocks`, the agent's `items` and `triggers`, its bounds the
+        arena's."""
+        x0, _, z0 = self.origin
+        return WorldSetup(blocks=blocks, triggers=triggers or [], agent_items=items or {},
+                          bounds=((x0 - 2, GROUND_Y, z0 - 4),
+                                  (x0 + self.size[0], GROUND_Y + 6, z0 + self.size[2])),
+                          spawn=[self.at(0, 0, -2)])
+
+    def cells(self) -> list[Pos]:
+        """The cells compared: the arena's x and y extent, z from -2 to 1."""
+        x0, _, z0 = self.origin
+        return [(x0 + x, STAND_Y + y, z0 + z) for x in range(-1, self.size[0])
+                for y in range(0, self.size[1]) for z in range(-2, 2)]
+
+    def clear(self) -> tuple[Pos, Pos]:
+        """The box the server's /fill clears after each case."""
+        x0, _, z0 = self.origin
+        return ((x0 - 1, GROUND_Y + 1, z0 - 3),
+                (x0 + self.size[0], GROUND_Y + self.size[1] + 1, z0 + 2))
+
+
+def spec(pos: Pos, name: str, **state: Any) -> BlockSpec:
+    return BlockSpec(name=name, pos=pos, state=state)
+
+
+def place(item: str, pos: Pos) -> dict[str, Any]:
+    return {"name": "place", "item": item, "pos": list(pos)}
+
 
 States = dict[Pos, tuple[str, dict[str, str]]]
 """Every cell that is not air: (block name, its whole state with the game's defaults)."""

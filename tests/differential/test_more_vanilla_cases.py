@@ -13,37 +13,28 @@ import pytest
 from env.minecraft.backend import MinecraftBackend
 from env.minecraft.server import ServerProcess
 from env.rulebook import Rulebook
-from env.world import GROUND_Y, STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
-from tests.differential.states import States, run_on_sim, states_on_server, states_on_sim
+from env.world import STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
+from tests.differential.states import (
+    Arena,
+    States,
+    place,
+    run_on_sim,
+    spec,
+    states_on_server,
+    states_on_sim,
+)
 from tests.differential.test_cases import A, B, both
 from tests.differential.test_cases import at as arena_at
 from tests.differential.test_gravity_cases import same_ground
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
 
-ORIGIN: Pos = (430, STAND_Y, 470)
+ARENA = Arena((430, STAND_Y, 470))
+ORIGIN: Pos = ARENA.origin
+SIZE = ARENA.size
 AGENT = "moreann"
-SIZE = (8, 5, 6)
-
-
-def at(dx: int, dy: int = 0, dz: int = 0) -> Pos:
-    return (ORIGIN[0] + dx, ORIGIN[1] + dy, ORIGIN[2] + dz)
-
-
-def spec(pos: Pos, name: str, **state: Any) -> BlockSpec:
-    return BlockSpec(name=name, pos=pos, state=state)
-
-
-def world(blocks: list[BlockSpec], items: dict[str, int] | None = None,
-          triggers: list[Trigger] | None = None) -> WorldSetup:
-    return WorldSetup(blocks=blocks, triggers=triggers or [], agent_items=items or {},
-                      bounds=((ORIGIN[0] - 2, GROUND_Y, ORIGIN[2] - 4),
-                              (ORIGIN[0] + SIZE[0], GROUND_Y + 6, ORIGIN[2] + SIZE[2])),
-                      spawn=[at(0, 0, -2)])
-
-
-def place(item: str, pos: Pos) -> dict[str, Any]:
-    return {"name": "place", "item": item, "pos": list(pos)}
+at = ARENA.at
+world = ARENA.world
 
 
 PLATE = at(6, 0, -2)
@@ -104,12 +95,10 @@ GROUND: dict[str, list[Stack]] = {
 
 
 def cells() -> list[Pos]:
-    return [(ORIGIN[0] + x, STAND_Y + y, ORIGIN[2] + z)
-            for x in range(-1, SIZE[0]) for y in range(0, SIZE[1]) for z in range(-2, 2)]
+    return ARENA.cells()
 
 
-CLEAR = ((ORIGIN[0] - 1, GROUND_Y + 1, ORIGIN[2] - 3),
-         (ORIGIN[0] + SIZE[0], GROUND_Y + SIZE[1] + 1, ORIGIN[2] + 2))
+CLEAR = ARENA.clear()
 
 
 @pytest.fixture(scope="module")
