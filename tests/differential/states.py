@@ -4,6 +4,8 @@ test_piston_cases.py)."""
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +50,31 @@ class Arena:
         x0, _, z0 = self.origin
         return ((x0 - 1, GROUND_Y + 1, z0 - 3),
                 (x0 + self.size[0], GROUND_Y + self.size[1] + 1, z0 + 2))
+
+
+Stack = tuple[str, int, tuple[float, float, float]]
+"""An item entity lying on the ground: (item, count, position)."""
+
+
+def drops_on_server(backend: MinecraftBackend, arena: Arena, clear: bool = False
+                    ) -> list[Stack]:
+    """The item entities around `arena`'s cells on a server (`/drops`), once they have come
+    to rest (two reads 0.25 s apart agree; an item spawned in its cell falls onto the block
+    below); removed after when `clear`."""
+    x0, y0, z0 = arena.origin
+    centre = f"{x0 + 3} {y0 + 2} {z0}"
+    last = None
+    for _ in range(20):
+        line = backend.command(f"/drops {centre} 6", r"^drops ")
+        now = sorted((g["item"], g["count"], tuple(g["pos"]))
+                     for g in json.loads(line[line.index("["):]))
+        if now == last:
+            break
+        last = now
+        time.sleep(0.25)
+    if clear:
+        backend.command(f"/drops {centre} 6 clear", r"^drops ")
+    return last or []
 
 
 def spec(pos: Pos, name: str, **state: Any) -> BlockSpec:

@@ -18,8 +18,6 @@ minecraft.wiki/w/Falling_Block, /w/Sand, /w/Gravel, /w/Concrete_Powder, /w/Powde
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +29,7 @@ from env.rulebook import Rulebook
 from env.world import STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
 from tests.differential.states import (
     Arena,
+    Stack,
     States,
     place,
     run_on_sim,
@@ -38,6 +37,7 @@ from tests.differential.states import (
     states_on_server,
     states_on_sim,
 )
+from tests.differential.states import drops_on_server as server_drops
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
 
@@ -174,7 +174,6 @@ EXPECTED: dict[str, dict[Pos, str]] = {
         at(2, 0, 0): "powder_snow", at(2, 1, 0): "air", at(2, 4, 0): "air"},
 }
 
-Stack = tuple[str, int, tuple[float, float, float]]
 GROUND: dict[str, list[Stack]] = {
     # the gravel in the torch's cell: its own item, on the ground there
     "gravel_falling_onto_a_torch_breaks": [
@@ -226,21 +225,8 @@ def ground_on_sim(rules: Rulebook, case: str) -> list[Stack]:
 
 
 def drops_on_server(backend: MinecraftBackend, clear: bool = False) -> list[Stack]:
-    """The item entities around the case's cells (`/drops`), once they have come to rest
-    (two reads 0.25 s apart agree; an item spawned in its cell falls onto the block below)."""
-    centre = f"{ORIGIN[0] + 3} {ORIGIN[1] + 2} {ORIGIN[2]}"
-    last = None
-    for _ in range(20):
-        line = backend.command(f"/drops {centre} 6", r"^drops ")
-        now = sorted((g["item"], g["count"], tuple(g["pos"]))
-                     for g in json.loads(line[line.index("["):]))
-        if now == last:
-            break
-        last = now
-        time.sleep(0.25)
-    if clear:
-        backend.command(f"/drops {centre} 6 clear", r"^drops ")
-    return last or []
+    """The items lying around this file's arena (`states.drops_on_server`)."""
+    return server_drops(backend, ARENA, clear)
 
 
 def same_ground(got: list[Stack], want: list[Stack]) -> None:

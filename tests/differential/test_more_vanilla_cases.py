@@ -16,6 +16,7 @@ from env.rulebook import Rulebook
 from env.world import STAND_Y, BlockSpec, Condition, Effect, Pos, Trigger, WorldSetup
 from tests.differential.states import (
     Arena,
+    Stack,
     States,
     place,
     run_on_sim,
@@ -23,6 +24,7 @@ from tests.differential.states import (
     states_on_server,
     states_on_sim,
 )
+from tests.differential.states import drops_on_server as server_drops
 from tests.differential.test_cases import A, B, both
 from tests.differential.test_cases import at as arena_at
 from tests.differential.test_gravity_cases import same_ground
@@ -83,7 +85,6 @@ EXPECTED: dict[str, dict[Pos, str]] = {
         at(2, 0, 0): "red_concrete", at(4, 0, 0): "red_concrete_powder"},
 }
 
-Stack = tuple[str, int, tuple[float, float, float]]
 GROUND: dict[str, list[Stack]] = {
     "trigger_clears_under_lever_button_poppy_carpet_rail": [
         ("lever", 1, (ORIGIN[0] + 3.5, float(STAND_Y), ORIGIN[2] + 0.5)),
@@ -136,20 +137,7 @@ def test_case_on_the_server_matches_vanilla_and_the_simulator(case: str, backend
 
 
 def drops_on_server_here(backend: MinecraftBackend) -> list[Stack]:
-    import json
-    import time
-    centre = f"{ORIGIN[0] + 3} {ORIGIN[1] + 2} {ORIGIN[2]}"
-    last = None
-    for _ in range(20):
-        line = backend.command(f"/drops {centre} 6", r"^drops ")
-        now = sorted((g["item"], g["count"], tuple(g["pos"]))
-                     for g in json.loads(line[line.index("["):]))
-        if now == last:
-            break
-        last = now
-        time.sleep(0.25)
-    backend.command(f"/drops {centre} 6 clear", r"^drops ")
-    return last or []
+    return server_drops(backend, ARENA, clear=True)
 
 
 # -- redstone conductors on the arena of test_cases (harness `both`) ---------------------------
